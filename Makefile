@@ -1,0 +1,79 @@
+# etl-runtime — the two commands of the README:
+#   make run    install what is missing, build, run the default plugins.json on the sample data
+#   make test   the same set-up, then every test (Swift, C ABI, memory, pyarrow interop)
+# and: make install PREFIX=/usr/local, make bench, make clean.
+
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+SWIFT ?= swift
+BUILD_DIR := .build/debug
+BIN := $(BUILD_DIR)/etl-runtime
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 valgrind python3 python3-venv gcc make
+PYTHON_PACKAGES := pyarrow pytest
+
+.PHONY: run test build deps venv swift-test abi-check memory-check interop-test install uninstall bench clean
+
+run: build
+	$(BIN) validate --manifest plugins.json
+	$(BIN) list-plugins --manifest plugins.json
+
+test: build venv
+	$(MAKE) abi-check
+	$(SWIFT) test
+	$(MAKE) memory-check
+	$(MAKE) interop-test
+
+# Debian packages: installed only when missing, so a prepared machine pays nothing.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# A Python virtualenv with pyarrow for the interop tests, made once.
+venv: $(VENV)/.ready
+$(VENV)/.ready: Makefile
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check $(PYTHON_PACKAGES)
+	touch $@
+
+# The header must compile on its own, as C99, warning-free, and its layout checks hold.
+abi-check:
+	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/include/etl_plugin.h
+	cc -std=c11 -Wall -Wextra -pedantic -Werror -ISDK/include -c SDK/abi/etl_plugin_abi.c -o /dev/null
+	c++ -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++ SDK/include/etl_plugin.h
+
+# Arrow export/import and the host's batch builders under valgrind: no leak, no double free.
+memory-check: build
+	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+	  $(BUILD_DIR)/etl-memory-check
+
+# pyarrow reads a plugin's stream and writes a batch into a sink, through the C interfaces.
+interop-test: build venv
+	ETL_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -q Tests/Interop
+
+install: deps
+	$(SWIFT) build -c release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 .build/release/etl-runtime $(DESTDIR)$(PREFIX)/bin/etl-runtime
+	install -m 755 .build/release/libetl_*.so $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins/
+	install -m 644 SDK/include/etl_plugin.h $(DESTDIR)$(PREFIX)/include/etl_plugin.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' packaging/etl-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
+	@echo "Installed etl-runtime into $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/etl-runtime $(DESTDIR)$(PREFIX)/include/etl_plugin.h \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
+	rm -rf $(DESTDIR)$(PREFIX)/lib/etl-runtime
+
+clean:
+	rm -rf .build $(VENV)

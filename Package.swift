@@ -1,0 +1,116 @@
+// swift-tools-version:6.0
+// etl-runtime: the runtime executable, the plugin SDK, and one dynamic library per plugin.
+// Layout (fixed by DESIGN.md): Runtime/ is the core, SDK/ is what plugin authors compile
+// against, Plugins/ holds the built-in plugins, Tests/ the tests.
+import PackageDescription
+
+/// Trims a plugin library's exports to `etl_plugin_entry` alone and refuses undefined
+/// symbols at link time, so two plugins never clash and a missing symbol is a build
+/// error rather than a dlopen error in production.
+let pluginLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker", "--version-script=\(Context.packageDirectory)/SDK/plugin-exports.map",
+        "-Xlinker", "-z", "-Xlinker", "defs",
+    ])
+]
+
+let package = Package(
+    name: "etl-runtime",
+    products: [
+        .executable(name: "etl-runtime", targets: ["etl-runtime"]),
+        // Embedding API (C symbols) used by Python and other hosts, e.g. the pyarrow interop test.
+        .library(name: "ETLHost", type: .dynamic, targets: ["ETLHost"]),
+        // The Swift plugin authoring kit, for third-party Swift plugins.
+        .library(name: "ETLPluginKit", targets: ["ETLPluginKit"]),
+        // Plugins: the product name sets the file name, libetl_<name>.so.
+        .library(name: "etl_example_jsonl", type: .dynamic, targets: ["ExampleJSONLSink"]),
+        .library(name: "etl_example_c", type: .dynamic, targets: ["ExampleCSource"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The C ABI: SDK/include/etl_plugin.h, with compile-time layout checks.
+        .target(
+            name: "CETLPlugin",
+            path: "SDK",
+            sources: ["abi/etl_plugin_abi.c"],
+            publicHeadersPath: "include"
+        ),
+        // Arrow C Data Interface in Swift: building, exporting and importing batches.
+        .target(name: "ETLArrow", dependencies: ["CETLPlugin"], path: "SDK/Arrow"),
+        // Swift authoring kit: protocols for sources and sinks and the entry export.
+        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "ETLArrow"], path: "SDK/Kit"),
+
+        .target(
+            name: "ETLRuntimeCore",
+            dependencies: [
+                "CETLPlugin", "ETLArrow",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Runtime/ETLRuntimeCore"
+        ),
+        .executableTarget(
+            name: "etl-runtime",
+            dependencies: [
+                "ETLRuntimeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Runtime/etl-runtime"
+        ),
+        .target(
+            name: "ETLHost", dependencies: ["ETLRuntimeCore", "CETLPlugin", "ETLArrow"], path: "Runtime/ETLHost",
+            exclude: ["etl_host.h"]
+        ),
+
+        // SDK example: a sink written in Swift with the authoring kit.
+        .target(
+            name: "ExampleJSONLSink",
+            dependencies: ["ETLPluginKit"],
+            path: "SDK/examples/swift-jsonl-sink",
+            linkerSettings: pluginLinkerSettings
+        ),
+
+        // SDK example: two sources in plain C. Also built by the tests with nothing but
+        // `cc -shared` to prove the header is all a C author needs.
+        .target(
+            name: "ExampleCSource",
+            dependencies: ["CETLPlugin"],
+            path: "SDK/examples/c-source",
+            exclude: ["Makefile", "README.md"],
+            sources: ["etl_example_c.c"],
+            publicHeadersPath: ".",
+            cSettings: [.unsafeFlags(["-fvisibility=hidden"])],
+            linkerSettings: pluginLinkerSettings
+        ),
+
+        // Paths, temp folders, processes and a C compiler for the tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Runs every ETLArrow path in a loop; run it under valgrind to prove there are no leaks.
+        .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck"),
+        .testTarget(
+            name: "ETLArrowTests",
+            dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"],
+            path: "Tests/ETLArrowTests"
+        ),
+        .testTarget(
+            name: "ManifestTests",
+            dependencies: ["ETLRuntimeCore"],
+            path: "Tests/ManifestTests"
+        ),
+        .testTarget(
+            name: "PluginABITests",
+            dependencies: ["ETLRuntimeCore", "CETLPlugin", "ETLArrow", "TestSupport"],
+            path: "Tests/PluginABITests",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport"],
+            path: "Tests/EndToEndTests"
+        ),
+        .testTarget(name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin"], path: "Tests/PluginKitTests"),
+    ]
+)

@@ -1,0 +1,59 @@
+import CETLPlugin
+import Logging
+
+/// A row a source rejected through `report_reject`, copied out of the plugin's memory.
+public struct SourceReject: Sendable, Equatable {
+    /// Where the row came from, e.g. "data.csv:17".
+    public var position: String
+    /// The raw row, as text (invalid UTF-8 replaced).
+    public var raw: String
+    public var reason: String
+}
+
+/// The host's side of one plugin instance: what `etl_host_instance*` points to. It tells
+/// the host API functions which plugin and entry a log line or a reject belongs to.
+/// Reached from C through an unmanaged pointer that stays valid until the instance's
+/// `destroy` returns (the wrapper keeps the context alive at least that long).
+public final class HostInstanceContext: @unchecked Sendable {
+    public let pluginName: String
+    public let entryID: String?
+    let logger: Logger
+    private let rejects = RejectBuffer()
+
+    public init(pluginName: String, entryID: String?, logger: Logger = HostLog.pluginLogger) {
+        self.pluginName = pluginName
+        self.entryID = entryID
+        var logger = logger
+        logger[metadataKey: "plugin"] = .string(pluginName)
+        if let entryID { logger[metadataKey: "entry"] = .string(entryID) }
+        self.logger = logger
+    }
+
+    /// The opaque handle handed to the plugin. Valid while `self` is alive.
+    var handle: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+
+    static func from(_ handle: OpaquePointer?) -> HostInstanceContext? {
+        guard let handle else { return nil }
+        return Unmanaged<HostInstanceContext>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+    }
+
+    func record(_ reject: SourceReject) { rejects.append(reject) }
+
+    /// The rejects reported since the last call, oldest first.
+    public func takeRejects() -> [SourceReject] { rejects.takeAll() }
+}
+
+/// Rejects are reported from the instance's thread and read by the engine between
+/// batches; a lock keeps that honest should a plugin report from a helper thread.
+private final class RejectBuffer: @unchecked Sendable {
+    private var items: [SourceReject] = []
+    private let lock = HostLock()
+
+    func append(_ reject: SourceReject) { lock.withLock { items.append(reject) } }
+    func takeAll() -> [SourceReject] {
+        lock.withLock {
+            defer { items.removeAll() }
+            return items
+        }
+    }
+}

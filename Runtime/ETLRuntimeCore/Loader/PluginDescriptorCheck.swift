@@ -1,0 +1,87 @@
+import CETLPlugin
+
+/// Checks one `etl_plugin_descriptor` and copies out what the runtime needs. Every
+/// pointer is checked before it is followed; sizes are checked before fields are read.
+enum PluginDescriptorCheck {
+    struct Summary {
+        var name: String
+        var kind: PluginKind
+        var version: String
+        var description: String
+        var capabilities: [String]
+        var configSchemaJSON: String
+    }
+
+    static func check(_ pointer: UnsafePointer<etl_plugin_descriptor>?, index: Int) -> Result<Summary, LoadProblem> {
+        guard let descriptor = pointer?.pointee else {
+            return .failure(LoadProblem("plugins[\(index)] is NULL"))
+        }
+        let where_ = "plugins[\(index)]"
+        let minimum = MemoryLayout<etl_plugin_descriptor>.size
+        guard Int(descriptor.struct_size) >= minimum else {
+            return .failure(LoadProblem("\(where_): descriptor struct_size is \(descriptor.struct_size), smaller than ABI 1.0's \(minimum); set struct_size = sizeof(etl_plugin_descriptor)"))
+        }
+        guard let namePointer = descriptor.name else {
+            return .failure(LoadProblem("\(where_): descriptor name is NULL"))
+        }
+        let name = String(cString: namePointer)
+        guard isValidName(name) else {
+            return .failure(LoadProblem("\(where_): plugin name \"\(name)\" is not valid; use lower-case letters, digits and _ (starting with a letter)"))
+        }
+        let label = "plugin \"\(name)\""
+        guard let schemaPointer = descriptor.config_schema_json else {
+            return .failure(LoadProblem("\(label): config_schema_json is NULL; publish at least {\"type\": \"object\"}"))
+        }
+        let kind: PluginKind
+        switch descriptor.kind {
+        case ETL_KIND_SOURCE:
+            kind = .source
+            if let problem = sourceProblem(descriptor.source) { return .failure(LoadProblem("\(label): \(problem)")) }
+        case ETL_KIND_SINK:
+            kind = .sink
+            if let problem = sinkProblem(descriptor.sink) { return .failure(LoadProblem("\(label): \(problem)")) }
+        default:
+            return .failure(LoadProblem("\(label): unknown kind \(descriptor.kind); expected ETL_KIND_SOURCE (1) or ETL_KIND_SINK (2)"))
+        }
+        return .success(
+            Summary(
+                name: name, kind: kind,
+                version: descriptor.version.map { String(cString: $0) } ?? "",
+                description: descriptor.description.map { String(cString: $0) } ?? "",
+                capabilities: PluginCapability.names(in: descriptor.capabilities),
+                configSchemaJSON: String(cString: schemaPointer)))
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    private static func sourceProblem(_ api: UnsafePointer<etl_source_api>?) -> String? {
+        guard let api = api?.pointee else { return "kind is source but the source function table is NULL" }
+        let minimum = MemoryLayout<etl_source_api>.size
+        guard Int(api.struct_size) >= minimum else {
+            return "etl_source_api.struct_size is \(api.struct_size), smaller than ABI 1.0's \(minimum)"
+        }
+        let missing = [
+            ("create", api.create == nil), ("destroy", api.destroy == nil), ("check", api.check == nil),
+            ("discover", api.discover == nil), ("read", api.read == nil), ("checkpoint", api.checkpoint == nil),
+        ].filter(\.1).map(\.0)
+        return missing.isEmpty ? nil : "source functions missing (NULL): \(missing.joined(separator: ", "))"
+    }
+
+    private static func sinkProblem(_ api: UnsafePointer<etl_sink_api>?) -> String? {
+        guard let api = api?.pointee else { return "kind is sink but the sink function table is NULL" }
+        let minimum = MemoryLayout<etl_sink_api>.size
+        guard Int(api.struct_size) >= minimum else {
+            return "etl_sink_api.struct_size is \(api.struct_size), smaller than ABI 1.0's \(minimum)"
+        }
+        // execute_sql is optional.
+        let missing = [
+            ("create", api.create == nil), ("destroy", api.destroy == nil), ("check", api.check == nil),
+            ("begin", api.begin == nil), ("write", api.write == nil), ("commit", api.commit == nil),
+            ("abort", api.abort == nil), ("read_state", api.read_state == nil),
+        ].filter(\.1).map(\.0)
+        return missing.isEmpty ? nil : "sink functions missing (NULL): \(missing.joined(separator: ", "))"
+    }
+}

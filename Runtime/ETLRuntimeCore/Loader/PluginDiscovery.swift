@@ -1,0 +1,19 @@
+import Foundation
+
+/// Builds the plugin catalog the way every command needs it: the search path from the
+/// command line, the manifest and the environment, probed in a child process when this
+/// process is the etl-runtime executable.
+public enum PluginDiscovery {
+    public static func catalog(
+        commandLineFolders: [String], manifestPath: String?, environment: [String: String],
+        probe: PluginProbeMode? = nil
+    ) -> PluginCatalog {
+        let manifestFolders = manifestPath.map { ManifestLoader.pluginDirectories(manifestPath: $0, environment: environment) } ?? []
+        let executable = PluginSearchPath.currentExecutablePath
+        let searchPath = PluginSearchPath(
+            commandLineFolders: commandLineFolders, manifestFolders: manifestFolders, environment: environment,
+            executablePath: executable)
+        let mode = probe ?? executable.map { PluginProbeMode.childProcess(executable: $0) } ?? .inProcess
+        return PluginCatalog.discover(searchPath, probe: mode)
+    }
+}

@@ -1,0 +1,76 @@
+import CETLPlugin
+import Foundation
+
+/// Finds plugin library files in the search path. Only files named `libetl_*.so` are
+/// considered: opening every shared library in a folder would run foreign code
+/// (constructors) the user never meant to load.
+public enum PluginFileScanner {
+    /// The result of a scan: the files to load, in search order, and the files or
+    /// folders refused before loading.
+    public struct Scan: Sendable {
+        public var candidates: [String] = []
+        public var refused: [PluginLoadFailure] = []
+    }
+
+    static let filePrefix = ETL_PLUGIN_FILE_PREFIX
+    static let fileSuffix = ".so"
+
+    /// Whether `fileName` follows the plugin naming pattern.
+    public static func isPluginFileName(_ fileName: String) -> Bool {
+        fileName.hasPrefix(filePrefix) && fileName.hasSuffix(fileSuffix) && fileName.count > filePrefix.count + fileSuffix.count
+    }
+
+    /// Lists the plugin files of every folder. A missing folder is skipped silently (the
+    /// default path names folders that usually do not exist); a file reached twice
+    /// through links is listed once.
+    public static func scan(_ searchPath: PluginSearchPath) -> Scan {
+        var scan = Scan()
+        var seen = Set<String>()
+        for folder in searchPath.folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            let pluginNames = names.filter(isPluginFileName).sorted()
+            guard !pluginNames.isEmpty else { continue }
+            if let problem = writableByOthersProblem(folder.path, what: "folder") {
+                for name in pluginNames {
+                    scan.refused.append(PluginLoadFailure(libraryPath: join(folder.path, name), reason: problem))
+                }
+                continue
+            }
+            for name in pluginNames {
+                let path = join(folder.path, name)
+                guard seen.insert((path as NSString).resolvingSymlinksInPath).inserted else { continue }
+                if let problem = fileProblem(path) {
+                    scan.refused.append(PluginLoadFailure(libraryPath: path, reason: problem))
+                } else {
+                    scan.candidates.append(path)
+                }
+            }
+        }
+        return scan
+    }
+
+    /// Why a single named file may not be loaded, or nil when it may.
+    public static func fileProblem(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return "cannot read the file: \(String(cString: strerror(errno)))"
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { return "not a regular file" }
+        if let problem = writableByOthersProblem(path, what: "file") { return problem }
+        return writableByOthersProblem((path as NSString).deletingLastPathComponent, what: "folder")
+    }
+
+    /// Loading a library runs its code with the runtime's rights, so a library anyone
+    /// can replace is refused, like ssh refuses a world-writable key file.
+    static func writableByOthersProblem(_ path: String, what: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        guard info.st_mode & S_IWOTH != 0 else { return nil }
+        let mode = String(info.st_mode & 0o7777, radix: 8)
+        return "refused: the \(what) \(what == "folder" ? path + " " : "")is writable by others (mode \(mode)), so anyone could replace the code etl-runtime would run; fix with chmod o-w \(path)"
+    }
+
+    static func join(_ folder: String, _ name: String) -> String {
+        (folder as NSString).appendingPathComponent(name)
+    }
+}

@@ -1,0 +1,58 @@
+/// What the runtime knows about one plugin after loading its library: everything
+/// `list-plugins` prints and `validate` checks, with no pointer into the library, so it
+/// can cross a process boundary (probing happens in a child process).
+public struct PluginInfo: Sendable, Codable, Equatable {
+    /// The manifest's `plugin` value.
+    public var name: String
+    public var kind: PluginKind
+    /// The plugin's own version string.
+    public var version: String
+    public var description: String
+    /// Capability names (see `PluginCapability`).
+    public var capabilities: [String]
+    /// The JSON Schema of the plugin's `config` object, as the plugin published it.
+    public var configSchemaJSON: String
+    /// The ABI version the library was built against, "major.minor".
+    public var abiVersion: String
+    /// Absolute path of the shared library.
+    public var libraryPath: String
+
+    public init(
+        name: String, kind: PluginKind, version: String, description: String, capabilities: [String],
+        configSchemaJSON: String, abiVersion: String, libraryPath: String
+    ) {
+        self.name = name
+        self.kind = kind
+        self.version = version
+        self.description = description
+        self.capabilities = capabilities
+        self.configSchemaJSON = configSchemaJSON
+        self.abiVersion = abiVersion
+        self.libraryPath = libraryPath
+    }
+
+    /// The view of this plugin the manifest checks need.
+    public var contract: PluginContract {
+        PluginContract(
+            name: name, kind: kind, capabilities: Set(capabilities), configSchemaJSON: configSchemaJSON,
+            libraryPath: libraryPath)
+    }
+}
+
+/// A plugin file that could not be used, and why. `list-plugins` prints these as
+/// "loadable: no"; they never stop the runtime.
+public struct PluginLoadFailure: Sendable, Codable, Equatable, Error, CustomStringConvertible {
+    /// Absolute path of the file.
+    public var libraryPath: String
+    /// One sentence: what is wrong and, where possible, how to fix it.
+    public var reason: String
+
+    public init(libraryPath: String, reason: String) {
+        self.libraryPath = libraryPath
+        self.reason = reason
+    }
+
+    public var description: String { "\(libraryPath): \(reason)" }
+}
+
+extension PluginKind: Codable {}

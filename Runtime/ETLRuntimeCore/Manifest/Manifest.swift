@@ -1,0 +1,89 @@
+/// A loaded and checked `plugins.json`: typed values for every key, with every
+/// relative path made absolute against the manifest's folder.
+///
+/// Only `ManifestLoader.load` makes one, and only when the file had no mistake.
+public struct Manifest: Sendable {
+    /// The manifest file, absolute.
+    public var manifestPath: String
+    /// The folder that relative paths resolved against, absolute.
+    public var manifestDirectory: String
+    /// `manifest_version` (always 1 today).
+    public var manifestVersion: Int
+    /// `plugin_dirs`, absolute, in the written order.
+    public var pluginDirectories: [String]
+    /// `state.path`, absolute (default `state/etl_state.db` beside the manifest).
+    public var statePath: String
+    /// `sources`, in the written order.
+    public var sources: [ManifestEndpoint]
+    /// `sinks`, in the written order.
+    public var sinks: [ManifestEndpoint]
+    /// `control_table`, in the written order.
+    public var controlTable: [ControlEntry]
+    /// Every `${VAR}` that was replaced, for `redacting(_:)`.
+    public var substitutions: [VariableSubstitution]
+
+    /// Creates a manifest.
+    public init(
+        manifestPath: String, manifestDirectory: String, manifestVersion: Int, pluginDirectories: [String],
+        statePath: String, sources: [ManifestEndpoint], sinks: [ManifestEndpoint], controlTable: [ControlEntry],
+        substitutions: [VariableSubstitution]
+    ) {
+        self.manifestPath = manifestPath
+        self.manifestDirectory = manifestDirectory
+        self.manifestVersion = manifestVersion
+        self.pluginDirectories = pluginDirectories
+        self.statePath = statePath
+        self.sources = sources
+        self.sinks = sinks
+        self.controlTable = controlTable
+        self.substitutions = substitutions
+    }
+
+    /// The source declared under `name`.
+    public func source(named name: String) -> ManifestEndpoint? {
+        sources.first { $0.name == name }
+    }
+
+    /// The sink declared under `name`.
+    public func sink(named name: String) -> ManifestEndpoint? {
+        sinks.first { $0.name == name }
+    }
+
+    /// The control-table entry with `id`.
+    public func entry(id: String) -> ControlEntry? {
+        controlTable.first { $0.id == id }
+    }
+
+    /// Values shorter than this are not scrubbed by `redacting(_:)`: replacing
+    /// every "5" or "on" in a message would make it unreadable, and such short
+    /// values are not secrets.
+    public static let shortestRedactedValue = 4
+
+    /// `text` with every substituted value replaced by its `<value of ${VAR}>`
+    /// placeholder; use it on any text a plugin produced before logging it.
+    public func redacting(_ text: String) -> String {
+        var result = text
+        let longestFirst = substitutions
+            .filter { $0.value.count >= Manifest.shortestRedactedValue }
+            .sorted { $0.value.count > $1.value.count }
+        for substitution in longestFirst {
+            result = result.replacingAll(substitution.value, with: substitution.placeholder)
+        }
+        return result
+    }
+}
+
+extension String {
+    /// Plain substring replacement without Foundation, so the core stays light.
+    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var remainder = self[...]
+        while let range = remainder.firstRange(of: target) {
+            result += remainder[..<range.lowerBound]
+            result += replacement
+            remainder = remainder[range.upperBound...]
+        }
+        return result + remainder
+    }
+}

@@ -1,0 +1,92 @@
+extension ManifestDecoder {
+    static let entryKeys = [
+        "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
+        "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
+        "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms",
+    ]
+    static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
+
+    func entries(_ node: JSONNode, _ path: JSONPath) -> [EntryDraft] {
+        guard let elements = node.elements else {
+            reader.report(path, at: node.location, "expected an array of entries, got \(reader.describe(node))")
+            return []
+        }
+        return elements.enumerated().compactMap { index, element in
+            entry(element, path.appending(index: index))
+        }
+    }
+
+    private func entry(_ node: JSONNode, _ path: JSONPath) -> EntryDraft? {
+        guard let object = reader.object(
+            node, path, allowed: ManifestDecoder.entryKeys, required: ManifestDecoder.requiredEntryKeys)
+        else { return nil }
+        var draft = EntryDraft(path: path, node: node)
+        for member in object.members { draft.nodes[member.key] = member.value }
+        func field(_ key: String, _ read: (JSONNode, JSONPath) -> Void) {
+            if let value = object[key] { read(value, path.appending(key: key)) }
+        }
+
+        field("id") { node, path in
+            guard let id = reader.string(node, path) else { return }
+            if ManifestDecoder.isEntryID(id) {
+                draft.id = id
+            } else {
+                reader.report(path, at: node.location,
+                              "expected an id of letters, digits, \"_\", \".\" and \"-\", got \(reader.describe(node))")
+            }
+        }
+        field("active") { node, path in draft.active = reader.bool(node, path) ?? true }
+        field("description") { node, path in draft.description = reader.displayString(node, path) }
+        field("source") { node, path in draft.source = reader.string(node, path) }
+        field("stream") { node, path in draft.stream = reader.string(node, path) }
+        field("sink") { node, path in draft.sink = reader.string(node, path) }
+        field("target") { node, path in draft.target = reader.string(node, path) }
+        field("mode") { node, path in draft.mode = reader.choice(node, path, LoadMode.self) }
+        field("write") { node, path in draft.write = reader.choice(node, path, WriteMode.self) }
+        field("primary_key") { node, path in
+            draft.primaryKey = reader.strings(node, path, nonEmpty: true, what: "column names") ?? []
+        }
+        field("cursor_field") { node, path in draft.cursorField = reader.string(node, path) }
+        field("initial_value") { node, path in
+            if node.value.isScalar {
+                draft.initialValue = node.value.isNull ? nil : node.value
+            } else {
+                reader.report(path, at: node.location, "expected a string, number or boolean, got \(reader.describe(node))")
+            }
+        }
+        field("lookback") { node, path in draft.lookback = reader.duration(node, path) }
+        field("safety_lag") { node, path in draft.safetyLag = reader.duration(node, path) }
+        field("batch_size") { node, path in
+            draft.batchSize = reader.integer(node, path, minimum: 1) ?? ControlEntry.defaultBatchSize
+        }
+        field("max_batch_bytes") { node, path in
+            draft.maxBatchBytes = reader.integer(node, path, minimum: 1) ?? ControlEntry.defaultMaxBatchBytes
+        }
+        field("max_records_per_run") { node, path in draft.maxRecordsPerRun = reader.integer(node, path, minimum: 1) }
+        field("max_rejects") { node, path in
+            draft.maxRejects = reader.integer(node, path, minimum: 0) ?? ControlEntry.defaultMaxRejects
+        }
+        field("null_cursor") { node, path in
+            draft.nullCursor = reader.choice(node, path, NullCursorPolicy.self) ?? .fail
+        }
+        field("post_sql") { node, path in
+            if let statement = node.stringValue {
+                draft.postSQL = [statement]
+            } else if node.elements != nil {
+                draft.postSQL = reader.strings(node, path, nonEmpty: false, what: "SQL statements") ?? []
+            } else {
+                reader.report(path, at: node.location,
+                              "expected an SQL statement or an array of them, got \(reader.describe(node))")
+            }
+        }
+        field("transforms") { node, path in draft.transforms = transforms(node, path) }
+        return draft
+    }
+
+    /// `[A-Za-z0-9_.-]+`: safe in file names, SQL literals and log lines.
+    static func isEntryID(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// Whether a plugin reads data (source) or writes it (sink).
+public enum PluginKind: String, Sendable {
+    /// Reads records: a connector.
+    case source
+    /// Writes records: a warehouse, a file, an API.
+    case sink
+}
+
+/// What the manifest checks need to know about one plugin, as the plugin
+/// loader found it. Kept free of any loader type so the manifest can be
+/// validated without opening a library (tests pass contracts directly).
+public struct PluginContract: Sendable, Hashable {
+    /// The name a manifest's `"plugin"` value refers to.
+    public var name: String
+    /// Source or sink.
+    public var kind: PluginKind
+    /// Capability names: "incremental", "merge", "scd2", "transactional", "sql",
+    /// "append", "replace", "discover".
+    public var capabilities: Set<String>
+    /// The JSON Schema of the plugin's `config` object, as the plugin published it.
+    public var configSchemaJSON: String
+    /// The shared library the plugin lives in, for messages.
+    public var libraryPath: String
+
+    /// Creates a contract.
+    public init(name: String, kind: PluginKind, capabilities: Set<String>, configSchemaJSON: String, libraryPath: String) {
+        self.name = name
+        self.kind = kind
+        self.capabilities = capabilities
+        self.configSchemaJSON = configSchemaJSON
+        self.libraryPath = libraryPath
+    }
+}
+
+/// The answer to "which plugin is called NAME?".
+public enum PluginContractLookup: Sendable {
+    /// The plugin exists and loaded.
+    case found(PluginContract)
+    /// No plugin has that name; `available` lists the names that do exist (for did-you-mean).
+    case notFound(available: [String])
+    /// A library claims the name but cannot be used (wrong ABI, failed to load, ...).
+    case unusable(reason: String)
+}
+
+/// Supplies plugin contracts to `ManifestLoader.load`; the plugin loader conforms.
+public protocol PluginContractProviding: Sendable {
+    /// Looks a plugin up by the name a manifest uses.
+    func contract(forPlugin name: String) -> PluginContractLookup
+
+    /// Looks a plugin up by name and the kind the manifest needs.
+    ///
+    /// A library may ship a source and a sink under one name (`sqlite`); a
+    /// provider that can tell them apart implements this. The default answers
+    /// with `contract(forPlugin:)`, and the loader then reports a kind mismatch.
+    func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup
+}
+
+extension PluginContractProviding {
+    /// Falls back to the name-only lookup.
+    public func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup {
+        contract(forPlugin: name)
+    }
+}

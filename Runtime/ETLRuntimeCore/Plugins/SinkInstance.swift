@@ -1,0 +1,147 @@
+import CETLPlugin
+import ETLArrow
+
+extension WriteMode {
+    var cValue: etl_write_mode {
+        switch self {
+        case .replace: return ETL_WRITE_REPLACE
+        case .append: return ETL_WRITE_APPEND
+        case .merge: return ETL_WRITE_MERGE
+        case .scd2: return ETL_WRITE_SCD2
+        }
+    }
+}
+
+/// What a sink is asked to load: the Swift face of `etl_load_request`.
+public struct LoadRequest: Sendable {
+    public var entryID: String
+    public var runID: String
+    public var target: String
+    public var writeMode: WriteMode
+    public var primaryKey: [String]
+    public var schema: ArrowSchemaDescription
+    public var optionsJSON: String?
+
+    public init(
+        entryID: String, runID: String, target: String, writeMode: WriteMode, primaryKey: [String] = [],
+        schema: ArrowSchemaDescription, optionsJSON: String? = nil
+    ) {
+        self.entryID = entryID
+        self.runID = runID
+        self.target = target
+        self.writeMode = writeMode
+        self.primaryKey = primaryKey
+        self.schema = schema
+        self.optionsJSON = optionsJSON
+    }
+}
+
+/// A created sink plugin instance, used by one thread at a time.
+public final class SinkInstance {
+    public let plugin: LoadedPlugin
+    public let context: HostInstanceContext
+    private let api: etl_sink_api
+    private let instance: UnsafeMutableRawPointer
+
+    public init(plugin: LoadedPlugin, configJSON: String, entryID: String?) throws(PluginCallError) {
+        guard let api = plugin.sinkAPI?.pointee else {
+            throw PluginCallError(plugin: plugin.info.name, function: "create", status: ETL_UNSUPPORTED, message: "not a sink plugin")
+        }
+        self.plugin = plugin
+        self.api = api
+        self.context = HostInstanceContext(pluginName: plugin.info.name, entryID: entryID)
+        var error = PluginErrorBuffer()
+        var created: UnsafeMutableRawPointer?
+        let context = self.context
+        let status = error.withPointer { errorPointer in
+            configJSON.withCString { api.create(HostAPI.table, context.handle, $0, &created, errorPointer) }
+        }
+        guard status == ETL_OK, let created else {
+            throw PluginCallError(
+                plugin: plugin.info.name, function: "create", status: status == ETL_OK ? ETL_INTERNAL : status,
+                message: error.message(or: status == ETL_OK ? "returned ETL_OK but no instance" : "no message"))
+        }
+        self.instance = created
+    }
+
+    deinit {
+        api.destroy(instance)
+    }
+
+    public func check() throws(PluginCallError) {
+        try call("check") { api.check(instance, $0) }
+    }
+
+    /// Opens a load.
+    public func begin(_ request: LoadRequest) throws(PluginCallError) {
+        let arena = CStringArena()
+        let keys = request.primaryKey.map { Optional(arena.string($0)) }
+        let schema = UnsafeMutablePointer<ArrowSchema>.allocate(capacity: 1)
+        request.schema.export(to: schema)
+        defer {
+            schema.pointee.release?(schema)
+            schema.deallocate()
+        }
+        try keys.withUnsafeBufferPointer { keyBuffer throws(PluginCallError) in
+            var cRequest = etl_load_request()
+            cRequest.struct_size = UInt32(MemoryLayout<etl_load_request>.size)
+            cRequest.entry_id = arena.string(request.entryID)
+            cRequest.run_id = arena.string(request.runID)
+            cRequest.target = arena.string(request.target)
+            cRequest.write_mode = request.writeMode.cValue
+            cRequest.primary_key_count = Int32(keyBuffer.count)
+            cRequest.primary_key = keyBuffer.baseAddress
+            cRequest.schema = UnsafePointer(schema)
+            cRequest.options_json = arena.optional(request.optionsJSON)
+            try call("begin") { api.begin(instance, &cRequest, $0) }
+        }
+    }
+
+    /// Hands a batch to the sink, which takes ownership of it.
+    public func write(_ batch: ImportedRecordBatch) throws(PluginCallError) {
+        let array = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
+        defer { array.deallocate() }
+        batch.export(to: array)
+        try call("write") { api.write(instance, array, $0) }
+    }
+
+    /// Commits the load with the entry's resume state; returns the rows the sink counted.
+    public func commit(stateJSON: String?) throws(PluginCallError) -> Int64 {
+        var rows: Int64 = 0
+        try call("commit") { errorPointer in
+            if let stateJSON {
+                return stateJSON.withCString { api.commit(instance, $0, &rows, errorPointer) }
+            }
+            return api.commit(instance, nil, &rows, errorPointer)
+        }
+        return rows
+    }
+
+    public func abort() throws(PluginCallError) {
+        try call("abort") { api.abort(instance, $0) }
+    }
+
+    /// The state last committed for `entryID`, or nil.
+    public func readState(entryID: String) throws(PluginCallError) -> String? {
+        var state: UnsafePointer<CChar>?
+        try call("read_state") { errorPointer in
+            entryID.withCString { api.read_state(instance, $0, &state, errorPointer) }
+        }
+        return state.map { String(cString: $0) }
+    }
+
+    /// Runs SQL on the target (post_sql); unsupported when the plugin lacks `sql`.
+    public func executeSQL(_ sql: String) throws(PluginCallError) {
+        guard let execute = api.execute_sql else {
+            throw PluginCallError(plugin: plugin.info.name, function: "execute_sql", status: ETL_UNSUPPORTED, message: "this sink does not run SQL")
+        }
+        try call("execute_sql") { errorPointer in sql.withCString { execute(instance, $0, errorPointer) } }
+    }
+
+    private func call(_ function: String, _ body: (UnsafeMutablePointer<etl_error>) -> etl_status) throws(PluginCallError) {
+        var error = PluginErrorBuffer()
+        let status = error.withPointer(body)
+        guard status != ETL_OK else { return }
+        throw PluginCallError(plugin: plugin.info.name, function: function, status: status, message: error.message(or: "no message"))
+    }
+}

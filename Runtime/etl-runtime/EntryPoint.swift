@@ -1,0 +1,17 @@
+import ArgumentParser
+import ETLRuntimeCore
+import Foundation
+
+/// Process entry: the hidden plugin-probe mode first (it must not parse arguments or
+/// set up logging: it only answers the parent), then the command line.
+@main
+enum EntryPoint {
+    static func main() {
+        let arguments = CommandLine.arguments
+        if arguments.count >= 2, arguments[1] == PluginProber.childCommand {
+            PluginProber.runChild(paths: Array(arguments.dropFirst(2)))
+            exit(0)
+        }
+        ETLRuntimeCommand.main()
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import ETLRuntimeCore
+import Foundation
+
+/// `etl-runtime list-plugins`: every plugin on the search path, and every library that
+/// could not be loaded, with the reason.
+struct ListPluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list-plugins",
+        abstract: "List the source and sink plugins the runtime can load.",
+        discussion: """
+            Searches, in order: --plugin-dir folders, the manifest's plugin_dirs, ETL_PLUGIN_PATH \
+            (colon-separated), the folder of the etl-runtime executable, then the installed plugin \
+            folder (PREFIX/lib/etl-runtime/plugins). Only files named libetl_*.so are considered. \
+            Libraries are probed in a child process, so a library that crashes while loading is \
+            reported as such and never stops the listing.
+            """
+    )
+
+    @OptionGroup var location: PluginLocationOptions
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .long, help: "Print JSON (with each plugin's config JSON Schema) instead of a table.")
+    var json = false
+
+    func run() throws {
+        global.bootstrapLogging()
+        let environment = ProcessInfo.processInfo.environment
+        let manifestPath = FileManager.default.fileExists(atPath: location.manifestPath) ? location.manifestPath : nil
+        let catalog = PluginDiscovery.catalog(
+            commandLineFolders: location.pluginDirectories, manifestPath: manifestPath, environment: environment)
+        let usage = manifestPath.map { PluginUsage.entriesByPlugin(manifestPath: $0, environment: environment) } ?? [:]
+        if json {
+            print(PluginListing.json(catalog, usage: usage))
+        } else {
+            print(PluginListing.table(catalog, usage: usage), terminator: "")
+        }
+    }
+}

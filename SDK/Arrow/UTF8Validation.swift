@@ -1,0 +1,63 @@
+/// Checks bytes against the UTF-8 definition (Unicode 15, table 3-7): no overlong
+/// forms, no surrogates, nothing above U+10FFFF, no truncated sequences.
+enum UTF8Validation {
+    /// Returns the offset of the first byte of the first invalid sequence, or nil
+    /// when all of `bytes` is valid UTF-8.
+    static func firstInvalidOffset(in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            // Most ETL text is ASCII: skip eight bytes at a time while no high bit is set.
+            if index &+ 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    index &+= 8
+                    continue
+                }
+            }
+            let lead = base.load(fromByteOffset: index, as: UInt8.self)
+            if lead < 0x80 {
+                index &+= 1
+                continue
+            }
+            let start = index
+            let continuationCount: Int
+            var secondLow: UInt8 = 0x80
+            var secondHigh: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF:
+                continuationCount = 1
+            case 0xE0:
+                continuationCount = 2
+                secondLow = 0xA0  // below is an overlong 3-byte form
+            case 0xED:
+                continuationCount = 2
+                secondHigh = 0x9F  // above are UTF-16 surrogates
+            case 0xE1...0xEC, 0xEE...0xEF:
+                continuationCount = 2
+            case 0xF0:
+                continuationCount = 3
+                secondLow = 0x90  // below is an overlong 4-byte form
+            case 0xF1...0xF3:
+                continuationCount = 3
+            case 0xF4:
+                continuationCount = 3
+                secondHigh = 0x8F  // above is beyond U+10FFFF
+            default:
+                return start  // a continuation byte, C0/C1 (overlong), or F5...FF
+            }
+            guard start &+ continuationCount < count else { return start }
+            let second = base.load(fromByteOffset: start &+ 1, as: UInt8.self)
+            guard second >= secondLow && second <= secondHigh else { return start }
+            var next = start &+ 2
+            while next <= start &+ continuationCount {
+                let byte = base.load(fromByteOffset: next, as: UInt8.self)
+                guard byte & 0xC0 == 0x80 else { return start }
+                next &+= 1
+            }
+            index = next
+        }
+        return nil
+    }
+}

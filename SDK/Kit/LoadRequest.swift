@@ -1,0 +1,79 @@
+import CETLPlugin
+import ETLArrow
+
+/// What the host asks a sink to load: a Swift copy of `etl_load_request`, safe to keep for the
+/// whole load (the C request is only valid during `begin`).
+public struct LoadRequest: Sendable, Hashable {
+    /// The control-table entry: the key of the resume state.
+    public var entryID: String
+    /// The run, for metadata and logs.
+    public var runID: String
+    /// The table, file or endpoint name.
+    public var target: String
+    /// How the target changes.
+    public var writeMode: WriteMode
+    /// Primary-key column names (empty unless the entry declares one).
+    public var primaryKey: [String]
+    /// The columns of every batch of this load.
+    public var schema: ArrowSchemaDescription
+    /// The entry's other settings as JSON object text, or nil. Read it with `options()`.
+    public var optionsJSON: String?
+
+    /// Creates a request (tests and hosts written in Swift; the kit builds it from the C struct).
+    public init(entryID: String, runID: String, target: String, writeMode: WriteMode, primaryKey: [String] = [],
+                schema: ArrowSchemaDescription, optionsJSON: String? = nil) {
+        self.entryID = entryID
+        self.runID = runID
+        self.target = target
+        self.writeMode = writeMode
+        self.primaryKey = primaryKey
+        self.schema = schema
+        self.optionsJSON = optionsJSON
+    }
+
+    /// The options as a `PluginConfig` whose messages say "options.<key>"; empty when absent.
+    /// - Throws: `ETL_INVALID_CONFIG` when the text is not a JSON object.
+    public func options() throws(PluginError) -> PluginConfig {
+        guard let optionsJSON else { return PluginConfig(members: [:], path: "options") }
+        return try PluginConfig(parsing: optionsJSON, path: "options")
+    }
+
+    /// Copies a C request, refusing what this plugin cannot read (an unknown write mode, a schema
+    /// outside the supported column formats, a NULL field the header requires).
+    init(copying request: UnsafePointer<etl_load_request>) throws(PluginError) {
+        let raw = request.pointee
+        guard raw.struct_size >= MemoryLayout<etl_load_request>.size else {
+            throw .internalError("etl_load_request.struct_size is \(raw.struct_size), smaller than ABI 1.0's \(MemoryLayout<etl_load_request>.size): the host is broken")
+        }
+        guard let target = raw.target, let entryID = raw.entry_id else {
+            throw .internalError("etl_load_request has a NULL target or entry_id: the host is broken")
+        }
+        guard let mode = WriteMode(rawValue: raw.write_mode) else {
+            throw .unsupported("write mode \(raw.write_mode) is unknown to this plugin (built for ABI \(ETL_PLUGIN_ABI_MAJOR).\(ETL_PLUGIN_ABI_MINOR)); upgrade the plugin or choose replace, append, merge or scd2")
+        }
+        guard let schemaPointer = raw.schema else {
+            throw .internalError("etl_load_request.schema is NULL: the host is broken")
+        }
+        let schema: ArrowSchemaDescription
+        do throws(ArrowError) {
+            schema = try ArrowSchemaDescription(importing: schemaPointer)
+        } catch {
+            throw .unsupported("the load's schema cannot be read: \(error.message)")
+        }
+        var primaryKey: [String] = []
+        if raw.primary_key_count > 0 {
+            guard let names = raw.primary_key else {
+                throw .internalError("etl_load_request.primary_key is NULL with primary_key_count \(raw.primary_key_count): the host is broken")
+            }
+            for index in 0..<Int(raw.primary_key_count) {
+                guard let name = names[index] else {
+                    throw .internalError("etl_load_request.primary_key[\(index)] is NULL: the host is broken")
+                }
+                primaryKey.append(String(cString: name))
+            }
+        }
+        self.init(entryID: String(cString: entryID), runID: raw.run_id.map { String(cString: $0) } ?? "",
+                  target: String(cString: target), writeMode: mode, primaryKey: primaryKey, schema: schema,
+                  optionsJSON: raw.options_json.map { String(cString: $0) })
+    }
+}
