@@ -70,6 +70,7 @@ let package = Package(
             name: "ExampleJSONLSink",
             dependencies: ["ETLPluginKit"],
             path: "SDK/examples/swift-jsonl-sink",
+            exclude: ["README.md"],
             linkerSettings: pluginLinkerSettings
         ),
 

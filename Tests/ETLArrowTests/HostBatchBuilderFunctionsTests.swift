@@ -174,7 +174,7 @@ final class HostBatchBuilderFunctionsTests: XCTestCase {
         XCTAssertTrue(message(&error).contains("schema is NULL"))
     }
 
-    func testFunctionsToleratesNullBuilder() {
+    func testFunctionsTolerateANullBuilder() {
         XCTAssertEqual(api.append_int64!(nil, 0, 1), ETL_INTERNAL)
         XCTAssertEqual(api.batch_row_count!(nil), 0)
         XCTAssertEqual(String(cString: api.batch_last_error!(nil)!), "")

@@ -45,7 +45,7 @@ final class ReleaseOwnershipTests: XCTestCase {
         XCTAssertEqual(spy.calls, 1)
     }
 
-    func testReleasingAnAlreadyReleasedArrayIsRefusedOnImport() {
+    func testAlreadyReleasedArrayIsRefusedOnImport() {
         var released = ArrowArray()
         XCTAssertThrowsError(try ImportedRecordBatch(taking: &released, schema: everyTypeSchema)) { error in
             XCTAssertTrue("\(error)".contains("already released"), "\(error)")
