@@ -5,6 +5,8 @@
 
 SHELL := /bin/bash
 PREFIX ?= /usr/local
+# install builds in this configuration (the install check uses the debug build it already has).
+CONFIG ?= release
 SWIFT ?= swift
 BUILD_DIR := .build/debug
 BIN := $(BUILD_DIR)/etl-runtime
@@ -13,7 +15,7 @@ PYTHON := $(VENV)/bin/python
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 valgrind python3 python3-venv gcc make
 PYTHON_PACKAGES := pyarrow pytest
 
-.PHONY: run test build deps venv swift-test abi-check memory-check interop-test install uninstall bench clean
+.PHONY: run test build deps venv abi-check memory-check interop-test install-check install uninstall bench clean
 
 run: build
 	$(BIN) validate --manifest plugins.json
@@ -23,6 +25,7 @@ test: build venv
 	$(MAKE) abi-check
 	$(SWIFT) test
 	$(MAKE) memory-check
+	$(MAKE) install-check
 	$(MAKE) interop-test
 
 # Debian packages: installed only when missing, so a prepared machine pays nothing.
@@ -52,20 +55,34 @@ abi-check:
 	c++ -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++ SDK/include/etl_plugin.h
 
 # Arrow export/import and the host's batch builders under valgrind: no leak, no double free.
+# Valgrind's own report goes to .build/memory-check.log (Debian 12's valgrind also warns
+# there about DWARF 5 debug info it cannot read); it is printed when the check fails.
 memory-check: build
-	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
-	  $(BUILD_DIR)/etl-memory-check
+	@valgrind --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
+	  --error-exitcode=99 --log-file=.build/memory-check.log $(BUILD_DIR)/etl-memory-check \
+	  || { grep -v 'dwarf\|DW_FORM\|debug info\|debuginfo' .build/memory-check.log; exit 1; }
+	@grep -E 'definitely lost|ERROR SUMMARY' .build/memory-check.log | sed 's/^==[0-9]*== /valgrind: /'
+	@# The check must be able to fail: a deliberate double release has to be reported.
+	@valgrind --error-exitcode=99 --log-file=/dev/null $(BUILD_DIR)/etl-memory-check --deliberate-double-release \
+	  >/dev/null 2>&1; status=$$?; [ $$status = 99 ] \
+	  || { echo "memory-check: a deliberate double release went unnoticed (exit $$status)"; exit 1; }
+	@echo "memory-check: a deliberate double release is caught by valgrind"
 
 # pyarrow reads a plugin's stream and writes a batch into a sink, through the C interfaces.
 interop-test: build venv
 	ETL_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -q Tests/Interop
 
+# make install into a temporary prefix, then build a third-party plugin with pkg-config
+# and list it with the installed binary.
+install-check: build
+	Tests/Install/install_check.sh
+
 install: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c $(CONFIG)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins \
 	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 755 .build/release/etl-runtime $(DESTDIR)$(PREFIX)/bin/etl-runtime
-	install -m 755 .build/release/libetl_*.so $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins/
+	install -m 755 .build/$(CONFIG)/etl-runtime $(DESTDIR)$(PREFIX)/bin/etl-runtime
+	install -m 755 .build/$(CONFIG)/libetl_*.so $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins/
 	install -m 644 SDK/include/etl_plugin.h $(DESTDIR)$(PREFIX)/include/etl_plugin.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' packaging/etl-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
 	@echo "Installed etl-runtime into $(DESTDIR)$(PREFIX)"

@@ -83,7 +83,8 @@ let package = Package(
             exclude: ["Makefile", "README.md"],
             sources: ["etl_example_c.c"],
             publicHeadersPath: ".",
-            cSettings: [.unsafeFlags(["-fvisibility=hidden"])],
+            // DWARF 4: Debian 12's valgrind cannot read clang's default DWARF 5.
+            cSettings: [.unsafeFlags(["-fvisibility=hidden", "-gdwarf-4"])],
             linkerSettings: pluginLinkerSettings
         ),
 

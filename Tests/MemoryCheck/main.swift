@@ -59,9 +59,10 @@ do {
         try runStreamScenarios(iteration: iteration)
         try runHostScenarios(api: api, iteration: iteration)
         try runForeignArrayScenario()
+        if iteration % 10 == 0 { try runPluginRoundTripScenario(iteration: iteration) }
     }
 } catch {
     printToStandardError("etl-memory-check: FAILED: \(error)")
     exit(1)
 }
-print("etl-memory-check: \(iterations) iterations passed (builder, import, offsets, schema, streams, host functions, refusals)")
+print("etl-memory-check: \(iterations) iterations passed (builder, import, offsets, schema, streams, host functions, refusals, plugin round trips)")
