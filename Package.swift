@@ -25,12 +25,20 @@ let package = Package(
         // Plugins: the product name sets the file name, libetl_<name>.so.
         .library(name: "etl_example_jsonl", type: .dynamic, targets: ["ExampleJSONLSink"]),
         .library(name: "etl_example_c", type: .dynamic, targets: ["ExampleCSource"]),
+        .library(name: "etl_csv", type: .dynamic, targets: ["CSVPlugin"]),
+        .library(name: "etl_sqlite", type: .dynamic, targets: ["SQLitePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // System C libraries, found with pkg-config.
+        .systemLibrary(
+            name: "CSQLite", path: "Plugins/System/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
         // The C ABI: SDK/include/etl_plugin.h, with compile-time layout checks.
         .target(
             name: "CETLPlugin",
@@ -38,15 +46,17 @@ let package = Package(
             sources: ["abi/etl_plugin_abi.c"],
             publicHeadersPath: "include"
         ),
+        // Strict JSON with positions, and a writer: manifests, plugin configs, resume state.
+        .target(name: "ETLJSON", path: "SDK/JSON"),
         // Arrow C Data Interface in Swift: building, exporting and importing batches.
         .target(name: "ETLArrow", dependencies: ["CETLPlugin"], path: "SDK/Arrow"),
         // Swift authoring kit: protocols for sources and sinks and the entry export.
-        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "ETLArrow"], path: "SDK/Kit"),
+        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "ETLArrow", "ETLJSON"], path: "SDK/Kit"),
 
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "ETLArrow",
+                "CETLPlugin", "ETLArrow", "ETLJSON", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"
@@ -63,6 +73,13 @@ let package = Package(
         .target(
             name: "ETLHost", dependencies: ["ETLRuntimeCore", "CETLPlugin", "ETLArrow"], path: "Runtime/ETLHost",
             exclude: ["etl_host.h"]
+        ),
+
+        // Built-in plugins: each a Swift library against the kit, loaded through dlopen.
+        .target(name: "CSVPlugin", dependencies: ["ETLPluginKit"], path: "Plugins/csv", linkerSettings: pluginLinkerSettings),
+        .target(
+            name: "SQLitePlugin", dependencies: ["ETLPluginKit", "CSQLite"], path: "Plugins/sqlite",
+            linkerSettings: pluginLinkerSettings
         ),
 
         // SDK example: a sink written in Swift with the authoring kit.
@@ -112,6 +129,13 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["TestSupport"],
             path: "Tests/EndToEndTests"
+        ),
+        .testTarget(
+            name: "CSVPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport"], path: "Tests/CSVPluginTests"
+        ),
+        .testTarget(
+            name: "SQLitePluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport"],
+            path: "Tests/SQLitePluginTests"
         ),
         .testTarget(name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin"], path: "Tests/PluginKitTests"),
     ]

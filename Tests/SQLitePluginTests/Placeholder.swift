@@ -1,0 +1,2 @@
+import XCTest
+final class SQLitePluginTestsPlaceholder: XCTestCase { func testNothing() {} }
