@@ -44,9 +44,7 @@ struct EmbeddingCall {
     private func fail(_ status: etl_status, _ message: String) -> Int32 {
         if let errorMessage, errorCapacity > 0 {
             let bytes = Array(message.utf8.prefix(errorCapacity - 1))
-            bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { memcpy(errorMessage, $0, buffer.count) }
-            }
+            for (index, byte) in bytes.enumerated() { errorMessage[index] = CChar(bitPattern: byte) }
             errorMessage[bytes.count] = 0
         }
         return status

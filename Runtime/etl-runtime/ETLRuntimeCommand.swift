@@ -11,6 +11,9 @@ struct ETLRuntimeCommand: ParsableCommand {
             78 manifest or plugin configuration invalid.
             """,
         version: "etl-runtime \(HostAPI.runtimeVersion) (plugin ABI \(HostAPI.abiVersion))",
-        subcommands: [ValidateCommand.self, ListPluginsCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, StatusCommand.self, HistoryCommand.self, StateCommand.self,
+            PreviewCommand.self, DiscoverCommand.self, CheckCommand.self, ListPluginsCommand.self,
+        ]
     )
 }

@@ -89,3 +89,11 @@ public struct JSONObject: Sendable, Hashable, CustomStringConvertible {
     /// Compact JSON text.
     public var description: String { JSONValue.object(self).serialized() }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// A dictionary literal; its order becomes the member order, and a repeated key
+    /// keeps its first position and takes the last value, as `init(_:)` does.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}

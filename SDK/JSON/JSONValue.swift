@@ -66,6 +66,22 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// True for `null`.
     public var isNull: Bool { self == .null }
 
+    /// The kind of value with its article, for messages such as
+    /// `config.port must be an integer (found a string)`: `null`, `a boolean`,
+    /// `a number`, `a string`, `an array` or `an object`.
+    ///
+    /// It names the kind, never the value, so a message built with it cannot leak a secret.
+    public var kindDescription: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
     /// True for null, booleans, numbers and strings.
     public var isScalar: Bool {
         switch self {

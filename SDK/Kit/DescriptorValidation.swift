@@ -1,3 +1,5 @@
+import ETLJSON
+
 /// Checks a library's plugin list at load, so an authoring mistake is reported by name when the
 /// host loads the library instead of surfacing later as a confusing host error.
 enum DescriptorValidation {
@@ -22,10 +24,10 @@ enum DescriptorValidation {
                 throw .internalError("plugin '\(name)' has an empty version: set PluginDescriptor.version, e.g. \"1.0.0\"")
             }
             let schema: JSONValue
-            do throws(JSONParseError) {
-                schema = try JSONValue.parse(descriptor.configSchema)
+            do throws(JSONSyntaxError) {
+                schema = try JSONValue(parsing: descriptor.configSchema)
             } catch {
-                throw .internalError("plugin '\(name)': configSchema is not valid JSON: \(error)")
+                throw .internalError("plugin '\(name)': configSchema is not valid JSON: \(error.positionedMessage)")
             }
             guard case .object = schema else {
                 throw .internalError("plugin '\(name)': configSchema must be a JSON object (a JSON Schema), found \(schema.kindDescription)")

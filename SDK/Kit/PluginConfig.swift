@@ -1,3 +1,5 @@
+import ETLJSON
+
 /// Typed, path-aware access to a plugin's JSON config object (or to an entry's options).
 ///
 /// Every accessor throws `ETL_INVALID_CONFIG` with the JSON path and what to change, e.g.
@@ -8,8 +10,8 @@
 /// are the plugin's own second line, and what makes a plugin safe to drive from tests or hosts
 /// that skip validation.
 public struct PluginConfig: Sendable, Hashable {
-    /// The object's members.
-    public let members: [String: JSONValue]
+    /// The object's members, in the order they were written.
+    public let members: JSONObject
     /// Where this object sits, for messages: "config", "config.auth", "options".
     public let path: String
 
@@ -17,13 +19,14 @@ public struct PluginConfig: Sendable, Hashable {
     /// - Parameters:
     ///   - text: the JSON text (NUL-free UTF-8).
     ///   - path: the name used in messages, "config" by default.
-    /// - Throws: `ETL_INVALID_CONFIG` when the text is not JSON or not an object.
+    /// - Throws: `ETL_INVALID_CONFIG` when the text is not strict JSON (RFC 8259; a duplicate key
+    ///   counts as an error, since readers disagree on which value wins) or not an object.
     public init(parsing text: String, path: String = "config") throws(PluginError) {
         let value: JSONValue
-        do throws(JSONParseError) {
-            value = try JSONValue.parse(text)
+        do throws(JSONSyntaxError) {
+            value = try JSONValue(parsing: text)
         } catch {
-            throw .invalidConfig("\(path) is not valid JSON: \(error)")
+            throw .invalidConfig("\(path) is not valid JSON: \(error.positionedMessage)")
         }
         guard case .object(let members) = value else {
             throw .invalidConfig("\(path) must be a JSON object (found \(value.kindDescription))")
@@ -32,7 +35,7 @@ public struct PluginConfig: Sendable, Hashable {
     }
 
     /// Wraps an already parsed object.
-    public init(members: [String: JSONValue], path: String = "config") {
+    public init(members: JSONObject, path: String = "config") {
         self.members = members
         self.path = path
     }
@@ -85,23 +88,27 @@ public struct PluginConfig: Sendable, Hashable {
         try optionalBool(key) ?? defaultValue
     }
 
-    /// A required integer (a JSON number without fraction that fits in 64 bits).
+    /// A required integer (a whole JSON number that fits in 64 bits, read exactly).
     public func int(_ key: String) throws(PluginError) -> Int64 {
         guard let number = try optionalInt(key) else { throw missing(key, example: "1") }
         return number
     }
 
-    /// An optional integer, nil when absent. `2.0` is accepted as 2; `2.5` is refused.
+    /// An optional integer, nil when absent. `2.0` is accepted as 2; `2.5` is refused, and so is
+    /// a whole number outside `Int64` (rather than rounded or wrapped).
     public func optionalInt(_ key: String) throws(PluginError) -> Int64? {
         guard let value = value(key) else { return nil }
-        switch value {
-        case .integer(let number):
-            return number
-        case .number(let number) where number.rounded() == number && abs(number) < 9.2e18:
-            return Int64(number)
-        default:
+        guard case .number(let number) = value, number.isIntegral else {
             throw wrongType(key, expected: "an integer", found: value)
         }
+        guard let integer = number.int64Value else {
+            guard number.isIntegerLiteral else {
+                // Above 2^53 a double no longer says which integer `1e18`-style text meant.
+                throw .invalidConfig("\(path).\(key) must be written as plain digits, without a fraction or exponent (found \(number.text))")
+            }
+            throw .invalidConfig("\(path).\(key) must be an integer from \(Int64.min) to \(Int64.max) (found \(number.text))")
+        }
+        return integer
     }
 
     /// An integer with a default.
@@ -115,14 +122,14 @@ public struct PluginConfig: Sendable, Hashable {
         return number
     }
 
-    /// An optional number, nil when absent.
+    /// An optional number, nil when absent; one too large for a `Double` is refused, not made infinite.
     public func optionalDouble(_ key: String) throws(PluginError) -> Double? {
         guard let value = value(key) else { return nil }
-        switch value {
-        case .integer(let number): return Double(number)
-        case .number(let number): return number
-        default: throw wrongType(key, expected: "a number", found: value)
+        guard case .number(let number) = value else { throw wrongType(key, expected: "a number", found: value) }
+        guard number.doubleValue.isFinite else {
+            throw .invalidConfig("\(path).\(key) must be a number within the range of a double (found \(number.text))")
         }
+        return number.doubleValue
     }
 
     /// A number with a default.

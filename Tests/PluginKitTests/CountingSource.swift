@@ -31,7 +31,7 @@ final class CountingSource: ETLSource {
         guard request.stream == "numbers" else { throw .invalidConfig("no stream named '\(request.stream)'") }
         var start: Int64 = 0
         if let state = request.stateJSON {
-            guard case .object(let members)? = try? JSONValue.parse(state), case .integer(let offset)? = members["offset"] else {
+            guard let offset = (try? JSONValue(parsing: state))?["offset"]?.int64Value else {
                 throw .badData("state \(state) has no integer offset")
             }
             start = offset
@@ -43,7 +43,7 @@ final class CountingSource: ETLSource {
 
     func checkpoint() throws(PluginError) -> String? {
         guard let producer else { return nil }
-        return JSONValue.object(["offset": .integer(producer.next)]).jsonText
+        return JSONValue.object(["offset": .number(JSONNumber(producer.next))]).serialized()
     }
 }
 

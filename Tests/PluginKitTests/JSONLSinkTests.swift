@@ -142,9 +142,9 @@ final class JSONLSinkTests: XCTestCase {
         XCTAssertEqual(try second.readState(entryID: "e1").get(), #"{"offset": 17, "file": "a.csv"}"#)
         XCTAssertEqual(try second.readState(entryID: "other").get(), .none)
         second.destroy()
-        let record = try JSONValue.parse(try XCTUnwrap(contents(".etl_state/e1.json")))
-        XCTAssertEqual(record, .object(["entry_id": .string("e1"), "run_id": .string("run-1"), "target": .string("people"),
-                                        "rows": .integer(1), "state_json": .string(#"{"offset": 17, "file": "a.csv"}"#)]))
+        let record = try JSONValue(parsing: try XCTUnwrap(contents(".etl_state/e1.json")))
+        XCTAssertEqual(record, ["entry_id": "e1", "run_id": "run-1", "target": "people",
+                                "rows": 1, "state_json": .string(#"{"offset": 17, "file": "a.csv"}"#)])
     }
 
     func testCommitWithoutStateClearsTheEntrysState() throws {
@@ -262,7 +262,7 @@ final class JSONLSinkTests: XCTestCase {
     func testDescriptorPublishesAStrictConfigSchema() throws {
         let descriptor = try side.descriptor(named: "jsonl").pointee
         XCTAssertEqual(descriptor.capabilities, UInt64(ETL_CAP_APPEND) | UInt64(ETL_CAP_REPLACE))
-        guard case .object(let schema) = try JSONValue.parse(String(cString: descriptor.config_schema_json)) else {
+        guard case .object(let schema) = try JSONValue(parsing: String(cString: descriptor.config_schema_json)) else {
             return XCTFail("schema is not an object")
         }
         XCTAssertEqual(schema["additionalProperties"], .bool(false))

@@ -139,7 +139,7 @@ final class SinkBridgeTests: XCTestCase {
     func testCreateWithConfigThatIsNotJSONIsAnInvalidConfig() throws {
         guard case .failure(let failure) = try side.createSink("recording", config: "{\"a\": }") else { return XCTFail("create succeeded") }
         XCTAssertEqual(failure.status, ETL_INVALID_CONFIG)
-        XCTAssertEqual(failure.message, "config is not valid JSON: line 1, column 7: unexpected character '}', expected a value")
+        XCTAssertEqual(failure.message, "config is not valid JSON: line 1, column 7: expected a JSON value, found '}'")
     }
 
     func testCreatePassesTheHostInstanceHandleToLogging() throws {

@@ -52,7 +52,8 @@ public struct StderrLogHandler: LogHandler {
         FileHandle.standardError.write(Data(rendered.utf8))
     }
 
-    static func timestamp() -> String {
+    /// Now, as ISO 8601 UTC with milliseconds (the format of every time the runtime writes).
+    public static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = now.tv_sec

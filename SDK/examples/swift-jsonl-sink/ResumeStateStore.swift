@@ -24,7 +24,7 @@ struct ResumeStateStore {
         let path = try self.path(forEntry: entryID)
         guard let content = try FileSystem.readFile(path) else { return nil }
         guard let text = String(validating: content, as: UTF8.self),
-              case .object(let members)? = try? JSONValue.parse(text) else {
+              case .object(let members)? = try? JSONValue(parsing: text) else {
             throw .badData("the resume state file \(path) is not valid JSON; delete it to start entry '\(entryID)' afresh")
         }
         switch members["state_json"] {
@@ -44,11 +44,11 @@ struct ResumeStateStore {
             if durable { try FileSystem.syncDirectory(stateDirectory) }
             return
         }
-        let record = JSONValue.object([
-            "entry_id": .string(entryID), "run_id": .string(runID), "target": .string(target),
-            "rows": .integer(rows), "state_json": .string(stateJSON),
-        ])
-        try FileSystem.writeAtomically(Array((record.jsonText + "\n").utf8), to: path, inDirectory: stateDirectory, durable: durable)
+        let record: JSONValue = [
+            "entry_id": .string(entryID), "rows": .number(JSONNumber(rows)), "run_id": .string(runID),
+            "state_json": .string(stateJSON), "target": .string(target),
+        ]
+        try FileSystem.writeAtomically(Array((record.serialized() + "\n").utf8), to: path, inDirectory: stateDirectory, durable: durable)
     }
 
     private func path(forEntry entryID: String) throws(PluginError) -> String {

@@ -1,0 +1,223 @@
+import ETLArrow
+import Foundation
+import Logging
+
+/// Runs one control-table entry: read → write → commit data and resume state together,
+/// batch by batch (incremental) or as one atomic load (full). Never throws: every
+/// failure ends in an `EntryRunResult` and an `etl_runs` row.
+public final class EntryRunner {
+    public struct Options: Sendable {
+        /// Reload from scratch, replacing the target (an incremental entry included).
+        public var fullRefresh = false
+        public init(fullRefresh: Bool = false) { self.fullRefresh = fullRefresh }
+    }
+
+    private let entry: ControlEntry
+    private let manifest: Manifest
+    private let catalog: PluginCatalog
+    private let state: StateDatabase
+    private let runID: String
+    private let options: Options
+    private let logger: Logger
+
+    public init(
+        entry: ControlEntry, manifest: Manifest, catalog: PluginCatalog, state: StateDatabase, runID: String,
+        options: Options, logger: Logger
+    ) {
+        self.entry = entry
+        self.manifest = manifest
+        self.catalog = catalog
+        self.state = state
+        self.runID = runID
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "entry"] = .string(entry.id)
+        self.logger = logger
+    }
+
+    public func run() -> EntryRunResult {
+        let started = Date()
+        var result = EntryRunResult(entryID: entry.id, runID: runID, status: .ok)
+        do {
+            let before = try state.watermark(entryID: entry.id)
+            result.watermark = before.state
+            try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: before.state)
+            try load(into: &result, recorded: before)
+        } catch {
+            result.status = .failed
+            result.error = manifest.redacting(Self.message(error))
+        }
+        result.durationSeconds = Date().timeIntervalSince(started)
+        do {
+            try state.finishRun(result)
+        } catch {
+            logger.error("could not record the run's end: \(error)")
+        }
+        return result
+    }
+
+    private var isIncremental: Bool { entry.mode == .incremental && !options.fullRefresh }
+
+    private func load(into result: inout EntryRunResult, recorded: StateDatabase.Watermark) throws {
+        guard entry.transforms.isEmpty else {
+            throw RunFailure("transforms are parsed but not applied by this version of etl-runtime; remove \"transforms\" from the entry to run it")
+        }
+        let plugins = try EntryPlugins(entry: entry, manifest: manifest, catalog: catalog)
+        let startState = try resumeState(sink: plugins.sink, recorded: recorded)
+        let request = readRequest(startState: startState)
+        let read = try plugins.source.read(request)
+        let schema = try read.stream.schema()
+        let load = LoadRequest(
+            entryID: entry.id, runID: runID, target: entry.target, writeMode: isIncremental ? entry.write : fullWriteMode,
+            primaryKey: entry.primaryKey, schema: schema, optionsJSON: nil)
+        var committedState = startState
+        if isIncremental {
+            committedState = try loadIncrementally(read: read, plugins: plugins, load: load, from: startState, result: &result)
+        } else {
+            committedState = try loadAtomically(read: read, plugins: plugins, load: load, result: &result)
+        }
+        result.watermark = committedState
+        if CancellationFlag.isCancelled {
+            result.status = .cancelled
+            return
+        }
+        for sql in entry.postSQL {
+            try plugins.sink.executeSQL(sql)
+        }
+    }
+
+    /// Replace unless the entry asked for another mode (full + append snapshots).
+    private var fullWriteMode: WriteMode {
+        entry.mode == .full ? entry.write : (entry.write == .merge || entry.write == .scd2 ? entry.write : .replace)
+    }
+
+    /// Where this run starts. The sink's committed state is the truth (it was stored with
+    /// the data); the control table only mirrors it — unless the user set or reset it.
+    private func resumeState(sink: SinkInstance, recorded: StateDatabase.Watermark) throws -> String? {
+        guard isIncremental else { return nil }
+        if recorded.isOverride { return recorded.state }
+        let committed = try sink.readState(entryID: entry.id)
+        if committed != recorded.state {
+            logger.info(
+                "reconciled the control table with the sink's committed state",
+                metadata: ["control": "\(recorded.state ?? "none")", "sink": "\(committed ?? "none")"])
+            try state.adoptSinkState(entryID: entry.id, state: committed)
+        }
+        return committed
+    }
+
+    private func readRequest(startState: String?) -> ReadRequest {
+        var options: [(String, JSONValue)] = [
+            ("mode", .string(isIncremental ? "incremental" : "full")),
+            ("primary_key", .array(entry.primaryKey.map { .string($0) })),
+            ("null_cursor", .string(entry.nullCursor.rawValue)),
+        ]
+        if let lookback = entry.lookback { options.append(("lookback_seconds", JSONValue(integerLiteral: lookback.seconds))) }
+        if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
+        return ReadRequest(
+            entryID: entry.id, stream: entry.stream, stateJSON: startState,
+            cursorField: isIncremental ? entry.cursorField : nil,
+            initialValueJSON: isIncremental ? entry.initialValue?.serialized() : nil,
+            batchSize: entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
+            maxRecords: isIncremental ? (entry.maxRecordsPerRun ?? 0) : 0,
+            optionsJSON: JSONValue.object(JSONObject(options)).serialized())
+    }
+
+    /// Incremental: every batch is its own load, committed with the checkpoint that
+    /// matches it, so a killed run resumes exactly after its last committed batch.
+    private func loadIncrementally(
+        read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, from startState: String?,
+        result: inout EntryRunResult
+    ) throws -> String? {
+        var committed = startState
+        while !CancellationFlag.isCancelled, let batch = try read.stream.next() {
+            result.rowsRead += batch.rowCount
+            let rejects = plugins.source.context.takeRejects()
+            try checkRejectLimit(adding: rejects.count, result: &result)
+            let checkpoint = try plugins.source.checkpoint()
+            try plugins.sink.begin(load)
+            do {
+                try plugins.sink.write(batch)
+                let rows = try plugins.sink.commit(stateJSON: checkpoint)
+                result.rowsWritten += Int(rows)
+                try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: Int(rows))
+            } catch {
+                try? plugins.sink.abort()
+                throw error
+            }
+            try state.recordRejects(rejects, runID: runID, entryID: entry.id)
+            committed = checkpoint
+            logger.debug("checkpoint committed", metadata: ["rows": "\(batch.rowCount)", "watermark": "\(checkpoint ?? "none")"])
+        }
+        // Rows rejected after the last batch moved the checkpoint with no data to carry
+        // it: commit an empty load so they are not read (and rejected) again.
+        let trailing = plugins.source.context.takeRejects()
+        if !trailing.isEmpty, !CancellationFlag.isCancelled {
+            try checkRejectLimit(adding: trailing.count, result: &result)
+            let checkpoint = try plugins.source.checkpoint()
+            try plugins.sink.begin(load)
+            _ = try plugins.sink.commit(stateJSON: checkpoint)
+            try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: 0)
+            try state.recordRejects(trailing, runID: runID, entryID: entry.id)
+            committed = checkpoint
+        }
+        return committed
+    }
+
+    /// Full: one load for the whole stream; the sink swaps it in at commit, so readers
+    /// never see a partial table and a failure keeps the previous one.
+    private func loadAtomically(
+        read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, result: inout EntryRunResult
+    ) throws -> String? {
+        var rejects: [SourceReject] = []
+        try plugins.sink.begin(load)
+        do {
+            while let batch = try read.stream.next() {
+                if CancellationFlag.isCancelled {
+                    throw RunFailure("cancelled by a signal before the load finished; the target is unchanged")
+                }
+                result.rowsRead += batch.rowCount
+                let batchRejects = plugins.source.context.takeRejects()
+                try checkRejectLimit(adding: batchRejects.count, result: &result)
+                rejects += batchRejects
+                try plugins.sink.write(batch)
+            }
+            let trailing = plugins.source.context.takeRejects()
+            try checkRejectLimit(adding: trailing.count, result: &result)
+            rejects += trailing
+            let checkpoint = try plugins.source.checkpoint()
+            let rows = Int(try plugins.sink.commit(stateJSON: checkpoint))
+            if load.writeMode == .replace, rows != result.rowsRead {
+                logger.warning("the sink committed \(rows) rows but \(result.rowsRead) were written")
+            }
+            result.rowsWritten = rows
+            try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: rows)
+            try state.recordRejects(rejects, runID: runID, entryID: entry.id)
+            return checkpoint
+        } catch {
+            try? plugins.sink.abort()
+            // Rejects of a failed run are still worth seeing: they often explain it.
+            try? state.recordRejects(rejects + plugins.source.context.takeRejects(), runID: runID, entryID: entry.id)
+            throw error
+        }
+    }
+
+    private func checkRejectLimit(adding count: Int, result: inout EntryRunResult) throws {
+        result.rowsRejected += count
+        guard result.rowsRejected > entry.maxRejects else { return }
+        throw RunFailure(
+            "\(result.rowsRejected) rows rejected, more than max_rejects (\(entry.maxRejects)); nothing from the failing batch was committed. See the rows with: sqlite3 \(state.path) \"SELECT position, reason FROM etl_rejects WHERE entry_id = '\(entry.id)'\"")
+    }
+
+    static func message(_ error: Error) -> String {
+        if let failure = error as? PluginLoadFailure { return failure.libraryPath.isEmpty ? failure.reason : failure.description }
+        if let arrow = error as? ArrowError { return arrow.message }
+        return "\(error)"
+    }
+}
+
+/// A failure of the run itself (not of a plugin call), with its message.
+struct RunFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A validated manifest with the plugins it runs on: what every command that touches
+/// data (`run`, `status`, `preview`, `state`, ...) starts from.
+public struct ManifestContext: Sendable {
+    public let manifest: Manifest
+    public let catalog: PluginCatalog
+
+    /// The manifest's problems, when it cannot be used.
+    public struct Invalid: Error, Sendable {
+        public var manifestPath: String
+        public var issues: [ManifestIssue]
+    }
+
+    /// Finds the plugins (search path from the command line, the manifest and the
+    /// environment) and loads the manifest against them.
+    public static func load(
+        manifestPath: String, pluginDirectories: [String], environment: [String: String]
+    ) throws(Invalid) -> ManifestContext {
+        let exists = FileManager.default.fileExists(atPath: manifestPath)
+        let catalog = PluginDiscovery.catalog(
+            commandLineFolders: pluginDirectories, manifestPath: exists ? manifestPath : nil, environment: environment)
+        let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog)
+        guard result.issues.isEmpty, let manifest = result.manifest else {
+            throw Invalid(manifestPath: manifestPath, issues: result.issues)
+        }
+        return ManifestContext(manifest: manifest, catalog: catalog)
+    }
+
+    /// Opens the state database, records the manifest's entries in `etl_control` and
+    /// marks runs whose process died as killed.
+    public func openState() throws -> StateDatabase {
+        let database = try StateDatabase(path: manifest.statePath)
+        try database.synchronize(with: manifest.controlTable)
+        try database.markAbandonedRuns()
+        return database
+    }
+
+    /// Where per-entry run locks live: beside the state database.
+    public var lockFolder: String {
+        ((manifest.statePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("locks")
+    }
+
+    /// The entries named, in manifest order, or every active one when none is named.
+    public func selectEntries(_ ids: [String]) throws(UnknownEntry) -> [ControlEntry] {
+        guard !ids.isEmpty else { return manifest.controlTable.filter(\.active) }
+        for id in ids where manifest.entry(id: id) == nil {
+            throw UnknownEntry(id: id, known: manifest.controlTable.map(\.id))
+        }
+        return manifest.controlTable.filter { ids.contains($0.id) }
+    }
+
+    /// An `--entry` that the manifest does not have.
+    public struct UnknownEntry: Error, Sendable, CustomStringConvertible {
+        public var id: String
+        public var known: [String]
+        public var description: String {
+            let suggestion = DidYouMean.suggestion(for: id, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
+            return "no entry \"\(id)\" in the control table\(suggestion) (entries: \(known.joined(separator: ", ")))"
+        }
+    }
+}

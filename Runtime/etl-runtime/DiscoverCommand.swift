@@ -1,0 +1,30 @@
+import ArgumentParser
+import ETLRuntimeCore
+
+/// `etl-runtime discover SOURCE`: the streams a source offers and their columns.
+struct DiscoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "discover", abstract: "List a source's streams and their Arrow columns.")
+
+    @OptionGroup var location: PluginLocationOptions
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A source name from the manifest.") var source: String
+
+    func run() throws {
+        global.bootstrapLogging()
+        let context = try location.loadContext()
+        guard let endpoint = context.manifest.source(named: source) else {
+            let known = context.manifest.sources.map(\.name).joined(separator: ", ")
+            throw Console.usage("no source \"\(source)\" in the manifest (sources: \(known))")
+        }
+        let instance = try SourceInstance(
+            plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
+            entryID: nil)
+        for stream in try instance.discover() {
+            print("\(stream.name)")
+            for field in stream.schema.fields {
+                print("  \(field.name)  \(field.type)\(field.nullable ? "" : " not null")")
+            }
+        }
+    }
+}

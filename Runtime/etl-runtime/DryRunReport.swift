@@ -1,0 +1,18 @@
+import ETLRuntimeCore
+
+/// `run --dry-run`: what each selected entry would do, and from where.
+enum DryRunReport {
+    static func print(_ entries: [ControlEntry], state: StateDatabase, fullRefresh: Bool) throws {
+        for entry in entries {
+            let watermark = try state.watermark(entryID: entry.id)
+            let from: String
+            if entry.mode == .full || fullRefresh {
+                from = "from scratch"
+            } else {
+                from = "from watermark \(watermark.state ?? "none (first run)")"
+            }
+            let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
+            Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)")
+        }
+    }
+}

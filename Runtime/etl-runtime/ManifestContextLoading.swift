@@ -1,0 +1,37 @@
+import ArgumentParser
+import ETLRuntimeCore
+import Foundation
+
+extension PluginLocationOptions {
+    /// Loads the manifest and its plugins, or prints every problem and exits 78.
+    func loadContext() throws -> ManifestContext {
+        do {
+            return try ManifestContext.load(
+                manifestPath: manifestPath, pluginDirectories: pluginDirectories,
+                environment: ProcessInfo.processInfo.environment)
+        } catch {
+            for issue in error.issues { Console.error("\(issue)") }
+            let count = error.issues.count
+            Console.error("\(error.manifestPath): \(count) \(count == 1 ? "problem" : "problems") found; nothing was run")
+            throw ExitCodes.invalidConfiguration
+        }
+    }
+}
+
+/// Output helpers: results to stdout, problems to stderr, whole lines only.
+enum Console {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func json(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Exits 64 with a message, for arguments that parse but make no sense.
+    static func usage(_ message: String) -> ExitCode {
+        error("etl-runtime: \(message)")
+        return ExitCodes.usage
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import ETLArrow
+import ETLRuntimeCore
+
+/// `etl-runtime preview ENTRY`: reads the next rows an entry would load, writes nothing.
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Read the next rows an entry would load (from its watermark) and print them; writes nothing.")
+
+    @OptionGroup var location: PluginLocationOptions
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The entry id.") var entry: String
+    @Option(name: .long, help: "How many rows to show.") var limit: Int = 10
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        global.bootstrapLogging()
+        let context = try location.loadContext()
+        let entries: [ControlEntry]
+        do {
+            entries = try context.selectEntries([entry])
+        } catch {
+            throw Console.usage("\(error)")
+        }
+        let entry = entries[0]
+        let watermark = try context.openState().watermark(entryID: entry.id)
+        guard let endpoint = context.manifest.source(named: entry.source) else { return }
+        let source = try SourceInstance(
+            plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
+            entryID: entry.id)
+        let incremental = entry.mode == .incremental
+        let read = try source.read(
+            ReadRequest(
+                entryID: entry.id, stream: entry.stream, stateJSON: incremental ? watermark.state : nil,
+                cursorField: incremental ? entry.cursorField : nil,
+                initialValueJSON: incremental ? entry.initialValue?.serialized() : nil,
+                batchSize: min(limit, entry.batchSize), maxRecords: limit))
+        let schema = try read.stream.schema()
+        var rows: [[String]] = []
+        while rows.count < limit, let batch = try read.stream.next() {
+            for row in 0..<batch.rowCount where rows.count < limit {
+                rows.append((0..<schema.fields.count).map { ValueText.render(batch.column($0), row: row) })
+            }
+        }
+        let redact = context.manifest.redacting
+        print(PluginListing.alignedColumns([schema.fields.map(\.name)] + rows.map { $0.map(redact) }), terminator: "")
+        for reject in source.context.takeRejects() {
+            print("rejected \(reject.position): \(reject.reason)")
+        }
+    }
+}
+
+/// Renders one Arrow value as text for people.
+enum ValueText {
+    static func render(_ column: ImportedColumn, row: Int) -> String {
+        if column.isNull(row) { return "NULL" }
+        switch column.type {
+        case .bool: return column.bool(row) ? "true" : "false"
+        case .int64: return String(column.int64(row))
+        case .double: return String(column.double(row))
+        case .utf8: return column.string(row)
+        case .binary: return "0x" + column.bytes(row).map { String(format: "%02x", $0) }.joined()
+        case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row)) + "µs"
+        case .date32: return String(column.date32(row)) + "d"
+        case .null: return "NULL"
+        }
+    }
+}

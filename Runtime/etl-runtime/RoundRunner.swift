@@ -1,0 +1,75 @@
+import Dispatch
+import ETLRuntimeCore
+import Foundation
+import Logging
+
+/// One round of `run`: every selected entry once, up to `jobs` at a time, each with its
+/// own plugin instances and state-database connection; then a summary line per entry.
+struct RoundRunner {
+    let context: ManifestContext
+    let entries: [ControlEntry]
+    let fullRefresh: Bool
+    let jobs: Int
+    let format: LogFormat
+
+    func runRound() -> [EntryRunResult] {
+        let runID = RunID.make()
+        let logger = Logger(label: "etl.run")
+        let results = ResultSlots(count: entries.count)
+        let limit = DispatchSemaphore(value: jobs)
+        let group = DispatchGroup()
+        for (index, entry) in entries.enumerated() {
+            limit.wait()
+            group.enter()
+            let context = self.context, fullRefresh = self.fullRefresh
+            Thread.detachNewThread {
+                defer {
+                    limit.signal()
+                    group.leave()
+                }
+                results.set(index, Self.runEntry(entry, context: context, runID: runID, fullRefresh: fullRefresh, logger: logger))
+            }
+        }
+        group.wait()
+        let all = results.values()
+        for result in all { RunSummary.print(result, format: format) }
+        return all
+    }
+
+    private static func runEntry(
+        _ entry: ControlEntry, context: ManifestContext, runID: String, fullRefresh: Bool, logger: Logger
+    ) -> EntryRunResult {
+        let state: StateDatabase
+        do {
+            state = try StateDatabase(path: context.manifest.statePath)
+        } catch {
+            var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
+            failed.error = "\(error)"
+            return failed
+        }
+        let runner = EntryRunner(
+            entry: entry, manifest: context.manifest, catalog: context.catalog, state: state, runID: runID,
+            options: .init(fullRefresh: fullRefresh), logger: logger)
+        return runner.run()
+    }
+}
+
+/// Results written by worker threads, each into its own slot.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [EntryRunResult?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: EntryRunResult) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func values() -> [EntryRunResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}

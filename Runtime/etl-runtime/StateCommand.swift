@@ -1,0 +1,67 @@
+import ArgumentParser
+import ETLJSON
+import ETLRuntimeCore
+
+/// `etl-runtime state show|reset|set`: read or override an entry's watermark.
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Show, reset or set an entry's watermark (its resume state).",
+        subcommands: [Show.self, Reset.self, Set.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the entry's current watermark (JSON), or nothing if it has none.")
+        @OptionGroup var location: PluginLocationOptions
+        @Argument(help: "The entry id.") var entry: String
+
+        func run() throws {
+            let context = try location.loadContext()
+            try StateCommand.requireEntry(entry, in: context)
+            let watermark = try context.openState().watermark(entryID: entry)
+            print(watermark.state.map(context.manifest.redacting) ?? "")
+        }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget the watermark: the next run starts from the beginning (or the entry's initial_value).",
+            discussion: "The sink's committed state is ignored by the next run, which overwrites it at its first commit.")
+        @OptionGroup var location: PluginLocationOptions
+        @Argument(help: "The entry id.") var entry: String
+
+        func run() throws {
+            let context = try location.loadContext()
+            try StateCommand.requireEntry(entry, in: context)
+            try context.openState().overrideWatermark(entryID: entry, state: nil)
+            print("\(entry): watermark reset; the next run starts from the beginning")
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the watermark to a JSON value, in the source plugin's state format (see `state show`).")
+        @OptionGroup var location: PluginLocationOptions
+        @Argument(help: "The entry id.") var entry: String
+        @Argument(help: "The new state, as JSON text, e.g. '{\"offset\": 0}'.") var value: String
+
+        func run() throws {
+            do {
+                _ = try JSONValue(parsing: value)
+            } catch {
+                throw Console.usage("the state must be JSON text: \(error)")
+            }
+            let context = try location.loadContext()
+            try StateCommand.requireEntry(entry, in: context)
+            try context.openState().overrideWatermark(entryID: entry, state: value)
+            print("\(entry): watermark set; the next run starts from it")
+        }
+    }
+
+    static func requireEntry(_ id: String, in context: ManifestContext) throws {
+        do {
+            _ = try context.selectEntries([id])
+        } catch {
+            throw Console.usage("\(error)")
+        }
+    }
+}

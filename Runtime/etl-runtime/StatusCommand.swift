@@ -1,0 +1,45 @@
+import ArgumentParser
+import ETLRuntimeCore
+
+/// `etl-runtime status`: the control table — each entry's watermark and last run.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the control table: each entry's watermark, last run and rows loaded.")
+
+    @OptionGroup var location: PluginLocationOptions
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        global.bootstrapLogging()
+        let context = try location.loadContext()
+        let rows = try context.openState().controlRows().filter(\.inManifest)
+        let redact = context.manifest.redacting
+        if json {
+            print(Console.json(rows.map { row -> [String: Any] in
+                [
+                    "id": row.id, "source": row.source, "stream": row.stream, "sink": row.sink, "target": row.target,
+                    "active": row.active, "mode": row.mode, "write": row.writeMode, "cursor_field": row.cursorField as Any,
+                    "watermark": row.watermark.map(redact) as Any, "last_run_id": row.lastRunID as Any,
+                    "last_status": row.lastStatus as Any, "last_run_at": row.lastRunAt as Any,
+                    "last_error": row.lastError.map(redact) as Any, "rows_loaded": row.rowsLoaded,
+                ]
+            }))
+            return
+        }
+        let header = ["ENTRY", "ACTIVE", "MODE", "WRITE", "TARGET", "LAST RUN", "STATUS", "ROWS", "WATERMARK"]
+        let table = rows.map { row in
+            [
+                row.id, row.active ? "yes" : "no", row.mode, row.writeMode, "\(row.sink).\(row.target)",
+                row.lastRunAt ?? "never", row.lastStatus ?? "-", String(row.rowsLoaded), row.watermark.map(redact) ?? "-",
+            ]
+        }
+        print(PluginListing.alignedColumns([header] + table), terminator: "")
+        for row in rows where row.lastStatus == "failed" {
+            print("\(row.id): last run failed: \(row.lastError.map(redact) ?? "no message")")
+        }
+    }
+}
