@@ -17,9 +17,11 @@ PYTHON_PACKAGES := pyarrow pytest
 
 .PHONY: run test build deps venv abi-check memory-check interop-test install-check install uninstall bench clean
 
+# Runs the default manifest (census sample → warehouse.db): run it again to see the
+# incremental entry move on by 1,630 rows, then stop at a no-op.
 run: build
-	$(BIN) validate --manifest plugins.json
-	$(BIN) list-plugins --manifest plugins.json
+	$(BIN) run --manifest plugins.json
+	$(BIN) status --manifest plugins.json
 
 test: build venv
 	$(MAKE) abi-check
@@ -76,6 +78,15 @@ interop-test: build venv
 # and list it with the installed binary.
 install-check: build
 	Tests/Install/install_check.sh
+
+# Benchmarks against peers (not part of the tests): see bench/README.md.
+BENCH_VENV := .venv-bench
+BENCH_ROWS ?= 1000000 5000000
+bench: deps
+	$(SWIFT) build -c release
+	[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check pandas pyarrow adbc-driver-sqlite adbc-driver-manager
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/census_bench.py $(BENCH_ROWS)
 
 install: deps
 	$(SWIFT) build -c $(CONFIG)

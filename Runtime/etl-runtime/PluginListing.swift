@@ -14,7 +14,7 @@ enum PluginListing {
                 [
                     plugin.name, plugin.kind.rawValue, plugin.version, plugin.abiVersion,
                     plugin.capabilities.isEmpty ? "-" : plugin.capabilities.joined(separator: ","),
-                    usage[plugin.name].map { $0.joined(separator: ",") } ?? "-",
+                    usage[PluginUsage.key(plugin.kind, plugin.name)].map { $0.joined(separator: ",") } ?? "-",
                     plugin.libraryPath,
                 ]
             }
@@ -50,7 +50,7 @@ enum PluginListing {
                 "name": plugin.name, "kind": plugin.kind.rawValue, "version": plugin.version,
                 "description": plugin.description, "abi_version": plugin.abiVersion,
                 "capabilities": plugin.capabilities, "path": plugin.libraryPath, "loadable": true,
-                "used_by": usage[plugin.name] ?? [],
+                "used_by": usage[PluginUsage.key(plugin.kind, plugin.name)] ?? [],
                 "config_schema": (try? JSONSerialization.jsonObject(with: Data(plugin.configSchemaJSON.utf8), options: [.fragmentsAllowed]))
                     ?? plugin.configSchemaJSON,
             ]

@@ -17,8 +17,9 @@ enum DescriptorValidation {
             guard isValidName(name) else {
                 throw .internalError("plugin name '\(name)' is invalid: use lowercase letters, digits and '_', starting with a letter")
             }
-            guard seen.insert(name).inserted else {
-                throw .internalError("two plugins of the library are named '\(name)': plugin names must be unique")
+            // A source and a sink may share a name (`sqlite`); two of one kind may not.
+            guard seen.insert("\(plugin.kind) \(name)").inserted else {
+                throw .internalError("two \(plugin.kind) plugins of the library are named '\(name)': names must be unique per kind")
             }
             guard !descriptor.version.isEmpty else {
                 throw .internalError("plugin '\(name)' has an empty version: set PluginDescriptor.version, e.g. \"1.0.0\"")

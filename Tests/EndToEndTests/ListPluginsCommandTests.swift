@@ -59,7 +59,7 @@ final class ListPluginsCommandTests: XCTestCase {
 
     func testPluginsUsedByTheManifestShowTheirEntries() throws {
         let outcome = try ProcessRunner.etlRuntime(
-            ["list-plugins", "--manifest", TestPaths.source("plugins.json")], currentDirectory: TestPaths.packageRoot)
+            ["list-plugins", "--manifest", TestPaths.source("examples/logs-to-jsonl.json")], currentDirectory: TestPaths.packageRoot)
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         let datagen = try XCTUnwrap(lines.first { $0.hasPrefix("datagen ") })

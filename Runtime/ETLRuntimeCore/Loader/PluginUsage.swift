@@ -1,6 +1,6 @@
 /// Which control-table entries use each plugin, for `list-plugins`' USED BY column.
 public enum PluginUsage {
-    /// Plugin name → entry ids, in manifest order. Empty when the manifest does not
+    /// "kind name" (e.g. "sink sqlite", see `key`) → entry ids, in manifest order. Empty when the manifest does not
     /// load (validate reports why; the listing still shows every plugin).
     public static func entriesByPlugin(manifestPath: String, environment: [String: String]) -> [String: [String]] {
         guard let manifest = ManifestLoader.load(path: manifestPath, environment: environment, plugins: nil).manifest else {
@@ -8,10 +8,15 @@ public enum PluginUsage {
         }
         var usage: [String: [String]] = [:]
         for entry in manifest.controlTable {
-            for plugin in [manifest.source(named: entry.source)?.plugin, manifest.sink(named: entry.sink)?.plugin].compactMap({ $0 }) {
-                if usage[plugin]?.contains(entry.id) != true { usage[plugin, default: []].append(entry.id) }
+            let source = manifest.source(named: entry.source).map { key(.source, $0.plugin) }
+            let sink = manifest.sink(named: entry.sink).map { key(.sink, $0.plugin) }
+            for plugin in [source, sink].compactMap({ $0 }) where usage[plugin]?.contains(entry.id) != true {
+                usage[plugin, default: []].append(entry.id)
             }
         }
         return usage
     }
+
+    /// The usage key of a plugin: a source and a sink may share a name.
+    public static func key(_ kind: PluginKind, _ name: String) -> String { "\(kind.rawValue) \(name)" }
 }

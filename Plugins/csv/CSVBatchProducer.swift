@@ -1,0 +1,241 @@
+import CETLPlugin
+import ETLArrow
+import ETLPluginKit
+
+/// Reads the planned files record by record into Arrow batches: the stream `read` returns.
+///
+/// A batch ends after `batch_size` rows, when the builder holds `max_batch_bytes` (checked
+/// after each row, so a batch passes the limit by at most one row), when `max_records` rows have
+/// been produced in all, or at the end of the last file. Rows that cannot be read are reported
+/// to the host as rejects and belong to the batch in progress. After each batch, `state` is the
+/// position just after the last record that batch consumed (loaded or rejected).
+final class CSVBatchProducer: ArrowBatchProducer {
+    let schema: ArrowSchemaDescription
+    private let settings: CSVSettings
+    private let layout: StreamLayout
+    private let host: PluginHost
+    /// True for an incremental read: the state is kept and a last line without a line break
+    /// waits for the file to be quiet.
+    let isIncremental: Bool
+    private let policy: CSVRecordReader.FinalRecordPolicy
+    private let builder: RecordBatchBuilder
+    private let decoder: RowDecoder
+    private let batchSize: Int
+    private let maxBatchBytes: Int
+    private let maxRecords: Int64
+    /// The most a row adds to the batch beyond its record's bytes: per column its value or
+    /// offset width and a validity byte (a generous bound for one bit).
+    private let rowOverhead: Int
+    private let plan: [PlannedFile]
+    private var nextPlanned = 0
+    private var current: OpenFile?
+    private var produced: Int64 = 0
+    private var ended = false
+
+    /// The resume state after the last batch (incremental reads only).
+    private(set) var state: CSVResumeState
+
+    /// A file being read: its reader, which stream column each field loads into, and what the
+    /// state last recorded for it.
+    private final class OpenFile {
+        let path: String
+        let reader: CSVRecordReader
+        let columnOf: UnsafeMutablePointer<Int>
+        let fieldCount: Int
+        var syncedOffset: Int64
+        var syncedDone: Bool
+
+        init(path: String, reader: CSVRecordReader, mapping: [Int], startOffset: Int64, startDone: Bool) {
+            self.path = path
+            self.reader = reader
+            fieldCount = mapping.count
+            columnOf = .allocate(capacity: Swift.max(mapping.count, 1))
+            columnOf.initialize(from: mapping, count: mapping.count)
+            syncedOffset = startOffset
+            syncedDone = startDone
+        }
+
+        deinit { columnOf.deallocate() }
+    }
+
+    init(settings: CSVSettings, layout: StreamLayout, plan: [PlannedFile], state: CSVResumeState, incremental: Bool,
+         request: ReadRequest, host: PluginHost) {
+        self.settings = settings
+        self.layout = layout
+        self.plan = plan
+        self.state = state
+        isIncremental = incremental
+        self.host = host
+        schema = layout.schema
+        policy = incremental ? .whenQuietFor(seconds: settings.lastLineQuietSeconds) : .always
+        batchSize = Int(Swift.min(request.batchSize, Int64(Int32.max)))
+        maxBatchBytes = Int(request.maxBatchBytes)
+        maxRecords = request.maxRecords
+        // Reserve for typical batches; buffers still grow for larger ones.
+        builder = RecordBatchBuilder(schema: layout.schema, capacity: Swift.min(batchSize, 16_384))
+        rowOverhead = layout.columns.reduce(0) { total, column in
+            switch column.type {
+            case .int64, .double, .timestamp: total + 9
+            case .date, .text: total + 5
+            case .bool: total + 2
+            }
+        }
+        decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim)
+    }
+
+    func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
+        do throws(PluginError) {
+            return try produce(into: out)
+        } catch {
+            ended = true
+            throw ArrowError(.producerFailed, error.message)
+        }
+    }
+
+    private func produce(into out: UnsafeMutablePointer<ArrowArray>) throws(PluginError) -> Bool {
+        guard !ended else { return false }
+        try host.throwIfCancelled("reading \(settings.path)")
+        var limit = batchSize
+        if maxRecords > 0 { limit = Int(Swift.min(Int64(limit), maxRecords - produced)) }
+        guard limit > 0 else {
+            ended = true
+            return false
+        }
+        var rows = 0
+        var progressed = false
+        // builder.byteSize walks every column; an upper bound of the batch's size (record
+        // bytes plus the most a row adds beyond its bytes) says when it is worth asking.
+        var sizeBound = 0
+        var nextSizeCheck = maxBatchBytes
+        batch: while rows < limit {
+            guard let file = try currentFile() else {
+                ended = true
+                break
+            }
+            // One file at a time, so the loop below touches no reference counts per record.
+            let reader = file.reader
+            let columnOf = file.columnOf
+            let fieldCount = file.fieldCount
+            records: while rows < limit {
+                switch try reader.advance() {
+                case .record:
+                    guard reader.fields.count == fieldCount else {
+                        reject(file, "expected \(fieldCount) fields, got \(reader.fields.count)")
+                        progressed = true
+                        continue records
+                    }
+                    guard decoder.decode(reader.fields.spans, columnOf: columnOf, checkUTF8: reader.recordHasHighBytes) else {
+                        reject(file, decoder.failure)
+                        progressed = true
+                        continue records
+                    }
+                    do throws(ArrowError) {
+                        try decoder.append(reader.fields.spans, columnOf: columnOf, to: builder)
+                    } catch {
+                        throw PluginError(error, context: "\(file.path):\(reader.recordLine)")
+                    }
+                    rows += 1
+                    if maxBatchBytes > 0 {
+                        sizeBound &+= reader.recordRaw.count &+ rowOverhead
+                        if sizeBound >= nextSizeCheck {
+                            let size = builder.byteSize
+                            if size >= maxBatchBytes { break batch }
+                            nextSizeCheck = sizeBound + (maxBatchBytes - size)
+                        }
+                    }
+                case .reject:
+                    reject(file, reader.rejectReason)
+                    progressed = true
+                case .end:
+                    if try closeCurrent() { progressed = true }
+                    break records
+                }
+            }
+        }
+        if let current, try sync(current) { progressed = true }
+        guard rows > 0 || progressed else { return false }
+        produced += Int64(rows)
+        do throws(ArrowError) {
+            try builder.finish(into: out)
+        } catch {
+            throw PluginError(error, context: "finishing a batch of \(settings.path)")
+        }
+        return true
+    }
+
+    private func reject(_ file: OpenFile, _ reason: String) {
+        let reader = file.reader
+        host.reportReject(position: "\(file.path):\(reader.recordLine)", raw: reader.recordRaw, reason: reason)
+    }
+
+    // MARK: Files
+
+    /// The file being read, opening the next planned one when needed; nil after the last.
+    private func currentFile() throws(PluginError) -> OpenFile? {
+        while current == nil {
+            guard nextPlanned < plan.count else { return nil }
+            let planned = plan[nextPlanned]
+            nextPlanned += 1
+            current = try open(planned)
+        }
+        return current
+    }
+
+    /// Opens a planned file at its start position (reading its header first when there is one);
+    /// nil when it has nothing to read yet (a header line still being written).
+    private func open(_ planned: PlannedFile) throws(PluginError) -> OpenFile? {
+        let reader = try CSVRecordReader(path: planned.path, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
+        if let inode = planned.inode, reader.inode != inode {
+            throw .badData("\(planned.path) was replaced while being planned for reading (inode \(inode) is now \(reader.inode)); run again")
+        }
+        let mapping: [Int]
+        if settings.header {
+            guard let names = try StreamLayout.readHeader(reader, settings) else { return nil }
+            mapping = try layout.mapping(forHeader: names, of: planned.path)
+            if planned.offset > reader.consumedOffset {
+                reader.reposition(offset: planned.offset, line: planned.line, continuing: planned.continuing)
+            }
+        } else {
+            mapping = Array(0..<layout.columns.count)
+            if planned.offset > 0 {
+                reader.reposition(offset: planned.offset, line: planned.line, continuing: planned.continuing)
+            } else {
+                try reader.skipByteOrderMark()
+            }
+        }
+        let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, startOffset: planned.offset, startDone: planned.continuing)
+        if planned.inode == nil {
+            // A new file enters the state as soon as it is opened (its header, if any, read).
+            _ = try sync(file)
+        }
+        return file
+    }
+
+    /// Ends the current file; true when its position moved since the last sync.
+    private func closeCurrent() throws(PluginError) -> Bool {
+        guard let file = current else { return false }
+        current = nil
+        return try sync(file)
+    }
+
+    /// Records the file's position in the state; true when it moved since the last sync.
+    private func sync(_ file: OpenFile) throws(PluginError) -> Bool {
+        let reader = file.reader
+        let offset = reader.consumedOffset
+        let done = reader.endedWithoutLineBreak
+        let known = state.files[file.path] != nil
+        guard offset != file.syncedOffset || done != file.syncedDone || (isIncremental && !known) else { return false }
+        file.syncedOffset = offset
+        file.syncedDone = done
+        guard isIncremental else { return true }
+        var entry = state.files[file.path] ?? CSVFileState(path: file.path, inode: reader.inode)
+        entry.offset = offset
+        entry.line = reader.nextLine
+        entry.size = reader.limit
+        entry.inode = reader.inode
+        entry.done = done
+        entry.fingerprint = try reader.file.fingerprint(before: offset)
+        state.files[file.path] = entry
+        return true
+    }
+}

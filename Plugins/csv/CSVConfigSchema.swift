@@ -1,0 +1,95 @@
+/// The JSON Schema of the `csv` source's config, published in its descriptor; the host
+/// validates every config against it (and makes `path` absolute) before `create`.
+enum CSVConfigSchema {
+    static let text = #"""
+    {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "title": "csv source",
+      "type": "object",
+      "properties": {
+        "path": {
+          "type": "string",
+          "format": "path",
+          "minLength": 1,
+          "description": "The file to read, or a glob such as data/*.csv (* ? and [...] in the last parts of the path); matching files are read in byte order of their paths. Relative paths resolve against the manifest's folder."
+        },
+        "stream": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The stream name entries use. Default: the file name without its extension (adult.data gives adult); for a glob, the text before the first wildcard of the file name without extension and trailing - _ . (orders-*.csv gives orders), or the folder's name when that is empty."
+        },
+        "header": {
+          "type": "boolean",
+          "default": true,
+          "description": "Whether the first line of each file names the columns. With columns declared, columns are matched to the header by name: a declared column missing from the header is an error; header columns not declared load as nullable text. Without columns, every column loads as text. With header false, columns is required and lists every field in order."
+        },
+        "columns": {
+          "type": "array",
+          "minItems": 1,
+          "description": "Column names and types, e.g. [{\"name\": \"age\", \"type\": \"int64\"}].",
+          "items": {
+            "type": "object",
+            "properties": {
+              "name": { "type": "string", "minLength": 1, "description": "Column name (as the header writes it, when there is one)." },
+              "type": {
+                "enum": ["int64", "double", "bool", "text", "timestamp", "date"],
+                "description": "int64; double; bool (true/false, t/f, yes/no, y/n, 1/0, any case); text; timestamp (ISO 8601 by default, no offset = UTC; loads as microseconds UTC); date (%Y-%m-%d by default)."
+              },
+              "format": {
+                "type": "string",
+                "minLength": 1,
+                "description": "For timestamp and date: a strftime-style pattern such as %d/%m/%Y %H:%M:%S (directives %Y %y %m %d %e %H %I %p %M %S %f %z %b %B %s %F %T %%)."
+              },
+              "nullable": {
+                "type": "boolean",
+                "default": true,
+                "description": "When false, a value listed in null_values rejects the row instead of loading null."
+              }
+            },
+            "required": ["name", "type"],
+            "additionalProperties": false
+          }
+        },
+        "delimiter": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1,
+          "default": ",",
+          "description": "The field separator: one ASCII character, e.g. \",\", \";\", \"|\" or \"\\t\"."
+        },
+        "quote": {
+          "type": "string",
+          "maxLength": 1,
+          "default": "\"",
+          "description": "The quote character (RFC 4180: a quoted field may hold delimiters, line breaks and doubled quotes). An empty string turns quoting off."
+        },
+        "null_values": {
+          "type": "array",
+          "items": { "type": "string" },
+          "default": [""],
+          "description": "Unquoted values (after trimming, when trim is on) that load as null, e.g. [\"?\", \"\"]. A quoted value is never null."
+        },
+        "trim": {
+          "type": "boolean",
+          "default": false,
+          "description": "Ignore ASCII spaces and tabs around fields (the census file has a space after every comma). Quoted values keep their inner spaces."
+        },
+        "max_line_bytes": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1073741824,
+          "default": 1048576,
+          "description": "A record longer than this (in bytes, without its line break) is rejected and skipped."
+        },
+        "last_line_quiet_seconds": {
+          "type": "integer",
+          "minimum": 0,
+          "default": 10,
+          "description": "Incremental reads only: a last line without a line break may still be being written, so it is loaded only once the file has not been modified for this many seconds. Full reads always load it."
+        }
+      },
+      "required": ["path"],
+      "additionalProperties": false
+    }
+    """#
+}

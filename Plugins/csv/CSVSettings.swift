@@ -1,0 +1,91 @@
+import ETLPluginKit
+
+/// The `csv` source's config, read and checked once at `create`. See `CSVConfigSchema` for
+/// what each key means.
+struct CSVSettings: Sendable {
+    /// The file or glob to read (absolute when the runtime resolved it).
+    let path: String
+    /// The one stream this source offers.
+    let stream: String
+    /// Whether each file starts with a header line.
+    let header: Bool
+    /// The declared columns (empty when none were declared).
+    let columns: [CSVColumn]
+    /// Delimiter, quote and trimming.
+    let dialect: CSVDialect
+    /// Unquoted values that load as null, as bytes.
+    let nullValues: [[UInt8]]
+    /// The longest record accepted, in bytes without its line break.
+    let maxLineBytes: Int
+    /// How long a file must stay unmodified before an incremental read loads a last line that
+    /// has no line break.
+    let lastLineQuietSeconds: Int64
+
+    static let keys: Set<String> = [
+        "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
+        "last_line_quiet_seconds",
+    ]
+
+    /// Reads the config.
+    /// - Throws: `ETL_INVALID_CONFIG` naming the key and the fix, for anything the source
+    ///   cannot work with.
+    init(_ config: PluginConfig) throws(PluginError) {
+        try config.rejectUnknownKeys(allowed: Self.keys)
+        path = try config.string("path")
+        guard !path.isEmpty else { throw .invalidConfig("\(config.path).path is empty: set it to a CSV file or a glob such as data/*.csv") }
+        stream = try config.optionalString("stream") ?? StreamName.derived(fromPath: path)
+        header = try config.bool("header", default: true)
+
+        var columns: [CSVColumn] = []
+        for entry in try ConfigObjectList.objects(config, "columns") ?? [] {
+            let column = try CSVColumn(entry)
+            if columns.contains(where: { $0.name == column.name }) {
+                throw .invalidConfig("\(entry.path).name \"\(column.name)\" is declared twice; column names must be unique")
+            }
+            columns.append(column)
+        }
+        if !header && columns.isEmpty {
+            throw .invalidConfig("\(config.path).columns is required when header is false: list every field in order, e.g. \"columns\": [{\"name\": \"age\", \"type\": \"int64\"}]")
+        }
+        self.columns = columns
+
+        guard let delimiter = try Self.singleByte(config, "delimiter", default: ",", allowEmpty: false) else {
+            throw .invalidConfig("\(config.path).delimiter is empty: set it to one character such as \",\"")
+        }
+        let quote = try Self.singleByte(config, "quote", default: "\"", allowEmpty: true)
+        let trim = try config.bool("trim", default: false)
+        if delimiter == CSVDialect.lineFeed || delimiter == CSVDialect.carriageReturn || delimiter == quote {
+            throw .invalidConfig("\(config.path).delimiter cannot be a line break or the quote character")
+        }
+        if quote == CSVDialect.lineFeed || quote == CSVDialect.carriageReturn {
+            throw .invalidConfig("\(config.path).quote cannot be a line break")
+        }
+        if trim && (CSVDialect.isBlank(delimiter) || quote.map(CSVDialect.isBlank) == true) {
+            throw .invalidConfig("\(config.path).trim cannot be true when the delimiter or the quote is a space or a tab: trimming would remove it")
+        }
+        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim)
+        nullValues = (try config.optionalStringArray("null_values") ?? [""]).map { Array($0.utf8) }
+
+        let maxLineBytes = try config.int("max_line_bytes", default: 1 << 20)
+        guard maxLineBytes >= 1 && maxLineBytes <= 1 << 30 else {
+            throw .invalidConfig("\(config.path).max_line_bytes must be between 1 and 1073741824 (got \(maxLineBytes))")
+        }
+        self.maxLineBytes = Int(maxLineBytes)
+        lastLineQuietSeconds = try config.int("last_line_quiet_seconds", default: 10)
+        guard lastLineQuietSeconds >= 0 else {
+            throw .invalidConfig("\(config.path).last_line_quiet_seconds must be 0 or more (got \(lastLineQuietSeconds))")
+        }
+    }
+
+    /// A one-byte ASCII string setting (the delimiter, the quote); nil for an allowed "".
+    private static func singleByte(_ config: PluginConfig, _ key: String, default defaultValue: String,
+                                   allowEmpty: Bool) throws(PluginError) -> UInt8? {
+        let text = try config.string(key, default: defaultValue)
+        let bytes = Array(text.utf8)
+        if bytes.isEmpty && allowEmpty { return nil }
+        guard bytes.count == 1, bytes[0] < 0x80 else {
+            throw .invalidConfig("\(config.path).\(key) must be exactly one ASCII character (got \"\(text)\")\(allowEmpty ? ", or \"\" to turn quoting off" : "")")
+        }
+        return bytes[0]
+    }
+}

@@ -1,0 +1,15 @@
+/// One field of a record: where its bytes are and whether they came from inside quotes.
+///
+/// `start` points into the reader's buffer (or its unescaping scratch for a quoted field with
+/// doubled quotes); the span is valid until the reader's next `advance()`.
+struct FieldSpan {
+    /// First byte of the field's value (after the opening quote for a quoted field).
+    var start: UnsafeRawPointer
+    /// Length in bytes.
+    var count: Int
+    /// True for a quoted field: its value is never trimmed and never matches `null_values`.
+    var quoted: Bool
+
+    /// The bytes as a buffer.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
+}

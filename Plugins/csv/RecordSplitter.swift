@@ -1,0 +1,125 @@
+import Glibc
+
+/// Splits one record (its bytes without the line terminator) into fields.
+///
+/// Unquoted fields are returned as they are written (trimming happens when a value is decoded,
+/// so header names and values trim alike). A quoted field's span is its content: straight into
+/// the input when it holds no doubled quote, otherwise unescaped into `scratch`.
+struct RecordSplitter {
+    let dialect: CSVDialect
+    /// Room for unescaped quoted fields: at least as long as the longest record allowed.
+    private let scratch: UnsafeMutableRawPointer
+    private let scratchCapacity: Int
+
+    init(dialect: CSVDialect, maxRecordBytes: Int) {
+        self.dialect = dialect
+        scratchCapacity = maxRecordBytes + 1
+        scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
+    }
+
+    /// Frees the scratch buffer; the splitter must not be used afterwards.
+    func deallocate() { scratch.deallocate() }
+
+    /// Splits a record that contains no quote byte (the fast path). Looks for the delimiter
+    /// eight bytes at a time: fields are short, so a call per field (memchr) would cost more
+    /// than the scan itself.
+    @inline(__always)
+    func splitPlain(_ start: UnsafeRawPointer, _ length: Int, into fields: inout FieldList) {
+        fields.count = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let pattern = ones &* UInt64(dialect.delimiter)
+        var fieldStart = 0
+        var position = 0
+        while position &+ 8 <= length {
+            // Bytes equal to the delimiter become zero; the high bit of `found` is then set
+            // exactly for those bytes (no false positives, unlike the shorter borrow trick).
+            let word = start.loadUnaligned(fromByteOffset: position, as: UInt64.self) ^ pattern
+            var found = ~(((word & lows) &+ lows) | word | lows)
+            while found != 0 {
+                let at = position &+ found.trailingZeroBitCount &>> 3
+                fields.append(start + fieldStart, at &- fieldStart, quoted: false)
+                fieldStart = at &+ 1
+                found &= found &- 1
+            }
+            position &+= 8
+        }
+        let delimiter = dialect.delimiter
+        while position < length {
+            if start.load(fromByteOffset: position, as: UInt8.self) == delimiter {
+                fields.append(start + fieldStart, position &- fieldStart, quoted: false)
+                fieldStart = position &+ 1
+            }
+            position &+= 1
+        }
+        fields.append(start + fieldStart, length &- fieldStart, quoted: false)
+    }
+
+    /// Splits a record that contains at least one quote byte. Returns nil on success, or why the
+    /// record cannot be read (text after a closing quote, a quote left open).
+    func splitQuoted(_ start: UnsafeRawPointer, _ length: Int, quote: UInt8, into fields: inout FieldList) -> String? {
+        fields.count = 0
+        let delimiter = dialect.delimiter
+        let trim = dialect.trim
+        var scratchUsed = 0
+        var index = 0
+        func byte(_ at: Int) -> UInt8 { start.load(fromByteOffset: at, as: UInt8.self) }
+        while true {
+            // Start of a field: look past blanks (when trimming) for an opening quote.
+            var look = index
+            if trim { while look < length && CSVDialect.isBlank(byte(look)) { look += 1 } }
+            if look < length && byte(look) == quote {
+                let fieldNumber = fields.count + 1
+                var cursor = look + 1
+                let contentStart = cursor
+                var escaped = false
+                var closed = false
+                while cursor < length {
+                    if byte(cursor) == quote {
+                        if cursor + 1 < length && byte(cursor + 1) == quote {
+                            escaped = true
+                            cursor += 2
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    cursor += 1
+                }
+                guard closed else { return "field \(fieldNumber): the quoted value never closes (unterminated quote)" }
+                let contentEnd = cursor
+                if escaped {
+                    // Copy the content without the second quote of each pair.
+                    let target = scratch + scratchUsed
+                    var written = 0
+                    var at = contentStart
+                    while at < contentEnd {
+                        let value = byte(at)
+                        target.storeBytes(of: value, toByteOffset: written, as: UInt8.self)
+                        written += 1
+                        at += value == quote ? 2 : 1
+                    }
+                    fields.append(UnsafeRawPointer(target), written, quoted: true)
+                    scratchUsed += written
+                } else {
+                    fields.append(start + contentStart, contentEnd - contentStart, quoted: true)
+                }
+                index = contentEnd + 1
+                if trim { while index < length && CSVDialect.isBlank(byte(index)) { index += 1 } }
+                if index == length { return nil }
+                guard byte(index) == delimiter else {
+                    let shown = String(decoding: UnsafeRawBufferPointer(start: start + index, count: Swift.min(20, length - index)), as: UTF8.self)
+                    return "field \(fieldNumber): unexpected text \"\(shown)\" after the closing quote (a quote inside a quoted value must be doubled)"
+                }
+                index += 1
+                continue
+            }
+            // Unquoted: up to the next delimiter; quote bytes inside are ordinary text.
+            var cursor = index
+            while cursor < length && byte(cursor) != delimiter { cursor += 1 }
+            fields.append(start + index, cursor - index, quoted: false)
+            if cursor == length { return nil }
+            index = cursor + 1
+        }
+    }
+}

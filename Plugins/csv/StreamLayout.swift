@@ -1,0 +1,97 @@
+import ETLArrow
+import ETLPluginKit
+
+/// The stream's columns, and how the fields of each file map onto them.
+///
+/// Without a header the declared columns are the fields, in order. With a header, the stream
+/// has the declared columns (in declared order) followed by any other column of the first
+/// file's header, loaded as nullable text; every file's header is then matched by name, so
+/// files may order their columns differently but must all have every stream column and no
+/// other.
+struct StreamLayout: Sendable {
+    /// The stream's columns, in schema order.
+    let columns: [CSVColumn]
+    /// The header names and file they came from, when a header defined extra columns.
+    let headerSource: String?
+
+    /// The Arrow schema of every batch.
+    var schema: ArrowSchemaDescription {
+        ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type.arrowType, nullable: $0.nullable) })
+    }
+
+    /// The layout for `settings`, reading the header of the first file in `paths` that has one
+    /// when the header decides columns.
+    /// - Throws: `ETL_BAD_DATA` for a header that cannot be read or names a column twice, and
+    ///   `ETL_IO_ERROR` when no file has a header yet but the columns depend on one.
+    static func resolve(_ settings: CSVSettings, paths: [String], policy: CSVRecordReader.FinalRecordPolicy) throws(PluginError) -> StreamLayout {
+        guard settings.header else { return StreamLayout(columns: settings.columns, headerSource: nil) }
+        for path in paths {
+            let reader = try CSVRecordReader(path: path, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
+            guard let names = try readHeader(reader, settings) else { continue }
+            let declared = Set(settings.columns.map(\.name))
+            let extra = names.filter { !declared.contains($0) }.map { CSVColumn(name: $0, type: .text) }
+            let layout = StreamLayout(columns: settings.columns + extra, headerSource: path)
+            // A declared column missing from the first header fails the read before any batch.
+            _ = try layout.mapping(forHeader: names, of: path)
+            return layout
+        }
+        guard !settings.columns.isEmpty else {
+            let which = paths.isEmpty ? "no file matches \(settings.path)" : "no file matching \(settings.path) has a complete header line yet"
+            throw .ioError("the csv source cannot tell the columns of stream '\(settings.stream)': \(which). Declare \"columns\" in the config, or add a file with a header line")
+        }
+        return StreamLayout(columns: settings.columns, headerSource: nil)
+    }
+
+    /// Reads the header line of a freshly opened file (after a byte order mark); nil when the
+    /// file has no complete header line yet.
+    /// - Throws: `ETL_BAD_DATA` for a header that cannot be read, has an empty name, names a
+    ///   column twice or is not UTF-8.
+    static func readHeader(_ reader: CSVRecordReader, _ settings: CSVSettings) throws(PluginError) -> [String]? {
+        try reader.skipByteOrderMark()
+        let path = reader.file.path
+        switch try reader.advance() {
+        case .end:
+            return nil
+        case .reject:
+            throw .badData("the header line of \(path) (line \(reader.recordLine)) cannot be read: \(reader.rejectReason)")
+        case .record:
+            break
+        }
+        var names: [String] = []
+        let fields = reader.fields
+        for index in 0..<fields.count {
+            var field = fields.spans[index]
+            if settings.dialect.trim && !field.quoted { RowDecoder.trimBlanks(&field) }
+            guard UTF8Check.firstInvalidOffset(field.bytes) == nil else {
+                throw .badData("the header line of \(path) is not valid UTF-8 (column \(index + 1)); save the file as UTF-8")
+            }
+            let name = String(decoding: field.bytes, as: UTF8.self)
+            guard !name.isEmpty else {
+                throw .badData("column \(index + 1) of the header line of \(path) has no name; name it in the file, or set \"header\": false and declare every column")
+            }
+            guard !names.contains(name) else {
+                throw .badData("the header line of \(path) names column \"\(name)\" twice; column names must be unique")
+            }
+            names.append(name)
+        }
+        return names
+    }
+
+    /// For each field of a file whose header is `names`, the stream column it loads into.
+    /// - Throws: `ETL_BAD_DATA` when a stream column is missing from the header, or the header
+    ///   has a column the stream does not.
+    func mapping(forHeader names: [String], of path: String) throws(PluginError) -> [Int] {
+        var mapping: [Int] = []
+        for name in names {
+            guard let column = columns.firstIndex(where: { $0.name == name }) else {
+                let origin = headerSource.map { "the declared columns and the header of \($0)" } ?? "the declared columns"
+                throw .badData("\(path) has a column \"\(name)\" that stream columns do not include (they come from \(origin)); declare it in \"columns\" or remove it from the file")
+            }
+            mapping.append(column)
+        }
+        for column in columns where !names.contains(column.name) {
+            throw .badData("the header line of \(path) has no column \"\(column.name)\"; every file must have every column of the stream (declared: \(columns.map(\.name).joined(separator: ", ")))")
+        }
+        return mapping
+    }
+}

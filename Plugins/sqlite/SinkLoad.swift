@@ -1,0 +1,21 @@
+import ETLPluginKit
+
+/// One open load: begin → write* → commit or abort, all in one SQLite transaction.
+final class SinkLoad {
+    /// What the host asked for.
+    let request: LoadRequest
+    /// Binds and steps the rows.
+    let writer: RowWriter
+    /// Rows received so far.
+    var rowsWritten: Int64 = 0
+    /// Rows the target gained or updated so far (scd2: new versions only).
+    var rowsAffected: Int64 = 0
+    /// The first failure inside the load. Once set, the transaction has been rolled back and the
+    /// load can only end: commit refuses, abort is a no-op.
+    var failure: PluginError?
+
+    init(request: LoadRequest, writer: RowWriter) {
+        self.request = request
+        self.writer = writer
+    }
+}

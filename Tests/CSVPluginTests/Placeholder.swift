@@ -1,2 +1,0 @@
-import XCTest
-final class CSVPluginTestsPlaceholder: XCTestCase { func testNothing() {} }

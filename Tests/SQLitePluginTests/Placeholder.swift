@@ -1,2 +1,0 @@
-import XCTest
-final class SQLitePluginTestsPlaceholder: XCTestCase { func testNothing() {} }

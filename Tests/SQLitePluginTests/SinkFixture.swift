@@ -1,0 +1,56 @@
+import ETLArrow
+import ETLRuntimeCore
+import TestSupport
+import XCTest
+
+/// A fresh warehouse file per test, a sink writing it, and a direct connection to inspect it.
+class SinkTestCase: XCTestCase {
+    var folder: TemporaryDirectory!
+    var path: String!
+    var database: TestDatabase!
+
+    override func setUpWithError() throws {
+        folder = TemporaryDirectory("sqlite-sink")
+        path = folder.file("warehouse.db")
+        database = try TestDatabase(path)
+    }
+
+    override func tearDown() {
+        database = nil
+        folder = nil
+    }
+
+    /// A sink instance on the test's warehouse.
+    func makeSink(_ extraConfig: String = "") throws -> SinkInstance {
+        try SQLitePlugins.sink(path: path, extraConfig: extraConfig)
+    }
+
+    /// A load request for `target`.
+    func request(_ target: String, _ schema: ArrowSchemaDescription, mode: WriteMode, key: [String] = [],
+                 entry: String = "entry") -> LoadRequest {
+        LoadRequest(entryID: entry, runID: "run-1", target: target, writeMode: mode, primaryKey: key, schema: schema)
+    }
+
+    /// begin → one write per batch → commit; returns the rows the sink counted.
+    @discardableResult
+    func load(_ sink: SinkInstance, _ target: String, _ schema: ArrowSchemaDescription, _ batches: [[[Cell]]],
+              mode: WriteMode, key: [String] = [], state: String? = nil, entry: String = "entry") throws -> Int64 {
+        try sink.begin(request(target, schema, mode: mode, key: key, entry: entry))
+        for rows in batches { try sink.write(try Batches.make(schema, rows)) }
+        return try sink.commit(stateJSON: state)
+    }
+
+    /// The error a throwing call raised, as PluginCallError.
+    func callError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> PluginCallError? {
+        do {
+            try body()
+            XCTFail("expected the call to fail", file: file, line: line)
+            return nil
+        } catch let error as PluginCallError {
+            return error
+        } catch {
+            XCTFail("unexpected error \(error)", file: file, line: line)
+            return nil
+        }
+    }
+}
