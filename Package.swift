@@ -79,6 +79,7 @@ let package = Package(
         .target(name: "CSVPlugin", dependencies: ["ETLPluginKit"], path: "Plugins/csv", linkerSettings: pluginLinkerSettings),
         .target(
             name: "SQLitePlugin", dependencies: ["ETLPluginKit", "CSQLite"], path: "Plugins/sqlite",
+            exclude: ["README.md"],
             linkerSettings: pluginLinkerSettings
         ),
 

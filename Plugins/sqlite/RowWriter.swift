@@ -1,3 +1,4 @@
+import CETLPlugin
 import CSQLite
 import ETLArrow
 import ETLPluginKit
@@ -8,7 +9,8 @@ import ETLPluginKit
 final class RowWriter {
     /// The statements run for each row, in order (one, or two for scd2).
     private let statements: [SQLiteStatement]
-    /// Whether the last statement's changes count the rows (scd2: only new versions count).
+    /// Whether the last statement's changes count the rows (merge: a conflict that does nothing
+    /// counts 0; scd2: only new versions count).
     private let countsChanges: Bool
     /// Batch columns whose NULLs must be refused (the key of merge and scd2).
     private let keyColumns: Set<Int>
@@ -46,16 +48,22 @@ final class RowWriter {
     func write(_ batch: ImportedRecordBatch, firstRow: Int64) throws(PluginError) -> Int64 {
         let rowCount = batch.rowCount
         guard rowCount > 0 else { return 0 }
-        var columns: [BoundColumn] = []
-        columns.reserveCapacity(columnCount)
-        for index in 0..<columnCount {
-            let column = batch.column(index)
-            columns.append(BoundColumn(column: column, parameter: Int32(index + 1), kind: column.type,
-                                       scratch: scratch + index * CivilTime.maximumTimestampLength))
-        }
+        // Taking the Arrow array out of the batch gives direct access to its buffers (see
+        // ArrowColumnBuffers); it is released here, after the last step read from it.
+        var array = ArrowArray()
+        batch.export(to: &array)
         defer {
             // No binding may outlive the batch it points into.
             for statement in statements { statement.clearBindings() }
+            array.release?(&array)
+        }
+        var columns: [BoundColumn] = []
+        columns.reserveCapacity(columnCount)
+        for index in 0..<columnCount {
+            let type = batch.schema.fields[index].type
+            columns.append(BoundColumn(column: ArrowColumnBuffers(batch: array, index: index, type: type),
+                                       parameter: Int32(index + 1), kind: type,
+                                       scratch: scratch + index * CivilTime.maximumTimestampLength))
         }
         if let loadTime {
             for statement in statements { statement.bind(text: loadTime, at: Int32(columnCount + 1)) }
@@ -101,17 +109,17 @@ final class RowWriter {
             if value.isNaN { nanCount &+= 1 }
             return sqlite3_bind_double(handle, parameter, value)
         case .utf8:
-            let bytes = column.bytes(row)
-            guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, parameter, "", 0, etl_sqlite_transient()) }
-            return sqlite3_bind_text(handle, parameter, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), etl_sqlite_static())
+            let (start, length) = column.bytes(row)
+            guard let start else { return sqlite3_bind_text(handle, parameter, "", 0, etl_sqlite_transient()) }
+            return sqlite3_bind_text(handle, parameter, start.assumingMemoryBound(to: CChar.self), length, etl_sqlite_static())
         case .binary:
-            let bytes = column.bytes(row)
-            guard let base = bytes.baseAddress else { return sqlite3_bind_zeroblob(handle, parameter, 0) }
-            return sqlite3_bind_blob(handle, parameter, base, Int32(bytes.count), etl_sqlite_static())
+            let (start, length) = column.bytes(row)
+            guard let start else { return sqlite3_bind_zeroblob(handle, parameter, 0) }
+            return sqlite3_bind_blob(handle, parameter, start, length, etl_sqlite_static())
         case .bool:
             return sqlite3_bind_int(handle, parameter, column.bool(row) ? 1 : 0)
         case .timestampMicrosecondsUTC:
-            let length = CivilTime.writeTimestamp(micros: column.timestampMicroseconds(row), into: bound.scratch)
+            let length = CivilTime.writeTimestamp(micros: column.int64(row), into: bound.scratch)
             return bound.scratch.withMemoryRebound(to: CChar.self, capacity: length) {
                 sqlite3_bind_text(handle, parameter, $0, Int32(length), etl_sqlite_static())
             }
@@ -145,7 +153,7 @@ final class RowWriter {
 
 /// One batch column ready for binding.
 private struct BoundColumn {
-    let column: ImportedColumn
+    let column: ArrowColumnBuffers
     let parameter: Int32
     let kind: ArrowColumnType
     let scratch: UnsafeMutablePointer<UInt8>

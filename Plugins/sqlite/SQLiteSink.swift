@@ -66,7 +66,7 @@ final class SQLiteSink: ETLSink {
 
     func begin(_ request: LoadRequest) throws(PluginError) {
         let names = request.schema.fields.map(\.name)
-        let key = try Self.validate(request, names: names, database: settings.path)
+        let key = try Self.validate(request, names: names)
         try connection.execute("BEGIN IMMEDIATE", table: request.target)
         do throws(PluginError) {
             cache.synchronize(toVersion: try connection.integer("PRAGMA schema_version"))
@@ -75,6 +75,7 @@ final class SQLiteSink: ETLSink {
             let prepared = try TargetPreparation.prepare(target: request.target, columns: columns, mode: request.writeMode,
                                                          connection: connection, cache: cache)
             for action in prepared.actions { host.info("\(settings.path): \(action)") }
+            if prepared.emptied { cache.forgetIndexes(of: request.target) }
             if request.writeMode == .replace && !prepared.emptied {
                 try connection.execute("DELETE FROM \(SQLIdentifier.quoted(request.target))", table: request.target)
             }
@@ -168,11 +169,12 @@ final class SQLiteSink: ETLSink {
             try connection.execute(sql)
             if !connection.isAutocommit { try connection.execute("COMMIT") }
         } catch {
+            // A plain SQL error (syntax, unknown table) is the entry's SQL to fix; read the code
+            // before the rollback replaces it.
+            let isSQLError = sqlite3_extended_errcode(connection.handle) & 0xFF == SQLITE_ERROR
             connection.rollbackIfOpen()
             cache.reset()
-            // A failing user statement (syntax, unknown table) is the entry's SQL to fix.
-            let code: PluginError.Code = error.code == .ioError && error.message.contains("(code 1:") ? .invalidConfig : error.code
-            throw PluginError(code, "post_sql failed and was rolled back: \(error.message)")
+            throw PluginError(isSQLError ? .invalidConfig : error.code, "post_sql failed and was rolled back: \(error.message)")
         }
     }
 
@@ -199,7 +201,7 @@ final class SQLiteSink: ETLSink {
         let folded = names.map(SQLIdentifier.folded)
         let keyColumns = Set(key.compactMap { folded.firstIndex(of: SQLIdentifier.folded($0)) })
         let loadTime = request.writeMode == .scd2 ? CivilTime.timestampText(micros: Clock.nowMicros()) : nil
-        return RowWriter(statements: prepared, countsChanges: request.writeMode == .scd2, keyColumns: keyColumns,
+        return RowWriter(statements: prepared, countsChanges: request.writeMode == .merge || request.writeMode == .scd2, keyColumns: keyColumns,
                          loadTime: loadTime, columnNames: names, target: table, database: settings.path)
     }
 
@@ -213,7 +215,7 @@ final class SQLiteSink: ETLSink {
     }
 
     /// Refuses requests no transaction could carry out; returns the key for merge and scd2.
-    private static func validate(_ request: LoadRequest, names: [String], database: String) throws(PluginError) -> [String] {
+    private static func validate(_ request: LoadRequest, names: [String]) throws(PluginError) -> [String] {
         let target = request.target
         try SQLIdentifier.validate(target, what: "target")
         guard SQLIdentifier.folded(target) != SQLIdentifier.folded(StateTable.name) else {

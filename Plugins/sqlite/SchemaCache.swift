@@ -52,4 +52,10 @@ final class SchemaCache {
 
     /// Records that the key index `name` exists.
     func storeIndex(_ name: String) { indexes.insert(name) }
+
+    /// Forgets the key indexes of `table` (it was dropped and recreated, and its indexes with it).
+    func forgetIndexes(of table: String) {
+        let prefix = SQLIdentifier.folded(table) + "|"
+        indexes = indexes.filter { !$0.hasPrefix(prefix) }
+    }
 }

@@ -12,6 +12,7 @@ enum EntryPoint {
             PluginProber.runChild(paths: Array(arguments.dropFirst(2)))
             exit(0)
         }
+        SQLiteProcessSettings.apply()
         ETLRuntimeCommand.main()
     }
 }

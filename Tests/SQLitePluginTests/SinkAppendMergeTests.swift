@@ -45,6 +45,16 @@ final class SinkAppendMergeTests: SinkTestCase {
         XCTAssertEqual(try database.rows("SELECT region, id, value FROM sales ORDER BY region"), [["eu", "1", "10"], ["us", "1", "21"]])
     }
 
+    func testMergeAfterAReplaceRebuiltTheTableRecreatesTheKeyIndex() throws {
+        let sink = try makeSink()
+        try load(sink, "scores", schema, [[[1, "a", 1.0]]], mode: .merge, key: ["id"])
+        // A replace with a changed type drops and recreates the table, and its index with it.
+        let changed = Batches.schema([("id", .int64), ("name", .utf8), ("score", .utf8)])
+        try load(sink, "scores", changed, [[[1, "a", "high"]]], mode: .replace)
+        try load(sink, "scores", changed, [[[1, "b", "low"]]], mode: .merge, key: ["id"])
+        XCTAssertEqual(try database.rows("SELECT id, name, score FROM scores"), [["1", "b", "low"]])
+    }
+
     func testMergeWithoutAPrimaryKeyIsRefused() throws {
         let sink = try makeSink()
         let error = callError { try sink.begin(self.request("scores", self.schema, mode: .merge)) }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// The runtime's state database (SQLite at the manifest's `state.path`): the control
@@ -212,5 +213,14 @@ public final class StateDatabase {
         }
         sql += " ORDER BY id"
         return try connection.query(sql, values).map { SourceReject(position: $0[0].text ?? "", raw: $0[1].text ?? "", reason: $0[2].text ?? "") }
+    }
+}
+
+/// Process-wide SQLite settings, applied once before any database (the state database
+/// or a plugin's, which share the one system library) is opened.
+public enum SQLiteProcessSettings {
+    /// Turns off SQLite's memory statistics (a global mutex per allocation).
+    public static func apply() {
+        _ = etl_sqlite_disable_memory_statistics()
     }
 }
