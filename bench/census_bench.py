@@ -53,7 +53,7 @@ def etl_runtime_manifest(csv, db, mode):
     folder = os.path.join(WORK, f"manifest-{mode}")
     os.makedirs(folder, exist_ok=True)
     entry = {"id": "adult", "source": "census", "stream": "census", "sink": "warehouse", "target": "adult",
-             "mode": mode, "batch_size": 65536}
+             "mode": mode}
     if mode == "incremental":
         entry.update({"write": "append", "cursor_field": "$offset"})
     manifest = {

@@ -74,25 +74,15 @@ public enum PluginProber {
     }
 
     private static func runProbeProcess(executable: String, paths: [String]) -> ([ProbeLine], ChildExit) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [childCommand] + paths
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        let outcome: ChildProcess.Outcome
         do {
-            try process.run()
+            outcome = try ChildProcess.run(executable, [childCommand] + paths)
         } catch {
-            return ([], ChildExit(signal: nil, status: nil, launchError: "\(error)"))
+            return ([], ChildExit(signal: nil, status: nil, launchError: error.description))
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         let decoder = JSONDecoder()
-        let lines = data.split(separator: 0x0A).compactMap { try? decoder.decode(ProbeLine.self, from: Data($0)) }
-        if process.terminationReason == .uncaughtSignal {
-            return (lines, ChildExit(signal: process.terminationStatus, status: nil, launchError: nil))
-        }
-        return (lines, ChildExit(signal: nil, status: process.terminationStatus, launchError: nil))
+        let lines = outcome.stdout.split(separator: 0x0A).compactMap { try? decoder.decode(ProbeLine.self, from: Data($0)) }
+        return (lines, ChildExit(signal: outcome.signal, status: outcome.status, launchError: nil))
     }
 
     struct ChildExit {
