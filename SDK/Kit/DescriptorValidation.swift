@@ -18,8 +18,13 @@ enum DescriptorValidation {
                 throw .internalError("plugin name '\(name)' is invalid: use lowercase letters, digits and '_', starting with a letter")
             }
             // A source and a sink may share a name (`sqlite`); two of one kind may not.
-            guard seen.insert("\(plugin.kind) \(name)").inserted else {
-                throw .internalError("two \(plugin.kind) plugins of the library are named '\(name)': names must be unique per kind")
+            let kindName: String
+            switch plugin.kind {
+            case .sink: kindName = "sink"
+            case .source: kindName = "source"
+            }
+            guard seen.insert("\(kindName) \(name)").inserted else {
+                throw .internalError("two \(kindName) plugins of the library are named '\(name)': names must be unique per kind")
             }
             guard !descriptor.version.isEmpty else {
                 throw .internalError("plugin '\(name)' has an empty version: set PluginDescriptor.version, e.g. \"1.0.0\"")

@@ -48,8 +48,10 @@ final class CrashSafetyTests: XCTestCase {
             "\(totalRows)|\(totalRows)|0|\(totalRows - 1)")
         XCTAssertEqual(try workspace.run(["state", "show", "gen_stage"]).stdout, "{\"next\": \(totalRows)}\n")
         XCTAssertEqual(try warehouse(workspace, "SELECT state_json FROM _etl_state WHERE entry_id = 'gen_stage'"), "{\"next\": \(totalRows)}")
-        let killed = try workspace.stateQuery("SELECT count(*) FROM etl_runs WHERE status = 'killed'")
-        XCTAssertEqual(Int(killed.trimmingCharacters(in: .whitespacesAndNewlines)), killedMidway, killed)
+        // A kill that landed before the run was recorded leaves no row; the others are marked.
+        let killed = Int(try workspace.stateQuery("SELECT count(*) FROM etl_runs WHERE status = 'killed'")
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        XCTAssertTrue((1...killedMidway).contains(killed), "\(killed) runs marked killed, \(killedMidway) kills landed")
     }
 
     func testARunKilledBetweenTheSinksCommitAndTheControlTableIsReconciled() throws {

@@ -146,10 +146,10 @@ final class PluginLibraryEntryTests: XCTestCase {
         XCTAssertTrue(error.message.contains("plugin name 'Bad-Name' is invalid"), error.message)
     }
 
-    func testEntryRefusesTwoPluginsWithOneName() {
+    func testEntryRefusesTwoPluginsOfOneKindWithOneName() {
         let (status, _, error) = callEntry(host: TestHost.api.pointer, plugins: [.sink(RecordingSink.self), .sink(RecordingSink.self)])
         XCTAssertEqual(status, ETL_INTERNAL)
-        XCTAssertTrue(error.message.contains("two plugins of the library are named 'recording'"), error.message)
+        XCTAssertTrue(error.message.contains("two sink plugins of the library are named 'recording'"), error.message)
     }
 
     func testEntryRefusesSinkDeclaringASourceCapability() {
