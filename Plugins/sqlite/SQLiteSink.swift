@@ -1,3 +1,4 @@
+import Glibc
 import CSQLite
 import ETLArrow
 import ETLPluginKit
@@ -46,7 +47,17 @@ final class SQLiteSink: ETLSink {
         if try connection.integer("PRAGMA page_count") == 0 {
             try connection.execute("PRAGMA page_size = \(Self.newDatabasePageSize)")
         }
-        let mode = try connection.text("PRAGMA journal_mode = \(settings.journalMode)")?.lowercased() ?? "unknown"
+        let journalMode = settings.journalMode
+        var mode = try connection.text("PRAGMA journal_mode")?.lowercased() ?? "unknown"
+        if mode != journalMode {
+            // Changing the journal mode needs an exclusive lock, and SQLite refuses (without
+            // waiting) when another connection is doing the same — two entries of one run
+            // opening a new warehouse together. Retry within the busy timeout.
+            let connection = self.connection
+            mode = try Self.retryingWhileBusy(milliseconds: settings.busyTimeoutMilliseconds) { () throws(PluginError) in
+                try connection.text("PRAGMA journal_mode = \(journalMode)")?.lowercased() ?? "unknown"
+            }
+        }
         if mode != settings.journalMode {
             host.warning("\(settings.path): journal_mode \(settings.journalMode) was asked but SQLite keeps \(mode) for this file (a file system without shared memory cannot use wal)")
         }
@@ -55,6 +66,20 @@ final class SQLiteSink: ETLSink {
             PRAGMA cache_size = -\(Self.cacheKibibytes);
             PRAGMA journal_size_limit = \(Self.journalSizeLimit);
             """)
+    }
+
+    /// Runs `body` again while it fails as retryable (SQLITE_BUSY), up to `milliseconds`.
+    private static func retryingWhileBusy<T>(milliseconds: Int32, _ body: () throws(PluginError) -> T) throws(PluginError) -> T {
+        var waited: Int32 = 0
+        while true {
+            do {
+                return try body()
+            } catch {
+                guard error.code == .retryable, waited < milliseconds else { throw error }
+                usleep(10_000)
+                waited += 10
+            }
+        }
     }
 
     /// Proves the database can be written: takes and releases the write lock.
