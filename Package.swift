@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "etl_example_c", type: .dynamic, targets: ["ExampleCSource"]),
         .library(name: "etl_csv", type: .dynamic, targets: ["CSVPlugin"]),
         .library(name: "etl_sqlite", type: .dynamic, targets: ["SQLitePlugin"]),
+        .library(name: "etl_http", type: .dynamic, targets: ["HTTPPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,10 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Plugins/System/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl", path: "Plugins/System/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
         // The C ABI: SDK/include/etl_plugin.h, with compile-time layout checks.
@@ -80,6 +85,11 @@ let package = Package(
         .target(
             name: "SQLitePlugin", dependencies: ["ETLPluginKit", "CSQLite"], path: "Plugins/sqlite",
             exclude: ["README.md"],
+            linkerSettings: pluginLinkerSettings
+        ),
+
+        .target(
+            name: "HTTPPlugin", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/http",
             linkerSettings: pluginLinkerSettings
         ),
 
@@ -137,6 +147,9 @@ let package = Package(
         .testTarget(
             name: "SQLitePluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport"],
             path: "Tests/SQLitePluginTests"
+        ),
+        .testTarget(
+            name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport"], path: "Tests/HTTPPluginTests"
         ),
         .testTarget(name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin"], path: "Tests/PluginKitTests"),
     ]
