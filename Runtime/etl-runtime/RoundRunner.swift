@@ -16,6 +16,7 @@ struct RoundRunner {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
+        let progress = ProgressLine()
         let limit = DispatchSemaphore(value: jobs)
         let group = DispatchGroup()
         for (index, entry) in entries.enumerated() {
@@ -27,17 +28,19 @@ struct RoundRunner {
                     limit.signal()
                     group.leave()
                 }
-                results.set(index, Self.runEntry(entry, context: context, runID: runID, fullRefresh: fullRefresh, logger: logger))
+                let options = EntryRunner.Options(fullRefresh: fullRefresh, progress: { progress.update(entry: $0, rowsRead: $1) })
+                results.set(index, Self.runEntry(entry, context: context, runID: runID, options: options, logger: logger))
             }
         }
         group.wait()
+        progress.clear()
         let all = results.values()
         for result in all { RunSummary.print(result, format: format) }
         return all
     }
 
     private static func runEntry(
-        _ entry: ControlEntry, context: ManifestContext, runID: String, fullRefresh: Bool, logger: Logger
+        _ entry: ControlEntry, context: ManifestContext, runID: String, options: EntryRunner.Options, logger: Logger
     ) -> EntryRunResult {
         let state: StateDatabase
         do {
@@ -49,7 +52,7 @@ struct RoundRunner {
         }
         let runner = EntryRunner(
             entry: entry, manifest: context.manifest, catalog: context.catalog, state: state, runID: runID,
-            options: .init(fullRefresh: fullRefresh), logger: logger)
+            options: options, logger: logger)
         return runner.run()
     }
 }

@@ -9,7 +9,12 @@ public final class EntryRunner {
     public struct Options: Sendable {
         /// Reload from scratch, replacing the target (an incremental entry included).
         public var fullRefresh = false
-        public init(fullRefresh: Bool = false) { self.fullRefresh = fullRefresh }
+        /// Called after each batch with the entry id and the rows read so far.
+        public var progress: (@Sendable (String, Int) -> Void)?
+        public init(fullRefresh: Bool = false, progress: (@Sendable (String, Int) -> Void)? = nil) {
+            self.fullRefresh = fullRefresh
+            self.progress = progress
+        }
     }
 
     private let entry: ControlEntry
@@ -132,6 +137,7 @@ public final class EntryRunner {
         var committed = startState
         while !CancellationFlag.isCancelled, let batch = try read.stream.next() {
             result.rowsRead += batch.rowCount
+            options.progress?(entry.id, result.rowsRead)
             let rejects = plugins.source.context.takeRejects()
             try checkRejectLimit(adding: rejects.count, result: &result)
             let checkpoint = try plugins.source.checkpoint()
@@ -177,6 +183,7 @@ public final class EntryRunner {
                     throw RunFailure("cancelled by a signal before the load finished; the target is unchanged")
                 }
                 result.rowsRead += batch.rowCount
+                options.progress?(entry.id, result.rowsRead)
                 let batchRejects = plugins.source.context.takeRejects()
                 try checkRejectLimit(adding: batchRejects.count, result: &result)
                 rejects += batchRejects
