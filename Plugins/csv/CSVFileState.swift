@@ -46,7 +46,7 @@ struct CSVFileState: Sendable, Hashable {
 
     /// The element as JSON text, members in a fixed order.
     var jsonText: String {
-        "{\"path\":\(JSONString.quoted(path)),\"offset\":\(offset),\"line\":\(line),\"size\":\(size),"
-            + "\"inode\":\(Int64(bitPattern: inode)),\"done\":\(done),\"fingerprint\":\(JSONString.quoted(fingerprint))}"
+        "{\"path\":\(JSONValue.string(path).serialized()),\"offset\":\(offset),\"line\":\(line),\"size\":\(size),"
+            + "\"inode\":\(Int64(bitPattern: inode)),\"done\":\(done),\"fingerprint\":\(JSONValue.string(fingerprint).serialized())}"
     }
 }

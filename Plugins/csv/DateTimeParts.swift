@@ -1,3 +1,5 @@
+import ETLArrow
+
 /// The pieces of a date or timestamp as read from text, before they become a number.
 struct DateTimeParts {
     var year = 1970
@@ -16,8 +18,9 @@ struct DateTimeParts {
     /// Days since 1970-01-01, or nil when the date does not exist.
     func days() -> Int64? {
         if let epochSeconds { return floorDivide(epochSeconds, 86_400) }
-        guard CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
-        return CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
+        let (year, month, day) = (Int64(year), Int64(month), Int64(day))
+        guard ArrowCivilTime.isValidDate(year: year, month: month, day: day) else { return nil }
+        return ArrowCivilTime.daysFromCivil(year: year, month: month, day: day)
     }
 
     /// Microseconds since the epoch in UTC, or nil when the date or time does not exist.

@@ -1,26 +1,11 @@
+import ETLPluginKit
+
 /// Writes the small JSON documents the plugin produces (resume states). Reading goes through
 /// the kit's `PluginConfig`, so only writing lives here.
 enum JSONText {
-    /// `text` as a JSON string literal, escaped per RFC 8259.
+    /// `text` as a JSON string literal, escaped by ETLJSON's writer (RFC 8259).
     static func string(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-        return out
+        JSONValue.string(text).serialized()
     }
 
     /// A finite double as a JSON number that reads back to the same double (Swift prints the

@@ -1,3 +1,5 @@
+import ETLArrow
+
 /// How a timestamp was written, so arithmetic on it (lookback) can write the result the same way
 /// and keep text comparisons against the column meaningful.
 struct TimestampStyle: Sendable, Equatable {
@@ -27,7 +29,7 @@ enum TimestampText {
         var style = TimestampStyle()
         guard !reader.atEnd else {
             style.hasTime = false
-            return (days * CivilTime.microsPerDay, style)
+            return (days * ArrowCivilTime.microsecondsPerDay, style)
         }
         guard let separator = reader.take(where: { $0 == 0x54 || $0 == 0x20 || $0 == 0x74 }) else { return nil }
         style.separator = separator
@@ -64,8 +66,8 @@ enum TimestampText {
         }
         style.zoneSuffix = String(decoding: UnsafeRawBufferPointer(rebasing: text[zoneStart..<reader.position]), as: UTF8.self)
         guard reader.atEnd else { return nil }
-        let local = days * CivilTime.microsPerDay + ((hour * 60 + minute) * 60 + second) * CivilTime.microsPerSecond + micros
-        return (local - style.offsetSeconds * CivilTime.microsPerSecond, style)
+        let local = days * ArrowCivilTime.microsecondsPerDay + ((hour * 60 + minute) * 60 + second) * ArrowCivilTime.microsecondsPerSecond + micros
+        return (local - style.offsetSeconds * ArrowCivilTime.microsecondsPerSecond, style)
     }
 
     /// Days since the epoch of a bare `YYYY-MM-DD`, or nil.
@@ -83,9 +85,9 @@ enum TimestampText {
 
     /// Writes `micros` (UTC) the way `style` describes.
     static func format(micros: Int64, style: TimestampStyle) -> String {
-        let local = micros + style.offsetSeconds * CivilTime.microsPerSecond
+        let local = micros + style.offsetSeconds * ArrowCivilTime.microsecondsPerSecond
         guard style.hasTime else {
-            let days = local >= 0 ? local / CivilTime.microsPerDay : (local - CivilTime.microsPerDay + 1) / CivilTime.microsPerDay
+            let days = ArrowCivilTime.splitTimestamp(microseconds: local).days
             return CivilTime.withBuffer { CivilTime.writeDate(days: days, into: $0) }
         }
         var text = CivilTime.withBuffer {
@@ -136,7 +138,7 @@ private struct DigitReader {
     /// `YYYY-MM-DD` (four-digit year) as days since the epoch, checked against the calendar.
     mutating func date() -> Int64? {
         guard let year = number(digits: 4), take(0x2D), let month = number(digits: 2), take(0x2D),
-              let day = number(digits: 2), CivilTime.isValid(year: year, month: month, day: day) else { return nil }
-        return CivilTime.days(year: year, month: month, day: day)
+              let day = number(digits: 2), ArrowCivilTime.isValidDate(year: year, month: month, day: day) else { return nil }
+        return ArrowCivilTime.daysFromCivil(year: year, month: month, day: day)
     }
 }

@@ -44,24 +44,12 @@ public final class SinkInstance {
     private let instance: UnsafeMutableRawPointer
 
     public init(plugin: LoadedPlugin, configJSON: String, entryID: String?) throws(PluginCallError) {
-        guard let api = plugin.sinkAPI?.pointee else {
-            throw PluginCallError(plugin: plugin.info.name, function: "create", status: ETL_UNSUPPORTED, message: "not a sink plugin")
-        }
+        let created = try PluginInstanceCreation(
+            kind: "sink", plugin: plugin, api: plugin.sinkAPI, create: { $0.create }, configJSON: configJSON, entryID: entryID)
         self.plugin = plugin
-        self.api = api
-        self.context = HostInstanceContext(pluginName: plugin.info.name, entryID: entryID)
-        var error = PluginErrorBuffer()
-        var created: UnsafeMutableRawPointer?
-        let context = self.context
-        let status = error.withPointer { errorPointer in
-            configJSON.withCString { api.create(HostAPI.table, context.handle, $0, &created, errorPointer) }
-        }
-        guard status == ETL_OK, let created else {
-            throw PluginCallError(
-                plugin: plugin.info.name, function: "create", status: status == ETL_OK ? ETL_INTERNAL : status,
-                message: error.message(or: status == ETL_OK ? "returned ETL_OK but no instance" : "no message"))
-        }
-        self.instance = created
+        self.api = created.api
+        self.context = created.context
+        self.instance = created.instance
     }
 
     deinit {
