@@ -116,6 +116,23 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try workspace.jsonl("app_raw").count, 4)
     }
 
+    func testASecretInAPluginsErrorIsShownAsItsVariableNeverItsValue() throws {
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"app": {"plugin": "lines", "config": {"path": "/srv/${LOG_DIR}/app.log"}}}"#,
+            sinks: #"{"files": {"plugin": "jsonl", "config": {"directory": "out", "fsync": false}}}"#,
+            entries: """
+                [{"id": "app_raw", "source": "app", "stream": "lines", "sink": "files", "target": "app_raw",
+                  "mode": "incremental", "write": "append", "cursor_field": "$offset"}]
+                """)
+        let outcome = try workspace.run(["run"], environment: ["LOG_DIR": "tenant-7f3a9c-secret"])
+        XCTAssertEqual(outcome.status, 1, outcome.stderr)
+        XCTAssertFalse(outcome.stderr.contains("tenant-7f3a9c-secret"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("<value of ${LOG_DIR}>"), outcome.stderr)
+        let history = try workspace.run(["history", "--json"], environment: ["LOG_DIR": "tenant-7f3a9c-secret"])
+        XCTAssertFalse(history.stdout.contains("tenant-7f3a9c-secret"), history.stdout)
+    }
+
     func testStateSetRejectsTextThatIsNotJSON() throws {
         let workspace = RunWorkspace()
         try workspace.logFile("app.log", lines: 1...2)

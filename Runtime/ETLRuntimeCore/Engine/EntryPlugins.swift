@@ -9,7 +9,8 @@ struct EntryPlugins {
         }
         let sourcePlugin = try catalog.loadPlugin(named: sourceEndpoint.plugin, kind: .source)
         let sinkPlugin = try catalog.loadPlugin(named: sinkEndpoint.plugin, kind: .sink)
-        source = try SourceInstance(plugin: sourcePlugin, configJSON: sourceEndpoint.configJSON, entryID: entry.id)
-        sink = try SinkInstance(plugin: sinkPlugin, configJSON: sinkEndpoint.configJSON, entryID: entry.id)
+        let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
+        source = try SourceInstance(plugin: sourcePlugin, configJSON: sourceEndpoint.configJSON, entryID: entry.id, redact: redact)
+        sink = try SinkInstance(plugin: sinkPlugin, configJSON: sinkEndpoint.configJSON, entryID: entry.id, redact: redact)
     }
 }

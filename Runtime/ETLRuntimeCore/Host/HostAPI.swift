@@ -18,8 +18,9 @@ public enum HostAPI {
         api.host_version = versionCString
         api.log = { instance, level, message in
             guard let message else { return }
-            let text = String(cString: message)
-            let logger = HostInstanceContext.from(instance)?.logger ?? HostLog.pluginLogger
+            let context = HostInstanceContext.from(instance)
+            let text = context?.redact(String(cString: message)) ?? String(cString: message)
+            let logger = context?.logger ?? HostLog.pluginLogger
             logger.log(level: HostLog.level(level), "\(text)")
         }
         api.is_cancelled = { _ in CancellationFlag.isCancelled ? 1 : 0 }

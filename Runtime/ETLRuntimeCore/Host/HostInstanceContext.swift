@@ -18,11 +18,16 @@ public final class HostInstanceContext: @unchecked Sendable {
     public let pluginName: String
     public let entryID: String?
     let logger: Logger
+    private let redactor: (@Sendable (String) -> String)?
     private let rejects = RejectBuffer()
 
-    public init(pluginName: String, entryID: String?, logger: Logger = HostLog.pluginLogger) {
+    public init(
+        pluginName: String, entryID: String?, logger: Logger = HostLog.pluginLogger,
+        redact: (@Sendable (String) -> String)? = nil
+    ) {
         self.pluginName = pluginName
         self.entryID = entryID
+        self.redactor = redact
         var logger = logger
         logger[metadataKey: "plugin"] = .string(pluginName)
         if let entryID { logger[metadataKey: "entry"] = .string(entryID) }
@@ -36,6 +41,9 @@ public final class HostInstanceContext: @unchecked Sendable {
         guard let handle else { return nil }
         return Unmanaged<HostInstanceContext>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
     }
+
+    /// `text` without the manifest's secret values (plugins may echo a connection string).
+    public func redact(_ text: String) -> String { redactor?(text) ?? text }
 
     func record(_ reject: SourceReject) { rejects.append(reject) }
 

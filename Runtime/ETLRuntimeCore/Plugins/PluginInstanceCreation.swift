@@ -24,12 +24,12 @@ struct PluginInstanceCreation<API> {
     ///   `create` fails; `ETL_INTERNAL` when it reports success without an instance.
     init(
         kind: String, plugin: LoadedPlugin, api: UnsafePointer<API>?, create: (API) -> PluginCreateFunction,
-        configJSON: String, entryID: String?
+        configJSON: String, entryID: String?, redact: (@Sendable (String) -> String)?
     ) throws(PluginCallError) {
         guard let api = api?.pointee else {
             throw PluginCallError(plugin: plugin.info.name, function: "create", status: ETL_UNSUPPORTED, message: "not a \(kind) plugin")
         }
-        let context = HostInstanceContext(pluginName: plugin.info.name, entryID: entryID)
+        let context = HostInstanceContext(pluginName: plugin.info.name, entryID: entryID, redact: redact)
         let createFunction = create(api)
         var error = PluginErrorBuffer()
         var created: UnsafeMutableRawPointer?
@@ -39,7 +39,7 @@ struct PluginInstanceCreation<API> {
         guard status == ETL_OK, let created else {
             throw PluginCallError(
                 plugin: plugin.info.name, function: "create", status: status == ETL_OK ? ETL_INTERNAL : status,
-                message: error.message(or: status == ETL_OK ? "returned ETL_OK but no instance" : "no message"))
+                message: context.redact(error.message(or: status == ETL_OK ? "returned ETL_OK but no instance" : "no message")))
         }
         self.api = api
         self.context = context

@@ -43,9 +43,13 @@ public final class SinkInstance {
     private let api: etl_sink_api
     private let instance: UnsafeMutableRawPointer
 
-    public init(plugin: LoadedPlugin, configJSON: String, entryID: String?) throws(PluginCallError) {
+    /// `redact` scrubs secrets (the manifest's `${VAR}` values) from the plugin's log lines
+    /// and error messages before the runtime shows them.
+    public init(
+        plugin: LoadedPlugin, configJSON: String, entryID: String?, redact: (@Sendable (String) -> String)? = nil
+    ) throws(PluginCallError) {
         let created = try PluginInstanceCreation(
-            kind: "sink", plugin: plugin, api: plugin.sinkAPI, create: { $0.create }, configJSON: configJSON, entryID: entryID)
+            kind: "sink", plugin: plugin, api: plugin.sinkAPI, create: { $0.create }, configJSON: configJSON, entryID: entryID, redact: redact)
         self.plugin = plugin
         self.api = created.api
         self.context = created.context
@@ -130,6 +134,6 @@ public final class SinkInstance {
         var error = PluginErrorBuffer()
         let status = error.withPointer(body)
         guard status != ETL_OK else { return }
-        throw PluginCallError(plugin: plugin.info.name, function: function, status: status, message: error.message(or: "no message"))
+        throw PluginCallError(plugin: plugin.info.name, function: function, status: status, message: context.redact(error.message(or: "no message")))
     }
 }

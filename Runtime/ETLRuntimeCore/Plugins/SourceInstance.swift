@@ -42,9 +42,13 @@ public final class SourceInstance {
     private let instance: UnsafeMutableRawPointer
 
     /// Creates an instance from config JSON (already validated against the plugin's schema).
-    public init(plugin: LoadedPlugin, configJSON: String, entryID: String?) throws(PluginCallError) {
+    /// `redact` scrubs secrets (the manifest's `${VAR}` values) from the plugin's log lines
+    /// and error messages before the runtime shows them.
+    public init(
+        plugin: LoadedPlugin, configJSON: String, entryID: String?, redact: (@Sendable (String) -> String)? = nil
+    ) throws(PluginCallError) {
         let created = try PluginInstanceCreation(
-            kind: "source", plugin: plugin, api: plugin.sourceAPI, create: { $0.create }, configJSON: configJSON, entryID: entryID)
+            kind: "source", plugin: plugin, api: plugin.sourceAPI, create: { $0.create }, configJSON: configJSON, entryID: entryID, redact: redact)
         self.plugin = plugin
         self.api = created.api
         self.context = created.context
@@ -110,7 +114,7 @@ public final class SourceInstance {
 
     private func raise(_ status: etl_status, _ function: String, _ error: PluginErrorBuffer) throws(PluginCallError) {
         guard status != ETL_OK else { return }
-        throw PluginCallError(plugin: plugin.info.name, function: function, status: status, message: error.message(or: "no message"))
+        throw PluginCallError(plugin: plugin.info.name, function: function, status: status, message: context.redact(error.message(or: "no message")))
     }
 }
 
