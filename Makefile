@@ -71,9 +71,10 @@ memory-check: build
 	  || { echo "memory-check: a deliberate double release went unnoticed (exit $$status)"; exit 1; }
 	@echo "memory-check: a deliberate double release is caught by valgrind"
 
-# pyarrow reads a plugin's stream and writes a batch into a sink, through the C interfaces.
+# pyarrow reads a plugin's stream and writes a batch into a sink, through the C interfaces;
+# and the mock API server the http plugin tests use checks itself.
 interop-test: build venv
-	ETL_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -q Tests/Interop
+	ETL_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -q Tests/Interop Tests/MockAPI
 
 # make install into a temporary prefix, then build a third-party plugin with pkg-config
 # and list it with the installed binary.
