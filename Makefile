@@ -87,8 +87,9 @@ BENCH_ROWS ?= 1000000 5000000
 bench: deps
 	$(SWIFT) build -c release
 	[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check pandas pyarrow adbc-driver-sqlite adbc-driver-manager
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check pandas pyarrow adbc-driver-sqlite adbc-driver-manager requests
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/census_bench.py $(BENCH_ROWS)
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/http_bench.py
 
 install: deps
 	$(SWIFT) build -c $(CONFIG)

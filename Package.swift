@@ -90,6 +90,7 @@ let package = Package(
 
         .target(
             name: "HTTPPlugin", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/http",
+            exclude: ["README.md"],
             linkerSettings: pluginLinkerSettings
         ),
 

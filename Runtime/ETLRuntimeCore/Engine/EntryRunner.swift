@@ -151,7 +151,9 @@ public final class EntryRunner {
                 try? plugins.sink.abort()
                 throw error
             }
-            try state.recordRejects(rejects, runID: runID, entryID: entry.id)
+            let sinkRejects = plugins.sink.context.takeRejects()
+            result.rowsRejected += sinkRejects.count
+            try state.recordRejects(rejects + sinkRejects, runID: runID, entryID: entry.id)
             committed = checkpoint
             logger.debug("checkpoint committed", metadata: ["rows": "\(batch.rowCount)", "watermark": "\(checkpoint ?? "none")"])
         }
@@ -199,12 +201,17 @@ public final class EntryRunner {
             }
             result.rowsWritten = rows
             try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: rows)
-            try state.recordRejects(rejects, runID: runID, entryID: entry.id)
+            // Records a sink refused (an API's 4xx): the sink enforces its own limit.
+            let sinkRejects = plugins.sink.context.takeRejects()
+            result.rowsRejected += sinkRejects.count
+            try state.recordRejects(rejects + sinkRejects, runID: runID, entryID: entry.id)
             return checkpoint
         } catch {
             try? plugins.sink.abort()
             // Rejects of a failed run are still worth seeing: they often explain it.
-            try? state.recordRejects(rejects + plugins.source.context.takeRejects(), runID: runID, entryID: entry.id)
+            try? state.recordRejects(
+                rejects + plugins.source.context.takeRejects() + plugins.sink.context.takeRejects(), runID: runID,
+                entryID: entry.id)
             throw error
         }
     }

@@ -1,0 +1,144 @@
+import ETLPluginKit
+
+/// Sends requests for one plugin instance: credentials added, the rate limit respected,
+/// connection errors, timeouts, 5xx and 429 retried with backoff, cancellation honoured, and
+/// every message free of secrets. Used from one thread at a time (the instance's).
+final class HTTPClient {
+    /// The transport settings.
+    let settings: HTTPClientSettings
+    /// How requests authenticate.
+    let auth: HTTPAuth
+    private let host: PluginHost
+    private let scrubber: SecretScrubber
+    private let easy: CurlEasy
+    private lazy var multi: CurlMulti? = try? CurlMulti()
+    private let limiter: RateLimiter?
+
+    /// Creates a client; its easy handle (and so its connections) lives as long as it does.
+    init(settings: HTTPClientSettings, auth: HTTPAuth, host: PluginHost) throws(PluginError) {
+        self.settings = settings
+        self.auth = auth
+        self.host = host
+        self.scrubber = SecretScrubber(secrets: auth.secrets)
+        self.easy = try CurlEasy()
+        self.limiter = settings.rateLimitPerSecond.map { RateLimiter(perSecond: $0) }
+    }
+
+    /// The request's URL as messages show it: no secret query parameters, no secrets at all.
+    func display(_ request: HTTPRequest) -> String {
+        scrubber.scrub("\(request.method) \(request.displayURL(hiding: auth.hiddenQueryNames))")
+    }
+
+    /// Text with every secret removed (for messages that quote a server's answer).
+    func scrub(_ text: String) -> String { scrubber.scrub(text) }
+
+    /// Sends `request`, retrying what may succeed later, and returns the final response, whatever
+    /// its status (429 and 5xx only once retries are exhausted).
+    /// - Throws: `ETL_IO_ERROR` when no response came after every attempt (naming the URL and the
+    ///   attempt count), `ETL_CANCELLED` when the host asked to stop.
+    func send(_ request: HTTPRequest) throws(PluginError) -> HTTPResponse {
+        var authorised = request
+        auth.apply(to: &authorised)
+        let attempts = settings.retries + 1
+        var attempt = 1
+        while true {
+            try waitForRateLimit(request)
+            let outcome = easy.perform(authorised, settings: settings, credentials: auth.credentials, isCancelled: { [host] in host.isCancelled })
+            switch try decide(outcome, request: request, attempt: attempt, of: attempts) {
+            case .done(let response): return response
+            case .retry(let delay):
+                guard MonotonicClock.sleep(delay, isCancelled: { host.isCancelled }) else { throw cancelled(request) }
+                attempt += 1
+            }
+        }
+    }
+
+    /// Sends independent requests concurrently (at most `concurrency` at once, over the multi
+    /// interface) and returns the final responses in the order of `requests`. An attempt that
+    /// needs a retry is retried one request at a time through `send`.
+    func sendConcurrently(_ requests: [HTTPRequest], concurrency: Int) throws(PluginError) -> [HTTPResponse] {
+        guard concurrency > 1, requests.count > 1, let multi else {
+            var responses: [HTTPResponse] = []
+            for request in requests { responses.append(try send(request)) }
+            return responses
+        }
+        let authorised = requests.map { request -> HTTPRequest in
+            var copy = request
+            auth.apply(to: &copy)
+            return copy
+        }
+        var limiterCancelled = false
+        let outcomes = multi.perform(authorised, concurrency: concurrency, settings: settings, credentials: auth.credentials,
+                                     isCancelled: { [host] in host.isCancelled }) {
+            if let limiter, !limiter.acquire(isCancelled: { host.isCancelled }) { limiterCancelled = true }
+        }
+        if limiterCancelled { throw cancelled(requests[0]) }
+        var responses: [HTTPResponse] = []
+        for (index, outcome) in outcomes.enumerated() {
+            if case .response(let response) = outcome, !Self.isRetryable(status: response.status) {
+                responses.append(response)
+            } else if case .cancelled = outcome {
+                throw cancelled(requests[index])
+            } else {
+                responses.append(try send(requests[index]))
+            }
+        }
+        return responses
+    }
+
+    private enum Decision {
+        case done(HTTPResponse)
+        case retry(after: Double)
+    }
+
+    private func decide(_ outcome: TransferOutcome, request: HTTPRequest, attempt: Int, of attempts: Int) throws(PluginError) -> Decision {
+        switch outcome {
+        case .cancelled:
+            throw cancelled(request)
+        case .failure(let message, let retryable):
+            guard retryable, attempt < attempts else {
+                let hint = retryable ? "check that the server is reachable, or raise timeout_seconds / retries"
+                    : "check base_url, verify_tls and ca_bundle"
+                throw .ioError(scrub("\(display(request)) failed after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(message); \(hint)"))
+            }
+            let delay = RetryDelay.backoff(attempt: attempt, base: settings.retryBaseSeconds, cap: settings.retryMaxSeconds)
+            host.warning(scrub("\(display(request)) attempt \(attempt) of \(attempts) failed (\(message)); retrying in \(Self.seconds(delay))"))
+            return .retry(after: delay)
+        case .response(let response):
+            guard Self.isRetryable(status: response.status), attempt < attempts else { return .done(response) }
+            var delay = RetryDelay.backoff(attempt: attempt, base: settings.retryBaseSeconds, cap: settings.retryMaxSeconds)
+            if response.status == 429 || response.status == 503, let value = response.header("retry-after"),
+               let asked = RetryDelay.retryAfter(value, now: MonotonicClock.wallSeconds()) {
+                delay = min(settings.retryMaxSeconds, asked)
+            }
+            host.warning(scrub("\(display(request)) answered HTTP \(response.status) (attempt \(attempt) of \(attempts)); retrying in \(Self.seconds(delay))"))
+            return .retry(after: delay)
+        }
+    }
+
+    private func waitForRateLimit(_ request: HTTPRequest) throws(PluginError) {
+        guard let limiter else { return }
+        guard limiter.acquire(isCancelled: { host.isCancelled }) else { throw cancelled(request) }
+    }
+
+    private func cancelled(_ request: HTTPRequest) -> PluginError {
+        .cancelled(scrub("\(display(request)) stopped because the host asked to cancel the run"))
+    }
+
+    /// 429, 408 and 5xx may succeed later; every other status is final.
+    static func isRetryable(status: Int) -> Bool {
+        status == 429 || status == 408 || (500..<600).contains(status)
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        let milliseconds = Int((value * 1000).rounded())
+        return "\(milliseconds / 1000).\(String(milliseconds % 1000).leftPadded(to: 3)) s"
+    }
+}
+
+extension String {
+    /// The text with leading zeros up to `width` characters.
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,9 @@
+import ETLPluginKit
+
+/// One page of records, as received.
+struct FetchedPage: Sendable {
+    /// The page's URL as messages show it (no secrets).
+    var source: String
+    /// The records, in the order of the response.
+    var records: [JSONValue]
+}

@@ -1,0 +1,82 @@
+/// The JSON Schema of the `http` source's config, published in its descriptor.
+enum HTTPSourceConfigSchema {
+    static let text = #"""
+    {
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "title": "http source",
+      "type": "object",
+      "properties": {
+        "base_url": { "type": "string", "minLength": 1, "description": "The API's root URL, e.g. https://api.example.com/v1." },
+        "streams": {
+          "type": "object",
+          "description": "Stream name → how to fetch it.",
+          "additionalProperties": {
+            "type": "object",
+            "properties": {
+              "path": { "type": "string", "description": "Path template under base_url; {name} is filled from the entry's options." },
+              "method": { "enum": ["GET", "POST", "get", "post"] },
+              "query": { "type": "object", "description": "Fixed query parameters." },
+              "headers": { "type": "object", "description": "Fixed headers (never put secrets here: use auth)." },
+              "body": { "type": "object", "description": "JSON body of a POST search; pagination parameters are added to it." },
+              "records_path": { "type": "string", "description": "Where the records are: $.tasks, or $ for a bare array." },
+              "pagination": {
+                "type": "object",
+                "properties": {
+                  "type": { "enum": ["page_number", "offset", "cursor", "link_header", "none"] },
+                  "page_param": { "type": "string" }, "size_param": { "type": "string" },
+                  "page_size": { "type": "integer", "minimum": 1 }, "start_page": { "type": "integer" },
+                  "total_path": { "type": "string" },
+                  "offset_param": { "type": "string" }, "limit_param": { "type": "string" },
+                  "limit": { "type": "integer", "minimum": 1 },
+                  "cursor_param": { "type": "string" }, "cursor_path": { "type": "string" }
+                },
+                "required": ["type"],
+                "additionalProperties": false
+              },
+              "stop_on_short_page": { "type": "boolean", "default": true },
+              "max_pages": { "type": "integer", "minimum": 1, "description": "Fail rather than read more pages than this." },
+              "columns": {
+                "type": "array", "minItems": 1,
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "name": { "type": "string", "minLength": 1 },
+                    "path": { "type": "string", "description": "JSON path in the record, e.g. $.assignees[0].username; default $.<name>." },
+                    "type": { "enum": ["int64", "double", "bool", "text", "timestamp", "date", "json"] }
+                  },
+                  "required": ["name"],
+                  "additionalProperties": false
+                }
+              },
+              "incremental": {
+                "type": "object",
+                "properties": {
+                  "param": { "type": "string", "minLength": 1 },
+                  "in": { "enum": ["query", "body"] },
+                  "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"] },
+                  "cursor_path": { "type": "string" }
+                },
+                "required": ["param", "cursor_path"],
+                "additionalProperties": false
+              }
+            },
+            "required": ["path"],
+            "additionalProperties": false
+          }
+        },
+        "auth": AUTH,
+        "timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 30 },
+        "connect_timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 10 },
+        "retries": { "type": "integer", "minimum": 0, "maximum": 20, "default": 3 },
+        "retry_base_seconds": { "type": "number", "minimum": 0, "default": 0.2 },
+        "retry_max_seconds": { "type": "number", "minimum": 0, "default": 30 },
+        "rate_limit_per_second": { "type": "number", "exclusiveMinimum": 0 },
+        "max_concurrency": { "type": "integer", "minimum": 1, "maximum": 64, "default": 1 },
+        "verify_tls": { "type": "boolean", "default": true },
+        "ca_bundle": { "type": "string", "format": "path", "description": "PEM file of CA certificates to trust." }
+      },
+      "required": ["base_url", "streams"],
+      "additionalProperties": false
+    }
+    """#.replacingAll("AUTH", with: HTTPAuth.schema)
+}

@@ -1,0 +1,83 @@
+import ETLArrow
+import ETLPluginKit
+
+/// Turns JSON records into rows of the stream's columns. Conversions are strict: a value that
+/// does not fit its declared type rejects the record (it never becomes a silent null).
+struct RecordConverter {
+    let columns: [ColumnSpec]
+
+    /// The cells of one record, or the reason it cannot load.
+    func cells(_ record: JSONValue) -> Result<[Cell], RecordProblem> {
+        var cells: [Cell] = []
+        cells.reserveCapacity(columns.count)
+        for column in columns {
+            let value = column.path.evaluate(record) ?? .null
+            guard let cell = Self.convert(value, to: column.type) else {
+                return .failure(RecordProblem(reason: "column \(column.name) (\(column.path)): \(value.serialized()) is not a valid \(column.type.rawValue)"))
+            }
+            cells.append(cell)
+        }
+        return .success(cells)
+    }
+
+    /// Appends converted cells as one row.
+    func append(_ cells: [Cell], to builder: RecordBatchBuilder) throws(ArrowError) {
+        for (index, cell) in cells.enumerated() {
+            switch cell {
+            case .null: try builder.appendNull(column: index)
+            case .int64(let value): try builder.append(int64: value, column: index)
+            case .double(let value): try builder.append(double: value, column: index)
+            case .bool(let value): try builder.append(bool: value, column: index)
+            case .text(let value): try builder.append(string: value, column: index)
+            case .timestamp(let value): try builder.append(timestampMicroseconds: value, column: index)
+            case .date(let value): try builder.append(date32: value, column: index)
+            }
+        }
+    }
+
+    static func convert(_ value: JSONValue, to type: ColumnType) -> Cell? {
+        if value == .null { return .null }
+        switch type {
+        case .int64:
+            if case .number(let number) = value, let integer = number.int64Value { return .int64(integer) }
+            if case .string(let text) = value, let integer = Int64(text) { return .int64(integer) }
+            return nil
+        case .double:
+            if case .number(let number) = value { return .double(number.doubleValue) }
+            if case .string(let text) = value, let number = Double(text) { return .double(number) }
+            return nil
+        case .bool:
+            if case .bool(let flag) = value { return .bool(flag) }
+            if case .string(let text) = value {
+                switch text.lowercased() {
+                case "true": return .bool(true)
+                case "false": return .bool(false)
+                default: return nil
+                }
+            }
+            return nil
+        case .text:
+            if case .string(let text) = value { return .text(text) }
+            return .text(value.serialized())
+        case .json:
+            return .text(value.serialized())
+        case .timestamp:
+            if case .string(let text) = value, let micros = ISOTimestamp.microseconds(text) { return .timestamp(micros) }
+            if case .number(let number) = value, let seconds = number.int64Value, abs(seconds) < 9_000_000_000_000 {
+                return .timestamp(seconds * 1_000_000)
+            }
+            return nil
+        case .date:
+            guard case .string(let text) = value, let micros = ISOTimestamp.microseconds(text) else { return nil }
+            let days = micros >= 0 ? micros / ArrowCivilTime.microsecondsPerDay
+                : -((-micros + ArrowCivilTime.microsecondsPerDay - 1) / ArrowCivilTime.microsecondsPerDay)
+            guard let narrow = Int32(exactly: days) else { return nil }
+            return .date(narrow)
+        }
+    }
+}
+
+/// Why a record cannot load.
+struct RecordProblem: Error {
+    var reason: String
+}

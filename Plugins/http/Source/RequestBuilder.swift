@@ -1,0 +1,56 @@
+import ETLPluginKit
+
+/// Builds a stream's requests: the path template filled, fixed query, headers and body, the
+/// watermark, and the pagination parameters (in the query for GET, in the body for POST).
+struct RequestBuilder: Sendable {
+    let stream: StreamSettings
+    let baseURL: String
+    /// Values for `{name}` placeholders (the entry's options).
+    let variables: [String: String]
+    /// The watermark as the request sends it, or nil (a full read, or no start value yet).
+    let watermark: String?
+
+    /// The request with `paging` parameters added.
+    func request(paging: [(name: String, value: JSONValue)]) throws(PluginError) -> HTTPRequest {
+        let path = try Template.render(stream.path) { name throws(PluginError) in URLText.encodePathValue(try variable(name)) }
+        var query: [(name: String, value: String)] = []
+        for pair in stream.query {
+            query.append((pair.name, try Template.render(pair.value) { name throws(PluginError) in try variable(name) }))
+        }
+        var headers: [(name: String, value: String)] = []
+        for pair in stream.headers {
+            headers.append((pair.name, try Template.render(pair.value) { name throws(PluginError) in try variable(name) }))
+        }
+        var body = stream.body
+        if let incremental = stream.incremental, let watermark {
+            switch incremental.placement {
+            case .query: query.append((incremental.parameter, watermark))
+            case .body:
+                var object = body ?? JSONObject()
+                object[incremental.parameter] = .string(watermark)
+                body = object
+            }
+        }
+        if stream.method == "POST" {
+            var object = body ?? JSONObject()
+            for pair in paging { object[pair.name] = pair.value }
+            body = object
+        } else {
+            for pair in paging { query.append((pair.name, Self.text(pair.value))) }
+        }
+        return HTTPRequest(method: stream.method, location: URLText.join(baseURL, path), query: query, headers: headers,
+                           body: body.map { Array(JSONValue.object($0).serialized().utf8) })
+    }
+
+    private func variable(_ name: String) throws(PluginError) -> String {
+        guard let value = variables[name] else {
+            throw .invalidConfig("stream \"\(stream.name)\" uses {\(name)} but the entry's options have no \"\(name)\"; add it to the entry's options")
+        }
+        return value
+    }
+
+    private static func text(_ value: JSONValue) -> String {
+        if case .string(let text) = value { return text }
+        return value.serialized()
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class HTTPPluginTestsPlaceholder: XCTestCase { func testNothing() {} }
