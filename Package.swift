@@ -81,7 +81,12 @@ let package = Package(
         ),
 
         // Built-in plugins: each a Swift library against the kit, loaded through dlopen.
-        .target(name: "CSVPlugin", dependencies: ["ETLPluginKit"], path: "Plugins/csv", linkerSettings: pluginLinkerSettings),
+        // libcurl transfers shared by the plugins that fetch over the network (http, csv's remote files).
+        .target(name: "ETLTransport", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/Transport"),
+        .target(
+            name: "CSVPlugin", dependencies: ["ETLPluginKit", "ETLTransport"], path: "Plugins/csv",
+            linkerSettings: pluginLinkerSettings
+        ),
         .target(
             name: "SQLitePlugin", dependencies: ["ETLPluginKit", "CSQLite"], path: "Plugins/sqlite",
             exclude: ["README.md"],
@@ -89,7 +94,7 @@ let package = Package(
         ),
 
         .target(
-            name: "HTTPPlugin", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/http",
+            name: "HTTPPlugin", dependencies: ["ETLPluginKit", "ETLTransport", "CCurl"], path: "Plugins/http",
             exclude: ["README.md"],
             linkerSettings: pluginLinkerSettings
         ),
