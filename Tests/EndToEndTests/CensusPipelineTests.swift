@@ -40,6 +40,29 @@ final class CensusPipelineTests: XCTestCase {
         XCTAssertEqual(try warehouse(workspace, "SELECT count(*) FROM adult WHERE workclass IS NULL"), "229\n")
     }
 
+    func testAFullRefreshReloadsAnIncrementalEntryAndReplacesItsTarget() throws {
+        let workspace = RunWorkspace()
+        try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("adult.data"))
+        try workspace.manifest(
+            sources: """
+                {"census": {"plugin": "csv", "config": {"path": "adult.data", "header": false,
+                 "columns": \(try censusColumns()), "null_values": ["?"], "trim": true}}}
+                """,
+            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
+            entries: """
+                [{"id": "adult_stage", "source": "census", "stream": "adult", "sink": "warehouse", "target": "stage_adult",
+                  "mode": "incremental", "write": "append", "cursor_field": "$offset", "max_records_per_run": 1630}]
+                """)
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        let refresh = try workspace.run(["run", "--full-refresh"])
+        XCTAssertEqual(refresh.status, 0, refresh.stderr)
+        XCTAssertEqual(try warehouse(workspace, "SELECT count(*), count(DISTINCT rowid) FROM stage_adult"), "4000|4000\n")
+        // The refresh left a watermark at the end of the file: the next tick is a no-op.
+        let next = try workspace.run(["run"])
+        XCTAssertTrue(next.stderr.contains("status=ok read=0 written=0"), next.stderr)
+    }
+
     private func badFilePipeline(_ workspace: RunWorkspace, maxRejects: Int) throws {
         var bytes = Array("1,a,1.5\n2,b\n3,c,notanumber\n".utf8)
         bytes += Array("4,".utf8) + [0xFF] + Array(",2\n5,e,3.5\n6,\"unterminated,4\n".utf8)

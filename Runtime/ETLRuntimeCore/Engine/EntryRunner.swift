@@ -91,9 +91,11 @@ public final class EntryRunner {
         }
     }
 
-    /// Replace unless the entry asked for another mode (full + append snapshots).
+    /// A full entry writes as it asked (replace, or append snapshots, or merge); a full
+    /// refresh of an incremental entry replaces the target — except scd2, whose history
+    /// a replace would erase.
     private var fullWriteMode: WriteMode {
-        entry.mode == .full ? entry.write : (entry.write == .merge || entry.write == .scd2 ? entry.write : .replace)
+        entry.mode == .full ? entry.write : (entry.write == .scd2 ? .scd2 : .replace)
     }
 
     /// Where this run starts. The sink's committed state is the truth (it was stored with

@@ -1,2 +1,0 @@
-// Shared libcurl transport for plugins (being moved here from Plugins/http/Client).
-import ETLPluginKit
