@@ -1,7 +1,7 @@
 /// A user name and password for HTTP Basic authentication, read from the environment.
-struct BasicCredentials: Sendable, Hashable {
+public struct BasicCredentials: Sendable, Hashable {
     /// The user name.
-    var username: String
+    public var username: String
     /// The password (a secret: never put it in a message).
-    var password: String
+    public var password: String
 }

@@ -1,32 +1,32 @@
 import ETLPluginKit
 
 /// The transport settings every request of a plugin instance shares, read from its config.
-struct HTTPClientSettings: Sendable, Hashable {
+public struct HTTPClientSettings: Sendable, Hashable {
     /// Total time allowed for one attempt, in milliseconds (`timeout_seconds`, default 30).
-    var timeoutMilliseconds: Int
+    public var timeoutMilliseconds: Int
     /// Time allowed to connect, in milliseconds (`connect_timeout_seconds`, default 10).
-    var connectTimeoutMilliseconds: Int
+    public var connectTimeoutMilliseconds: Int
     /// Extra attempts after the first on connection errors, timeouts, 5xx and 429 (`retries`, default 3).
-    var retries: Int
+    public var retries: Int
     /// First backoff delay in seconds; each retry doubles the cap (`retry_base_seconds`, default 0.2).
-    var retryBaseSeconds: Double
+    public var retryBaseSeconds: Double
     /// Longest backoff or Retry-After wait in seconds (`retry_max_seconds`, default 30).
-    var retryMaxSeconds: Double
+    public var retryMaxSeconds: Double
     /// Requests per second, or nil for no limit (`rate_limit_per_second`).
-    var rateLimitPerSecond: Double?
+    public var rateLimitPerSecond: Double?
     /// Whether the server's TLS certificate and host name are checked (`verify_tls`, default true).
-    var verifyTLS: Bool
+    public var verifyTLS: Bool
     /// A PEM file of CA certificates to trust instead of the system's (`ca_bundle`).
-    var caBundle: String?
+    public var caBundle: String?
 
     /// The config keys this type reads.
-    static let keys: Set<String> = [
+    public static let keys: Set<String> = [
         "timeout_seconds", "connect_timeout_seconds", "retries", "retry_base_seconds", "retry_max_seconds",
         "rate_limit_per_second", "verify_tls", "ca_bundle",
     ]
 
     /// Reads the settings from the plugin's config.
-    init(_ config: PluginConfig) throws(PluginError) {
+    public init(_ config: PluginConfig) throws(PluginError) {
         let timeout = try config.double("timeout_seconds", default: 30)
         let connect = try config.double("connect_timeout_seconds", default: 10)
         guard timeout > 0, connect > 0 else {

@@ -1,23 +1,23 @@
 /// A response as received: status, headers (names lower-cased) and the whole body.
-struct HTTPResponse: Sendable {
+public struct HTTPResponse: Sendable {
     /// The HTTP status code.
-    var status: Int
+    public var status: Int
     /// Header lines of the final response, names lower-cased, in order.
-    var headers: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)]
     /// The body bytes.
-    var body: [UInt8]
+    public var body: [UInt8]
 
     /// The first value of a header (name compared case-insensitively).
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.first { $0.name == wanted }?.value
     }
 
     /// True for 2xx.
-    var isSuccess: Bool { (200..<300).contains(status) }
+    public var isSuccess: Bool { (200..<300).contains(status) }
 
     /// The start of the body as text for messages, at most `limit` bytes, cut at a character.
-    func excerpt(limit: Int = 200) -> String {
+    public func excerpt(limit: Int = 200) -> String {
         let text = String(decoding: body.prefix(limit), as: UTF8.self)
         return body.count > limit ? text + "..." : text
     }

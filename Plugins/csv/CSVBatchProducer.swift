@@ -14,6 +14,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private let settings: CSVSettings
     private let layout: StreamLayout
     private let host: PluginHost
+    private let opener: InputOpener
     /// True for an incremental read: the state is kept and a last line without a line break
     /// waits for the file to be quiet.
     let isIncremental: Bool
@@ -59,7 +60,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
     }
 
     init(settings: CSVSettings, layout: StreamLayout, plan: [PlannedFile], state: CSVResumeState, incremental: Bool,
-         request: ReadRequest, host: PluginHost) {
+         request: ReadRequest, host: PluginHost, opener: InputOpener) {
+        self.opener = opener
         self.settings = settings
         self.layout = layout
         self.plan = plan
@@ -184,7 +186,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
     /// Opens a planned file at its start position (reading its header first when there is one);
     /// nil when it has nothing to read yet (a header line still being written).
     private func open(_ planned: PlannedFile) throws(PluginError) -> OpenFile? {
-        let reader = try CSVRecordReader(path: planned.path, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
+        let reader = try CSVRecordReader(path: planned.path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
         if let inode = planned.inode, reader.inode != inode {
             throw .badData("\(planned.path) was replaced while being planned for reading (inode \(inode) is now \(reader.inode)); run again")
         }
@@ -234,7 +236,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
         entry.size = reader.limit
         entry.inode = reader.inode
         entry.done = done
-        entry.fingerprint = try reader.file.fingerprint(before: offset)
+        entry.fingerprint = try reader.fingerprint()
         state.files[file.path] = entry
         return true
     }

@@ -1,3 +1,5 @@
+import ETLTransport
+
 /// The JSON Schema of the `csv` source's config, published in its descriptor; the host
 /// validates every config against it (and makes `path` absolute) before `create`.
 enum CSVConfigSchema {
@@ -86,10 +88,39 @@ enum CSVConfigSchema {
           "minimum": 0,
           "default": 10,
           "description": "Incremental reads only: a last line without a line break may still be being written, so it is loaded only once the file has not been modified for this many seconds. Full reads always load it."
+        },
+        "remote": {
+          "type": "object",
+          "description": "For a path that is a URL: https://host/data/file.csv or http://... (one file), sftp://host:22/data/file.csv or sftp://host/data/*.csv (a glob in the last segment, listed on the server). Files are streamed, never copied; incremental reads resume by byte range. Secrets come from environment variables only.",
+          "properties": {
+            "auth": AUTH,
+            "sftp": {
+              "type": "object",
+              "description": "sftp login: username_env, and password_env or private_key_path (+ passphrase_env); the host key is checked against known_hosts_path unless insecure_skip_host_key_check is true.",
+              "properties": {
+                "username_env": { "type": "string", "minLength": 1 },
+                "password_env": { "type": "string", "minLength": 1 },
+                "private_key_path": { "type": "string", "format": "path", "minLength": 1 },
+                "passphrase_env": { "type": "string", "minLength": 1 },
+                "known_hosts_path": { "type": "string", "format": "path", "minLength": 1 },
+                "insecure_skip_host_key_check": { "type": "boolean", "default": false }
+              },
+              "required": ["username_env"],
+              "additionalProperties": false
+            },
+            "timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 30, "description": "The longest stall (no byte received) before an attempt fails." },
+            "connect_timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 10 },
+            "retries": { "type": "integer", "minimum": 0, "maximum": 20, "default": 3, "description": "Extra attempts on connection errors, stalls, 408, 429 and 5xx; a transfer cut after bytes arrived resumes with a byte range." },
+            "retry_base_seconds": { "type": "number", "minimum": 0, "default": 0.2 },
+            "retry_max_seconds": { "type": "number", "minimum": 0, "default": 30 },
+            "verify_tls": { "type": "boolean", "default": true },
+            "ca_bundle": { "type": "string", "format": "path", "minLength": 1 }
+          },
+          "additionalProperties": false
         }
       },
       "required": ["path"],
       "additionalProperties": false
     }
-    """#
+    """#.replacingAll("AUTH", with: HTTPAuth.schema)
 }

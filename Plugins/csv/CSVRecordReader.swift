@@ -30,7 +30,7 @@ final class CSVRecordReader {
         case whenQuietFor(seconds: Int64)
     }
 
-    let file: InputFile
+    let file: any ByteSource
     private let dialect: CSVDialect
     private let maxLineBytes: Int
     private let policy: FinalRecordPolicy
@@ -72,6 +72,11 @@ final class CSVRecordReader {
     private(set) var rejectReason = ""
 
     private let splitter: RecordSplitter
+    /// The bytes just before `buffer[0]` (the last `historyCount` of `ByteFingerprint.window`),
+    /// kept when the buffer moves on so the resume state's fingerprint needs no extra read
+    /// (for a remote file, no extra request).
+    private let history: UnsafeMutableRawPointer
+    private var historyCount = 0
     private let rawPrefix: UnsafeMutableRawPointer
     private static let rawPrefixCapacity = 4096
     /// Bytes read from the file at a time.
@@ -81,9 +86,9 @@ final class CSVRecordReader {
     /// - Parameters:
     ///   - expectedInode: when set, a file with another inode fails with `ETL_BAD_DATA`.
     /// - Throws: `ETL_IO_ERROR` when the file cannot be opened or read.
-    init(path: String, dialect: CSVDialect, maxLineBytes: Int, policy: FinalRecordPolicy,
+    init(path: String, opener: InputOpener, dialect: CSVDialect, maxLineBytes: Int, policy: FinalRecordPolicy,
          offset: Int64 = 0, line: Int64 = 1) throws(PluginError) {
-        file = try InputFile(path: path)
+        file = try opener.open(path)
         let status = try file.status()
         self.dialect = dialect
         self.maxLineBytes = maxLineBytes
@@ -98,6 +103,7 @@ final class CSVRecordReader {
         fields = FieldList(capacity: 64)
         splitter = RecordSplitter(dialect: dialect, maxRecordBytes: maxLineBytes)
         rawPrefix = .allocate(byteCount: Self.rawPrefixCapacity, alignment: 8)
+        history = .allocate(byteCount: Int(ByteFingerprint.window), alignment: 8)
     }
 
     deinit {
@@ -105,6 +111,7 @@ final class CSVRecordReader {
         fields.deallocate()
         splitter.deallocate()
         rawPrefix.deallocate()
+        history.deallocate()
     }
 
     /// Moves to `offset` (the start of a record) at line `line`, dropping what was buffered.
@@ -115,6 +122,7 @@ final class CSVRecordReader {
         end = 0
         highMark = 0
         bufferOffset = offset
+        historyCount = 0
         consumedOffset = offset
         nextLine = line
         continuesLoadedLine = continuing && offset < limit
@@ -383,6 +391,7 @@ final class CSVRecordReader {
     /// more could be read.
     private func fill() throws(PluginError) -> Bool {
         if start > 0 {
+            keepHistory()
             let remaining = end - start
             if remaining > 0 { memmove(buffer, buffer + start, remaining) }
             bufferOffset += Int64(start)
@@ -397,6 +406,39 @@ final class CSVRecordReader {
         end += got
         highMark = UTF8Check.firstHighByte(buffer, from: start, to: end)
         return true
+    }
+
+    /// Saves the last bytes before `buffer[start]` into `history` before the buffer drops them.
+    private func keepHistory() {
+        let window = Int(ByteFingerprint.window)
+        if start >= window {
+            history.copyMemory(from: buffer + start - window, byteCount: window)
+            historyCount = window
+            return
+        }
+        let kept = Swift.min(historyCount, window - start)
+        memmove(history, history + historyCount - kept, kept)
+        (history + kept).copyMemory(from: buffer, byteCount: start)
+        historyCount = kept + start
+    }
+
+    /// `ByteFingerprint` of the up to 64 bytes before `consumedOffset`, from memory when the
+    /// reader still holds them, else read from the file.
+    func fingerprint() throws(PluginError) -> String {
+        let wanted = Int(Swift.min(consumedOffset, ByteFingerprint.window))
+        // Skipping an overlong record drops bytes it has not consumed yet: the buffer then no
+        // longer starts where the consumed bytes end.
+        guard consumedOffset == bufferOffset + Int64(start) else { return try file.fingerprint(before: consumedOffset) }
+        if start >= wanted {
+            return ByteFingerprint.hex(UnsafeRawBufferPointer(start: buffer + start - wanted, count: wanted))
+        }
+        let fromHistory = wanted - start
+        guard historyCount >= fromHistory else { return try file.fingerprint(before: consumedOffset) }
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: wanted, alignment: 8)
+        defer { bytes.deallocate() }
+        bytes.copyMemory(from: history + historyCount - fromHistory, byteCount: fromHistory)
+        (bytes + fromHistory).copyMemory(from: buffer, byteCount: start)
+        return ByteFingerprint.hex(UnsafeRawBufferPointer(start: bytes, count: wanted))
     }
 
     private func mayReadUnterminatedRecord() throws(PluginError) -> Bool {

@@ -1,4 +1,5 @@
 import ETLPluginKit
+import ETLTransport
 
 /// The `csv` source's config, read and checked once at `create`. See `CSVConfigSchema` for
 /// what each key means.
@@ -20,10 +21,12 @@ struct CSVSettings: Sendable {
     /// How long a file must stay unmodified before an incremental read loads a last line that
     /// has no line break.
     let lastLineQuietSeconds: Int64
+    /// How remote inputs are reached, when `path` is a URL (`https://`, `http://`, `sftp://`).
+    let remote: RemoteSettings?
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
-        "last_line_quiet_seconds",
+        "last_line_quiet_seconds", "remote",
     ]
 
     /// Reads the config.
@@ -33,7 +36,8 @@ struct CSVSettings: Sendable {
         try config.rejectUnknownKeys(allowed: Self.keys)
         path = try config.string("path")
         guard !path.isEmpty else { throw .invalidConfig("\(config.path).path is empty: set it to a CSV file or a glob such as data/*.csv") }
-        stream = try config.optionalString("stream") ?? StreamName.derived(fromPath: path)
+        remote = try Self.remoteSettings(config, path: path)
+        stream = try config.optionalString("stream") ?? StreamName.derived(fromPath: RemoteURL(path).map(\.display) ?? path)
         header = try config.bool("header", default: true)
 
         var columns: [CSVColumn] = []
@@ -75,6 +79,35 @@ struct CSVSettings: Sendable {
         guard lastLineQuietSeconds >= 0 else {
             throw .invalidConfig("\(config.path).last_line_quiet_seconds must be 0 or more (got \(lastLineQuietSeconds))")
         }
+    }
+
+    /// The `remote` settings when `path` is a URL, after checking what a URL may name.
+    private static func remoteSettings(_ config: PluginConfig, path: String) throws(PluginError) -> RemoteSettings? {
+        let object = try config.optionalObject("remote")
+        guard RemoteURL.isRemote(path) else {
+            if object != nil {
+                throw .invalidConfig("\(config.path).remote applies only when path is an https://, http:// or sftp:// URL; remove it or set path to a URL")
+            }
+            return nil
+        }
+        guard let url = RemoteURL(path) else {
+            throw .invalidConfig("\(config.path).path \"\(URLText.removingUserInfo(path))\" is not a usable URL: it needs a host and a file path, e.g. sftp://host:22/data/*.csv")
+        }
+        if URLText.removingUserInfo(path) != path {
+            throw .invalidConfig("\(config.path).path must not carry a user name or password (\(url.display)): name environment variables in remote.auth or remote.sftp instead")
+        }
+        let folderHasPattern = FileMatcher.isPattern(String(url.folder.split(separator: "?", maxSplits: 1)[0]))
+        if url.isHTTP && (folderHasPattern || url.lastSegment.contains { $0 == "*" || $0 == "[" }) {
+            throw .invalidConfig("\(config.path).path \(url.display) has a wildcard, but http servers cannot list folders: name one file, or serve the folder over sftp://")
+        }
+        if !url.isHTTP && folderHasPattern {
+            throw .invalidConfig("\(config.path).path \(url.display) has a wildcard before its last segment: an sftp glob may only match file names in one folder, e.g. sftp://host/data/*.csv")
+        }
+        let settings = try RemoteSettings(object)
+        if !url.isHTTP && settings.sftp == nil {
+            throw .invalidConfig("\(config.path).remote.sftp is required for \(url.display): set username_env and private_key_path (or password_env), and known_hosts_path")
+        }
+        return settings
     }
 
     /// A one-byte ASCII string setting (the delimiter, the quote); nil for an allowed "".

@@ -62,12 +62,13 @@ final class CSVSource: ETLSource {
 
     /// The file (or, for a glob, at least its folder) exists and can be read.
     func check() throws(PluginError) {
-        let paths = try FileMatcher.files(matching: settings.path)
+        let opener = InputOpener(settings: settings, host: host, entryID: nil)
+        let paths = try opener.files()
         if let first = paths.first {
-            _ = try InputFile(path: first)
+            _ = try opener.open(first).status()
             return
         }
-        if !FileMatcher.isPattern(settings.path) {
+        if !opener.isPattern {
             throw .ioError("\(settings.path) does not exist or is not a regular file; check the config's path")
         }
         host.warning("no file matches \(settings.path) yet")
@@ -75,8 +76,9 @@ final class CSVSource: ETLSource {
 
     /// One stream, named by `stream`, with the declared columns (and the first header's).
     func discover() throws(PluginError) -> [StreamDescription] {
-        let paths = try FileMatcher.files(matching: settings.path)
-        let layout = try StreamLayout.resolve(settings, paths: paths, policy: .always)
+        let opener = InputOpener(settings: settings, host: host, entryID: nil)
+        let paths = try opener.files()
+        let layout = try StreamLayout.resolve(settings, paths: paths, opener: opener, policy: .always)
         return [StreamDescription(name: settings.stream, schema: layout.schema)]
     }
 
@@ -92,21 +94,22 @@ final class CSVSource: ETLSource {
             throw .invalidConfig("initial_value does not apply to cursor_field \"\(Self.offsetCursor)\": the csv source reads each new file from its first line; remove initial_value from entry '\(request.entryID)'")
         }
         producer = nil
+        let opener = InputOpener(settings: settings, host: host, entryID: incremental ? request.entryID : nil)
         let plan: [PlannedFile]
         let paths: [String]
         var state = CSVResumeState()
         if incremental {
             if let text = request.stateJSON { state = try CSVResumeState(parsing: text, entryID: request.entryID) }
-            (paths, plan) = try ReadPlanner.incrementalRead(settings, state: state, entryID: request.entryID)
+            (paths, plan) = try ReadPlanner.incrementalRead(settings, opener: opener, state: state, entryID: request.entryID)
         } else {
-            plan = try ReadPlanner.fullRead(settings)
+            plan = try ReadPlanner.fullRead(settings, opener: opener)
             paths = plan.map(\.path)
         }
         let policy: CSVRecordReader.FinalRecordPolicy = incremental ? .whenQuietFor(seconds: settings.lastLineQuietSeconds) : .always
-        let layout = try StreamLayout.resolve(settings, paths: paths, policy: policy)
+        let layout = try StreamLayout.resolve(settings, paths: paths, opener: opener, policy: policy)
         host.debug("reading \(plan.count) of \(paths.count) file(s) matching \(settings.path)\(incremental ? " from their saved positions" : "")")
         let producer = CSVBatchProducer(settings: settings, layout: layout, plan: plan, state: state, incremental: incremental,
-                                        request: request, host: host)
+                                        request: request, host: host, opener: opener)
         self.producer = producer
         return producer
     }

@@ -58,19 +58,14 @@ final class InputFile {
         return done
     }
 
-    /// A short hash (FNV-1a, 64 bits, as 16 hex digits) of the up to 64 bytes before `offset`:
+    /// `ByteFingerprint` of the up to 64 bytes before `offset`:
     /// stored with the resume state, it tells a file that was rewritten in place (same inode,
     /// e.g. by `cp`) from one that only grew.
     func fingerprint(before offset: Int64) throws(PluginError) -> String {
-        let length = Int(Swift.min(offset, 64))
-        let bytes = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+        let length = Int(Swift.min(offset, ByteFingerprint.window))
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: Int(ByteFingerprint.window), alignment: 8)
         defer { bytes.deallocate() }
         let got = try read(into: bytes, count: length, at: offset - Int64(length))
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for index in 0..<got {
-            hash = (hash ^ UInt64(bytes.load(fromByteOffset: index, as: UInt8.self))) &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return ByteFingerprint.hex(UnsafeRawBufferPointer(start: bytes, count: got))
     }
 }

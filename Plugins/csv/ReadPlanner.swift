@@ -6,9 +6,9 @@ import ETLPluginKit
 enum ReadPlanner {
     /// The files of a full read.
     /// - Throws: `ETL_IO_ERROR` when nothing matches (a full load of nothing would empty the target).
-    static func fullRead(_ settings: CSVSettings) throws(PluginError) -> [PlannedFile] {
-        let paths = try FileMatcher.files(matching: settings.path)
-        guard !paths.isEmpty else { throw noFile(settings) }
+    static func fullRead(_ settings: CSVSettings, opener: InputOpener) throws(PluginError) -> [PlannedFile] {
+        let paths = try opener.files()
+        guard !paths.isEmpty else { throw noFile(settings, opener) }
         return paths.map { PlannedFile(path: $0) }
     }
 
@@ -16,16 +16,16 @@ enum ReadPlanner {
     /// - Throws: `ETL_IO_ERROR` when a plain (non-glob) path does not exist; `ETL_BAD_DATA` when
     ///   a file read before is now shorter than what was read, has another inode, or has other
     ///   bytes before the resume offset — naming the file and the command that starts it over.
-    static func incrementalRead(_ settings: CSVSettings, state: CSVResumeState, entryID: String) throws(PluginError) -> (paths: [String], plan: [PlannedFile]) {
-        let paths = try FileMatcher.files(matching: settings.path)
-        if paths.isEmpty && !FileMatcher.isPattern(settings.path) { throw noFile(settings) }
+    static func incrementalRead(_ settings: CSVSettings, opener: InputOpener, state: CSVResumeState, entryID: String) throws(PluginError) -> (paths: [String], plan: [PlannedFile]) {
+        let paths = try opener.files()
+        if paths.isEmpty && !opener.isPattern { throw noFile(settings, opener) }
         var plan: [PlannedFile] = []
         for path in paths {
             guard let known = state.files[path] else {
                 plan.append(PlannedFile(path: path))
                 continue
             }
-            let file = try InputFile(path: path)
+            let file = try opener.open(path)
             let status = try file.status()
             let reset = "to read it again from its first line, run: etl-runtime state reset \(entryID)"
             guard status.inode == known.inode else {
@@ -46,8 +46,8 @@ enum ReadPlanner {
         return (paths, plan)
     }
 
-    private static func noFile(_ settings: CSVSettings) -> PluginError {
-        if FileMatcher.isPattern(settings.path) {
+    private static func noFile(_ settings: CSVSettings, _ opener: InputOpener) -> PluginError {
+        if opener.isPattern {
             return .ioError("no file matches \(settings.path); check the path and the pattern (a full load needs at least one file)")
         }
         return .ioError("\(settings.path) does not exist or is not a regular file; check the config's path")

@@ -23,10 +23,10 @@ struct StreamLayout: Sendable {
     /// when the header decides columns.
     /// - Throws: `ETL_BAD_DATA` for a header that cannot be read or names a column twice, and
     ///   `ETL_IO_ERROR` when no file has a header yet but the columns depend on one.
-    static func resolve(_ settings: CSVSettings, paths: [String], policy: CSVRecordReader.FinalRecordPolicy) throws(PluginError) -> StreamLayout {
+    static func resolve(_ settings: CSVSettings, paths: [String], opener: InputOpener, policy: CSVRecordReader.FinalRecordPolicy) throws(PluginError) -> StreamLayout {
         guard settings.header else { return StreamLayout(columns: settings.columns, headerSource: nil) }
         for path in paths {
-            let reader = try CSVRecordReader(path: path, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
+            let reader = try CSVRecordReader(path: path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
             guard let names = try readHeader(reader, settings) else { continue }
             let declared = Set(settings.columns.map(\.name))
             let extra = names.filter { !declared.contains($0) }.map { CSVColumn(name: $0, type: .text) }

@@ -20,12 +20,18 @@ public struct JSONObject: Sendable, Hashable, CustomStringConvertible {
 
     /// The members, in order, with unique keys.
     public private(set) var members: [Member]
-    private var indexByKey: [String: Int]
+    /// Key → position, kept only for objects above `linearLimit` members: a record from an
+    /// API page has a handful of keys, and comparing a few short strings costs far less
+    /// than hashing each key into a dictionary built for every record.
+    private var indexByKey: [String: Int]?
+
+    /// Up to this many members, lookups scan `members` instead of keeping an index.
+    static let linearLimit = 12
 
     /// Creates an empty object.
     public init() {
         members = []
-        indexByKey = [:]
+        indexByKey = nil
     }
 
     /// Creates an object from pairs in order; a repeated key keeps its first
@@ -33,6 +39,25 @@ public struct JSONObject: Sendable, Hashable, CustomStringConvertible {
     public init(_ pairs: [(String, JSONValue)]) {
         self.init()
         for (key, value) in pairs { self[key] = value }
+    }
+
+    /// Wraps members straight from a parser; nil when a key repeats.
+    init?(membersRefusingDuplicates members: [Member]) {
+        self.members = members
+        if members.count <= Self.linearLimit {
+            indexByKey = nil
+            for later in 1..<max(1, members.count) {
+                let key = members[later].key
+                for earlier in 0..<later where members[earlier].key == key { return nil }
+            }
+        } else {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(members.count)
+            for (position, member) in members.enumerated() {
+                guard index.updateValue(position, forKey: member.key) == nil else { return nil }
+            }
+            indexByKey = index
+        }
     }
 
     /// The keys, in order.
@@ -44,11 +69,16 @@ public struct JSONObject: Sendable, Hashable, CustomStringConvertible {
     /// True when the object has no member.
     public var isEmpty: Bool { members.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if let indexByKey { return indexByKey[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     /// The value for `key`; setting nil removes the member, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
-        get { indexByKey[key].map { members[$0].value } }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let index = indexByKey[key] {
+            if let index = position(of: key) {
                 if let newValue {
                     members[index].value = newValue
                 } else {
@@ -56,15 +86,25 @@ public struct JSONObject: Sendable, Hashable, CustomStringConvertible {
                     reindex()
                 }
             } else if let newValue {
-                indexByKey[key] = members.count
                 members.append(Member(key: key, value: newValue))
+                if indexByKey != nil {
+                    indexByKey?[key] = members.count - 1
+                } else if members.count > Self.linearLimit {
+                    reindex()
+                }
             }
         }
     }
 
     private mutating func reindex() {
-        indexByKey = [:]
-        for (index, member) in members.enumerated() { indexByKey[member.key] = index }
+        guard members.count > Self.linearLimit else {
+            indexByKey = nil
+            return
+        }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(members.count)
+        for (position, member) in members.enumerated() { index[member.key] = position }
+        indexByKey = index
     }
 
     /// Equal when both hold the same keys with equal values, in any order.

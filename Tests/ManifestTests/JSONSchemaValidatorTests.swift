@@ -203,6 +203,19 @@ final class JSONSchemaValidatorTests: XCTestCase {
         XCTAssertEqual(result.value.value, ["path": "/srv/etl/in.csv", "paths": ["/abs/x", "/srv/etl/y/*.csv"], "name": "n"])
     }
 
+    func testFormatPathLeavesURLsAsWritten() throws {
+        let schema = try JSONSchema(text: #"{"properties": {"path": {"type": "string", "format": "path"}}}"#)
+        for url in ["https://example.com/data/adult.csv", "sftp://files.example.com:2222/drop/*.csv", "s3+http://b/k"] {
+            let node = try JSONParser.parse(#"{"path": "\#(url)"}"#).root
+            let result = JSONSchemaValidator(schema: schema, pathBase: "/srv/etl").validate(node)
+            XCTAssertEqual(result.value.value, ["path": .string(url)])
+        }
+        let relative = try JSONParser.parse(#"{"path": "data/x://y"}"#).root
+        XCTAssertEqual(
+            JSONSchemaValidator(schema: schema, pathBase: "/srv/etl").validate(relative).value.value,
+            ["path": "/srv/etl/data/x:/y"])
+    }
+
     func testViolationsCarryTheLineOfTheValue() throws {
         let schema = try JSONSchema(text: #"{"properties": {"header": {"type": "boolean"}}}"#)
         let node = try JSONParser.parse("{\n\n  \"header\": \"yes\"\n}").root

@@ -79,16 +79,16 @@ struct JSONPathExpression: Sendable, Hashable, CustomStringConvertible {
     /// The value the path names in `value`, or nil when a step is missing.
     func evaluate(_ value: JSONValue) -> JSONValue? {
         var current = value
+        // One pattern per step rather than a switch over (step, value) pairs: the tuple would
+        // copy the value, and this runs for every column of every record.
         for step in steps {
-            switch (step, current) {
-            case (.key(let key), .object(let object)):
-                guard let next = object[key] else { return nil }
+            switch step {
+            case .key(let key):
+                guard case .object(let object) = current, let next = object[key] else { return nil }
                 current = next
-            case (.index(let index), .array(let items)):
-                guard index < items.count else { return nil }
+            case .index(let index):
+                guard case .array(let items) = current, index < items.count else { return nil }
                 current = items[index]
-            default:
-                return nil
             }
         }
         return current

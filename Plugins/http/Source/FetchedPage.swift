@@ -6,4 +6,6 @@ struct FetchedPage: Sendable {
     var source: String
     /// The records, in the order of the response.
     var records: [JSONValue]
+    /// The whole parsed response, kept so the next cursor is read without parsing the body again.
+    var body: JSONValue
 }

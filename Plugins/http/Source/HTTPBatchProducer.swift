@@ -14,8 +14,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     private let host: PluginHost
     private let batchSize: Int
     private let maxRecords: Int64
-    private var current: (page: FetchedPage, rows: [[Cell]], cursor: CursorValue?, next: Int)?
-    private var lookahead: (page: FetchedPage, rows: [[Cell]], cursor: CursorValue?)?
+    private var current: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?, next: Int)?
+    private var lookahead: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)?
     private var emitted: Int64 = 0
     private var finished = false
     /// The watermark of every page emitted completely (never below the read's start state).
@@ -52,8 +52,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 guard var page = current else { break }
                 var take = min(batchSize - rows, page.rows.count - page.next)
                 if maxRecords > 0 { take = min(take, Int(maxRecords - emitted)) }
-                for row in page.rows[page.next..<page.next + take] {
-                    try converter.append(row, to: builder)
+                for row in page.next..<page.next + take {
+                    try converter.append(page.rows.row(row), to: builder)
                 }
                 page.next += take
                 rows += take
@@ -81,14 +81,13 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     }
 
     /// The next page with its rows converted (rejects reported) and its highest cursor value.
-    private func takePage() throws(PluginError) -> (page: FetchedPage, rows: [[Cell]], cursor: CursorValue?)? {
+    private func takePage() throws(PluginError) -> (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)? {
         if let page = lookahead {
             lookahead = nil
             return page
         }
         while let page = try fetcher.next() {
-            var rows: [[Cell]] = []
-            rows.reserveCapacity(page.records.count)
+            var rows = ConvertedRows(width: converter.columns.count, capacity: page.records.count)
             var maxCursor: CursorValue?
             for (index, record) in page.records.enumerated() {
                 if let incremental, let value = incremental.cursorPath.evaluate(record), value != .null {
@@ -98,9 +97,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                     }
                     if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
                 }
-                switch converter.cells(record) {
-                case .success(let cells): rows.append(cells)
-                case .failure(let problem): reject(record, page: page, index: index, reason: problem.reason)
+                if let problem = rows.append(record, using: converter) {
+                    reject(record, page: page, index: index, reason: problem.reason)
                 }
             }
             if rows.isEmpty {

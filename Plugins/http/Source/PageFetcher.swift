@@ -59,8 +59,9 @@ final class PageFetcher {
     }
 
     private func read(_ response: HTTPResponse, request: HTTPRequest) throws(PluginError) -> FetchedPage {
-        let json = try ResponseCheck.json(response, request: request, client: client)
+        try ResponseCheck.requireSuccess(response, request: request, client: client)
         let source = client.display(request)
+        let json = try PageBody.json(response.body, source: source)
         let records: [JSONValue]
         switch stream.recordsPath.evaluate(json) {
         case .array(let items)?: records = items
@@ -82,7 +83,7 @@ final class PageFetcher {
             }
         }
         if let lastJSON = lastTotalJSON(json) { lastPage = lastJSON }
-        return FetchedPage(source: source, records: records)
+        return FetchedPage(source: source, records: records, body: json)
     }
 
     /// For page-number and offset styles with `total_path`: remembers the total to stop exactly.
@@ -118,8 +119,7 @@ final class PageFetcher {
             if let total = lastPage, nextOffset >= total { return }
             pending = try builder.request(paging: [(offsetParam, .number(JSONNumber(nextOffset))), (limitParam, .number(JSONNumber(limit)))])
         case .cursor(let cursorParam, let cursorPath, let limitParam, let limit):
-            guard let json = try? ResponseCheck.parse(response.body, source: page.source), let value = cursorPath.evaluate(json),
-                  value != .null else { return }
+            guard let value = cursorPath.evaluate(page.body), value != .null else { return }
             let cursor: String
             switch value {
             case .string(let text): cursor = text

@@ -6,23 +6,22 @@ import ETLPluginKit
 struct RecordConverter {
     let columns: [ColumnSpec]
 
-    /// The cells of one record, or the reason it cannot load.
-    func cells(_ record: JSONValue) -> Result<[Cell], RecordProblem> {
-        var cells: [Cell] = []
-        cells.reserveCapacity(columns.count)
+    /// Appends the cells of one record, one per column, or returns why it cannot load (then
+    /// the cells appended so far are the caller's to drop).
+    func appendCells(of record: JSONValue, to cells: inout [Cell]) -> RecordProblem? {
         for column in columns {
             let value = column.path.evaluate(record) ?? .null
             guard let cell = Self.convert(value, to: column.type) else {
-                return .failure(RecordProblem(reason: "column \(column.name) (\(column.path)): \(value.serialized()) is not a valid \(column.type.rawValue)"))
+                return RecordProblem(reason: "column \(column.name) (\(column.path)): \(value.serialized()) is not a valid \(column.type.rawValue)")
             }
             cells.append(cell)
         }
-        return .success(cells)
+        return nil
     }
 
     /// Appends converted cells as one row.
-    func append(_ cells: [Cell], to builder: RecordBatchBuilder) throws(ArrowError) {
-        for (index, cell) in cells.enumerated() {
+    func append(_ cells: ArraySlice<Cell>, to builder: RecordBatchBuilder) throws(ArrowError) {
+        for (index, cell) in zip(0..., cells) {
             switch cell {
             case .null: try builder.appendNull(column: index)
             case .int64(let value): try builder.append(int64: value, column: index)
@@ -36,7 +35,7 @@ struct RecordConverter {
     }
 
     static func convert(_ value: JSONValue, to type: ColumnType) -> Cell? {
-        if value == .null { return .null }
+        if case .null = value { return .null }
         switch type {
         case .int64:
             if case .number(let number) = value, let integer = number.int64Value { return .int64(integer) }

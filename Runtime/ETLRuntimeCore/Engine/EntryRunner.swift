@@ -121,10 +121,13 @@ public final class EntryRunner {
         ]
         if let lookback = entry.lookback { options.append(("lookback_seconds", JSONValue(integerLiteral: lookback.seconds))) }
         if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
+        // A full refresh of an incremental entry still reads by its cursor (from the start),
+        // so the state it commits is a watermark the next tick resumes from.
+        let byCursor = entry.mode == .incremental
         return ReadRequest(
             entryID: entry.id, stream: entry.stream, stateJSON: startState,
-            cursorField: isIncremental ? entry.cursorField : nil,
-            initialValueJSON: isIncremental ? entry.initialValue?.serialized() : nil,
+            cursorField: byCursor ? entry.cursorField : nil,
+            initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
             batchSize: entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
             maxRecords: isIncremental ? (entry.maxRecordsPerRun ?? 0) : 0,
             optionsJSON: JSONValue.object(JSONObject(options)).serialized())

@@ -9,8 +9,19 @@ import Foundation
 enum PathResolver {
     /// `path` unchanged when absolute, else joined to `directory`; then normalised.
     static func absolute(_ path: String, relativeTo directory: String) -> String {
+        // A URL (https://, sftp://) is where a plugin reads remotely: not a file path.
+        if isURL(path) { return path }
         let joined = path.hasPrefix("/") ? path : directory + "/" + path
         return normalize(joined)
+    }
+
+    /// `scheme://...` with a scheme of letters, digits, `+`, `-` or `.` (RFC 3986).
+    static func isURL(_ text: String) -> Bool {
+        guard let separator = text.range(of: "://"), separator.lowerBound > text.startIndex else { return false }
+        let scheme = text[..<separator.lowerBound]
+        let letters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        guard let first = scheme.first, letters.contains(first) else { return false }
+        return scheme.allSatisfy { letters.contains($0) || $0.isWholeNumber && $0.isASCII || "+-.".contains($0) }
     }
 
     /// An absolute path for a path given on the command line (relative to the working directory).

@@ -1,0 +1,41 @@
+import ETLPluginKit
+
+/// How a plugin reaches files behind `https://`, `http://` and `sftp://` URLs, read from a
+/// `remote` config object: `{"auth": {...}, "sftp": {...}, "timeout_seconds": 30, "retries": 3}`.
+///
+/// `auth` takes the http plugin's shapes (see `HTTPAuth`), `sftp` those of `SFTPSettings`; the
+/// transport keys are `HTTPClientSettings`'s, except that `timeout_seconds` bounds a stall (no
+/// byte for that long) rather than a whole transfer, since a large file may take hours.
+public struct RemoteSettings: Sendable {
+    /// Timeouts, retries, TLS.
+    public var client: HTTPClientSettings
+    /// Credentials for `http(s)://` URLs.
+    public var auth: HTTPAuth
+    /// Login and host key check for `sftp://` URLs; nil when not configured.
+    public var sftp: SFTPSettings?
+
+    /// The keys of the `remote` object (no rate limit: a file is a handful of requests).
+    public static let keys: Set<String> = HTTPClientSettings.keys.subtracting(["rate_limit_per_second"]).union(["auth", "sftp"])
+
+    /// Reads the `remote` object; an absent object gives the defaults and no credentials.
+    /// - Throws: `ETL_INVALID_CONFIG` naming the wrong key.
+    public init(_ given: PluginConfig?) throws(PluginError) {
+        let object: PluginConfig
+        if let given {
+            object = given
+        } else {
+            object = try PluginConfig(parsing: "{}", path: "config.remote")
+        }
+        try object.rejectUnknownKeys(allowed: Self.keys)
+        client = try HTTPClientSettings(object)
+        auth = try HTTPAuth(object)
+        if let sftp = try object.optionalObject("sftp") {
+            self.sftp = try SFTPSettings(sftp)
+        } else {
+            sftp = nil
+        }
+    }
+
+    /// Every secret these settings hold.
+    public var secrets: [String] { auth.secrets + (sftp?.secrets ?? []) }
+}

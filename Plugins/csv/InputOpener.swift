@@ -1,0 +1,47 @@
+import ETLPluginKit
+import ETLTransport
+import Glibc
+
+/// Opens the csv source's inputs and expands its `path`, local or remote alike: a local path
+/// or glob goes to `FileMatcher` and `InputFile`; an `https://`/`http://` URL names one file; an
+/// `sftp://` URL names one file or, with a glob in its last segment, the matching names of a
+/// folder listing, in byte order like local globs.
+struct InputOpener {
+    private let settings: CSVSettings
+    private let host: PluginHost
+    private let resetHint: String?
+
+    /// An opener for `settings`; `entryID` (incremental reads) puts the `state reset` command
+    /// into errors that say the saved position no longer applies.
+    init(settings: CSVSettings, host: PluginHost, entryID: String?) {
+        self.settings = settings
+        self.host = host
+        resetHint = entryID.map { "to read it again from its first line, run: etl-runtime state reset \($0)" }
+    }
+
+    /// True when the configured path expands to several files (a local glob, or a glob in the
+    /// last segment of an sftp URL).
+    var isPattern: Bool {
+        guard let url = RemoteURL(settings.path) else { return FileMatcher.isPattern(settings.path) }
+        return !url.isHTTP && FileMatcher.isPattern(url.lastSegment)
+    }
+
+    /// The inputs the configured path names now, in byte order of their paths or URLs.
+    /// - Throws: `ETL_IO_ERROR` when a folder cannot be read or listed.
+    func files() throws(PluginError) -> [String] {
+        guard let url = RemoteURL(settings.path) else { return try FileMatcher.files(matching: settings.path) }
+        guard isPattern, let remote = settings.remote else { return [settings.path] }
+        guard let folder = RemoteURL(url.folder) else { return [] }
+        let lister = RemoteFile(url: folder, settings: remote, isCancelled: { host.isCancelled }, warn: { host.warning($0) })
+        let pattern = URLText.decode(url.lastSegment, plusIsSpace: false)
+        let names = try lister.folderNames().filter { fnmatch(pattern, $0, FNM_PERIOD) == 0 }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { url.sibling(named: $0) }
+    }
+
+    /// Opens one input.
+    /// - Throws: `ETL_IO_ERROR` when a local file cannot be opened.
+    func open(_ path: String) throws(PluginError) -> any ByteSource {
+        guard let url = RemoteURL(path), let remote = settings.remote else { return try InputFile(path: path) }
+        return RemoteInput(url: url, settings: remote, host: host, resetHint: resetHint)
+    }
+}
