@@ -61,7 +61,7 @@ abi-check:
 # there about DWARF 5 debug info it cannot read); it is printed when the check fails.
 memory-check: build
 	@valgrind --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
-	  --suppressions=Tests/MemoryCheck/swift-runtime.supp \
+	  --suppressions=Tests/MemoryCheck/valgrind.supp \
 	  --error-exitcode=99 --log-file=.build/memory-check.log $(BUILD_DIR)/etl-memory-check \
 	  || { grep -v 'dwarf\|DW_FORM\|debug info\|debuginfo' .build/memory-check.log; exit 1; }
 	@grep -E 'definitely lost|ERROR SUMMARY' .build/memory-check.log | sed 's/^==[0-9]*== /valgrind: /'

@@ -125,7 +125,7 @@ let package = Package(
         // Paths, temp folders, processes and a C compiler for the tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Runs every ETLArrow path in a loop; run it under valgrind to prove there are no leaks.
-        .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck", exclude: ["swift-runtime.supp"]),
+        .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck", exclude: ["valgrind.supp"]),
         .testTarget(
             name: "ETLArrowTests",
             dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"],
