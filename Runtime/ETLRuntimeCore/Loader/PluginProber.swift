@@ -52,7 +52,27 @@ public enum PluginProber {
         var error: String?
     }
 
+    /// Probes the files the cache has no answer for, in child processes, and remembers
+    /// the answers.
     private static func probeInChildren(_ paths: [String], executable: String) -> [Result<[PluginInfo], PluginLoadFailure>] {
+        var cache = PluginProbeCache()
+        var known: [String: Result<[PluginInfo], PluginLoadFailure>] = [:]
+        let unknown = paths.filter { path in
+            guard let hit = cache.lookup(path) else { return true }
+            known[path] = hit
+            return false
+        }
+        if !unknown.isEmpty {
+            for (path, result) in zip(unknown, probeEachInChildren(unknown, executable: executable)) {
+                known[path] = result
+                cache.store(path, result)
+            }
+            cache.save()
+        }
+        return paths.map { known[$0]! }
+    }
+
+    private static func probeEachInChildren(_ paths: [String], executable: String) -> [Result<[PluginInfo], PluginLoadFailure>] {
         var results: [Result<[PluginInfo], PluginLoadFailure>] = []
         var remaining = paths[...]
         while !remaining.isEmpty {

@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import ETLRuntimeCore
+
+/// The probe cache: an unchanged library is answered from the cache (no probe process);
+/// any change to the file, or another runtime version, makes it probe again.
+final class PluginProbeCacheTests: XCTestCase {
+    private func cache(in folder: TemporaryDirectory) -> PluginProbeCache {
+        PluginProbeCache(environment: ["ETL_PLUGIN_PROBE_CACHE": folder.file("cache/probes.json")])
+    }
+
+    func testAnUnchangedLibraryIsAnsweredFromTheCacheAcrossProcesses() throws {
+        let fixtures = FixturePlugins()
+        let path = try fixtures.build("tiny_source")
+        var writer = cache(in: fixtures.folder)
+        let probed = PluginProber.probe([path], mode: .inProcess)[0]
+        writer.store(path, probed)
+        writer.save()
+        let reader = cache(in: fixtures.folder)
+        XCTAssertEqual(try reader.lookup(path)?.get().map(\.name), ["tiny"])
+    }
+
+    func testAChangedLibraryIsProbedAgain() throws {
+        let fixtures = FixturePlugins()
+        let path = try fixtures.build("tiny_source")
+        var writer = cache(in: fixtures.folder)
+        writer.store(path, .failure(PluginLoadFailure(libraryPath: path, reason: "remembered")))
+        writer.save()
+        XCTAssertNotNil(cache(in: fixtures.folder).lookup(path))
+        try fixtures.build("tiny_source", defines: ["TINY_SOURCE_ABI_MINOR=9"])
+        XCTAssertNil(cache(in: fixtures.folder).lookup(path))
+    }
+
+    func testTheCacheCanBeTurnedOff() throws {
+        let fixtures = FixturePlugins()
+        let path = try fixtures.build("tiny_source")
+        var off = PluginProbeCache(environment: ["ETL_PLUGIN_PROBE_CACHE": "off", "HOME": fixtures.folder.path])
+        off.store(path, .success([]))
+        off.save()
+        XCTAssertNil(off.lookup(path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixtures.folder.file(".cache/etl-runtime/plugin-probes.json")))
+    }
+}
