@@ -38,6 +38,14 @@ def measure(command, env=None, cwd=None):
     return elapsed, int(peak_kib) / 1024
 
 
+def warm(path):
+    """Reads the input once so every tool starts with it in the page cache: the first tool
+    must not pay for disk reads the others skip (pandas' 5 GB can evict it)."""
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
 def fresh(path):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
@@ -165,6 +173,7 @@ def main():
         for name, load in peers:
             db = os.path.join(WORK, f"{name.split()[0]}.db")
             fresh(db)
+            warm(csv)
             seconds, peak = load(csv, db)
             loaded = count_rows(db)
             results[(rows, name)] = (seconds, peak)
