@@ -49,7 +49,9 @@ public final class EntryRunner {
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: before.state)
             try load(into: &result, recorded: before)
         } catch {
-            result.status = .failed
+            // A plugin that stopped because the host asked it to (SIGTERM) was cancelled,
+            // not broken: committed checkpoints stand and the next run resumes.
+            result.status = CancellationFlag.isCancelled ? .cancelled : .failed
             result.error = manifest.redacting(Self.message(error))
         }
         result.durationSeconds = Date().timeIntervalSince(started)

@@ -1,0 +1,42 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// SIGTERM (cron's timeout, systemd stop) ends a run promptly even while a plugin waits on
+/// the network: the transfer is abandoned, the entry is recorded as cancelled, nothing is
+/// committed for the unfinished batch.
+final class CancellationTests: XCTestCase {
+    func testSIGTERMStopsARunWaitingOnASlowAPIPromptlyAndRecordsItAsCancelled() throws {
+        let server = try MockAPIServer()
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: """
+                {"api": {"plugin": "http", "config": {"base_url": "\(server.baseURL)", "timeout_seconds": 60,
+                 "streams": {"tasks": {"path": "/slow/tasks", "query": {"delay": "30"}, "records_path": "$.tasks",
+                  "pagination": {"type": "none"}}}}}}
+                """,
+            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
+            entries: #"[{"id": "slow", "source": "api", "stream": "tasks", "sink": "warehouse", "target": "tasks", "mode": "full"}]"#)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
+        run.arguments = ["run"]
+        run.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
+        let stderr = Pipe()
+        run.standardError = stderr
+        try run.run()
+        // Wait until the request reached the server, then ask the run to stop.
+        for _ in 0..<100 where ((try? server.requests()) ?? []).isEmpty { usleep(50_000) }
+        let signalled = Date()
+        run.terminate()
+        run.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(signalled)
+        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Not a speed check: the server answers only after 30 s, so a run that waited for the
+        // transfer instead of abandoning it could not have ended sooner.
+        XCTAssertLessThan(elapsed, 25, "the run waited for the 30 s transfer after SIGTERM")
+        XCTAssertEqual(run.terminationReason, .exit, log)
+        XCTAssertEqual(run.terminationStatus, 1, log)
+        XCTAssertTrue(log.contains("summary entry=slow status=cancelled"), log)
+        XCTAssertEqual(try workspace.stateQuery("SELECT status FROM etl_runs"), "cancelled\n")
+    }
+}
