@@ -98,7 +98,7 @@ install: deps
 	install -m 755 .build/$(CONFIG)/etl-runtime $(DESTDIR)$(PREFIX)/bin/etl-runtime
 	install -m 755 .build/$(CONFIG)/libetl_*.so $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins/
 	install -m 644 SDK/include/etl_plugin.h $(DESTDIR)$(PREFIX)/include/etl_plugin.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' packaging/etl-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' SDK/etl-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
 	@echo "Installed etl-runtime into $(DESTDIR)$(PREFIX)"
 
 uninstall:

@@ -48,6 +48,7 @@ let package = Package(
         .target(
             name: "CETLPlugin",
             path: "SDK",
+            exclude: ["etl-plugin.pc.in", "ABI.md", "plugin-exports.map"],
             sources: ["abi/etl_plugin_abi.c"],
             publicHeadersPath: "include"
         ),
