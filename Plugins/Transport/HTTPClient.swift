@@ -22,6 +22,9 @@ public final class HTTPClient {
         self.scrubber = SecretScrubber(secrets: auth.secrets)
         self.easy = try CurlEasy()
         self.limiter = settings.rateLimitPerSecond.map { RateLimiter(perSecond: $0) }
+        if !settings.verifyTLS {
+            host.warning("verify_tls is false: server certificates are not checked, so anyone on the network path can read or change this traffic; prefer ca_bundle for a private authority")
+        }
     }
 
     /// The request's URL as messages show it: no secret query parameters, no secrets at all.

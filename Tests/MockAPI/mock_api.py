@@ -4,8 +4,10 @@
 Python 3 standard library only. Start it with
 
     python3 Tests/MockAPI/mock_api.py --port 0 [--token SECRET] [--tasks 250]
+                                      [--tls-cert CERT.pem --tls-key KEY.pem]
 
-It prints exactly one line, `listening on http://127.0.0.1:PORT`, and serves until it gets
+It prints exactly one line, `listening on http://127.0.0.1:PORT` (`https://` with --tls-cert),
+and serves until it gets
 SIGTERM or SIGINT (or, with --watch-stdin, until its standard input is closed, so a crashed
 test process never leaves it behind). The endpoints are listed in README.md beside this file;
 the table of routes is ROUTES at the end of the handlers.
@@ -21,6 +23,8 @@ import math
 import os
 import re
 import signal
+import socket
+import ssl
 import sys
 import threading
 import time
@@ -35,6 +39,10 @@ FLAKY_FAILURES = 2
 FIRST_WRITE_ID = 100001
 BASIC_USER = "etl"
 MALFORMED_BODY = b'{"tasks": [{"id": 1,, }'
+# The first byte of every TLS connection: the record type of the ClientHello (handshake).
+TLS_HANDSHAKE_RECORD = 0x16
+# How long a new connection may take to send its first byte and finish the TLS handshake.
+HANDSHAKE_TIMEOUT = 10.0
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace"]
 COMPANY_NAMES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries",
@@ -210,6 +218,7 @@ class Store:
             self.companies = Collection(build_companies())
             self.requests = []
             self.writes = []
+            self.handshakes = []
             self.counters = {}
             self.next_write_id = FIRST_WRITE_ID
 
@@ -540,6 +549,10 @@ def control_writes(app, request):
     return Response(200, app.store.dump("writes"))
 
 
+def control_handshakes(app, request):
+    return Response(200, app.store.dump("handshakes"))
+
+
 # (method, path pattern, handler, kind). kind: "control" is neither logged nor authenticated;
 # "write" is logged in /_control/writes as well as /_control/requests.
 ROUTES = [
@@ -547,6 +560,7 @@ ROUTES = [
     ("POST", r"/_control/tasks", control_tasks, "control"),
     ("GET", r"/_control/requests", control_requests, "control"),
     ("GET", r"/_control/writes", control_writes, "control"),
+    ("GET", r"/_control/handshakes", control_handshakes, "control"),
     ("GET", r"/page/tasks", page_tasks, "read"),
     ("GET", r"/page-nototal/tasks", page_nototal_tasks, "read"),
     ("GET", r"/offset/tasks", offset_tasks, "read"),
@@ -626,6 +640,8 @@ class Handler(BaseHTTPRequestHandler):
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         body = self.read_body()
         handler, kind, match = route(self.command, split.path)
+        if app.tls and kind != "control" and not isinstance(self.connection, ssl.SSLSocket):
+            handler, kind = plain_http_refused, "control"
         request = Request(self.command, split.path, split.query, self.headers, body, match)
         entry = None
         if kind != "control":
@@ -682,20 +698,68 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
+def plain_http_refused(app, request):
+    return error_response(400, f"this port speaks HTTPS: use https://127.0.0.1:{app.port}{request.path} "
+                               "(plain HTTP is served for /_control/ only)")
+
+
 class MockAPIServer(ThreadingHTTPServer):
     daemon_threads = True  # a sleeping /slow request never delays shutdown
     request_queue_size = 128  # concurrent page fetches must not be refused
+
+    def finish_request(self, request, client_address):
+        """Serves one connection; with TLS on, the handshake runs here, in the connection's own
+        thread, so a client that stalls or fails it never holds up the accept loop."""
+        context = self.app.tls
+        if context is None:
+            super().finish_request(request, client_address)
+            return
+        if not starts_tls_handshake(request):
+            request.settimeout(None)
+            super().finish_request(request, client_address)
+            return
+        try:
+            secured = context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as error:
+            # Logged for the tests: a client that refuses the certificate fails here.
+            self.app.store.log("handshakes", {"ok": False, "error": str(error), "time": time.time()})
+            return
+        self.app.store.log("handshakes", {"ok": True, "error": None, "time": time.time()})
+        try:
+            secured.settimeout(None)  # back to blocking, as a plain connection is served
+            super().finish_request(secured, client_address)
+        finally:
+            secured.close()
 
     def handle_error(self, request, client_address):
         if self.app.verbose:
             super().handle_error(request, client_address)
 
 
+def starts_tls_handshake(connection):
+    """Whether the client's first byte opens a TLS handshake. Peeked, not read: a plain HTTP
+    request (the test harness's /_control/ calls) is then served as usual on the same port."""
+    connection.settimeout(HANDSHAKE_TIMEOUT)
+    try:
+        first = connection.recv(1, socket.MSG_PEEK)
+    except OSError:
+        return False
+    return bool(first) and first[0] == TLS_HANDSHAKE_RECORD
+
+
+def tls_context(certificate, key):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context
+
+
 class App:
-    def __init__(self, token, task_count, verbose):
+    def __init__(self, token, task_count, verbose, tls=None):
         self.token = token
         self.verbose = verbose
         self.store = Store(task_count)
+        self.tls = tls
+        self.port = 0
         self.base_url = ""
 
 
@@ -706,9 +770,13 @@ def parse_arguments(argv):
     parser.add_argument("--tasks", type=int, default=250, help="how many tasks the default dataset has")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input is closed")
+    parser.add_argument("--tls-cert", metavar="PATH", help="PEM certificate (chain) to serve HTTPS with; needs --tls-key")
+    parser.add_argument("--tls-key", metavar="PATH", help="PEM private key of --tls-cert")
     arguments = parser.parse_args(argv)
     if arguments.tasks < 0:
         parser.error("--tasks must be 0 or more")
+    if (arguments.tls_cert is None) != (arguments.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither")
     return arguments
 
 
@@ -726,10 +794,17 @@ def exit_when_stdin_closes():
 
 def main(argv=None):
     arguments = parse_arguments(argv)
-    app = App(arguments.token, arguments.tasks, arguments.verbose)
+    tls = None
+    if arguments.tls_cert is not None:
+        try:
+            tls = tls_context(arguments.tls_cert, arguments.tls_key)
+        except (ssl.SSLError, OSError) as error:
+            sys.exit(f"mock_api.py: cannot load --tls-cert {arguments.tls_cert} / --tls-key {arguments.tls_key}: {error}")
+    app = App(arguments.token, arguments.tasks, arguments.verbose, tls)
     server = MockAPIServer(("127.0.0.1", arguments.port), Handler)
     server.app = app
-    app.base_url = f"http://127.0.0.1:{server.server_port}"
+    app.port = server.server_port
+    app.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_port}"
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if arguments.watch_stdin:

@@ -16,8 +16,12 @@ public final class MockAPIServer {
         public var description: String
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` when started with `tls`), without a trailing slash.
     public let baseURL: String
+    /// Where the control calls go: always plain `http://` on the same port, because the mock also
+    /// answers `/_control/` over plain HTTP in TLS mode and URLSession on Linux cannot be told to
+    /// trust a throwaway CA without changing the whole test process's environment.
+    private let controlURL: String
 
     private let process: Process
     /// Held open for as long as the server should live: its closing is the server's exit signal.
@@ -29,8 +33,9 @@ public final class MockAPIServer {
     private static let startTimeout: TimeInterval = 15
 
     /// Starts the server with `token` as the secret of its bearer, basic and API-key endpoints and
-    /// `tasks` tasks in its dataset, and waits until it listens.
-    public init(token: String = "test-token", tasks: Int = 250) throws {
+    /// `tasks` tasks in its dataset, and waits until it listens. With `tls` (paths of a PEM
+    /// certificate chain and its private key) it serves HTTPS and `baseURL` is `https://`.
+    public init(token: String = "test-token", tasks: Int = 250, tls: (certificate: String, key: String)? = nil) throws {
         let logs = TemporaryDirectory("mock-api")
         let script = TestPaths.source("Tests/MockAPI/mock_api.py")
         let stdoutPath = logs.file("stdout.txt")
@@ -45,6 +50,7 @@ public final class MockAPIServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.python.get())
         process.arguments = [script, "--port", "0", "--token", token, "--tasks", String(tasks), "--watch-stdin"]
+        if let tls { process.arguments? += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         let lifeline = Pipe()
         process.standardInput = lifeline
         // Files rather than pipes: nobody has to drain them while the tests run.
@@ -70,6 +76,7 @@ public final class MockAPIServer {
         configuration.timeoutIntervalForRequest = 30
         self.session = URLSession(configuration: configuration)
         self.baseURL = url
+        self.controlURL = url.hasPrefix("https://") ? "http://" + url.dropFirst("https://".count) : url
         self.process = process
         self.lifeline = lifeline
         self.logs = logs
@@ -103,6 +110,13 @@ public final class MockAPIServer {
     /// so an `Idempotency-Key` is there), `body` (the parsed JSON) and `time`.
     public func writes() throws -> [[String: Any]] {
         try array(control("GET", "/_control/writes"), from: "/_control/writes")
+    }
+
+    /// Every TLS handshake the server attempted (TLS mode only), in order: `ok` (Bool), `error`
+    /// (the server's OpenSSL message when the client gave up, e.g. on an unknown CA) and `time`.
+    /// A failed handshake never reaches `requests()`, so this is how retries of one are counted.
+    public func handshakes() throws -> [[String: Any]] {
+        try array(control("GET", "/_control/handshakes"), from: "/_control/handshakes")
     }
 
     // MARK: - Starting and stopping
@@ -162,8 +176,8 @@ public final class MockAPIServer {
     // MARK: - Control calls
 
     private func control(_ method: String, _ path: String, body: Data? = nil) throws -> Data {
-        guard let url = URL(string: baseURL + path) else {
-            throw Failure(description: "MockAPIServer: bad URL \(baseURL + path)")
+        guard let url = URL(string: controlURL + path) else {
+            throw Failure(description: "MockAPIServer: bad URL \(controlURL + path)")
         }
         var request = URLRequest(url: url)
         request.httpMethod = method
