@@ -125,6 +125,8 @@ let package = Package(
 
         // Paths, temp folders, processes and a C compiler for the tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Reading a plugin's stream to its end through the runtime, for the plugin tests.
+        .target(name: "PluginTestSupport", dependencies: ["ETLRuntimeCore", "ETLArrow"], path: "Tests/PluginTestSupport"),
         // Runs every ETLArrow path in a loop; run it under valgrind to prove there are no leaks.
         .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck", exclude: ["valgrind.supp"]),
         .testTarget(
@@ -149,14 +151,16 @@ let package = Package(
             path: "Tests/EndToEndTests"
         ),
         .testTarget(
-            name: "CSVPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport"], path: "Tests/CSVPluginTests"
+            name: "CSVPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
+            path: "Tests/CSVPluginTests"
         ),
         .testTarget(
             name: "SQLitePluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport"],
             path: "Tests/SQLitePluginTests"
         ),
         .testTarget(
-            name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport"], path: "Tests/HTTPPluginTests"
+            name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
+            path: "Tests/HTTPPluginTests"
         ),
         .testTarget(name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin"], path: "Tests/PluginKitTests"),
     ]

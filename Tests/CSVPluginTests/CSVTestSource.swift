@@ -2,6 +2,7 @@ import ETLArrow
 import ETLRuntimeCore
 import Foundation
 import TestSupport
+import PluginTestSupport
 import XCTest
 
 /// Drives the built `libetl_csv.so` the way `etl-runtime run` does: loaded with the runtime's
@@ -25,57 +26,17 @@ enum CSVTestSource {
     }
 }
 
-/// Everything one read produced: the schema, each batch's rows rendered as text, the rejects
-/// and the checkpoint taken after each batch.
-struct CSVReadResult {
-    var schema: ArrowSchemaDescription
-    var batches: [[[String?]]]
-    var rejects: [SourceReject]
-    var checkpoints: [String?]
-
-    /// All rows, in order.
-    var rows: [[String?]] { batches.flatMap { $0 } }
-    /// The checkpoint after the last batch (nil when there was no batch).
-    var lastCheckpoint: String? { checkpoints.last ?? nil }
-    /// The rejects' positions ("file:line").
-    var rejectPositions: [String] { rejects.map(\.position) }
-}
+/// What a csv read produced (see `SourceReadResult`).
+typealias CSVReadResult = SourceReadResult
 
 extension SourceInstance {
     /// Reads a stream to its end.
     func readAll(stream: String, state: String? = nil, cursor: String? = nil, batchSize: Int = 10_000,
                  maxRecords: Int = 0, maxBatchBytes: Int = 0, initialValue: String? = nil) throws -> CSVReadResult {
-        let request = ReadRequest(entryID: "test_entry", stream: stream, stateJSON: state, cursorField: cursor,
-                                  initialValueJSON: initialValue, batchSize: batchSize, maxBatchBytes: maxBatchBytes,
-                                  maxRecords: maxRecords)
-        let read = try self.read(request)
-        let schema = try read.stream.schema()
-        var result = CSVReadResult(schema: schema, batches: [], rejects: [], checkpoints: [])
-        while let batch = try read.stream.next() {
-            result.batches.append((0..<batch.rowCount).map { row in
-                (0..<schema.fields.count).map { CSVReadResult.render(batch.column($0), row) }
-            })
-            result.checkpoints.append(try checkpoint())
-        }
-        result.rejects = context.takeRejects()
-        return result
-    }
-}
-
-extension CSVReadResult {
-    /// A value as text: integers, doubles and booleans as Swift prints them, timestamps as
-    /// microseconds and dates as days since the epoch; nil for null.
-    static func render(_ column: ImportedColumn, _ row: Int) -> String? {
-        if column.isNull(row) { return nil }
-        switch column.type {
-        case .int64: return String(column.int64(row))
-        case .double: return String(column.double(row))
-        case .bool: return String(column.bool(row))
-        case .utf8, .binary: return column.string(row)
-        case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row))
-        case .date32: return String(column.date32(row))
-        case .null: return nil
-        }
+        try readAll(
+            ReadRequest(
+                entryID: "test_entry", stream: stream, stateJSON: state, cursorField: cursor, initialValueJSON: initialValue,
+                batchSize: batchSize, maxBatchBytes: maxBatchBytes, maxRecords: maxRecords))
     }
 }
 

@@ -8,12 +8,8 @@ final class CensusPipelineTests: XCTestCase {
         try String(contentsOfFile: TestPaths.source("examples/data/adult.names.json"), encoding: .utf8)
     }
 
-    private func warehouse(_ workspace: RunWorkspace, _ sql: String) throws -> String {
-        try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), sql]).stdout
-    }
-
-    func testIncrementalTicksEndEqualToASingleFullLoadRowForRow() throws {
-        let workspace = RunWorkspace()
+    /// The census sample copied into the workspace, read by a csv source into a SQLite warehouse.
+    private func censusPipeline(_ workspace: RunWorkspace, entries: String) throws {
         try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("adult.data"))
         try workspace.manifest(
             sources: """
@@ -21,7 +17,16 @@ final class CensusPipelineTests: XCTestCase {
                  "columns": \(try censusColumns()), "null_values": ["?"], "trim": true}}}
                 """,
             sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: """
+            entries: entries)
+    }
+
+    private func warehouse(_ workspace: RunWorkspace, _ sql: String) throws -> String {
+        try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), sql]).stdout
+    }
+
+    func testIncrementalTicksEndEqualToASingleFullLoadRowForRow() throws {
+        let workspace = RunWorkspace()
+        try censusPipeline(workspace, entries: """
                 [{"id": "adult", "source": "census", "stream": "adult", "sink": "warehouse", "target": "adult", "mode": "full"},
                  {"id": "adult_stage", "source": "census", "stream": "adult", "sink": "warehouse", "target": "stage_adult",
                   "mode": "incremental", "write": "append", "cursor_field": "$offset", "max_records_per_run": 1630}]
@@ -42,14 +47,7 @@ final class CensusPipelineTests: XCTestCase {
 
     func testAFullRefreshReloadsAnIncrementalEntryAndReplacesItsTarget() throws {
         let workspace = RunWorkspace()
-        try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("adult.data"))
-        try workspace.manifest(
-            sources: """
-                {"census": {"plugin": "csv", "config": {"path": "adult.data", "header": false,
-                 "columns": \(try censusColumns()), "null_values": ["?"], "trim": true}}}
-                """,
-            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: """
+        try censusPipeline(workspace, entries: """
                 [{"id": "adult_stage", "source": "census", "stream": "adult", "sink": "warehouse", "target": "stage_adult",
                   "mode": "incremental", "write": "append", "cursor_field": "$offset", "max_records_per_run": 1630}]
                 """)

@@ -2,6 +2,7 @@ import ETLArrow
 import ETLRuntimeCore
 import Foundation
 import TestSupport
+import PluginTestSupport
 import XCTest
 
 /// Drives the built `libetl_http.so` through the runtime's loader and instance wrappers, as
@@ -42,50 +43,17 @@ enum HTTPTestPlugin {
 }
 
 /// What one read produced.
-struct HTTPReadResult {
-    var schema: ArrowSchemaDescription
-    var batches: [[[String?]]]
-    var checkpoints: [String?]
-    var rejects: [SourceReject]
-
-    var rows: [[String?]] { batches.flatMap { $0 } }
-    /// The first column as integers (the ids).
-    var ids: [Int] { rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } } }
-}
+/// What an http read produced (see `SourceReadResult`).
+typealias HTTPReadResult = SourceReadResult
 
 extension SourceInstance {
     /// Reads a stream to its end.
     func readAll(stream: String = "tasks", state: String? = nil, cursor: String? = nil, initialValue: String? = nil,
                  batchSize: Int = 10_000, maxRecords: Int = 0, options: String? = nil) throws -> HTTPReadResult {
-        let request = ReadRequest(entryID: "http_test", stream: stream, stateJSON: state, cursorField: cursor,
-                                  initialValueJSON: initialValue, batchSize: batchSize, maxBatchBytes: 0, maxRecords: maxRecords,
-                                  optionsJSON: options)
-        let read = try self.read(request)
-        let schema = try read.stream.schema()
-        var result = HTTPReadResult(schema: schema, batches: [], checkpoints: [], rejects: [])
-        while let batch = try read.stream.next() {
-            result.batches.append((0..<batch.rowCount).map { row in
-                (0..<schema.fields.count).map { HTTPReadResult.render(batch.column($0), row) }
-            })
-            result.checkpoints.append(try checkpoint())
-        }
-        result.rejects = context.takeRejects()
-        return result
-    }
-}
-
-extension HTTPReadResult {
-    static func render(_ column: ImportedColumn, _ row: Int) -> String? {
-        if column.isNull(row) { return nil }
-        switch column.type {
-        case .int64: return String(column.int64(row))
-        case .double: return String(column.double(row))
-        case .bool: return String(column.bool(row))
-        case .utf8, .binary: return column.string(row)
-        case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row))
-        case .date32: return String(column.date32(row))
-        case .null: return nil
-        }
+        try readAll(
+            ReadRequest(
+                entryID: "http_test", stream: stream, stateJSON: state, cursorField: cursor, initialValueJSON: initialValue,
+                batchSize: batchSize, maxBatchBytes: 0, maxRecords: maxRecords, optionsJSON: options))
     }
 }
 
