@@ -77,10 +77,11 @@ struct RunCommand: ParsableCommand {
             }
         }
         withExtendedLifetime(locks) {}
-        let interruptedByRequest = every != nil && results.allSatisfy { $0.status != .failed }
-        if results.contains(where: { $0.status == .failed }) || (!interruptedByRequest && results.contains { $0.status == .cancelled }) {
-            throw ExitCodes.entryFailed
-        }
+        // A single run stopped by a signal did not finish its work (exit 1); an --every loop
+        // stopped by a signal ended as asked (exit 0 unless its last round failed).
+        let failed = results.contains { $0.status == .failed }
+        let cutShort = every == nil && results.contains { $0.status == .cancelled }
+        if failed || cutShort { throw ExitCodes.entryFailed }
     }
 }
 
