@@ -88,6 +88,7 @@ bench: deps
 	$(SWIFT) build -c release
 	[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check pandas pyarrow adbc-driver-sqlite adbc-driver-manager requests
+	dpkg -s nginx >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q nginx; }
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/census_bench.py $(BENCH_ROWS)
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/http_bench.py
 
