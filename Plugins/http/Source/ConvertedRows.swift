@@ -35,4 +35,15 @@ struct ConvertedRows {
         count += 1
         return nil
     }
+
+    /// Adds one cell of the row being built; `closeRow` ends the row once it has `width`.
+    @inline(__always)
+    mutating func append(cell: Cell) {
+        cells.append(cell)
+    }
+
+    /// Ends the row built by `append(cell:)`.
+    mutating func closeRow() {
+        count += 1
+    }
 }

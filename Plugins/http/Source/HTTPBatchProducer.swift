@@ -14,6 +14,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     private let host: PluginHost
     private let batchSize: Int
     private let maxRecords: Int64
+    private let recordsPath: JSONPathExpression
     private var current: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?, next: Int)?
     private var lookahead: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)?
     private var emitted: Int64 = 0
@@ -22,7 +23,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     private(set) var committedCursor: CursorValue?
 
     init(schema: ArrowSchemaDescription, fetcher: PageFetcher, columns: [ColumnSpec], incremental: IncrementalSettings?,
-         startCursor: CursorValue?, host: PluginHost, batchSize: Int, maxRecords: Int64) {
+         startCursor: CursorValue?, host: PluginHost, batchSize: Int, maxRecords: Int64, recordsPath: JSONPathExpression) {
         self.schema = schema
         self.fetcher = fetcher
         self.converter = RecordConverter(columns: columns)
@@ -31,6 +32,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         self.host = host
         self.batchSize = max(1, batchSize)
         self.maxRecords = maxRecords
+        self.recordsPath = recordsPath
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -87,28 +89,77 @@ final class HTTPBatchProducer: ArrowBatchProducer {
             return page
         }
         while let page = try fetcher.next() {
-            var rows = ConvertedRows(width: converter.columns.count, capacity: page.records.count)
-            var maxCursor: CursorValue?
-            for (index, record) in page.records.enumerated() {
-                if let incremental, let value = incremental.cursorPath.evaluate(record), value != .null {
-                    guard let cursor = CursorValue(value, format: incremental.format) else {
-                        reject(record, page: page, index: index, reason: "cursor \(incremental.cursorPath): \(value.serialized()) is not an ISO 8601 timestamp or an epoch number")
-                        continue
-                    }
-                    if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
-                }
-                if let problem = rows.append(record, using: converter) {
-                    reject(record, page: page, index: index, reason: problem.reason)
-                }
+            var converted: (rows: ConvertedRows, cursor: CursorValue?)
+            if let scanned = page.scanned, let fast = fastRows(scanned) {
+                converted = fast
+            } else {
+                converted = treeRows(page, records: try page.treeRecords(at: recordsPath))
             }
-            if rows.isEmpty {
+            if converted.rows.isEmpty {
                 // A page of only rejected records still moves the watermark once it is passed.
-                if let maxCursor, committedCursor.map({ maxCursor > $0 }) ?? true, current == nil { committedCursor = maxCursor }
+                if let maxCursor = converted.cursor, committedCursor.map({ maxCursor > $0 }) ?? true, current == nil { committedCursor = maxCursor }
                 continue
             }
-            return (page, rows, maxCursor)
+            return (page, converted.rows, converted.cursor)
         }
         return nil
+    }
+
+    /// Converts each record's tree, reporting the records that cannot load.
+    private func treeRows(_ page: FetchedPage, records: [JSONValue]) -> (rows: ConvertedRows, cursor: CursorValue?) {
+        var rows = ConvertedRows(width: converter.columns.count, capacity: records.count)
+        var maxCursor: CursorValue?
+        for (index, record) in records.enumerated() {
+            if let incremental, let value = incremental.cursorPath.evaluate(record), value != .null {
+                guard let cursor = CursorValue(value, format: incremental.format) else {
+                    reject(record, page: page, index: index, reason: "cursor \(incremental.cursorPath): \(value.serialized()) is not an ISO 8601 timestamp or an epoch number")
+                    continue
+                }
+                if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
+            }
+            if let problem = rows.append(record, using: converter) {
+                reject(record, page: page, index: index, reason: problem.reason)
+            }
+        }
+        return (rows, maxCursor)
+    }
+
+    /// Converts a scanned page's captured values; nil at the first value that would reject its
+    /// record, so the tree path converts that page and reports exactly as it always has. The
+    /// cursor is the record plan's slot after the columns (see `HTTPSource`).
+    private func fastRows(_ page: ScannedPage) -> (rows: ConvertedRows, cursor: CursorValue?)? {
+        let columns = converter.columns
+        let count = page.recordCount
+        let stride = page.recordSlots * 2
+        return page.bytes.withUnsafeBytes { bytes -> (rows: ConvertedRows, cursor: CursorValue?)? in
+            var rows = ConvertedRows(width: columns.count, capacity: count)
+            var maxCursor: CursorValue?
+            for record in 0..<count {
+                let base = record * stride
+                if let incremental {
+                    let start = page.recordCaptures[base + 2 * columns.count]
+                    if start >= 0 {
+                        guard let value = ScannedPage.value(bytes, from: start, to: page.recordCaptures[base + 2 * columns.count + 1]) else { return nil }
+                        if value != .null {
+                            guard let cursor = CursorValue(value, format: incremental.format) else { return nil }
+                            if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
+                        }
+                    }
+                }
+                for (index, column) in columns.enumerated() {
+                    let start = page.recordCaptures[base + 2 * index]
+                    if start < 0 {
+                        rows.append(cell: .null)
+                        continue
+                    }
+                    guard let value = ScannedPage.value(bytes, from: start, to: page.recordCaptures[base + 2 * index + 1]),
+                          let cell = RecordConverter.convert(value, to: column.type) else { return nil }
+                    rows.append(cell: cell)
+                }
+                rows.closeRow()
+            }
+            return (rows, maxCursor)
+        }
     }
 
     private func reject(_ record: JSONValue, page: FetchedPage, index: Int, reason: String) {

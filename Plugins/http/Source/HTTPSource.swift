@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ETLArrow
 import ETLPluginKit
 
@@ -89,10 +92,12 @@ final class HTTPSource: ETLSource {
         }
         let columns = try self.columns(of: stream)
         let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: variables, watermark: watermark),
-                                      client: client, concurrency: settings.maxConcurrency)
+                                      client: client, concurrency: settings.maxConcurrency,
+                                      recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
         let producer = HTTPBatchProducer(schema: SchemaDiscovery.schema(columns), fetcher: fetcher, columns: columns,
                                          incremental: incrementalRead ? stream.incremental : nil, startCursor: startCursor,
-                                         host: host, batchSize: Int(clamping: request.batchSize), maxRecords: request.maxRecords)
+                                         host: host, batchSize: Int(clamping: request.batchSize), maxRecords: request.maxRecords,
+                                         recordsPath: stream.recordsPath)
         self.producer = producer
         return producer
     }
@@ -116,6 +121,17 @@ final class HTTPSource: ETLSource {
         }
         discovered[stream.name] = columns
         return columns
+    }
+
+    /// The record paths a read scans straight from the response bytes: the declared columns,
+    /// then the cursor of an incremental read (the order `HTTPBatchProducer` reads them in).
+    /// Nil, so pages are parsed into trees, for discovered columns or when the environment sets
+    /// `ETL_HTTP_TREE_PAGES=1` (for comparing the two ways or ruling the scan out).
+    private static func scanPaths(_ stream: StreamSettings, columns: [ColumnSpec], incremental: Bool) -> [JSONPathExpression]? {
+        guard stream.columns != nil, getenv("ETL_HTTP_TREE_PAGES").map({ String(cString: $0) != "1" }) ?? true else { return nil }
+        var paths = columns.map(\.path)
+        if incremental, let cursor = stream.incremental?.cursorPath { paths.append(cursor) }
+        return paths
     }
 
     private func builder(_ stream: StreamSettings, variables: [String: String], watermark: String?) -> RequestBuilder {

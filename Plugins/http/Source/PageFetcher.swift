@@ -23,13 +23,38 @@ final class PageFetcher {
     private var nextPage: Int64 = 0
     private var nextOffset: Int64 = 0
     private var lastPage: Int64?
+    /// How pages are scanned from their bytes (nil: every page is parsed into a tree), with the
+    /// page-plan slots of `total_path` and `cursor_path`.
+    private var plans: (page: ScanPlan, record: ScanPlan, total: Int?, cursor: Int?)?
 
     /// A fetcher whose first request is ready.
-    init(stream: StreamSettings, builder: RequestBuilder, client: HTTPClient, concurrency: Int) throws(PluginError) {
+    ///
+    /// With `recordPaths`, pages are scanned from their bytes for exactly those paths of each
+    /// record (`ScannedPage`), and parsed into trees only when the scan gives up.
+    init(stream: StreamSettings, builder: RequestBuilder, client: HTTPClient, concurrency: Int,
+         recordPaths: [JSONPathExpression]? = nil) throws(PluginError) {
         self.stream = stream
         self.builder = builder
         self.client = client
         self.concurrency = concurrency
+        if let recordPaths {
+            var bodyPaths: [JSONPathExpression] = []
+            var total: Int?
+            var cursor: Int?
+            switch stream.pagination {
+            case .pageNumber(_, _, _, _, let totalPath?), .offset(_, _, _, let totalPath?):
+                total = bodyPaths.count
+                bodyPaths.append(totalPath)
+            case .cursor(_, let cursorPath, _, _):
+                cursor = bodyPaths.count
+                bodyPaths.append(cursorPath)
+            default:
+                break
+            }
+            if let page = ScanPlan(records: stream.recordsPath, paths: bodyPaths) {
+                plans = (page, ScanPlan(paths: recordPaths), total, cursor)
+            }
+        }
         switch stream.pagination {
         case .pageNumber(let pageParam, let sizeParam, let size, let start, _):
             nextPage = start
@@ -61,6 +86,9 @@ final class PageFetcher {
     private func read(_ response: HTTPResponse, request: HTTPRequest) throws(PluginError) -> FetchedPage {
         try ResponseCheck.requireSuccess(response, request: request, client: client)
         let source = client.display(request)
+        if let plans, let scanned = PageScanner.scan(response.body, page: plans.page, record: plans.record) {
+            if let page = try scannedPage(scanned, source: source, plans: plans) { return page }
+        }
         let json = try PageBody.json(response.body, source: source)
         let records: [JSONValue]
         switch stream.recordsPath.evaluate(json) {
@@ -71,19 +99,42 @@ final class PageFetcher {
         case nil:
             throw .badData("\(source) returned no \(stream.recordsPath) (records_path); check the stream's records_path against the response")
         }
-        if let first = records.first, let last = records.last {
-            // The count with the first and last records tells pages apart without hashing
-            // every record: a server that repeats a page repeats all three.
-            var hasher = Hasher()
-            hasher.combine(records.count)
-            hasher.combine(first)
-            hasher.combine(last)
-            guard seenPages.insert(hasher.finalize()).inserted else {
-                throw .badData("\(source) returned the same records as an earlier page: the server repeats pages, so reading on would loop; check the stream's pagination settings")
-            }
-        }
+        if let first = records.first, let last = records.last { try noteRecords(count: records.count, first: first, last: last, source: source) }
         if let lastJSON = lastTotalJSON(json) { lastPage = lastJSON }
-        return FetchedPage(source: source, records: records, body: json)
+        var nextCursor: JSONValue?
+        if case .cursor(_, let cursorPath, _, _) = stream.pagination { nextCursor = cursorPath.evaluate(json) }
+        return FetchedPage(source: source, records: records, scanned: nil, nextCursor: nextCursor)
+    }
+
+    /// A scanned page, or nil when its first or last record cannot be read without the tree.
+    private func scannedPage(_ scanned: ScannedPage, source: String,
+                             plans: (page: ScanPlan, record: ScanPlan, total: Int?, cursor: Int?)) throws(PluginError) -> FetchedPage? {
+        let count = scanned.recordCount
+        var nextCursor: JSONValue?
+        if let slot = plans.cursor, scanned.bodyCaptured(slot: slot) {
+            guard let value = scanned.bodyValue(slot: slot) else { return nil }
+            nextCursor = value
+        }
+        // Everything the tree path might still be needed for is read before the page counts as seen.
+        if count > 0 {
+            guard let first = scanned.record(0), let last = scanned.record(count - 1) else { return nil }
+            try noteRecords(count: count, first: first, last: last, source: source)
+        }
+        if let slot = plans.total, let total = scanned.bodyValue(slot: slot)?.int64Value { lastPage = total }
+        return FetchedPage(source: source, records: [], scanned: scanned, nextCursor: nextCursor)
+    }
+
+    /// Refuses a page with the same records as an earlier one. The count with the first and
+    /// last records tells pages apart without hashing every record: a server that repeats a
+    /// page repeats all three.
+    private func noteRecords(count: Int, first: JSONValue, last: JSONValue, source: String) throws(PluginError) {
+        var hasher = Hasher()
+        hasher.combine(count)
+        hasher.combine(first)
+        hasher.combine(last)
+        guard seenPages.insert(hasher.finalize()).inserted else {
+            throw .badData("\(source) returned the same records as an earlier page: the server repeats pages, so reading on would loop; check the stream's pagination settings")
+        }
     }
 
     /// For page-number and offset styles with `total_path`: remembers the total to stop exactly.
@@ -97,7 +148,7 @@ final class PageFetcher {
     }
 
     private func planNext(after response: HTTPResponse, page: FetchedPage, request: HTTPRequest) throws(PluginError) {
-        let count = Int64(page.records.count)
+        let count = Int64(page.recordCount)
         if count == 0 { return }
         if stream.stopOnShortPage, let size = stream.pagination.pageSize, count < size { return }
         switch stream.pagination {
@@ -119,7 +170,7 @@ final class PageFetcher {
             if let total = lastPage, nextOffset >= total { return }
             pending = try builder.request(paging: [(offsetParam, .number(JSONNumber(nextOffset))), (limitParam, .number(JSONNumber(limit)))])
         case .cursor(let cursorParam, let cursorPath, let limitParam, let limit):
-            guard let value = cursorPath.evaluate(page.body), value != .null else { return }
+            guard let value = page.nextCursor, value != .null else { return }
             let cursor: String
             switch value {
             case .string(let text): cursor = text

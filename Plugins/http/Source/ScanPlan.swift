@@ -1,0 +1,100 @@
+import ETLPluginKit
+
+/// The JSON paths a byte scan captures, merged into a tree so one walk over a value finds all
+/// of them: each node is a place in the value, its children the members and elements that lead
+/// to a wanted path, its slots the captures that end there.
+struct ScanPlan: Sendable {
+    /// An object member name a path steps through, kept as bytes for the common ASCII compare.
+    struct Key: Sendable {
+        var text: String
+        var bytes: [UInt8]
+        var isASCII: Bool
+    }
+
+    /// One place in the scanned value.
+    struct Node: Sendable {
+        var keys: [(key: Key, child: Int)] = []
+        var indexes: [(index: Int, child: Int)] = []
+        /// Captures that take this place's value.
+        var slots: [Int] = []
+        /// True for the records array of a page (walked with the record plan, never captured).
+        var isRecords = false
+        var hasChildren: Bool { !keys.isEmpty || !indexes.isEmpty }
+    }
+
+    private(set) var nodes: [Node] = [Node()]
+    /// The number of captures: one per path given, in order.
+    let slotCount: Int
+
+    /// A plan capturing `paths[i]` into slot `i`.
+    init(paths: [JSONPathExpression]) {
+        slotCount = paths.count
+        for (slot, path) in paths.enumerated() {
+            nodes[node(for: path)].slots.append(slot)
+        }
+    }
+
+    /// A page plan: the records array at `records` (walked record by record), and `paths`
+    /// captured in slots from the body. Nil when a path runs into or through the records,
+    /// which the scan does not handle (the tree path then reads those pages).
+    init?(records: JSONPathExpression, paths: [JSONPathExpression]) {
+        for path in paths {
+            let shared = min(path.steps.count, records.steps.count)
+            if Array(path.steps.prefix(shared)) == Array(records.steps.prefix(shared)) { return nil }
+        }
+        self.init(paths: paths)
+        nodes[node(for: records)].isRecords = true
+    }
+
+    /// The child of `node` reached by member `keyBytes` (its raw text, without quotes), if the
+    /// plan goes there. Keys compare as Swift strings (canonical equivalence, as object lookups
+    /// do) unless both sides are plain ASCII; `decoded` gives the member name as a string.
+    @inline(__always)
+    func child(of node: Int, keyBytes: UnsafeRawBufferPointer, plainASCII: Bool, decoded: () -> String) -> Int? {
+        var text: String?
+        for entry in nodes[node].keys {
+            if plainASCII, entry.key.isASCII {
+                if entry.key.bytes.count == keyBytes.count, entry.key.bytes.withUnsafeBytes({ $0.elementsEqual(keyBytes) }) {
+                    return entry.child
+                }
+                continue
+            }
+            if text == nil { text = decoded() }
+            if entry.key.text == text { return entry.child }
+        }
+        return nil
+    }
+
+    /// The child of `node` reached by element `index`, if the plan goes there.
+    @inline(__always)
+    func child(of node: Int, index: Int) -> Int? {
+        for entry in nodes[node].indexes where entry.index == index { return entry.child }
+        return nil
+    }
+
+    private mutating func node(for path: JSONPathExpression) -> Int {
+        var current = 0
+        for step in path.steps {
+            switch step {
+            case .key(let name):
+                if let found = nodes[current].keys.first(where: { $0.key.text == name }) {
+                    current = found.child
+                } else {
+                    nodes.append(Node())
+                    let bytes = Array(name.utf8)
+                    nodes[current].keys.append((Key(text: name, bytes: bytes, isASCII: bytes.allSatisfy { $0 < 0x80 }), nodes.count - 1))
+                    current = nodes.count - 1
+                }
+            case .index(let index):
+                if let found = child(of: current, index: index) {
+                    current = found
+                } else {
+                    nodes.append(Node())
+                    nodes[current].indexes.append((index, nodes.count - 1))
+                    current = nodes.count - 1
+                }
+            }
+        }
+        return current
+    }
+}

@@ -1,0 +1,110 @@
+import ETLRuntimeCore
+import Foundation
+import TestSupport
+import XCTest
+
+/// The source reads pages of declared columns straight from the response bytes; a read with
+/// `ETL_HTTP_TREE_PAGES=1` parses every page into a tree instead. Both ways must load the same
+/// rows, report the same rejects and end at the same watermark, whatever the records hold.
+final class HTTPFastPageTests: XCTestCase {
+    private var server: MockAPIServer!
+
+    /// Escapes (the mock writes non-ASCII as \u escapes), emoji, nulls, missing members,
+    /// nested values, exponents, integers past Int64, strings where numbers or flags go, and an
+    /// escaped member name.
+    private static let records = #"""
+    [{"id": 1, "updated_at": "2024-01-02T00:00:00Z", "name": "plain", "note": "tab\tquote\" back\\ slash/ nl\n",
+      "big": 123456789012345678901234, "ratio": 1.5e300, "flag": true, "meta": {"a": [1, 2.50, {"b": null}], "c": "é"},
+      "assignees": [{"username": "ana"}, {"username": "bo"}], "day": "2024-02-29", "kéy": "accented"},
+     {"id": 2, "updated_at": "2024-01-03T00:00:00Z", "name": "Tâche ✓ 😀", "note": null, "ratio": -2E-7, "flag": "FALSE",
+      "meta": [], "assignees": []},
+     {"id": 3, "updated_at": "2024-01-01T00:00:00Z", "name": "", "ratio": 0, "flag": false, "meta": "text",
+      "assignees": [{"username": null}], "big": -9223372036854775808, "day": "2023-12-31T23:59:59Z"},
+     {"id": 4, "updated_at": "2024-01-04T00:00:00Z", "name": 42, "ratio": "3.25", "meta": 1e5, "assignees": [{"name": "x"}],
+      "big": 7.0}]
+    """#
+
+    override func setUpWithError() throws {
+        server = try MockAPIServer(tasks: 0)
+        try server.upsertTasks(Self.records)
+    }
+
+    override func tearDown() {
+        unsetenv("ETL_HTTP_TREE_PAGES")
+        server = nil
+    }
+
+    private static var variedColumns: [[String: Any]] { [
+        ["name": "id", "type": "int64"], ["name": "name", "type": "text"], ["name": "note", "type": "text"],
+        ["name": "big", "type": "text"], ["name": "big_number", "path": "$.big", "type": "double"],
+        ["name": "ratio", "type": "double"], ["name": "flag", "type": "bool"], ["name": "meta", "type": "json"],
+        ["name": "assignee", "path": "$.assignees[0].username", "type": "text"], ["name": "day", "type": "date"],
+        ["name": "updated_at", "type": "timestamp"], ["name": "missing", "path": "$.nothing.deeper", "type": "text"],
+        ["name": "key", "path": "$['kéy']", "type": "text"],
+    ] }
+
+    private func stream(_ columns: [[String: Any]], extra: [String: Any] = [:]) -> [String: Any] {
+        var stream: [String: Any] = ["path": "/page/tasks", "records_path": "$.tasks", "columns": columns,
+                                     "pagination": ["type": "page_number", "size_param": "per_page", "page_size": 3, "total_path": "$.total"]]
+        for (key, value) in extra { stream[key] = value }
+        return stream
+    }
+
+    /// The same read scanned from bytes, then parsed into trees.
+    private func readBothWays(_ stream: [String: Any], cursor: String? = nil, initialValue: String? = nil) throws
+        -> (scanned: HTTPReadResult, tree: HTTPReadResult) {
+        unsetenv("ETL_HTTP_TREE_PAGES")
+        let scanned = try HTTPTestPlugin.source(server, stream: stream).readAll(cursor: cursor, initialValue: initialValue)
+        setenv("ETL_HTTP_TREE_PAGES", "1", 1)
+        let tree = try HTTPTestPlugin.source(server, stream: stream).readAll(cursor: cursor, initialValue: initialValue)
+        unsetenv("ETL_HTTP_TREE_PAGES")
+        return (scanned, tree)
+    }
+
+    func testVariedRecordsLoadTheSameRowsBothWays() throws {
+        let (scanned, tree) = try readBothWays(stream(Self.variedColumns))
+        XCTAssertEqual(scanned.rows, tree.rows)
+        XCTAssertEqual(scanned.rejects, tree.rejects)
+        XCTAssertEqual(scanned.rows.count, 4)
+        // The mock serves records by updated_at: ids 3, 1, 2, 4.
+        let byID = Dictionary(uniqueKeysWithValues: scanned.rows.map { ($0[0] ?? "", $0) })
+        let first = try XCTUnwrap(byID["1"])
+        XCTAssertEqual(first[2], "tab\tquote\" back\\ slash/ nl\n")
+        XCTAssertEqual(first[3], "123456789012345678901234")
+        XCTAssertEqual(first[7], #"{"a":[1,2.5,{"b":null}],"c":"é"}"#)
+        XCTAssertEqual(first[8], "ana")
+        XCTAssertNil(first[11])
+        XCTAssertEqual(first[12], "accented")
+        XCTAssertEqual(byID["2"]?[1], "Tâche ✓ 😀")
+        XCTAssertEqual(byID["2"]?[6], "false")
+        XCTAssertEqual(byID["3"]?[8], .some(nil))
+        XCTAssertEqual(byID["4"]?[1], "42")
+    }
+
+    func testValuesOfTheWrongTypeRejectTheSameRecordsBothWays() throws {
+        let columns: [[String: Any]] = [["name": "id", "type": "int64"], ["name": "ratio", "type": "double"],
+                                        ["name": "big", "type": "int64"], ["name": "meta", "type": "int64"]]
+        let (scanned, tree) = try readBothWays(stream(columns))
+        XCTAssertEqual(scanned.rows, tree.rows)
+        XCTAssertEqual(scanned.rejects, tree.rejects)
+        XCTAssertEqual(scanned.rejects.count, 3)
+        XCTAssertEqual(scanned.ids, [4])
+    }
+
+    func testIncrementalReadEndsAtTheSameWatermarkBothWays() throws {
+        let incremental: [String: Any] = ["param": "updated_since", "format": "iso8601", "cursor_path": "$.updated_at"]
+        let (scanned, tree) = try readBothWays(stream([["name": "id", "type": "int64"]], extra: ["incremental": incremental]),
+                                               cursor: "updated_at", initialValue: "\"2000-01-01T00:00:00Z\"")
+        XCTAssertEqual(scanned.rows, tree.rows)
+        XCTAssertEqual(scanned.checkpoints, tree.checkpoints)
+        XCTAssertEqual(scanned.lastCheckpoint, #"{"cursor":"2024-01-04T00:00:00Z"}"#)
+    }
+
+    func testCursorPaginationFollowsTheSameCursorsBothWays() throws {
+        let cursorStream: [String: Any] = ["path": "/cursor/tasks", "records_path": "$.data", "columns": Self.variedColumns,
+                                           "pagination": ["type": "cursor", "cursor_path": "$.meta.next_cursor", "limit": 2]]
+        let (scanned, tree) = try readBothWays(cursorStream)
+        XCTAssertEqual(scanned.rows, tree.rows)
+        XCTAssertEqual(scanned.ids, [3, 1, 2, 4])
+    }
+}
