@@ -34,8 +34,7 @@ struct JSONFastScanner {
     init(base: UnsafePointer<UInt8>, count: Int) {
         self.base = base
         end = count
-        offset = 0
-        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { offset = 3 }
+        offset = JSONGrammar.startOffset(base, count)
     }
 
     /// Parses the single value the bytes hold; trailing whitespace only.
@@ -48,12 +47,7 @@ struct JSONFastScanner {
 
     @inline(__always)
     private mutating func skipWhitespace() {
-        while offset < end {
-            switch base[offset] {
-            case 0x20, 0x0A, 0x0D, 0x09: offset += 1
-            default: return
-            }
-        }
+        JSONGrammar.skipWhitespace(base, end, &offset)
     }
 
     private mutating func parseValue() throws(GaveUp) -> JSONValue {
@@ -64,37 +58,15 @@ struct JSONFastScanner {
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        case UInt8(ascii: "t"):
-            try expectWord(0x74, 0x72, 0x75, 0x65, length: 4)
-            return .bool(true)
-        case UInt8(ascii: "f"):
-            // "false": the first four bytes, then the "e".
-            try expectWord(0x66, 0x61, 0x6C, 0x73, length: 5)
-            return .bool(false)
-        case UInt8(ascii: "n"):
-            try expectWord(0x6E, 0x75, 0x6C, 0x6C, length: 4)
-            return .null
         default:
-            throw GaveUp()
+            guard let literal = JSONGrammar.skipLiteral(base, end, &offset) else { throw GaveUp() }
+            return literal.value
         }
     }
 
     /// Matches `true`, `null` (four bytes) or `false` (four bytes and an `e`), then insists the
     /// word ends there: the positioned parser reads `truex` as one bad word, so must we.
     @inline(__always)
-    private mutating func expectWord(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8, length: Int) throws(GaveUp) {
-        guard end - offset >= length, base[offset] == b0, base[offset + 1] == b1, base[offset + 2] == b2,
-              base[offset + 3] == b3, length == 4 || base[offset + 4] == UInt8(ascii: "e") else { throw GaveUp() }
-        offset += length
-        if offset < end, Self.isWordByte(base[offset]) { throw GaveUp() }
-    }
-
-    @inline(__always)
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
-            || byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") || byte == UInt8(ascii: "_")
-    }
-
     private mutating func enterContainer() throws(GaveUp) {
         depth += 1
         if depth > JSONParser.maximumDepth { throw GaveUp() }
@@ -162,33 +134,10 @@ struct JSONFastScanner {
         }
     }
 
-    @inline(__always)
-    private func isDigit(_ at: Int) -> Bool {
-        at < end && base[at] &- UInt8(ascii: "0") < 10
-    }
-
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as its literal text.
+    /// A number, kept as its literal text.
     private mutating func parseNumber() throws(GaveUp) -> JSONNumber {
         let first = offset
-        if base[offset] == UInt8(ascii: "-") { offset += 1 }
-        guard isDigit(offset) else { throw GaveUp() }
-        if base[offset] == UInt8(ascii: "0") {
-            offset += 1
-            if isDigit(offset) { throw GaveUp() }
-        } else {
-            while isDigit(offset) { offset += 1 }
-        }
-        if offset < end, base[offset] == UInt8(ascii: ".") {
-            offset += 1
-            guard isDigit(offset) else { throw GaveUp() }
-            while isDigit(offset) { offset += 1 }
-        }
-        if offset < end, base[offset] | 0x20 == UInt8(ascii: "e") {
-            offset += 1
-            if offset < end, base[offset] == UInt8(ascii: "+") || base[offset] == UInt8(ascii: "-") { offset += 1 }
-            guard isDigit(offset) else { throw GaveUp() }
-            while isDigit(offset) { offset += 1 }
-        }
+        guard JSONGrammar.skipNumber(base, end, &offset) else { throw GaveUp() }
         return JSONNumber(validatedText: String(decoding: UnsafeBufferPointer(start: base + first, count: offset - first), as: UTF8.self))
     }
 

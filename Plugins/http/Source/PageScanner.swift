@@ -46,7 +46,7 @@ struct PageScanner {
         self.recordPlan = recordPlan
         visited = Array(repeating: false, count: recordPlan.nodes.count)
         bodyCaptures = Array(repeating: -1, count: pageSlots * 2)
-        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { offset = 3 }
+        offset = JSONGrammar.startOffset(base, count)
     }
 
     private mutating func document(_ plan: ScanPlan) throws(GaveUp) {
@@ -60,12 +60,7 @@ struct PageScanner {
 
     @inline(__always)
     private mutating func skipWhitespace() {
-        while offset < end {
-            switch base[offset] {
-            case 0x20, 0x0A, 0x0D, 0x09: offset += 1
-            default: return
-            }
-        }
+        JSONGrammar.skipWhitespace(base, end, &offset)
     }
 
     /// Walks one value; `node` is its place in `plan` (-1: nothing wanted inside, just check it).
@@ -88,11 +83,9 @@ struct PageScanner {
         case UInt8(ascii: "\""):
             _ = try string()
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            try number()
-        case UInt8(ascii: "t"): try word(0x74, 0x72, 0x75, 0x65, length: 4)
-        case UInt8(ascii: "f"): try word(0x66, 0x61, 0x6C, 0x73, length: 5)
-        case UInt8(ascii: "n"): try word(0x6E, 0x75, 0x6C, 0x6C, length: 4)
-        default: throw GaveUp()
+            guard JSONGrammar.skipNumber(base, end, &offset) else { throw GaveUp() }
+        default:
+            guard JSONGrammar.skipLiteral(base, end, &offset) != nil else { throw GaveUp() }
         }
         if node >= 0 {
             for slot in plan.nodes[node].slots {
@@ -251,45 +244,5 @@ struct PageScanner {
     static func decodedString(_ span: UnsafeRawBufferPointer) -> String? {
         guard case .string(let text)? = try? JSONValue(parsingFast: span) else { return nil }
         return text
-    }
-
-    @inline(__always)
-    private func isDigit(_ at: Int) -> Bool {
-        at < end && base[at] &- UInt8(ascii: "0") < 10
-    }
-
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    private mutating func number() throws(GaveUp) {
-        if base[offset] == UInt8(ascii: "-") { offset += 1 }
-        guard isDigit(offset) else { throw GaveUp() }
-        if base[offset] == UInt8(ascii: "0") {
-            offset += 1
-            if isDigit(offset) { throw GaveUp() }
-        } else {
-            while isDigit(offset) { offset += 1 }
-        }
-        if offset < end, base[offset] == UInt8(ascii: ".") {
-            offset += 1
-            guard isDigit(offset) else { throw GaveUp() }
-            while isDigit(offset) { offset += 1 }
-        }
-        if offset < end, base[offset] | 0x20 == UInt8(ascii: "e") {
-            offset += 1
-            if offset < end, base[offset] == UInt8(ascii: "+") || base[offset] == UInt8(ascii: "-") { offset += 1 }
-            guard isDigit(offset) else { throw GaveUp() }
-            while isDigit(offset) { offset += 1 }
-        }
-    }
-
-    /// `true`, `null` or `false`, not run on into a longer word (the tree parser refuses `truex`).
-    private mutating func word(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8, length: Int) throws(GaveUp) {
-        guard end - offset >= length, base[offset] == b0, base[offset + 1] == b1, base[offset + 2] == b2,
-              base[offset + 3] == b3, length == 4 || base[offset + 4] == UInt8(ascii: "e") else { throw GaveUp() }
-        offset += length
-        if offset < end {
-            let byte = base[offset]
-            if (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
-                || byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") || byte == UInt8(ascii: "_") { throw GaveUp() }
-        }
     }
 }
