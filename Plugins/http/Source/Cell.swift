@@ -6,6 +6,9 @@ enum Cell {
     case double(Double)
     case bool(Bool)
     case text(String)
+    /// Text that is `body[start..<end]` of the rows' page body, valid UTF-8 without escapes
+    /// (the scanned fast path: no string is made for it).
+    case bodyText(start: Int, end: Int)
     case timestamp(Int64)
     case date(Int32)
 }

@@ -1,3 +1,4 @@
+import ETLArrow
 import ETLPluginKit
 
 /// A page's converted rows, stored one after another in a single array: one allocation per
@@ -9,19 +10,53 @@ struct ConvertedRows {
     private(set) var cells: [Cell] = []
     /// The number of rows.
     private(set) var count = 0
+    /// The page body `Cell.bodyText` cells point into (empty for rows made from trees).
+    let body: [UInt8]
 
-    /// Room for `capacity` rows of `width` cells.
-    init(width: Int, capacity: Int) {
+    /// Room for `capacity` rows of `width` cells, whose `bodyText` cells point into `body`.
+    init(width: Int, capacity: Int, body: [UInt8] = []) {
         self.width = width
+        self.body = body
         cells.reserveCapacity(width * capacity)
     }
 
     /// True when no row was added.
     var isEmpty: Bool { count == 0 }
 
-    /// The cells of row `index`.
-    func row(_ index: Int) -> ArraySlice<Cell> {
-        cells[index * width..<(index + 1) * width]
+    /// Appends rows `range` to `builder`, column by column in order.
+    func append(rows range: Range<Int>, to builder: RecordBatchBuilder) throws(ArrowError) {
+        // The buffer closures are not typed-throws; the error crosses them as a result.
+        let outcome = cells.withUnsafeBufferPointer { cells in
+            body.withUnsafeBytes { body -> Result<Void, ArrowError> in
+                do throws(ArrowError) {
+                    for row in range {
+                        for column in 0..<width {
+                            try Self.append(cells[row * width + column], body: body, column: column, to: builder)
+                        }
+                    }
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        try outcome.get()
+    }
+
+    @inline(__always)
+    private static func append(_ cell: Cell, body: UnsafeRawBufferPointer, column: Int,
+                               to builder: RecordBatchBuilder) throws(ArrowError) {
+        switch cell {
+        case .null: try builder.appendNull(column: column)
+        case .int64(let value): try builder.append(int64: value, column: column)
+        case .double(let value): try builder.append(double: value, column: column)
+        case .bool(let value): try builder.append(bool: value, column: column)
+        case .text(let value): try builder.append(string: value, column: column)
+        case .bodyText(let start, let end):
+            try builder.append(utf8: UnsafeRawBufferPointer(rebasing: body[start..<end]), column: column)
+        case .timestamp(let value): try builder.append(timestampMicroseconds: value, column: column)
+        case .date(let value): try builder.append(date32: value, column: column)
+        }
     }
 
     /// Converts `record` and adds it as a row; a record that fails in any column adds nothing

@@ -54,9 +54,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 guard var page = current else { break }
                 var take = min(batchSize - rows, page.rows.count - page.next)
                 if maxRecords > 0 { take = min(take, Int(maxRecords - emitted)) }
-                for row in page.next..<page.next + take {
-                    try converter.append(page.rows.row(row), to: builder)
-                }
+                try page.rows.append(rows: page.next..<page.next + take, to: builder)
                 page.next += take
                 rows += take
                 emitted += Int64(take)
@@ -132,7 +130,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         let count = page.recordCount
         let stride = page.recordSlots * 2
         return page.bytes.withUnsafeBytes { bytes -> (rows: ConvertedRows, cursor: CursorValue?)? in
-            var rows = ConvertedRows(width: columns.count, capacity: count)
+            var rows = ConvertedRows(width: columns.count, capacity: count, body: page.bytes)
             var maxCursor: CursorValue?
             for record in 0..<count {
                 let base = record * stride
@@ -152,7 +150,12 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                         rows.append(cell: .null)
                         continue
                     }
-                    guard let value = ScannedPage.value(bytes, from: start, to: page.recordCaptures[base + 2 * index + 1]),
+                    let end = page.recordCaptures[base + 2 * index + 1]
+                    if let cell = ScannedCellConversion.cell(bytes, from: start, to: end, type: column.type) {
+                        rows.append(cell: cell)
+                        continue
+                    }
+                    guard let value = ScannedPage.value(bytes, from: start, to: end),
                           let cell = RecordConverter.convert(value, to: column.type) else { return nil }
                     rows.append(cell: cell)
                 }

@@ -16,43 +16,51 @@ struct PageScanner {
     private let end: Int
     private var offset = 0
     private var depth = 0
-    private let recordPlan: ScanPlan
-    private var visited: [Bool]
+    private let recordPlan: ScanTable.View
+    /// Per record-plan node: seen in the current record (a repeated member gives up).
+    private let visited: UnsafeMutablePointer<Bool>
     private var recordCaptures: [Int] = []
     private var recordRanges: [Int] = []
     private var bodyCaptures: [Int]
     private var foundRecords = false
+    private let recordSlots: Int
 
     /// The scan of `bytes`, or nil when the page must be read the tree way.
     static func scan(_ bytes: [UInt8], page pagePlan: ScanPlan, record recordPlan: ScanPlan) -> ScannedPage? {
-        bytes.withUnsafeBytes { raw -> ScannedPage? in
+        let pageTable = pagePlan.table, recordTable = recordPlan.table
+        return withExtendedLifetime((pageTable, recordTable)) { bytes.withUnsafeBytes { raw -> ScannedPage? in
             guard let address = raw.baseAddress, raw.count > 0 else { return nil }
             var scanner = PageScanner(base: address.assumingMemoryBound(to: UInt8.self), count: raw.count,
-                                      pageSlots: pagePlan.slotCount, recordPlan: recordPlan)
+                                      pageSlots: pagePlan.slotCount, recordPlan: recordTable.view, recordSlots: recordPlan.slotCount)
+            defer { scanner.visited.deallocate() }
             do throws(GaveUp) {
-                try scanner.document(pagePlan)
+                try scanner.document(pageTable.view)
             } catch {
                 return nil
             }
             guard scanner.foundRecords else { return nil }
             return ScannedPage(bytes: bytes, recordSlots: recordPlan.slotCount, recordCaptures: scanner.recordCaptures,
                                recordRanges: scanner.recordRanges, bodyCaptures: scanner.bodyCaptures)
-        }
+        } }
     }
 
-    private init(base: UnsafePointer<UInt8>, count: Int, pageSlots: Int, recordPlan: ScanPlan) {
+    private init(base: UnsafePointer<UInt8>, count: Int, pageSlots: Int, recordPlan: ScanTable.View, recordSlots: Int) {
         self.base = base
         end = count
         self.recordPlan = recordPlan
-        visited = Array(repeating: false, count: recordPlan.nodes.count)
+        self.recordSlots = recordSlots
+        visited = .allocate(capacity: recordPlan.nodeCount)
+        visited.initialize(repeating: false, count: recordPlan.nodeCount)
         bodyCaptures = Array(repeating: -1, count: pageSlots * 2)
         offset = JSONGrammar.startOffset(base, count)
     }
 
-    private mutating func document(_ plan: ScanPlan) throws(GaveUp) {
-        var bodyVisited = Array(repeating: false, count: plan.nodes.count)
+    private mutating func document(_ plan: ScanTable.View) throws(GaveUp) {
+        let bodyVisited = UnsafeMutablePointer<Bool>.allocate(capacity: plan.nodeCount)
+        defer { bodyVisited.deallocate() }
+        bodyVisited.initialize(repeating: false, count: plan.nodeCount)
         var captures = bodyCaptures
-        try value(node: 0, plan: plan, captures: &captures, at: 0, visited: &bodyVisited, isPage: true)
+        try value(node: 0, plan: plan, captures: &captures, at: 0, visited: bodyVisited, isPage: true)
         bodyCaptures = captures
         skipWhitespace()
         guard offset == end else { throw GaveUp() }
@@ -65,7 +73,7 @@ struct PageScanner {
 
     /// Walks one value; `node` is its place in `plan` (-1: nothing wanted inside, just check it).
     /// Captures go to `captures[at + 2 * slot]` (start) and the next index (end).
-    private mutating func value(node: Int, plan: ScanPlan, captures: inout [Int], at: Int, visited: inout [Bool],
+    private mutating func value(node: Int, plan: ScanTable.View, captures: inout [Int], at: Int, visited: UnsafeMutablePointer<Bool>,
                                 isPage: Bool) throws(GaveUp) {
         skipWhitespace()
         guard offset < end else { throw GaveUp() }
@@ -77,9 +85,9 @@ struct PageScanner {
         let wanted = node >= 0 && plan.nodes[node].hasChildren
         switch base[offset] {
         case UInt8(ascii: "{"):
-            try object(node: wanted ? node : -1, plan: plan, captures: &captures, at: at, visited: &visited, isPage: isPage)
+            try object(node: wanted ? node : -1, plan: plan, captures: &captures, at: at, visited: visited, isPage: isPage)
         case UInt8(ascii: "["):
-            try array(node: wanted ? node : -1, plan: plan, captures: &captures, at: at, visited: &visited, isPage: isPage)
+            try array(node: wanted ? node : -1, plan: plan, captures: &captures, at: at, visited: visited, isPage: isPage)
         case UInt8(ascii: "\""):
             _ = try string()
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -88,7 +96,9 @@ struct PageScanner {
             guard JSONGrammar.skipLiteral(base, end, &offset) != nil else { throw GaveUp() }
         }
         if node >= 0 {
-            for slot in plan.nodes[node].slots {
+            let info = plan.nodes[node]
+            for position in Int(info.slotStart)..<Int(info.slotStart + info.slotCount) {
+                let slot = Int(plan.slots[position])
                 captures[at + 2 * slot] = start
                 captures[at + 2 * slot + 1] = offset
             }
@@ -107,17 +117,17 @@ struct PageScanner {
             return
         }
         let plan = recordPlan
-        let width = plan.slotCount * 2
+        let width = recordSlots * 2
         var captures = recordCaptures
         recordCaptures = []
-        var visited = self.visited
+        let visited = self.visited
         while true {
             let at = captures.count
             captures.append(contentsOf: repeatElement(-1, count: width))
-            for index in visited.indices { visited[index] = false }
+            visited.update(repeating: false, count: plan.nodeCount)
             skipWhitespace()
             recordRanges.append(offset)
-            try value(node: 0, plan: plan, captures: &captures, at: at, visited: &visited, isPage: false)
+            try value(node: 0, plan: plan, captures: &captures, at: at, visited: visited, isPage: false)
             recordRanges.append(offset)
             skipWhitespace()
             guard offset < end else { throw GaveUp() }
@@ -139,7 +149,7 @@ struct PageScanner {
         offset += 1
     }
 
-    private mutating func object(node: Int, plan: ScanPlan, captures: inout [Int], at: Int, visited: inout [Bool],
+    private mutating func object(node: Int, plan: ScanTable.View, captures: inout [Int], at: Int, visited: UnsafeMutablePointer<Bool>,
                                  isPage: Bool) throws(GaveUp) {
         try enter()
         skipWhitespace()
@@ -167,7 +177,7 @@ struct PageScanner {
             skipWhitespace()
             guard offset < end, base[offset] == UInt8(ascii: ":") else { throw GaveUp() }
             offset += 1
-            try value(node: child, plan: plan, captures: &captures, at: at, visited: &visited, isPage: isPage)
+            try value(node: child, plan: plan, captures: &captures, at: at, visited: visited, isPage: isPage)
             skipWhitespace()
             guard offset < end else { throw GaveUp() }
             if base[offset] == UInt8(ascii: ",") {
@@ -181,7 +191,7 @@ struct PageScanner {
         }
     }
 
-    private mutating func array(node: Int, plan: ScanPlan, captures: inout [Int], at: Int, visited: inout [Bool],
+    private mutating func array(node: Int, plan: ScanTable.View, captures: inout [Int], at: Int, visited: UnsafeMutablePointer<Bool>,
                                 isPage: Bool) throws(GaveUp) {
         try enter()
         skipWhitespace()
@@ -193,7 +203,7 @@ struct PageScanner {
         var index = 0
         while true {
             let child = node >= 0 ? plan.child(of: node, index: index) ?? -1 : -1
-            try value(node: child, plan: plan, captures: &captures, at: at, visited: &visited, isPage: isPage)
+            try value(node: child, plan: plan, captures: &captures, at: at, visited: visited, isPage: isPage)
             index += 1
             skipWhitespace()
             guard offset < end else { throw GaveUp() }

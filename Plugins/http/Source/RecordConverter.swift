@@ -19,21 +19,6 @@ struct RecordConverter {
         return nil
     }
 
-    /// Appends converted cells as one row.
-    func append(_ cells: ArraySlice<Cell>, to builder: RecordBatchBuilder) throws(ArrowError) {
-        for (index, cell) in zip(0..., cells) {
-            switch cell {
-            case .null: try builder.appendNull(column: index)
-            case .int64(let value): try builder.append(int64: value, column: index)
-            case .double(let value): try builder.append(double: value, column: index)
-            case .bool(let value): try builder.append(bool: value, column: index)
-            case .text(let value): try builder.append(string: value, column: index)
-            case .timestamp(let value): try builder.append(timestampMicroseconds: value, column: index)
-            case .date(let value): try builder.append(date32: value, column: index)
-            }
-        }
-    }
-
     static func convert(_ value: JSONValue, to type: ColumnType) -> Cell? {
         if case .null = value { return .null }
         switch type {

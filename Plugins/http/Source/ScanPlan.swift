@@ -25,6 +25,8 @@ struct ScanPlan: Sendable {
     private(set) var nodes: [Node] = [Node()]
     /// The number of captures: one per path given, in order.
     let slotCount: Int
+    /// The plan laid out flat for the scanner (rebuilt whenever `nodes` changes in an init).
+    private(set) var table = ScanTable.empty
 
     /// A plan capturing `paths[i]` into slot `i`.
     init(paths: [JSONPathExpression]) {
@@ -32,6 +34,7 @@ struct ScanPlan: Sendable {
         for (slot, path) in paths.enumerated() {
             nodes[node(for: path)].slots.append(slot)
         }
+        table = ScanTable(nodes)
     }
 
     /// A page plan: the records array at `records` (walked record by record), and `paths`
@@ -44,25 +47,7 @@ struct ScanPlan: Sendable {
         }
         self.init(paths: paths)
         nodes[node(for: records)].isRecords = true
-    }
-
-    /// The child of `node` reached by member `keyBytes` (its raw text, without quotes), if the
-    /// plan goes there. Keys compare as Swift strings (canonical equivalence, as object lookups
-    /// do) unless both sides are plain ASCII; `decoded` gives the member name as a string.
-    @inline(__always)
-    func child(of node: Int, keyBytes: UnsafeRawBufferPointer, plainASCII: Bool, decoded: () -> String) -> Int? {
-        var text: String?
-        for entry in nodes[node].keys {
-            if plainASCII, entry.key.isASCII {
-                if entry.key.bytes.count == keyBytes.count, entry.key.bytes.withUnsafeBytes({ $0.elementsEqual(keyBytes) }) {
-                    return entry.child
-                }
-                continue
-            }
-            if text == nil { text = decoded() }
-            if entry.key.text == text { return entry.child }
-        }
-        return nil
+        table = ScanTable(nodes)
     }
 
     /// The child of `node` reached by element `index`, if the plan goes there.
