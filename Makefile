@@ -56,7 +56,8 @@ abi-check:
 	cc -std=c11 -Wall -Wextra -pedantic -Werror -ISDK/include -c SDK/abi/etl_plugin_abi.c -o /dev/null
 	c++ -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++ SDK/include/etl_plugin.h
 
-# Arrow export/import and the host's batch builders under valgrind: no leak, no double free.
+# Arrow export/import and the host's batch builders under valgrind: no leak, no double free;
+# then a whole run of the default pipeline (Tests/MemoryCheck/pipeline_check.sh).
 # Valgrind's own report goes to .build/memory-check.log (Debian 12's valgrind also warns
 # there about DWARF 5 debug info it cannot read); it is printed when the check fails.
 memory-check: build
@@ -70,6 +71,7 @@ memory-check: build
 	  >/dev/null 2>&1; status=$$?; [ $$status = 99 ] \
 	  || { echo "memory-check: a deliberate double release went unnoticed (exit $$status)"; exit 1; }
 	@echo "memory-check: a deliberate double release is caught by valgrind"
+	@Tests/MemoryCheck/pipeline_check.sh $(BUILD_DIR)
 
 # pyarrow reads a plugin's stream and writes a batch into a sink, through the C interfaces;
 # and the mock API server the http plugin tests use checks itself.

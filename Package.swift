@@ -128,7 +128,7 @@ let package = Package(
         // Reading a plugin's stream to its end through the runtime, for the plugin tests.
         .target(name: "PluginTestSupport", dependencies: ["ETLRuntimeCore", "ETLArrow"], path: "Tests/PluginTestSupport"),
         // Runs every ETLArrow path in a loop; run it under valgrind to prove there are no leaks.
-        .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck", exclude: ["valgrind.supp"]),
+        .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck", exclude: ["valgrind.supp", "pipeline_check.sh"]),
         .testTarget(
             name: "ETLArrowTests",
             dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"],

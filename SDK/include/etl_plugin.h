@@ -218,7 +218,8 @@ typedef struct etl_host_api {
 
   /*
    * Returns 1 when the host wants the instance to stop at the next safe point
-   * (SIGINT/SIGTERM, a deadline), else 0. A long read or write should poll it
+   * (SIGINT/SIGTERM, a deadline, or the entry failed elsewhere, e.g. in its
+   * sink, so the batch being read is no longer wanted), else 0. A long read or write should poll it
    * between batches or requests and return ETL_CANCELLED.
    * [any-thread]
    */
@@ -367,7 +368,8 @@ typedef struct etl_source_api {
    * of the stream's columns, with at most request->batch_size rows.
    * (in) request: [host-owned] valid during the call only; copy what you keep.
    * (out) out_stream: [caller-owned] the caller releases it (before destroy).
-   * [instance] The stream's callbacks run on the instance's thread.
+   * [instance] The stream's callbacks are [instance] calls too: never two at
+   * once, but possibly on another thread than `read` (see SDK/ABI.md, Threads).
    */
   etl_status (*read)(void* instance, const etl_read_request* request,
                      struct ArrowArrayStream* out_stream, etl_error* error);

@@ -21,24 +21,32 @@ final class CrashSafetyTests: XCTestCase {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Rows committed so far (0 before the table exists).
+    private func loadedRows(_ workspace: RunWorkspace) -> Int {
+        Int((try? warehouse(workspace, "SELECT count(*) FROM gen")) ?? "") ?? 0
+    }
+
     func testIncrementalLoadKilledAtSeveralPointsEndsWithEveryRowExactlyOnce() throws {
         let workspace = RunWorkspace()
         try generatorPipeline(workspace)
         var killedMidway = 0
-        for delay in [0.3, 0.6, 0.9, 1.2, 1.5] {
+        var killsLanded = 0
+        // Each run is killed once the table holds a given number of rows (polled, so the kill
+        // lands mid-load however fast the machine is), at a moment unrelated to batch edges.
+        for (index, threshold) in [60_000, 130_000, 200_000, 270_000, 340_000].enumerated() {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
             process.arguments = ["run"]
             process.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(useconds_t(delay * 1_000_000))
+            while process.isRunning, loadedRows(workspace) < threshold { usleep(2_000) }
+            usleep(useconds_t(index * 3_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal {
-                let loaded = Int((try? warehouse(workspace, "SELECT count(*) FROM gen")) ?? "") ?? 0
-                if loaded < totalRows { killedMidway += 1 }
-            }
+            guard process.terminationReason == .uncaughtSignal else { continue }
+            killsLanded += 1
+            if loadedRows(workspace) < totalRows { killedMidway += 1 }
         }
         let final = try workspace.run(["run"])
         XCTAssertEqual(final.status, 0, final.stderr)
@@ -51,7 +59,7 @@ final class CrashSafetyTests: XCTestCase {
         // A kill that landed before the run was recorded leaves no row; the others are marked.
         let killed = Int(try workspace.stateQuery("SELECT count(*) FROM etl_runs WHERE status = 'killed'")
             .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-        XCTAssertTrue((1...killedMidway).contains(killed), "\(killed) runs marked killed, \(killedMidway) kills landed")
+        XCTAssertTrue((1...killsLanded).contains(killed), "\(killed) runs marked killed, \(killsLanded) kills landed")
     }
 
     func testARunKilledBetweenTheSinksCommitAndTheControlTableIsReconciled() throws {

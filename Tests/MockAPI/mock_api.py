@@ -480,7 +480,11 @@ def slow_tasks(app, request):
     delay = parse_number(request.query.get("delay", DEFAULT_SLOW_DELAY), "delay")
     if not 0 <= delay <= 600:
         raise BadRequest(f"delay must be between 0 and 600 seconds, got {delay}")
-    time.sleep(delay)
+    # slow_from_page=N: pages before N answer at once (a load that stalls part-way).
+    slow_from = int_param(request.query, "slow_from_page", 1, 1, 10**9)
+    page, _ = page_params(request.query)
+    if page >= slow_from:
+        time.sleep(delay)
     return page_tasks(app, request)
 
 
@@ -583,6 +587,7 @@ ROUTES = [
     ("POST", r"/list/(?P<list_id>[^/]+)/task", create_in_list, "write"),
     ("PUT", r"/tasks/(?P<id>-?\d+)", put_task, "write"),
     ("POST", r"/bulk/tasks", bulk_tasks, "write"),
+    ("POST", r"/slow/tasks", slow_tasks, "write"),
 ]
 COMPILED_ROUTES = [(method, re.compile(pattern), handler, kind) for method, pattern, handler, kind in ROUTES]
 

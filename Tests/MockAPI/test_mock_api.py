@@ -384,6 +384,19 @@ def test_slow_answers_after_the_delay(server):
     assert reply.status == 200 and time.monotonic() - started >= 0.4
 
 
+def test_slow_from_page_answers_earlier_pages_at_once(server):
+    # A 30 s sleep would outlast the client's 5 s timeout.
+    first = call(server, "/slow/tasks?delay=30&slow_from_page=2&page=1&per_page=2", timeout=5)
+    assert [task["id"] for task in json.loads(first.body)["tasks"]] == [1, 2]
+    with pytest.raises(OSError):
+        call(server, "/slow/tasks?delay=1.5&slow_from_page=2&page=2&per_page=2", timeout=0.3)
+
+
+def test_slow_also_answers_writes_late(server):
+    with pytest.raises(OSError):
+        call(server, "/slow/tasks?delay=1.5", method="POST", body=b"{}", timeout=0.3)
+
+
 def test_slow_outlasts_a_short_client_timeout(server):
     with pytest.raises(OSError):
         call(server, "/slow/tasks?delay=1.5", timeout=0.3)

@@ -36,7 +36,7 @@ final class CExampleSourceTests: XCTestCase {
         var bytes = Array("first\r\nsecond\n".utf8)
         bytes += [0x66, 0xFF, 0x0A]  // "f\xFF\n": not UTF-8
         bytes += Array("third\npartial".utf8)
-        FileManager.default.createFile(atPath: data, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: data, contents: Data(bytes)))
         let source = try SourceInstance(
             plugin: try plugin("lines"), configJSON: #"{"path": "\#(data)"}"#, entryID: "app_log")
         try source.check()

@@ -142,12 +142,14 @@ public final class EntryRunner {
         result: inout EntryRunResult
     ) throws -> String? {
         var committed = startState
-        while !CancellationFlag.isCancelled, let batch = try read.stream.next() {
+        let readAhead = BatchReadAhead(read, checkpoints: true)
+        defer { readAhead.finish() }
+        while !CancellationFlag.isCancelled, let item = try readAhead.next() {
+            let batch = item.batch
             result.rowsRead += batch.rowCount
             options.progress?(entry.id, result.rowsRead)
-            let rejects = plugins.source.context.takeRejects()
-            try checkRejectLimit(adding: rejects.count, result: &result)
-            let checkpoint = try plugins.source.checkpoint()
+            try checkRejectLimit(adding: item.rejects.count, result: &result)
+            let checkpoint = item.checkpoint
             try plugins.sink.begin(load)
             do {
                 try plugins.sink.write(batch)
@@ -160,10 +162,12 @@ public final class EntryRunner {
             }
             let sinkRejects = plugins.sink.context.takeRejects()
             result.rowsRejected += sinkRejects.count
-            try state.recordRejects(rejects + sinkRejects, runID: runID, entryID: entry.id)
+            try state.recordRejects(item.rejects + sinkRejects, runID: runID, entryID: entry.id)
             committed = checkpoint
             logger.debug("checkpoint committed", metadata: ["rows": "\(batch.rowCount)", "watermark": "\(checkpoint ?? "none")"])
         }
+        // The source is this thread's again from here.
+        readAhead.finish()
         // Rows rejected after the last batch moved the checkpoint with no data to carry
         // it: commit an empty load so they are not read (and rejected) again.
         let trailing = plugins.source.context.takeRejects()
@@ -186,18 +190,21 @@ public final class EntryRunner {
     ) throws -> String? {
         var rejects: [SourceReject] = []
         try plugins.sink.begin(load)
+        let readAhead = BatchReadAhead(read, checkpoints: false)
+        defer { readAhead.finish() }
         do {
-            while let batch = try read.stream.next() {
+            while let item = try readAhead.next() {
                 if CancellationFlag.isCancelled {
                     throw RunFailure("cancelled by a signal before the load finished; the target is unchanged")
                 }
-                result.rowsRead += batch.rowCount
+                result.rowsRead += item.batch.rowCount
                 options.progress?(entry.id, result.rowsRead)
-                let batchRejects = plugins.source.context.takeRejects()
-                try checkRejectLimit(adding: batchRejects.count, result: &result)
-                rejects += batchRejects
-                try plugins.sink.write(batch)
+                try checkRejectLimit(adding: item.rejects.count, result: &result)
+                rejects += item.rejects
+                try plugins.sink.write(item.batch)
             }
+            // The source is this thread's again from here.
+            readAhead.finish()
             let trailing = plugins.source.context.takeRejects()
             try checkRejectLimit(adding: trailing.count, result: &result)
             rejects += trailing
@@ -214,6 +221,7 @@ public final class EntryRunner {
             try state.recordRejects(rejects + sinkRejects, runID: runID, entryID: entry.id)
             return checkpoint
         } catch {
+            readAhead.finish()
             try? plugins.sink.abort()
             // Rejects of a failed run are still worth seeing: they often explain it.
             try? state.recordRejects(

@@ -23,7 +23,9 @@ public enum HostAPI {
             let logger = context?.logger ?? HostLog.pluginLogger
             logger.log(level: HostLog.level(level), "\(text)")
         }
-        api.is_cancelled = { _ in CancellationFlag.isCancelled ? 1 : 0 }
+        api.is_cancelled = { instance in
+            (HostInstanceContext.from(instance)?.shouldStop ?? CancellationFlag.isCancelled) ? 1 : 0
+        }
         api.report_reject = { instance, position, raw, rawLength, reason in
             guard let context = HostInstanceContext.from(instance) else { return }
             let rawText: String

@@ -1,5 +1,6 @@
 import CETLPlugin
 import Logging
+import Synchronization
 
 /// A row a source rejected through `report_reject`, copied out of the plugin's memory.
 public struct SourceReject: Sendable, Equatable {
@@ -20,6 +21,7 @@ public final class HostInstanceContext: @unchecked Sendable {
     let logger: Logger
     private let redactor: (@Sendable (String) -> String)?
     private let rejects = RejectBuffer()
+    private let stopRequested = Atomic<Bool>(false)
 
     public init(
         pluginName: String, entryID: String?, logger: Logger = HostLog.pluginLogger,
@@ -46,6 +48,15 @@ public final class HostInstanceContext: @unchecked Sendable {
     public func redact(_ text: String) -> String { redactor?(text) ?? text }
 
     func record(_ reject: SourceReject) { rejects.append(reject) }
+
+    /// Asks this instance to stop at its next safe point (what `is_cancelled` reports), for
+    /// when the engine no longer wants its work: the entry failed elsewhere. Never cleared.
+    public func requestStop() { stopRequested.store(true, ordering: .sequentiallyConsistent) }
+
+    /// True once the run was cancelled or this instance was asked to stop.
+    public var shouldStop: Bool {
+        CancellationFlag.isCancelled || stopRequested.load(ordering: .sequentiallyConsistent)
+    }
 
     /// The rejects reported since the last call, oldest first.
     public func takeRejects() -> [SourceReject] { rejects.takeAll() }
