@@ -93,6 +93,8 @@ bench: deps
 	dpkg -s nginx >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q nginx; }
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/census_bench.py $(BENCH_ROWS)
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/http_bench.py
+	cc -O2 bench/sqlite_insert_groups.c -lsqlite3 -o .build/sqlite_insert_groups
+	.build/sqlite_insert_groups $${TMPDIR:-/tmp}/etl-bench-groups.db
 
 install: deps
 	$(SWIFT) build -c $(CONFIG)

@@ -6,6 +6,14 @@ enum LoadSQL {
         "INSERT INTO \(SQLIdentifier.quoted(table)) (\(list(columns))) VALUES (\(parameters(columns.count)))"
     }
 
+    /// `INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4), ...`: `rows` rows, parameters in row order.
+    static func insert(into table: String, columns: [String], rows: Int) -> String {
+        let tuples = (0..<rows).map { row in
+            "(" + (1...max(columns.count, 1)).prefix(columns.count).map { "?\(row * columns.count + $0)" }.joined(separator: ", ") + ")"
+        }
+        return "INSERT INTO \(SQLIdentifier.quoted(table)) (\(list(columns))) VALUES \(tuples.joined(separator: ", "))"
+    }
+
     /// An upsert on `key`: every non-key column takes the incoming value on conflict.
     static func upsert(into table: String, columns: [String], key: [String]) -> String {
         let keySet = Set(key.map(SQLIdentifier.folded))

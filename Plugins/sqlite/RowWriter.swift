@@ -6,9 +6,22 @@ import ETLPluginKit
 /// Binds every row of a batch straight from the Arrow buffers into the load's prepared
 /// statements and steps them: no per-row allocation, text and blobs bound in place
 /// (SQLITE_STATIC: SQLite reads them during the step, while the batch is alive).
+///
+/// Plain inserts (replace, append) go `RowGroup.rows` rows per statement: one step of a
+/// multi-row INSERT costs far less than as many single-row steps (bench/sqlite_insert_groups.c
+/// measures it). A group SQLite refuses is undone whole by SQLite; its rows are then replayed
+/// one by one, so the error names the exact row as before.
 final class RowWriter {
+    /// A multi-row INSERT: `rows` rows of the batch's columns, parameters in row order.
+    struct RowGroup {
+        let statement: SQLiteStatement
+        let rows: Int
+    }
+
     /// The statements run for each row, in order (one, or two for scd2).
     private let statements: [SQLiteStatement]
+    /// The grouped insert, for loads whose one statement is a plain INSERT.
+    private let group: RowGroup?
     /// Whether the last statement's changes count the rows (merge: a conflict that does nothing
     /// counts 0; scd2: only new versions count).
     private let countsChanges: Bool
@@ -16,7 +29,7 @@ final class RowWriter {
     private let keyColumns: Set<Int>
     /// The load's timestamp for scd2's ?n+1, bound before each batch.
     private let loadTime: String?
-    /// 32 bytes per column for timestamp and date text, reused row after row.
+    /// 32 bytes per column and group row for timestamp and date text, reused group after group.
     private let scratch: UnsafeMutablePointer<UInt8>
     private let columnCount: Int
     private let columnNames: [String]
@@ -26,9 +39,10 @@ final class RowWriter {
     /// Doubles that were NaN, which SQLite stores as NULL (reported once at commit).
     private(set) var nanCount: Int64 = 0
 
-    init(statements: [SQLiteStatement], countsChanges: Bool, keyColumns: Set<Int>, loadTime: String?,
+    init(statements: [SQLiteStatement], group: RowGroup?, countsChanges: Bool, keyColumns: Set<Int>, loadTime: String?,
          columnNames: [String], target: String, database: String) {
         self.statements = statements
+        self.group = group
         self.countsChanges = countsChanges
         self.keyColumns = keyColumns
         self.loadTime = loadTime
@@ -36,7 +50,7 @@ final class RowWriter {
         self.columnNames = columnNames
         self.target = target
         self.database = database
-        scratch = .allocate(capacity: max(columnNames.count, 1) * CivilTime.maximumTimestampLength)
+        scratch = .allocate(capacity: max(columnNames.count, 1) * max(group?.rows ?? 1, 1) * CivilTime.maximumTimestampLength)
     }
 
     deinit {
@@ -55,6 +69,7 @@ final class RowWriter {
         defer {
             // No binding may outlive the batch it points into.
             for statement in statements { statement.clearBindings() }
+            group?.statement.clearBindings()
             array.release?(&array)
         }
         var columns: [BoundColumn] = []
@@ -62,44 +77,93 @@ final class RowWriter {
         for index in 0..<columnCount {
             let type = batch.schema.fields[index].type
             columns.append(BoundColumn(column: ArrowColumnBuffers(batch: array, index: index, type: type),
-                                       parameter: Int32(index + 1), kind: type,
-                                       scratch: scratch + index * CivilTime.maximumTimestampLength))
+                                       parameter: Int32(index + 1), kind: type))
         }
         if let loadTime {
             for statement in statements { statement.bind(text: loadTime, at: Int32(columnCount + 1)) }
         }
         var affected: Int64 = 0
-        let handles = statements.map(\.handle)
         try columns.withUnsafeBufferPointer { (bound) throws(PluginError) in
-            for row in 0..<rowCount {
-                if !keyColumns.isEmpty { try checkKey(bound, row: row, firstRow: firstRow) }
-                for (position, handle) in handles.enumerated() {
-                    for column in bound {
-                        let code = bind(column, row: row, to: handle)
-                        if code != SQLITE_OK {
-                            throw failure(code, statement: statements[position], column: column, row: row, firstRow: firstRow)
-                        }
-                    }
-                    let code = sqlite3_step(handle)
-                    guard code == SQLITE_DONE else {
-                        // Read SQLite's message before reset, which may replace it.
-                        let error = failure(code == SQLITE_ROW ? SQLITE_MISUSE : code, statement: statements[position],
-                                            column: nil, row: row, firstRow: firstRow)
-                        sqlite3_reset(handle)
-                        throw error
-                    }
-                    sqlite3_reset(handle)
+            var row = 0
+            if let group {
+                while rowCount - row >= group.rows {
+                    affected &+= try writeGroup(group, bound, from: row, firstRow: firstRow)
+                    row += group.rows
                 }
-                affected &+= countsChanges ? sqlite3_changes64(statements[statements.count - 1].connection.handle) : 1
+            }
+            while row < rowCount {
+                affected &+= try writeRow(bound, row: row, firstRow: firstRow)
+                row += 1
             }
         }
         return affected
     }
 
+    /// Runs every statement of the load for one row; returns the rows the target gained.
+    private func writeRow(_ bound: UnsafeBufferPointer<BoundColumn>, row: Int, firstRow: Int64) throws(PluginError) -> Int64 {
+        if !keyColumns.isEmpty { try checkKey(bound, row: row, firstRow: firstRow) }
+        for statement in statements {
+            let handle = statement.handle
+            for column in bound {
+                let code = bind(column, row: row, to: handle, parameter: column.parameter, scratch: scratch(column, slot: 0))
+                if code != SQLITE_OK {
+                    throw failure(code, statement: statement, column: column, row: row, firstRow: firstRow)
+                }
+            }
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else {
+                // Read SQLite's message before reset, which may replace it.
+                let error = failure(code == SQLITE_ROW ? SQLITE_MISUSE : code, statement: statement,
+                                    column: nil, row: row, firstRow: firstRow)
+                sqlite3_reset(handle)
+                throw error
+            }
+            sqlite3_reset(handle)
+        }
+        return countsChanges ? sqlite3_changes64(statements[statements.count - 1].connection.handle) : 1
+    }
+
+    /// Inserts rows `first ..< first + group.rows` with one step of the grouped INSERT.
+    private func writeGroup(_ group: RowGroup, _ bound: UnsafeBufferPointer<BoundColumn>, from first: Int,
+                            firstRow: Int64) throws(PluginError) -> Int64 {
+        let handle = group.statement.handle
+        for slot in 0..<group.rows {
+            let offset = Int32(slot * columnCount)
+            for column in bound {
+                let code = bind(column, row: first + slot, to: handle, parameter: column.parameter + offset,
+                                scratch: scratch(column, slot: slot))
+                if code != SQLITE_OK {
+                    throw failure(code, statement: group.statement, column: column, row: first + slot, firstRow: firstRow)
+                }
+            }
+        }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_DONE {
+            sqlite3_reset(handle)
+            return Int64(group.rows)
+        }
+        let error = failure(code == SQLITE_ROW ? SQLITE_MISUSE : code, statement: group.statement, column: nil,
+                            rows: first..<first + group.rows, firstRow: firstRow)
+        sqlite3_reset(handle)
+        // SQLite undid the whole statement. While the load's transaction is still open, the
+        // rows replayed one by one name the one that fails; if SQLite rolled the transaction
+        // back (a full disk, an I/O error), nothing may run outside it: report the group.
+        guard sqlite3_get_autocommit(group.statement.connection.handle) == 0 else { throw error }
+        var affected: Int64 = 0
+        for row in first..<first + group.rows { affected &+= try writeRow(bound, row: row, firstRow: firstRow) }
+        return affected
+    }
+
+    /// Where the text of a timestamp or date column of group row `slot` is formatted.
     @inline(__always)
-    private func bind(_ bound: BoundColumn, row: Int, to handle: OpaquePointer) -> Int32 {
+    private func scratch(_ column: BoundColumn, slot: Int) -> UnsafeMutablePointer<UInt8> {
+        scratch + (slot * columnCount + Int(column.parameter) - 1) * CivilTime.maximumTimestampLength
+    }
+
+    @inline(__always)
+    private func bind(_ bound: BoundColumn, row: Int, to handle: OpaquePointer, parameter: Int32,
+                      scratch: UnsafeMutablePointer<UInt8>) -> Int32 {
         let column = bound.column
-        let parameter = bound.parameter
         if column.isNull(row) { return sqlite3_bind_null(handle, parameter) }
         switch bound.kind {
         case .int64:
@@ -119,13 +183,13 @@ final class RowWriter {
         case .bool:
             return sqlite3_bind_int(handle, parameter, column.bool(row) ? 1 : 0)
         case .timestampMicrosecondsUTC:
-            let length = CivilTime.writeTimestamp(micros: column.int64(row), into: bound.scratch)
-            return bound.scratch.withMemoryRebound(to: CChar.self, capacity: length) {
+            let length = CivilTime.writeTimestamp(micros: column.int64(row), into: scratch)
+            return scratch.withMemoryRebound(to: CChar.self, capacity: length) {
                 sqlite3_bind_text(handle, parameter, $0, Int32(length), etl_sqlite_static())
             }
         case .date32:
-            let length = CivilTime.writeDate(days: Int64(column.date32(row)), into: bound.scratch)
-            return bound.scratch.withMemoryRebound(to: CChar.self, capacity: length) {
+            let length = CivilTime.writeDate(days: Int64(column.date32(row)), into: scratch)
+            return scratch.withMemoryRebound(to: CChar.self, capacity: length) {
                 sqlite3_bind_text(handle, parameter, $0, Int32(length), etl_sqlite_static())
             }
         case .null:
@@ -144,8 +208,15 @@ final class RowWriter {
     }
 
     private func failure(_ code: Int32, statement: SQLiteStatement, column: BoundColumn?, row: Int, firstRow: Int64) -> PluginError {
+        failure(code, statement: statement, column: column, rows: row..<row + 1, firstRow: firstRow)
+    }
+
+    private func failure(_ code: Int32, statement: SQLiteStatement, column: BoundColumn?, rows: Range<Int>,
+                         firstRow: Int64) -> PluginError {
         let base = statement.connection.failure(code, sql: statement.sql, table: target)
-        var message = base.message + "; at row \(firstRow + Int64(row) + 1) of the load"
+        let first = firstRow + Int64(rows.lowerBound) + 1
+        var message = base.message + (rows.count == 1 ? "; at row \(first) of the load"
+            : "; in rows \(first)-\(first + Int64(rows.count) - 1) of the load")
         if let column { message += ", binding column \(SQLIdentifier.quoted(batchColumnName(Int(column.parameter) - 1)))" }
         return PluginError(base.code, message)
     }
@@ -154,7 +225,7 @@ final class RowWriter {
 /// One batch column ready for binding.
 private struct BoundColumn {
     let column: ArrowColumnBuffers
+    /// The column's parameter in the single-row statements (group rows add row × columns).
     let parameter: Int32
     let kind: ArrowColumnType
-    let scratch: UnsafeMutablePointer<UInt8>
 }

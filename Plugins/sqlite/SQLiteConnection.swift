@@ -92,6 +92,9 @@ final class SQLiteConnection {
     var currentMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// A `PluginError` for `code` with this connection's message, the SQL and the file.
+    /// The most parameters one statement may have (SQLITE_LIMIT_VARIABLE_NUMBER).
+    var variableLimit: Int32 { sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) }
+
     func failure(_ code: Int32, sql: String, table: String?) -> PluginError {
         SQLiteFailure.error(code: sqlite3_extended_errcode(handle), message: currentMessage, sql: sql, database: path, table: table)
     }
