@@ -493,6 +493,16 @@ def test_requests_log_keeps_arrival_order_and_skips_control_calls(server):
     assert [e["path"] for e in call(server, "/_control/requests").json()] == ["/page/tasks", "/notfound"]
 
 
+def test_a_page_asked_again_after_a_change_shows_the_change(server):
+    first = call(server, "/page/tasks?page=1&per_page=5").json()
+    assert call(server, "/page/tasks?page=1&per_page=5").json() == first
+    call(server, "/_control/tasks", method="POST", body=[{"id": 1, "name": "renamed"}])
+    after = call(server, "/page/tasks?page=1&per_page=5").json()
+    assert [task["name"] for task in after["tasks"] if task["id"] == 1] == ["renamed"]
+    call(server, "/_control/reset", method="POST")
+    assert call(server, "/page/tasks?page=1&per_page=5").json() == first
+
+
 def test_reset_restores_the_dataset_and_clears_the_logs(server):
     call(server, "/_control/tasks", method="POST", body=[{"id": 1, "name": "changed"}])
     call(server, "/list/1/task", method="POST", body={"name": "x"})
