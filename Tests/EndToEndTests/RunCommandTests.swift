@@ -72,7 +72,10 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(outcome.status, 1, outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("status=failed"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("2 rows rejected, more than max_rejects (1)"), outcome.stderr)
-        XCTAssertEqual(try workspace.stateQuery("SELECT position FROM etl_rejects ORDER BY id"), "\(workspace.path)/app.log:2\n")
+        // Both rejects are kept, the failing batch's too: they explain the failure.
+        XCTAssertEqual(
+            try workspace.stateQuery("SELECT position FROM etl_rejects ORDER BY id"),
+            "\(workspace.path)/app.log:2\n\(workspace.path)/app.log:4\n")
         // The batch that crossed the limit was not committed; the one before it was.
         XCTAssertEqual(try workspace.jsonl("app_raw").map { $0["text"] as? String }, ["good 1"])
         bytes = []

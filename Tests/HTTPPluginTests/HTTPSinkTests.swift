@@ -85,7 +85,22 @@ final class HTTPSinkTests: XCTestCase {
         let sink = try HTTPTestPlugin.sink(server, config)
         try sink.begin(LoadRequest(entryID: "history", runID: "run-1", target: "history", writeMode: .append, primaryKey: [],
                                    schema: Self.schema, optionsJSON: nil))
-        assertFails(["max_failed_records = 0", "HTTP 422"]) { try sink.write(try self.batch([(1, 7, "FAIL")])) }
+        assertFails(["the entry's max_rejects = 0", "HTTP 422"]) { try sink.write(try self.batch([(1, 7, "FAIL")])) }
+    }
+
+    func testTheLimitIsTheEntrysMaxRejectsUnlessMaxFailedRecordsIsSet() throws {
+        let sink = try HTTPTestPlugin.sink(server, config)
+        try sink.begin(LoadRequest(entryID: "history", runID: "run-1", target: "history", writeMode: .append, primaryKey: [],
+                                   schema: Self.schema, optionsJSON: #"{"max_rejects": 1, "something_newer": true}"#))
+        try sink.write(try batch([(1, 7, "FAIL")]))
+        assertFails(["the entry's max_rejects = 1"]) { try sink.write(try self.batch([(2, 7, "FAIL again")])) }
+
+        var capped = config
+        capped["max_failed_records"] = 0
+        let strict = try HTTPTestPlugin.sink(server, capped)
+        try strict.begin(LoadRequest(entryID: "history", runID: "run-2", target: "history", writeMode: .append, primaryKey: [],
+                                     schema: Self.schema, optionsJSON: #"{"max_rejects": 5}"#))
+        assertFails(["max_failed_records = 0"]) { try strict.write(try self.batch([(3, 7, "FAIL")])) }
     }
 
     func testFlakyWritesAreRetried() throws {

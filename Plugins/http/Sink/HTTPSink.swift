@@ -8,7 +8,8 @@ import ETLPluginKit
 /// `abort` cannot undo what was sent and `commit` is not transactional. A record whose request
 /// finally fails (a 4xx other than 429, or retries exhausted) is reported to the host's rejects
 /// with the HTTP status and the start of the response; more than `max_failed_records` of them
-/// fail the load with `ETL_BAD_DATA`. `commit` returns the records the API accepted and writes
+/// (by default the entry's `max_rejects`, from the load's options) fail the load with
+/// `ETL_BAD_DATA` before another request is sent. `commit` returns the records the API accepted and writes
 /// the entry's resume state to `state_directory` (a small JSON file per entry, renamed into
 /// place: not in one transaction with the requests).
 final class HTTPSink: ETLSink {
@@ -25,6 +26,8 @@ final class HTTPSink: ETLSink {
     private var recordIndex: Int64 = 0
     private var target = ""
     private var entryID = ""
+    /// Failed records the current load tolerates, and the setting that says so (for messages).
+    private var failureLimit: (count: Int64, setting: String) = (0, "max_rejects")
 
     init(config: PluginConfig, host: PluginHost) throws(PluginError) {
         settings = try HTTPSinkSettings(config)
@@ -46,6 +49,11 @@ final class HTTPSink: ETLSink {
         recordIndex = 0
         target = request.target
         entryID = request.entryID
+        if let configured = settings.maxFailedRecords {
+            failureLimit = (configured, "max_failed_records")
+        } else {
+            failureLimit = (try request.options().optionalInt("max_rejects") ?? 0, "the entry's max_rejects")
+        }
     }
 
     func write(_ batch: ImportedRecordBatch) throws(PluginError) {
@@ -120,8 +128,8 @@ final class HTTPSink: ETLSink {
             host.reportReject(position: "\(target) record \(item.index)", raw: client.scrub(JSONValue.object(item.record).serialized()),
                               reason: outcome.detail)
         }
-        if failed > settings.maxFailedRecords {
-            throw .badData("the http sink failed to send \(failed) record\(failed == 1 ? "" : "s") (more than max_failed_records = \(settings.maxFailedRecords)); last: \(outcome.detail). Raise max_failed_records to load the others and keep these in the rejects")
+        if failed > failureLimit.count {
+            throw .badData("the http sink failed to send \(failed) record\(failed == 1 ? "" : "s") (more than \(failureLimit.setting) = \(failureLimit.count)); last: \(outcome.detail). Raise \(failureLimit.setting == "max_failed_records" ? "max_failed_records" : "the entry's max_rejects") to load the others and keep these in the rejects")
         }
     }
 }

@@ -21,7 +21,7 @@ enum HTTPSinkConfigSchema {
           "required": ["columns"],
           "additionalProperties": false
         },
-        "max_failed_records": { "type": "integer", "minimum": 0, "default": 0 },
+        "max_failed_records": { "type": "integer", "minimum": 0, "description": "Records that may fail before the load fails; default: the entry's max_rejects (0 when the host sends none)." },
         "state_directory": { "type": "string", "format": "path", "description": "Folder for the entries' resume states (one JSON file each; not transactional)." },
         "auth": AUTH,
         "timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 30 },

@@ -16,8 +16,9 @@ struct HTTPSinkSettings: Sendable {
     var batch: Int
     /// The idempotency key, or nil.
     var idempotencyKey: IdempotencyKey?
-    /// Records that may fail before the load fails (`max_failed_records`, default 0).
-    var maxFailedRecords: Int64
+    /// Records that may fail before the load fails (`max_failed_records`); nil: the entry's
+    /// `max_rejects`, which the host sends in the load's options.
+    var maxFailedRecords: Int64?
     /// Where resume states are kept, or nil to keep none.
     var stateDirectory: String?
     /// Transport settings.
@@ -55,8 +56,8 @@ struct HTTPSinkSettings: Sendable {
         } else {
             idempotencyKey = nil
         }
-        maxFailedRecords = try config.int("max_failed_records", default: 0)
-        guard maxFailedRecords >= 0 else { throw .invalidConfig("config.max_failed_records must not be negative") }
+        maxFailedRecords = try config.optionalInt("max_failed_records")
+        guard (maxFailedRecords ?? 0) >= 0 else { throw .invalidConfig("config.max_failed_records must not be negative") }
         stateDirectory = try config.optionalString("state_directory")
         client = try HTTPClientSettings(config)
     }

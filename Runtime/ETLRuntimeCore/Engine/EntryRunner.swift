@@ -76,7 +76,7 @@ public final class EntryRunner {
         let schema = try read.stream.schema()
         let load = LoadRequest(
             entryID: entry.id, runID: runID, target: entry.target, writeMode: isIncremental ? entry.write : fullWriteMode,
-            primaryKey: entry.primaryKey, schema: schema, optionsJSON: nil)
+            primaryKey: entry.primaryKey, schema: schema, optionsJSON: loadOptionsJSON)
         var committedState = startState
         if isIncremental {
             committedState = try loadIncrementally(read: read, plugins: plugins, load: load, from: startState, result: &result)
@@ -115,6 +115,12 @@ public final class EntryRunner {
         return committed
     }
 
+    /// What a sink may want to know of the entry (see SDK/ABI.md, "Entry options"): how many
+    /// records it may refuse before the load should stop.
+    private var loadOptionsJSON: String {
+        JSONValue.object(JSONObject([("max_rejects", JSONValue(integerLiteral: Int64(entry.maxRejects)))])).serialized()
+    }
+
     private func readRequest(startState: String?) -> ReadRequest {
         var options: [(String, JSONValue)] = [
             ("mode", .string(isIncremental ? "incremental" : "full")),
@@ -148,21 +154,32 @@ public final class EntryRunner {
             let batch = item.batch
             result.rowsRead += batch.rowCount
             options.progress?(entry.id, result.rowsRead)
-            try checkRejectLimit(adding: item.rejects.count, result: &result)
             let checkpoint = item.checkpoint
-            try plugins.sink.begin(load)
+            var sinkRejects: [SourceReject] = []
             do {
-                try plugins.sink.write(batch)
-                let rows = try plugins.sink.commit(stateJSON: checkpoint)
-                result.rowsWritten += Int(rows)
-                try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: Int(rows))
+                try checkRejectLimit(adding: item.rejects.count, result: &result)
+                try plugins.sink.begin(load)
+                do {
+                    try plugins.sink.write(batch)
+                    sinkRejects = plugins.sink.context.takeRejects()
+                    try checkRejectLimit(adding: sinkRejects.count, result: &result, refusedBySink: true)
+                    let rows = try plugins.sink.commit(stateJSON: checkpoint)
+                    result.rowsWritten += Int(rows)
+                    try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: Int(rows))
+                } catch {
+                    try? plugins.sink.abort()
+                    throw error
+                }
             } catch {
-                try? plugins.sink.abort()
+                // Rejects of a failed batch are still worth seeing: they often explain it.
+                let refusedInFailure = plugins.sink.context.takeRejects()
+                result.rowsRejected += refusedInFailure.count
+                try? state.recordRejects(item.rejects + sinkRejects + refusedInFailure, runID: runID, entryID: entry.id)
                 throw error
             }
-            let sinkRejects = plugins.sink.context.takeRejects()
-            result.rowsRejected += sinkRejects.count
-            try state.recordRejects(item.rejects + sinkRejects, runID: runID, entryID: entry.id)
+            let late = plugins.sink.context.takeRejects()
+            result.rowsRejected += late.count
+            try state.recordRejects(item.rejects + sinkRejects + late, runID: runID, entryID: entry.id)
             committed = checkpoint
             logger.debug("checkpoint committed", metadata: ["rows": "\(batch.rowCount)", "watermark": "\(checkpoint ?? "none")"])
         }
@@ -189,6 +206,7 @@ public final class EntryRunner {
         read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, result: inout EntryRunResult
     ) throws -> String? {
         var rejects: [SourceReject] = []
+        var sinkRejects: [SourceReject] = []
         try plugins.sink.begin(load)
         let readAhead = BatchReadAhead(read, checkpoints: false)
         defer { readAhead.finish() }
@@ -202,6 +220,9 @@ public final class EntryRunner {
                 try checkRejectLimit(adding: item.rejects.count, result: &result)
                 rejects += item.rejects
                 try plugins.sink.write(item.batch)
+                let refused = plugins.sink.context.takeRejects()
+                sinkRejects += refused
+                try checkRejectLimit(adding: refused.count, result: &result, refusedBySink: true)
             }
             // The source is this thread's again from here.
             readAhead.finish()
@@ -215,27 +236,31 @@ public final class EntryRunner {
             }
             result.rowsWritten = rows
             try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: rows)
-            // Records a sink refused (an API's 4xx): the sink enforces its own limit.
-            let sinkRejects = plugins.sink.context.takeRejects()
-            result.rowsRejected += sinkRejects.count
-            try state.recordRejects(rejects + sinkRejects, runID: runID, entryID: entry.id)
+            let late = plugins.sink.context.takeRejects()
+            result.rowsRejected += late.count
+            try state.recordRejects(rejects + sinkRejects + late, runID: runID, entryID: entry.id)
             return checkpoint
         } catch {
             readAhead.finish()
             try? plugins.sink.abort()
             // Rejects of a failed run are still worth seeing: they often explain it.
-            try? state.recordRejects(
-                rejects + plugins.source.context.takeRejects() + plugins.sink.context.takeRejects(), runID: runID,
-                entryID: entry.id)
+            let unchecked = plugins.source.context.takeRejects() + plugins.sink.context.takeRejects()
+            result.rowsRejected += unchecked.count
+            try? state.recordRejects(rejects + sinkRejects + unchecked, runID: runID, entryID: entry.id)
             throw error
         }
     }
 
-    private func checkRejectLimit(adding count: Int, result: inout EntryRunResult) throws {
+    /// Counts `count` more rejects (the source's, or the sink's refused records) against the
+    /// entry's `max_rejects` for the whole run.
+    private func checkRejectLimit(adding count: Int, result: inout EntryRunResult, refusedBySink: Bool = false) throws {
         result.rowsRejected += count
         guard result.rowsRejected > entry.maxRejects else { return }
+        let consequence = refusedBySink
+            ? "the last \(count) refused by sink \"\(entry.sink)\"; the load was stopped and not committed (records a sink already sent to an API stay sent)"
+            : "nothing from the failing batch was committed"
         throw RunFailure(
-            "\(result.rowsRejected) rows rejected, more than max_rejects (\(entry.maxRejects)); nothing from the failing batch was committed. See the rows with: sqlite3 \(state.path) \"SELECT position, reason FROM etl_rejects WHERE entry_id = '\(entry.id)'\"")
+            "\(result.rowsRejected) rows rejected, more than max_rejects (\(entry.maxRejects)); \(consequence). See the rows with: sqlite3 \(state.path) \"SELECT position, reason FROM etl_rejects WHERE entry_id = '\(entry.id)'\"")
     }
 
     static func message(_ error: Error) -> String {
