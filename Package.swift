@@ -44,6 +44,9 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
+        // prctl for worker processes (variadic in C, so wrapped).
+        .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
+
         // The C ABI: SDK/include/etl_plugin.h, with compile-time layout checks.
         .target(
             name: "CETLPlugin",
@@ -70,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "etl-runtime",
             dependencies: [
-                "ETLRuntimeCore",
+                "ETLRuntimeCore", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,14 +3,19 @@ import ETLRuntimeCore
 import Foundation
 import Logging
 
-/// One round of `run`: every selected entry once, up to `jobs` at a time, each with its
-/// own plugin instances and state-database connection; then a summary line per entry.
+/// One round of `run`: every selected entry once, up to `jobs` at a time, each in a worker
+/// process of its own (or, in-process, with its own plugin instances and state-database
+/// connection); then a summary line per entry.
 struct RoundRunner {
     let context: ManifestContext
     let entries: [ControlEntry]
     let fullRefresh: Bool
     let jobs: Int
     let format: LogFormat
+    /// How to start worker processes; nil runs every entry in this process.
+    let workers: EntryWorker.Launch?
+    /// Each entry's lock descriptor, passed down to its worker.
+    let lockDescriptors: [String: Int32]
 
     func runRound() -> [EntryRunResult] {
         let runID = RunID.make()
@@ -22,11 +27,20 @@ struct RoundRunner {
         for (index, entry) in entries.enumerated() {
             limit.wait()
             group.enter()
-            let context = self.context, fullRefresh = self.fullRefresh
+            let context = self.context, fullRefresh = self.fullRefresh, workers = self.workers
+            let lock = lockDescriptors[entry.id]
             Thread.detachNewThread {
                 defer {
                     limit.signal()
                     group.leave()
+                }
+                if let workers {
+                    // This thread waits for its worker: a worker dies when the thread that
+                    // started it ends (see EntryWorkerCommand), so it must outlive the work.
+                    results.set(index, EntryWorker(launch: workers).run(
+                        entry, runID: runID, fullRefresh: fullRefresh, lockDescriptor: lock,
+                        progress: { progress.update(entry: entry.id, rowsRead: $0) }))
+                    return
                 }
                 let options = EntryRunner.Options(fullRefresh: fullRefresh, progress: { progress.update(entry: $0, rowsRead: $1) })
                 results.set(index, Self.runEntry(entry, context: context, runID: runID, options: options, logger: logger))

@@ -2,7 +2,8 @@ import ETLRuntimeCore
 import Foundation
 
 /// SIGINT/SIGTERM ask the run to stop at the next batch boundary (committed work stays
-/// committed); a second signal ends the process at once.
+/// committed), passing the request on to its worker processes; a second signal ends the
+/// process at once, and its workers with it (they die with their parent).
 enum SignalHandling {
     static func install() {
         for signalNumber in [SIGINT, SIGTERM] {
@@ -12,8 +13,16 @@ enum SignalHandling {
                     raise(received)
                 }
                 CancellationFlag.requestCancellation()
+                WorkerRegistry.stopAll()
             }
         }
+    }
+
+    /// In a worker: only the run that started it asks it to stop (see `WorkerRegistry`).
+    static func installInWorker() {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        signal(WorkerRegistry.stopSignal) { _ in CancellationFlag.requestCancellation() }
     }
 
     /// Sleeps up to `seconds`, waking early when a stop was requested.

@@ -5,7 +5,8 @@ import Foundation
 /// killed run is free again without any clean-up; the file only says who held it last.
 public final class EntryLock {
     public let entryID: String
-    private let descriptor: Int32
+    /// The locked file, handed to a worker process so the lock lasts as long as the work.
+    public let descriptor: Int32
 
     /// Why a lock could not be taken.
     public struct Held: Error, Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 /// What one entry's run did: the summary line, the `etl_runs` row and the exit code
 /// all come from this.
-public struct EntryRunResult: Sendable, Equatable {
+public struct EntryRunResult: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable {
         /// Every batch read was committed.
         case ok

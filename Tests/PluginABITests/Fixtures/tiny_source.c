@@ -10,6 +10,8 @@
  * Options (-D):
  *   TINY_SOURCE_NAME='"other"'   plugin name (default "tiny"); duplicate_name.c uses it
  *   TINY_SOURCE_ABI_MINOR=9      claim a newer ABI minor (1.9): a 1.0 host must still load it
+ *   TINY_CRASH_AFTER_FIRST_BATCH  get_next dies with SIGSEGV once a batch was yielded
+ *                                (for the runtime's worker-process isolation tests)
  *
  * Plugin "tiny": config {"count": <integer >= 0>}; one stream "numbers" with
  * one non-nullable column `n` int64 holding 1, 2, ..., count. Resume state
@@ -121,6 +123,12 @@ static int tiny_get_next(struct ArrowArrayStream* stream, struct ArrowArray* out
     snprintf(t->last_error, sizeof t->last_error, "%s: cancelled by the host", TINY_SOURCE_NAME);
     return ECANCELED;
   }
+#ifdef TINY_CRASH_AFTER_FIRST_BATCH
+  if (t->next > 1) {
+    volatile int* nowhere = NULL;
+    *nowhere = 1; /* a volatile NULL store: SIGSEGV at every -O level */
+  }
+#endif
   while (rows < t->batch_size && t->rows_left != 0 && t->next <= t->count) {
     if (t->host->append_int64(t->builder, 0, (int64_t)t->next) != ETL_OK) {
       snprintf(t->last_error, sizeof t->last_error, "%s: %s", TINY_SOURCE_NAME, t->host->batch_last_error(t->builder));

@@ -1,0 +1,15 @@
+/* Linux process control that Swift cannot call directly: prctl is variadic. */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+/* Asks the kernel to send `signal_number` to this process when the thread that started it
+ * ends (for a worker: when the run that spawned it dies, even by SIGKILL). 0 on success. */
+static inline int etl_set_parent_death_signal(int signal_number) { return prctl(PR_SET_PDEATHSIG, signal_number); }
+
+/* pipe2 is a GNU extension, declared by <unistd.h> only under _GNU_SOURCE. */
+int pipe2(int pipefd[2], int flags);
+
+/* A pipe whose two ends are close-on-exec from the start, so a process started by another
+ * thread at the same moment cannot inherit them. 0 on success. */
+static inline int etl_pipe_cloexec(int ends[2]) { return pipe2(ends, O_CLOEXEC); }

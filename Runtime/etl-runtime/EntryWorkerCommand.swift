@@ -1,0 +1,89 @@
+import ArgumentParser
+import CProcessControl
+import ETLRuntimeCore
+import Foundation
+import Logging
+
+/// `etl-runtime __run-entry`: the worker process `run` starts for each entry (hidden; see
+/// `EntryWorker`). It runs one entry as `run` would in-process, sends its progress and result
+/// to the run over its standard output, and dies with the run if the run dies. The run holds
+/// the entry's lock and passes it down as descriptor 3, so the lock lasts as long as the work.
+struct EntryWorkerCommand: ParsableCommand {
+    static let commandName = "__run-entry"
+    static let configuration = CommandConfiguration(
+        commandName: commandName, abstract: "Run one entry for `etl-runtime run` (internal).", shouldDisplay: false)
+
+    @OptionGroup var location: PluginLocationOptions
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "The entry to run.")
+    var entry: String
+
+    @Option(name: .customLong("run-id"), help: "The run this entry belongs to.")
+    var runID: String
+
+    @Option(name: .long, help: "The pid of the run that started this worker.")
+    var parent: Int32
+
+    @Flag(name: .long, help: "Ignore the watermark: reload everything.")
+    var fullRefresh = false
+
+    func run() throws {
+        // A worker outliving its run could load the entry next to a new run's worker.
+        guard etl_set_parent_death_signal(SIGKILL) == 0, getppid() == parent else { throw ExitCode.failure }
+        SignalHandling.installInWorker()
+        let channel = WorkerChannel.takeStandardOutput()
+        global.bootstrapLogging()
+        let context = try location.loadContext()
+        let selected: ControlEntry
+        do {
+            guard let found = try context.selectEntries([entry]).first else { throw ExitCodes.usage }
+            selected = found
+        } catch {
+            throw Console.usage("\(error)")
+        }
+        let state = try StateDatabase(path: context.manifest.statePath)
+        let options = EntryRunner.Options(fullRefresh: fullRefresh, progress: { _, rows in channel.send(.init(rowsRead: rows)) })
+        let runner = EntryRunner(
+            entry: selected, manifest: context.manifest, catalog: context.catalog, state: state, runID: runID,
+            options: options, logger: Logger(label: "etl.run"))
+        channel.send(.init(result: runner.run()))
+    }
+}
+
+/// One line from a worker to its run: progress, or the entry's result (the last line).
+struct WorkerMessage: Codable {
+    var rowsRead: Int?
+    var result: EntryRunResult?
+
+    init(rowsRead: Int? = nil, result: EntryRunResult? = nil) {
+        self.rowsRead = rowsRead
+        self.result = result
+    }
+}
+
+/// The worker's end of the line to its run: a private copy of standard output. Descriptor 1
+/// itself is pointed at stderr, so a plugin that prints cannot corrupt the messages.
+final class WorkerChannel: @unchecked Sendable {
+    private let output: FileHandle
+    private let lock = NSLock()
+    private let encoder = JSONEncoder()
+
+    private init(output: FileHandle) {
+        self.output = output
+    }
+
+    static func takeStandardOutput() -> WorkerChannel {
+        let channel = WorkerChannel(output: FileHandle(fileDescriptor: dup(STDOUT_FILENO), closeOnDealloc: true))
+        dup2(STDERR_FILENO, STDOUT_FILENO)
+        return channel
+    }
+
+    func send(_ message: WorkerMessage) {
+        guard var line = try? encoder.encode(message) else { return }
+        line.append(0x0A)
+        lock.lock()
+        defer { lock.unlock() }
+        output.write(line)
+    }
+}
