@@ -26,6 +26,24 @@ final class CrashSafetyTests: XCTestCase {
         Int((try? warehouse(workspace, "SELECT count(*) FROM gen")) ?? "") ?? 0
     }
 
+    /// True once no worker process started by `parent` runs any more (they die with their run;
+    /// the kernel needs a moment to deliver that). A zombie has an empty command line.
+    private func workersEnded(parent: Int32) -> Bool {
+        let marker = "__run-entry"
+        let parentArgument = "--parent\u{0}\(parent)\u{0}"
+        for _ in 0..<250 {
+            let running = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
+                guard entry.allSatisfy(\.isNumber),
+                      let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
+                let line = String(decoding: data, as: UTF8.self)
+                return line.contains(marker) && line.contains(parentArgument)
+            }
+            if !running { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
     func testIncrementalLoadKilledAtSeveralPointsEndsWithEveryRowExactlyOnce() throws {
         let workspace = RunWorkspace()
         try generatorPipeline(workspace)
@@ -44,6 +62,7 @@ final class CrashSafetyTests: XCTestCase {
             usleep(useconds_t(index * 3_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            XCTAssertTrue(workersEnded(parent: process.processIdentifier), "a worker outlived its killed run")
             guard process.terminationReason == .uncaughtSignal else { continue }
             killsLanded += 1
             if loadedRows(workspace) < totalRows { killedMidway += 1 }
