@@ -158,7 +158,7 @@ public final class EntryRunner {
             var sinkRejects: [SourceReject] = []
             do {
                 try checkRejectLimit(adding: item.rejects.count, result: &result)
-                try plugins.sink.begin(load)
+                try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
                 do {
                     try plugins.sink.write(batch)
                     sinkRejects = plugins.sink.context.takeRejects()
@@ -191,7 +191,7 @@ public final class EntryRunner {
         if !trailing.isEmpty, !CancellationFlag.isCancelled {
             try checkRejectLimit(adding: trailing.count, result: &result)
             let checkpoint = try plugins.source.checkpoint()
-            try plugins.sink.begin(load)
+            try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
             _ = try plugins.sink.commit(stateJSON: checkpoint)
             try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: 0)
             try state.recordRejects(trailing, runID: runID, entryID: entry.id)
@@ -207,7 +207,7 @@ public final class EntryRunner {
     ) throws -> String? {
         var rejects: [SourceReject] = []
         var sinkRejects: [SourceReject] = []
-        try plugins.sink.begin(load)
+        try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
         let readAhead = BatchReadAhead(read, checkpoints: false)
         defer { readAhead.finish() }
         do {
