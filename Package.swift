@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "ETLArrow", "ETLJSON", "CSQLite",
+                "CETLPlugin", "ETLArrow", "ETLJSON", "CSQLite", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"

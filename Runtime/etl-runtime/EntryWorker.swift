@@ -1,4 +1,3 @@
-import CProcessControl
 import ETLRuntimeCore
 import Foundation
 
@@ -25,9 +24,9 @@ struct EntryWorker {
         var arguments = [EntryWorkerCommand.commandName] + launch.arguments
             + ["--entry", entry.id, "--run-id", runID, "--parent", "\(getpid())"]
         if fullRefresh { arguments.append("--full-refresh") }
-        let process: SpawnedWorker
+        let process: ChildProcess
         do {
-            process = try SpawnedWorker(executable: launch.executable, arguments: arguments, lockDescriptor: lockDescriptor)
+            process = try ChildProcess(launch.executable, arguments, stderr: .inherit, descriptor3: lockDescriptor)
         } catch {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not start its worker process: \(error)")
         }
@@ -69,76 +68,5 @@ struct EntryWorker {
             try? state.finishRun(result)
         }
         return result
-    }
-}
-
-/// A started worker: its pid and the read end of its message pipe.
-private final class SpawnedWorker {
-    enum End {
-        case exit(Int32)
-        case signal(Int32)
-    }
-
-    struct LaunchError: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    let pid: pid_t
-    private let messages: Int32
-
-    /// Starts the worker: stdin from /dev/null, stdout into a pipe, stderr shared, and the
-    /// entry's lock as descriptor 3. Every descriptor of ours is close-on-exec, so workers
-    /// started at the same time never hold each other's pipes.
-    init(executable: String, arguments: [String], lockDescriptor: Int32?) throws(LaunchError) {
-        var ends: [Int32] = [0, 0]
-        guard etl_pipe_cloexec(&ends) == 0 else { throw LaunchError(description: "pipe: \(String(cString: strerror(errno)))") }
-        // A copy above 3, so that dup2 onto 3 always makes a new, inheritable descriptor.
-        let lockCopy = lockDescriptor.map { fcntl($0, F_DUPFD_CLOEXEC, 10) } ?? -1
-        defer { if lockCopy >= 0 { close(lockCopy) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
-        if lockCopy >= 0 { posix_spawn_file_actions_adddup2(&actions, lockCopy, 3) }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        close(ends[1])
-        guard spawned == 0 else {
-            close(ends[0])
-            throw LaunchError(description: "cannot run \(executable): \(String(cString: strerror(spawned)))")
-        }
-        self.pid = pid
-        messages = ends[0]
-    }
-
-    deinit {
-        close(messages)
-    }
-
-    /// Calls `body` with each line the worker writes, until it closes its end.
-    func readLines(_ body: (Data) -> Void) {
-        var pending = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(messages, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            pending.append(contentsOf: buffer[0..<count])
-            while let newline = pending.firstIndex(of: 0x0A) {
-                body(pending[pending.startIndex..<newline])
-                pending.removeSubrange(pending.startIndex...newline)
-            }
-        }
-    }
-
-    /// Waits for the worker to end.
-    func wait() -> End {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let signal = status & 0x7f
-        return signal == 0 ? .exit((status >> 8) & 0xff) : .signal(signal)
     }
 }

@@ -94,15 +94,21 @@ public enum PluginProber {
     }
 
     private static func runProbeProcess(executable: String, paths: [String]) -> ([ProbeLine], ChildExit) {
-        let outcome: ChildProcess.Outcome
+        let child: ChildProcess
         do {
-            outcome = try ChildProcess.run(executable, [childCommand] + paths)
+            child = try ChildProcess(executable, [childCommand] + paths, stderr: .discard)
         } catch {
             return ([], ChildExit(signal: nil, status: nil, launchError: error.description))
         }
         let decoder = JSONDecoder()
-        let lines = outcome.stdout.split(separator: 0x0A).compactMap { try? decoder.decode(ProbeLine.self, from: Data($0)) }
-        return (lines, ChildExit(signal: outcome.signal, status: outcome.status, launchError: nil))
+        var lines: [ProbeLine] = []
+        child.readLines { line in
+            if let decoded = try? decoder.decode(ProbeLine.self, from: line) { lines.append(decoded) }
+        }
+        switch child.wait() {
+        case .exit(let status): return (lines, ChildExit(signal: nil, status: status, launchError: nil))
+        case .signal(let signal): return (lines, ChildExit(signal: signal, status: nil, launchError: nil))
+        }
     }
 
     struct ChildExit {

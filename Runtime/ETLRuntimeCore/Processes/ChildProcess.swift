@@ -1,0 +1,86 @@
+import CProcessControl
+import Foundation
+
+/// A program started with posix_spawn, its standard output on a pipe. Foundation's `Process`
+/// waits for exit on a run loop in 50 ms steps, which alone would make `list-plugins` (one
+/// child per call) several times slower than its whole work. Used for plugin probes and for
+/// the workers that run entries.
+public final class ChildProcess {
+    /// Where the child's standard error goes.
+    public enum ErrorOutput: Sendable {
+        case discard
+        case inherit
+    }
+
+    public enum End: Sendable, Equatable {
+        case exit(Int32)
+        case signal(Int32)
+    }
+
+    public struct LaunchError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let pid: pid_t
+    private let output: Int32
+
+    /// Starts `executable` with `arguments`: stdin from /dev/null, stdout into a pipe (read it
+    /// with `readLines`, then `wait`), stderr as asked, and `descriptor3`, when
+    /// given, as the child's descriptor 3. The pipe is close-on-exec on our side, so children
+    /// started at the same moment by other threads never hold each other's pipes open.
+    public init(_ executable: String, _ arguments: [String], stderr: ErrorOutput, descriptor3: Int32? = nil) throws(LaunchError) {
+        var ends: [Int32] = [0, 0]
+        guard etl_pipe_cloexec(&ends) == 0 else { throw LaunchError(description: "pipe: \(String(cString: strerror(errno)))") }
+        // A copy above 3, so that dup2 onto 3 always makes a new, inheritable descriptor.
+        let passed = descriptor3.map { fcntl($0, F_DUPFD_CLOEXEC, 10) } ?? -1
+        defer { if passed >= 0 { close(passed) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        if stderr == .discard { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+        if passed >= 0 { posix_spawn_file_actions_adddup2(&actions, passed, 3) }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        close(ends[1])
+        guard spawned == 0 else {
+            close(ends[0])
+            throw LaunchError(description: "cannot run \(executable): \(String(cString: strerror(spawned)))")
+        }
+        self.pid = pid
+        output = ends[0]
+    }
+
+    deinit {
+        close(output)
+    }
+
+    /// Calls `body` with each line the child writes (without the newline), until it closes
+    /// its standard output.
+    public func readLines(_ body: (Data) -> Void) {
+        var pending = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            pending.append(contentsOf: buffer[0..<count])
+            while let newline = pending.firstIndex(of: 0x0A) {
+                body(pending[pending.startIndex..<newline])
+                pending.removeSubrange(pending.startIndex...newline)
+            }
+        }
+        if !pending.isEmpty { body(pending) }
+    }
+
+    /// Waits for the child to end.
+    public func wait() -> End {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? .exit((status >> 8) & 0xff) : .signal(signal)
+    }
+}
