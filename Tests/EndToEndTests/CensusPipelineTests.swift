@@ -64,7 +64,7 @@ final class CensusPipelineTests: XCTestCase {
     private func badFilePipeline(_ workspace: RunWorkspace, maxRejects: Int) throws {
         var bytes = Array("1,a,1.5\n2,b\n3,c,notanumber\n".utf8)
         bytes += Array("4,".utf8) + [0xFF] + Array(",2\n5,e,3.5\n6,\"unterminated,4\n".utf8)
-        FileManager.default.createFile(atPath: workspace.folder.file("scores.csv"), contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: workspace.folder.file("scores.csv"), contents: Data(bytes)))
         try workspace.manifest(
             sources: """
                 {"scores": {"plugin": "csv", "config": {"path": "scores.csv", "header": false,

@@ -66,7 +66,7 @@ final class RunCommandTests: XCTestCase {
     func testRejectedRowsAreRecordedWithTheirPositionAndAboveMaxRejectsTheEntryFails() throws {
         let workspace = RunWorkspace()
         var bytes = Array("good 1\n".utf8) + [0xFF, 0x0A] + Array("good 2\n".utf8) + [0xFE, 0x0A]
-        FileManager.default.createFile(atPath: workspace.folder.file("app.log"), contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: workspace.folder.file("app.log"), contents: Data(bytes)))
         try logPipeline(workspace, maxRecords: 100, maxRejects: 1)
         let outcome = try workspace.run(["run"])
         XCTAssertEqual(outcome.status, 1, outcome.stderr)
