@@ -14,7 +14,7 @@ final class SinkRejectLimitTests: XCTestCase {
         workspace = RunWorkspace()
         // The mock refuses (422) every task whose name contains FAIL.
         try "id,name\n1,first\n2,FAIL one\n3,second\n4,FAIL two\n5,third\n"
-            .write(toFile: workspace.folder.file("tasks.csv"), atomically: true, encoding: .utf8)
+            .write(toFile: workspace.folder.file("tasks.csv"), atomically: false, encoding: .utf8)
     }
 
     private func writeBack(maxRejects: Int?, sinkOptions: String = "") throws -> ProcessOutcome {

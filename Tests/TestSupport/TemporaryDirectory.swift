@@ -11,10 +11,12 @@ public final class TemporaryDirectory {
         precondition(created != nil, "mkdtemp failed for \(template)")
         path = String(cString: created!)
         // mkdtemp makes 0700; plugin folders are checked for others' write bit only.
+        LeftoverFolders.shared.add(path)
     }
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)
+        LeftoverFolders.shared.remove(path)
     }
 
     /// Writes `contents` to `name` inside the folder and returns the full path.
@@ -23,9 +25,42 @@ public final class TemporaryDirectory {
         let file = path + "/" + name
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try contents.write(toFile: file, atomically: true, encoding: .utf8)
+        try contents.write(toFile: file, atomically: false, encoding: .utf8)
         return file
     }
 
     public func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// Folders still present when the test process exits: XCTest keeps every test case object
+/// (and the folders they hold) alive to the end, where no deinit runs, so they are removed
+/// by an exit handler instead of piling up in /tmp run after run.
+private final class LeftoverFolders: @unchecked Sendable {
+    static let shared = LeftoverFolders()
+    private var paths: Set<String> = []
+    private let lock = NSLock()
+
+    private init() {
+        atexit { LeftoverFolders.shared.removeAll() }
+    }
+
+    func add(_ path: String) {
+        lock.lock()
+        paths.insert(path)
+        lock.unlock()
+    }
+
+    func remove(_ path: String) {
+        lock.lock()
+        paths.remove(path)
+        lock.unlock()
+    }
+
+    func removeAll() {
+        lock.lock()
+        let all = paths
+        paths = []
+        lock.unlock()
+        for path in all { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
