@@ -22,7 +22,11 @@ enum HTTPTestPlugin {
 
     /// A source with one stream `tasks`, fast retries and short timeouts unless overridden.
     static func source(_ server: MockAPIServer, stream: [String: Any], extra: [String: Any] = [:]) throws -> SourceInstance {
-        var config: [String: Any] = ["base_url": server.baseURL, "streams": ["tasks": stream], "retry_base_seconds": 0.05,
+        try source(baseURL: server.baseURL, stream: stream, extra: extra)
+    }
+
+    static func source(baseURL: String, stream: [String: Any], extra: [String: Any] = [:]) throws -> SourceInstance {
+        var config: [String: Any] = ["base_url": baseURL, "streams": ["tasks": stream], "retry_base_seconds": 0.05,
                                      "timeout_seconds": 5]
         for (key, value) in extra { config[key] = value }
         return try SourceInstance(plugin: try plugin(sink: false), configJSON: try json(config), entryID: "http_test")

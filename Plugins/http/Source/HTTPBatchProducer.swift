@@ -90,6 +90,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
             var converted: (rows: ConvertedRows, cursor: CursorValue?)
             if let scanned = page.scanned, let fast = fastRows(scanned) {
                 converted = fast
+            } else if page.scanned != nil, PageDecoding.current == .scanOnly {
+                throw PageDecoding.scanGaveUp(page.source, "a value of its records")
             } else {
                 converted = treeRows(page, records: try page.treeRecords(at: recordsPath))
             }

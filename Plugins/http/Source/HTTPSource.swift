@@ -125,10 +125,10 @@ final class HTTPSource: ETLSource {
 
     /// The record paths a read scans straight from the response bytes: the declared columns,
     /// then the cursor of an incremental read (the order `HTTPBatchProducer` reads them in).
-    /// Nil, so pages are parsed into trees, for discovered columns or when the environment sets
-    /// `ETL_HTTP_TREE_PAGES=1` (for comparing the two ways or ruling the scan out).
+    /// Nil, so pages are parsed into trees, for discovered columns or when the environment asks
+    /// for trees (`PageDecoding`).
     private static func scanPaths(_ stream: StreamSettings, columns: [ColumnSpec], incremental: Bool) -> [JSONPathExpression]? {
-        guard stream.columns != nil, getenv("ETL_HTTP_TREE_PAGES").map({ String(cString: $0) != "1" }) ?? true else { return nil }
+        guard stream.columns != nil, PageDecoding.current != .treeOnly else { return nil }
         var paths = columns.map(\.path)
         if incremental, let cursor = stream.incremental?.cursorPath { paths.append(cursor) }
         return paths

@@ -86,8 +86,12 @@ final class PageFetcher {
     private func read(_ response: HTTPResponse, request: HTTPRequest) throws(PluginError) -> FetchedPage {
         try ResponseCheck.requireSuccess(response, request: request, client: client)
         let source = client.display(request)
-        if let plans, let scanned = PageScanner.scan(response.body, page: plans.page, record: plans.record) {
-            if let page = try scannedPage(scanned, source: source, plans: plans) { return page }
+        if let plans {
+            if let scanned = PageScanner.scan(response.body, page: plans.page, record: plans.record),
+               let page = try scannedPage(scanned, source: source, plans: plans) {
+                return page
+            }
+            if PageDecoding.current == .scanOnly { throw PageDecoding.scanGaveUp(source, "the page") }
         }
         let json = try PageBody.json(response.body, source: source)
         let records: [JSONValue]

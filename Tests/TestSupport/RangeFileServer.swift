@@ -1,23 +1,22 @@
 import Foundation
-import TestSupport
 
 /// `Tests/MockAPI/range_file_server.py` serving a folder on 127.0.0.1 with byte ranges, for as
 /// long as this object lives; its request log is read back with `requests()`.
-final class RangeFileServer {
+public final class RangeFileServer {
     /// Why the server could not start.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
-    let baseURL: String
+    public let baseURL: String
     private let process: Process
     private let lifeline = Pipe()
     private let scratch = TemporaryDirectory("range-server")
 
     /// Serves `root`; `ignoreRange` answers 200 to every GET, `token` requires that bearer token.
     /// `dropAfter` cuts the first whole-file GET after that many body bytes.
-    init(root: String, ignoreRange: Bool = false, token: String? = nil, dropAfter: Int? = nil) throws {
+    public init(root: String, ignoreRange: Bool = false, token: String? = nil, dropAfter: Int? = nil) throws {
         let stdoutPath = scratch.file("stdout.txt")
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: scratch.file("stderr.txt"), contents: nil)
@@ -63,7 +62,7 @@ final class RangeFileServer {
 
     /// Every request so far: `method`, `path`, `range` (the Range header or nil), `status`,
     /// `authorization` (whether the header came).
-    func requests() throws -> [[String: Any]] {
+    public func requests() throws -> [[String: Any]] {
         let text = (try? String(contentsOfFile: scratch.file("requests.jsonl"), encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { line in
             try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
