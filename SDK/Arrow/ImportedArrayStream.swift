@@ -1,4 +1,7 @@
 import CETLPlugin
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A stream of record batches received through the C Stream Interface: owns the
 /// moved-in `ArrowArrayStream` and releases it when this object goes away.
@@ -65,6 +68,8 @@ public final class ImportedArrayStream {
         if let getLastError = stream.pointee.get_last_error, let text = getLastError(stream) {
             detail = String(cString: text)
         }
-        return ArrowError(.producerFailed, "the stream's \(name) failed with error \(status): \(detail)")
+        // The Arrow stream interface returns errno values; their text says which kind of failure.
+        let kind = strerror(status).map { " (\(String(cString: $0)))" } ?? ""
+        return ArrowError(.producerFailed, "the stream's \(name) failed with error \(status)\(kind): \(detail)")
     }
 }

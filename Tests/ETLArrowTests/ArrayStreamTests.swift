@@ -61,7 +61,7 @@ final class ArrayStreamTests: XCTestCase {
         XCTAssertThrowsError(try stream.next()) { error in
             let arrowError = error as! ArrowError
             XCTAssertEqual(arrowError.kind, .producerFailed)
-            XCTAssertEqual(arrowError.message, "the stream's get_next failed with error 5: \(message)")
+            XCTAssertEqual(arrowError.message, "the stream's get_next failed with error 5 (Input/output error): \(message)")
         }
     }
 
