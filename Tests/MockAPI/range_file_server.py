@@ -42,19 +42,23 @@ class Handler(BaseHTTPRequestHandler):
         self.serve(send_body=True)
 
     def serve(self, send_body):
+        self.answer(self.server.options, self.headers.get("Range"), send_body)
+
+    def record(self, status):
+        """Logs this request with its status before the body goes out, so a client that has
+        read the whole answer always finds the request in the log."""
         options = self.server.options
-        requested_range = self.headers.get("Range")
-        status = self.answer(options, requested_range, send_body)
-        if options.log:
-            entry = {
-                "method": self.command,
-                "path": urlsplit(self.path).path,
-                "range": requested_range,
-                "status": status,
-                "authorization": self.headers.get("Authorization") is not None,
-            }
-            with self.server.log_lock, open(options.log, "a", encoding="utf-8") as log:
-                log.write(json.dumps(entry) + "\n")
+        if not options.log:
+            return
+        entry = {
+            "method": self.command,
+            "path": urlsplit(self.path).path,
+            "range": self.headers.get("Range"),
+            "status": status,
+            "authorization": self.headers.get("Authorization") is not None,
+        }
+        with self.server.log_lock, open(options.log, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry) + "\n")
 
     def answer(self, options, requested_range, send_body):
         if options.token and self.headers.get("Authorization") != f"Bearer {options.token}":
@@ -93,16 +97,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Accept-Ranges", "bytes")
         for name, value in headers.items():
             self.send_header(name, value)
-        self.end_headers()
         if send_body and status == 200 and self.server.drops_left > 0:
             self.server.drops_left -= 1
+            self.record("dropped")
+            self.end_headers()
             self.wfile.write(body[: self.server.options.drop_after])
             self.wfile.flush()
             self.close_connection = True
-            return "dropped"
+            return
+        self.record(status)
+        self.end_headers()
         if send_body:
             self.wfile.write(body)
-        return status
 
     def send_plain(self, status, body, send_body, headers=None):
         self.send_response(status)
@@ -110,10 +116,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        self.record(status)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
-        return status
 
 
 def main(argv=None):
