@@ -156,23 +156,13 @@ public final class StateDatabase {
     public func markAbandonedRuns() throws {
         let rows = try connection.query("SELECT run_id, entry_id, pid FROM etl_runs WHERE status = 'running'")
         for row in rows {
-            guard let pid = row[2].integer, !Self.isRunning(pid_t(pid)) else { continue }
+            guard let pid = row[2].integer, !ProcessLiveness.isRunning(pid_t(pid)) else { continue }
             try connection.query(
                 "UPDATE etl_runs SET status = 'killed', ended_at = ?3, error = 'the process ended without finishing the run (killed or crashed); the next run resumes from the last checkpoint' WHERE run_id = ?1 AND entry_id = ?2",
                 [row[0], row[1], .text(Timestamp.now())])
             try connection.query(
                 "UPDATE etl_control SET last_status = 'killed' WHERE id = ?1 AND last_run_id = ?2", [row[1], row[0]])
         }
-    }
-
-    /// True while `pid` is a live process. A killed worker whose new parent has not reaped it
-    /// yet is a zombie: `kill(pid, 0)` still succeeds, but it runs nothing any more.
-    static func isRunning(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
-        // "pid (comm) S ...": the state letter follows the command name's closing parenthesis.
-        return stat[close...].dropFirst(2).first != "Z"
     }
 
     /// The control table, in id order.

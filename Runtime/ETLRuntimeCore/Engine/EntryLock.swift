@@ -25,7 +25,7 @@ public final class EntryLock {
         guard descriptor >= 0 else {
             throw StateDatabaseError(path: path, sql: nil, message: "cannot open the lock file: \(String(cString: strerror(errno)))")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard Self.take(descriptor, path: path) else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
             throw Held(entryID: entryID, holder: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "another process")
@@ -40,6 +40,21 @@ public final class EntryLock {
     deinit {
         flock(descriptor, LOCK_UN)
         close(descriptor)
+    }
+
+    /// Locks `descriptor` without waiting on a live holder. When the run named in the file is
+    /// gone but the lock is still held, its worker is still dying (it holds the entry's lock
+    /// and is killed when its run dies): that takes moments, so wait up to two seconds.
+    private static func take(_ descriptor: Int32, path: String) -> Bool {
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+        guard let holder = try? String(contentsOfFile: path, encoding: .utf8),
+              let pid = holder.split(separator: " ").dropFirst().first.flatMap({ pid_t($0) }),
+              !ProcessLiveness.isRunning(pid) else { return false }
+        for _ in 0..<100 {
+            usleep(20_000)
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+        }
+        return false
     }
 
     /// Entry ids are `[A-Za-z0-9_.-]+` (the manifest checks), so they are file names.
