@@ -10,7 +10,7 @@ final class ParallelEntriesTests: XCTestCase {
         // A short busy timeout, so SQLite itself gives up at once and the runtime's waiting
         // is what lets the second load in.
         try workspace.manifest(
-            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": 150000, "seed": 3}}}"#,
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": 250000, "seed": 3}}}"#,
             sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db", "busy_timeout_ms": 10}}}"#,
             entries: """
                 [{"id": "first", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "first", "mode": "full"},
@@ -18,11 +18,11 @@ final class ParallelEntriesTests: XCTestCase {
                 """)
         let outcome = try workspace.run(["run", "--jobs", "2"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains("summary entry=first status=ok read=150000 written=150000"), outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains("summary entry=second status=ok read=150000 written=150000"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("summary entry=first status=ok read=250000 written=250000"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("summary entry=second status=ok read=250000 written=250000"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("the sink is busy; waiting to start the load"), outcome.stderr)
         let counts = try ProcessRunner.run(
             "/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), "SELECT (SELECT count(*) FROM first), (SELECT count(*) FROM second)"])
-        XCTAssertEqual(counts.stdout, "150000|150000\n")
+        XCTAssertEqual(counts.stdout, "250000|250000\n")
     }
 }
