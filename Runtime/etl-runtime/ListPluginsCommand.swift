@@ -14,8 +14,8 @@ struct ListPluginsCommand: ParsableCommand {
             folder (PREFIX/lib/etl-runtime/plugins). Only files named libetl_*.so are considered. \
             Libraries are probed in a child process, so a library that crashes while loading is \
             reported as such and never stops the listing. What a probe found is cached per file \
-            (device, inode, size, times) in $XDG_CACHE_HOME/etl-runtime/plugin-probes.json; \
-            ETL_PLUGIN_PROBE_CACHE=off turns the cache off, ETL_PLUGIN_PROBE_CACHE=PATH moves it.
+            (device, inode, size, times) in $XDG_CACHE_HOME/etl-runtime/plugin-probes/ (one file per library); \
+            ETL_PLUGIN_PROBE_CACHE=off turns the cache off, ETL_PLUGIN_PROBE_CACHE=DIR moves it.
             """
     )
 

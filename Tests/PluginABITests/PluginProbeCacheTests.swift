@@ -8,7 +8,7 @@ import XCTest
 /// any change to the file, or another runtime version, makes it probe again.
 final class PluginProbeCacheTests: XCTestCase {
     private func cache(in folder: TemporaryDirectory) -> PluginProbeCache {
-        PluginProbeCache(environment: ["ETL_PLUGIN_PROBE_CACHE": folder.file("cache/probes.json")])
+        PluginProbeCache(environment: ["ETL_PLUGIN_PROBE_CACHE": folder.file("cache/probes")])
     }
 
     func testAnUnchangedLibraryIsAnsweredFromTheCacheAcrossProcesses() throws {
@@ -33,6 +33,25 @@ final class PluginProbeCacheTests: XCTestCase {
         XCTAssertNil(cache(in: fixtures.folder).lookup(path))
     }
 
+    func testEntriesOfLibrariesThatAreGoneAreDroppedWhenTheCacheIsWritten() throws {
+        let fixtures = FixturePlugins()
+        let kept = try fixtures.build("tiny_source")
+        let gone = fixtures.folder.file("libetl_gone.so")
+        try FileManager.default.copyItem(atPath: kept, toPath: gone)
+        var writer = cache(in: fixtures.folder)
+        writer.store(kept, .success([]))
+        writer.store(gone, .success([]))
+        writer.save()
+        let files = { try FileManager.default.contentsOfDirectory(atPath: fixtures.folder.file("cache/probes")) }
+        XCTAssertEqual(try files().count, 2)
+        try FileManager.default.removeItem(atPath: gone)
+        var next = cache(in: fixtures.folder)
+        next.store(kept, .success([]))
+        next.save()
+        XCTAssertEqual(try files().count, 1)
+        XCTAssertNotNil(cache(in: fixtures.folder).lookup(kept))
+    }
+
     func testTheCacheCanBeTurnedOff() throws {
         let fixtures = FixturePlugins()
         let path = try fixtures.build("tiny_source")
@@ -40,6 +59,6 @@ final class PluginProbeCacheTests: XCTestCase {
         off.store(path, .success([]))
         off.save()
         XCTAssertNil(off.lookup(path))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: fixtures.folder.file(".cache/etl-runtime/plugin-probes.json")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixtures.folder.file(".cache/etl-runtime/plugin-probes")))
     }
 }

@@ -5,9 +5,13 @@ import Foundation
 /// used only while the file has the same device, inode, size, modification and change
 /// times, and only by the runtime version that wrote it.
 ///
-/// Stored as JSON in `$XDG_CACHE_HOME/etl-runtime/plugin-probes.json` (else
-/// `~/.cache/...`); `ETL_PLUGIN_PROBE_CACHE=off` turns it off. Losing or corrupting the
-/// file only costs a probe: every error here is ignored.
+/// One small JSON file per library (named by a hash of its path) in
+/// `$XDG_CACHE_HOME/etl-runtime/plugin-probes/` (else `~/.cache/...`), so a run reads only the
+/// entries of the libraries on its search path: one file for every library ever probed, with
+/// each plugin's config schema, had grown to hundreds of kilobytes, and decoding it cost a
+/// few milliseconds of every run and every worker. `ETL_PLUGIN_PROBE_CACHE=off` turns it off,
+/// `ETL_PLUGIN_PROBE_CACHE=DIR` moves it. Losing or corrupting a file only costs a probe: every
+/// error here is ignored.
 struct PluginProbeCache {
     struct FileIdentity: Codable, Equatable {
         var device: UInt64
@@ -28,69 +32,84 @@ struct PluginProbeCache {
     }
 
     struct Entry: Codable {
+        var runtime: String
+        var path: String
         var identity: FileIdentity
         var plugins: [PluginInfo]?
         var error: String?
     }
 
-    struct Contents: Codable {
-        var runtime: String
-        var entries: [String: Entry]
-    }
-
-    private let file: String?
-    private var contents: Contents
-    private var changed = false
+    private let folder: String?
+    private var pending: [Entry] = []
 
     static var runtimeKey: String { "\(HostAPI.runtimeVersion)/abi-\(HostAPI.abiVersion)" }
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        file = Self.location(environment)
-        contents = Contents(runtime: Self.runtimeKey, entries: [:])
-        if let file, let data = FileManager.default.contents(atPath: file),
-            let stored = try? JSONDecoder().decode(Contents.self, from: data), stored.runtime == Self.runtimeKey
-        {
-            contents = stored
-        }
+        folder = Self.location(environment)
     }
 
     static func location(_ environment: [String: String]) -> String? {
         if environment["ETL_PLUGIN_PROBE_CACHE"] == "off" { return nil }
         if let explicit = environment["ETL_PLUGIN_PROBE_CACHE"], !explicit.isEmpty { return explicit }
-        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/etl-runtime/plugin-probes.json" }
-        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/etl-runtime/plugin-probes.json" }
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/etl-runtime/plugin-probes" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/etl-runtime/plugin-probes" }
         return nil
     }
 
     /// The remembered result for `path`, if the file is unchanged since it was probed.
     func lookup(_ path: String) -> Result<[PluginInfo], PluginLoadFailure>? {
-        guard file != nil, let entry = contents.entries[path], let identity = FileIdentity(path: path),
-            identity == entry.identity
+        guard let file = entryFile(path), let data = FileManager.default.contents(atPath: file),
+              let entry = try? JSONDecoder().decode(Entry.self, from: data),
+              entry.path == path, entry.runtime == Self.runtimeKey, FileIdentity(path: path) == entry.identity
         else { return nil }
         if let plugins = entry.plugins { return .success(plugins) }
         return .failure(PluginLoadFailure(libraryPath: path, reason: entry.error ?? "failed to load"))
     }
 
     mutating func store(_ path: String, _ result: Result<[PluginInfo], PluginLoadFailure>) {
-        guard file != nil, let identity = FileIdentity(path: path) else { return }
+        guard folder != nil, let identity = FileIdentity(path: path) else { return }
         switch result {
-        case .success(let plugins): contents.entries[path] = Entry(identity: identity, plugins: plugins, error: nil)
-        case .failure(let failure): contents.entries[path] = Entry(identity: identity, plugins: nil, error: failure.reason)
+        case .success(let plugins):
+            pending.append(Entry(runtime: Self.runtimeKey, path: path, identity: identity, plugins: plugins, error: nil))
+        case .failure(let failure):
+            pending.append(Entry(runtime: Self.runtimeKey, path: path, identity: identity, plugins: nil, error: failure.reason))
         }
-        changed = true
     }
 
-    /// Writes the cache (atomically: a temp file renamed over it), dropping entries whose
-    /// files are gone so the cache does not grow without bound.
+    /// Writes the stored entries (each atomically: a temp file renamed over it), then drops
+    /// the entries of libraries that are gone, so the folder does not grow without bound.
     mutating func save() {
-        guard changed, let file else { return }
-        contents.entries = contents.entries.filter { FileManager.default.fileExists(atPath: $0.key) }
-        let folder = (file as NSString).deletingLastPathComponent
+        guard !pending.isEmpty, let folder else { return }
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard let data = try? JSONEncoder().encode(contents) else { return }
-        let temporary = file + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
-        if rename(temporary, file) != 0 { unlink(temporary) }
-        changed = false
+        let encoder = JSONEncoder()
+        for entry in pending {
+            guard let file = entryFile(entry.path), let data = try? encoder.encode(entry) else { continue }
+            let temporary = file + ".\(getpid()).tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: data) else { continue }
+            if rename(temporary, file) != 0 { unlink(temporary) }
+        }
+        pending = []
+        let decoder = JSONDecoder()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".json") {
+            let file = folder + "/" + name
+            guard let data = FileManager.default.contents(atPath: file),
+                  let entry = try? decoder.decode(Entry.self, from: data) else {
+                unlink(file)
+                continue
+            }
+            if !FileManager.default.fileExists(atPath: entry.path) { unlink(file) }
+        }
+    }
+
+    /// `<folder>/<FNV-1a of the path>.json`: a collision only costs a probe (the entry names
+    /// its path, which `lookup` checks).
+    private func entryFile(_ path: String) -> String? {
+        guard let folder else { return nil }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in path.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return folder + "/" + String(hash, radix: 16) + ".json"
     }
 }
