@@ -71,6 +71,12 @@ struct RunCommand: ParsableCommand {
             throw ExitCodes.locked
         }
         SignalHandling.install()
+        if !inProcess {
+            // A worker that crashes prints the Swift runtime's backtrace: keep it to the crashed
+            // thread's top frames (which name the plugin library), not pages of every thread and
+            // register, unless the user chose their own SWIFT_BACKTRACE.
+            setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=6", 0)
+        }
         let runner = RoundRunner(
             context: context, entries: selected, fullRefresh: fullRefresh, jobs: jobs, format: global.logFormat.format,
             workers: inProcess ? nil : try workerLaunch(context),

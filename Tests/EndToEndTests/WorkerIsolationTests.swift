@@ -42,6 +42,9 @@ final class WorkerIsolationTests: XCTestCase {
             XCTAssertTrue(outcome.stderr.contains("summary entry=crashes status=failed"), outcome.stderr)
             XCTAssertTrue(outcome.stderr.contains("died of signal 11 (Segmentation fault): most likely a plugin crashed"), outcome.stderr)
             XCTAssertTrue(outcome.stderr.contains("summary entry=survives status=ok read=50 written=50"), outcome.stderr)
+            // The crash report is short and names the plugin that crashed.
+            XCTAssertTrue(outcome.stderr.contains("in libetl_crasher.so"), outcome.stderr)
+            XCTAssertFalse(outcome.stderr.contains("Registers:"), outcome.stderr)
             XCTAssertEqual(try warehouse("SELECT count(*), sum(n) FROM numbers"), "50|1275")
         }
         XCTAssertEqual(
