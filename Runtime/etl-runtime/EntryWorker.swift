@@ -49,7 +49,9 @@ struct EntryWorker {
         switch end {
         case .signal(let number):
             let name = strsignal(number).map { String(cString: $0) } ?? "unknown"
-            reason = "its worker process died of signal \(number) (\(name)): most likely a plugin crashed. The other entries were not affected; batches committed before the crash stay committed"
+            // SIGKILL is not a crash: the kernel's out-of-memory killer, or a person.
+            let cause = number == SIGKILL ? "it was killed (out of memory, or by hand)" : "most likely a plugin crashed"
+            reason = "its worker process died of signal \(number) (\(name)): \(cause). The other entries were not affected; batches committed before it died stay committed"
         case .exit(let status):
             reason = "its worker process exited with status \(status) without a result (see the lines logged above)"
         }
