@@ -9,21 +9,8 @@ final class CancellationTests: XCTestCase {
     func testSIGTERMStopsARunWaitingOnASlowAPIPromptlyAndRecordsItAsCancelled() throws {
         let server = try MockAPIServer()
         let workspace = RunWorkspace()
-        try workspace.manifest(
-            sources: """
-                {"api": {"plugin": "http", "config": {"base_url": "\(server.baseURL)", "timeout_seconds": 60,
-                 "streams": {"tasks": {"path": "/slow/tasks", "query": {"delay": "30"}, "records_path": "$.tasks",
-                  "pagination": {"type": "none"}}}}}}
-                """,
-            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: #"[{"id": "slow", "source": "api", "stream": "tasks", "sink": "warehouse", "target": "tasks", "mode": "full"}]"#)
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
-        run.arguments = ["run"]
-        run.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
-        let stderr = Pipe()
-        run.standardError = stderr
-        try run.run()
+        try workspace.slowAPIManifest(server)
+        let (run, stderr) = try workspace.startRun(["run"])
         // Wait until the request reached the server, then ask the run to stop.
         for _ in 0..<100 where ((try? server.requests()) ?? []).isEmpty { usleep(50_000) }
         let signalled = Date()

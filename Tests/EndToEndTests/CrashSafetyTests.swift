@@ -27,18 +27,10 @@ final class CrashSafetyTests: XCTestCase {
     }
 
     /// True once no worker process started by `parent` runs any more (they die with their run;
-    /// the kernel needs a moment to deliver that). A zombie has an empty command line.
+    /// the kernel needs a moment to deliver that).
     private func workersEnded(parent: Int32) -> Bool {
-        let marker = "__run-entry"
-        let parentArgument = "--parent\u{0}\(parent)\u{0}"
         for _ in 0..<250 {
-            let running = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
-                guard entry.allSatisfy(\.isNumber),
-                      let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
-                let line = String(decoding: data, as: UTF8.self)
-                return line.contains(marker) && line.contains(parentArgument)
-            }
-            if !running { return true }
+            if WorkerProcesses.of(parent: parent).isEmpty { return true }
             usleep(20_000)
         }
         return false

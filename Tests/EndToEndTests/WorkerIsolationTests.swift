@@ -78,42 +78,16 @@ final class WorkerIsolationTests: XCTestCase {
 
     func testAWorkerKilledFromOutsideIsReportedAsKilledNotAsACrash() throws {
         let server = try MockAPIServer()
-        try workspace.manifest(
-            sources: """
-                {"api": {"plugin": "http", "config": {"base_url": "\(server.baseURL)", "timeout_seconds": 60,
-                 "streams": {"tasks": {"path": "/slow/tasks", "query": {"delay": "30"}, "records_path": "$.tasks",
-                  "pagination": {"type": "none"}}}}}}
-                """,
-            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: #"[{"id": "slow", "source": "api", "stream": "tasks", "sink": "warehouse", "target": "tasks", "mode": "full"}]"#)
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
-        run.arguments = ["run"]
-        run.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
-        let stderr = Pipe()
-        run.standardError = stderr
-        try run.run()
+        try workspace.slowAPIManifest(server)
+        let (run, stderr) = try workspace.startRun(["run"])
         // The worker is waiting on the slow request once the server has seen it.
         for _ in 0..<200 where ((try? server.requests()) ?? []).isEmpty { usleep(50_000) }
-        let worker = try XCTUnwrap(Self.worker(of: run.processIdentifier), "no worker process found")
+        let worker = try XCTUnwrap(WorkerProcesses.of(parent: run.processIdentifier).first, "no worker process found")
         kill(worker, SIGKILL)
         run.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(run.terminationStatus, 1, log)
         XCTAssertTrue(log.contains("summary entry=slow status=failed"), log)
         XCTAssertTrue(log.contains("died of signal 9 (Killed): it was killed (out of memory, or by hand)"), log)
-    }
-
-    /// The pid of the worker process `parent` started, from /proc.
-    private static func worker(of parent: Int32) -> pid_t? {
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where entry.allSatisfy(\.isNumber) {
-            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
-            let arguments = String(decoding: data, as: UTF8.self).split(separator: "\u{0}").map(String.init)
-            if arguments.contains("__run-entry"), let index = arguments.firstIndex(of: "--parent"),
-               index + 1 < arguments.count, arguments[index + 1] == "\(parent)" {
-                return pid_t(entry)
-            }
-        }
-        return nil
     }
 }
