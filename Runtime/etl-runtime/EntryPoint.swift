@@ -13,6 +13,15 @@ enum EntryPoint {
             exit(0)
         }
         SQLiteProcessSettings.apply()
-        ETLRuntimeCommand.main()
+        do {
+            var command = try ETLRuntimeCommand.parseAsRoot()
+            try command.run()
+        } catch let error as StateDatabaseError where error.kind == .unusable {
+            // Every command that reads the state database stops here, the same way.
+            Console.error("etl-runtime: \(error)")
+            exit(ExitCodes.invalidConfiguration.rawValue)
+        } catch {
+            ETLRuntimeCommand.exit(withError: error)
+        }
     }
 }

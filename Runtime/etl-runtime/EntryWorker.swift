@@ -18,15 +18,29 @@ struct EntryWorker {
 
     /// Runs `entry` to its end and returns its result (made up here when the worker died
     /// without one). `lockDescriptor` is the entry's lock, passed to the worker as fd 3.
-    func run(_ entry: ControlEntry, runID: String, fullRefresh: Bool, lockDescriptor: Int32?,
+    func run(_ entry: ControlEntry, runID: String, fullRefresh: Bool, takeOwnership: Bool, lockDescriptor: Int32?,
              progress: @escaping (Int) -> Void) -> EntryRunResult {
         let started = Date()
+        // The run's row exists before the worker does: a worker that dies at once (or is
+        // stopped while it starts) is then still a run in the history, not a missing one.
+        do {
+            let state = try StateDatabase(path: launch.statePath)
+            try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: try state.watermark(entryID: entry.id).state)
+        } catch {
+            return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not record its start: \(error)")
+        }
+        if CancellationFlag.isCancelled {
+            return failure(entry, runID: runID, started: started, rowsRead: 0, reason: EntryRunner.stoppedBeforeStart, status: .cancelled)
+        }
         var arguments = [EntryWorkerCommand.commandName] + launch.arguments
             + ["--entry", entry.id, "--run-id", runID, "--parent", "\(getpid())"]
         if fullRefresh { arguments.append("--full-refresh") }
+        if takeOwnership { arguments.append("--take-ownership") }
         let process: ChildProcess
         do {
-            process = try ChildProcess(launch.executable, arguments, stderr: .inherit, descriptor3: lockDescriptor)
+            process = try ChildProcess(
+                launch.executable, arguments, stderr: .inherit, descriptor3: lockDescriptor,
+                blockedSignals: SignalHandling.blockedInStartingWorker)
         } catch {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not start its worker process: \(error)")
         }
@@ -58,15 +72,22 @@ struct EntryWorker {
         return failure(entry, runID: runID, started: started, rowsRead: rowsRead, reason: reason)
     }
 
-    /// A failed result for an entry whose worker gave none, recorded in etl_runs as the worker
-    /// would have done (its row, if it got that far, still says 'running').
-    private func failure(_ entry: ControlEntry, runID: String, started: Date, rowsRead: Int, reason: String) -> EntryRunResult {
-        var result = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
+    /// A result for an entry whose worker gave none, recorded in etl_runs as the worker would
+    /// have done, with what its committed batches wrote and the watermark they reached.
+    private func failure(
+        _ entry: ControlEntry, runID: String, started: Date, rowsRead: Int, reason: String,
+        status: EntryRunResult.Status = .failed
+    ) -> EntryRunResult {
+        var result = EntryRunResult(entryID: entry.id, runID: runID, status: status)
         result.rowsRead = rowsRead
         result.error = reason
         result.durationSeconds = Date().timeIntervalSince(started)
         if let state = try? StateDatabase(path: launch.statePath) {
-            result.watermark = (try? state.watermark(entryID: entry.id))?.state
+            if let committed = try? state.committedProgress(runID: runID, entryID: entry.id) {
+                result.rowsWritten = committed.rowsWritten
+                result.rowsRead = max(rowsRead, committed.rowsWritten)
+                result.watermark = committed.watermark
+            }
             try? state.finishRun(result)
         }
         return result

@@ -28,6 +28,9 @@ struct EntryWorkerCommand: ParsableCommand {
     @Flag(name: .long, help: "Ignore the watermark: reload everything.")
     var fullRefresh = false
 
+    @Flag(name: .long, help: "Load targets another project owns, making this one their owner.")
+    var takeOwnership = false
+
     func run() throws {
         // A worker outliving its run could load the entry next to a new run's worker.
         guard etl_set_parent_death_signal(SIGKILL) == 0, getppid() == parent else { throw ExitCode.failure }
@@ -46,7 +49,7 @@ struct EntryWorkerCommand: ParsableCommand {
             throw Console.usage("\(error)")
         }
         let state = try StateDatabase(path: context.manifest.statePath)
-        let options = EntryRunner.Options(fullRefresh: fullRefresh, progress: { _, rows in channel.send(.init(rowsRead: rows)) })
+        let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { _, rows in channel.send(.init(rowsRead: rows)) })
         let runner = EntryRunner(
             entry: selected, manifest: context.manifest, catalog: context.catalog, state: state, runID: runID,
             options: options, logger: Logger(label: "etl.run"))

@@ -10,11 +10,18 @@ extension PluginLocationOptions {
                 manifestPath: manifestPath, pluginDirectories: pluginDirectories,
                 environment: ProcessInfo.processInfo.environment)
         } catch {
-            for issue in error.issues { Console.error("\(issue)") }
-            let count = error.issues.count
-            Console.error("\(error.manifestPath): \(count) \(count == 1 ? "problem" : "problems") found; nothing was run")
+            ManifestProblems.report(error.issues, manifestPath: error.manifestPath)
             throw ExitCodes.invalidConfiguration
         }
+    }
+}
+
+/// How every command reports a manifest it will not run: each problem on a line, then a count.
+enum ManifestProblems {
+    static func report(_ issues: [ManifestIssue], manifestPath: String) {
+        for issue in issues { Console.error("\(issue)") }
+        let count = issues.count
+        Console.error("\(manifestPath): \(count) \(count == 1 ? "problem" : "problems") found; nothing was run")
     }
 }
 

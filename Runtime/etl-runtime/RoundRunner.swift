@@ -10,6 +10,7 @@ struct RoundRunner {
     let context: ManifestContext
     let entries: [ControlEntry]
     let fullRefresh: Bool
+    let takeOwnership: Bool
     let jobs: Int
     let format: LogFormat
     /// How to start worker processes; nil runs every entry in this process.
@@ -27,7 +28,8 @@ struct RoundRunner {
         for (index, entry) in entries.enumerated() {
             limit.wait()
             group.enter()
-            let context = self.context, fullRefresh = self.fullRefresh, workers = self.workers
+            let context = self.context, fullRefresh = self.fullRefresh, takeOwnership = self.takeOwnership
+            let workers = self.workers
             let lock = lockDescriptors[entry.id]
             Thread.detachNewThread {
                 defer {
@@ -38,11 +40,11 @@ struct RoundRunner {
                     // This thread waits for its worker: a worker dies when the thread that
                     // started it ends (see EntryWorkerCommand), so it must outlive the work.
                     results.set(index, EntryWorker(launch: workers).run(
-                        entry, runID: runID, fullRefresh: fullRefresh, lockDescriptor: lock,
+                        entry, runID: runID, fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
                         progress: { progress.update(entry: entry.id, rowsRead: $0) }))
                     return
                 }
-                let options = EntryRunner.Options(fullRefresh: fullRefresh, progress: { progress.update(entry: $0, rowsRead: $1) })
+                let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
                 results.set(index, Self.runEntry(entry, context: context, runID: runID, options: options, logger: logger))
             }
         }

@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Ignore watermarks: reload everything and replace each target.")
     var fullRefresh = false
 
+    @Flag(name: .long, help: "Load targets that another project's state database owns (the sink refuses them otherwise), making this project their owner.")
+    var takeOwnership = false
+
     @Flag(name: .long, help: "Show what would run, from which watermark, without reading or writing.")
     var dryRun = false
 
@@ -58,8 +61,20 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw Console.usage("\(error)")
         }
-        let state = try context.openState()
+        let state: StateDatabase
+        do {
+            state = try context.openStateForRun(selected, accepting: fullRefresh ? Set(selected.map(\.id)) : [])
+        } catch let refused as ManifestContext.SettingsChanged {
+            ManifestProblems.report(refused.issues(file: location.manifestPath), manifestPath: location.manifestPath)
+            throw ExitCodes.invalidConfiguration
+        }
         if dryRun {
+            // What `run` would find only when it creates the plugins, the dry run finds now.
+            let refusals = PluginConfigCheck.issues(context.manifest, catalog: context.catalog, file: location.manifestPath)
+            guard refusals.isEmpty else {
+                ManifestProblems.report(refusals, manifestPath: location.manifestPath)
+                throw ExitCodes.invalidConfiguration
+            }
             try DryRunReport.print(selected, state: state, fullRefresh: fullRefresh)
             return
         }
@@ -78,7 +93,7 @@ struct RunCommand: ParsableCommand {
             setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=6", 0)
         }
         let runner = RoundRunner(
-            context: context, entries: selected, fullRefresh: fullRefresh, jobs: jobs, format: global.logFormat.format,
+            context: context, entries: selected, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format,
             workers: inProcess ? nil : try workerLaunch(context),
             lockDescriptors: Dictionary(uniqueKeysWithValues: locks.map { ($0.entryID, $0.descriptor) }))
         var results = runner.runRound()

@@ -18,11 +18,19 @@ enum SignalHandling {
         }
     }
 
+    /// The signals a worker starts with blocked (see `ChildProcess`), until `installInWorker`
+    /// has its handlers in place: a stop asked for while it starts is then a stop, not a death.
+    static let blockedInStartingWorker = [SIGINT, SIGTERM, WorkerRegistry.stopSignal]
+
     /// In a worker: only the run that started it asks it to stop (see `WorkerRegistry`).
     static func installInWorker() {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         signal(WorkerRegistry.stopSignal) { _ in CancellationFlag.requestCancellation() }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for number in blockedInStartingWorker { sigaddset(&mask, number) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
     }
 
     /// Sleeps up to `seconds`, waking early when a stop was requested.

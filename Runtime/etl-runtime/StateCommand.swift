@@ -7,7 +7,7 @@ struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "Show, reset or set an entry's watermark (its resume state).",
-        subcommands: [Show.self, Reset.self, Set.self])
+        subcommands: [Show.self, Reset.self, Set.self, StateRebuildCommand.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the entry's current watermark (JSON), or nothing if it has none.")

@@ -29,9 +29,18 @@ struct ValidateCommand: ParsableCommand {
             environment: environment)
         let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog)
         guard result.issues.isEmpty, let manifest = result.manifest else {
-            for issue in result.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
-            let count = result.issues.count
-            FileHandle.standardError.write(Data("\(manifestPath): \(count) \(count == 1 ? "problem" : "problems") found; nothing was run\n".utf8))
+            ManifestProblems.report(result.issues, manifestPath: manifestPath)
+            throw ExitCodes.invalidConfiguration
+        }
+        // What `run` would otherwise find only later: configs a plugin refuses when created, and
+        // entries whose settings changed since they loaded data.
+        var later = PluginConfigCheck.issues(manifest, catalog: catalog, file: manifestPath)
+        if FileManager.default.fileExists(atPath: manifest.statePath) {
+            let changes = try StateDatabase(path: manifest.statePath).settingsChanges(manifest.controlTable)
+            later += ManifestContext.SettingsChanged(changes: changes, manifest: manifest).issues(file: manifestPath)
+        }
+        guard later.isEmpty else {
+            ManifestProblems.report(later, manifestPath: manifestPath)
             throw ExitCodes.invalidConfiguration
         }
         let active = manifest.controlTable.filter(\.active).count

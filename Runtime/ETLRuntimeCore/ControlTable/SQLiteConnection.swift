@@ -3,9 +3,26 @@ import Foundation
 
 /// An error from the state database, with the SQL and SQLite's own message.
 public struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
+    /// What the caller can do about it.
+    public enum Kind: Sendable {
+        /// A statement failed (busy, disk full, ...): the database itself is fine.
+        case failed
+        /// The file is no state database of ours, is damaged, or is of a newer runtime:
+        /// nothing may use it until the user acts (exit 78).
+        case unusable
+    }
+
     public var path: String
     public var sql: String?
+    public var kind: Kind
     public var message: String
+
+    public init(path: String, sql: String?, kind: Kind = .failed, message: String) {
+        self.path = path
+        self.sql = sql
+        self.kind = kind
+        self.message = message
+    }
 
     public var description: String {
         if let sql { return "state database \(path): \(message) (while running: \(sql))" }
@@ -26,7 +43,7 @@ final class SQLiteConnection {
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+            let message = db.map { SQLiteFailureText.describe($0, path: path) } ?? String(cString: sqlite3_errstr(status))
             sqlite3_close(db)
             throw StateDatabaseError(path: path, sql: nil, message: "cannot open: \(message)")
         }
@@ -82,7 +99,7 @@ final class SQLiteConnection {
     }
 
     /// Runs `body` in one IMMEDIATE transaction; any error rolls the whole of it back.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    func transaction<T>(_ body: () throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -95,7 +112,7 @@ final class SQLiteConnection {
     }
 
     private func error(_ sql: String) -> StateDatabaseError {
-        StateDatabaseError(path: path, sql: sql, message: String(cString: sqlite3_errmsg(handle)))
+        StateDatabaseError(path: path, sql: sql, message: SQLiteFailureText.describe(handle, path: path))
     }
 }
 

@@ -7,66 +7,81 @@ public final class StateDatabase {
     public let path: String
     private let connection: SQLiteConnection
 
-    /// Opens (creating folders, file and tables as needed) the state database.
+    /// The project's id: sinks record it as the owner of the targets this project loads.
+    public private(set) var stateID: String
+
+    /// Opens (creating folders, file and tables as needed) the state database, after checking
+    /// that the file is one (see `StateSchema`) and migrating an older layout.
+    /// - Throws: `StateDatabaseError` (kind `.unusable` when the file must not be used).
     public init(path: String) throws {
         self.path = path
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         connection = try SQLiteConnection(path: path)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
-        try connection.execute(Self.schema)
+        try StateSchema.prepare(connection)
+        stateID = try StateSchema.stateID(connection)
     }
 
-    static let schema = """
-        CREATE TABLE IF NOT EXISTS etl_control (
-          id TEXT PRIMARY KEY,
-          source TEXT NOT NULL, stream TEXT NOT NULL, sink TEXT NOT NULL, target TEXT NOT NULL,
-          active INTEGER NOT NULL, mode TEXT NOT NULL, write_mode TEXT NOT NULL, cursor_field TEXT,
-          watermark TEXT,                       -- the resume state the sink committed last (JSON)
-          state_override INTEGER NOT NULL DEFAULT 0, -- 1 after `state reset|set`: the next run starts from watermark
-          last_run_id TEXT, last_status TEXT, last_run_at TEXT, last_error TEXT,
-          rows_loaded INTEGER NOT NULL DEFAULT 0,  -- rows written by all runs
-          in_manifest INTEGER NOT NULL DEFAULT 1,  -- 0 once the entry left the manifest (history is kept)
-          updated_at TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS etl_runs (
-          run_id TEXT NOT NULL, entry_id TEXT NOT NULL,
-          started_at TEXT NOT NULL, ended_at TEXT, status TEXT NOT NULL,
-          rows_read INTEGER NOT NULL DEFAULT 0, rows_written INTEGER NOT NULL DEFAULT 0,
-          rows_rejected INTEGER NOT NULL DEFAULT 0,
-          watermark_before TEXT, watermark_after TEXT, error TEXT, pid INTEGER NOT NULL,
-          PRIMARY KEY (run_id, entry_id)
-        );
-        CREATE INDEX IF NOT EXISTS etl_runs_by_entry ON etl_runs(entry_id, started_at);
-        CREATE TABLE IF NOT EXISTS etl_rejects (
-          id INTEGER PRIMARY KEY,
-          run_id TEXT NOT NULL, entry_id TEXT NOT NULL,
-          position TEXT NOT NULL, raw TEXT NOT NULL, reason TEXT NOT NULL, recorded_at TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS etl_rejects_by_entry ON etl_rejects(entry_id, run_id);
-        """
+    /// Takes on the project id of the database this one replaces (`state rebuild`), so the
+    /// sinks still recognise this project as the owner of its targets.
+    func adoptStateID(_ id: String) throws {
+        try connection.query("UPDATE etl_meta SET value = ?1 WHERE key = 'state_id'", [.text(id)])
+        stateID = id
+    }
 
     /// Brings `etl_control` in step with the manifest: new entries are added, changed
-    /// settings updated, watermarks kept, entries no longer in the manifest flagged.
-    public func synchronize(with entries: [ControlEntry]) throws {
+    /// settings updated, watermarks kept, entries no longer in the manifest flagged. An entry
+    /// whose change would reload or skip data it already loaded keeps its recorded settings
+    /// (unless its id is in `accepting`) and is returned, for `run` and `validate` to refuse.
+    @discardableResult
+    public func synchronize(with entries: [ControlEntry], accepting: Set<String> = []) throws -> [EntrySettingsChange] {
         let now = Timestamp.now()
-        try connection.transaction {
+        return try connection.transaction { () throws(StateDatabaseError) in
+            let changes = try settingsChanges(entries).filter { !accepting.contains($0.entryID) }
+            let refused = Set(changes.map(\.entryID))
             try connection.query("UPDATE etl_control SET in_manifest = 0")
             for entry in entries {
+                if refused.contains(entry.id) {
+                    try connection.query(
+                        "UPDATE etl_control SET active = ?2, in_manifest = 1 WHERE id = ?1",
+                        [.text(entry.id), .integer(entry.active ? 1 : 0)])
+                    continue
+                }
                 try connection.query(
                     """
-                    INSERT INTO etl_control (id, source, stream, sink, target, active, mode, write_mode, cursor_field, updated_at)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                    INSERT INTO etl_control (id, source, stream, sink, target, active, mode, write_mode, cursor_field, primary_key, updated_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?10)
                     ON CONFLICT(id) DO UPDATE SET source = ?2, stream = ?3, sink = ?4, target = ?5, active = ?6,
-                      mode = ?7, write_mode = ?8, cursor_field = ?9, in_manifest = 1, updated_at = ?10
+                      mode = ?7, write_mode = ?8, cursor_field = ?9, primary_key = ?11, in_manifest = 1, updated_at = ?10
                     """,
                     [
                         .text(entry.id), .text(entry.source), .text(entry.stream), .text(entry.sink), .text(entry.target),
                         .integer(entry.active ? 1 : 0), .text(entry.mode.rawValue), .text(entry.write.rawValue),
-                        SQLiteValue(entry.cursorField), .text(now),
+                        SQLiteValue(entry.cursorField), .text(now), .text(EntrySettingsChange.primaryKeyJSON(entry)),
                     ])
             }
+            return changes
         }
+    }
+
+    /// The entries whose manifest settings changed since they loaded data, in a way that could
+    /// load it twice or skip part of it (see `EntrySettingsChange`). Reads only.
+    public func settingsChanges(_ entries: [ControlEntry]) throws(StateDatabaseError) -> [EntrySettingsChange] {
+        var changes: [EntrySettingsChange] = []
+        for entry in entries {
+            let rows = try connection.query(
+                """
+                SELECT source, stream, sink, target, mode, write_mode, cursor_field, primary_key, rows_loaded,
+                  watermark IS NOT NULL, state_override FROM etl_control WHERE id = ?1
+                """, [.text(entry.id)])
+            guard let row = rows.first else { continue }
+            let recorded = EntrySettingsChange.Recorded(
+                source: row[0].text ?? "", stream: row[1].text ?? "", sink: row[2].text ?? "", target: row[3].text ?? "",
+                mode: row[4].text ?? "", write: row[5].text ?? "", cursorField: row[6].text, primaryKeyJSON: row[7].text,
+                rowsLoaded: Int(row[8].integer ?? 0), hasWatermark: row[9].integer == 1, overridden: row[10].integer == 1)
+            if let change = EntrySettingsChange.between(recorded, entry) { changes.append(change) }
+        }
+        return changes
     }
 
     /// What the control table says about an entry's resume point.
@@ -84,11 +99,25 @@ public final class StateDatabase {
         return Watermark(state: row[0].text, isOverride: row[1].integer == 1)
     }
 
-    /// Records a committed checkpoint: the new watermark and the rows it added.
-    public func recordCheckpoint(entryID: String, state: String?, rowsWritten: Int) throws {
-        try connection.query(
-            "UPDATE etl_control SET watermark = ?2, state_override = 0, rows_loaded = rows_loaded + ?3, updated_at = ?4 WHERE id = ?1",
-            [.text(entryID), SQLiteValue(state), .integer(Int64(rowsWritten)), .text(Timestamp.now())])
+    /// Records a committed checkpoint: the new watermark and the rows it added, in the control
+    /// table and in the run's row (so a run that dies later still shows what it committed).
+    public func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int) throws {
+        try connection.transaction { () throws(StateDatabaseError) in
+            try connection.query(
+                "UPDATE etl_control SET watermark = ?2, state_override = 0, rows_loaded = rows_loaded + ?3, updated_at = ?4 WHERE id = ?1",
+                [.text(entryID), SQLiteValue(state), .integer(Int64(rowsWritten)), .text(Timestamp.now())])
+            try connection.query(
+                "UPDATE etl_runs SET rows_written = rows_written + ?3, watermark_after = ?4 WHERE run_id = ?1 AND entry_id = ?2",
+                [.text(runID), .text(entryID), .integer(Int64(rowsWritten)), SQLiteValue(state)])
+        }
+    }
+
+    /// What a run has committed so far: its rows and the control table's watermark (for a run
+    /// whose worker died without reporting).
+    public func committedProgress(runID: String, entryID: String) throws -> (rowsWritten: Int, watermark: String?) {
+        let rows = try connection.query(
+            "SELECT rows_written FROM etl_runs WHERE run_id = ?1 AND entry_id = ?2", [.text(runID), .text(entryID)])
+        return (Int(rows.first?.first?.integer ?? 0), try watermark(entryID: entryID).state)
     }
 
     /// Adopts the state a sink committed (reconciliation after a run that was killed
@@ -109,11 +138,17 @@ public final class StateDatabase {
         }
     }
 
+    /// Records that the entry's run started, before any plugin code runs. The run that starts a
+    /// worker records it first (so a worker that dies at once still leaves its row); the worker
+    /// records it again, with its own pid and the watermark it starts from.
     public func startRun(runID: String, entryID: String, watermarkBefore: String?) throws {
         let now = Timestamp.now()
-        try connection.transaction {
+        try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
-                "INSERT INTO etl_runs (run_id, entry_id, started_at, status, watermark_before, pid) VALUES (?, ?, ?, 'running', ?, ?)",
+                """
+                INSERT INTO etl_runs (run_id, entry_id, started_at, status, watermark_before, pid) VALUES (?1, ?2, ?3, 'running', ?4, ?5)
+                ON CONFLICT (run_id, entry_id) DO UPDATE SET watermark_before = ?4, pid = ?5
+                """,
                 [.text(runID), .text(entryID), .text(now), SQLiteValue(watermarkBefore), .integer(Int64(getpid()))])
             try connection.query(
                 "UPDATE etl_control SET last_run_id = ?2, last_status = 'running', last_run_at = ?3 WHERE id = ?1",
@@ -123,7 +158,7 @@ public final class StateDatabase {
 
     public func finishRun(_ result: EntryRunResult) throws {
         let now = Timestamp.now()
-        try connection.transaction {
+        try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
                 """
                 UPDATE etl_runs SET ended_at = ?3, status = ?4, rows_read = ?5, rows_written = ?6, rows_rejected = ?7,
@@ -140,13 +175,20 @@ public final class StateDatabase {
         }
     }
 
+    /// Records rejected records. A record rejected again (the batch that held it failed and is
+    /// read again by a later run) stays one row: its `last_run_id` and `times_seen` move on.
     public func recordRejects(_ rejects: [SourceReject], runID: String, entryID: String) throws {
         guard !rejects.isEmpty else { return }
         let now = Timestamp.now()
-        try connection.transaction {
+        try connection.transaction { () throws(StateDatabaseError) in
             for reject in rejects {
                 try connection.query(
-                    "INSERT INTO etl_rejects (run_id, entry_id, position, raw, reason, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO etl_rejects (run_id, last_run_id, entry_id, position, raw, reason, recorded_at)
+                    VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6)
+                    ON CONFLICT (entry_id, position, raw, reason) DO UPDATE SET
+                      times_seen = times_seen + (last_run_id IS NOT ?1), last_run_id = ?1
+                    """,
                     [.text(runID), .text(entryID), .text(reject.position), .text(reject.raw), .text(reject.reason), .text(now)])
             }
         }
@@ -205,10 +247,10 @@ public final class StateDatabase {
 
     /// Rejected rows of an entry (newest run first), for tests and `history`.
     public func rejects(entryID: String, runID: String? = nil) throws -> [SourceReject] {
-        var sql = "SELECT position, raw, reason FROM etl_rejects WHERE entry_id = ?"
+        var sql = "SELECT position, raw, reason FROM etl_rejects WHERE entry_id = ?1"
         var values: [SQLiteValue] = [.text(entryID)]
         if let runID {
-            sql += " AND run_id = ?"
+            sql += " AND (run_id = ?2 OR last_run_id = ?2)"
             values.append(.text(runID))
         }
         sql += " ORDER BY id"

@@ -19,6 +19,8 @@ public struct EntryRunResult: Sendable, Equatable, Codable {
     /// The watermark (resume state) after the run.
     public var watermark: String?
     public var error: String?
+    /// The entry failed because the manifest (a plugin's config) is wrong: exit 78, not 1.
+    public var configurationInvalid: Bool = false
     public var durationSeconds: Double = 0
 
     public init(entryID: String, runID: String, status: Status) {

@@ -1,3 +1,4 @@
+import CETLPlugin
 import ETLArrow
 import Foundation
 import Logging
@@ -9,10 +10,13 @@ public final class EntryRunner {
     public struct Options: Sendable {
         /// Reload from scratch, replacing the target (an incremental entry included).
         public var fullRefresh = false
+        /// Load targets that another project's state database owns, making this one their owner.
+        public var takeOwnership = false
         /// Called after each batch with the entry id and the rows read so far.
         public var progress: (@Sendable (String, Int) -> Void)?
-        public init(fullRefresh: Bool = false, progress: (@Sendable (String, Int) -> Void)? = nil) {
+        public init(fullRefresh: Bool = false, takeOwnership: Bool = false, progress: (@Sendable (String, Int) -> Void)? = nil) {
             self.fullRefresh = fullRefresh
+            self.takeOwnership = takeOwnership
             self.progress = progress
         }
     }
@@ -47,12 +51,16 @@ public final class EntryRunner {
             let before = try state.watermark(entryID: entry.id)
             result.watermark = before.state
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: before.state)
+            // A stop asked for before the entry started (a signal while its worker was starting)
+            // ends it here, before any plugin code runs.
+            guard !CancellationFlag.isCancelled else { throw RunFailure(Self.stoppedBeforeStart) }
             try load(into: &result, recorded: before)
         } catch {
             // A plugin that stopped because the host asked it to (SIGTERM) was cancelled,
             // not broken: committed checkpoints stand and the next run resumes.
             result.status = CancellationFlag.isCancelled ? .cancelled : .failed
             result.error = manifest.redacting(Self.message(error))
+            result.configurationInvalid = Self.isConfigurationMistake(error)
         }
         result.durationSeconds = Date().timeIntervalSince(started)
         do {
@@ -116,9 +124,14 @@ public final class EntryRunner {
     }
 
     /// What a sink may want to know of the entry (see SDK/ABI.md, "Entry options"): how many
-    /// records it may refuse before the load should stop.
+    /// records it may refuse before the load should stop, and which project (state database)
+    /// is loading, so a sink can refuse a target another project owns.
     private var loadOptionsJSON: String {
-        JSONValue.object(JSONObject([("max_rejects", JSONValue(integerLiteral: Int64(entry.maxRejects)))])).serialized()
+        JSONValue.object(JSONObject([
+            ("max_rejects", JSONValue(integerLiteral: Int64(entry.maxRejects))),
+            ("state_owner", .string(state.stateID)),
+            ("take_ownership", .bool(options.takeOwnership)),
+        ])).serialized()
     }
 
     private func readRequest(startState: String?) -> ReadRequest {
@@ -165,7 +178,7 @@ public final class EntryRunner {
                     try checkRejectLimit(adding: sinkRejects.count, result: &result, refusedBySink: true)
                     let rows = try plugins.sink.commit(stateJSON: checkpoint)
                     result.rowsWritten += Int(rows)
-                    try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: Int(rows))
+                    try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: Int(rows))
                 } catch {
                     try? plugins.sink.abort()
                     throw error
@@ -189,11 +202,16 @@ public final class EntryRunner {
         // it: commit an empty load so they are not read (and rejected) again.
         let trailing = plugins.source.context.takeRejects()
         if !trailing.isEmpty, !CancellationFlag.isCancelled {
-            try checkRejectLimit(adding: trailing.count, result: &result)
+            do {
+                try checkRejectLimit(adding: trailing.count, result: &result)
+            } catch {
+                try? state.recordRejects(trailing, runID: runID, entryID: entry.id)
+                throw error
+            }
             let checkpoint = try plugins.source.checkpoint()
             try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
             _ = try plugins.sink.commit(stateJSON: checkpoint)
-            try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: 0)
+            try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: 0)
             try state.recordRejects(trailing, runID: runID, entryID: entry.id)
             committed = checkpoint
         }
@@ -217,8 +235,8 @@ public final class EntryRunner {
                 }
                 result.rowsRead += item.batch.rowCount
                 options.progress?(entry.id, result.rowsRead)
-                try checkRejectLimit(adding: item.rejects.count, result: &result)
                 rejects += item.rejects
+                try checkRejectLimit(adding: item.rejects.count, result: &result)
                 try plugins.sink.write(item.batch)
                 let refused = plugins.sink.context.takeRejects()
                 sinkRejects += refused
@@ -227,15 +245,15 @@ public final class EntryRunner {
             // The source is this thread's again from here.
             readAhead.finish()
             let trailing = plugins.source.context.takeRejects()
-            try checkRejectLimit(adding: trailing.count, result: &result)
             rejects += trailing
+            try checkRejectLimit(adding: trailing.count, result: &result)
             let checkpoint = try plugins.source.checkpoint()
             let rows = Int(try plugins.sink.commit(stateJSON: checkpoint))
             if load.writeMode == .replace, rows != result.rowsRead {
                 logger.warning("the sink committed \(rows) rows but \(result.rowsRead) were written")
             }
             result.rowsWritten = rows
-            try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: rows)
+            try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: rows)
             let late = plugins.sink.context.takeRejects()
             result.rowsRejected += late.count
             try state.recordRejects(rejects + sinkRejects + late, runID: runID, entryID: entry.id)
@@ -261,6 +279,16 @@ public final class EntryRunner {
             : "nothing from the failing batch was committed"
         throw RunFailure(
             "\(result.rowsRejected) rows rejected, more than max_rejects (\(entry.maxRejects)); \(consequence). See the rows with: sqlite3 \(state.path) \"SELECT position, reason FROM etl_rejects WHERE entry_id = '\(entry.id)'\"")
+    }
+
+    /// Why an entry stopped by a signal before it began did nothing.
+    public static let stoppedBeforeStart = "stopped by a signal before it started; nothing was read or written"
+
+    /// A plugin refusing its config when created is the manifest's mistake, not the run's
+    /// (exit 78); `validate` reports the same refusal.
+    static func isConfigurationMistake(_ error: Error) -> Bool {
+        guard let call = error as? PluginCallError else { return false }
+        return call.function == "create" && call.status == ETL_INVALID_CONFIG
     }
 
     static func message(_ error: Error) -> String {

@@ -36,6 +36,38 @@ public struct ManifestContext: Sendable {
         return database
     }
 
+    /// Opens the state database for `run`: as `openState`, but an entry of `entries` whose
+    /// settings changed since it loaded data (see `EntrySettingsChange`) is refused, unless its
+    /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe).
+    public func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>) throws -> StateDatabase {
+        let database = try StateDatabase(path: manifest.statePath)
+        let changes = try database.synchronize(with: manifest.controlTable, accepting: accepting)
+        let selected = Set(entries.map(\.id))
+        let refused = changes.filter { selected.contains($0.entryID) }
+        guard refused.isEmpty else { throw SettingsChanged(changes: refused, manifest: manifest) }
+        try database.markAbandonedRuns()
+        return database
+    }
+
+    /// Entries `run` refuses until the user chooses how their changed settings apply.
+    public struct SettingsChanged: Error, Sendable {
+        public var changes: [EntrySettingsChange]
+        let manifest: Manifest
+
+        public init(changes: [EntrySettingsChange], manifest: Manifest) {
+            self.changes = changes
+            self.manifest = manifest
+        }
+
+        /// One issue per entry, at the entry's line in `file` (the manifest as the user named it).
+        public func issues(file: String) -> [ManifestIssue] {
+            changes.map { change in
+                let entry = manifest.entry(id: change.entryID)
+                return ManifestIssue(file: file, line: entry?.line, jsonPath: entry?.jsonPath ?? "", message: "\(change)")
+            }
+        }
+    }
+
     /// Where per-entry run locks live: beside the state database.
     public var lockFolder: String {
         ((manifest.statePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("locks")

@@ -28,7 +28,12 @@ public final class ChildProcess {
     /// with `readLines`, then `wait`), stderr as asked, and `descriptor3`, when
     /// given, as the child's descriptor 3. The pipe is close-on-exec on our side, so children
     /// started at the same moment by other threads never hold each other's pipes open.
-    public init(_ executable: String, _ arguments: [String], stderr: ErrorOutput, descriptor3: Int32? = nil) throws(LaunchError) {
+    /// `blockedSignals` start blocked in the child: a signal sent before the child has installed
+    /// its handlers then waits for them instead of killing it with the default action.
+    public init(
+        _ executable: String, _ arguments: [String], stderr: ErrorOutput, descriptor3: Int32? = nil,
+        blockedSignals: [Int32] = []
+    ) throws(LaunchError) {
         var ends: [Int32] = [0, 0]
         guard etl_pipe_cloexec(&ends) == 0 else { throw LaunchError(description: "pipe: \(String(cString: strerror(errno)))") }
         // A copy above 3, so that dup2 onto 3 always makes a new, inheritable descriptor.
@@ -43,8 +48,18 @@ public final class ChildProcess {
         if passed >= 0 { posix_spawn_file_actions_adddup2(&actions, passed, 3) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if !blockedSignals.isEmpty {
+            var mask = sigset_t()
+            sigemptyset(&mask)
+            for number in blockedSignals { sigaddset(&mask, number) }
+            posix_spawnattr_setsigmask(&attributes, &mask)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         close(ends[1])
         guard spawned == 0 else {
             close(ends[0])

@@ -1,0 +1,82 @@
+import CSQLite
+import Foundation
+
+/// `state rebuild`: a new state database for a manifest whose database is lost, damaged or
+/// unusable, rebuilt from what survives it — each transactional sink stores every entry's resume
+/// state in the same transaction as the data (`_etl_state`), which is the truth the control table
+/// only mirrors. The old file is moved aside, never deleted: its run history stays readable.
+public enum StateRebuild {
+    /// What was recovered for one entry.
+    public struct Outcome: Sendable {
+        public var entryID: String
+        /// The resume state the sink had committed, nil when it had none (or the entry is full).
+        public var watermark: String?
+        /// Why nothing could be read back, when the sink could not be asked.
+        public var problem: String?
+    }
+
+    public struct Result: Sendable {
+        /// Where the previous file went, nil when there was none.
+        public var movedAside: String?
+        /// True when the project's id (which sinks record as owner of its targets) was kept.
+        public var keptStateID: Bool
+        public var outcomes: [Outcome]
+    }
+
+    /// Moves the state database aside and builds a new one from the sinks' committed state.
+    /// Hold every entry's lock while calling this: no run may write the state meanwhile.
+    public static func run(_ context: ManifestContext) throws -> Result {
+        let manifest = context.manifest
+        let path = manifest.statePath
+        let previousID = readStateID(path)
+        var movedAside: String?
+        if FileManager.default.fileExists(atPath: path) {
+            let aside = path + ".unusable-" + Timestamp.now().replacingOccurrences(of: ":", with: "")
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                guard rename(path + suffix, aside + suffix) == 0 else {
+                    throw StateDatabaseError(
+                        path: path + suffix, sql: nil,
+                        message: "cannot move it aside to \(aside + suffix): \(String(cString: strerror(errno)))")
+                }
+            }
+            movedAside = aside
+        }
+        let database = try StateDatabase(path: path)
+        if let previousID { try database.adoptStateID(previousID) }
+        try database.synchronize(with: manifest.controlTable)
+        var outcomes: [Outcome] = []
+        for entry in manifest.controlTable {
+            guard entry.mode == .incremental else {
+                outcomes.append(Outcome(entryID: entry.id))
+                continue
+            }
+            do {
+                guard let endpoint = manifest.sink(named: entry.sink) else { continue }
+                let plugin = try context.catalog.loadPlugin(named: endpoint.plugin, kind: .sink)
+                let sink = try SinkInstance(
+                    plugin: plugin, configJSON: endpoint.configJSON, entryID: entry.id, redact: { manifest.redacting($0) })
+                let state = try sink.readState(entryID: entry.id)
+                try database.adoptSinkState(entryID: entry.id, state: state)
+                outcomes.append(Outcome(entryID: entry.id, watermark: state.map(manifest.redacting)))
+            } catch {
+                outcomes.append(Outcome(entryID: entry.id, problem: manifest.redacting("\(error)")))
+            }
+        }
+        return Result(movedAside: movedAside, keptStateID: previousID != nil, outcomes: outcomes)
+    }
+
+    /// The project id of a state database that may be damaged: etl_meta is small and written
+    /// first, so it often survives damage elsewhere in the file.
+    private static func readStateID(_ path: String) -> String? {
+        var handle: OpaquePointer?
+        defer { sqlite3_close(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let handle else { return nil }
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(handle, "SELECT value FROM etl_meta WHERE key = 'state_id'", -1, &statement, nil) == SQLITE_OK,
+            sqlite3_step(statement) == SQLITE_ROW, let text = sqlite3_column_text(statement, 0)
+        else { return nil }
+        let id = String(cString: text)
+        return id.isEmpty ? nil : id
+    }
+}
