@@ -4,7 +4,7 @@ import ETLJSON
 /// that would load the source again on top of that data (or skip part of it): e.g. `full`
 /// switched to `incremental` + `append` on a target that already has every row. Such an entry
 /// is refused by `validate` and `run` until the user says which they mean: reload from scratch
-/// (`run --full-refresh`) or keep the data and adopt the new settings (`state set|reset`).
+/// (`run --full-refresh`) or keep the data and adopt the new settings (`state set`).
 public struct EntrySettingsChange: Sendable, Equatable, CustomStringConvertible {
     public var entryID: String
     /// `key: "before" → "now"`, one per changed setting.
@@ -13,12 +13,19 @@ public struct EntrySettingsChange: Sendable, Equatable, CustomStringConvertible 
     public var rowsLoaded: Int
     public var recordedTarget: String
 
+    /// True when the control table holds a watermark the user can adopt as it is.
+    public var hasWatermark: Bool
+
     public var description: String {
-        "entry \"\(entryID)\" changed \(changes.joined(separator: ", ")) since it loaded \(rowsLoaded) rows into "
+        let adopt = hasWatermark
+            ? "`etl-runtime state set \(entryID) \"$(etl-runtime state show \(entryID))\"` keeps the current data and "
+                + "adopts the new settings from the watermark reached so far"
+            : "`etl-runtime state set \(entryID) '<state>'` keeps the current data and adopts the new settings from a "
+                + "resume state you write in the source plugin's format (it has no watermark yet)"
+        return "entry \"\(entryID)\" changed \(changes.joined(separator: ", ")) since it loaded \(rowsLoaded) rows into "
             + "\(recordedTarget); running it as it is now could load the source again on top of those rows, or skip "
             + "part of it. Choose one: `etl-runtime run --entry \(entryID) --full-refresh` reloads the target from "
-            + "scratch with the new settings; `etl-runtime state set \(entryID) '<state>'` (or `state reset \(entryID)`) "
-            + "keeps the current data and adopts the new settings"
+            + "scratch with the new settings; \(adopt)"
     }
 
     /// The settings a control row records, in the order they are compared.
@@ -53,7 +60,7 @@ public struct EntrySettingsChange: Sendable, Equatable, CustomStringConvertible 
         guard !changes.isEmpty else { return nil }
         return EntrySettingsChange(
             entryID: entry.id, changes: changes, rowsLoaded: recorded.rowsLoaded,
-            recordedTarget: "\(recorded.sink).\(recorded.target)")
+            recordedTarget: "\(recorded.sink).\(recorded.target)", hasWatermark: recorded.hasWatermark)
     }
 
     static func primaryKeyJSON(_ entry: ControlEntry) -> String {
