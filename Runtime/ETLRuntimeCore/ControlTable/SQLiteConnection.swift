@@ -16,12 +16,15 @@ public struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
     public var sql: String?
     public var kind: Kind
     public var message: String
+    /// SQLite's primary result code (SQLITE_CORRUPT, SQLITE_FULL, ...), 0 when not from SQLite.
+    public var code: Int32
 
-    public init(path: String, sql: String?, kind: Kind = .failed, message: String) {
+    public init(path: String, sql: String?, kind: Kind = .failed, message: String, code: Int32 = 0) {
         self.path = path
         self.sql = sql
         self.kind = kind
         self.message = message
+        self.code = code
     }
 
     public var description: String {
@@ -43,9 +46,9 @@ final class SQLiteConnection {
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
-            let message = db.map { SQLiteFailureText.describe($0, path: path) } ?? String(cString: sqlite3_errstr(status))
+            let message = db.map { SQLiteFailureText.describeOpenFailure($0, path: path) } ?? String(cString: sqlite3_errstr(status))
             sqlite3_close(db)
-            throw StateDatabaseError(path: path, sql: nil, message: "cannot open: \(message)")
+            throw StateDatabaseError(path: path, sql: nil, message: "cannot open: \(message)", code: status & 0xFF)
         }
         handle = db
         sqlite3_busy_timeout(db, 10_000)
@@ -112,7 +115,8 @@ final class SQLiteConnection {
     }
 
     private func error(_ sql: String) -> StateDatabaseError {
-        StateDatabaseError(path: path, sql: sql, message: SQLiteFailureText.describe(handle, path: path))
+        StateDatabaseError(
+            path: path, sql: sql, message: SQLiteFailureText.describe(handle, path: path), code: sqlite3_errcode(handle) & 0xFF)
     }
 }
 

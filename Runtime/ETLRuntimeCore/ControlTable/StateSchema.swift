@@ -169,8 +169,11 @@ enum StateSchema {
                 + "Point state.path in the manifest at a file of its own")
     }
 
+    /// `error` as a refusal of the file when it says the file is damaged or no database; any
+    /// other failure (a full disk, a lock held too long) is passed on as it is.
     private static func unusable(_ connection: SQLiteConnection, _ error: StateDatabaseError, _ what: String) -> StateDatabaseError {
-        StateDatabaseError(
+        guard error.code == SQLITE_CORRUPT || error.code == SQLITE_NOTADB else { return error }
+        return StateDatabaseError(
             path: connection.path, sql: nil, kind: .unusable,
             message: "\(what) (\(error.message)). " + recovery(connection.path))
     }
