@@ -24,6 +24,8 @@ public struct ManifestContext: Sendable {
         guard result.issues.isEmpty, let manifest = result.manifest else {
             throw Invalid(manifestPath: manifestPath, issues: result.issues)
         }
+        // Before any plugin instance exists: plugins read `*_env` variables with getenv.
+        manifest.exportDotEnv()
         return ManifestContext(manifest: manifest, catalog: catalog)
     }
 

@@ -19,15 +19,18 @@ public struct Manifest: Sendable {
     public var sinks: [ManifestEndpoint]
     /// `control_table`, in the written order.
     public var controlTable: [ControlEntry]
-    /// Every `${VAR}` that was replaced: the values `redacting(_:)` hides and `secretForm`
-    /// keeps out of stored states.
+    /// Every `${VAR}` that was replaced, then every variable a `*_env` config key names
+    /// (`token_env`, `password_env`, ...) with the value the plugin will read: the values
+    /// `redacting(_:)` hides and `secretForm` keeps out of stored states.
     public var substitutions: [VariableSubstitution]
+    /// The variables of the `.env` beside the manifest, for `exportDotEnv()`. Never print them.
+    public var dotEnv: [String: String]
 
     /// Creates a manifest.
     public init(
         manifestPath: String, manifestDirectory: String, manifestVersion: Int, pluginDirectories: [String],
         statePath: String, sources: [ManifestEndpoint], sinks: [ManifestEndpoint], controlTable: [ControlEntry],
-        substitutions: [VariableSubstitution]
+        substitutions: [VariableSubstitution], dotEnv: [String: String] = [:]
     ) {
         self.manifestPath = manifestPath
         self.manifestDirectory = manifestDirectory
@@ -38,6 +41,7 @@ public struct Manifest: Sendable {
         self.sinks = sinks
         self.controlTable = controlTable
         self.substitutions = substitutions
+        self.dotEnv = dotEnv
     }
 
     /// The source declared under `name`.

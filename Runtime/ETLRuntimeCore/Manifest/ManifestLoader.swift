@@ -74,8 +74,17 @@ public enum ManifestLoader {
             sources: draft.sources.compactMap { makeEndpoint($0, expansion) },
             sinks: draft.sinks.compactMap { makeEndpoint($0, expansion) },
             controlTable: draft.entries.compactMap { $0.makeEntry() },
-            substitutions: expansion.substitutions)
+            substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv), dotEnv: dotEnv)
         return ManifestLoadResult(manifest: manifest, issues: [])
+    }
+
+    /// Every substitution made, then the variables `*_env` keys name (their values are secrets
+    /// too, though the plugin reads them itself).
+    static func secrets(
+        _ expansion: ManifestExpansion, environment: [String: String], dotEnv: [String: String]
+    ) -> [VariableSubstitution] {
+        let named = CredentialVariables.substitutions(in: expansion.root, environment: environment, dotEnv: dotEnv)
+        return expansion.substitutions + named.filter { !expansion.substitutions.contains($0) }
     }
 
     /// The manifest's `plugin_dirs`, absolute, read tolerantly: the plugin
