@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
         }
         let state = try context.openState()
         if dryRun {
-            try DryRunReport.print(selected, state: state, fullRefresh: fullRefresh)
+            try DryRunReport.print(selected, state: state, fullRefresh: fullRefresh, redact: context.manifest.redacting)
             return
         }
         let locks: [EntryLock]

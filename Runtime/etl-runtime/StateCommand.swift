@@ -52,7 +52,8 @@ struct StateCommand: ParsableCommand {
             }
             let context = try location.loadContext()
             try StateCommand.requireEntry(entry, in: context)
-            try context.openState().overrideWatermark(entryID: entry, state: value)
+            // As every state is stored: a secret value typed here is kept as its ${NAME}.
+            try context.openState().overrideWatermark(entryID: entry, state: context.manifest.secretForm.stored(value))
             print("\(entry): watermark set; the next run starts from it")
         }
     }

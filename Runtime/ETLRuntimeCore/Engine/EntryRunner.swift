@@ -19,6 +19,8 @@ public final class EntryRunner {
 
     private let entry: ControlEntry
     private let manifest: Manifest
+    /// Resume states are written in their stored form (secrets as `${NAME}`), read by plugins expanded.
+    private let states: SecretForm
     private let catalog: PluginCatalog
     private let state: StateDatabase
     private let runID: String
@@ -31,6 +33,7 @@ public final class EntryRunner {
     ) {
         self.entry = entry
         self.manifest = manifest
+        self.states = manifest.secretForm
         self.catalog = catalog
         self.state = state
         self.runID = runID
@@ -44,7 +47,8 @@ public final class EntryRunner {
         let started = Date()
         var result = EntryRunResult(entryID: entry.id, runID: runID, status: .ok)
         do {
-            let before = try state.watermark(entryID: entry.id)
+            var before = try state.watermark(entryID: entry.id)
+            before.state = states.stored(before.state)
             result.watermark = before.state
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: before.state)
             try load(into: &result, recorded: before)
@@ -105,7 +109,7 @@ public final class EntryRunner {
     private func resumeState(sink: SinkInstance, recorded: StateDatabase.Watermark) throws -> String? {
         guard isIncremental else { return nil }
         if recorded.isOverride { return recorded.state }
-        let committed = try sink.readState(entryID: entry.id)
+        let committed = states.stored(try sink.readState(entryID: entry.id))
         if committed != recorded.state {
             logger.info(
                 "reconciled the control table with the sink's committed state",
@@ -133,7 +137,7 @@ public final class EntryRunner {
         // so the state it commits is a watermark the next tick resumes from.
         let byCursor = entry.mode == .incremental
         return ReadRequest(
-            entryID: entry.id, stream: entry.stream, stateJSON: startState,
+            entryID: entry.id, stream: entry.stream, stateJSON: states.expanded(startState),
             cursorField: byCursor ? entry.cursorField : nil,
             initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
             batchSize: entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
@@ -154,7 +158,7 @@ public final class EntryRunner {
             let batch = item.batch
             result.rowsRead += batch.rowCount
             options.progress?(entry.id, result.rowsRead)
-            let checkpoint = item.checkpoint
+            let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
             do {
                 try checkRejectLimit(adding: item.rejects.count, result: &result)
@@ -190,7 +194,7 @@ public final class EntryRunner {
         let trailing = plugins.source.context.takeRejects()
         if !trailing.isEmpty, !CancellationFlag.isCancelled {
             try checkRejectLimit(adding: trailing.count, result: &result)
-            let checkpoint = try plugins.source.checkpoint()
+            let checkpoint = states.stored(try plugins.source.checkpoint())
             try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
             _ = try plugins.sink.commit(stateJSON: checkpoint)
             try state.recordCheckpoint(entryID: entry.id, state: checkpoint, rowsWritten: 0)
@@ -229,7 +233,7 @@ public final class EntryRunner {
             let trailing = plugins.source.context.takeRejects()
             try checkRejectLimit(adding: trailing.count, result: &result)
             rejects += trailing
-            let checkpoint = try plugins.source.checkpoint()
+            let checkpoint = states.stored(try plugins.source.checkpoint())
             let rows = Int(try plugins.sink.commit(stateJSON: checkpoint))
             if load.writeMode == .replace, rows != result.rowsRead {
                 logger.warning("the sink committed \(rows) rows but \(result.rowsRead) were written")

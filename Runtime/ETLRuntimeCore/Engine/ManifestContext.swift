@@ -29,6 +29,11 @@ public struct ManifestContext: Sendable {
         return ManifestContext(manifest: manifest, catalog: catalog)
     }
 
+    /// Scrubs the manifest's secrets from a plugin's log lines and messages (for instances).
+    public var redactor: @Sendable (String) -> String {
+        { [manifest] in manifest.redacting($0) }
+    }
+
     /// Opens the state database, records the manifest's entries in `etl_control` and
     /// marks runs whose process died as killed.
     public func openState() throws -> StateDatabase {
