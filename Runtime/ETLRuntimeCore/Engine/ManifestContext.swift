@@ -1,7 +1,8 @@
 import Foundation
 
 /// A validated manifest with the plugins it runs on: what every command that touches
-/// data (`run`, `status`, `preview`, `state`, ...) starts from.
+/// data (`run`, `preview`, `discover`, `check`, `state reset|set`) starts from. Commands
+/// that only read the control table start from `StateContext`.
 public struct ManifestContext: Sendable {
     public let manifest: Manifest
     public let catalog: PluginCatalog

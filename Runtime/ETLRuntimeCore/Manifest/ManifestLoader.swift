@@ -108,7 +108,7 @@ public enum ManifestLoader {
         }
     }
 
-    private static func readManifest(absolutePath: String, file: String) -> Result<[UInt8], ManifestIssue> {
+    static func readManifest(absolutePath: String, file: String) -> Result<[UInt8], ManifestIssue> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
             return .failure(ManifestIssue(
@@ -129,12 +129,12 @@ public enum ManifestLoader {
     }
 
     /// The `.env` beside the manifest, named the way the user named the manifest.
-    private static func dotEnvDisplayPath(forManifest file: String) -> String {
+    static func dotEnvDisplayPath(forManifest file: String) -> String {
         guard let slash = file.lastIndex(of: "/") else { return ".env" }
         return String(file[...slash]) + ".env"
     }
 
-    private static func readDotEnv(absolutePath: String, file: String, issues: inout [ManifestIssue]) -> [String: String] {
+    static func readDotEnv(absolutePath: String, file: String, issues: inout [ManifestIssue]) -> [String: String] {
         guard FileManager.default.fileExists(atPath: absolutePath) else { return [:] }
         guard let data = FileManager.default.contents(atPath: absolutePath) else {
             issues.append(ManifestIssue(file: file, line: nil, jsonPath: "",
