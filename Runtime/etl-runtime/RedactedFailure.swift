@@ -6,7 +6,7 @@ extension ManifestContext {
     /// query), so one that escapes is printed here with the manifest's secrets replaced by
     /// their placeholders, and the command exits 1, instead of reaching the argument parser,
     /// which would print it as it is.
-    func printingRedactedErrors<Result>(_ body: () throws -> Result) throws -> Result {
+    func printingRedactedErrors<Value>(_ body: () throws -> Value) throws -> Value {
         do {
             return try body()
         } catch let exit as ExitCode {

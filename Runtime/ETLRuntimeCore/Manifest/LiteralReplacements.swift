@@ -23,8 +23,6 @@ struct LiteralReplacements {
         firstBytes = Set(rules.map { $0.pattern[0] })
     }
 
-    var isEmpty: Bool { rules.isEmpty }
-
     /// `text` with every pattern replaced. UTF-8 never matches inside another character's
     /// bytes, so working on bytes cannot cut a character in two.
     func apply(to text: String) -> String {
