@@ -19,9 +19,9 @@ struct CheckCommand: ParsableCommand {
             do {
                 let plugin = try context.catalog.loadPlugin(named: endpoint.plugin, kind: endpoint.kind)
                 if endpoint.kind == .source {
-                    try SourceInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil).check()
+                    try SourceInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: context.redactor).check()
                 } else {
-                    try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil).check()
+                    try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: context.redactor).check()
                 }
                 print("ok      \(label)")
             } catch {

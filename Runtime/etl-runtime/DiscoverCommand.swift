@@ -17,10 +17,13 @@ struct DiscoverCommand: ParsableCommand {
             let known = context.manifest.sources.map(\.name).joined(separator: ", ")
             throw Console.usage("no source \"\(source)\" in the manifest (sources: \(known))")
         }
-        let instance = try SourceInstance(
-            plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
-            entryID: nil)
-        for stream in try instance.discover() {
+        let streams = try context.printingRedactedErrors {
+            let instance = try SourceInstance(
+                plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
+                entryID: nil, redact: context.redactor)
+            return try instance.discover()
+        }
+        for stream in streams {
             print("\(stream.name)")
             for field in stream.schema.fields {
                 print("  \(field.name)  \(field.type)\(field.nullable ? "" : " not null")")

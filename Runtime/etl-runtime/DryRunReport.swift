@@ -2,14 +2,15 @@ import ETLRuntimeCore
 
 /// `run --dry-run`: what each selected entry would do, and from where.
 enum DryRunReport {
-    static func print(_ entries: [ControlEntry], state: StateDatabase, fullRefresh: Bool) throws {
+    /// `redact` hides secrets in a watermark stored before states were kept in their stored form.
+    static func print(_ entries: [ControlEntry], state: StateDatabase, fullRefresh: Bool, redact: (String) -> String) throws {
         for entry in entries {
             let watermark = try state.watermark(entryID: entry.id)
             let from: String
             if entry.mode == .full || fullRefresh {
                 from = "from scratch"
             } else {
-                from = "from watermark \(watermark.state ?? "none (first run)")"
+                from = "from watermark \(watermark.state.map(redact) ?? "none (first run)")"
             }
             let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
             Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)")

@@ -4,7 +4,8 @@ import ETLRuntimeCore
 /// `etl-runtime history`: past runs, newest first.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show past runs from etl_runs, newest first.")
+        commandName: "history", abstract: "Show past runs from etl_runs, newest first.",
+        discussion: "Reads only the state database: the manifest's secrets need not be set and no plugin is loaded.")
 
     @OptionGroup var location: PluginLocationOptions
     @OptionGroup var global: GlobalOptions
@@ -24,9 +25,9 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
-        let context = try location.loadContext()
+        let context = try location.loadStateContext()
         let runs = try context.openState().runs(entryID: entry, limit: limit)
-        let redact = context.manifest.redacting
+        let redact = context.redacting
         if json {
             print(Console.json(runs.map { run -> [String: Any] in
                 [

@@ -29,27 +29,31 @@ struct PreviewCommand: ParsableCommand {
         let entry = entries[0]
         let watermark = try context.openState().watermark(entryID: entry.id)
         guard let endpoint = context.manifest.source(named: entry.source) else { return }
-        let source = try SourceInstance(
-            plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
-            entryID: entry.id)
-        let incremental = entry.mode == .incremental
-        let read = try source.read(
-            ReadRequest(
-                entryID: entry.id, stream: entry.stream, stateJSON: incremental ? watermark.state : nil,
-                cursorField: incremental ? entry.cursorField : nil,
-                initialValueJSON: incremental ? entry.initialValue?.serialized() : nil,
-                batchSize: min(limit, entry.batchSize), maxRecords: limit))
-        let schema = try read.stream.schema()
-        var rows: [[String]] = []
-        while rows.count < limit, let batch = try read.stream.next() {
-            for row in 0..<batch.rowCount where rows.count < limit {
-                rows.append((0..<schema.fields.count).map { ValueText.render(batch.column($0), row: row) })
-            }
-        }
         let redact = context.manifest.redacting
-        print(PluginListing.alignedColumns([schema.fields.map(\.name)] + rows.map { $0.map(redact) }), terminator: "")
-        for reject in source.context.takeRejects() {
-            print("rejected \(reject.position): \(reject.reason)")
+        let (header, rows, rejects) = try context.printingRedactedErrors {
+            let source = try SourceInstance(
+                plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
+                entryID: entry.id, redact: context.redactor)
+            let incremental = entry.mode == .incremental
+            let read = try source.read(
+                ReadRequest(
+                    entryID: entry.id, stream: entry.stream,
+                    stateJSON: incremental ? context.manifest.secretForm.expanded(watermark.state) : nil,
+                    cursorField: incremental ? entry.cursorField : nil,
+                    initialValueJSON: incremental ? entry.initialValue?.serialized() : nil,
+                    batchSize: min(limit, entry.batchSize), maxRecords: limit))
+            let schema = try read.stream.schema()
+            var rows: [[String]] = []
+            while rows.count < limit, let batch = try read.stream.next() {
+                for row in 0..<batch.rowCount where rows.count < limit {
+                    rows.append((0..<schema.fields.count).map { ValueText.render(batch.column($0), row: row) })
+                }
+            }
+            return (schema.fields.map(\.name), rows, source.context.takeRejects())
+        }
+        print(PluginListing.alignedColumns([header] + rows.map { $0.map(redact) }), terminator: "")
+        for reject in rejects {
+            print("rejected \(redact(reject.position)): \(redact(reject.reason))")
         }
     }
 }

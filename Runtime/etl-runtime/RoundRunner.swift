@@ -51,7 +51,7 @@ struct RoundRunner {
         group.wait()
         progress.clear()
         let all = results.values()
-        for result in all { RunSummary.print(result, format: format) }
+        for result in all { RunSummary.print(result, format: format, redact: context.manifest.redacting) }
         return all
     }
 

@@ -75,7 +75,7 @@ struct RunCommand: ParsableCommand {
                 ManifestProblems.report(refusals, manifestPath: location.manifestPath)
                 throw ExitCodes.invalidConfiguration
             }
-            try DryRunReport.print(selected, state: state, fullRefresh: fullRefresh)
+            try DryRunReport.print(selected, state: state, fullRefresh: fullRefresh, redact: context.manifest.redacting)
             return
         }
         let locks: [EntryLock]

@@ -3,7 +3,12 @@ import Foundation
 
 /// The one line per entry that ends every run: for people (text) or machines (JSON).
 enum RunSummary {
-    static func print(_ result: EntryRunResult, format: LogFormat) {
+    /// `redact` is a last guard: the runner already stores states without secrets and redacts
+    /// its errors, but a result made up for a dead worker carries the control table's watermark.
+    static func print(_ result: EntryRunResult, format: LogFormat, redact: (String) -> String) {
+        var result = result
+        result.watermark = result.watermark.map(redact)
+        result.error = result.error.map(redact)
         let duration = String(format: "%.3f", result.durationSeconds)
         switch format {
         case .text:

@@ -10,15 +10,21 @@ struct StateCommand: ParsableCommand {
         subcommands: [Show.self, Reset.self, Set.self, StateRebuildCommand.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the entry's current watermark (JSON), or nothing if it has none.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the entry's current watermark (JSON), or nothing if it has none.",
+            discussion: "Secrets in it show as ${NAME}. Reads only the state database: the manifest's secrets need not be set and no plugin is loaded.")
         @OptionGroup var location: PluginLocationOptions
         @Argument(help: "The entry id.") var entry: String
 
         func run() throws {
-            let context = try location.loadContext()
-            try StateCommand.requireEntry(entry, in: context)
+            let context = try location.loadStateContext()
+            do {
+                try context.requireEntry(entry)
+            } catch {
+                throw Console.usage("\(error)")
+            }
             let watermark = try context.openState().watermark(entryID: entry)
-            print(watermark.state.map(context.manifest.redacting) ?? "")
+            print(watermark.state.map(context.redacting) ?? "")
         }
     }
 
@@ -52,7 +58,8 @@ struct StateCommand: ParsableCommand {
             }
             let context = try location.loadContext()
             try StateCommand.requireEntry(entry, in: context)
-            try context.openState().overrideWatermark(entryID: entry, state: value)
+            // As every state is stored: a secret value typed here is kept as its ${NAME}.
+            try context.openState().overrideWatermark(entryID: entry, state: context.manifest.secretForm.stored(value))
             print("\(entry): watermark set; the next run starts from it")
         }
     }

@@ -5,7 +5,8 @@ import ETLRuntimeCore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the control table: each entry's watermark, last run and rows loaded.")
+        abstract: "Show the control table: each entry's watermark, last run and rows loaded.",
+        discussion: "Reads only the state database: the manifest's secrets need not be set and no plugin is loaded.")
 
     @OptionGroup var location: PluginLocationOptions
     @OptionGroup var global: GlobalOptions
@@ -15,9 +16,9 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
-        let context = try location.loadContext()
-        let rows = try context.openState().controlRows().filter(\.inManifest)
-        let redact = context.manifest.redacting
+        let context = try location.loadStateContext()
+        let rows = try context.controlRows(in: context.openState())
+        let redact = context.redacting
         if json {
             print(Console.json(rows.map { row -> [String: Any] in
                 [

@@ -23,6 +23,8 @@ public final class EntryRunner {
 
     private let entry: ControlEntry
     private let manifest: Manifest
+    /// Resume states are written in their stored form (secrets as `${NAME}`), read by plugins expanded.
+    private let states: SecretForm
     private let catalog: PluginCatalog
     private let state: StateDatabase
     private let runID: String
@@ -35,6 +37,7 @@ public final class EntryRunner {
     ) {
         self.entry = entry
         self.manifest = manifest
+        self.states = manifest.secretForm
         self.catalog = catalog
         self.state = state
         self.runID = runID
@@ -48,7 +51,8 @@ public final class EntryRunner {
         let started = Date()
         var result = EntryRunResult(entryID: entry.id, runID: runID, status: .ok)
         do {
-            let before = try state.watermark(entryID: entry.id)
+            var before = try state.watermark(entryID: entry.id)
+            before.state = states.stored(before.state)
             result.watermark = before.state
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: before.state)
             // A stop asked for before the entry started (a signal while its worker was starting)
@@ -113,7 +117,7 @@ public final class EntryRunner {
     private func resumeState(sink: SinkInstance, recorded: StateDatabase.Watermark) throws -> String? {
         guard isIncremental else { return nil }
         if recorded.isOverride { return recorded.state }
-        let committed = try sink.readState(entryID: entry.id)
+        let committed = states.stored(try sink.readState(entryID: entry.id))
         if committed != recorded.state {
             logger.info(
                 "reconciled the control table with the sink's committed state",
@@ -146,7 +150,7 @@ public final class EntryRunner {
         // so the state it commits is a watermark the next tick resumes from.
         let byCursor = entry.mode == .incremental
         return ReadRequest(
-            entryID: entry.id, stream: entry.stream, stateJSON: startState,
+            entryID: entry.id, stream: entry.stream, stateJSON: states.expanded(startState),
             cursorField: byCursor ? entry.cursorField : nil,
             initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
             batchSize: entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
@@ -167,7 +171,7 @@ public final class EntryRunner {
             let batch = item.batch
             result.rowsRead += batch.rowCount
             options.progress?(entry.id, result.rowsRead)
-            let checkpoint = item.checkpoint
+            let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
             do {
                 try checkRejectLimit(adding: item.rejects.count, result: &result)
@@ -208,7 +212,7 @@ public final class EntryRunner {
                 try? state.recordRejects(trailing, runID: runID, entryID: entry.id)
                 throw error
             }
-            let checkpoint = try plugins.source.checkpoint()
+            let checkpoint = states.stored(try plugins.source.checkpoint())
             try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
             _ = try plugins.sink.commit(stateJSON: checkpoint)
             try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: 0)
@@ -247,7 +251,7 @@ public final class EntryRunner {
             let trailing = plugins.source.context.takeRejects()
             rejects += trailing
             try checkRejectLimit(adding: trailing.count, result: &result)
-            let checkpoint = try plugins.source.checkpoint()
+            let checkpoint = states.stored(try plugins.source.checkpoint())
             let rows = Int(try plugins.sink.commit(stateJSON: checkpoint))
             if load.writeMode == .replace, rows != result.rowsRead {
                 logger.warning("the sink committed \(rows) rows but \(result.rowsRead) were written")

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A validated manifest with the plugins it runs on: what every command that touches
-/// data (`run`, `status`, `preview`, `state`, ...) starts from.
+/// data (`run`, `preview`, `discover`, `check`, `state reset|set`) starts from. Commands
+/// that only read the control table start from `StateContext`.
 public struct ManifestContext: Sendable {
     public let manifest: Manifest
     public let catalog: PluginCatalog
@@ -24,7 +25,14 @@ public struct ManifestContext: Sendable {
         guard result.issues.isEmpty, let manifest = result.manifest else {
             throw Invalid(manifestPath: manifestPath, issues: result.issues)
         }
+        // Before any plugin instance exists: plugins read `*_env` variables with getenv.
+        manifest.exportDotEnv()
         return ManifestContext(manifest: manifest, catalog: catalog)
+    }
+
+    /// Scrubs the manifest's secrets from a plugin's log lines and messages (for instances).
+    public var redactor: @Sendable (String) -> String {
+        { [manifest] in manifest.redacting($0) }
     }
 
     /// Opens the state database, records the manifest's entries in `etl_control` and

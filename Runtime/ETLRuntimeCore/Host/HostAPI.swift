@@ -34,11 +34,13 @@ public enum HostAPI {
             } else {
                 rawText = ""
             }
+            // A position is often a path or URL from the config, and a reason may quote it: they are
+            // stored in etl_rejects and printed, so secrets go. The raw row is data and kept as read.
             context.record(
                 SourceReject(
-                    position: position.map { String(cString: $0) } ?? "",
+                    position: context.redact(position.map { String(cString: $0) } ?? ""),
                     raw: rawText,
-                    reason: reason.map { String(cString: $0) } ?? "rejected by the source"))
+                    reason: context.redact(reason.map { String(cString: $0) } ?? "rejected by the source")))
         }
         HostBatchBuilderFunctions.install(into: &api)
         table.initialize(to: api)

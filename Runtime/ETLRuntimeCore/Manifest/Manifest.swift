@@ -19,14 +19,18 @@ public struct Manifest: Sendable {
     public var sinks: [ManifestEndpoint]
     /// `control_table`, in the written order.
     public var controlTable: [ControlEntry]
-    /// Every `${VAR}` that was replaced, for `redacting(_:)`.
+    /// Every `${VAR}` that was replaced, then every variable a `*_env` config key names
+    /// (`token_env`, `password_env`, ...) with the value the plugin will read: the values
+    /// `redacting(_:)` hides and `secretForm` keeps out of stored states.
     public var substitutions: [VariableSubstitution]
+    /// The variables of the `.env` beside the manifest, for `exportDotEnv()`. Never print them.
+    public var dotEnv: [String: String]
 
     /// Creates a manifest.
     public init(
         manifestPath: String, manifestDirectory: String, manifestVersion: Int, pluginDirectories: [String],
         statePath: String, sources: [ManifestEndpoint], sinks: [ManifestEndpoint], controlTable: [ControlEntry],
-        substitutions: [VariableSubstitution]
+        substitutions: [VariableSubstitution], dotEnv: [String: String] = [:]
     ) {
         self.manifestPath = manifestPath
         self.manifestDirectory = manifestDirectory
@@ -37,6 +41,7 @@ public struct Manifest: Sendable {
         self.sinks = sinks
         self.controlTable = controlTable
         self.substitutions = substitutions
+        self.dotEnv = dotEnv
     }
 
     /// The source declared under `name`.
@@ -62,28 +67,15 @@ public struct Manifest: Sendable {
     /// `text` with every substituted value replaced by its `<value of ${VAR}>`
     /// placeholder; use it on any text a plugin produced before logging it.
     public func redacting(_ text: String) -> String {
-        var result = text
-        let longestFirst = substitutions
-            .filter { $0.value.count >= Manifest.shortestRedactedValue }
-            .sorted { $0.value.count > $1.value.count }
-        for substitution in longestFirst {
-            result = result.replacingAll(substitution.value, with: substitution.placeholder)
-        }
-        return result
+        Manifest.redacting(text, substitutions: substitutions)
     }
-}
 
-extension String {
-    /// Plain substring replacement without Foundation, so the core stays light.
-    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var remainder = self[...]
-        while let range = remainder.firstRange(of: target) {
-            result += remainder[..<range.lowerBound]
-            result += replacement
-            remainder = remainder[range.upperBound...]
-        }
-        return result + remainder
+    /// `text` with every value of `substitutions` (as written, or escaped in a JSON string)
+    /// replaced by its placeholder, longest values first.
+    static func redacting(_ text: String, substitutions: [VariableSubstitution]) -> String {
+        let replacements = LiteralReplacements(substitutions
+            .filter { $0.value.count >= Manifest.shortestRedactedValue }
+            .flatMap { substitution in substitution.textForms.map { (find: $0, replaceWith: substitution.placeholder) } })
+        return replacements.apply(to: text)
     }
 }

@@ -74,8 +74,17 @@ public enum ManifestLoader {
             sources: draft.sources.compactMap { makeEndpoint($0, expansion) },
             sinks: draft.sinks.compactMap { makeEndpoint($0, expansion) },
             controlTable: draft.entries.compactMap { $0.makeEntry() },
-            substitutions: expansion.substitutions)
+            substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv), dotEnv: dotEnv)
         return ManifestLoadResult(manifest: manifest, issues: [])
+    }
+
+    /// Every substitution made, then the variables `*_env` keys name (their values are secrets
+    /// too, though the plugin reads them itself).
+    static func secrets(
+        _ expansion: ManifestExpansion, environment: [String: String], dotEnv: [String: String]
+    ) -> [VariableSubstitution] {
+        let named = CredentialVariables.substitutions(in: expansion.root, environment: environment, dotEnv: dotEnv)
+        return expansion.substitutions + named.filter { !expansion.substitutions.contains($0) }
     }
 
     /// The manifest's `plugin_dirs`, absolute, read tolerantly: the plugin
@@ -99,7 +108,7 @@ public enum ManifestLoader {
         }
     }
 
-    private static func readManifest(absolutePath: String, file: String) -> Result<[UInt8], ManifestIssue> {
+    static func readManifest(absolutePath: String, file: String) -> Result<[UInt8], ManifestIssue> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
             return .failure(ManifestIssue(
@@ -120,12 +129,12 @@ public enum ManifestLoader {
     }
 
     /// The `.env` beside the manifest, named the way the user named the manifest.
-    private static func dotEnvDisplayPath(forManifest file: String) -> String {
+    static func dotEnvDisplayPath(forManifest file: String) -> String {
         guard let slash = file.lastIndex(of: "/") else { return ".env" }
         return String(file[...slash]) + ".env"
     }
 
-    private static func readDotEnv(absolutePath: String, file: String, issues: inout [ManifestIssue]) -> [String: String] {
+    static func readDotEnv(absolutePath: String, file: String, issues: inout [ManifestIssue]) -> [String: String] {
         guard FileManager.default.fileExists(atPath: absolutePath) else { return [:] }
         guard let data = FileManager.default.contents(atPath: absolutePath) else {
             issues.append(ManifestIssue(file: file, line: nil, jsonPath: "",

@@ -28,4 +28,36 @@ public struct VariableSubstitution: Sendable, Hashable {
 
     /// What is printed instead of the value: `<value of ${CRM_TOKEN}>`.
     public var placeholder: String { "<value of ${\(name)}>" }
+
+    /// What is stored instead of the value: `${CRM_TOKEN}`, the text the manifest holds.
+    public var reference: String { "${\(name)}" }
+
+    /// A value from outside the manifest (the environment or `.env`) long enough to scrub: what
+    /// is kept out of stored resume states. A `:-default` is written in the manifest for all to
+    /// read, so it is no secret.
+    public var isSecret: Bool {
+        origin != .defaultValue && value.count >= Manifest.shortestRedactedValue
+    }
+
+    /// The value as it may appear in text: as is, and inside JSON strings (escaped, and with
+    /// `/` escaped as some JSON writers do), so a resume state or a JSON log line is covered too.
+    var textForms: [String] {
+        let escaped = jsonEscaped
+        return [value, escaped, escaped.replacingSlashes()]
+    }
+
+    /// The value as the inside of a JSON string.
+    var jsonEscaped: String {
+        String(JSONValue.string(value).serialized().dropFirst().dropLast())
+    }
+}
+
+extension String {
+    fileprivate func replacingSlashes() -> String {
+        var result = ""
+        for character in self {
+            if character == "/" { result += "\\/" } else { result.append(character) }
+        }
+        return result
+    }
 }
