@@ -134,7 +134,7 @@ public final class StateDatabase {
             "UPDATE etl_control SET watermark = ?2, state_override = 1, updated_at = ?3 WHERE id = ?1 RETURNING id",
             [.text(entryID), SQLiteValue(state), .text(Timestamp.now())])
         guard !rows.isEmpty else {
-            throw StateDatabaseError(path: path, sql: nil, message: "no entry \"\(entryID)\" in the control table; run `etl-runtime run` or `status` once so the manifest's entries are recorded")
+            throw StateDatabaseError(path: path, sql: nil, message: "no entry \"\(entryID)\" in the control table; run `etl-runtime run` once so the manifest's entries are recorded")
         }
     }
 
