@@ -26,12 +26,11 @@ enum SQLiteFailure {
         }
     }
 
+    /// What to do when the OS has nothing to say (a full disk always has: FileAccessDiagnosis).
     private static func hint(for code: Int32) -> String? {
         switch code & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return "another connection holds the database lock; retry later or raise busy_timeout_ms"
-        case SQLITE_FULL:
-            return "the disk (or the database's max_page_count) is full; free space and run again"
         case SQLITE_READONLY:
             return "the database file or its folder is read-only for this user"
         case SQLITE_CORRUPT, SQLITE_NOTADB:
