@@ -18,8 +18,9 @@ enum FileSystem {
         for component in components where !component.isEmpty {
             current += "/" + component
             if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                let reason = String(cString: strerror(errno))
-                throw .ioError("cannot create folder \(current) for the SQLite database \(path): \(reason)")
+                let answer = errno
+                let remedy = answer == EROFS ? "remount the file system read-write" : "make the folder above it writable for this user"
+                throw .ioError("cannot create folder \(current) for the SQLite database \(path): \(FileAccessDiagnosis.describe(errno: answer)); \(remedy), or point \"path\" elsewhere")
             }
         }
     }

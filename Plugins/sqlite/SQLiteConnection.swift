@@ -11,6 +11,8 @@ final class SQLiteConnection {
     let handle: OpaquePointer
     /// The database file, for messages.
     let path: String
+    /// Opened read-only (the source): failures are explained as failed reads.
+    private let readOnly: Bool
 
     /// Opens `path`. `create` also makes a missing file (the sink); without it a missing file
     /// is an error (the source, which opens read-only).
@@ -22,14 +24,15 @@ final class SQLiteConnection {
         let code = sqlite3_open_v2(path, &opened, flags, nil)
         guard code == SQLITE_OK, let opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            let systemErrno = opened.map { sqlite3_system_errno($0) } ?? 0
             sqlite3_close_v2(opened)
-            let hint = readOnly
-                ? "check that the file exists and is readable"
-                : "check that the folder exists and is writable"
+            let hint = FileAccessDiagnosis.explain(code: code, database: path, writing: !readOnly, systemErrno: systemErrno, pageLimit: nil)
+                ?? (readOnly ? "check that the file exists and is readable" : "check that the folder exists and is writable")
             throw .ioError("cannot open SQLite database \(path): \(message); \(hint)")
         }
         handle = opened
         self.path = path
+        self.readOnly = readOnly
         sqlite3_extended_result_codes(handle, 1)
     }
 
@@ -62,8 +65,7 @@ final class SQLiteConnection {
         let message = errorText.map { String(cString: $0) }
         sqlite3_free(errorText)
         guard code == SQLITE_OK else {
-            throw SQLiteFailure.error(code: sqlite3_extended_errcode(handle), message: message ?? currentMessage,
-                                      sql: sql, database: path, table: table)
+            throw failure(message: message ?? currentMessage, sql: sql, table: table)
         }
     }
 
@@ -91,12 +93,37 @@ final class SQLiteConnection {
     /// SQLite's message for the last failure on this connection.
     var currentMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
-    /// A `PluginError` for `code` with this connection's message, the SQL and the file.
     /// The most parameters one statement may have (SQLITE_LIMIT_VARIABLE_NUMBER).
     var variableLimit: Int32 { sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) }
 
+    /// A `PluginError` for the last failure on this connection, with its message, the SQL, the
+    /// file and, for a file-system failure, what the OS says about it.
     func failure(_ code: Int32, sql: String, table: String?) -> PluginError {
-        SQLiteFailure.error(code: sqlite3_extended_errcode(handle), message: currentMessage, sql: sql, database: path, table: table)
+        failure(message: currentMessage, sql: sql, table: table)
+    }
+
+    private func failure(message: String, sql: String, table: String?) -> PluginError {
+        // Read before anything else runs on the connection and replaces them.
+        let code = sqlite3_extended_errcode(handle)
+        let systemErrno = sqlite3_system_errno(handle)
+        let pageLimit = code & 0xFF == SQLITE_FULL ? loweredPageLimit() : nil
+        let cause = FileAccessDiagnosis.explain(code: code, database: path, writing: !readOnly, systemErrno: systemErrno,
+                                                pageLimit: pageLimit)
+        return SQLiteFailure.error(code: code, message: message, sql: sql, database: path, table: table, cause: cause)
+    }
+
+    /// `max_page_count` when someone lowered it below SQLite's default (then SQLITE_FULL may
+    /// mean that limit rather than the disk); nil otherwise or when it cannot be read.
+    private func loweredPageLimit() -> Int64? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, "PRAGMA max_page_count", -1, &statement, nil) == SQLITE_OK, let statement else {
+            sqlite3_finalize(statement)
+            return nil
+        }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else { return nil }
+        let limit = sqlite3_column_int64(statement, 0)
+        return limit < FileAccessDiagnosis.lowestDefaultPageLimit ? limit : nil
     }
 
     /// Rolls back the open transaction, if any. Used on failure paths, where the original

@@ -4,12 +4,16 @@ import ETLPluginKit
 /// Turns a failed SQLite call into the `PluginError` the host sees: SQLite's message, the SQL
 /// (never the data values: they are bound parameters), the database file and the table.
 enum SQLiteFailure {
-    /// The error for extended result code `code`.
-    static func error(code: Int32, message: String, sql: String, database: String, table: String?) -> PluginError {
+    /// The error for extended result code `code`. `cause` is what the OS says about the file
+    /// (FileAccessDiagnosis), preferred to the generic hint. It comes before the SQL, which may
+    /// be long: the host's message buffer keeps the head of the text.
+    static func error(code: Int32, message: String, sql: String, database: String, table: String?,
+                      cause: String? = nil) -> PluginError {
         var text = "SQLite error in \(database)"
         if let table { text += ", table \(SQLIdentifier.quoted(table))" }
-        text += ": \(message) (\(codeName(code))) while running: \(shortened(sql))"
-        if let hint = hint(for: code) { text += "; \(hint)" }
+        text += ": \(message) (\(codeName(code)))"
+        if let explanation = cause ?? hint(for: code) { text += ": \(explanation);" }
+        text += " while running: \(shortened(sql))"
         return PluginError(status(for: code), text)
     }
 
@@ -22,12 +26,11 @@ enum SQLiteFailure {
         }
     }
 
+    /// What to do when the OS has nothing to say (a full disk always has: FileAccessDiagnosis).
     private static func hint(for code: Int32) -> String? {
         switch code & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return "another connection holds the database lock; retry later or raise busy_timeout_ms"
-        case SQLITE_FULL:
-            return "the disk (or the database's max_page_count) is full; free space and run again"
         case SQLITE_READONLY:
             return "the database file or its folder is read-only for this user"
         case SQLITE_CORRUPT, SQLITE_NOTADB:

@@ -7,11 +7,12 @@ import ETLPluginKit
 ///
 /// Each load is one `BEGIN IMMEDIATE` transaction holding the table changes, the rows and the
 /// entry's resume state (`_etl_state`), so a load is all or nothing and the state always matches
-/// the data. `replace` deletes and inserts inside that transaction (no rename swap: since SQLite
-/// 3.25 a rename drags users' views along), `append` inserts, `merge` upserts on the primary key,
-/// `scd2` keeps history rows. Any failed statement rolls the whole load back at once: SQLite may
-/// undo only the failing statement, and a transaction missing part of its rows must never commit.
-/// See README.md for durability settings.
+/// the data; the state row also records which etl-runtime project owns the target, and `begin`
+/// refuses another project's load (TargetOwnership). `replace` deletes and inserts inside that
+/// transaction (no rename swap: since SQLite 3.25 a rename drags users' views along), `append`
+/// inserts, `merge` upserts on the primary key, `scd2` keeps history rows. Any failed statement
+/// rolls the whole load back at once: SQLite may undo only the failing statement, and a
+/// transaction missing part of its rows must never commit. See README.md for durability settings.
 final class SQLiteSink: ETLSink {
     static let descriptor = PluginDescriptor(
         name: "sqlite",
@@ -92,9 +93,13 @@ final class SQLiteSink: ETLSink {
     func begin(_ request: LoadRequest) throws(PluginError) {
         let names = request.schema.fields.map(\.name)
         let key = try Self.validate(request, names: names)
+        let ownership = try LoadOwnership(request.options())
         try connection.execute("BEGIN IMMEDIATE", table: request.target)
         do throws(PluginError) {
             cache.synchronize(toVersion: try connection.integer("PRAGMA schema_version"))
+            // Before the target is touched: every write mode is refused alike.
+            try StateTable.ensure(connection: connection, cache: cache)
+            try TargetOwnership.check(request, ownership: ownership, connection: connection, host: host)
             var columns = request.schema.fields.map { TargetColumn(name: $0.name, type: $0.type) }
             if request.writeMode == .scd2 { columns += TargetPreparation.historyColumns }
             let prepared = try TargetPreparation.prepare(target: request.target, columns: columns, mode: request.writeMode,
@@ -108,9 +113,8 @@ final class SQLiteSink: ETLSink {
                 try KeyIndex.ensure(target: request.target, key: key, layout: prepared.layout, mode: request.writeMode,
                                     connection: connection, cache: cache)
             }
-            try StateTable.ensure(connection: connection, cache: cache)
             cache.advance(toVersion: try connection.integer("PRAGMA schema_version"))
-            load = SinkLoad(request: request, writer: try makeWriter(request, names: names, key: key))
+            load = SinkLoad(request: request, ownership: ownership, writer: try makeWriter(request, names: names, key: key))
         } catch {
             connection.rollbackIfOpen()
             cache.reset()
@@ -155,7 +159,10 @@ final class SQLiteSink: ETLSink {
                 }
             }
             try StateTable.write(state, entryID: load.request.entryID, runID: load.request.runID, target: load.request.target,
-                                 rows: load.rowsAffected, connection: connection)
+                                 rows: load.rowsAffected, owner: load.ownership.stateOwner, connection: connection)
+            if load.ownership.takeOwnership, let owner = load.ownership.stateOwner {
+                try StateTable.handOver(target: load.request.target, to: owner, connection: connection)
+            }
             try connection.execute("COMMIT", table: load.request.target)
         } catch {
             connection.rollbackIfOpen()

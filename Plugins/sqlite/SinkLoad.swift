@@ -4,6 +4,8 @@ import ETLPluginKit
 final class SinkLoad {
     /// What the host asked for.
     let request: LoadRequest
+    /// The project running it, recorded as the owner at commit.
+    let ownership: LoadOwnership
     /// Binds and steps the rows.
     let writer: RowWriter
     /// Rows received so far.
@@ -14,8 +16,9 @@ final class SinkLoad {
     /// load can only end: commit refuses, abort is a no-op.
     var failure: PluginError?
 
-    init(request: LoadRequest, writer: RowWriter) {
+    init(request: LoadRequest, ownership: LoadOwnership, writer: RowWriter) {
         self.request = request
+        self.ownership = ownership
         self.writer = writer
     }
 }

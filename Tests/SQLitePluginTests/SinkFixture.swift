@@ -25,17 +25,19 @@ class SinkTestCase: XCTestCase {
         try SQLitePlugins.sink(path: path, extraConfig: extraConfig)
     }
 
-    /// A load request for `target`.
+    /// A load request for `target`; `options` is the request's options_json.
     func request(_ target: String, _ schema: ArrowSchemaDescription, mode: WriteMode, key: [String] = [],
-                 entry: String = "entry") -> LoadRequest {
-        LoadRequest(entryID: entry, runID: "run-1", target: target, writeMode: mode, primaryKey: key, schema: schema)
+                 entry: String = "entry", options: String? = nil) -> LoadRequest {
+        LoadRequest(entryID: entry, runID: "run-1", target: target, writeMode: mode, primaryKey: key, schema: schema,
+                    optionsJSON: options)
     }
 
     /// begin → one write per batch → commit; returns the rows the sink counted.
     @discardableResult
     func load(_ sink: SinkInstance, _ target: String, _ schema: ArrowSchemaDescription, _ batches: [[[Cell]]],
-              mode: WriteMode, key: [String] = [], state: String? = nil, entry: String = "entry") throws -> Int64 {
-        try sink.begin(request(target, schema, mode: mode, key: key, entry: entry))
+              mode: WriteMode, key: [String] = [], state: String? = nil, entry: String = "entry",
+              options: String? = nil) throws -> Int64 {
+        try sink.begin(request(target, schema, mode: mode, key: key, entry: entry, options: options))
         for rows in batches { try sink.write(try Batches.make(schema, rows)) }
         return try sink.commit(stateJSON: state)
     }
