@@ -39,7 +39,8 @@ final class TargetOwnershipTests: XCTestCase {
 
         let taken = try ProcessRunner.etlRuntime(["run", "--take-ownership"], currentDirectory: second)
         XCTAssertEqual(taken.status, 0, taken.stderr)
-        // Now the first project is the stranger.
+        // Now the first project is the stranger, as soon as it has rows to load.
+        try (1...25).map { "\($0)\n" }.joined().write(toFile: first + "/in.csv", atomically: false, encoding: .utf8)
         let firstAgain = try ProcessRunner.etlRuntime(["run"], currentDirectory: first)
         XCTAssertEqual(firstAgain.status, 1, firstAgain.stderr)
         XCTAssertTrue(firstAgain.stderr.contains("is owned by another etl-runtime project"), firstAgain.stderr)
