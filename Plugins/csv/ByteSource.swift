@@ -27,8 +27,8 @@ extension ByteSource {
     }
 }
 
-/// The short hash the resume state keeps of the bytes before a file's saved offset (FNV-1a,
-/// 64 bits, as 16 hex digits): it tells a file rewritten in place from one that only grew.
+/// The short hash the resume state keeps of a file's bytes (FNV-1a, 64 bits, as 16 hex
+/// digits): of the bytes before the saved offset, and of the file's first bytes (`ContentHead`).
 enum ByteFingerprint {
     /// How many bytes before the offset are hashed.
     static let window: Int64 = 64
@@ -47,6 +47,20 @@ enum ByteFingerprint {
     /// The hash of `bytes`.
     static func hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { hex($0) }
+    }
+
+    /// The hashes of the prefixes of `bytes` whose lengths are in `lengths` (lengths beyond
+    /// `bytes` are left out), in one pass: FNV-1a's running value after n bytes is the hash of
+    /// the first n.
+    static func prefixHexes(_ bytes: [UInt8], lengths: Set<Int>) -> [Int: String] {
+        var hashes: [Int: String] = [:]
+        var hash = basis
+        if lengths.contains(0) { hashes[0] = text(hash) }
+        for (index, byte) in bytes.enumerated() {
+            hash = (hash ^ UInt64(byte)) &* prime
+            if lengths.contains(index + 1) { hashes[index + 1] = text(hash) }
+        }
+        return hashes
     }
 
     private static func text(_ hash: UInt64) -> String {
