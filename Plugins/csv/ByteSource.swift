@@ -6,28 +6,64 @@ import ETLPluginKit
 protocol ByteSource: AnyObject {
     /// The path or URL, for messages, reject positions and the resume state.
     var path: String { get }
-    /// Size, identity (the inode, 0 for remote files) and modification time.
+    /// Size, identity (device and inode, both 0 for remote files) and modification time.
     func status() throws(PluginError) -> InputFile.Status
     /// Reads up to `count` bytes at `offset` into `into`; fewer only at the end.
     func read(into: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int
-    /// `ByteFingerprint` of the up to 64 bytes before `offset`.
-    func fingerprint(before offset: Int64) throws(PluginError) -> String
+    /// The `count` bytes at `offset` (fewer at the end), without disturbing a read in progress:
+    /// the few bytes the resume state's fingerprints need.
+    func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8]
 }
 
 extension InputFile: ByteSource {}
 
-/// The short hash the resume state keeps of the bytes before a file's saved offset (FNV-1a,
-/// 64 bits, as 16 hex digits): it tells a file rewritten in place from one that only grew.
+extension ByteSource {
+    /// `ByteFingerprint` of the up to 64 bytes before `offset`: stored with the resume state,
+    /// it tells a file that was rewritten in place (same inode, e.g. by `cp`) from one that
+    /// only grew.
+    func fingerprint(before offset: Int64) throws(PluginError) -> String {
+        let length = Int(Swift.min(offset, ByteFingerprint.window))
+        return ByteFingerprint.hex(try bytes(at: offset - Int64(length), count: length))
+    }
+}
+
+/// The short hash the resume state keeps of a file's bytes (FNV-1a, 64 bits, as 16 hex
+/// digits): of the bytes before the saved offset, and of the file's first bytes (`ContentHead`).
 enum ByteFingerprint {
     /// How many bytes before the offset are hashed.
     static let window: Int64 = 64
+    private static let basis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01B3
 
     /// The hash of `bytes`.
     static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = basis
         for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            hash = (hash ^ UInt64(byte)) &* prime
         }
+        return text(hash)
+    }
+
+    /// The hash of `bytes`.
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { hex($0) }
+    }
+
+    /// The hashes of the prefixes of `bytes` whose lengths are in `lengths` (lengths beyond
+    /// `bytes` are left out), in one pass: FNV-1a's running value after n bytes is the hash of
+    /// the first n.
+    static func prefixHexes(_ bytes: [UInt8], lengths: Set<Int>) -> [Int: String] {
+        var hashes: [Int: String] = [:]
+        var hash = basis
+        if lengths.contains(0) { hashes[0] = text(hash) }
+        for (index, byte) in bytes.enumerated() {
+            hash = (hash ^ UInt64(byte)) &* prime
+            if lengths.contains(index + 1) { hashes[index + 1] = text(hash) }
+        }
+        return hashes
+    }
+
+    private static func text(_ hash: UInt64) -> String {
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

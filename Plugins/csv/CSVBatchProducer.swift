@@ -184,33 +184,63 @@ final class CSVBatchProducer: ArrowBatchProducer {
     }
 
     /// Opens a planned file at its start position (reading its header first when there is one);
-    /// nil when it has nothing to read yet (a header line still being written).
+    /// nil when it has nothing to read yet (a header line still being written), or when its
+    /// path no longer leads to the file planned (rotated in between: the next read plans it
+    /// again).
     private func open(_ planned: PlannedFile) throws(PluginError) -> OpenFile? {
-        let reader = try CSVRecordReader(path: planned.path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
-        if let inode = planned.inode, reader.inode != inode {
-            throw .badData("\(planned.path) was replaced while being planned for reading (inode \(inode) is now \(reader.inode)); run again")
+        let reader: CSVRecordReader
+        do {
+            reader = try CSVRecordReader(path: planned.path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
+        } catch {
+            guard planned.identity != nil, opener.isGone(planned.path) else { throw error }
+            host.debug("\(planned.path) was renamed or deleted after this read was planned (a rotation in between); the next read finds it where it went")
+            return nil
+        }
+        if let identity = planned.identity, reader.identity != identity {
+            host.debug("\(planned.path) was replaced after this read was planned (a rotation in between); the next read takes it up")
+            return nil
+        }
+        var start = (offset: planned.offset, line: planned.line, continuing: planned.continuing)
+        let adopted = try furthestHeldState(of: planned.after, in: reader)
+        if let adopted, adopted.offset > start.offset {
+            start = (adopted.offset, adopted.line, adopted.done)
         }
         let mapping: [Int]
         if settings.header {
             guard let names = try StreamLayout.readHeader(reader, settings) else { return nil }
             mapping = try layout.mapping(forHeader: names, of: planned.path)
-            if planned.offset > reader.consumedOffset {
-                reader.reposition(offset: planned.offset, line: planned.line, continuing: planned.continuing)
+            if start.offset > reader.consumedOffset {
+                reader.reposition(offset: start.offset, line: start.line, continuing: start.continuing)
             }
         } else {
             mapping = Array(0..<layout.columns.count)
-            if planned.offset > 0 {
-                reader.reposition(offset: planned.offset, line: planned.line, continuing: planned.continuing)
+            if start.offset > 0 {
+                reader.reposition(offset: start.offset, line: start.line, continuing: start.continuing)
             } else {
                 try reader.skipByteOrderMark()
             }
         }
-        let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, startOffset: planned.offset, startDone: planned.continuing)
-        if planned.inode == nil {
-            // A new file enters the state as soon as it is opened (its header, if any, read).
-            _ = try sync(file)
+        let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, startOffset: start.offset, startDone: start.continuing)
+        if planned.isNew || start.offset != planned.offset {
+            // A new file enters the state as soon as it is opened (its header, if any, read);
+            // a file that continues a copy read just before takes that copy's position now.
+            _ = try sync(file, force: true)
         }
         return file
+    }
+
+    /// Of the states this read left for `paths` (copies of the same log, read just before),
+    /// the one with the furthest offset whose bytes the reader's file holds.
+    private func furthestHeldState(of paths: [String], in reader: CSVRecordReader) throws(PluginError) -> CSVFileState? {
+        guard !paths.isEmpty else { return nil }
+        let status = InputFile.Status(size: reader.limit, device: reader.identity.device, inode: reader.identity.inode, modified: 0)
+        let file = ObservedFile(reader.file, status: status)
+        var furthest: CSVFileState?
+        for path in paths {
+            guard let state = self.state.files[path], state.offset > (furthest?.offset ?? 0), try file.holds(state) else { continue }
+            furthest = state
+        }
+        return furthest
     }
 
     /// Ends the current file; true when its position moved since the last sync.
@@ -220,21 +250,25 @@ final class CSVBatchProducer: ArrowBatchProducer {
         return try sync(file)
     }
 
-    /// Records the file's position in the state; true when it moved since the last sync.
-    private func sync(_ file: OpenFile) throws(PluginError) -> Bool {
+    /// Records the file's position in the state; true when it moved since the last sync (or
+    /// when `force`d).
+    private func sync(_ file: OpenFile, force: Bool = false) throws(PluginError) -> Bool {
         let reader = file.reader
         let offset = reader.consumedOffset
         let done = reader.endedWithoutLineBreak
-        let known = state.files[file.path] != nil
-        guard offset != file.syncedOffset || done != file.syncedDone || (isIncremental && !known) else { return false }
+        guard force || offset != file.syncedOffset || done != file.syncedDone else { return false }
         file.syncedOffset = offset
         file.syncedDone = done
         guard isIncremental else { return true }
-        var entry = state.files[file.path] ?? CSVFileState(path: file.path, inode: reader.inode)
+        var entry = state.files[file.path] ?? CSVFileState(path: file.path)
         entry.offset = offset
         entry.line = reader.nextLine
         entry.size = reader.limit
-        entry.inode = reader.inode
+        entry.device = reader.identity.device
+        entry.inode = reader.identity.inode
+        if entry.head?.length != ContentHead.length(forOffset: offset) {
+            entry.head = try reader.head()
+        }
         entry.done = done
         entry.fingerprint = try reader.fingerprint()
         state.files[file.path] = entry

@@ -37,8 +37,8 @@ final class CSVRecordReader {
     /// The file size when the read began: bytes beyond are left for the next read, so one read
     /// sees a consistent snapshot of a growing file.
     let limit: Int64
-    /// The inode when the read began.
-    let inode: UInt64
+    /// The device and inode when the read began.
+    let identity: FileIdentity
 
     private let buffer: UnsafeMutableRawPointer
     private let capacity: Int
@@ -83,8 +83,6 @@ final class CSVRecordReader {
     private static let chunkSize = 4 << 20
 
     /// Opens `path` for reading from `offset` (the start of a record) at line `line`.
-    /// - Parameters:
-    ///   - expectedInode: when set, a file with another inode fails with `ETL_BAD_DATA`.
     /// - Throws: `ETL_IO_ERROR` when the file cannot be opened or read.
     init(path: String, opener: InputOpener, dialect: CSVDialect, maxLineBytes: Int, policy: FinalRecordPolicy,
          offset: Int64 = 0, line: Int64 = 1) throws(PluginError) {
@@ -94,7 +92,7 @@ final class CSVRecordReader {
         self.maxLineBytes = maxLineBytes
         self.policy = policy
         limit = status.size
-        inode = status.inode
+        identity = FileIdentity(status)
         capacity = maxLineBytes + 2 + Self.chunkSize
         buffer = .allocate(byteCount: capacity, alignment: 64)
         bufferOffset = offset
@@ -439,6 +437,16 @@ final class CSVRecordReader {
         bytes.copyMemory(from: history + historyCount - fromHistory, byteCount: fromHistory)
         (bytes + fromHistory).copyMemory(from: buffer, byteCount: start)
         return ByteFingerprint.hex(UnsafeRawBufferPointer(start: bytes, count: wanted))
+    }
+
+    /// The `ContentHead` of the file's first `ContentHead.length(forOffset: consumedOffset)`
+    /// bytes, from memory when the buffer still starts at the beginning of the file.
+    func head() throws(PluginError) -> ContentHead {
+        let length = ContentHead.length(forOffset: consumedOffset)
+        if bufferOffset == 0 && Int64(end) >= length {
+            return ContentHead(length: length, hash: ByteFingerprint.hex(UnsafeRawBufferPointer(start: buffer, count: Int(length))))
+        }
+        return ContentHead(length: length, hash: ByteFingerprint.hex(try file.bytes(at: 0, count: Int(length))))
     }
 
     private func mayReadUnterminatedRecord() throws(PluginError) -> Bool {

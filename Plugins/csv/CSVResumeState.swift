@@ -1,8 +1,10 @@
 import ETLPluginKit
 
 /// The resume state of an incremental read: `{"files": [{"path": ..., "offset": ..., "line":
-/// ..., "size": ..., "inode": ..., "done": ..., "fingerprint": ...}, ...]}`, one element per file
-/// ever read, in path order.
+/// ..., "size": ..., "device": ..., "inode": ..., "head_bytes": ..., "head": ..., "done": ...,
+/// "fingerprint": ...}, ...]}`, one element per file the glob matched at the last read (files
+/// that left it are dropped), in path order. States saved by earlier versions lack `device`,
+/// `head_bytes` and `head`; they still load, and the next checkpoint adds them.
 struct CSVResumeState: Sendable {
     /// The files' states by path.
     var files: [String: CSVFileState]

@@ -28,13 +28,16 @@ import ETLPluginKit
 ///   longer than `max_line_bytes`) and the reason; the reading goes on with the next record.
 ///
 /// Incremental reads use `cursor_field: "$offset"` (the only cursor this source has; any other
-/// is refused, as is an `initial_value`). The resume state (`CSVResumeState`) stores, per file,
-/// the byte offset and line after the last record read (loaded or rejected), the file's size,
-/// inode and a fingerprint of the bytes before the offset; a file that shrank, was replaced, or
-/// was rewritten in place is reported with `ETL_BAD_DATA` naming the file and the
-/// `etl-runtime state reset` command, rather than misread. New files matching the glob are read
-/// in byte order of their paths. Each read takes a snapshot of each file's size when it opens
-/// the file; bytes written later wait for the next read.
+/// is refused, as is an `initial_value`). The resume state (`CSVResumeState`) stores, per file
+/// the glob matches, the byte offset and line after the last record read (loaded or rejected),
+/// the file's size, device and inode, and fingerprints of its first bytes and of the bytes
+/// before the offset. A file continues the saved state whose bytes it holds, whatever its path
+/// or inode now (`ResumeMatcher`): a log renamed or copied by a rotation resumes where it was
+/// read up to, while a file truncated or rewritten in place, or a new file that got an old inode
+/// number, is read from its first line (with a warning when it was truncated or rewritten).
+/// New files matching the glob are read in byte order of their paths. Each read takes a
+/// snapshot of each file's size when it opens the file; bytes written later wait for the next
+/// read.
 ///
 /// A last line without a line break may still be being written. A full read loads it; an
 /// incremental read loads it only once the file has not been modified for
@@ -99,8 +102,11 @@ final class CSVSource: ETLSource {
         let paths: [String]
         var state = CSVResumeState()
         if incremental {
-            if let text = request.stateJSON { state = try CSVResumeState(parsing: text, entryID: request.entryID) }
-            (paths, plan) = try ReadPlanner.incrementalRead(settings, opener: opener, state: state, entryID: request.entryID)
+            var saved = CSVResumeState()
+            if let text = request.stateJSON { saved = try CSVResumeState(parsing: text, entryID: request.entryID) }
+            let planned = try ReadPlanner.incrementalRead(settings, opener: opener, saved: saved)
+            planned.warnings.forEach { host.warning($0) }
+            (paths, plan, state) = (planned.paths, planned.files, planned.state)
         } else {
             plan = try ReadPlanner.fullRead(settings, opener: opener)
             paths = plan.map(\.path)

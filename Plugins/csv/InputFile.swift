@@ -12,7 +12,10 @@ final class InputFile {
     struct Status {
         /// Size in bytes.
         var size: Int64
-        /// The inode number: a new number at the same path means another file.
+        /// The device the file is on (0 for a remote file).
+        var device: UInt64
+        /// The inode number (0 for a remote file): with the device, which file this is while
+        /// it exists, whatever its path; a deleted file's number may be given to a new file.
         var inode: UInt64
         /// Last modification, in seconds since the epoch (with fraction).
         var modified: Double
@@ -33,14 +36,14 @@ final class InputFile {
 
     deinit { close(descriptor) }
 
-    /// The file's current size, inode and modification time.
+    /// The file's current size, device, inode and modification time.
     func status() throws(PluginError) -> Status {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             throw .ioError("cannot stat \(path): \(String(cString: strerror(errno)))")
         }
         let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-        return Status(size: Int64(info.st_size), inode: UInt64(info.st_ino), modified: modified)
+        return Status(size: Int64(info.st_size), device: UInt64(info.st_dev), inode: UInt64(info.st_ino), modified: modified)
     }
 
     /// Reads up to `count` bytes at `offset` into `into`; fewer only at the end of the file.
@@ -58,14 +61,13 @@ final class InputFile {
         return done
     }
 
-    /// `ByteFingerprint` of the up to 64 bytes before `offset`:
-    /// stored with the resume state, it tells a file that was rewritten in place (same inode,
-    /// e.g. by `cp`) from one that only grew.
-    func fingerprint(before offset: Int64) throws(PluginError) -> String {
-        let length = Int(Swift.min(offset, ByteFingerprint.window))
-        let bytes = UnsafeMutableRawPointer.allocate(byteCount: Int(ByteFingerprint.window), alignment: 8)
-        defer { bytes.deallocate() }
-        let got = try read(into: bytes, count: length, at: offset - Int64(length))
-        return ByteFingerprint.hex(UnsafeRawBufferPointer(start: bytes, count: got))
+    /// The `count` bytes at `offset`, fewer at the end of the file (`pread` leaves a read in
+    /// progress where it is).
+    func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 8)
+        defer { buffer.deallocate() }
+        let got = try read(into: buffer, count: count, at: offset)
+        return Array(UnsafeRawBufferPointer(start: buffer, count: got))
     }
 }

@@ -38,6 +38,12 @@ struct InputOpener {
         return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { url.sibling(named: $0) }
     }
 
+    /// True when `path` is a local path that no longer names a regular file (renamed or
+    /// deleted since the glob matched it); false for a URL.
+    func isGone(_ path: String) -> Bool {
+        RemoteURL(path) == nil && !FileMatcher.isRegularFile(path)
+    }
+
     /// Opens one input.
     /// - Throws: `ETL_IO_ERROR` when a local file cannot be opened.
     func open(_ path: String) throws(PluginError) -> any ByteSource {

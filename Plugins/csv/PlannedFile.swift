@@ -8,20 +8,28 @@ struct PlannedFile: Sendable, Hashable {
     let line: Int64
     /// True when the previous read ended on a line without a line break (see `CSVFileState.done`).
     let continuing: Bool
-    /// The inode the resume state recorded, or nil for a file not read before.
-    let inode: UInt64?
+    /// The file the planner saw (incremental reads): a path that leads to another file when
+    /// opened was rotated in between, and waits for the next read.
+    let identity: FileIdentity?
+    /// True when no saved state applies (a new file): it enters the state when opened.
+    let isNew: Bool
+    /// Files read before this one in the same read that continue the same saved state (a log
+    /// and its copies): this one starts after the furthest of them whose bytes it holds, so
+    /// bytes they share are read once.
+    let after: [String]
 
-    /// A file read from its start.
+    /// A file of a full read, read from its start.
     init(path: String) {
-        self.init(path: path, offset: 0, line: 1, continuing: false, inode: nil)
+        self.init(path: path, offset: 0, line: 1, continuing: false, identity: nil, isNew: true, after: [])
     }
 
-    /// A file resumed from its state.
-    init(path: String, offset: Int64, line: Int64, continuing: Bool, inode: UInt64?) {
+    init(path: String, offset: Int64, line: Int64, continuing: Bool, identity: FileIdentity?, isNew: Bool, after: [String]) {
         self.path = path
         self.offset = offset
         self.line = line
         self.continuing = continuing
-        self.inode = inode
+        self.identity = identity
+        self.isNew = isNew
+        self.after = after
     }
 }

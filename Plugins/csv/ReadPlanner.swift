@@ -1,8 +1,9 @@
 import ETLPluginKit
 
 /// Decides which files a read visits and from where: every matching file in path order for a
-/// full read; for an incremental read, the files that grew since their state and the new ones,
-/// after checking that no file read before was truncated or replaced.
+/// full read; for an incremental read, each matching file continues the saved state whose
+/// bytes it holds (`ResumeMatcher`), whatever its path now, and the files with bytes beyond
+/// that state, or with no state, are read.
 enum ReadPlanner {
     /// The files of a full read.
     /// - Throws: `ETL_IO_ERROR` when nothing matches (a full load of nothing would empty the target).
@@ -12,38 +13,104 @@ enum ReadPlanner {
         return paths.map { PlannedFile(path: $0) }
     }
 
-    /// The files of an incremental read resuming from `state`.
-    /// - Throws: `ETL_IO_ERROR` when a plain (non-glob) path does not exist; `ETL_BAD_DATA` when
-    ///   a file read before is now shorter than what was read, has another inode, or has other
-    ///   bytes before the resume offset — naming the file and the command that starts it over.
-    static func incrementalRead(_ settings: CSVSettings, opener: InputOpener, state: CSVResumeState, entryID: String) throws(PluginError) -> (paths: [String], plan: [PlannedFile]) {
+    /// One matched file, as planning found it.
+    private struct Found {
+        let path: String
+        let size: Int64
+        let identity: FileIdentity
+        /// The index of the saved state it continues (`ResumeMatcher.states`).
+        var match: Int?
+        /// True when that state was taken of this very file (same device and inode).
+        let ownsMatch: Bool
+        /// The file's first bytes (`ObservedFile.head()`), kept for files that continue a state.
+        let head: [UInt8]
+    }
+
+    /// The plan of an incremental read resuming from `saved`.
+    /// - Throws: `ETL_IO_ERROR` when a plain (non-glob) path does not exist or a file cannot be
+    ///   read.
+    static func incrementalRead(_ settings: CSVSettings, opener: InputOpener, saved: CSVResumeState) throws(PluginError) -> IncrementalPlan {
         let paths = try opener.files()
         if paths.isEmpty && !opener.isPattern { throw noFile(settings, opener) }
-        var plan: [PlannedFile] = []
+        let matcher = ResumeMatcher(saved)
+        var found: [Found] = []
+        var state = CSVResumeState()
+        var warnings: [String] = []
         for path in paths {
-            guard let known = state.files[path] else {
-                plan.append(PlannedFile(path: path))
+            let file = try ObservedFile(try opener.open(path))
+            let match = try matcher.match(for: file)
+            if let match {
+                state.files[path] = try file.resuming(matcher.states[match])
+            } else if let own = matcher.ownState(of: file) {
+                warnings.append(restartWarning(file, own))
+            }
+            let ownsMatch = match.map { file.isSameFile(as: matcher.states[$0]) } ?? false
+            found.append(Found(path: path, size: file.size, identity: FileIdentity(file.status), match: match, ownsMatch: ownsMatch,
+                               head: match == nil ? [] : try file.head()))
+        }
+        for index in strangersToTheirOriginal(found) {
+            found[index].match = nil
+            state.files[found[index].path] = nil
+        }
+        var plan: [PlannedFile] = []
+        for (index, after) in readingOrder(found) {
+            let file = found[index]
+            guard let resumed = state.files[file.path] else {
+                plan.append(PlannedFile(path: file.path, offset: 0, line: 1, continuing: false, identity: file.identity, isNew: true, after: []))
                 continue
             }
-            let file = try opener.open(path)
-            let status = try file.status()
-            let reset = "to read it again from its first line, run: etl-runtime state reset \(entryID)"
-            guard status.inode == known.inode else {
-                throw .badData("\(path) was replaced since the last read (inode \(known.inode) is now \(status.inode)), so its saved position no longer applies; \(reset)")
+            guard resumed.offset < file.size else { continue }
+            plan.append(PlannedFile(path: file.path, offset: resumed.offset, line: resumed.line, continuing: resumed.done,
+                                    identity: file.identity, isNew: false, after: after))
+        }
+        return IncrementalPlan(paths: paths, files: plan, state: state, warnings: warnings)
+    }
+
+    /// The files that hold a saved state only by beginning with the bytes it read, while the
+    /// file it was taken of is here and holds it too, but begin otherwise than that file as far
+    /// as the shorter of the two goes: not copies of it, but new files that start with the same
+    /// lines (a banner, a first line that repeats). They are read from their first line.
+    private static func strangersToTheirOriginal(_ found: [Found]) -> [Int] {
+        var originals: [Int: Int] = [:]
+        for (index, file) in found.enumerated() where file.ownsMatch {
+            if let match = file.match { originals[match] = index }
+        }
+        return found.indices.filter { index in
+            let file = found[index]
+            guard let match = file.match, !file.ownsMatch, let original = originals[match] else { return false }
+            let common = Swift.min(file.head.count, found[original].head.count)
+            return file.head.prefix(common) != found[original].head.prefix(common)
+        }
+    }
+
+    /// Path order, except that files continuing the same saved state (a log and its copies)
+    /// are read shortest first: a copy before the log it was copied from, which may have grown
+    /// since, so that the log then starts where the copy ended. Each such file names the ones
+    /// read before it.
+    private static func readingOrder(_ found: [Found]) -> [(index: Int, after: [String])] {
+        var order = found.indices.map { (index: $0, after: [String]()) }
+        var sharing: [Int: [Int]] = [:]
+        for (index, file) in found.enumerated() {
+            if let match = file.match { sharing[match, default: []].append(index) }
+        }
+        for members in sharing.values where members.count > 1 {
+            let shortestFirst = members.sorted { a, b in
+                (found[a].size, found[a].ownsMatch ? 1 : 0, a) < (found[b].size, found[b].ownsMatch ? 1 : 0, b)
             }
-            guard status.size >= known.offset else {
-                throw .badData("\(path) shrank to \(status.size) bytes, below the \(known.offset) bytes already read (it was truncated or rewritten); \(reset)")
-            }
-            if known.offset > 0 {
-                guard try file.fingerprint(before: known.offset) == known.fingerprint else {
-                    throw .badData("\(path) was rewritten since the last read: the bytes before the saved position (byte \(known.offset)) changed; \(reset)")
-                }
-            }
-            if status.size > known.offset {
-                plan.append(PlannedFile(path: path, offset: known.offset, line: known.line, continuing: known.done, inode: known.inode))
+            // The group keeps the places its members had in path order.
+            for (rank, member) in shortestFirst.enumerated() {
+                order[members[rank]] = (index: member, after: shortestFirst.prefix(rank).map { found[$0].path })
             }
         }
-        return (paths, plan)
+        return order
+    }
+
+    /// Why `file` is read from its first line although its own saved state exists.
+    private static func restartWarning(_ file: ObservedFile, _ own: CSVFileState) -> String {
+        if file.size < own.offset {
+            return "\(file.path) is \(file.size) bytes now, fewer than the \(own.offset) already read: it was truncated (as logrotate's copytruncate does) or replaced; reading it again from its first line"
+        }
+        return "\(file.path) no longer holds the bytes read before (up to byte \(own.offset)): it was rewritten, or is a new file that got a deleted file's inode number; reading it again from its first line"
     }
 
     private static func noFile(_ settings: CSVSettings, _ opener: InputOpener) -> PluginError {

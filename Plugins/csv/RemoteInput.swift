@@ -2,7 +2,8 @@ import ETLPluginKit
 import ETLTransport
 
 /// A csv input behind a URL: bytes streamed through `RemoteFile`, the size and modification
-/// time from the server, no inode (0), and the fingerprint fetched with a small range request.
+/// time from the server, no device or inode (0), and the few bytes the resume state's
+/// fingerprints need fetched with small range requests.
 /// Errors that mean "the saved position no longer applies" get the command that starts over.
 final class RemoteInput: ByteSource {
     let path: String
@@ -19,17 +20,15 @@ final class RemoteInput: ByteSource {
     func status() throws(PluginError) -> InputFile.Status {
         let status = try hinted { () throws(PluginError) in try file.status() }
         // Unknown modification time counts as long ago: the last line is then taken as complete.
-        return InputFile.Status(size: status.size, inode: 0, modified: status.modified ?? 0)
+        return InputFile.Status(size: status.size, device: 0, inode: 0, modified: status.modified ?? 0)
     }
 
     func read(into: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int {
         try hinted { () throws(PluginError) in try file.read(into: into, count: count, at: offset) }
     }
 
-    func fingerprint(before offset: Int64) throws(PluginError) -> String {
-        let length = Int(Swift.min(offset, ByteFingerprint.window))
-        let bytes = try hinted { () throws(PluginError) in try file.bytes(at: offset - Int64(length), count: length) }
-        return bytes.withUnsafeBytes { ByteFingerprint.hex($0) }
+    func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8] {
+        try hinted { () throws(PluginError) in try file.bytes(at: offset, count: count) }
     }
 
     private func hinted<T>(_ body: () throws(PluginError) -> T) throws(PluginError) -> T {

@@ -91,20 +91,20 @@ final class CSVRemoteHTTPTests: XCTestCase {
         let url = server.baseURL + "/log.csv"
         let state = try XCTUnwrap(try incremental(url, state: nil).lastCheckpoint)
         try files.append("log.csv", "late,99\n")
-        assertPluginError("bad data", ["/log.csv", "ignores byte ranges", "etl-runtime state reset test_entry"]) {
+        // The saved offset is within the file's first bytes, fetched whole to check them: the
+        // refused range is the stream's, whose failure carries no status.
+        assertPluginError("", ["/log.csv", "ignores byte ranges", "etl-runtime state reset test_entry"]) {
             _ = try self.incremental(url, state: state)
         }
     }
 
-    func testFileThatShrankFailsWithTheStateResetHint() throws {
+    func testFileThatShrankIsReadAgainFromItsFirstLine() throws {
         try files.write("log.csv", "a,1\nb,2\nc,3\n")
         let server = try RangeFileServer(root: files.folder.path)
         let url = server.baseURL + "/log.csv"
         let state = try XCTUnwrap(try incremental(url, state: nil).lastCheckpoint)
-        try files.write("log.csv", "a,1\n")
-        assertPluginError("bad data", ["shrank", "etl-runtime state reset test_entry"]) {
-            _ = try self.incremental(url, state: state)
-        }
+        try files.write("log.csv", "d,4\n")
+        XCTAssertEqual(try incremental(url, state: state).rows, [["d", "4"]])
     }
 
     func testBearerTokenFromTheEnvironmentIsSentAndNeverShown() throws {

@@ -1,6 +1,7 @@
 import ETLArrow
 import ETLRuntimeCore
 import Foundation
+import Glibc
 import TestSupport
 import PluginTestSupport
 import XCTest
@@ -73,6 +74,30 @@ final class CSVFixture {
 
     /// The full path of `name`.
     func path(_ name: String) -> String { folder.file(name) }
+
+    /// Renames `name` to `newName` (the file keeps its inode), as logrotate's default does.
+    func rename(_ name: String, to newName: String) throws {
+        guard Glibc.rename(path(name), path(newName)) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    /// Copies `name` to `newName`, a new file with a new inode, as logrotate's `copytruncate` does.
+    func copy(_ name: String, to newName: String) throws {
+        try FileManager.default.copyItem(atPath: path(name), toPath: path(newName))
+    }
+
+    /// Cuts `name` to `size` bytes in place (same inode), as logrotate's `copytruncate` does with 0.
+    func truncate(_ name: String, to size: UInt64 = 0) throws {
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path(name)))
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: size)
+    }
+
+    /// The inode of `name`.
+    func inode(_ name: String) throws -> UInt64 {
+        var info = stat()
+        guard stat(path(name), &info) == 0 else { throw CocoaError(.fileReadNoSuchFile) }
+        return UInt64(info.st_ino)
+    }
 }
 
 /// Asserts that `body` fails with a plugin error of `status` (its name, e.g. "bad data"; "" for
