@@ -12,7 +12,9 @@ enum EntryPoint {
             PluginProber.runChild(paths: Array(arguments.dropFirst(2)))
             exit(0)
         }
+        StandardStreams.prepare()
         SQLiteProcessSettings.apply()
         ETLRuntimeCommand.main()
+        StandardStreams.finishStandardOutput()
     }
 }

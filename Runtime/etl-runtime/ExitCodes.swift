@@ -6,6 +6,8 @@ enum ExitCodes {
     static let entryFailed = ExitCode(1)
     /// Bad command line (EX_USAGE).
     static let usage = ExitCode(64)
+    /// Standard output could not be written: a full disk, a closed stream (EX_IOERR).
+    static let outputFailed = ExitCode(74)
     /// Another run holds the lock (EX_TEMPFAIL).
     static let locked = ExitCode(75)
     /// The manifest or a plugin configuration is invalid (EX_CONFIG).

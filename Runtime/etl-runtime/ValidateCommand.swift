@@ -29,9 +29,9 @@ struct ValidateCommand: ParsableCommand {
             environment: environment)
         let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog)
         guard result.issues.isEmpty, let manifest = result.manifest else {
-            for issue in result.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
+            for issue in result.issues { Console.error("\(issue)") }
             let count = result.issues.count
-            FileHandle.standardError.write(Data("\(manifestPath): \(count) \(count == 1 ? "problem" : "problems") found; nothing was run\n".utf8))
+            Console.error("\(manifestPath): \(count) \(count == 1 ? "problem" : "problems") found; nothing was run")
             throw ExitCodes.invalidConfiguration
         }
         let active = manifest.controlTable.filter(\.active).count

@@ -10,7 +10,8 @@ public enum LogFormat: String, Sendable, CaseIterable {
 }
 
 /// A swift-log handler writing one event per line to stderr, so cron mail and log
-/// collectors get whole lines, never interleaved fragments.
+/// collectors get whole lines, never interleaved fragments. Writing never fails the caller:
+/// see `StderrWriter`.
 public struct StderrLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -49,7 +50,7 @@ public struct StderrLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             rendered = String(decoding: data, as: UTF8.self) + "\n"
         }
-        FileHandle.standardError.write(Data(rendered.utf8))
+        StderrWriter.write(rendered)
     }
 
     /// Now, as ISO 8601 UTC with milliseconds (the format of every time the runtime writes).
