@@ -20,6 +20,8 @@ public struct EntryRunResult: Sendable, Equatable, Codable {
     public var watermark: String?
     public var error: String?
     public var durationSeconds: Double = 0
+    /// The entry failed because its manifest or plugin configuration is invalid (exit 78).
+    public var configurationInvalid: Bool = false
 
     public init(entryID: String, runID: String, status: Status) {
         self.entryID = entryID
