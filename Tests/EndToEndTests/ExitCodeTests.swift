@@ -70,6 +70,23 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertEqual(try workspace.jsonl("busy").count, 0)
     }
 
+    func testWithEveryALockedEntryIsNamedOnceAndLoadedWhenItsLockIsFree() throws {
+        let (workspace, holder) = try workspaceWithBusyEntryLocked()
+        defer { holder.release() }
+        let (run, stderr) = try workspace.startRun(["run", "--every", "0.05s"])
+        defer { if run.isRunning { run.interrupt() } }
+        for _ in 0..<600 where try workspace.jsonl("free").count < 3 { usleep(50_000) }
+        XCTAssertEqual(try workspace.jsonl("busy").count, 0, "loaded while another run held it")
+        holder.release()
+        for _ in 0..<600 where try workspace.jsonl("busy").count < 3 { usleep(50_000) }
+        run.terminate()
+        run.waitUntilExit()
+        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(try workspace.jsonl("busy").count, 3, log)
+        XCTAssertEqual(log.components(separatedBy: "entry busy is already being run by pid \(getpid())").count - 1, 1, log)
+        XCTAssertEqual(run.terminationStatus, 143, log)
+    }
+
     func testAFailedEntryOutranksALockedOne() throws {
         let (workspace, holder) = try workspaceWithBusyEntryLocked(failing: true)
         defer { holder.release() }
@@ -98,7 +115,9 @@ private final class LockHolder {
         }
     }
 
+    /// Ends the holder and waits for it; calling it again does nothing.
     func release() {
+        guard process.isRunning else { return }
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
     }
