@@ -12,10 +12,12 @@ enum EntryPoint {
             PluginProber.runChild(paths: Array(arguments.dropFirst(2)))
             exit(0)
         }
+        StandardStreams.prepare()
         SQLiteProcessSettings.apply()
         do {
             var command = try ETLRuntimeCommand.parseAsRoot()
             try command.run()
+            StandardStreams.finishStandardOutput()
         } catch let error as StateDatabaseError where error.kind == .unusable {
             // Every command that reads the state database stops here, the same way.
             Console.error("etl-runtime: \(error)")

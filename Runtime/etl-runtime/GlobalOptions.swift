@@ -10,8 +10,15 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log debug detail (plugin calls, search path).")
     var verbose = false
 
+    @Flag(name: .long, help: "Log errors only: a run that succeeds prints nothing, so cron mails only failures.")
+    var quiet = false
+
+    func validate() throws {
+        if quiet, verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+    }
+
     func bootstrapLogging() {
-        StderrLogHandler.bootstrap(format: logFormat.format, level: verbose ? .debug : .info)
+        StderrLogHandler.bootstrap(format: logFormat.format, level: verbose ? .debug : quiet ? .error : .info)
     }
 }
 

@@ -27,8 +27,9 @@ enum ManifestProblems {
 
 /// Output helpers: results to stdout, problems to stderr, whole lines only.
 enum Console {
+    /// One line on stderr; dropped, never fatal, when stderr is closed or broken.
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StderrWriter.write(line + "\n")
     }
 
     static func json(_ object: Any) -> String {

@@ -1,3 +1,4 @@
+import ETLRuntimeCore
 import Foundation
 
 /// The progress line of DESIGN.md: shown only when stderr is a terminal (never in cron
@@ -18,13 +19,13 @@ final class ProgressLine: @unchecked Sendable {
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(entry): \(rowsRead) rows read".utf8))
+        StderrWriter.write("\r\u{1B}[K\(entry): \(rowsRead) rows read")
     }
 
     func clear() {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StderrWriter.write("\r\u{1B}[K")
     }
 }

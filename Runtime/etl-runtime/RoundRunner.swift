@@ -3,26 +3,27 @@ import ETLRuntimeCore
 import Foundation
 import Logging
 
-/// One round of `run`: every selected entry once, up to `jobs` at a time, each in a worker
+/// One round of `run`: the given entries once, up to `jobs` at a time, each in a worker
 /// process of its own (or, in-process, with its own plugin instances and state-database
 /// connection); then a summary line per entry.
 struct RoundRunner {
     let context: ManifestContext
-    let entries: [ControlEntry]
     let fullRefresh: Bool
     let takeOwnership: Bool
     let jobs: Int
     let format: LogFormat
+    /// `--quiet`: summary lines only for entries that did not succeed, no progress line.
+    let quiet: Bool
     /// How to start worker processes; nil runs every entry in this process.
     let workers: EntryWorker.Launch?
-    /// Each entry's lock descriptor, passed down to its worker.
-    let lockDescriptors: [String: Int32]
 
-    func runRound() -> [EntryRunResult] {
+    /// Runs `entries`, whose locks this run holds; `lockDescriptors` (by entry id) are passed
+    /// down to their workers.
+    func runRound(_ entries: [ControlEntry], lockDescriptors: [String: Int32]) -> [EntryRunResult] {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
-        let progress = ProgressLine()
+        let progress = quiet ? ProgressLine(enabled: false) : ProgressLine()
         let limit = DispatchSemaphore(value: jobs)
         let group = DispatchGroup()
         for (index, entry) in entries.enumerated() {
@@ -51,7 +52,10 @@ struct RoundRunner {
         group.wait()
         progress.clear()
         let all = results.values()
-        for result in all { RunSummary.print(result, format: format, redact: context.manifest.redacting) }
+        // Quiet: cron mails whatever is printed, so only what someone must look at.
+        for result in all where !quiet || result.status != .ok {
+            RunSummary.print(result, format: format, redact: context.manifest.redacting)
+        }
         return all
     }
 

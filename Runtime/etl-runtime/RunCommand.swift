@@ -13,10 +13,16 @@ struct RunCommand: ParsableCommand {
             Incremental entries commit each batch together with the watermark it reaches, so a \
             killed run resumes from its last committed batch. Full entries load into the target \
             atomically: readers never see a partial table. Each entry is locked while it runs; \
-            an entry already running elsewhere makes this command exit 75 without running anything. \
+            an entry already running elsewhere is named and left alone while the others run. \
             Each entry runs in a worker process of its own, so a plugin that crashes fails only its \
             entry (--in-process runs them as threads instead). \
-            Ends with one summary line per entry on stderr.
+            Ends with one summary line per entry on stderr (with --quiet: only for entries that did not succeed). \
+            With --every, a failed round makes the next wait twice as long (up to 16 intervals or 1 hour), \
+            and --max-failures failed rounds in a row (default 5) stop the run.
+
+            Exit codes, the most serious first: 130/143 stopped by SIGINT/SIGTERM (128 + the signal); \
+            78 manifest or plugin configuration invalid; 1 an entry failed; 75 an entry was left alone \
+            because another run holds it; 0 every entry that ran succeeded.
             """
     )
 
@@ -38,8 +44,13 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run entries in parallel, up to N at once.", valueName: "N"))
     var jobs: Int = 1
 
-    @Option(name: .long, help: ArgumentHelp("Repeat the run at this interval (e.g. 10s, 5m) until stopped by SIGINT/SIGTERM.", valueName: "interval"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Repeat the run at this interval (e.g. 10s, 5m, 0.5s) until stopped by SIGINT/SIGTERM; after a failed round the wait doubles, up to 16 intervals or 1 hour.",
+        valueName: "interval"))
     var every: RunInterval?
+
+    @Option(name: .long, help: ArgumentHelp("With --every: stop (exit 1) after N failed rounds in a row (default 5).", valueName: "N"))
+    var maxFailures: Int?
 
     @Flag(name: .long, help: "With --every: stop once a round loads no new rows.")
     var untilCaughtUp = false
@@ -47,9 +58,15 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Run entries as threads of this process instead of one worker process each: starts faster, but a plugin that crashes ends the whole run.")
     var inProcess = false
 
+    static let defaultMaxFailures = 5
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if untilCaughtUp, every == nil { throw ValidationError("--until-caught-up needs --every") }
+        if let maxFailures {
+            if every == nil { throw ValidationError("--max-failures needs --every") }
+            guard maxFailures >= 1 else { throw ValidationError("--max-failures must be at least 1") }
+        }
     }
 
     func run() throws {
@@ -78,13 +95,6 @@ struct RunCommand: ParsableCommand {
             try DryRunReport.print(selected, state: state, fullRefresh: fullRefresh, redact: context.manifest.redacting)
             return
         }
-        let locks: [EntryLock]
-        do {
-            locks = try selected.map { try EntryLock(entryID: $0.id, folder: context.lockFolder) }
-        } catch let held as EntryLock.Held {
-            Console.error("etl-runtime: \(held)")
-            throw ExitCodes.locked
-        }
         SignalHandling.install()
         if !inProcess {
             // A worker that crashes prints the Swift runtime's backtrace: keep it to the crashed
@@ -93,28 +103,54 @@ struct RunCommand: ParsableCommand {
             setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=6", 0)
         }
         let runner = RoundRunner(
-            context: context, entries: selected, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format,
-            workers: inProcess ? nil : try workerLaunch(context),
-            lockDescriptors: Dictionary(uniqueKeysWithValues: locks.map { ($0.entryID, $0.descriptor) }))
-        var results = runner.runRound()
-        if let every {
-            while !CancellationFlag.isCancelled {
-                if untilCaughtUp, results.allSatisfy({ $0.status == .ok && $0.rowsRead == 0 && $0.rowsRejected == 0 }) { break }
-                SignalHandling.sleep(seconds: every.seconds)
-                if CancellationFlag.isCancelled { break }
-                results = runner.runRound()
-            }
+            context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,
+            workers: inProcess ? nil : try workerLaunch(context))
+        let locks = RunLocks(folder: context.lockFolder)
+        func round() throws -> RoundOutcome {
+            let (held, locked) = try locks.acquire(selected)
+            return (held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors), locked)
+        }
+        var outcome = try round()
+        // When another run holds every entry, there is nothing to repeat: exit 75 at once.
+        if let every, !outcome.results.isEmpty {
+            outcome = try repeatRounds(every: every, after: outcome, round: round)
         }
         withExtendedLifetime(locks) {}
-        // A single run stopped by a signal did not finish its work (exit 1); an --every loop
-        // stopped by a signal ended as asked (exit 0 unless its last round failed).
-        let failed = results.contains { $0.status == .failed }
-        let cutShort = every == nil && results.contains { $0.status == .cancelled }
-        if failed || cutShort { throw ExitCodes.entryFailed }
+        let code = RunOutcome.exitCode(results: outcome.results, lockedEntries: outcome.locked, signal: SignalHandling.firstSignal)
+        if code != RunOutcome.success { throw ExitCode(code) }
     }
 }
 
 extension RunCommand {
+    /// What one round did: its entries' results, and the entries another run held.
+    typealias RoundOutcome = (results: [EntryRunResult], locked: [String])
+
+    /// `--every`: more rounds until a signal, `--until-caught-up`, or `--max-failures` failed
+    /// rounds in a row; after a failed round the wait grows (`RoundBackoff`). Returns the last
+    /// round's outcome.
+    private func repeatRounds(every: RunInterval, after first: RoundOutcome, round: () throws -> RoundOutcome) throws -> RoundOutcome {
+        let logger = Logger(label: "etl.run")
+        var backoff = RoundBackoff(interval: every.seconds, maxFailures: maxFailures ?? Self.defaultMaxFailures)
+        var last = first
+        while !CancellationFlag.isCancelled {
+            let results = last.results
+            if untilCaughtUp, results.allSatisfy({ $0.status == .ok && $0.rowsRead == 0 && $0.rowsRejected == 0 }) { break }
+            guard case .wait(let seconds) = backoff.next(afterRoundFailed: results.contains { $0.status == .failed }) else {
+                let limit = backoff.maxFailures
+                logger.error("\(limit) rounds in a row failed (--max-failures \(limit)); stopping. Fix what the summary lines above say, then start the run again")
+                break
+            }
+            if backoff.failedRoundsInARow > 0 {
+                let wait = RunInterval.text(seconds: seconds), at = StderrLogHandler.timestamp(secondsFromNow: seconds)
+                logger.warning("round failed (\(backoff.failedRoundsInARow) in a row; --max-failures \(backoff.maxFailures) stops the run); next attempt in \(wait), at \(at)")
+            }
+            SignalHandling.sleep(seconds: seconds)
+            if CancellationFlag.isCancelled { break }
+            last = try round()
+        }
+        return last
+    }
+
     /// Workers run this same executable with the options this run was given.
     private func workerLaunch(_ context: ManifestContext) throws -> EntryWorker.Launch {
         guard let executable = PluginSearchPath.currentExecutablePath else {
@@ -123,11 +159,12 @@ extension RunCommand {
         var arguments = ["--manifest", location.manifestPath, "--log-format", global.logFormat.rawValue]
         for folder in location.pluginDirectories { arguments += ["--plugin-dir", folder] }
         if global.verbose { arguments.append("--verbose") }
+        if global.quiet { arguments.append("--quiet") }
         return EntryWorker.Launch(executable: executable, arguments: arguments, statePath: context.manifest.statePath)
     }
 }
 
-/// `--every` values: a number and a unit (s, m, h), e.g. `10s`, `5m`.
+/// `--every` values: a number and a unit (s, m, h), e.g. `10s`, `5m`, `0.5s`.
 struct RunInterval: ExpressibleByArgument {
     let seconds: Double
 
@@ -137,5 +174,10 @@ struct RunInterval: ExpressibleByArgument {
             return nil
         }
         seconds = value * scale
+    }
+
+    /// `0.02s`, `40s`, `3600s`: seconds as a log line shows them.
+    static func text(seconds: Double) -> String {
+        String(format: "%gs", seconds)
     }
 }

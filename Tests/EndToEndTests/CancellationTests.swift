@@ -4,7 +4,7 @@ import XCTest
 
 /// SIGTERM (cron's timeout, systemd stop) ends a run promptly even while a plugin waits on
 /// the network: the transfer is abandoned, the entry is recorded as cancelled, nothing is
-/// committed for the unfinished batch.
+/// committed for the unfinished batch, and the run exits 143 (128 + SIGTERM).
 final class CancellationTests: XCTestCase {
     func testSIGTERMStopsARunWaitingOnASlowAPIPromptlyAndRecordsItAsCancelled() throws {
         let server = try MockAPIServer()
@@ -22,7 +22,7 @@ final class CancellationTests: XCTestCase {
         // transfer instead of abandoning it could not have ended sooner.
         XCTAssertLessThan(elapsed, 25, "the run waited for the 30 s transfer after SIGTERM")
         XCTAssertEqual(run.terminationReason, .exit, log)
-        XCTAssertEqual(run.terminationStatus, 1, log)
+        XCTAssertEqual(run.terminationStatus, 143, log)  // 128 + SIGTERM: stopped, not failed
         XCTAssertTrue(log.contains("summary entry=slow status=cancelled"), log)
         XCTAssertEqual(try workspace.stateQuery("SELECT status FROM etl_runs"), "cancelled\n")
     }

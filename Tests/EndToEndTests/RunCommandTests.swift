@@ -100,9 +100,9 @@ final class RunCommandTests: XCTestCase {
         let second = try workspace.run(["run"])
         XCTAssertEqual(second.status, 75, second.stderr)
         XCTAssertTrue(second.stderr.contains("entry app_raw is already being run by pid \(holder.processIdentifier)"), second.stderr)
-        holder.terminate()  // SIGTERM: stops at a batch boundary, cleanly.
+        holder.terminate()  // SIGTERM: stops at a batch boundary, cleanly, and says it was stopped.
         holder.waitUntilExit()
-        XCTAssertEqual(holder.terminationStatus, 0)
+        XCTAssertEqual(holder.terminationStatus, 143)
         XCTAssertEqual(try workspace.jsonl("app_raw").count, 3)
         XCTAssertEqual(try workspace.run(["run"]).status, 0)
     }

@@ -10,7 +10,8 @@ public enum LogFormat: String, Sendable, CaseIterable {
 }
 
 /// A swift-log handler writing one event per line to stderr, so cron mail and log
-/// collectors get whole lines, never interleaved fragments.
+/// collectors get whole lines, never interleaved fragments. Writing never fails the caller:
+/// see `StderrWriter`.
 public struct StderrLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -49,18 +50,24 @@ public struct StderrLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             rendered = String(decoding: data, as: UTF8.self) + "\n"
         }
-        FileHandle.standardError.write(Data(rendered.utf8))
+        StderrWriter.write(rendered)
     }
 
     /// Now, as ISO 8601 UTC with milliseconds (the format of every time the runtime writes).
     public static func timestamp() -> String {
+        timestamp(secondsFromNow: 0)
+    }
+
+    /// `seconds` from now, as `timestamp()` writes times (for "next attempt at ...").
+    public static func timestamp(secondsFromNow offset: Double) -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+        let milliseconds = Int(now.tv_sec) * 1000 + now.tv_nsec / 1_000_000 + Int((offset * 1000).rounded())
+        var seconds = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, now.tv_nsec / 1_000_000)
+            parts.tm_hour, parts.tm_min, parts.tm_sec, milliseconds % 1000)
     }
 }

@@ -37,16 +37,16 @@ extension ManifestDecoder {
         }
         field("active") { node, path in draft.active = reader.bool(node, path) ?? true }
         field("description") { node, path in draft.description = reader.displayString(node, path) }
-        field("source") { node, path in draft.source = reader.string(node, path) }
-        field("stream") { node, path in draft.stream = reader.string(node, path) }
-        field("sink") { node, path in draft.sink = reader.string(node, path) }
-        field("target") { node, path in draft.target = reader.string(node, path) }
+        field("source") { node, path in draft.source = identifier(node, path) }
+        field("stream") { node, path in draft.stream = identifier(node, path) }
+        field("sink") { node, path in draft.sink = identifier(node, path) }
+        field("target") { node, path in draft.target = identifier(node, path) }
         field("mode") { node, path in draft.mode = reader.choice(node, path, LoadMode.self) }
         field("write") { node, path in draft.write = reader.choice(node, path, WriteMode.self) }
         field("primary_key") { node, path in
-            draft.primaryKey = reader.strings(node, path, nonEmpty: true, what: "column names") ?? []
+            draft.primaryKey = identifiers(node, path, what: "column names") ?? []
         }
-        field("cursor_field") { node, path in draft.cursorField = reader.string(node, path) }
+        field("cursor_field") { node, path in draft.cursorField = identifier(node, path) }
         field("initial_value") { node, path in
             if node.value.isScalar {
                 draft.initialValue = node.value.isNull ? nil : node.value

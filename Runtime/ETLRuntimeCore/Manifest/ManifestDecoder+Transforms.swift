@@ -39,6 +39,10 @@ extension ManifestDecoder {
         case "select":
             return reader.strings(node, path, nonEmpty: true, what: "column names").map { .select(columns: $0) }
         case "rename":
+            // The new names reach the sink as column names.
+            for member in node.members ?? [] {
+                if let name = member.value.stringValue { checkIdentifier(name, path.appending(key: member.key), at: member.value.location) }
+            }
             return stringMap(node, path, what: "new column names").map { pairs in
                 .rename(pairs.map { ColumnRename(from: $0.key, to: $0.value) })
             }
@@ -56,6 +60,7 @@ extension ManifestDecoder {
         case "map":
             return valueMaps(node, path).map { .map($0) }
         case "derive":
+            for member in node.members ?? [] { checkIdentifier(member.key, path.appending(key: member.key), at: member.keyLocation) }
             return stringMap(node, path, what: "expressions").map { pairs in
                 .derive(pairs.map { DerivedColumn(name: $0.key, expression: $0.value) })
             }
@@ -209,7 +214,7 @@ extension ManifestDecoder {
                 failed = true
                 continue
             }
-            if let column = reader.string(member.value, memberPath) {
+            if let column = identifier(member.value, memberPath) {
                 result.append(MetadataColumn(kind: kind, column: column))
             } else {
                 failed = true

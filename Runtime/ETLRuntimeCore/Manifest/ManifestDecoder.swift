@@ -53,7 +53,10 @@ struct ManifestDecoder {
             return []
         }
         return members.map { member in
-            endpoint(member.key, member.value, path.appending(key: member.key), kind: kind)
+            let memberPath = path.appending(key: member.key)
+            // Still declared when refused: entries naming it should not also be told it does not exist.
+            checkIdentifier(member.key, memberPath, at: member.keyLocation)
+            return endpoint(member.key, member.value, memberPath, kind: kind)
         }
     }
 

@@ -13,3 +13,13 @@ int pipe2(int pipefd[2], int flags);
 /* A pipe whose two ends are close-on-exec from the start, so a process started by another
  * thread at the same moment cannot inherit them. 0 on success. */
 static inline int etl_pipe_cloexec(int ends[2]) { return pipe2(ends, O_CLOEXEC); }
+
+#include <stdio.h>
+
+/* Flushes standard output and says whether everything printed to it was written: 0 if so,
+ * -1 if this flush failed (errno says why), -2 if an earlier write failed. Swift 6 cannot
+ * name `stdout`, a mutable C global. */
+static inline int etl_flush_standard_output(void) {
+    if (fflush(stdout) != 0) return -1;
+    return ferror(stdout) ? -2 : 0;
+}
