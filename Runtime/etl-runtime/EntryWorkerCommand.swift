@@ -70,26 +70,27 @@ struct WorkerMessage: Codable {
 
 /// The worker's end of the line to its run: a private copy of standard output. Descriptor 1
 /// itself is pointed at stderr, so a plugin that prints cannot corrupt the messages.
+/// Written with `write(2)` (through `StderrWriter`): once the run is gone, the pipe answers
+/// EPIPE, which must not kill the worker before the parent-death signal does.
 final class WorkerChannel: @unchecked Sendable {
-    private let output: FileHandle
+    private let output: Int32
     private let lock = NSLock()
     private let encoder = JSONEncoder()
 
-    private init(output: FileHandle) {
+    private init(output: Int32) {
         self.output = output
     }
 
     static func takeStandardOutput() -> WorkerChannel {
-        let channel = WorkerChannel(output: FileHandle(fileDescriptor: dup(STDOUT_FILENO), closeOnDealloc: true))
+        let channel = WorkerChannel(output: fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10))
         dup2(STDERR_FILENO, STDOUT_FILENO)
         return channel
     }
 
     func send(_ message: WorkerMessage) {
-        guard var line = try? encoder.encode(message) else { return }
-        line.append(0x0A)
+        guard let line = try? encoder.encode(message) else { return }
         lock.lock()
         defer { lock.unlock() }
-        output.write(line)
+        StderrWriter.write(String(decoding: line, as: UTF8.self) + "\n", to: output)
     }
 }

@@ -30,7 +30,7 @@ public enum PluginProber {
     public static func runChild(paths: [String]) {
         // Results go to a private copy of stdout; fd 1 then points at stderr, so a plugin
         // that prints while loading cannot corrupt the answer.
-        let results = FileHandle(fileDescriptor: dup(STDOUT_FILENO), closeOnDealloc: true)
+        let results = dup(STDOUT_FILENO)
         dup2(STDERR_FILENO, STDOUT_FILENO)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -40,9 +40,9 @@ public enum PluginProber {
             case .success(let library): line = ProbeLine(path: path, plugins: library.plugins.map(\.info), error: nil)
             case .failure(let failure): line = ProbeLine(path: path, plugins: nil, error: failure.reason)
             }
-            var data = (try? encoder.encode(line)) ?? Data()
-            data.append(0x0A)
-            results.write(data)
+            let data = (try? encoder.encode(line)) ?? Data()
+            // write(2), not FileHandle: a parent that gave up on us (EPIPE) must not turn into a crash.
+            StderrWriter.write(String(decoding: data, as: UTF8.self) + "\n", to: results)
         }
     }
 
