@@ -11,16 +11,7 @@ final class RejectRecordTests: XCTestCase {
         let workspace = RunWorkspace()
         try workspace.folder.write("in.csv", "id,name\n1,a\nx,b\n3,c\ny,d\n5,e\n")
         let incremental = mode == "incremental" ? #", "write": "append", "cursor_field": "$offset""# : ""
-        try workspace.manifest(
-            sources: """
-                {"file": {"plugin": "csv", "config": {"path": "in.csv", "header": true,
-                  "columns": [{"name": "id", "type": "int64"}, {"name": "name", "type": "text"}]}}}
-                """,
-            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: """
-                [{"id": "people", "source": "file", "stream": "in", "sink": "warehouse", "target": "people",
-                  "mode": "\(mode)"\(incremental), "max_rejects": \(maxRejects)}]
-                """)
+        try workspace.peopleManifest(mode: mode, settings: incremental + ", \"max_rejects\": \(maxRejects)")
         return workspace
     }
 
@@ -65,7 +56,6 @@ final class RejectRecordTests: XCTestCase {
         let run = try workspace.run(["run"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try rejects(workspace).count, 2)
-        let rows = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), "SELECT count(*) FROM people"])
-        XCTAssertEqual(rows.stdout, "3\n")
+        XCTAssertEqual(try workspace.warehouseQuery("SELECT count(*) FROM people"), "3\n")
     }
 }

@@ -8,26 +8,17 @@ import XCTest
 final class RunTimeConfigurationTests: XCTestCase {
     private func pipeline(mode: String, extra: String = "") throws -> RunWorkspace {
         let workspace = RunWorkspace()
-        try workspace.folder.write("in.csv", "id,name\n" + (1...50).map { "\($0),n\($0)\n" }.joined())
+        try workspace.peopleFile(1...50)
         try write(workspace, mode: mode, extra: extra)
         return workspace
     }
 
     private func write(_ workspace: RunWorkspace, mode: String, extra: String = "") throws {
-        try workspace.manifest(
-            sources: """
-                {"file": {"plugin": "csv", "config": {"path": "in.csv", "header": true,
-                  "columns": [{"name": "id", "type": "int64"}, {"name": "name", "type": "text"}]}}}
-                """,
-            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: """
-                [{"id": "people", "source": "file", "stream": "in", "sink": "warehouse", "target": "people",
-                  "mode": "\(mode)"\(extra)}]
-                """)
+        try workspace.peopleManifest(mode: mode, settings: extra)
     }
 
     private func count(_ workspace: RunWorkspace) throws -> String {
-        try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), "SELECT count(*) FROM people"]).stdout
+        try workspace.warehouseQuery("SELECT count(*) FROM people")
     }
 
     private let incremental = #", "write": "append", "cursor_field": "$offset""#
@@ -72,7 +63,7 @@ final class RunTimeConfigurationTests: XCTestCase {
         let reached = try workspace.run(["state", "show", "people"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(try workspace.run(["state", "set", "people", reached]).status, 0)
         XCTAssertEqual(try workspace.run(["validate"]).status, 0)
-        try workspace.folder.write("in.csv", "id,name\n" + (1...60).map { "\($0),n\($0)\n" }.joined())
+        try workspace.peopleFile(1...60)
         let run = try workspace.run(["run"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try count(workspace), "60\n", "only the ten new rows are loaded")

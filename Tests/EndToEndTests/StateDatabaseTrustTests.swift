@@ -8,22 +8,14 @@ final class StateDatabaseTrustTests: XCTestCase {
     /// An incremental census-style load of 1,000 csv rows, 300 per run.
     private func pipeline() throws -> RunWorkspace {
         let workspace = RunWorkspace()
-        try workspace.folder.write("in.csv", "id,name\n" + (1...1000).map { "\($0),n\($0)\n" }.joined())
-        try workspace.manifest(
-            sources: """
-                {"file": {"plugin": "csv", "config": {"path": "in.csv", "header": true,
-                  "columns": [{"name": "id", "type": "int64"}, {"name": "name", "type": "text"}]}}}
-                """,
-            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
-            entries: """
-                [{"id": "people", "source": "file", "stream": "in", "sink": "warehouse", "target": "people",
-                  "mode": "incremental", "write": "append", "cursor_field": "$offset", "max_records_per_run": 300}]
-                """)
+        try workspace.peopleFile(1...1000)
+        try workspace.peopleManifest(
+            mode: "incremental", settings: #", "write": "append", "cursor_field": "$offset", "max_records_per_run": 300"#)
         return workspace
     }
 
     private func warehouse(_ workspace: RunWorkspace, _ sql: String) throws -> String {
-        try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), sql]).stdout
+        try workspace.warehouseQuery(sql)
     }
 
     /// Overwrites part of the page that holds the control table's primary-key index.
