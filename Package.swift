@@ -134,7 +134,7 @@ let package = Package(
         .executableTarget(name: "etl-memory-check", dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"], path: "Tests/MemoryCheck", exclude: ["valgrind.supp", "pipeline_check.sh"]),
         .testTarget(
             name: "ETLArrowTests",
-            dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin"],
+            dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin", "TestSupport"],
             path: "Tests/ETLArrowTests"
         ),
         .testTarget(

@@ -125,7 +125,9 @@ final class RowDecoder {
     }
 
     private func timestamp(_ column: Int, _ field: FieldSpan) -> Int64? {
-        guard let format = columns[column].format else { return ISO8601Timestamp.microseconds(field.start, field.count) }
+        guard let format = columns[column].format else {
+            return ArrowTimestampText.parse(UnsafeRawBufferPointer(start: field.start, count: field.count))?.micros
+        }
         return format.parse(field.start, field.count)?.microsecondsSinceEpoch()
     }
 

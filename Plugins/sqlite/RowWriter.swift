@@ -50,7 +50,7 @@ final class RowWriter {
         self.columnNames = columnNames
         self.target = target
         self.database = database
-        scratch = .allocate(capacity: max(columnNames.count, 1) * max(group?.rows ?? 1, 1) * CivilTime.maximumTimestampLength)
+        scratch = .allocate(capacity: max(columnNames.count, 1) * max(group?.rows ?? 1, 1) * ArrowTimestampText.maximumTimestampLength)
     }
 
     deinit {
@@ -157,7 +157,7 @@ final class RowWriter {
     /// Where the text of a timestamp or date column of group row `slot` is formatted.
     @inline(__always)
     private func scratch(_ column: BoundColumn, slot: Int) -> UnsafeMutablePointer<UInt8> {
-        scratch + (slot * columnCount + Int(column.parameter) - 1) * CivilTime.maximumTimestampLength
+        scratch + (slot * columnCount + Int(column.parameter) - 1) * ArrowTimestampText.maximumTimestampLength
     }
 
     @inline(__always)
@@ -183,12 +183,12 @@ final class RowWriter {
         case .bool:
             return sqlite3_bind_int(handle, parameter, column.bool(row) ? 1 : 0)
         case .timestampMicrosecondsUTC:
-            let length = CivilTime.writeTimestamp(micros: column.int64(row), into: scratch)
+            let length = ArrowTimestampText.writeTimestamp(micros: column.int64(row), into: scratch)
             return scratch.withMemoryRebound(to: CChar.self, capacity: length) {
                 sqlite3_bind_text(handle, parameter, $0, Int32(length), etl_sqlite_static())
             }
         case .date32:
-            let length = CivilTime.writeDate(days: Int64(column.date32(row)), into: scratch)
+            let length = ArrowTimestampText.writeDate(days: Int64(column.date32(row)), into: scratch)
             return scratch.withMemoryRebound(to: CChar.self, capacity: length) {
                 sqlite3_bind_text(handle, parameter, $0, Int32(length), etl_sqlite_static())
             }

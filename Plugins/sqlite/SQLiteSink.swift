@@ -232,7 +232,7 @@ final class SQLiteSink: ETLSink {
         for text in texts { prepared.append(try statement(text, table: table)) }
         let folded = names.map(SQLIdentifier.folded)
         let keyColumns = Set(key.compactMap { folded.firstIndex(of: SQLIdentifier.folded($0)) })
-        let loadTime = request.writeMode == .scd2 ? CivilTime.timestampText(micros: Clock.nowMicros()) : nil
+        let loadTime = request.writeMode == .scd2 ? ArrowTimestampText.text(micros: Clock.nowMicros()) : nil
         var group: RowWriter.RowGroup?
         let groupRows = min(Self.rowsPerGroup, Int(connection.variableLimit) / max(names.count, 1))
         if request.writeMode == .replace || request.writeMode == .append, !names.isEmpty, groupRows >= 2 {

@@ -139,13 +139,13 @@ final class SQLiteSource: ETLSource {
         guard let json else { return nil }
         let wrapper = try PluginConfig(parsing: "{\"initial_value\": \(json)}", path: "entry")
         guard let value = try CursorState.scalar(wrapper, "initial_value") else { return nil }
-        guard case .text(let text) = value, let given = TimestampText.parse(text) else { return value }
+        guard case .text(let text) = value, let given = ArrowTimestampText.parse(text) else { return value }
         let sample = try connection.prepare(
             "SELECT \(SQLIdentifier.quoted(cursor)) FROM \(Self.from(settings.relation)) WHERE typeof(\(SQLIdentifier.quoted(cursor))) = 'text' LIMIT 1")
-        guard try sample.step(), let stored = sample.text(0), let storedStyle = TimestampText.parse(stored)?.style else {
+        guard try sample.step(), let stored = sample.text(0), let storedStyle = ArrowTimestampText.parse(stored)?.style else {
             return value
         }
-        return .text(TimestampText.format(micros: given.micros, style: storedStyle))
+        return .text(ArrowTimestampText.format(micros: given.micros, style: storedStyle))
     }
 
     private static func from(_ relation: SourceRelation) -> String {
@@ -177,10 +177,10 @@ final class SQLiteSource: ETLSource {
     }
 
     private static func lookbackStart(_ saved: SQLValue, seconds: Double, cursor: String, textCursor: Bool) throws(PluginError) -> String {
-        guard textCursor, case .text(let text) = saved, let parsed = TimestampText.parse(text) else {
+        guard textCursor, case .text(let text) = saved, let parsed = ArrowTimestampText.parse(text) else {
             throw .invalidConfig("lookback needs a cursor of timestamp text; the watermark of \(SQLIdentifier.quoted(cursor)) is \(saved.displayText). Remove lookback or use a timestamp cursor")
         }
         let start = parsed.micros - Int64((seconds * 1_000_000).rounded())
-        return TimestampText.format(micros: start, style: parsed.style)
+        return ArrowTimestampText.format(micros: start, style: parsed.style)
     }
 }

@@ -65,10 +65,10 @@ enum ValueConversion {
             if storage == SQLITE_BLOB { return .bytes(blob(statement, index)) }
             return .bytes(text(statement, index))
         case .timestampMicrosecondsUTC:
-            guard storage == SQLITE_TEXT, let parsed = TimestampText.parse(text(statement, index)) else { return nil }
+            guard storage == SQLITE_TEXT, let parsed = ArrowTimestampText.parse(text(statement, index)) else { return nil }
             return .micros(parsed.micros)
         case .date32:
-            guard storage == SQLITE_TEXT, let days = TimestampText.parseDate(text(statement, index)),
+            guard storage == SQLITE_TEXT, let days = ArrowTimestampText.parseDate(text(statement, index)),
                   let narrow = Int32(exactly: days) else { return nil }
             return .days(narrow)
         }

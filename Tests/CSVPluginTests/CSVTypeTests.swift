@@ -1,5 +1,6 @@
 import ETLArrow
 import ETLRuntimeCore
+import TestSupport
 import XCTest
 
 /// Every declared type: what it accepts, what it loads, and what it rejects (never coerced).
@@ -145,5 +146,20 @@ final class CSVTypeTests: XCTestCase {
             .readAll(stream: "all")
         XCTAssertEqual(result.schema.fields.map(\.type), [.int64, .double, .bool, .utf8, .timestampMicrosecondsUTC, .date32])
         XCTAssertEqual(result.rows, [["1", "2.5", "true", "x", "1704412800000000", "19727"]])
+    }
+}
+
+/// The csv source reads timestamps as the http and sqlite plugins do (one shared reading).
+final class CSVSharedTimestampTests: XCTestCase {
+    private let files = CSVFixture()
+
+    func testTheCSVSourceAcceptsExactlyTheSharedISO8601Forms() throws {
+        let texts = TimestampForms.accepted.map(\.text) + TimestampForms.refused
+        // Quoted: one form has a decimal comma.
+        let path = try files.write("values.csv", texts.map { "\"\($0)\"" }.joined(separator: "\n") + "\n")
+        let result = try CSVTestSource.make(["path": path, "header": false, "columns": [["name": "v", "type": "timestamp"]]])
+            .readAll(stream: "values")
+        XCTAssertEqual(result.rows.map { $0[0] }, TimestampForms.accepted.map { String($0.micros) })
+        XCTAssertEqual(result.rejects.count, texts.count - TimestampForms.accepted.count)
     }
 }

@@ -218,3 +218,20 @@ private struct SplitMix {
         return value ^ (value >> 31)
     }
 }
+
+/// The http source reads timestamp fields as the csv and sqlite plugins do (one shared reading).
+final class HTTPSharedTimestampTests: XCTestCase {
+    func testTheHTTPSourceAcceptsExactlyTheSharedISO8601Forms() throws {
+        let server = try MockAPIServer(tasks: 0)
+        let texts = TimestampForms.accepted.map(\.text) + TimestampForms.refused
+        let records = texts.enumerated().map { #"{"id": \#($0.offset + 1), "updated_at": "2024-01-01T00:00:00Z", "at": "\#($0.element)"}"# }
+        try server.upsertTasks("[" + records.joined(separator: ", ") + "]")
+        let stream: [String: Any] = [
+            "path": "/page/tasks", "records_path": "$.tasks", "pagination": ["type": "none"],
+            "columns": [["name": "id", "type": "int64"], ["name": "at", "type": "timestamp"]],
+        ]
+        let result = try HTTPTestPlugin.source(server, stream: stream).readAll()
+        XCTAssertEqual(result.rows.map { $0[1] }, TimestampForms.accepted.map { String($0.micros) })
+        XCTAssertEqual(result.rejects.count, TimestampForms.refused.count)
+    }
+}

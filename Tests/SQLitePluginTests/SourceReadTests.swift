@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import TestSupport
 import XCTest
 
 /// Full reads, discovery and value conversion.
@@ -95,5 +96,17 @@ final class SourceReadTests: SourceTestCase {
 
     func testTheSourceAdvertisesIncrementalAndDiscover() throws {
         XCTAssertEqual(Set(try SQLitePlugins.sourcePlugin().info.capabilities), ["incremental", "discover"])
+    }
+}
+
+/// The sqlite source reads timestamp text as the csv and http plugins do (one shared reading).
+final class SourceSharedTimestampTests: SourceTestCase {
+    func testTheSQLiteSourceAcceptsExactlyTheSharedISO8601Forms() throws {
+        let texts = TimestampForms.accepted.map(\.text) + TimestampForms.refused
+        try database.execute("CREATE TABLE events (at TEXT)")
+        try database.execute("INSERT INTO events VALUES " + texts.map { "('\($0)')" }.joined(separator: ", "))
+        let outcome = try readAll(try makeSource(#""table": "events", "columns": {"at": "timestamp"}"#), stream: "events")
+        XCTAssertEqual(outcome.rows, TimestampForms.accepted.map { [String($0.micros)] })
+        XCTAssertEqual(outcome.rejects.count, TimestampForms.refused.count)
     }
 }

@@ -21,7 +21,7 @@ enum RecordJSON {
         case .double: return JSONNumber(column.double(row)).map { .number($0) } ?? .null
         case .bool: return .bool(column.bool(row))
         case .utf8, .binary: return .string(column.string(row))
-        case .timestampMicrosecondsUTC: return .string(ISOTimestamp.format(microseconds: column.timestampMicroseconds(row)))
+        case .timestampMicrosecondsUTC: return .string(ArrowTimestampText.rfc3339(micros: column.timestampMicroseconds(row)))
         case .date32:
             let date = ArrowCivilTime.civilFromDays(Int64(column.date32(row)))
             return .string("\(String(date.year).leftPadded(to: 4))-\(String(date.month).leftPadded(to: 2))-\(String(date.day).leftPadded(to: 2))")

@@ -1,3 +1,5 @@
+import ETLArrow
+
 import ETLPluginKit
 
 /// A watermark: the cursor value as the API wrote it (kept for the resume state) and the
@@ -13,7 +15,7 @@ struct CursorValue: Sendable, Hashable, Comparable {
     init?(_ value: JSONValue, format: WatermarkFormat) {
         switch value {
         case .string(let text):
-            if let micros = ISOTimestamp.microseconds(text) {
+            if let micros = ArrowTimestampText.parse(text)?.micros {
                 microseconds = micros
             } else if let number = Int64(text) {
                 microseconds = format == .epochMillis ? number * 1_000 : number * 1_000_000

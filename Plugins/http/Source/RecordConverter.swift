@@ -46,13 +46,13 @@ struct RecordConverter {
         case .json:
             return .text(value.serialized())
         case .timestamp:
-            if case .string(let text) = value, let micros = ISOTimestamp.microseconds(text) { return .timestamp(micros) }
+            if case .string(let text) = value, let micros = ArrowTimestampText.parse(text)?.micros { return .timestamp(micros) }
             if case .number(let number) = value, let seconds = number.int64Value, abs(seconds) < 9_000_000_000_000 {
                 return .timestamp(seconds * 1_000_000)
             }
             return nil
         case .date:
-            guard case .string(let text) = value, let micros = ISOTimestamp.microseconds(text) else { return nil }
+            guard case .string(let text) = value, let micros = ArrowTimestampText.parse(text)?.micros else { return nil }
             let days = micros >= 0 ? micros / ArrowCivilTime.microsecondsPerDay
                 : -((-micros + ArrowCivilTime.microsecondsPerDay - 1) / ArrowCivilTime.microsecondsPerDay)
             guard let narrow = Int32(exactly: days) else { return nil }

@@ -1,3 +1,5 @@
+import ETLArrow
+
 /// How a watermark is written into a request.
 enum WatermarkFormat: String, Sendable, Hashable {
     /// `2024-01-01T00:00:00Z`.
@@ -10,7 +12,7 @@ enum WatermarkFormat: String, Sendable, Hashable {
     /// The text sent for a watermark at `microseconds`.
     func render(microseconds: Int64) -> String {
         switch self {
-        case .iso8601: return ISOTimestamp.format(microseconds: microseconds)
+        case .iso8601: return ArrowTimestampText.rfc3339(micros: microseconds)
         case .epochSeconds: return String(floorDivide(microseconds, 1_000_000))
         case .epochMillis: return String(floorDivide(microseconds, 1_000))
         }
