@@ -22,14 +22,15 @@ final class RunRecordTests: XCTestCase {
         return Int(outcome?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
     }
 
-    /// Polls /proc for the first worker of `run`; nil if none appeared within 10 s.
-    private func firstWorker(of run: Process) -> pid_t? {
-        for _ in 0..<20_000 {
-            if let worker = WorkerProcesses.of(parent: run.processIdentifier).first { return worker }
-            if !run.isRunning { return nil }
-            usleep(500)
+    /// The first worker of `run`, as soon as /proc shows it.
+    private func firstWorker(of run: Process) throws -> pid_t {
+        var worker: pid_t?
+        try waitUntil("a worker of run \(run.processIdentifier)", interval: 0.0005) {
+            worker = WorkerProcesses.of(parent: run.processIdentifier).first
+            return worker != nil || !run.isRunning
         }
-        return nil
+        guard let worker else { throw WaitTimedOut(description: "the run ended before a worker appeared") }
+        return worker
     }
 
     func testAWorkerKilledTheMomentItStartsStillLeavesItsRunRowAndTheControlTableNamesThatRun() throws {
@@ -37,7 +38,7 @@ final class RunRecordTests: XCTestCase {
         try generatorPipeline(workspace)
         XCTAssertEqual(try workspace.run(["run", "--entry", "gen_stage"]).status, 0)
         let (run, stderr) = try workspace.startRun(["run"])
-        let worker = try XCTUnwrap(firstWorker(of: run), "no worker appeared")
+        let worker = try firstWorker(of: run)
         kill(worker, SIGKILL)
         run.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -55,8 +56,8 @@ final class RunRecordTests: XCTestCase {
         let workspace = RunWorkspace()
         try generatorPipeline(workspace)
         let (run, stderr) = try workspace.startRun(["run"])
-        let worker = try XCTUnwrap(firstWorker(of: run), "no worker appeared")
-        while run.isRunning, loadedRows(workspace) < 60_000 { usleep(2_000) }
+        let worker = try firstWorker(of: run)
+        try waitUntil("60,000 committed rows") { !run.isRunning || loadedRows(workspace) >= 60_000 }
         kill(worker, SIGKILL)
         run.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -83,7 +84,7 @@ final class RunRecordTests: XCTestCase {
             let workspace = RunWorkspace()
             try generatorPipeline(workspace)
             let (run, stderr) = try workspace.startRun(["run"])
-            _ = try XCTUnwrap(firstWorker(of: run), "no worker appeared")
+            _ = try firstWorker(of: run)
             run.terminate()
             run.waitUntilExit()
             let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
