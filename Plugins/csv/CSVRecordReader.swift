@@ -106,8 +106,6 @@ final class CSVRecordReader {
 
     deinit {
         buffer.deallocate()
-        fields.deallocate()
-        splitter.deallocate()
         rawPrefix.deallocate()
         history.deallocate()
     }

@@ -1,6 +1,7 @@
 /// The fields of the current record, in a C array that grows on demand and is reused for
-/// every record, so splitting a line allocates nothing.
-struct FieldList {
+/// every record, so splitting a line allocates nothing. Not copyable: it owns the array and
+/// frees it when it ends, so no copy can outlive it or free it twice.
+struct FieldList: ~Copyable {
     /// The spans; `count` of them are in use.
     private(set) var spans: UnsafeMutablePointer<FieldSpan>
     /// How many spans the array holds.
@@ -13,8 +14,7 @@ struct FieldList {
         spans = .allocate(capacity: self.capacity)
     }
 
-    /// Frees the array; the list must not be used afterwards.
-    func deallocate() { spans.deallocate() }
+    deinit { spans.deallocate() }
 
     /// Adds a field.
     @inline(__always)

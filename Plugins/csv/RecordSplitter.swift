@@ -4,8 +4,9 @@ import Glibc
 ///
 /// Unquoted fields are returned as they are written (trimming happens when a value is decoded,
 /// so header names and values trim alike). A quoted field's span is its content: straight into
-/// the input when it holds no doubled quote, otherwise unescaped into `scratch`.
-struct RecordSplitter {
+/// the input when it holds no doubled quote, otherwise unescaped into `scratch`. Not copyable:
+/// it owns `scratch` and frees it when it ends.
+struct RecordSplitter: ~Copyable {
     let dialect: CSVDialect
     /// Room for unescaped quoted fields: at least as long as the longest record allowed.
     private let scratch: UnsafeMutableRawPointer
@@ -17,8 +18,7 @@ struct RecordSplitter {
         scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
     }
 
-    /// Frees the scratch buffer; the splitter must not be used afterwards.
-    func deallocate() { scratch.deallocate() }
+    deinit { scratch.deallocate() }
 
     /// Splits a record that contains no quote byte (the fast path). Looks for the delimiter
     /// eight bytes at a time: fields are short, so a call per field (memchr) would cost more

@@ -58,9 +58,8 @@ struct StreamLayout: Sendable {
             break
         }
         var names: [String] = []
-        let fields = reader.fields
-        for index in 0..<fields.count {
-            var field = fields.spans[index]
+        for index in 0..<reader.fields.count {
+            var field = reader.fields.spans[index]
             if settings.dialect.trim && !field.quoted { RowDecoder.trimBlanks(&field) }
             guard UTF8Check.firstInvalidOffset(field.bytes) == nil else {
                 throw .badData("the header line of \(path) is not valid UTF-8 (column \(index + 1)); save the file as UTF-8")
