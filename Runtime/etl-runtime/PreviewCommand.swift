@@ -34,14 +34,9 @@ struct PreviewCommand: ParsableCommand {
             let source = try SourceInstance(
                 plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
                 entryID: entry.id, redact: context.redactor)
-            let incremental = entry.mode == .incremental
+            // The request `run` sends, from the watermark the control table mirrors, capped at --limit.
             let read = try source.read(
-                ReadRequest(
-                    entryID: entry.id, stream: entry.stream,
-                    stateJSON: incremental ? context.manifest.secretForm.expanded(watermark.state) : nil,
-                    cursorField: incremental ? entry.cursorField : nil,
-                    initialValueJSON: incremental ? entry.initialValue?.serialized() : nil,
-                    batchSize: min(limit, entry.batchSize), maxRecords: limit))
+                .forEntry(entry, startState: context.manifest.secretForm.expanded(watermark.state), fullRefresh: false, limit: limit))
             let schema = try read.stream.schema()
             var rows: [[String]] = []
             while rows.count < limit, let batch = try read.stream.next() {

@@ -139,23 +139,7 @@ public final class EntryRunner {
     }
 
     private func readRequest(startState: String?) -> ReadRequest {
-        var options: [(String, JSONValue)] = [
-            ("mode", .string(isIncremental ? "incremental" : "full")),
-            ("primary_key", .array(entry.primaryKey.map { .string($0) })),
-            ("null_cursor", .string(entry.nullCursor.rawValue)),
-        ]
-        if let lookback = entry.lookback { options.append(("lookback_seconds", JSONValue(integerLiteral: lookback.seconds))) }
-        if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
-        // A full refresh of an incremental entry still reads by its cursor (from the start),
-        // so the state it commits is a watermark the next tick resumes from.
-        let byCursor = entry.mode == .incremental
-        return ReadRequest(
-            entryID: entry.id, stream: entry.stream, stateJSON: states.expanded(startState),
-            cursorField: byCursor ? entry.cursorField : nil,
-            initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
-            batchSize: entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
-            maxRecords: isIncremental ? (entry.maxRecordsPerRun ?? 0) : 0,
-            optionsJSON: JSONValue.object(JSONObject(options)).serialized())
+        .forEntry(entry, startState: states.expanded(startState), fullRefresh: options.fullRefresh)
     }
 
     /// Incremental: every batch is its own load, committed with the checkpoint that

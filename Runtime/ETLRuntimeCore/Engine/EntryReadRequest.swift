@@ -1,0 +1,31 @@
+import ETLJSON
+
+extension ReadRequest {
+    /// What an entry asks its source for: the one request `run` and `preview` both send, so a
+    /// preview shows the rows the next run would load.
+    /// - Parameters:
+    ///   - startState: the resume state to start from, as the plugin reads it (secrets expanded);
+    ///     ignored unless the read is incremental.
+    ///   - fullRefresh: reload from the start (an incremental entry still reads by its cursor, so
+    ///     the state it commits is a watermark the next tick resumes from).
+    ///   - limit: at most this many records (a preview); nil for the entry's own limit.
+    public static func forEntry(_ entry: ControlEntry, startState: String?, fullRefresh: Bool, limit: Int? = nil) -> ReadRequest {
+        let incremental = entry.mode == .incremental && !fullRefresh
+        var options: [(String, JSONValue)] = [
+            ("mode", .string(incremental ? "incremental" : "full")),
+            ("primary_key", .array(entry.primaryKey.map { .string($0) })),
+            ("null_cursor", .string(entry.nullCursor.rawValue)),
+        ]
+        if let lookback = entry.lookback { options.append(("lookback_seconds", JSONValue(integerLiteral: lookback.seconds))) }
+        if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
+        let byCursor = entry.mode == .incremental
+        let entryLimit = incremental ? (entry.maxRecordsPerRun ?? 0) : 0
+        let maxRecords = limit.map { entryLimit == 0 ? $0 : min($0, entryLimit) } ?? entryLimit
+        return ReadRequest(
+            entryID: entry.id, stream: entry.stream, stateJSON: incremental ? startState : nil,
+            cursorField: byCursor ? entry.cursorField : nil,
+            initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
+            batchSize: limit.map { min($0, entry.batchSize) } ?? entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
+            maxRecords: maxRecords, optionsJSON: JSONValue.object(JSONObject(options)).serialized())
+    }
+}
