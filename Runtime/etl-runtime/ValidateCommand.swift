@@ -21,17 +21,12 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
-        let environment = ProcessInfo.processInfo.environment
         let manifestPath = location.manifestPath
-        let catalog = PluginDiscovery.catalog(
-            commandLineFolders: location.pluginDirectories,
-            manifestPath: FileManager.default.fileExists(atPath: manifestPath) ? manifestPath : nil,
-            environment: environment)
-        let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog)
-        guard result.issues.isEmpty, let manifest = result.manifest else {
-            ManifestProblems.report(result.issues, manifestPath: manifestPath)
-            throw ExitCodes.invalidConfiguration
-        }
+        // The same loading as every other command (plugins found, `.env` exported for the
+        // plugins' own `*_env` variables), so validate judges what run will run.
+        let context = try location.loadContext()
+        let manifest = context.manifest
+        let catalog = context.catalog
         // What `run` would otherwise find only later: configs a plugin refuses when created, and
         // entries whose settings changed since they loaded data.
         var later = PluginConfigCheck.issues(manifest, catalog: catalog, file: manifestPath)

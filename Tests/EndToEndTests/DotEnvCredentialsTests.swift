@@ -26,7 +26,7 @@ final class DotEnvCredentialsTests: XCTestCase {
         let workspace = RunWorkspace()
         try apiPipeline(workspace, server: server, auth: #"{"type": "bearer", "token_env": "API_TOKEN"}"#, path: "/secure/tasks")
         try workspace.folder.write(".env", "API_TOKEN=\(token)\n")
-        for command in [["run"], ["run", "--in-process"], ["check"], ["preview", "tasks"], ["discover", "api"]] {
+        for command in [["validate"], ["run", "--dry-run"], ["run"], ["run", "--in-process"], ["check"], ["preview", "tasks"], ["discover", "api"]] {
             let outcome = try workspace.run(command)
             XCTAssertEqual(outcome.status, 0, "\(command): \(outcome.stderr)")
             XCTAssertFalse(outcome.stdout.contains(token), "\(command): \(outcome.stdout)")
