@@ -23,7 +23,7 @@ struct RoundRunner {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
-        let progress = quiet ? ProgressLine(enabled: false) : ProgressLine()
+        let progress = ProgressLine(enabled: !quiet && isatty(StderrWriter.descriptor) == 1)
         let limit = DispatchSemaphore(value: jobs)
         let group = DispatchGroup()
         for (index, entry) in entries.enumerated() {
@@ -41,7 +41,8 @@ struct RoundRunner {
                     // This thread waits for its worker: a worker dies when the thread that
                     // started it ends (see EntryWorkerCommand), so it must outlive the work.
                     results.set(index, EntryWorker(launch: workers).run(
-                        entry, runID: runID, fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
+                        entry, runID: runID, pluginLabel: Self.pluginLabel([entry], manifest: context.manifest),
+                        fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
                         progress: { progress.update(entry: entry.id, rowsRead: $0) }))
                     return
                 }
@@ -57,6 +58,13 @@ struct RoundRunner {
             RunSummary.print(result, format: format, redact: context.manifest.redacting)
         }
         return all
+    }
+
+    /// The `plugin` tag of what the plugins of `entries` print (see `PluginOutputLog.label`).
+    static func pluginLabel(_ entries: [ControlEntry], manifest: Manifest) -> String {
+        PluginOutputLog.label(candidates: entries.flatMap { entry in
+            [manifest.source(named: entry.source)?.plugin, manifest.sink(named: entry.sink)?.plugin].compactMap { $0 }
+        })
     }
 
     private static func runEntry(

@@ -96,6 +96,9 @@ struct RunCommand: ParsableCommand {
             return
         }
         SignalHandling.install()
+        // In-process, plugins share this process's stdout and stderr: capture what they print.
+        let capture = inProcess ? PluginOutputCapture.start(plugin: RoundRunner.pluginLabel(selected, manifest: context.manifest)) : nil
+        defer { capture?.finish() }
         if !inProcess {
             // A worker that crashes prints the Swift runtime's backtrace: keep it to the crashed
             // thread's top frames (which name the plugin library), not pages of every thread and
