@@ -60,10 +60,19 @@ struct EntryWorker {
         }
         WorkerRegistry.add(process.pid)
         var watch = WorkerWatch(
-            process: process, pluginOutput: PluginOutputLog(plugin: pluginLabel, entry: entry.id), progress: progress)
+            process: process, deadlines: EntryDeadlines(entry, started: MonotonicTime.seconds()),
+            pluginOutput: PluginOutputLog(plugin: pluginLabel, entry: entry.id), progress: progress)
         let outcome = watch.run(output: output.read, errors: errors.read)
         WorkerRegistry.remove(process.pid)
-        if let result = outcome.result { return result }
+        if let result = outcome.result {
+            let recorded = outcome.deadlines.timedOut(result)
+            if recorded != result { try? StateDatabase(path: launch.statePath).finishRun(recorded) }
+            return recorded
+        }
+        if outcome.deadlines.killed, outcome.end == .signal(SIGKILL) {
+            let overdue = outcome.deadlines.overdueOutcome(inProcess: false)
+            return failure(entry, runID: runID, started: started, rowsRead: outcome.rowsRead, reason: overdue.error, status: overdue.status)
+        }
         let reason: String
         switch outcome.end {
         case .signal(let number):
