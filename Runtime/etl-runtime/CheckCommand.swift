@@ -14,8 +14,12 @@ struct CheckCommand: ParsableCommand {
         global.bootstrapLogging()
         let context = try location.loadContext()
         var failures = 0
+        let capture = PluginOutputCapture.start(plugin: PluginOutputLog.label(candidates: []))
+        defer { capture?.finish() }
         for endpoint in context.manifest.sources + context.manifest.sinks {
             let label = "\(endpoint.kind.rawValue) \(endpoint.name) (\(endpoint.plugin))"
+            // One plugin runs at a time: what is printed now is this one's.
+            capture?.attribute(to: endpoint.plugin)
             do {
                 let plugin = try context.catalog.loadPlugin(named: endpoint.plugin, kind: endpoint.kind)
                 if endpoint.kind == .source {
@@ -23,10 +27,10 @@ struct CheckCommand: ParsableCommand {
                 } else {
                     try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: context.redactor).check()
                 }
-                print("ok      \(label)")
+                Console.output("ok      \(label)\n")
             } catch {
                 failures += 1
-                print("FAILED  \(label): \(context.manifest.redacting("\(error)"))")
+                Console.output("FAILED  \(label): \(context.manifest.redacting("\(error)"))\n")
             }
         }
         if failures > 0 { throw ExitCodes.entryFailed }

@@ -17,6 +17,8 @@ struct DiscoverCommand: ParsableCommand {
             let known = context.manifest.sources.map(\.name).joined(separator: ", ")
             throw Console.usage("no source \"\(source)\" in the manifest (sources: \(known))")
         }
+        let capture = PluginOutputCapture.start(plugin: endpoint.plugin)
+        defer { capture?.finish() }
         let streams = try context.printingRedactedErrors {
             let instance = try SourceInstance(
                 plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
@@ -24,9 +26,9 @@ struct DiscoverCommand: ParsableCommand {
             return try instance.discover()
         }
         for stream in streams {
-            print("\(stream.name)")
+            Console.output("\(stream.name)\n")
             for field in stream.schema.fields {
-                print("  \(field.name)  \(field.type)\(field.nullable ? "" : " not null")")
+                Console.output("  \(field.name)  \(field.type)\(field.nullable ? "" : " not null")\n")
             }
         }
     }

@@ -4,7 +4,8 @@ import Foundation
 /// Runs one entry in a worker process (`etl-runtime __run-entry`), so that a plugin that
 /// crashes fails only its own entry: the run records it as failed, with the signal, and the
 /// other entries go on. The worker logs to the same stderr and reports progress and its
-/// result as JSON lines on a pipe (`WorkerMessage`).
+/// result as JSON lines on a pipe (`WorkerMessage`); what its plugins print comes on two more
+/// pipes and is logged here, line by line (`WorkerWatch`).
 struct EntryWorker {
     /// How to start workers: this executable and the options of the `run` that starts them.
     struct Launch: Sendable {
@@ -17,8 +18,9 @@ struct EntryWorker {
     let launch: Launch
 
     /// Runs `entry` to its end and returns its result (made up here when the worker died
-    /// without one). `lockDescriptor` is the entry's lock, passed to the worker as fd 3.
-    func run(_ entry: ControlEntry, runID: String, fullRefresh: Bool, takeOwnership: Bool, lockDescriptor: Int32?,
+    /// without one). `lockDescriptor` is the entry's lock, passed to the worker as fd 3. What the
+    /// worker's plugins print is logged tagged `plugin=<pluginLabel>`.
+    func run(_ entry: ControlEntry, runID: String, pluginLabel: String, fullRefresh: Bool, takeOwnership: Bool, lockDescriptor: Int32?,
              progress: @escaping (Int) -> Void) -> EntryRunResult {
         let started = Date()
         // The run's row exists before the worker does: a worker that dies at once (or is
@@ -32,35 +34,47 @@ struct EntryWorker {
         if CancellationFlag.isCancelled {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: EntryRunner.stoppedBeforeStart, status: .cancelled)
         }
+        guard let output = DescriptorPolling.makePipe(), let errors = DescriptorPolling.makePipe() else {
+            return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not make the pipes for its plugins' output: \(String(cString: strerror(errno)))")
+        }
+        defer {
+            close(output.read)
+            close(errors.read)
+        }
         var arguments = [EntryWorkerCommand.commandName] + launch.arguments
             + ["--entry", entry.id, "--run-id", runID, "--parent", "\(getpid())"]
         if fullRefresh { arguments.append("--full-refresh") }
         if takeOwnership { arguments.append("--take-ownership") }
         let process: ChildProcess
         do {
+            defer {
+                close(output.write)
+                close(errors.write)
+            }
             process = try ChildProcess(
                 launch.executable, arguments, stderr: .inherit, descriptor3: lockDescriptor,
+                passing: [WorkerChannel.pluginOutput: output.write, WorkerChannel.pluginErrors: errors.write],
                 blockedSignals: SignalHandling.blockedInStartingWorker)
         } catch {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not start its worker process: \(error)")
         }
         WorkerRegistry.add(process.pid)
-        var result: EntryRunResult?
-        var rowsRead = 0
-        let decoder = JSONDecoder()
-        process.readLines { line in
-            guard let message = try? decoder.decode(WorkerMessage.self, from: line) else { return }
-            if let rows = message.rowsRead {
-                rowsRead = rows
-                progress(rows)
-            }
-            if let final = message.result { result = final }
-        }
-        let end = process.wait()
+        var watch = WorkerWatch(
+            process: process, deadlines: EntryDeadlines(entry, started: MonotonicTime.seconds()),
+            pluginOutput: PluginOutputLog(plugin: pluginLabel, entry: entry.id), progress: progress)
+        let outcome = watch.run(output: output.read, errors: errors.read)
         WorkerRegistry.remove(process.pid)
-        if let result { return result }
+        if let result = outcome.result {
+            let recorded = outcome.deadlines.timedOut(result)
+            if recorded != result { try? StateDatabase(path: launch.statePath).finishRun(recorded) }
+            return recorded
+        }
+        if outcome.deadlines.killed, outcome.end == .signal(SIGKILL) {
+            let overdue = outcome.deadlines.overdueOutcome(inProcess: false)
+            return failure(entry, runID: runID, started: started, rowsRead: outcome.rowsRead, reason: overdue.error, status: overdue.status)
+        }
         let reason: String
-        switch end {
+        switch outcome.end {
         case .signal(let number):
             let name = strsignal(number).map { String(cString: $0) } ?? "unknown"
             // SIGKILL is not a crash: the kernel's out-of-memory killer, or a person.
@@ -69,27 +83,15 @@ struct EntryWorker {
         case .exit(let status):
             reason = "its worker process exited with status \(status) without a result (see the lines logged above)"
         }
-        return failure(entry, runID: runID, started: started, rowsRead: rowsRead, reason: reason)
+        return failure(entry, runID: runID, started: started, rowsRead: outcome.rowsRead, reason: reason)
     }
 
-    /// A result for an entry whose worker gave none, recorded in etl_runs as the worker would
-    /// have done, with what its committed batches wrote and the watermark they reached.
+    /// A result for an entry whose worker gave none (see `UnfinishedRun`).
     private func failure(
         _ entry: ControlEntry, runID: String, started: Date, rowsRead: Int, reason: String,
         status: EntryRunResult.Status = .failed
     ) -> EntryRunResult {
-        var result = EntryRunResult(entryID: entry.id, runID: runID, status: status)
-        result.rowsRead = rowsRead
-        result.error = reason
-        result.durationSeconds = Date().timeIntervalSince(started)
-        if let state = try? StateDatabase(path: launch.statePath) {
-            if let committed = try? state.committedProgress(runID: runID, entryID: entry.id) {
-                result.rowsWritten = committed.rowsWritten
-                result.rowsRead = max(rowsRead, committed.rowsWritten)
-                result.watermark = committed.watermark
-            }
-            try? state.finishRun(result)
-        }
-        return result
+        UnfinishedRun.record(
+            entry.id, runID: runID, started: started, rowsRead: rowsRead, reason: reason, status: status, statePath: launch.statePath)
     }
 }

@@ -38,7 +38,7 @@ struct EntryWorkerCommand: ParsableCommand {
         // Keep the entry's lock (fd 3) for this process alone: a plugin probe it starts must
         // not inherit it.
         _ = fcntl(3, F_SETFD, FD_CLOEXEC)
-        let channel = WorkerChannel.takeStandardOutput()
+        let channel = WorkerChannel.takeStandardStreams()
         global.bootstrapLogging()
         let context = try location.loadContext()
         let selected: ControlEntry
@@ -68,11 +68,19 @@ struct WorkerMessage: Codable {
     }
 }
 
-/// The worker's end of the line to its run: a private copy of standard output. Descriptor 1
-/// itself is pointed at stderr, so a plugin that prints cannot corrupt the messages.
+/// The worker's end of the line to its run: a private copy of standard output. Descriptors 1
+/// and 2 are then pointed at the pipes the run passed as 4 and 5 (`pluginOutput`,
+/// `pluginErrors`), so what a plugin prints reaches the run, which logs it line by line tagged
+/// with the plugin; it can neither corrupt the messages nor pass for a log line. The worker's own
+/// log lines go to a private copy of stderr (`StderrWriter.use`).
 /// Written with `write(2)` (through `StderrWriter`): once the run is gone, the pipe answers
 /// EPIPE, which must not kill the worker before the parent-death signal does.
 final class WorkerChannel: @unchecked Sendable {
+    /// The worker's descriptor for the pipe its plugins' standard output goes to.
+    static let pluginOutput: Int32 = 4
+    /// The worker's descriptor for the pipe its plugins' standard error goes to.
+    static let pluginErrors: Int32 = 5
+
     private let output: Int32
     private let lock = NSLock()
     private let encoder = JSONEncoder()
@@ -81,9 +89,19 @@ final class WorkerChannel: @unchecked Sendable {
         self.output = output
     }
 
-    static func takeStandardOutput() -> WorkerChannel {
+    static func takeStandardStreams() -> WorkerChannel {
         let channel = WorkerChannel(output: fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10))
-        dup2(STDERR_FILENO, STDOUT_FILENO)
+        StderrWriter.use(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10))
+        for (pipe, standard) in [(pluginOutput, STDOUT_FILENO), (pluginErrors, STDERR_FILENO)] {
+            if fcntl(pipe, F_GETFD) != -1 {
+                dup2(pipe, standard)
+                close(pipe)
+            } else if standard == STDOUT_FILENO {
+                // Without the pipe, never leave the channel on descriptor 1.
+                dup2(STDERR_FILENO, STDOUT_FILENO)
+            }
+        }
+        etl_line_buffer_standard_output()
         return channel
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ETLRuntimeCore
 import Foundation
+import Synchronization
 
 extension PluginLocationOptions {
     /// Loads the manifest and its plugins, or prints every problem and exits 78.
@@ -27,10 +28,22 @@ enum ManifestProblems {
 
 /// Output helpers: results to stdout, problems to stderr, whole lines only.
 enum Console {
+    private static let outputLost = Atomic<Bool>(false)
+
     /// One line on stderr; dropped, never fatal, when stderr is closed or broken.
     static func error(_ line: String) {
         StderrWriter.write(line + "\n")
     }
+
+    /// Results on stdout — the real one, also while descriptor 1 collects what plugins print
+    /// (see `PluginOutputCapture`). Text that could not be written makes the command exit 74
+    /// when it ends (`StandardStreams.finishStandardOutput`).
+    static func output(_ text: String) {
+        if !StderrWriter.write(text, to: PluginOutputCapture.standardOutput) { outputLost.store(true, ordering: .relaxed) }
+    }
+
+    /// True when some `output` could not be written.
+    static var outputFailed: Bool { outputLost.load(ordering: .relaxed) }
 
     static func json(_ object: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()

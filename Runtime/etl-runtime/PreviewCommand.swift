@@ -30,6 +30,8 @@ struct PreviewCommand: ParsableCommand {
         let watermark = try context.openState().watermark(entryID: entry.id)
         guard let endpoint = context.manifest.source(named: entry.source) else { return }
         let redact = context.manifest.redacting
+        let capture = PluginOutputCapture.start(plugin: endpoint.plugin)
+        defer { capture?.finish() }
         let (header, rows, rejects) = try context.printingRedactedErrors {
             let source = try SourceInstance(
                 plugin: try context.catalog.loadPlugin(named: endpoint.plugin, kind: .source), configJSON: endpoint.configJSON,
@@ -46,9 +48,9 @@ struct PreviewCommand: ParsableCommand {
             }
             return (schema.fields.map(\.name), rows, source.context.takeRejects())
         }
-        print(PluginListing.alignedColumns([header] + rows.map { $0.map(redact) }), terminator: "")
+        Console.output(PluginListing.alignedColumns([header] + rows.map { $0.map(redact) }))
         for reject in rejects {
-            print("rejected \(redact(reject.position)): \(redact(reject.reason))")
+            Console.output("rejected \(redact(reject.position)): \(redact(reject.reason))\n")
         }
     }
 }

@@ -2,6 +2,7 @@ import Dispatch
 import ETLRuntimeCore
 import Foundation
 import Logging
+import Synchronization
 
 /// One round of `run`: the given entries once, up to `jobs` at a time, each in a worker
 /// process of its own (or, in-process, with its own plugin instances and state-database
@@ -23,33 +24,55 @@ struct RoundRunner {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
-        let progress = quiet ? ProgressLine(enabled: false) : ProgressLine()
-        let limit = DispatchSemaphore(value: jobs)
-        let group = DispatchGroup()
-        for (index, entry) in entries.enumerated() {
-            limit.wait()
-            group.enter()
-            let context = self.context, fullRefresh = self.fullRefresh, takeOwnership = self.takeOwnership
-            let workers = self.workers
-            let lock = lockDescriptors[entry.id]
-            Thread.detachNewThread {
-                defer {
-                    limit.signal()
-                    group.leave()
-                }
-                if let workers {
-                    // This thread waits for its worker: a worker dies when the thread that
-                    // started it ends (see EntryWorkerCommand), so it must outlive the work.
-                    results.set(index, EntryWorker(launch: workers).run(
-                        entry, runID: runID, fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
-                        progress: { progress.update(entry: entry.id, rowsRead: $0) }))
-                    return
-                }
-                let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
-                results.set(index, Self.runEntry(entry, context: context, runID: runID, options: options, logger: logger))
-            }
+        let progress = ProgressLine(enabled: !quiet && isatty(StderrWriter.descriptor) == 1)
+        guard let finished = DescriptorPolling.makePipe() else {
+            logger.error("cannot run the round: no pipe to wait on (\(String(cString: strerror(errno))))")
+            return []
         }
-        group.wait()
+        // Entries are started from a thread of their own, so that this one can keep the
+        // deadlines of entries running in-process (see `waitInProcess`).
+        let context = self.context, fullRefresh = self.fullRefresh, takeOwnership = self.takeOwnership
+        let workers = self.workers, jobs = self.jobs
+        Thread.detachNewThread {
+            let limit = DispatchSemaphore(value: jobs)
+            let group = DispatchGroup()
+            for (index, entry) in entries.enumerated() {
+                limit.wait()
+                group.enter()
+                let lock = lockDescriptors[entry.id]
+                Thread.detachNewThread {
+                    defer {
+                        limit.signal()
+                        group.leave()
+                    }
+                    results.markStarted(index)
+                    if let workers {
+                        // This thread waits for its worker: a worker dies when the thread that
+                        // started it ends (see EntryWorkerCommand), so it must outlive the work.
+                        results.set(index, EntryWorker(launch: workers).run(
+                            entry, runID: runID, pluginLabel: Self.pluginLabel([entry], manifest: context.manifest),
+                            fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
+                            progress: { progress.update(entry: entry.id, rowsRead: $0) }))
+                        return
+                    }
+                    let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
+                    results.set(index, Self.runEntry(entry, context: context, runID: runID, options: options, logger: logger))
+                }
+            }
+            group.wait()
+            var byte: UInt8 = 1
+            _ = write(finished.write, &byte, 1)
+        }
+        if workers == nil {
+            waitInProcess(entries, results: results, finished: finished.read, runID: runID, logger: logger)
+        } else {
+            // Each worker's thread keeps its deadlines: every worker ends, killed if need be.
+            _ = DescriptorPolling.readable([finished.read], waitingAtMost: nil)
+        }
+        if DescriptorPolling.readable([finished.read], waitingAtMost: 0) == [finished.read] {
+            close(finished.read)
+            close(finished.write)
+        }  // else threads left behind still hold the pipe: it goes when the run exits.
         progress.clear()
         let all = results.values()
         // Quiet: cron mails whatever is printed, so only what someone must look at.
@@ -57,6 +80,63 @@ struct RoundRunner {
             RunSummary.print(result, format: format, redact: context.manifest.redacting)
         }
         return all
+    }
+
+    /// In-process, a thread cannot be killed: once a stop is requested, the entries still
+    /// running get their `stop_timeout` to end; then the round ends without those that did
+    /// not, each recorded as cancelled (the run then exits, and the threads with it).
+    private func waitInProcess(_ entries: [ControlEntry], results: ResultSlots, finished: Int32, runID: String, logger: Logger) {
+        var stopSeen = false
+        var overdueAt: Double?
+        var deadlines: [Int: EntryDeadlines] = [:]
+        while true {
+            let now = MonotonicTime.seconds()
+            if !stopSeen, CancellationFlag.isCancelled {
+                stopSeen = true
+                // Entries started from now on end before any plugin code runs (EntryRunner).
+                for index in results.running() {
+                    var deadline = EntryDeadlines(entries[index], started: now)
+                    _ = deadline.due(now: now, stopRequested: true)
+                    logger.info("\(deadline.askedToStopMessage(inProcess: true))")
+                    deadlines[index] = deadline
+                }
+                overdueAt = deadlines.values.map { now + Double($0.stopTimeout.seconds) }.max()
+            }
+            var watched = [finished]
+            if !stopSeen, let notice = StopNotice.descriptor { watched.append(notice) }
+            let ready = DescriptorPolling.readable(watched, waitingAtMost: overdueAt.map { $0 - now })
+            if ready.contains(finished) { return }
+            if let overdueAt, MonotonicTime.seconds() >= overdueAt { break }
+        }
+        let started = Date()
+        for index in entries.indices where !results.has(index) {
+            let entry = entries[index]
+            let reason: (status: EntryRunResult.Status, error: String)
+            if let deadline = deadlines[index] {
+                reason = deadline.overdueOutcome(inProcess: true)
+            } else {
+                reason = (.cancelled, EntryRunner.stoppedBeforeStart)
+            }
+            results.set(index, UnfinishedRun.record(
+                entry.id, runID: runID, started: started, rowsRead: 0, reason: reason.error, status: reason.status,
+                statePath: context.manifest.statePath, recordStart: deadlines[index] == nil))
+        }
+    }
+
+    /// The `plugin` tag of what the plugins of `entries` print (see `PluginOutputLog.label`).
+    static func pluginLabel(_ entries: [ControlEntry], manifest: Manifest) -> String {
+        PluginOutputLog.label(candidates: entries.flatMap { entry in
+            [manifest.source(named: entry.source)?.plugin, manifest.sink(named: entry.sink)?.plugin].compactMap { $0 }
+        })
+    }
+
+    /// `run --in-process` cannot enforce an entry's `timeout`: a thread cannot be stopped from
+    /// outside, and the stop request is the whole process's. Refused before anything runs.
+    static func refuseTimeoutsInProcess(_ entries: [ControlEntry]) throws {
+        guard let timed = entries.first(where: { $0.timeout != nil }), let timeout = timed.timeout else { return }
+        throw Console.usage(
+            "entry \"\(timed.id)\" has a timeout (\(timeout.text)), which only a worker process can enforce: a thread cannot be "
+                + "stopped from outside. Run it without --in-process, or remove its \"timeout\"")
     }
 
     private static func runEntry(
@@ -77,22 +157,40 @@ struct RoundRunner {
     }
 }
 
-/// Results written by worker threads, each into its own slot.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [EntryRunResult?]
-    private let lock = NSLock()
+/// Results written by the entries' threads, each into its own slot, and which entries have
+/// started: in-process, the round may end without an entry that did not stop in time.
+private final class ResultSlots: Sendable {
+    private struct Slots {
+        var results: [EntryRunResult?]
+        var started: [Bool]
+    }
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    private let slots: Mutex<Slots>
 
+    init(count: Int) {
+        slots = Mutex(Slots(results: Array(repeating: nil, count: count), started: Array(repeating: false, count: count)))
+    }
+
+    func markStarted(_ index: Int) {
+        slots.withLock { $0.started[index] = true }
+    }
+
+    /// Keeps the first result given for an entry: one recorded as overdue stays so even if
+    /// its thread ends after all.
     func set(_ index: Int, _ result: EntryRunResult) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
+        slots.withLock { if $0.results[index] == nil { $0.results[index] = result } }
+    }
+
+    func has(_ index: Int) -> Bool {
+        slots.withLock { $0.results[index] != nil }
+    }
+
+    /// Entries started and not yet ended.
+    func running() -> [Int] {
+        slots.withLock { slots in slots.started.indices.filter { slots.started[$0] && slots.results[$0] == nil } }
     }
 
     func values() -> [EntryRunResult] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        slots.withLock { $0.results.compactMap { $0 } }
     }
 }

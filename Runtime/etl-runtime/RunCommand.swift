@@ -18,7 +18,10 @@ struct RunCommand: ParsableCommand {
             entry (--in-process runs them as threads instead). \
             Ends with one summary line per entry on stderr (with --quiet: only for entries that did not succeed). \
             With --every, a failed round makes the next wait twice as long (up to 16 intervals or 1 hour), \
-            and --max-failures failed rounds in a row (default 5) stop the run.
+            and --max-failures failed rounds in a row (default 5) stop the run. \
+            SIGINT/SIGTERM asks each running entry to stop at its next batch boundary; one still running after \
+            its stop_timeout (default 30 s) is killed and recorded as cancelled. An entry's timeout stops it the same \
+            way and records it as failed.
 
             Exit codes, the most serious first: 130/143 stopped by SIGINT/SIGTERM (128 + the signal); \
             78 manifest or plugin configuration invalid; 1 an entry failed; 75 an entry was left alone \
@@ -55,7 +58,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "With --every: stop once a round loads no new rows.")
     var untilCaughtUp = false
 
-    @Flag(name: .long, help: "Run entries as threads of this process instead of one worker process each: starts faster, but a plugin that crashes ends the whole run.")
+    @Flag(name: .long, help: "Run entries as threads of this process instead of one worker process each: starts faster, but a plugin that crashes ends the whole run, and an entry's timeout cannot be enforced (refused).")
     var inProcess = false
 
     static let defaultMaxFailures = 5
@@ -85,6 +88,7 @@ struct RunCommand: ParsableCommand {
             ManifestProblems.report(refused.issues(file: location.manifestPath), manifestPath: location.manifestPath)
             throw ExitCodes.invalidConfiguration
         }
+        if inProcess { try RoundRunner.refuseTimeoutsInProcess(selected) }
         if dryRun {
             // What `run` would find only when it creates the plugins, the dry run finds now.
             let refusals = PluginConfigCheck.issues(context.manifest, catalog: context.catalog, file: location.manifestPath)
@@ -96,6 +100,9 @@ struct RunCommand: ParsableCommand {
             return
         }
         SignalHandling.install()
+        // In-process, plugins share this process's stdout and stderr: capture what they print.
+        let capture = inProcess ? PluginOutputCapture.start(plugin: RoundRunner.pluginLabel(selected, manifest: context.manifest)) : nil
+        defer { capture?.finish() }
         if !inProcess {
             // A worker that crashes prints the Swift runtime's backtrace: keep it to the crashed
             // thread's top frames (which name the plugin library), not pages of every thread and

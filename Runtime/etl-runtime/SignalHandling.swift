@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// SIGINT/SIGTERM ask the run to stop at the next batch boundary (committed work stays
-/// committed), passing the request on to its worker processes; a second signal ends the
+/// committed), passing the request on to its worker processes; an entry that has not stopped
+/// within its `stop_timeout` is then killed (see `EntryDeadlines`). A second signal ends the
 /// process at once, and its workers with it (they die with their parent). The first signal
 /// is remembered: the run exits 128 + its number (see `RunOutcome`).
 enum SignalHandling {
@@ -20,6 +21,7 @@ enum SignalHandling {
         // Touch both flags now: a global's first use may take a lock, which a handler must not.
         _ = firstSignal
         _ = CancellationFlag.isCancelled
+        StopNotice.prepare()
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { received in
                 if CancellationFlag.isCancelled {
@@ -29,6 +31,8 @@ enum SignalHandling {
                 _ = SignalHandling.first.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 CancellationFlag.requestCancellation()
                 WorkerRegistry.stopAll()
+                // Wakes the threads that keep the entries' stop deadlines (see `EntryDeadlines`).
+                StopNotice.post()
             }
         }
     }

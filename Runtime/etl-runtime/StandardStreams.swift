@@ -27,7 +27,7 @@ enum StandardStreams {
     static func finishStandardOutput() {
         let flushed = etl_flush_standard_output()
         let cause = errno
-        guard flushed != 0 else { return }
+        guard flushed != 0 || Console.outputFailed else { return }
         Console.error("etl-runtime: cannot write to standard output" + (flushed == -1 ? ": \(String(cString: strerror(cause)))" : ""))
         exit(ExitCodes.outputFailed.rawValue)
     }

@@ -9,13 +9,23 @@ import Synchronization
 /// stream nobody can read never stops or slows a load.
 public enum StderrWriter {
     private static let dropped = Atomic<Int>(0)
+    private static let target = Atomic<Int32>(STDERR_FILENO)
 
     /// Lines this process could not write in full, wherever they were going.
     public static var droppedLines: Int { dropped.load(ordering: .relaxed) }
 
+    /// Where `write(_:)` writes: descriptor 2, or the copy of the real stderr a process keeps
+    /// while its descriptor 2 collects what plugins write (see `PluginOutputCapture`).
+    public static var descriptor: Int32 { target.load(ordering: .sequentiallyConsistent) }
+
+    /// Sends the runtime's stderr lines to `descriptor` from now on.
+    public static func use(_ descriptor: Int32) {
+        target.store(descriptor, ordering: .sequentiallyConsistent)
+    }
+
     /// Writes `text` to stderr, or drops it (see the type's comment).
     public static func write(_ text: String) {
-        write(text, to: STDERR_FILENO)
+        write(text, to: descriptor)
     }
 
     /// Writes all of `text` to `descriptor` in as few `write(2)` calls as it takes (one, for

@@ -43,6 +43,13 @@ public struct ControlEntry: Sendable, Hashable {
     public var postSQL: [String]
     /// Declarative transforms, applied in order.
     public var transforms: [ManifestTransform]
+    /// The longest one run of the entry may take, start to end; nil for no limit. When it
+    /// passes, the entry is asked to stop as on SIGTERM, then killed after `stopTimeout`, and
+    /// the run is recorded as failed.
+    public var timeout: ISO8601Duration?
+    /// How long the entry may take to stop once asked to (SIGINT/SIGTERM, or its `timeout`)
+    /// before its worker process is killed (default 30 s).
+    public var stopTimeout: ISO8601Duration
     /// Where the entry is, e.g. `$.control_table[1]`.
     public var jsonPath: String
     /// The line the entry starts on.
@@ -54,6 +61,8 @@ public struct ControlEntry: Sendable, Hashable {
     public static let defaultMaxBatchBytes = 64 * 1024 * 1024
     /// Default `max_rejects`: any rejected row fails the entry.
     public static let defaultMaxRejects = 0
+    /// Default `stop_timeout`: 30 s, long enough for a well-behaved plugin to finish a batch.
+    public static let defaultStopTimeout = ISO8601Duration(seconds: 30)
 
     /// Creates an entry; optional settings take the manifest defaults.
     public init(
@@ -63,6 +72,7 @@ public struct ControlEntry: Sendable, Hashable {
         batchSize: Int = ControlEntry.defaultBatchSize, maxBatchBytes: Int = ControlEntry.defaultMaxBatchBytes,
         maxRecordsPerRun: Int? = nil, maxRejects: Int = ControlEntry.defaultMaxRejects,
         nullCursor: NullCursorPolicy = .fail, postSQL: [String] = [], transforms: [ManifestTransform] = [],
+        timeout: ISO8601Duration? = nil, stopTimeout: ISO8601Duration = ControlEntry.defaultStopTimeout,
         jsonPath: String, line: Int
     ) {
         self.id = id
@@ -86,6 +96,8 @@ public struct ControlEntry: Sendable, Hashable {
         self.nullCursor = nullCursor
         self.postSQL = postSQL
         self.transforms = transforms
+        self.timeout = timeout
+        self.stopTimeout = stopTimeout
         self.jsonPath = jsonPath
         self.line = line
     }

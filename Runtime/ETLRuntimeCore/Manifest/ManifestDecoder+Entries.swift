@@ -2,7 +2,7 @@ extension ManifestDecoder {
     static let entryKeys = [
         "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
-        "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms",
+        "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
 
@@ -80,7 +80,21 @@ extension ManifestDecoder {
             }
         }
         field("transforms") { node, path in draft.transforms = transforms(node, path) }
+        field("timeout") { node, path in draft.timeout = positiveDuration(node, path) }
+        field("stop_timeout") { node, path in
+            draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout
+        }
         return draft
+    }
+
+    /// A limit on time: a duration of at least one second (`PT0S` would stop or kill at once).
+    private func positiveDuration(_ node: JSONNode, _ path: JSONPath) -> ISO8601Duration? {
+        guard let duration = reader.duration(node, path) else { return nil }
+        guard duration.seconds > 0 else {
+            reader.report(path, at: node.location, "expected a duration of at least one second, such as \"PT30S\" or \"PT10M\", got \(reader.describe(node))")
+            return nil
+        }
+        return duration
     }
 
     /// `[A-Za-z0-9_.-]+`: safe in file names, SQL literals and log lines.

@@ -59,6 +59,8 @@ struct EntryDraft {
     var nullCursor = NullCursorPolicy.fail
     var postSQL: [String] = []
     var transforms: [ManifestTransform] = []
+    var timeout: ISO8601Duration?
+    var stopTimeout = ControlEntry.defaultStopTimeout
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -73,7 +75,8 @@ struct EntryDraft {
             target: target, mode: mode, write: write, primaryKey: primaryKey, cursorField: cursorField,
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
-            nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, jsonPath: path.description,
+            nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
+            jsonPath: path.description,
             line: node.location.line)
     }
 }

@@ -22,30 +22,37 @@ public final class ChildProcess {
     }
 
     public let pid: pid_t
-    private let output: Int32
+    /// Our end of the pipe the child's standard output goes to.
+    let output: Int32
 
     /// Starts `executable` with `arguments`: stdin from /dev/null, stdout into a pipe (read it
     /// with `readLines`, then `wait`), stderr as asked, and `descriptor3`, when
-    /// given, as the child's descriptor 3. The pipe is close-on-exec on our side, so children
+    /// given, as the child's descriptor 3; `passing` gives the child more descriptors (its
+    /// number: ours). The pipe is close-on-exec on our side, so children
     /// started at the same moment by other threads never hold each other's pipes open.
     /// `blockedSignals` start blocked in the child: a signal sent before the child has installed
     /// its handlers then waits for them instead of killing it with the default action.
     public init(
         _ executable: String, _ arguments: [String], stderr: ErrorOutput, descriptor3: Int32? = nil,
-        blockedSignals: [Int32] = []
+        passing: [Int32: Int32] = [:], blockedSignals: [Int32] = []
     ) throws(LaunchError) {
         var ends: [Int32] = [0, 0]
         guard etl_pipe_cloexec(&ends) == 0 else { throw LaunchError(description: "pipe: \(String(cString: strerror(errno)))") }
-        // A copy above 3, so that dup2 onto 3 always makes a new, inheritable descriptor.
-        let passed = descriptor3.map { fcntl($0, F_DUPFD_CLOEXEC, 10) } ?? -1
-        defer { if passed >= 0 { close(passed) } }
+        var given = passing
+        if let descriptor3 { given[3] = descriptor3 }
+        // Copies above 10, so that each dup2 onto a small number makes a new, inheritable
+        // descriptor, and no copy sits on a number the child is to receive.
+        let passed = given.map { (number: $0.key, copy: fcntl($0.value, F_DUPFD_CLOEXEC, 10)) }
+        defer { for descriptor in passed where descriptor.copy >= 0 { close(descriptor.copy) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
         if stderr == .discard { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
-        if passed >= 0 { posix_spawn_file_actions_adddup2(&actions, passed, 3) }
+        for descriptor in passed where descriptor.copy >= 0 {
+            posix_spawn_file_actions_adddup2(&actions, descriptor.copy, descriptor.number)
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var attributes = posix_spawnattr_t()
