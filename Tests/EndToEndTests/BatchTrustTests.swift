@@ -41,7 +41,7 @@ final class BatchTrustTests: XCTestCase {
         let outcome = try workspace.run(["run"])
         XCTAssertEqual(outcome.status, 1, outcome.stderr)
         XCTAssertTrue(
-            outcome.stderr.contains(#"source plugin "liar" returned a batch of 11 rows, more than the batch_size of 10 the host asked for"#),
+            outcome.stderr.contains(#"source plugin "liar" returned a batch of 11 rows, more than the batch_size of 10 the host asked for, as its first batch"#),
             outcome.stderr)
         XCTAssertEqual(try workspace.warehouseRows("words"), 0)
     }

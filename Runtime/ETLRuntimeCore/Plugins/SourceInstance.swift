@@ -210,16 +210,21 @@ public final class SourceReadStream {
             guard error.kind != .producerFailed else { throw error }
             throw PluginContractViolation(
                 source.plugin,
-                "returned a batch that breaks the Arrow C data interface, after \(rowsYielded) rows: \(error.message). This is a bug in the plugin; nothing of that batch was loaded")
+                "returned a batch that breaks the Arrow C data interface, \(position): \(error.message). This is a bug in the plugin; nothing of that batch was loaded")
         }
         guard let batch else { return nil }
         guard batch.rowCount <= batchSize else {
             throw PluginContractViolation(
                 source.plugin,
-                "returned a batch of \(batch.rowCount) rows, more than the batch_size of \(batchSize) the host asked for, after \(rowsYielded) rows; nothing of that batch was loaded. This is a bug in the plugin: each batch must hold at most request->batch_size rows")
+                "returned a batch of \(batch.rowCount) rows, more than the batch_size of \(batchSize) the host asked for, \(position); nothing of that batch was loaded. This is a bug in the plugin: each batch must hold at most request->batch_size rows")
         }
         rowsYielded += batch.rowCount
         return batch
+    }
+
+    /// Where in the stream a refused batch came, for messages.
+    private var position: String {
+        rowsYielded == 0 ? "as its first batch" : "after \(rowsYielded) rows"
     }
 
     deinit {
