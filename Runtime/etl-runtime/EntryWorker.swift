@@ -78,8 +78,9 @@ struct EntryWorker {
         case .signal(let number):
             let name = strsignal(number).map { String(cString: $0) } ?? "unknown"
             // SIGKILL is not a crash: the kernel's out-of-memory killer, or a person.
-            let cause = number == SIGKILL ? "it was killed (out of memory, or by hand)" : "most likely a plugin crashed"
-            reason = "its worker process died of signal \(number) (\(name)): \(cause). The other entries were not affected; batches committed before it died stay committed"
+            let cause = number == SIGKILL ? ": it was killed (out of memory, or by hand)" : ": most likely a plugin crashed"
+            let blame = outcome.crashedIn.map { " in \($0): a bug in that plugin, not in etl-runtime" } ?? cause
+            reason = "its worker process died of signal \(number) (\(name))\(blame). The other entries were not affected; batches committed before it died stay committed"
         case .exit(let status):
             reason = "its worker process exited with status \(status) without a result (see the lines logged above)"
         }

@@ -39,6 +39,8 @@ struct EntryWorkerCommand: ParsableCommand {
         // not inherit it.
         _ = fcntl(3, F_SETFD, FD_CLOEXEC)
         let channel = WorkerChannel.takeStandardStreams()
+        // A crash inside a plugin call is reported on the channel, naming the plugin.
+        PluginCrashReport.install(reportingTo: channel.descriptor)
         global.bootstrapLogging()
         let context = try location.loadContext()
         let selected: ControlEntry
@@ -61,6 +63,8 @@ struct EntryWorkerCommand: ParsableCommand {
 struct WorkerMessage: Codable {
     var rowsRead: Int?
     var result: EntryRunResult?
+    /// The plugin call the worker crashed in, written by `PluginCrashReport`'s signal handler.
+    var crashedIn: String?
 
     init(rowsRead: Int? = nil, result: EntryRunResult? = nil) {
         self.rowsRead = rowsRead
@@ -88,6 +92,9 @@ final class WorkerChannel: @unchecked Sendable {
     private init(output: Int32) {
         self.output = output
     }
+
+    /// The descriptor the messages go to.
+    var descriptor: Int32 { output }
 
     static func takeStandardStreams() -> WorkerChannel {
         let channel = WorkerChannel(output: fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10))

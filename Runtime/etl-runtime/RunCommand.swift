@@ -105,9 +105,10 @@ struct RunCommand: ParsableCommand {
         defer { capture?.finish() }
         if !inProcess {
             // A worker that crashes prints the Swift runtime's backtrace: keep it to the crashed
-            // thread's top frames (which name the plugin library), not pages of every thread and
-            // register, unless the user chose their own SWIFT_BACKTRACE.
-            setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=6", 0)
+            // thread's innermost frames (which name the plugin library), not pages of every thread
+            // and register, unless the user chose their own SWIFT_BACKTRACE. `top` counts the
+            // outermost frames kept: without it a deep stack kept only those, the runtime's own.
+            setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=8,top=2", 0)
         }
         let runner = RoundRunner(
             context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,

@@ -16,6 +16,8 @@ struct WorkerWatch {
         /// Rows read, from its last progress message.
         var rowsRead: Int
         var deadlines: EntryDeadlines
+        /// The plugin call the worker was in when it crashed, as its crash handler reported it.
+        var crashedIn: String?
     }
 
     let process: ChildProcess
@@ -27,6 +29,7 @@ struct WorkerWatch {
     private let decoder = JSONDecoder()
     private var result: EntryRunResult?
     private var rowsRead = 0
+    private var crashedIn: String?
     private var messages = OutputLines(limit: Int.max)
     private var outputLines = OutputLines()
     private var errorLines = OutputLines()
@@ -70,7 +73,7 @@ struct WorkerWatch {
         if let line = messages.finish() { handleMessage(line.bytes) }
         if let line = outputLines.finish() { pluginOutput.log(line, from: .stdout) }
         if let line = errorLines.finish() { pluginOutput.log(line, from: .stderr) }
-        return Outcome(result: result, end: end ?? .exit(0), rowsRead: rowsRead, deadlines: deadlines)
+        return Outcome(result: result, end: end ?? .exit(0), rowsRead: rowsRead, deadlines: deadlines, crashedIn: crashedIn)
     }
 
     private func act(_ action: EntryDeadlines.Action) {
@@ -104,5 +107,6 @@ struct WorkerWatch {
             progress(rows)
         }
         if let final = message.result { result = final }
+        if let site = message.crashedIn { crashedIn = site }
     }
 }

@@ -88,7 +88,14 @@ enum ImportValidation {
         if type == .utf8 || type == .binary {
             data = buffers[2]
             if let values, rows > 0 {
-                try checkOffsets(values, from: firstIndex, rows: rows, hasData: data != nil, label: label)
+                let offsets = values.assumingMemoryBound(to: Int32.self)
+                try checkOffsets(offsets, from: firstIndex, rows: rows, hasData: data != nil, label: label)
+                if type == .utf8, let data {
+                    try TextColumnCheck(
+                        offsets: offsets, data: data, firstIndex: firstIndex, rows: rows, validity: validity,
+                        parentValidity: parentValidity, parentFirstIndex: parentOffset
+                    ).check(label: label)
+                }
             }
         }
         return ImportedColumn(
@@ -116,24 +123,24 @@ enum ImportValidation {
 
     /// Offsets of the rows read must start at 0 or more and never decrease, and the
     /// data buffer may be NULL only if they span no bytes; otherwise reads would
-    /// leave the producer's memory.
+    /// leave the producer's memory. Whether the last offset lies within the data buffer
+    /// cannot be known: the C Data Interface carries no buffer lengths.
     private static func checkOffsets(
-        _ offsets: UnsafeRawPointer, from first: Int, rows: Int, hasData: Bool, label: String
+        _ offsets: UnsafePointer<Int32>, from first: Int, rows: Int, hasData: Bool, label: String
     ) throws(ArrowError) {
-        let typed = offsets.assumingMemoryBound(to: Int32.self)
-        var previous = typed[first]
+        var previous = offsets[first]
         guard previous >= 0 else {
-            throw ArrowError(.invalidArray, "\(label) has a negative offset (\(previous)) at index \(first)")
+            throw ArrowError(.invalidArray, "\(label), row 0 of the batch: its start offset is negative (\(previous))")
         }
         for index in (first + 1)...(first + rows) {
-            let current = typed[index]
+            let current = offsets[index]
             guard current >= previous else {
-                throw ArrowError(.invalidArray, "\(label) has decreasing offsets (\(previous) then \(current)) at index \(index); offsets must never decrease")
+                throw ArrowError(.invalidArray, "\(label), row \(index - first - 1) of the batch: its offsets decrease (\(previous) then \(current)); offsets must never decrease")
             }
             previous = current
         }
-        guard hasData || previous == typed[first] else {
-            throw ArrowError(.invalidArray, "\(label) has a NULL data buffer but its offsets span \(previous - typed[first]) bytes")
+        guard hasData || previous == offsets[first] else {
+            throw ArrowError(.invalidArray, "\(label) has a NULL data buffer but its offsets span \(previous - offsets[first]) bytes")
         }
     }
 }

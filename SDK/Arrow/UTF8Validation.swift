@@ -4,9 +4,16 @@ enum UTF8Validation {
     /// Returns the offset of the first byte of the first invalid sequence, or nil
     /// when all of `bytes` is valid UTF-8.
     static func firstInvalidOffset(in bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
+        scan(bytes).firstInvalid
+    }
+
+    /// The offset of the first byte of the first invalid sequence (nil when all of `bytes` is
+    /// valid UTF-8), and whether every byte before it was ASCII.
+    static func scan(_ bytes: UnsafeRawBufferPointer) -> (firstInvalid: Int?, isASCII: Bool) {
+        guard let base = bytes.baseAddress else { return (nil, true) }
         let count = bytes.count
         var index = 0
+        var isASCII = true
         while index < count {
             // Most ETL text is ASCII: skip eight bytes at a time while no high bit is set.
             if index &+ 8 <= count {
@@ -21,6 +28,7 @@ enum UTF8Validation {
                 index &+= 1
                 continue
             }
+            isASCII = false
             let start = index
             let continuationCount: Int
             var secondLow: UInt8 = 0x80
@@ -45,19 +53,19 @@ enum UTF8Validation {
                 continuationCount = 3
                 secondHigh = 0x8F  // above is beyond U+10FFFF
             default:
-                return start  // a continuation byte, C0/C1 (overlong), or F5...FF
+                return (start, isASCII)  // a continuation byte, C0/C1 (overlong), or F5...FF
             }
-            guard start &+ continuationCount < count else { return start }
+            guard start &+ continuationCount < count else { return (start, isASCII) }
             let second = base.load(fromByteOffset: start &+ 1, as: UInt8.self)
-            guard second >= secondLow && second <= secondHigh else { return start }
+            guard second >= secondLow && second <= secondHigh else { return (start, isASCII) }
             var next = start &+ 2
             while next <= start &+ continuationCount {
                 let byte = base.load(fromByteOffset: next, as: UInt8.self)
-                guard byte & 0xC0 == 0x80 else { return start }
+                guard byte & 0xC0 == 0x80 else { return (start, isASCII) }
                 next &+= 1
             }
             index = next
         }
-        return nil
+        return (nil, isASCII)
     }
 }

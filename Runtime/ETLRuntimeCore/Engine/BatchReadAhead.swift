@@ -33,7 +33,8 @@ final class BatchReadAhead: @unchecked Sendable {
     private var stopping = false
     private var readerDone = false
 
-    /// Starts reading `read`; with `checkpoints`, every item carries the checkpoint after it.
+    /// Starts reading `read`; with `checkpoints` (an incremental load), every item carries the
+    /// checkpoint after it, which must be JSON text (see `SourceInstance.checkpoint(_:required:)`).
     init(_ read: SourceReadStream, checkpoints: Bool) {
         self.read = read
         takesCheckpoints = checkpoints
@@ -83,12 +84,14 @@ final class BatchReadAhead: @unchecked Sendable {
         }
         while waitForRoom() {
             do {
-                guard let batch = try read.stream.next() else {
+                guard let batch = try read.next() else {
                     publish(.end)
                     return
                 }
                 let rejects = read.source.context.takeRejects()
-                let checkpoint = takesCheckpoints ? try read.source.checkpoint() : nil
+                // Checkpoints are taken for incremental loads, which cannot resume without one.
+                let checkpoint = takesCheckpoints
+                    ? try read.source.checkpoint(.afterBatch(rows: batch.rowCount), required: true) : nil
                 publish(.item(Item(batch: batch, rejects: rejects, checkpoint: checkpoint)))
             } catch {
                 publish(.failure(error))

@@ -48,6 +48,8 @@ public final class EntryRunner {
     }
 
     public func run() -> EntryRunResult {
+        // A crash inside a plugin then names the plugin on stderr (a worker also tells its run).
+        PluginCrashReport.install()
         let started = Date()
         var result = EntryRunResult(entryID: entry.id, runID: runID, status: .ok)
         do {
@@ -85,7 +87,7 @@ public final class EntryRunner {
         let startState = try resumeState(sink: plugins.sink, recorded: recorded)
         let request = readRequest(startState: startState)
         let read = try plugins.source.read(request)
-        let schema = try read.stream.schema()
+        let schema = try read.schema()
         let load = LoadRequest(
             entryID: entry.id, runID: runID, target: entry.target, writeMode: isIncremental ? entry.write : fullWriteMode,
             primaryKey: entry.primaryKey, schema: schema, optionsJSON: loadOptionsJSON)
@@ -157,6 +159,8 @@ public final class EntryRunner {
             options.progress?(entry.id, result.rowsRead)
             let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
+            var lateRejects: [SourceReject] = []
+            var violation: PluginContractViolation?
             do {
                 try checkRejectLimit(adding: item.rejects.count, result: &result)
                 try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
@@ -164,23 +168,29 @@ public final class EntryRunner {
                     try plugins.sink.write(batch)
                     sinkRejects = plugins.sink.context.takeRejects()
                     try checkRejectLimit(adding: sinkRejects.count, result: &result, refusedBySink: true)
-                    let rows = try plugins.sink.commit(stateJSON: checkpoint)
-                    result.rowsWritten += Int(rows)
-                    try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: Int(rows))
+                    let reported = try plugins.sink.commit(stateJSON: checkpoint)
+                    lateRejects = plugins.sink.context.takeRejects()
+                    let count = CommittedRowCount(
+                        reported: reported, sent: batch.rowCount, refused: sinkRejects.count + lateRejects.count, mode: load.writeMode)
+                    // The sink committed, whatever its count says: the control table follows it.
+                    result.rowsWritten += count.trusted
+                    try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: count.trusted)
+                    result.watermark = checkpoint
+                    violation = count.violation(by: plugins.sink.plugin)
                 } catch {
                     try? plugins.sink.abort()
                     throw error
                 }
             } catch {
                 // Rejects of a failed batch are still worth seeing: they often explain it.
-                let refusedInFailure = plugins.sink.context.takeRejects()
+                let refusedInFailure = lateRejects + plugins.sink.context.takeRejects()
                 result.rowsRejected += refusedInFailure.count
                 try? state.recordRejects(item.rejects + sinkRejects + refusedInFailure, runID: runID, entryID: entry.id)
                 throw error
             }
-            let late = plugins.sink.context.takeRejects()
-            result.rowsRejected += late.count
-            try state.recordRejects(item.rejects + sinkRejects + late, runID: runID, entryID: entry.id)
+            result.rowsRejected += lateRejects.count
+            try state.recordRejects(item.rejects + sinkRejects + lateRejects, runID: runID, entryID: entry.id)
+            if let violation { throw violation }
             committed = checkpoint
             logger.debug("checkpoint committed", metadata: ["rows": "\(batch.rowCount)", "watermark": "\(checkpoint ?? "none")"])
         }
@@ -196,12 +206,21 @@ public final class EntryRunner {
                 try? state.recordRejects(trailing, runID: runID, entryID: entry.id)
                 throw error
             }
-            let checkpoint = states.stored(try plugins.source.checkpoint())
+            let checkpoint: String?
+            do {
+                checkpoint = states.stored(try plugins.source.checkpoint(.endOfStream, required: true))
+            } catch {
+                try? state.recordRejects(trailing, runID: runID, entryID: entry.id)
+                throw error
+            }
             try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
-            _ = try plugins.sink.commit(stateJSON: checkpoint)
+            let reported = try plugins.sink.commit(stateJSON: checkpoint)
             try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: 0)
             try state.recordRejects(trailing, runID: runID, entryID: entry.id)
             committed = checkpoint
+            result.watermark = checkpoint
+            let count = CommittedRowCount(reported: reported, sent: 0, refused: 0, mode: load.writeMode)
+            if let violation = count.violation(by: plugins.sink.plugin) { throw violation }
         }
         return committed
     }
@@ -213,6 +232,8 @@ public final class EntryRunner {
     ) throws -> String? {
         var rejects: [SourceReject] = []
         var sinkRejects: [SourceReject] = []
+        var violation: PluginContractViolation?
+        let checkpoint: String?
         try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
         let readAhead = BatchReadAhead(read, checkpoints: false)
         defer { readAhead.finish() }
@@ -235,17 +256,19 @@ public final class EntryRunner {
             let trailing = plugins.source.context.takeRejects()
             rejects += trailing
             try checkRejectLimit(adding: trailing.count, result: &result)
-            let checkpoint = states.stored(try plugins.source.checkpoint())
-            let rows = Int(try plugins.sink.commit(stateJSON: checkpoint))
-            if load.writeMode == .replace, rows != result.rowsRead {
-                logger.warning("the sink committed \(rows) rows but \(result.rowsRead) were written")
-            }
-            result.rowsWritten = rows
-            try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: rows)
+            // A full refresh of an incremental entry leaves the state the next tick resumes from:
+            // once it read anything, it needs one.
+            let resumable = entry.mode == .incremental && (result.rowsRead > 0 || !rejects.isEmpty)
+            checkpoint = states.stored(try plugins.source.checkpoint(.endOfStream, required: resumable))
+            let reported = try plugins.sink.commit(stateJSON: checkpoint)
             let late = plugins.sink.context.takeRejects()
             result.rowsRejected += late.count
+            let count = CommittedRowCount(reported: reported, sent: result.rowsRead, refused: sinkRejects.count + late.count, mode: load.writeMode)
+            result.rowsWritten = count.trusted
+            try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: count.trusted)
             try state.recordRejects(rejects + sinkRejects + late, runID: runID, entryID: entry.id)
-            return checkpoint
+            result.watermark = checkpoint
+            violation = count.violation(by: plugins.sink.plugin)
         } catch {
             readAhead.finish()
             try? plugins.sink.abort()
@@ -255,6 +278,9 @@ public final class EntryRunner {
             try? state.recordRejects(rejects + sinkRejects + unchecked, runID: runID, entryID: entry.id)
             throw error
         }
+        // Committed and recorded: a wrong count fails the run, with nothing left to abort.
+        if let violation { throw violation }
+        return checkpoint
     }
 
     /// Counts `count` more rejects (the source's, or the sink's refused records) against the

@@ -14,6 +14,8 @@ struct PluginInstanceCreation<API> {
     let api: API
     let context: HostInstanceContext
     let instance: UnsafeMutableRawPointer
+    /// Marks each call into the plugin, for crash reports.
+    let sites: PluginCallSites
 
     /// Calls `create` with the host's function table, a new instance context and `configJSON`.
     /// - Parameters:
@@ -30,11 +32,14 @@ struct PluginInstanceCreation<API> {
             throw PluginCallError(plugin: plugin.info.name, function: "create", status: ETL_UNSUPPORTED, message: "not a \(kind) plugin")
         }
         let context = HostInstanceContext(pluginName: plugin.info.name, entryID: entryID, redact: redact)
+        let sites = PluginCallSites(plugin: plugin)
         let createFunction = create(api)
         var error = PluginErrorBuffer()
         var created: UnsafeMutableRawPointer?
-        let status = error.withPointer { errorPointer in
-            configJSON.withCString { createFunction(HostAPI.table, context.handle, $0, &created, errorPointer) }
+        let status = sites["create"].run {
+            error.withPointer { errorPointer in
+                configJSON.withCString { createFunction(HostAPI.table, context.handle, $0, &created, errorPointer) }
+            }
         }
         guard status == ETL_OK, let created else {
             throw PluginCallError(
@@ -44,5 +49,6 @@ struct PluginInstanceCreation<API> {
         self.api = api
         self.context = context
         self.instance = created
+        self.sites = sites
     }
 }

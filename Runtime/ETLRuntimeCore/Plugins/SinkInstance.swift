@@ -42,6 +42,8 @@ public final class SinkInstance {
     public let context: HostInstanceContext
     private let api: etl_sink_api
     private let instance: UnsafeMutableRawPointer
+    /// Marks each call into the plugin, for crash reports.
+    let sites: PluginCallSites
 
     /// `redact` scrubs secrets (the manifest's `${VAR}` values) from the plugin's log lines
     /// and error messages before the runtime shows them.
@@ -54,10 +56,11 @@ public final class SinkInstance {
         self.api = created.api
         self.context = created.context
         self.instance = created.instance
+        self.sites = created.sites
     }
 
     deinit {
-        api.destroy(instance)
+        sites["destroy"].run { api.destroy(instance) }
     }
 
     public func check() throws(PluginCallError) {
@@ -66,6 +69,12 @@ public final class SinkInstance {
 
     /// Opens a load.
     public func begin(_ request: LoadRequest) throws(PluginCallError) {
+        // The schema's release stays inside the call's mark: a sink that released a copy of it
+        // makes that release crash, and the crash is the sink's.
+        try sites["begin"].run { () throws(PluginCallError) in try openLoad(request) }
+    }
+
+    private func openLoad(_ request: LoadRequest) throws(PluginCallError) {
         let arena = CStringArena()
         let keys = request.primaryKey.map { Optional(arena.string($0)) }
         let schema = UnsafeMutablePointer<ArrowSchema>.allocate(capacity: 1)
@@ -130,9 +139,10 @@ public final class SinkInstance {
         try call("execute_sql") { errorPointer in sql.withCString { execute(instance, $0, errorPointer) } }
     }
 
+    /// Calls into the plugin, marked for crash reports.
     private func call(_ function: String, _ body: (UnsafeMutablePointer<etl_error>) -> etl_status) throws(PluginCallError) {
         var error = PluginErrorBuffer()
-        let status = error.withPointer(body)
+        let status = sites[function].run { error.withPointer(body) }
         guard status != ETL_OK else { return }
         throw PluginCallError(plugin: plugin.info.name, function: function, status: status, message: context.redact(error.message(or: "no message")))
     }

@@ -1,5 +1,6 @@
 import CETLPlugin
 import ETLArrow
+import ETLJSON
 
 /// What to read from a source: the Swift face of `etl_read_request`.
 public struct ReadRequest: Sendable {
@@ -40,6 +41,8 @@ public final class SourceInstance {
     public let context: HostInstanceContext
     private let api: etl_source_api
     private let instance: UnsafeMutableRawPointer
+    /// Marks each call into the plugin, for crash reports.
+    let sites: PluginCallSites
 
     /// Creates an instance from config JSON (already validated against the plugin's schema).
     /// `redact` scrubs secrets (the manifest's `${VAR}` values) from the plugin's log lines
@@ -53,21 +56,27 @@ public final class SourceInstance {
         self.api = created.api
         self.context = created.context
         self.instance = created.instance
+        self.sites = created.sites
     }
 
     deinit {
-        api.destroy(instance)
+        sites["destroy"].run { api.destroy(instance) }
     }
 
     /// Can the source be reached with its config?
     public func check() throws(PluginCallError) {
         var error = PluginErrorBuffer()
-        let status = error.withPointer { api.check(instance, $0) }
+        let status = sites["check"].run { error.withPointer { api.check(instance, $0) } }
         try raise(status, "check", error)
     }
 
     /// The streams the source offers.
     public func discover() throws(PluginCallError) -> [StreamSchema] {
+        // The catalog's release is the plugin's code too: it stays inside the call's mark.
+        try sites["discover"].run { () throws(PluginCallError) in try streams() }
+    }
+
+    private func streams() throws(PluginCallError) -> [StreamSchema] {
         var error = PluginErrorBuffer()
         var catalog = ArrowSchema()
         let status = error.withPointer { api.discover(instance, &catalog, $0) }
@@ -98,18 +107,61 @@ public final class SourceInstance {
         let stream = UnsafeMutablePointer<ArrowArrayStream>.allocate(capacity: 1)
         stream.initialize(to: ArrowArrayStream())
         defer { stream.deallocate() }
-        let status = error.withPointer { api.read(instance, &cRequest, stream, $0) }
+        let status = sites["read"].run { error.withPointer { api.read(instance, &cRequest, stream, $0) } }
         try raise(status, "read", error)
-        return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream))
+        return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream), batchSize: Int(cRequest.batch_size))
     }
 
-    /// The resume state matching what the open stream has yielded so far.
+    /// The resume state matching what the open stream has yielded so far, as the plugin gave it.
     public func checkpoint() throws(PluginCallError) -> String? {
         var error = PluginErrorBuffer()
         var state: UnsafePointer<CChar>?
-        let status = error.withPointer { api.checkpoint(instance, &state, $0) }
+        let status = sites["checkpoint"].run { error.withPointer { api.checkpoint(instance, &state, $0) } }
         try raise(status, "checkpoint", error)
         return state.map { String(cString: $0) }
+    }
+
+    /// When the host takes a checkpoint, as messages name it.
+    public enum CheckpointMoment: Sendable {
+        case afterBatch(rows: Int)
+        case endOfStream
+
+        var phrase: String {
+            switch self {
+            case .afterBatch(let rows): "after a batch of \(rows) row\(rows == 1 ? "" : "s")"
+            case .endOfStream: "at the end of its stream"
+            }
+        }
+
+        var consequence: String {
+            switch self {
+            case .afterBatch: "nothing of that batch was committed"
+            case .endOfStream: "the load it ends was not committed"
+            }
+        }
+    }
+
+    /// The checkpoint, checked before the host commits anything with it: JSON text (the JSON
+    /// null included, a state like any other), and present when `required` — in an incremental
+    /// load, since a missing state would make the next run start over and load every row again.
+    public func checkpoint(_ moment: CheckpointMoment, required: Bool) throws -> String? {
+        guard let state = try checkpoint() else {
+            guard !required else {
+                throw PluginContractViolation(
+                    plugin,
+                    "returned no checkpoint \(moment.phrase); an incremental load cannot resume without one, so \(moment.consequence). This is a bug in the plugin: in an incremental read, checkpoint must return the resume state as JSON text after every batch (the JSON null is allowed)")
+            }
+            return nil
+        }
+        do {
+            _ = try JSONParser.parse(state)
+        } catch {
+            let excerpt = state.count > 80 ? String(state.prefix(80)) + "…" : state
+            throw PluginContractViolation(
+                plugin,
+                "returned a checkpoint that is not JSON \(moment.phrase) (\(error.description): \(excerpt)), so \(moment.consequence). This is a bug in the plugin: checkpoint must return the resume state as JSON text")
+        }
+        return state
     }
 
     private func raise(_ status: etl_status, _ function: String, _ error: PluginErrorBuffer) throws(PluginCallError) {
@@ -123,18 +175,61 @@ public final class SourceInstance {
 public final class SourceReadStream {
     public let source: SourceInstance
     private var openStream: ImportedArrayStream?
+    /// The `batch_size` the read asked for: no batch may be longer.
+    private let batchSize: Int
+    private var rowsYielded = 0
 
-    init(source: SourceInstance, stream: ImportedArrayStream) {
+    init(source: SourceInstance, stream: ImportedArrayStream, batchSize: Int) {
         self.source = source
         self.openStream = stream
+        self.batchSize = batchSize
     }
 
-    /// The Arrow stream; valid until this object is released.
+    /// The Arrow stream; valid until this object is released. `schema()` and `next()` below
+    /// add the host's checks of what the plugin yields.
     public var stream: ImportedArrayStream { openStream! }
+
+    /// The stream's schema.
+    public func schema() throws(ArrowError) -> ArrowSchemaDescription {
+        try source.sites["get_schema"].run { () throws(ArrowError) in try stream.schema() }
+    }
+
+    /// The next batch, nil at the end of the stream. A batch that breaks the C Data Interface
+    /// (text that is not UTF-8, offsets that decrease, ...) or is longer than the read's
+    /// `batch_size` is refused, naming the plugin; the source's own failure is rethrown as it is.
+    public func next() throws -> ImportedRecordBatch? {
+        let batch: ImportedRecordBatch?
+        do {
+            // enter/leave rather than a closure: a crash's backtrace then goes straight from the
+            // plugin to this function.
+            let outer = source.sites["get_next"].enter()
+            defer { PluginCallSite.leave(outer) }
+            batch = try stream.next()
+        } catch {
+            // The source's own failure (get_next returned an error) speaks for itself.
+            guard error.kind != .producerFailed else { throw error }
+            throw PluginContractViolation(
+                source.plugin,
+                "returned a batch that breaks the Arrow C data interface, \(position): \(error.message). This is a bug in the plugin; nothing of that batch was loaded")
+        }
+        guard let batch else { return nil }
+        guard batch.rowCount <= batchSize else {
+            throw PluginContractViolation(
+                source.plugin,
+                "returned a batch of \(batch.rowCount) rows, more than the batch_size of \(batchSize) the host asked for, \(position); nothing of that batch was loaded. This is a bug in the plugin: each batch must hold at most request->batch_size rows")
+        }
+        rowsYielded += batch.rowCount
+        return batch
+    }
+
+    /// Where in the stream a refused batch came, for messages.
+    private var position: String {
+        rowsYielded == 0 ? "as its first batch" : "after \(rowsYielded) rows"
+    }
 
     deinit {
         // Release the stream explicitly while `source` is still held: stored properties
         // are torn down only after this body, in no promised order.
-        openStream = nil
+        source.sites["the release of its stream"].run { openStream = nil }
     }
 }
