@@ -12,7 +12,7 @@ final class CancellationTests: XCTestCase {
         try workspace.slowAPIManifest(server)
         let (run, stderr) = try workspace.startRun(["run"])
         // Wait until the request reached the server, then ask the run to stop.
-        for _ in 0..<100 where ((try? server.requests()) ?? []).isEmpty { usleep(50_000) }
+        try waitUntil("the server to receive the request") { !((try? server.requests()) ?? []).isEmpty }
         let signalled = Date()
         run.terminate()
         run.waitUntilExit()

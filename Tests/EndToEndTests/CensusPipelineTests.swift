@@ -115,8 +115,8 @@ final class CensusPipelineTests: XCTestCase {
         holder.standardError = FileHandle.nullDevice
         try holder.run()
         let lockFile = workspace.folder.file("state/locks/scores.lock")
-        for _ in 0..<100 where (try? String(contentsOfFile: lockFile, encoding: .utf8))?.contains("pid \(holder.processIdentifier)") != true {
-            usleep(50_000)
+        try waitUntil("the holder to write its pid into the lock file") {
+            (try? String(contentsOfFile: lockFile, encoding: .utf8))?.contains("pid \(holder.processIdentifier)") == true
         }
         XCTAssertEqual(try workspace.run(["run"]).status, 75)
         kill(holder.processIdentifier, SIGKILL)

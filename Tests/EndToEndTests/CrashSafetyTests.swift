@@ -27,13 +27,11 @@ final class CrashSafetyTests: XCTestCase {
     }
 
     /// True once no worker process started by `parent` runs any more (they die with their run;
-    /// the kernel needs a moment to deliver that).
+    /// the kernel needs a moment to deliver that); false after 5 s.
     private func workersEnded(parent: Int32) -> Bool {
-        for _ in 0..<250 {
-            if WorkerProcesses.of(parent: parent).isEmpty { return true }
-            usleep(20_000)
-        }
-        return false
+        (try? waitUntil("the workers of \(parent) to end", timeout: 5, interval: 0.02) {
+            WorkerProcesses.of(parent: parent).isEmpty
+        }) != nil
     }
 
     func testIncrementalLoadKilledAtSeveralPointsEndsWithEveryRowExactlyOnce() throws {
@@ -50,7 +48,7 @@ final class CrashSafetyTests: XCTestCase {
             process.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
             process.standardError = FileHandle.nullDevice
             try process.run()
-            while process.isRunning, loadedRows(workspace) < threshold { usleep(2_000) }
+            try waitUntil("\(threshold) committed rows") { !process.isRunning || loadedRows(workspace) >= threshold }
             usleep(useconds_t(index * 3_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

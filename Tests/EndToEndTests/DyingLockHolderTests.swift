@@ -25,10 +25,8 @@ final class DyingLockHolderTests: XCTestCase {
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
         holder.arguments = ["-o", lockFile, "sleep", "\(holdSeconds)"]
         try holder.run()
-        for _ in 0..<200 {
-            let probe = try ProcessRunner.run("/usr/bin/flock", ["--nonblock", lockFile, "true"])
-            if probe.status != 0 { break }
-            usleep(10_000)
+        try waitUntil("flock to take the lock", interval: 0.01) {
+            try ProcessRunner.run("/usr/bin/flock", ["--nonblock", lockFile, "true"]).status != 0
         }
         return (workspace, holder)
     }

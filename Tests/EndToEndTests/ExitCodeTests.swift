@@ -7,8 +7,8 @@ import XCTest
 /// was locked by another run (75) > all done (0).
 final class ExitCodeTests: XCTestCase {
     /// Waits until `server` saw the slow request: the run is then surely mid-load.
-    private func waitForRequest(_ server: MockAPIServer) {
-        for _ in 0..<100 where ((try? server.requests()) ?? []).isEmpty { usleep(50_000) }
+    private func waitForRequest(_ server: MockAPIServer) throws {
+        try waitUntil("the server to receive the request") { !((try? server.requests()) ?? []).isEmpty }
     }
 
     func testARunStoppedBySIGTERMExits143() throws {
@@ -16,7 +16,7 @@ final class ExitCodeTests: XCTestCase {
         let workspace = RunWorkspace()
         try workspace.slowAPIManifest(server)
         let (run, stderr) = try workspace.startRun(["run"])
-        waitForRequest(server)
+        try waitForRequest(server)
         run.terminate()
         run.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -30,7 +30,7 @@ final class ExitCodeTests: XCTestCase {
         let workspace = RunWorkspace()
         try workspace.slowAPIManifest(server)
         let (run, stderr) = try workspace.startRun(["run"])
-        waitForRequest(server)
+        try waitForRequest(server)
         run.interrupt()
         run.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -75,10 +75,10 @@ final class ExitCodeTests: XCTestCase {
         defer { holder.release() }
         let (run, stderr) = try workspace.startRun(["run", "--every", "0.05s"])
         defer { if run.isRunning { run.interrupt() } }
-        for _ in 0..<600 where try workspace.jsonl("free").count < 3 { usleep(50_000) }
+        try waitUntil("three rounds of the free entry") { try workspace.jsonl("free").count >= 3 }
         XCTAssertEqual(try workspace.jsonl("busy").count, 0, "loaded while another run held it")
         holder.release()
-        for _ in 0..<600 where try workspace.jsonl("busy").count < 3 { usleep(50_000) }
+        try waitUntil("three rounds of the released entry") { try workspace.jsonl("busy").count >= 3 }
         run.terminate()
         run.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -109,9 +109,8 @@ private final class LockHolder {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<200 {
-            if try ProcessRunner.run("/usr/bin/flock", ["--nonblock", lockFile, "true"]).status != 0 { break }
-            usleep(10_000)
+        try waitUntil("the holder to take the lock", interval: 0.01) {
+            try ProcessRunner.run("/usr/bin/flock", ["--nonblock", lockFile, "true"]).status != 0
         }
     }
 

@@ -94,8 +94,8 @@ final class RunCommandTests: XCTestCase {
         try holder.run()
         defer { if holder.isRunning { holder.terminate() } }
         let lockFile = workspace.folder.file("state/locks/app_raw.lock")
-        for _ in 0..<100 where (try? String(contentsOfFile: lockFile, encoding: .utf8))?.contains("pid \(holder.processIdentifier)") != true {
-            usleep(50_000)
+        try waitUntil("the holder to write its pid into the lock file") {
+            (try? String(contentsOfFile: lockFile, encoding: .utf8))?.contains("pid \(holder.processIdentifier)") == true
         }
         let second = try workspace.run(["run"])
         XCTAssertEqual(second.status, 75, second.stderr)

@@ -81,7 +81,7 @@ final class WorkerIsolationTests: XCTestCase {
         try workspace.slowAPIManifest(server)
         let (run, stderr) = try workspace.startRun(["run"])
         // The worker is waiting on the slow request once the server has seen it.
-        for _ in 0..<200 where ((try? server.requests()) ?? []).isEmpty { usleep(50_000) }
+        try waitUntil("the server to receive the request") { !((try? server.requests()) ?? []).isEmpty }
         let worker = try XCTUnwrap(WorkerProcesses.of(parent: run.processIdentifier).first, "no worker process found")
         kill(worker, SIGKILL)
         run.waitUntilExit()
