@@ -3,6 +3,7 @@ import CProcessControl
 import ETLRuntimeCore
 import Foundation
 import Logging
+import Synchronization
 
 /// `etl-runtime __run-entry`: the worker process `run` starts for each entry (hidden; see
 /// `EntryWorker`). It runs one entry as `run` would in-process, sends its progress and result
@@ -79,15 +80,15 @@ struct WorkerMessage: Codable {
 /// log lines go to a private copy of stderr (`StderrWriter.use`).
 /// Written with `write(2)` (through `StderrWriter`): once the run is gone, the pipe answers
 /// EPIPE, which must not kill the worker before the parent-death signal does.
-final class WorkerChannel: @unchecked Sendable {
+final class WorkerChannel: Sendable {
     /// The worker's descriptor for the pipe its plugins' standard output goes to.
     static let pluginOutput: Int32 = 4
     /// The worker's descriptor for the pipe its plugins' standard error goes to.
     static let pluginErrors: Int32 = 5
 
     private let output: Int32
-    private let lock = NSLock()
-    private let encoder = JSONEncoder()
+    /// One message at a time, whole (progress comes from the read-ahead thread too).
+    private let encoder = Mutex(JSONEncoder())
 
     private init(output: Int32) {
         self.output = output
@@ -113,9 +114,9 @@ final class WorkerChannel: @unchecked Sendable {
     }
 
     func send(_ message: WorkerMessage) {
-        guard let line = try? encoder.encode(message) else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        StderrWriter.write(String(decoding: line, as: UTF8.self) + "\n", to: output)
+        encoder.withLock { encoder in
+            guard let line = try? encoder.encode(message) else { return }
+            StderrWriter.write(String(decoding: line, as: UTF8.self) + "\n", to: output)
+        }
     }
 }

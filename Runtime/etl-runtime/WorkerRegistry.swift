@@ -1,5 +1,6 @@
 import ETLRuntimeCore
 import Foundation
+import Synchronization
 
 /// The worker processes running right now, readable from a signal handler: a fixed table of
 /// pids (0 = free slot) that the handler walks with `kill`, which is async-signal-safe.
@@ -15,21 +16,22 @@ enum WorkerRegistry {
         slots.initialize(repeating: 0, count: capacity)
         return slots
     }()
-    private static let lock = NSLock()
+    /// Serialises writers of the table (the signal handler only reads it).
+    private static let writers = Mutex(())
 
     /// Remembers a started worker; if a stop was already asked for, passes it on at once
     /// (the handler may have run before the pid was in the table).
     static func add(_ pid: pid_t) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let free = (0..<capacity).first(where: { slots[$0] == 0 }) { slots[free] = pid }
-        if CancellationFlag.isCancelled { kill(pid, stopSignal) }
+        writers.withLock { _ in
+            if let free = (0..<capacity).first(where: { slots[$0] == 0 }) { slots[free] = pid }
+            if CancellationFlag.isCancelled { kill(pid, stopSignal) }
+        }
     }
 
     static func remove(_ pid: pid_t) {
-        lock.lock()
-        defer { lock.unlock() }
-        for index in 0..<capacity where slots[index] == pid { slots[index] = 0 }
+        writers.withLock { _ in
+            for index in 0..<capacity where slots[index] == pid { slots[index] = 0 }
+        }
     }
 
     /// Called from the signal handler: asks every live worker to stop.
