@@ -55,17 +55,19 @@ let package = Package(
             sources: ["abi/etl_plugin_abi.c"],
             publicHeadersPath: "include"
         ),
+        // The header's per-version struct sizes (ETL_*_SIZE_X_Y) as constants Swift can read.
+        .target(name: "CETLPluginLayout", dependencies: ["CETLPlugin"], path: "SDK/abi/layout"),
         // Strict JSON with positions, and a writer: manifests, plugin configs, resume state.
         .target(name: "ETLJSON", path: "SDK/JSON"),
         // Arrow C Data Interface in Swift: building, exporting and importing batches.
         .target(name: "ETLArrow", dependencies: ["CETLPlugin"], path: "SDK/Arrow"),
         // Swift authoring kit: protocols for sources and sinks and the entry export.
-        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "ETLArrow", "ETLJSON"], path: "SDK/Kit"),
+        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON"], path: "SDK/Kit"),
 
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "ETLArrow", "ETLJSON", "CSQLite", "CProcessControl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "CSQLite", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"
@@ -144,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginABITests",
-            dependencies: ["ETLRuntimeCore", "CETLPlugin", "ETLArrow", "TestSupport"],
+            dependencies: ["ETLRuntimeCore", "CETLPlugin", "CETLPluginLayout", "ETLArrow", "TestSupport"],
             path: "Tests/PluginABITests",
             resources: [.copy("Fixtures")]
         ),
@@ -165,6 +167,8 @@ let package = Package(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
             path: "Tests/HTTPPluginTests"
         ),
-        .testTarget(name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin"], path: "Tests/PluginKitTests"),
+        .testTarget(
+            name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin", "CETLPluginLayout"],
+            path: "Tests/PluginKitTests"),
     ]
 )

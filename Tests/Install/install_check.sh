@@ -29,5 +29,5 @@ expect() {
 expect "^tiny +source .* $work/third-party/libetl_tiny_source.so$"
 expect "^lines +source .* $prefix/lib/etl-runtime/plugins/libetl_example_c.so$"
 expect "^jsonl +sink .* $prefix/lib/etl-runtime/plugins/libetl_example_jsonl.so$"
-"$prefix/bin/etl-runtime" --version | grep -q "plugin ABI 1.0" || { echo "FAIL: --version"; exit 1; }
+"$prefix/bin/etl-runtime" --version | grep -q "plugin ABI 1.1" || { echo "FAIL: --version"; exit 1; }
 echo "install check: 1 passed, 0 failed"

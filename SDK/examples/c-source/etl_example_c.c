@@ -1645,19 +1645,24 @@ static etl_status lines_read(void* opaque, const etl_read_request* request, stru
 }
 
 static const etl_source_api lines_api = {
-    sizeof(etl_source_api), lines_create, lines_destroy, lines_check, lines_discover, lines_read, source_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = lines_create,
+    .destroy = lines_destroy,
+    .check = lines_check,
+    .discover = lines_discover,
+    .read = lines_read,
+    .checkpoint = source_checkpoint,
 };
 
 static const etl_plugin_descriptor lines_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    "lines",
-    "1.0.0",
-    "Lines of a UTF-8 text file (LF or CRLF), read incrementally by byte offset",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    lines_config_schema,
-    &lines_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = "lines",
+    .version = "1.0.0",
+    .description = "Lines of a UTF-8 text file (LF or CRLF), read incrementally by byte offset",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = lines_config_schema,
+    .source = &lines_api,
 };
 
 /* ======================================================================== */
@@ -1916,20 +1921,24 @@ static etl_status datagen_read(void* opaque, const etl_read_request* request, st
 }
 
 static const etl_source_api datagen_api = {
-    sizeof(etl_source_api), datagen_create, datagen_destroy, datagen_check, datagen_discover, datagen_read,
-    source_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = datagen_create,
+    .destroy = datagen_destroy,
+    .check = datagen_check,
+    .discover = datagen_discover,
+    .read = datagen_read,
+    .checkpoint = source_checkpoint,
 };
 
 static const etl_plugin_descriptor datagen_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    "datagen",
-    "1.0.0",
-    "Deterministic synthetic rows with a column of every type, for testing pipelines",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    datagen_config_schema,
-    &datagen_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = "datagen",
+    .version = "1.0.0",
+    .description = "Deterministic synthetic rows with a column of every type, for testing pipelines",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = datagen_config_schema,
+    .source = &datagen_api,
 };
 
 /* ======================================================================== */
