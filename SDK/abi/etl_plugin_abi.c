@@ -56,11 +56,12 @@ ETL_ASSERT_OFFSET(etl_plugin_descriptor, capabilities, 32);
 ETL_ASSERT_OFFSET(etl_plugin_descriptor, sink, 56);
 
 /* LP64 layout of ABI 1.1. */
-_Static_assert(ETL_HOST_API_SIZE_1_1 == 208, "etl_host_api size 1.1");
+_Static_assert(ETL_HOST_API_SIZE_1_1 == 216, "etl_host_api size 1.1");
 _Static_assert(ETL_SOURCE_API_SIZE_1_1 == 64, "etl_source_api size 1.1");
 _Static_assert(ETL_SINK_API_SIZE_1_1 == 88, "etl_sink_api size 1.1");
 _Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 == 72, "etl_plugin_descriptor size 1.1");
 ETL_ASSERT_OFFSET(etl_host_api, config_get_string, 160);
+ETL_ASSERT_OFFSET(etl_host_api, free_string, 208);
 ETL_ASSERT_OFFSET(etl_source_api, create_with_descriptor, 56);
 ETL_ASSERT_OFFSET(etl_sink_api, create_with_descriptor, 80);
 ETL_ASSERT_OFFSET(etl_plugin_descriptor, user_data, 64);

@@ -200,6 +200,15 @@ typedef struct etl_error {
   char message[ETL_ERROR_MESSAGE_CAPACITY];
 } etl_error;
 
+/* What a JSON value is, for etl_host_api.config_get_kind (ABI 1.1). */
+typedef int32_t etl_json_kind;
+#define ETL_JSON_ABSENT 0 /* no such value, or JSON null */
+#define ETL_JSON_BOOL 1
+#define ETL_JSON_NUMBER 2
+#define ETL_JSON_STRING 3
+#define ETL_JSON_ARRAY 4
+#define ETL_JSON_OBJECT 5
+
 /* Log levels for etl_host_api.log. */
 typedef int32_t etl_log_level;
 #define ETL_LOG_TRACE 0
@@ -377,7 +386,8 @@ typedef struct etl_host_api {
    *
    * A value that is absent, or JSON `null`, leaves *out untouched and returns
    * ETL_OK: initialise *out with your default first. Required keys belong in
-   * the config schema ("required"), which the host checks before create.
+   * the config schema ("required"), which the host checks before create;
+   * config_get_kind tells absent from present where that matters (a state).
    *
    * Returns: ETL_OK; ETL_INVALID_CONFIG when `json` is not valid JSON or the
    * value has another type or does not fit (the message names the path in
@@ -413,6 +423,14 @@ typedef struct etl_host_api {
    */
   etl_status (*config_get_length)(const char* json, const char* path, int64_t* out_length,
                                   etl_error* error);
+
+  /*
+   * What the value is (ETL_JSON_*): ETL_JSON_ABSENT when it is absent or null
+   * (*out_kind is set in that case too). Tells a missing key from a present
+   * one, and lets a config accept several forms ("a string or an array").
+   */
+  etl_status (*config_get_kind)(const char* json, const char* path, etl_json_kind* out_kind,
+                                etl_error* error);
 
   /* Frees a string from config_get_string. NULL is allowed. [any-thread] */
   void (*free_string)(char* value);

@@ -64,6 +64,12 @@ final class HostConfigFunctionsTests: XCTestCase {
         return .success(value)
     }
 
+    private func kind(_ json: String, _ path: String) -> Result<etl_json_kind, Failure> {
+        var value: etl_json_kind = -1
+        if let failure = call({ host.config_get_kind(json, path, &value, $0) }) { return .failure(failure) }
+        return .success(value)
+    }
+
     func testTheHostTableOfABI11OffersEveryConfigReader() {
         XCTAssertEqual(host.abi_minor, 1)
         XCTAssertEqual(host.struct_size, etl_layout_host_api_size_1_1)
@@ -72,6 +78,7 @@ final class HostConfigFunctionsTests: XCTestCase {
         XCTAssertNotNil(host.config_get_double)
         XCTAssertNotNil(host.config_get_bool)
         XCTAssertNotNil(host.config_get_length)
+        XCTAssertNotNil(host.config_get_kind)
         XCTAssertNotNil(host.free_string)
     }
 
@@ -99,6 +106,19 @@ final class HostConfigFunctionsTests: XCTestCase {
         XCTAssertEqual(try bool(json, "columns[1].nullable").get(), 1)
         XCTAssertEqual(try length(json, "auth").get(), 3, "an object's length is its member count")
         XCTAssertEqual(try length(#"[[1, 2], []]"#, "[0]").get(), 2, "a document may be an array")
+    }
+
+    func testKindTellsAnAbsentValueFromAPresentOneOfEachType() throws {
+        let json = #"{"b": false, "n": 0, "s": "", "a": [], "o": {}, "z": null}"#
+        XCTAssertEqual(try kind(json, "b").get(), ETL_JSON_BOOL)
+        XCTAssertEqual(try kind(json, "n").get(), ETL_JSON_NUMBER)
+        XCTAssertEqual(try kind(json, "s").get(), ETL_JSON_STRING)
+        XCTAssertEqual(try kind(json, "a").get(), ETL_JSON_ARRAY)
+        XCTAssertEqual(try kind(json, "o").get(), ETL_JSON_OBJECT)
+        XCTAssertEqual(try kind(json, "z").get(), ETL_JSON_ABSENT, "null counts as absent, as for every reader")
+        XCTAssertEqual(try kind(json, "missing").get(), ETL_JSON_ABSENT, "set even when absent")
+        XCTAssertEqual(try kind(json, "a[0]").get(), ETL_JSON_ABSENT)
+        XCTAssertEqual(kind(json, "s.x"), .failure(Failure(status: ETL_INVALID_CONFIG, message: "$.s: expected an object (to read \"x\"), found a string")))
     }
 
     func testTheWholeDocumentIsReadWithAnEmptyPath() throws {

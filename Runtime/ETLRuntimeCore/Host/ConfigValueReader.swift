@@ -103,6 +103,19 @@ enum ConfigValueReader {
         }
     }
 
+    /// What the value is; `ETL_JSON_ABSENT` for absent or `null`.
+    static func kind(in json: String, at path: String) throws(Refusal) -> etl_json_kind {
+        guard let (value, _) = try value(in: json, at: path) else { return ETL_JSON_ABSENT }
+        switch value {
+        case .null: return ETL_JSON_ABSENT
+        case .bool: return ETL_JSON_BOOL
+        case .number: return ETL_JSON_NUMBER
+        case .string: return ETL_JSON_STRING
+        case .array: return ETL_JSON_ARRAY
+        case .object: return ETL_JSON_OBJECT
+        }
+    }
+
     private static func refusal(_ path: JSONPath, expected: String, found: JSONValue) -> Refusal {
         Refusal(status: ETL_INVALID_CONFIG, message: "\(path): expected \(expected), found \(found.kindDescription)")
     }

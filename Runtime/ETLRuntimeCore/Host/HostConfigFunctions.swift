@@ -2,7 +2,7 @@ import CETLPlugin
 import Glibc
 
 /// The ABI 1.1 config readers of `etl_host_api` (`config_get_string`, `_int64`, `_double`,
-/// `_bool`, `_length`, `free_string`) as C functions over `ConfigValueReader`. A plugin in C no
+/// `_bool`, `_length`, `_kind`, `free_string`) as C functions over `ConfigValueReader`. A plugin in C no
 /// longer needs a JSON parser of its own to read its config, its state or `options_json`.
 ///
 /// Ownership and statuses follow `etl_plugin.h`: an absent or `null` value leaves `*out`
@@ -15,6 +15,7 @@ enum HostConfigFunctions {
         api.config_get_double = hostConfigGetDouble
         api.config_get_bool = hostConfigGetBool
         api.config_get_length = hostConfigGetLength
+        api.config_get_kind = hostConfigGetKind
         api.free_string = hostFreeString
     }
 
@@ -76,6 +77,14 @@ private func hostConfigGetLength(
     _ error: UnsafeMutablePointer<etl_error>?
 ) -> etl_status {
     HostConfigFunctions.read("config_get_length", json, path, out != nil, error, ConfigValueReader.length) { out?.pointee = $0 }
+}
+
+private func hostConfigGetKind(
+    _ json: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<etl_json_kind>?,
+    _ error: UnsafeMutablePointer<etl_error>?
+) -> etl_status {
+    // Never "absent" by leaving *out alone: this is the reader that says whether a value is there.
+    HostConfigFunctions.read("config_get_kind", json, path, out != nil, error, ConfigValueReader.kind) { out?.pointee = $0 }
 }
 
 private func hostFreeString(_ value: UnsafeMutablePointer<CChar>?) {
