@@ -14,6 +14,10 @@ let pluginLinkerSettings: [LinkerSetting] = [
     ])
 ]
 
+/// DWARF 4 for C targets linked into the runtime and every kit plugin: Debian 12's valgrind
+/// (`make memory-check`) gives up on a library holding more than one DWARF 5 unit, clang's default.
+let valgrindReadableDebugInfo: [CSetting] = [.unsafeFlags(["-gdwarf-4"])]
+
 let package = Package(
     name: "etl-runtime",
     products: [
@@ -53,10 +57,14 @@ let package = Package(
             path: "SDK",
             exclude: ["etl-plugin.pc.in", "ABI.md", "plugin-exports.map"],
             sources: ["abi/etl_plugin_abi.c"],
-            publicHeadersPath: "include"
+            publicHeadersPath: "include",
+            cSettings: valgrindReadableDebugInfo
         ),
         // The header's per-version struct sizes (ETL_*_SIZE_X_Y) as constants Swift can read.
-        .target(name: "CETLPluginLayout", dependencies: ["CETLPlugin"], path: "SDK/abi/layout"),
+        .target(
+            name: "CETLPluginLayout", dependencies: ["CETLPlugin"], path: "SDK/abi/layout",
+            cSettings: valgrindReadableDebugInfo
+        ),
         // Strict JSON with positions, and a writer: manifests, plugin configs, resume state.
         .target(name: "ETLJSON", path: "SDK/JSON"),
         // Arrow C Data Interface in Swift: building, exporting and importing batches.
