@@ -67,4 +67,48 @@ final class SDKExampleRunTests: XCTestCase {
         XCTAssertEqual(listed.map { String($0.split(separator: " ")[0]) }, ["sequence", "tsv_file"], outcome.stdout)
         XCTAssertTrue(listed.allSatisfy { $0.contains(" 1.1 ") }, "built for ABI 1.1: \(listed)")
     }
+
+    /// cargo from PATH or rustup's default place; nil when Rust is not installed.
+    private func cargo() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let candidates = path.split(separator: ":").map { "\($0)/cargo" } + [NSHomeDirectory() + "/.cargo/bin/cargo"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    func testTheRustExampleLoadsDaysIncrementallyIntoSQLite() throws {
+        guard let cargo = cargo() else { throw XCTSkip("cargo is not installed; the Rust example is built only where it is") }
+        let target = workspace.folder.file("cargo-target")
+        let build = try ProcessRunner.run(
+            cargo, ["build", "--offline", "--quiet", "--manifest-path", TestPaths.source("SDK/examples/rust-source/Cargo.toml"),
+                    "--target-dir", target])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        try FileManager.default.copyItem(atPath: "\(target)/debug/libetl_rust_source.so", toPath: "\(plugins)/libetl_rust_source.so")
+        try workspace.folder.write(
+            "plugins.json",
+            """
+            {"manifest_version": 1, "plugin_dirs": ["plugins"], "state": {"path": "state/etl_state.db"},
+             "sources": {"cal": {"plugin": "calendar", "config": {"from": "2024-02-26", "days": 6}}},
+             "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
+             "control_table": [{"id": "days", "source": "cal", "stream": "days", "sink": "warehouse", "target": "days",
+               "mode": "incremental", "write": "append", "cursor_field": "day", "batch_size": 4, "max_records_per_run": 5}]}
+            """)
+        let warehouse = workspace.folder.file("warehouse.db")
+        let first = try workspace.run(["run"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [warehouse, "SELECT count(*) FROM days"]).stdout, "5\n")
+        let second = try workspace.run(["run"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(
+            try ProcessRunner.run("/usr/bin/sqlite3", [warehouse, "SELECT day, weekday, weekend FROM days ORDER BY day"]).stdout,
+            """
+            2024-02-26|Monday|0
+            2024-02-27|Tuesday|0
+            2024-02-28|Wednesday|0
+            2024-02-29|Thursday|0
+            2024-03-01|Friday|0
+            2024-03-02|Saturday|1
+
+            """)
+        XCTAssertEqual(try workspace.stateQuery("SELECT watermark FROM etl_control WHERE id = 'days'"), "{\"next\": 6}\n")
+    }
 }
