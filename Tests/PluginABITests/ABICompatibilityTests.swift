@@ -1,7 +1,9 @@
 import CETLPlugin
+import CETLPluginLayout
 import ETLArrow
-import ETLRuntimeCore
+@testable import ETLRuntimeCore
 import Foundation
+import Glibc
 import TestSupport
 import XCTest
 
@@ -63,5 +65,70 @@ final class ABICompatibilityTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("shared_create: \(plugin.info.name) is never reachable"), "\(error)")
             }
         }
+    }
+
+    func testTheHostReadsNoByteBeyondTheStructSizeOfAnABI10Table() throws {
+        // The 1.0 descriptor and source table each end right before a page that cannot be read:
+        // a host that copied this header's (larger) structs from them would die with SIGSEGV.
+        let tablePage = try GuardedPage()
+        let descriptorPage = try GuardedPage()
+        var api = etl_source_api()
+        api.struct_size = etl_layout_source_api_size_1_0
+        api.create = { _, _, _, out, _ in
+            out?.pointee = UnsafeMutableRawPointer(bitPattern: 0x1010)
+            return ETL_OK
+        }
+        api.destroy = { _ in }
+        api.check = { _, _ in ETL_OK }
+        api.discover = { _, _, _ in ETL_UNSUPPORTED }
+        api.read = { _, _, _, _ in ETL_UNSUPPORTED }
+        api.checkpoint = { _, _, _ in ETL_UNSUPPORTED }
+        let table = tablePage.place(api, bytes: Int(etl_layout_source_api_size_1_0))
+
+        let name = strdup("guarded")!, version = strdup("1.0.0")!, schema = strdup("{}")!
+        defer {
+            free(name)
+            free(version)
+            free(schema)
+        }
+        var descriptor = etl_plugin_descriptor()
+        descriptor.struct_size = etl_layout_plugin_descriptor_size_1_0
+        descriptor.kind = ETL_KIND_SOURCE
+        descriptor.name = UnsafePointer(name)
+        descriptor.version = UnsafePointer(version)
+        descriptor.config_schema_json = UnsafePointer(schema)
+        descriptor.source = table
+        var list: [UnsafePointer<etl_plugin_descriptor>?] = [descriptorPage.place(descriptor, bytes: Int(etl_layout_plugin_descriptor_size_1_0))]
+        try list.withUnsafeMutableBufferPointer { plugins in
+            var library = etl_plugin_library(
+                struct_size: UInt32(MemoryLayout<etl_plugin_library>.size), abi_major: 1, abi_minor: 0, plugin_count: 1,
+                plugins: UnsafePointer(plugins.baseAddress))
+            let loaded = try PluginLibraryLoader.check(&library, path: "/guarded/libetl_guarded.so").get()
+            let source = try SourceInstance(plugin: try XCTUnwrap(loaded.plugins.first), configJSON: "{}", entryID: nil)
+            try source.check()
+        }
+    }
+}
+
+/// One readable page followed by one that is not: a struct placed at the end of the first shows
+/// whether a reader stays within its bytes.
+private final class GuardedPage {
+    private let base: UnsafeMutableRawPointer
+    private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    init() throws {
+        guard let memory = mmap(nil, 2 * pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            memory != MAP_FAILED, mprotect(memory + pageSize, pageSize, PROT_NONE) == 0
+        else { throw POSIXError(.ENOMEM) }
+        base = memory
+    }
+
+    deinit { munmap(base, 2 * pageSize) }
+
+    /// The first `bytes` bytes of `value`, ending where the unreadable page begins.
+    func place<T>(_ value: T, bytes: Int) -> UnsafePointer<T> {
+        let start = base + pageSize - bytes
+        withUnsafeBytes(of: value) { start.copyMemory(from: $0.baseAddress!, byteCount: bytes) }
+        return UnsafePointer(start.assumingMemoryBound(to: T.self))
     }
 }
