@@ -1,6 +1,6 @@
 # etl-runtime — the two commands of the README:
 #   make run    install what is missing, build, run the default plugins.json on the sample data
-#   make test   the same set-up, then every test (Swift, C ABI, memory, pyarrow interop)
+#   make test   the same set-up, then every test (Swift, C ABI, SDK examples, memory, pyarrow interop)
 # and: make install PREFIX=/usr/local, make bench, make clean.
 
 SHELL := /bin/bash
@@ -15,7 +15,7 @@ PYTHON := $(VENV)/bin/python
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 valgrind python3 python3-venv gcc make openssh-server
 PYTHON_PACKAGES := pyarrow pytest
 
-.PHONY: run test build deps venv abi-check memory-check interop-test install-check install uninstall bench clean
+.PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install uninstall bench clean
 
 # Runs the default manifest (census sample → warehouse.db): run it again to see the
 # incremental entry move on by 1,630 rows, then stop at a no-op.
@@ -26,6 +26,7 @@ run: build
 test: build venv
 	$(MAKE) abi-check
 	$(SWIFT) test
+	$(MAKE) sdk-examples
 	$(MAKE) memory-check
 	$(MAKE) install-check
 	$(MAKE) interop-test
@@ -50,11 +51,18 @@ $(VENV)/.ready: Makefile
 	$(PYTHON) -m pip install -q --disable-pip-version-check $(PYTHON_PACKAGES)
 	touch $@
 
-# The header must compile on its own, as C99, warning-free, and its layout checks hold.
+# The header must compile on its own, as C99, warning-free, and its layout checks hold (the
+# 1.0 header kept in SDK/abi/1.0 too: compatibility tests build plugins against it).
 abi-check:
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/include/etl_plugin.h
 	cc -std=c11 -Wall -Wextra -pedantic -Werror -ISDK/include -c SDK/abi/etl_plugin_abi.c -o /dev/null
 	c++ -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++ SDK/include/etl_plugin.h
+	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.0/etl_plugin.h
+
+# The SDK examples built as their authors build them (cc alone; cargo, when installed; a Swift
+# package of its own that depends on the kit) and run by etl-runtime: Tests/SDKExamples.
+sdk-examples: build
+	Tests/SDKExamples/check_examples.sh $(BUILD_DIR)
 
 # Arrow export/import and the host's batch builders under valgrind: no leak, no double free;
 # then a whole run of the default pipeline (Tests/MemoryCheck/pipeline_check.sh).

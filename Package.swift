@@ -14,6 +14,10 @@ let pluginLinkerSettings: [LinkerSetting] = [
     ])
 ]
 
+/// DWARF 4 for C targets linked into the runtime and every kit plugin: Debian 12's valgrind
+/// (`make memory-check`) gives up on a library holding more than one DWARF 5 unit, clang's default.
+let valgrindReadableDebugInfo: [CSetting] = [.unsafeFlags(["-gdwarf-4"])]
+
 let package = Package(
     name: "etl-runtime",
     products: [
@@ -53,19 +57,25 @@ let package = Package(
             path: "SDK",
             exclude: ["etl-plugin.pc.in", "ABI.md", "plugin-exports.map"],
             sources: ["abi/etl_plugin_abi.c"],
-            publicHeadersPath: "include"
+            publicHeadersPath: "include",
+            cSettings: valgrindReadableDebugInfo
+        ),
+        // The header's per-version struct sizes (ETL_*_SIZE_X_Y) as constants Swift can read.
+        .target(
+            name: "CETLPluginLayout", dependencies: ["CETLPlugin"], path: "SDK/abi/layout",
+            cSettings: valgrindReadableDebugInfo
         ),
         // Strict JSON with positions, and a writer: manifests, plugin configs, resume state.
         .target(name: "ETLJSON", path: "SDK/JSON"),
         // Arrow C Data Interface in Swift: building, exporting and importing batches.
         .target(name: "ETLArrow", dependencies: ["CETLPlugin"], path: "SDK/Arrow"),
         // Swift authoring kit: protocols for sources and sinks and the entry export.
-        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "ETLArrow", "ETLJSON"], path: "SDK/Kit"),
+        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON"], path: "SDK/Kit"),
 
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "ETLArrow", "ETLJSON", "CSQLite", "CProcessControl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "CSQLite", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"
@@ -144,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginABITests",
-            dependencies: ["ETLRuntimeCore", "CETLPlugin", "ETLArrow", "TestSupport"],
+            dependencies: ["ETLRuntimeCore", "CETLPlugin", "CETLPluginLayout", "ETLArrow", "TestSupport"],
             path: "Tests/PluginABITests",
             resources: [.copy("Fixtures")]
         ),
@@ -165,6 +175,8 @@ let package = Package(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
             path: "Tests/HTTPPluginTests"
         ),
-        .testTarget(name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin"], path: "Tests/PluginKitTests"),
+        .testTarget(
+            name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin", "CETLPluginLayout"],
+            path: "Tests/PluginKitTests"),
     ]
 )

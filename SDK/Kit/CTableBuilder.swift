@@ -3,8 +3,10 @@ import CETLPlugin
 /// Builds the permanent C structures the host reads: descriptors, function tables and the
 /// library. Everything is allocated once and never freed ([plugin-owned, static]).
 enum CTableBuilder {
-    /// A permanent `etl_plugin_descriptor` for `plugin`, whose table's `create` is `create`.
-    static func makeDescriptor(for plugin: PluginRegistration, create: @escaping CreateFunction) -> UnsafePointer<etl_plugin_descriptor> {
+    /// A permanent `etl_plugin_descriptor` for `plugin`. Its table's `create_with_descriptor` finds
+    /// the plugin's type through `user_data`; its ABI 1.0 `create` stays NULL (the library refuses
+    /// hosts older than 1.1 in `PluginLibrary.entry`).
+    static func makeDescriptor(for plugin: PluginRegistration) -> UnsafePointer<etl_plugin_descriptor> {
         let swiftDescriptor = plugin.descriptor
         var descriptor = etl_plugin_descriptor()
         descriptor.struct_size = UInt32(MemoryLayout<etl_plugin_descriptor>.size)
@@ -13,13 +15,14 @@ enum CTableBuilder {
         descriptor.description = PermanentCString.make(swiftDescriptor.description)
         descriptor.capabilities = swiftDescriptor.capabilities.rawValue
         descriptor.config_schema_json = PermanentCString.make(swiftDescriptor.configSchema)
+        descriptor.user_data = PluginRegistry.userData(for: plugin)
         switch plugin.kind {
         case .sink:
             descriptor.kind = etl_plugin_kind(ETL_KIND_SINK)
-            descriptor.sink = permanent(makeSinkAPI(create: create, offersSQL: swiftDescriptor.capabilities.contains(.sql)))
+            descriptor.sink = permanent(makeSinkAPI(offersSQL: swiftDescriptor.capabilities.contains(.sql)))
         case .source:
             descriptor.kind = etl_plugin_kind(ETL_KIND_SOURCE)
-            descriptor.source = permanent(makeSourceAPI(create: create))
+            descriptor.source = permanent(makeSourceAPI())
         }
         return permanent(descriptor)
     }
@@ -37,10 +40,10 @@ enum CTableBuilder {
         return permanent(library)
     }
 
-    private static func makeSinkAPI(create: @escaping CreateFunction, offersSQL: Bool) -> etl_sink_api {
+    private static func makeSinkAPI(offersSQL: Bool) -> etl_sink_api {
         var api = etl_sink_api()
         api.struct_size = UInt32(MemoryLayout<etl_sink_api>.size)
-        api.create = create
+        api.create_with_descriptor = { InstanceBridge.create(descriptor: $0, host: $1, hostInstance: $2, configJSON: $3, outInstance: $4, error: $5) }
         api.destroy = { SinkBridge.destroy($0) }
         api.check = { SinkBridge.check($0, error: $1) }
         api.begin = { SinkBridge.begin($0, request: $1, error: $2) }
@@ -53,10 +56,10 @@ enum CTableBuilder {
         return api
     }
 
-    private static func makeSourceAPI(create: @escaping CreateFunction) -> etl_source_api {
+    private static func makeSourceAPI() -> etl_source_api {
         var api = etl_source_api()
         api.struct_size = UInt32(MemoryLayout<etl_source_api>.size)
-        api.create = create
+        api.create_with_descriptor = { InstanceBridge.create(descriptor: $0, host: $1, hostInstance: $2, configJSON: $3, outInstance: $4, error: $5) }
         api.destroy = { SourceBridge.destroy($0) }
         api.check = { SourceBridge.check($0, error: $1) }
         api.discover = { SourceBridge.discover($0, outCatalog: $1, error: $2) }

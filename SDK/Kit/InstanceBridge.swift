@@ -23,19 +23,19 @@ enum InstanceBridge {
         return Unmanaged<Box>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    /// `create` for the plugin type registered in `slot`: parses the config, instantiates the
-    /// Swift type and hands the host a retained box (released by `destroy`).
-    static func create(slot: Int, host: UnsafePointer<etl_host_api>?, hostInstance: OpaquePointer?, configJSON: UnsafePointer<CChar>?,
-                       outInstance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, error: UnsafeMutablePointer<etl_error>?) -> etl_status {
+    /// `create_with_descriptor` of every kit plugin: finds the plugin's type through the
+    /// descriptor's `user_data`, parses the config, instantiates the Swift type and hands the host
+    /// a retained box (released by `destroy`).
+    static func create(descriptor: UnsafePointer<etl_plugin_descriptor>?, host: UnsafePointer<etl_host_api>?, hostInstance: OpaquePointer?,
+                       configJSON: UnsafePointer<CChar>?, outInstance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                       error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         run(error) { () throws(PluginError) in
-            guard let host, let outInstance else {
-                throw .internalError("create was called with a NULL host or out_instance: the host is broken")
+            guard let descriptor, let host, let outInstance else {
+                throw .internalError("create_with_descriptor was called with a NULL descriptor, host or out_instance: the host is broken")
             }
             outInstance.pointee = nil
             try HostAPICheck.validate(host)
-            guard let registration = PluginRegistry.registration(forSlot: slot) else {
-                throw .internalError("create slot \(slot) has no registered plugin: the library's tables are corrupt")
-            }
+            let registration = try PluginRegistry.registration(of: descriptor)
             guard let configJSON else {
                 throw .invalidConfig("plugin '\(registration.descriptor.name)' got a NULL config; pass {} when there is nothing to configure")
             }

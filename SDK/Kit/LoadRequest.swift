@@ -1,4 +1,5 @@
 import CETLPlugin
+import CETLPluginLayout
 import ETLArrow
 
 /// What the host asks a sink to load: a Swift copy of `etl_load_request`, safe to keep for the
@@ -42,8 +43,8 @@ public struct LoadRequest: Sendable, Hashable {
     /// outside the supported column formats, a NULL field the header requires).
     init(copying request: UnsafePointer<etl_load_request>) throws(PluginError) {
         let raw = request.pointee
-        guard raw.struct_size >= MemoryLayout<etl_load_request>.size else {
-            throw .internalError("etl_load_request.struct_size is \(raw.struct_size), smaller than ABI 1.0's \(MemoryLayout<etl_load_request>.size): the host is broken")
+        guard raw.struct_size >= etl_layout_load_request_size_1_0 else {
+            throw .internalError("etl_load_request.struct_size is \(raw.struct_size), smaller than ABI 1.0's \(etl_layout_load_request_size_1_0): the host is broken")
         }
         guard let target = raw.target, let entryID = raw.entry_id else {
             throw .internalError("etl_load_request has a NULL target or entry_id: the host is broken")

@@ -14,9 +14,11 @@ public enum PluginLibrary {
     /// Implements `etl_plugin_entry`: checks the host's ABI, then hands back the library's
     /// descriptors.
     ///
-    /// - Refuses with `ETL_UNSUPPORTED` a host of another ABI major, a host table smaller than ABI
-    ///   1.0's or missing `log` / `is_cancelled` / `report_reject`, and with `ETL_INTERNAL` a plugin
-    ///   list the host could not use (see `PluginDescriptor`); the message says which and why.
+    /// - Refuses with `ETL_UNSUPPORTED` a host of another ABI major, a host older than ABI 1.1 (it
+    ///   would not call `create_with_descriptor`, through which the kit creates every plugin type),
+    ///   a host table smaller than ABI 1.0's or missing `log` / `is_cancelled` / `report_reject`,
+    ///   and with `ETL_INTERNAL` a plugin list the host could not use (see `PluginDescriptor`); the
+    ///   message says which and why. A library may hold any number of plugin types.
     /// - The library, descriptors, function tables and strings are built once per plugin list and
     ///   never freed ([plugin-owned, static]); calling again with the same list returns the same
     ///   pointer. Safe to call from several threads at once.

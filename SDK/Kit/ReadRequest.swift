@@ -1,4 +1,5 @@
 import CETLPlugin
+import CETLPluginLayout
 
 /// What the host asks a source to read: a Swift copy of `etl_read_request`, safe to keep for the
 /// whole read (the C request is only valid during `read`).
@@ -47,8 +48,8 @@ public struct ReadRequest: Sendable, Hashable {
     /// Copies a C request, refusing one the header forbids (NULL stream, batch_size <= 0).
     init(copying request: UnsafePointer<etl_read_request>) throws(PluginError) {
         let raw = request.pointee
-        guard raw.struct_size >= MemoryLayout<etl_read_request>.size else {
-            throw .internalError("etl_read_request.struct_size is \(raw.struct_size), smaller than ABI 1.0's \(MemoryLayout<etl_read_request>.size): the host is broken")
+        guard raw.struct_size >= etl_layout_read_request_size_1_0 else {
+            throw .internalError("etl_read_request.struct_size is \(raw.struct_size), smaller than ABI 1.0's \(etl_layout_read_request_size_1_0): the host is broken")
         }
         guard let stream = raw.stream else {
             throw .internalError("etl_read_request.stream is NULL: the host is broken")

@@ -20,23 +20,51 @@ ETL_ASSERT_OFFSET(etl_plugin_descriptor, struct_size, 0);
 ETL_ASSERT_OFFSET(etl_source_api, struct_size, 0);
 ETL_ASSERT_OFFSET(etl_sink_api, struct_size, 0);
 
+/* A minor version only appends: each struct of this header ends with the last
+ * field of its newest version (a field added in the middle would break these). */
+_Static_assert(sizeof(etl_host_api) == ETL_HOST_API_SIZE_1_1, "etl_host_api grows only at its end");
+_Static_assert(sizeof(etl_source_api) == ETL_SOURCE_API_SIZE_1_1, "etl_source_api grows only at its end");
+_Static_assert(sizeof(etl_sink_api) == ETL_SINK_API_SIZE_1_1, "etl_sink_api grows only at its end");
+_Static_assert(sizeof(etl_plugin_descriptor) == ETL_PLUGIN_DESCRIPTOR_SIZE_1_1,
+               "etl_plugin_descriptor grows only at its end");
+_Static_assert(ETL_HOST_API_SIZE_1_0 < ETL_HOST_API_SIZE_1_1, "1.1 appends to etl_host_api");
+_Static_assert(ETL_SOURCE_API_SIZE_1_0 < ETL_SOURCE_API_SIZE_1_1, "1.1 appends to etl_source_api");
+_Static_assert(ETL_SINK_API_SIZE_1_0 < ETL_SINK_API_SIZE_1_1, "1.1 appends to etl_sink_api");
+_Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 < ETL_PLUGIN_DESCRIPTOR_SIZE_1_1, "1.1 appends to the descriptor");
+
 #if UINTPTR_MAX == 0xffffffffffffffffu
-/* LP64 layout of ABI 1.0, as shipped. */
+/* LP64 layout of ABI 1.0, as shipped: these numbers are what plugins built
+ * against 1.0 put in struct_size, so they never change. */
 _Static_assert(sizeof(struct ArrowSchema) == 72, "ArrowSchema must match the Arrow spec");
 _Static_assert(sizeof(struct ArrowArray) == 80, "ArrowArray must match the Arrow spec");
 _Static_assert(sizeof(struct ArrowArrayStream) == 40, "ArrowArrayStream must match the Arrow spec");
-_Static_assert(sizeof(etl_error) == 8 + ETL_ERROR_MESSAGE_CAPACITY, "etl_error size");
+_Static_assert(ETL_ERROR_SIZE_1_0 == 8 + ETL_ERROR_MESSAGE_CAPACITY, "etl_error size 1.0");
+_Static_assert(sizeof(etl_error) == ETL_ERROR_SIZE_1_0, "etl_error size");
+_Static_assert(ETL_PLUGIN_LIBRARY_SIZE_1_0 == 24, "etl_plugin_library size 1.0");
 _Static_assert(sizeof(etl_plugin_library) == 24, "etl_plugin_library size");
-_Static_assert(sizeof(etl_plugin_descriptor) == 64, "etl_plugin_descriptor size");
-_Static_assert(sizeof(etl_source_api) == 56, "etl_source_api size");
-_Static_assert(sizeof(etl_sink_api) == 80, "etl_sink_api size");
+_Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 == 64, "etl_plugin_descriptor size 1.0");
+_Static_assert(ETL_SOURCE_API_SIZE_1_0 == 56, "etl_source_api size 1.0");
+_Static_assert(ETL_SINK_API_SIZE_1_0 == 80, "etl_sink_api size 1.0");
+_Static_assert(ETL_READ_REQUEST_SIZE_1_0 == 80, "etl_read_request size 1.0");
 _Static_assert(sizeof(etl_read_request) == 80, "etl_read_request size");
+_Static_assert(ETL_LOAD_REQUEST_SIZE_1_0 == 64, "etl_load_request size 1.0");
 _Static_assert(sizeof(etl_load_request) == 64, "etl_load_request size");
-_Static_assert(sizeof(etl_host_api) == 160, "etl_host_api size");
+_Static_assert(ETL_HOST_API_SIZE_1_0 == 160, "etl_host_api size 1.0");
 ETL_ASSERT_OFFSET(etl_host_api, log, 16);
 ETL_ASSERT_OFFSET(etl_host_api, set_error, 152);
 ETL_ASSERT_OFFSET(etl_plugin_descriptor, capabilities, 32);
 ETL_ASSERT_OFFSET(etl_plugin_descriptor, sink, 56);
+
+/* LP64 layout of ABI 1.1. */
+_Static_assert(ETL_HOST_API_SIZE_1_1 == 216, "etl_host_api size 1.1");
+_Static_assert(ETL_SOURCE_API_SIZE_1_1 == 64, "etl_source_api size 1.1");
+_Static_assert(ETL_SINK_API_SIZE_1_1 == 88, "etl_sink_api size 1.1");
+_Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 == 72, "etl_plugin_descriptor size 1.1");
+ETL_ASSERT_OFFSET(etl_host_api, config_get_string, 160);
+ETL_ASSERT_OFFSET(etl_host_api, free_string, 208);
+ETL_ASSERT_OFFSET(etl_source_api, create_with_descriptor, 56);
+ETL_ASSERT_OFFSET(etl_sink_api, create_with_descriptor, 80);
+ETL_ASSERT_OFFSET(etl_plugin_descriptor, user_data, 64);
 #endif
 
 /* The ABI version this copy of the header declares, for tools that inspect a

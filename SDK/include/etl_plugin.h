@@ -1,5 +1,5 @@
 /*
- * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.0.
+ * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.1.
  *
  * This one header is all a plugin author needs: C99, no other includes than the
  * C standard library. A plugin is a shared library that exports exactly one
@@ -12,6 +12,8 @@
  *
  * Records cross the boundary as Apache Arrow (C Data Interface and C Stream
  * Interface); configuration and resume state cross as UTF-8 JSON text.
+ * SDK/ABI.md is the prose companion of this file: what the host does around
+ * each call, the JSON Schema it accepts, deadlines, processes.
  *
  * Reading the comments
  * --------------------
@@ -23,7 +25,16 @@
  *   [any-thread]         may be called from any thread, concurrently;
  *   [instance]           called on one instance by one thread at a time
  *                        (separate instances may be used concurrently, from
- *                        different threads).
+ *                        different threads);
+ *   [the builder's thread]  called on one batch builder by one thread at a
+ *                        time: the thread that is using the builder now. Calls
+ *                        on one builder never overlap; they may come from
+ *                        different threads if each starts after the previous
+ *                        returned (e.g. a stream's get_next moving between
+ *                        threads). Separate builders are independent.
+ *   Returns:             the statuses the function may return, and for plugin
+ *                        functions what the host does with each. A status not
+ *                        listed is treated like ETL_INTERNAL.
  *
  * Compatibility rules (see SDK/ABI.md)
  * ------------------------------------
@@ -31,8 +42,16 @@
  *     changes meaning; the host refuses a library of another major.
  *   - Every struct that crosses the boundary begins with `struct_size` and only
  *     ever grows at its end. A reader checks `struct_size` before touching a
- *     field added in a later minor version.
+ *     field added in a later minor version: ETL_HAS_FIELD(ptr, type, field).
+ *     ETL_<STRUCT>_SIZE_<major>_<minor> give each struct's size in each version.
  *   - Status codes and capability bits are only ever added, never renumbered.
+ *
+ * Building with -std=c99
+ * ----------------------
+ * -std=c99 hides POSIX functions (strdup, strerror_r, fileno, ...). Calling one
+ * then compiles with only a warning ("implicit declaration"), and C assumes it
+ * returns int: a pointer from strdup is cut to 32 bits and crashes later. Define
+ * `_POSIX_C_SOURCE 200809L` before the first #include, and build with -Werror.
  */
 #ifndef ETL_PLUGIN_H
 #define ETL_PLUGIN_H
@@ -141,7 +160,7 @@ struct ArrowArrayStream {
 /* ------------------------------------------------------------------------ */
 
 #define ETL_PLUGIN_ABI_MAJOR 1
-#define ETL_PLUGIN_ABI_MINOR 0
+#define ETL_PLUGIN_ABI_MINOR 1
 
 /* The one symbol the host looks up with dlsym(). */
 #define ETL_PLUGIN_ENTRY_SYMBOL "etl_plugin_entry"
@@ -149,7 +168,13 @@ struct ArrowArrayStream {
 /* Shared libraries the host considers plugins are named libetl_<name>.so. */
 #define ETL_PLUGIN_FILE_PREFIX "libetl_"
 
-/* Every plugin function returns one of these. Add at the end, never renumber. */
+/*
+ * Every plugin function returns one of these. Add at the end, never renumber.
+ * What the host does with each depends on the function: see its "Returns".
+ * Common to all: the host shows the status name and the message with the
+ * plugin and entry; RETRYABLE is retried only where a function says so;
+ * CANCELLED after a stop request records the entry as cancelled, not failed.
+ */
 typedef int32_t etl_status;
 #define ETL_OK 0
 #define ETL_INVALID_CONFIG 1 /* the config (or a request) cannot work; fix it */
@@ -175,6 +200,15 @@ typedef struct etl_error {
   char message[ETL_ERROR_MESSAGE_CAPACITY];
 } etl_error;
 
+/* What a JSON value is, for etl_host_api.config_get_kind (ABI 1.1). */
+typedef int32_t etl_json_kind;
+#define ETL_JSON_ABSENT 0 /* no such value, or JSON null */
+#define ETL_JSON_BOOL 1
+#define ETL_JSON_NUMBER 2
+#define ETL_JSON_STRING 3
+#define ETL_JSON_ARRAY 4
+#define ETL_JSON_OBJECT 5
+
 /* Log levels for etl_host_api.log. */
 typedef int32_t etl_log_level;
 #define ETL_LOG_TRACE 0
@@ -198,12 +232,18 @@ typedef struct etl_host_instance etl_host_instance;
 /*
  * Opaque: a batch under construction (see batch_begin).
  * [plugin-owned through the host] created by batch_begin, freed by batch_free.
- * Used by one thread at a time.
+ * Used on [the builder's thread] (see the top of this file).
  */
 typedef struct etl_batch_builder etl_batch_builder;
 
+/*
+ * The host's functions. Every function pointer within the table's struct_size
+ * is set (never NULL); a field beyond struct_size does not exist in that host
+ * and must not be read: check with ETL_HAS_FIELD(host, etl_host_api, field),
+ * or compare host->struct_size with ETL_HOST_API_SIZE_1_1.
+ */
 typedef struct etl_host_api {
-  uint32_t struct_size;      /* sizeof(etl_host_api) as the host built it */
+  uint32_t struct_size;      /* the bytes of this table the host filled in */
   uint16_t abi_major;        /* the host's ETL_PLUGIN_ABI_MAJOR */
   uint16_t abi_minor;        /* the host's ETL_PLUGIN_ABI_MINOR */
   const char* host_version;  /* [host-owned, static] e.g. "0.1.0" */
@@ -219,8 +259,9 @@ typedef struct etl_host_api {
   /*
    * Returns 1 when the host wants the instance to stop at the next safe point
    * (SIGINT/SIGTERM, a deadline, or the entry failed elsewhere, e.g. in its
-   * sink, so the batch being read is no longer wanted), else 0. A long read or write should poll it
-   * between batches or requests and return ETL_CANCELLED.
+   * sink, so the batch being read is no longer wanted), else 0. A long read or
+   * write should poll it between batches or requests and return ETL_CANCELLED
+   * (ECANCELED from get_next). Once 1, it stays 1.
    * [any-thread]
    */
   int32_t (*is_cancelled)(etl_host_instance* instance);
@@ -254,18 +295,23 @@ typedef struct etl_host_api {
    * column, in one of the formats above.
    * (in) schema: [caller-owned] read during the call only; not released.
    * (in) capacity_hint: expected rows (0 if unknown); buffers still grow.
-   * (out) out_builder: [plugin-owned] free it with batch_free.
-   * Returns ETL_UNSUPPORTED for a column format outside the list above.
-   * [any-thread]
+   * (out) out_builder: [plugin-owned] free it with batch_free. Set to NULL on
+   *       failure.
+   * Returns: ETL_OK; ETL_UNSUPPORTED for a column format outside the list
+   * above; ETL_INTERNAL for a NULL argument or a malformed schema. `error`
+   * says which column.
+   * [any-thread] The new builder is then used on [the builder's thread].
    */
   etl_status (*batch_begin)(const struct ArrowSchema* schema, int64_t capacity_hint,
                             etl_batch_builder** out_builder, etl_error* error);
 
   /*
-   * Appends one value to `column` (0-based). Each returns ETL_OK, or
-   * ETL_INTERNAL when the column does not exist or has another type (then
-   * batch_last_error says which); the value is not appended in that case.
-   * utf8 must be valid UTF-8 (ETL_BAD_DATA otherwise); binary may be any bytes.
+   * Appends one value to `column` (0-based).
+   * Returns: ETL_OK; ETL_INTERNAL when the column does not exist, has another
+   * type, or a pointer/length is unusable (NULL data with length > 0, a
+   * negative length, a NULL builder); ETL_BAD_DATA when append_utf8 gets
+   * invalid UTF-8 (binary may be any bytes). On failure the value is not
+   * appended and batch_last_error says why.
    * (in) data: [caller-owned] copied before return.
    * [the builder's thread]
    */
@@ -282,29 +328,40 @@ typedef struct etl_host_api {
   etl_status (*append_date32)(etl_batch_builder* builder, int32_t column,
                               int32_t days_since_epoch);
 
-  /* Rows complete in every column so far. [the builder's thread] */
+  /* Rows complete in every column so far (0 for NULL). [the builder's thread] */
   int64_t (*batch_row_count)(const etl_batch_builder* builder);
 
-  /* Bytes held by the builder's buffers (for byte-bounded batches). */
+  /*
+   * Bytes held by the builder's buffers so far (0 for NULL): compare it with
+   * etl_read_request.max_batch_bytes to end a batch early.
+   * [the builder's thread]
+   */
   int64_t (*batch_byte_size)(const etl_batch_builder* builder);
 
   /*
    * Moves the rows appended so far into `out` (a struct array matching the
    * schema given to batch_begin) and empties the builder for the next batch.
    * (out) out: [caller-owned] the caller must call out->release exactly once.
-   * Fails with ETL_INTERNAL when columns have different lengths.
+   * Returns: ETL_OK; ETL_INTERNAL when columns have different lengths or an
+   * argument is NULL (nothing is moved; the rows stay in the builder).
    * [the builder's thread]
    */
   etl_status (*batch_finish)(etl_batch_builder* builder, struct ArrowArray* out,
                              etl_error* error);
 
   /*
-   * The message of the last failed append on this builder, or "" if none.
-   * [host-owned] valid until the next call on the builder.
+   * The message of the last failed call on this builder, or "" if none
+   * (also "" for a NULL builder).
+   * [host-owned] valid until the next call on the builder (or batch_free).
+   * [the builder's thread]
    */
   const char* (*batch_last_error)(const etl_batch_builder* builder);
 
-  /* Frees the builder and any rows not yet finished. NULL is allowed. */
+  /*
+   * Frees the builder and any rows not yet finished. NULL is allowed. Arrays
+   * already returned by batch_finish stay valid (they have their own release).
+   * [the builder's thread]
+   */
   void (*batch_free)(etl_batch_builder* builder);
 
   /*
@@ -313,45 +370,148 @@ typedef struct etl_host_api {
    * [any-thread]
    */
   void (*set_error)(etl_error* error, etl_status code, const char* message);
+
+  /* ---- ABI 1.1: reading values from JSON text (config, state, options). --
+   *
+   * Present when ETL_HAS_FIELD(host, etl_host_api, free_string) (a host of
+   * ABI 1.1 or later). They read one value from a JSON document, usually the
+   * config_json given to create; each call parses `json` again, which is
+   * cheap for a config but not meant for once per row.
+   *
+   * `path` selects the value: "" (or "$") is the whole document; members are
+   * separated by '.', array elements are [N] counted from 0, and a key that
+   * holds '.', '[' or ']' is written as a quoted JSON string in brackets.
+   * A leading "$." is allowed. Examples:
+   *   "path"   "auth.token_env"   "columns[2].name"   "$[\"a.b\"].c"
+   *
+   * A value that is absent, or JSON `null`, leaves *out untouched and returns
+   * ETL_OK: initialise *out with your default first. Required keys belong in
+   * the config schema ("required"), which the host checks before create;
+   * config_get_kind tells absent from present where that matters (a state).
+   *
+   * Returns: ETL_OK; ETL_INVALID_CONFIG when `json` is not valid JSON or the
+   * value has another type or does not fit (the message names the path in
+   * "$.a.b[0]" form and the type found, never the value: it may be a secret);
+   * ETL_INTERNAL for a NULL argument or a malformed `path`.
+   * [any-thread]
+   */
+
+  /*
+   * A string value.
+   * (out) out_value: [plugin-owned] a NUL-terminated UTF-8 copy: free it with
+   *       free_string (not free()). A string holding "\u0000" is refused
+   *       (ETL_INVALID_CONFIG): C would cut it short silently.
+   */
+  etl_status (*config_get_string)(const char* json, const char* path, char** out_value,
+                                  etl_error* error);
+
+  /* An integer: a JSON number with no fraction (2.0 counts) within int64. */
+  etl_status (*config_get_int64)(const char* json, const char* path, int64_t* out_value,
+                                 etl_error* error);
+
+  /* A number, as the nearest double; one beyond the double range is refused. */
+  etl_status (*config_get_double)(const char* json, const char* path, double* out_value,
+                                  etl_error* error);
+
+  /* true or false, as 1 or 0. */
+  etl_status (*config_get_bool)(const char* json, const char* path, int32_t* out_value,
+                                etl_error* error);
+
+  /*
+   * The number of elements of an array, or of members of an object; read the
+   * elements with paths such as "columns[0]".
+   */
+  etl_status (*config_get_length)(const char* json, const char* path, int64_t* out_length,
+                                  etl_error* error);
+
+  /*
+   * What the value is (ETL_JSON_*): ETL_JSON_ABSENT when it is absent or null
+   * (*out_kind is set in that case too). Tells a missing key from a present
+   * one, and lets a config accept several forms ("a string or an array").
+   */
+  etl_status (*config_get_kind)(const char* json, const char* path, etl_json_kind* out_kind,
+                                etl_error* error);
+
+  /* Frees a string from config_get_string. NULL is allowed. [any-thread] */
+  void (*free_string)(char* value);
 } etl_host_api;
 
 /* ------------------------------------------------------------------------ */
 /* Sources                                                                     */
 /* ------------------------------------------------------------------------ */
 
+struct etl_plugin_descriptor; /* below; create_with_descriptor receives one */
+
 /* What the host asks a source to read. [host-owned] valid during `read`. */
 typedef struct etl_read_request {
   uint32_t struct_size;
   const char* entry_id;        /* control-table entry, for messages */
   const char* stream;          /* a stream name from discover */
-  const char* state_json;      /* resume state from checkpoint(), or NULL to start afresh */
+  const char* state_json;      /* resume state from checkpoint(); NULL or the JSON text
+                                  "null" both mean: start afresh (from initial_value) */
   const char* cursor_field;    /* NULL for full loads; "$offset"-style names are the plugin's */
   const char* initial_value;   /* JSON text: where an incremental load starts, or NULL */
-  int64_t batch_size;          /* at most this many rows per ArrowArray (> 0) */
+  int64_t batch_size;          /* at most this many rows per ArrowArray (> 0); the host
+                                  refuses a longer batch */
   int64_t max_batch_bytes;     /* aim to keep a batch below this size; 0 = no limit */
-  int64_t max_records;         /* stop after this many rows in all; 0 = no limit */
+  int64_t max_records;         /* stop after this many rows in all; 0 = no limit. The
+                                  plugin must stop: the host does not cut the stream */
   const char* options_json;    /* other entry settings as a JSON object, or NULL */
 } etl_read_request;
+
+/*
+ * The signature of `create` in both API tables: creates an instance from its
+ * config (a JSON object already validated against the descriptor's
+ * config_schema, with ${VAR}s expanded and "format": "path" strings made
+ * absolute).
+ * (in) host: [host-owned] valid for the life of the process.
+ * (in) host_instance: [host-owned] valid until destroy returns.
+ * (in) config_json: [caller-owned] UTF-8, NUL-terminated; copy what you keep.
+ * (out) out_instance: [plugin-owned] released with destroy.
+ * Returns: ETL_OK with *out_instance set (ETL_OK without an instance is
+ * treated as ETL_INTERNAL). ETL_INVALID_CONFIG: the config cannot work —
+ * `validate` and `run --dry-run` report it at the endpoint's config path, and
+ * `run` fails the entry and exits 78 (configuration error). Any other status:
+ * the entry fails (exit 1); `validate` does not report it (the config may be
+ * right, e.g. a server is down). RETRYABLE is not retried.
+ * [any-thread] Do no data work here: validate, check and dry runs create
+ * instances too.
+ */
+typedef etl_status (*etl_create_fn)(const struct etl_host_api* host, etl_host_instance* host_instance,
+                                    const char* config_json, void** out_instance, etl_error* error);
+
+/*
+ * ABI 1.1: `create` that also receives the descriptor the host found this
+ * table through, so one function can serve many plugin types (reach your own
+ * data through descriptor->user_data). Same rules and returns as etl_create_fn.
+ * (in) descriptor: [plugin-owned, static] the plugin's own descriptor.
+ */
+typedef etl_status (*etl_create_with_descriptor_fn)(const struct etl_plugin_descriptor* descriptor,
+                                                    const struct etl_host_api* host,
+                                                    etl_host_instance* host_instance,
+                                                    const char* config_json, void** out_instance,
+                                                    etl_error* error);
 
 typedef struct etl_source_api {
   uint32_t struct_size;
 
   /*
-   * Creates an instance from its config (a JSON object already validated
-   * against the descriptor's config_schema and with ${VAR}s expanded).
-   * (in) host: [host-owned] valid for the life of the process.
-   * (in) host_instance: [host-owned] valid until destroy returns.
-   * (in) config_json: [caller-owned] UTF-8, NUL-terminated; copy what you keep.
-   * (out) out_instance: [plugin-owned] released with destroy.
-   * [any-thread]
+   * See etl_create_fn. May be NULL when create_with_descriptor is set: the
+   * host calls create_with_descriptor when the table has it (struct_size)
+   * and it is not NULL, else `create`. A host of ABI 1.0 only knows `create`
+   * and refuses a table whose `create` is NULL.
    */
-  etl_status (*create)(const etl_host_api* host, etl_host_instance* host_instance,
-                       const char* config_json, void** out_instance, etl_error* error);
+  etl_create_fn create;
 
   /* Frees the instance. Any stream it returned is released first. [instance] */
   void (*destroy)(void* instance);
 
-  /* Can the source be reached with this config? No data is read. [instance] */
+  /*
+   * Can the source be reached with this config? No data is read.
+   * Returns: ETL_OK; any other status: `etl-runtime check` prints the
+   * source as FAILED with the status and message, and exits 1.
+   * [instance]
+   */
   etl_status (*check)(void* instance, etl_error* error);
 
   /*
@@ -359,6 +519,7 @@ typedef struct etl_source_api {
    * child per stream; each child is a struct schema named after the stream
    * whose children are the stream's columns.
    * (out) out_catalog: [caller-owned] the caller calls out_catalog->release.
+   * Returns: ETL_OK; any other status: `discover` prints it and exits 1.
    * [instance]
    */
   etl_status (*discover)(void* instance, struct ArrowSchema* out_catalog, etl_error* error);
@@ -368,6 +529,12 @@ typedef struct etl_source_api {
    * of the stream's columns, with at most request->batch_size rows.
    * (in) request: [host-owned] valid during the call only; copy what you keep.
    * (out) out_stream: [caller-owned] the caller releases it (before destroy).
+   * Returns: ETL_OK; any other status fails the entry before anything is
+   * written (ETL_CANCELLED after a stop request: the entry is recorded as
+   * cancelled). Errors found before streaming (bad config, bad state, a
+   * missing file) belong here rather than in the first get_next.
+   * get_next returns errno values (SDK/ABI.md, "Errors inside a stream"): any
+   * non-zero value fails the entry and nothing of that batch is committed.
    * [instance] The stream's callbacks are [instance] calls too: never two at
    * once, but possibly on another thread than `read` (see SDK/ABI.md, Threads).
    */
@@ -381,9 +548,16 @@ typedef struct etl_source_api {
    * text with the batch (the checkpoint).
    * (out) out_state_json: [plugin-owned] valid until the next call on the
    * instance.
+   * Returns: ETL_OK; any other status fails the entry, and the batch it
+   * would have covered is not committed.
    * [instance]
    */
   etl_status (*checkpoint)(void* instance, const char** out_state_json, etl_error* error);
+
+  /* ---- ABI 1.1 ---- */
+
+  /* See etl_create_with_descriptor_fn and `create` above. */
+  etl_create_with_descriptor_fn create_with_descriptor;
 } etl_source_api;
 
 /* ------------------------------------------------------------------------ */
@@ -412,19 +586,29 @@ typedef struct etl_load_request {
 typedef struct etl_sink_api {
   uint32_t struct_size;
 
-  /* As etl_source_api.create. [any-thread] */
-  etl_status (*create)(const etl_host_api* host, etl_host_instance* host_instance,
-                       const char* config_json, void** out_instance, etl_error* error);
+  /* As etl_source_api.create (may be NULL when create_with_descriptor is set). */
+  etl_create_fn create;
 
   /* Frees the instance; an open load is aborted first. [instance] */
   void (*destroy)(void* instance);
 
-  /* Can the sink be reached and written with this config? [instance] */
+  /*
+   * Can the sink be reached and written with this config?
+   * Returns: as etl_source_api.check.
+   * [instance]
+   */
   etl_status (*check)(void* instance, etl_error* error);
 
   /*
    * Opens a load: begin → write* → commit or abort. One load at a time per
    * instance. Copy from `request` whatever is needed after the call.
+   * An incremental run opens one load per batch (begin, write, commit); a
+   * full run one load for the whole stream.
+   * Returns: ETL_OK; ETL_RETRYABLE (busy: another writer holds the target)
+   * makes the host call begin again, waiting 50 ms, doubling up to 1 s
+   * between calls, for up to 600 s (logged every 30 s), then it fails the
+   * entry with the last message — it stops waiting when the run is stopped.
+   * Any other status fails the entry; abort is not called (nothing was open).
    * [instance]
    */
   etl_status (*begin)(void* instance, const etl_load_request* request, etl_error* error);
@@ -434,6 +618,8 @@ typedef struct etl_sink_api {
    * (in,moved) batch: the sink takes ownership: it calls batch->release
    * exactly once (now or later) and sets nothing in the caller's struct; the
    * host never touches the batch again. Even on failure the sink releases it.
+   * Returns: ETL_OK; any other status: the host calls abort and fails the
+   * entry (no retry).
    * [instance]
    */
   etl_status (*write)(void* instance, struct ArrowArray* batch, etl_error* error);
@@ -445,18 +631,31 @@ typedef struct etl_sink_api {
    * (in) state_json: [caller-owned] may be NULL (nothing to resume from).
    * (out) out_rows_committed: rows the target gained or replaced, as the sink
    *       counted them (the host checks it against what it wrote).
+   * Returns: ETL_OK; any other status: the host calls abort and fails the
+   * entry; the sink must leave the target as before `begin` (or, if it cannot
+   * tell, say so in the message).
    * [instance]
    */
   etl_status (*commit)(void* instance, const char* state_json, int64_t* out_rows_committed,
                        etl_error* error);
 
-  /* Discards the open load; the target is as before `begin`. [instance] */
+  /*
+   * Discards the open load; the target is as before `begin`. Also called
+   * when nothing is open (after a failed commit, or defensively): return
+   * ETL_OK then.
+   * Returns: the host ignores the status (the entry has failed already).
+   * [instance]
+   */
   etl_status (*abort)(void* instance, etl_error* error);
 
   /*
-   * The state last committed for `entry_id`, or NULL when none was.
+   * The state last committed for `entry_id`, or NULL when none was. Called at
+   * the start of every incremental run: what it returns wins over the control
+   * table (it was stored with the data), unless the user set or reset the
+   * state with `etl-runtime state`.
    * (out) out_state_json: [plugin-owned] valid until the next call on the
    * instance.
+   * Returns: ETL_OK; any other status fails the entry before anything is read.
    * [instance]
    */
   etl_status (*read_state)(void* instance, const char* entry_id, const char** out_state_json,
@@ -464,9 +663,17 @@ typedef struct etl_sink_api {
 
   /*
    * Optional (NULL when the descriptor lacks ETL_CAP_SQL): runs SQL text
-   * against the target, e.g. an entry's post_sql. [instance]
+   * against the target, e.g. an entry's post_sql, after the load committed.
+   * Returns: ETL_OK; any other status fails the entry (its data stays
+   * committed).
+   * [instance]
    */
   etl_status (*execute_sql)(void* instance, const char* sql, etl_error* error);
+
+  /* ---- ABI 1.1 ---- */
+
+  /* See etl_create_with_descriptor_fn and etl_source_api.create. */
+  etl_create_with_descriptor_fn create_with_descriptor;
 } etl_sink_api;
 
 /* ------------------------------------------------------------------------ */
@@ -495,9 +702,16 @@ typedef struct etl_plugin_descriptor {
   const char* version;            /* the plugin's own version, e.g. "1.2.0" */
   const char* description;        /* one line */
   uint64_t capabilities;          /* ETL_CAP_* bits */
-  const char* config_schema_json; /* JSON Schema of the config object */
+  const char* config_schema_json; /* JSON Schema of the config object (SDK/ABI.md lists
+                                     the keywords the host accepts) */
   const etl_source_api* source;   /* non-NULL iff kind == ETL_KIND_SOURCE */
   const etl_sink_api* sink;       /* non-NULL iff kind == ETL_KIND_SINK */
+
+  /* ---- ABI 1.1 ---- */
+
+  /* The plugin's own pointer, for create_with_descriptor. The host never reads
+   * or frees it. [plugin-owned] */
+  void* user_data;
 } etl_plugin_descriptor;
 
 /*
@@ -521,7 +735,12 @@ typedef struct etl_plugin_library {
  *      A plugin that needs a newer host minor than host->abi_minor, or a
  *      host API field beyond host->struct_size, returns ETL_UNSUPPORTED.
  * (out) out_library: [plugin-owned, static]
- * [load] no other plugin function is called before it returns.
+ * Returns: ETL_OK with *out_library set. Any other status: the library is
+ * not loadable; `list-plugins` shows "loadable: no — etl_plugin_entry failed
+ * (<status>): <message>", and entries using its plugins fail.
+ * [load] no other plugin function is called before it returns. The host
+ * gives it a deadline (5 s by default, SDK/ABI.md "Deadlines"): no network
+ * or slow I/O here.
  */
 typedef etl_status (*etl_plugin_entry_fn)(const etl_host_api* host,
                                           const etl_plugin_library** out_library,
@@ -536,6 +755,38 @@ typedef etl_status (*etl_plugin_entry_fn)(const etl_host_api* host,
 ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host,
                                               const etl_plugin_library** out_library,
                                               etl_error* error);
+
+/* ------------------------------------------------------------------------ */
+/* Sizes by ABI version, and field checks                                      */
+/*                                                                             */
+/* A struct's size in version X.Y is the end of its last field of X.Y; a       */
+/* struct another party filled has a struct_size at least that large when it  */
+/* was built against X.Y or later. Check before reading a later field:         */
+/*                                                                             */
+/*   if (ETL_HAS_FIELD(host, etl_host_api, config_get_string)) { ... }         */
+/*   if (descriptor->struct_size >= ETL_PLUGIN_DESCRIPTOR_SIZE_1_1) { ... }    */
+/*                                                                             */
+/* When you fill a struct yourself, set struct_size = sizeof(the struct).      */
+/* ------------------------------------------------------------------------ */
+
+/* Bytes from the start of `type` to the end of `field`. */
+#define ETL_FIELD_END(type, field) (offsetof(type, field) + sizeof(((type*)0)->field))
+
+/* True when the struct at `ptr` (whose struct_size its producer set) holds `field`. */
+#define ETL_HAS_FIELD(ptr, type, field) ((size_t)(ptr)->struct_size >= ETL_FIELD_END(type, field))
+
+#define ETL_ERROR_SIZE_1_0 ETL_FIELD_END(etl_error, message)
+#define ETL_HOST_API_SIZE_1_0 ETL_FIELD_END(etl_host_api, set_error)
+#define ETL_HOST_API_SIZE_1_1 ETL_FIELD_END(etl_host_api, free_string)
+#define ETL_READ_REQUEST_SIZE_1_0 ETL_FIELD_END(etl_read_request, options_json)
+#define ETL_LOAD_REQUEST_SIZE_1_0 ETL_FIELD_END(etl_load_request, options_json)
+#define ETL_SOURCE_API_SIZE_1_0 ETL_FIELD_END(etl_source_api, checkpoint)
+#define ETL_SOURCE_API_SIZE_1_1 ETL_FIELD_END(etl_source_api, create_with_descriptor)
+#define ETL_SINK_API_SIZE_1_0 ETL_FIELD_END(etl_sink_api, execute_sql)
+#define ETL_SINK_API_SIZE_1_1 ETL_FIELD_END(etl_sink_api, create_with_descriptor)
+#define ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 ETL_FIELD_END(etl_plugin_descriptor, sink)
+#define ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 ETL_FIELD_END(etl_plugin_descriptor, user_data)
+#define ETL_PLUGIN_LIBRARY_SIZE_1_0 ETL_FIELD_END(etl_plugin_library, plugins)
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,7 @@ do {
         try runSchemaScenarios()
         try runStreamScenarios(iteration: iteration)
         try runHostScenarios(api: api, iteration: iteration)
+        try runConfigReaderScenario(iteration: iteration)
         try runForeignArrayScenario()
         if iteration % 10 == 0 { try runPluginRoundTripScenario(iteration: iteration) }
     }
@@ -65,4 +66,4 @@ do {
     printToStandardError("etl-memory-check: FAILED: \(error)")
     exit(1)
 }
-print("etl-memory-check: \(iterations) iterations passed (builder, import, offsets, schema, streams, host functions, refusals, plugin round trips)")
+print("etl-memory-check: \(iterations) iterations passed (builder, import, offsets, schema, streams, host functions, config readers, refusals, plugin round trips)")

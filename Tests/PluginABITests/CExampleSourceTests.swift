@@ -101,4 +101,35 @@ final class CExampleSourceTests: XCTestCase {
             XCTAssertTrue(text.contains("path"), text)
         }
     }
+
+    func testLinesRefusesAStateOfAnotherShapeNamingTheKeyAndTheReset() throws {
+        let data = fixtures.folder.file("state.log")
+        try "a\n".write(toFile: data, atomically: false, encoding: .utf8)
+        let source = try SourceInstance(plugin: try plugin("lines"), configJSON: #"{"path": "\#(data)"}"#, entryID: "logs")
+        let cases = [
+            #"{"offset": "12", "line": 1, "size": 2, "inode": 1}"#: "lines: state $.offset: expected an integer, found a string",
+            #"{"offset": 0, "size": 2, "inode": 1}"#: "lines: state.line is required",
+            #"{"offset": -1, "line": 0, "size": 2, "inode": 1}"#:
+                "lines: state.offset: expected an integer from 0 to 9223372036854775807, got -1",
+        ]
+        for (state, expected) in cases {
+            XCTAssertThrowsError(try source.read(ReadRequest(entryID: "logs", stream: "lines", stateJSON: state))) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains(expected), text)
+                XCTAssertTrue(text.contains("Reset it with: etl-runtime state reset logs"), text)
+            }
+        }
+    }
+
+    func testDatagenStartsAtTheRowIndexInitialValueGivesAndTakesANullStateAsNone() throws {
+        let source = try SourceInstance(plugin: try plugin("datagen"), configJSON: #"{"rows": 5}"#, entryID: "fake")
+        var ids: [Int64] = []
+        let read = try source.read(ReadRequest(entryID: "fake", stream: "rows", stateJSON: "null", initialValueJSON: "3"))
+        while let batch = try read.stream.next() { ids += (0..<batch.rowCount).map { batch.column(0).int64($0) } }
+        XCTAssertEqual(ids, [3, 4])
+        let another = try SourceInstance(plugin: try plugin("datagen"), configJSON: #"{"rows": 5}"#, entryID: "fake")
+        XCTAssertThrowsError(try another.read(ReadRequest(entryID: "fake", stream: "rows", initialValueJSON: #""x""#))) { error in
+            XCTAssertTrue("\(error)".contains("datagen: initial_value must be a row index (an integer >= 0)"), "\(error)")
+        }
+    }
 }

@@ -18,22 +18,27 @@ struct HostSide {
         try XCTUnwrap(descriptors.first { String(cString: $0.pointee.name) == name }, "no plugin named \(name)", file: file, line: line)
     }
 
-    /// Calls the sink's `create`; returns the instance or the failure.
+    /// Calls the sink's `create_with_descriptor` (ABI 1.1) as the host does; returns the instance or
+    /// the failure.
     func createSink(_ name: String, config: String) throws -> Result<SinkHandle, CErrorSnapshot> {
-        let api = try XCTUnwrap(try descriptor(named: name).pointee.sink)
+        let descriptor = try descriptor(named: name)
+        let api = try XCTUnwrap(descriptor.pointee.sink)
+        let create = try XCTUnwrap(api.pointee.create_with_descriptor)
         let error = CError()
         var instance: UnsafeMutableRawPointer?
-        let status = api.pointee.create!(host, TestHost.instanceHandle, config, &instance, error.pointer)
+        let status = create(descriptor, host, TestHost.instanceHandle, config, &instance, error.pointer)
         guard status == ETL_OK else { return .failure(CErrorSnapshot(status: status, error: error)) }
         return .success(SinkHandle(api: api, instance: try XCTUnwrap(instance)))
     }
 
-    /// Calls the source's `create`.
+    /// Calls the source's `create_with_descriptor`.
     func createSource(_ name: String, config: String) throws -> SourceHandle {
-        let api = try XCTUnwrap(try descriptor(named: name).pointee.source)
+        let descriptor = try descriptor(named: name)
+        let api = try XCTUnwrap(descriptor.pointee.source)
+        let create = try XCTUnwrap(api.pointee.create_with_descriptor)
         let error = CError()
         var instance: UnsafeMutableRawPointer?
-        let status = api.pointee.create!(host, TestHost.instanceHandle, config, &instance, error.pointer)
+        let status = create(descriptor, host, TestHost.instanceHandle, config, &instance, error.pointer)
         XCTAssertEqual(status, ETL_OK, error.message)
         return SourceHandle(api: api, instance: try XCTUnwrap(instance))
     }

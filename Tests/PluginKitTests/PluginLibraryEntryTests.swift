@@ -111,7 +111,7 @@ final class PluginLibraryEntryTests: XCTestCase {
         XCTAssertEqual(status, ETL_UNSUPPORTED)
         XCTAssertEqual(error.code, ETL_UNSUPPORTED)
         XCTAssertNil(library)
-        XCTAssertTrue(error.message.contains("host speaks plugin ABI 2.0 but this plugin was built for ABI 1.0"), error.message)
+        XCTAssertTrue(error.message.contains("host speaks plugin ABI 2.1 but this plugin was built for ABI 1.1"), error.message)
     }
 
     func testEntryRefusesHostTableSmallerThanABI10() {
@@ -178,7 +178,7 @@ final class PluginLibraryEntryTests: XCTestCase {
         XCTAssertNotNil(try side.descriptor(named: "sql_sink").pointee.sink!.pointee.execute_sql)
     }
 
-    func testEachPluginTypeGetsItsOwnCreateFunction() throws {
+    func testEachPluginTypeIsCreatedAsItself() throws {
         let (_, library, _) = callEntry(host: TestHost.api.pointer, plugins: [.sink(RecordingSink.self), .sink(SQLSink.self)])
         let side = HostSide(library: try XCTUnwrap(library), host: TestHost.api.pointer)
         Journal.reset()

@@ -33,14 +33,15 @@ enum TestHost {
         cancelled.withLock { $0 = false }
     }
 
-    /// A host table as an ABI 1.0 host builds it, optionally damaged to test refusals.
+    /// A host table as a host of this SDK's ABI builds it, optionally damaged (or made to look
+    /// like an older host's) to test refusals.
     /// Never freed: like a real host's table, it must outlive every instance created with it.
     static func makeAPI(structSize: Int = MemoryLayout<etl_host_api>.size, abiMajor: UInt16 = UInt16(ETL_PLUGIN_ABI_MAJOR),
-                        withLog: Bool = true) -> UnsafePointer<etl_host_api> {
+                        abiMinor: UInt16 = UInt16(ETL_PLUGIN_ABI_MINOR), withLog: Bool = true) -> UnsafePointer<etl_host_api> {
         var api = etl_host_api()
         api.struct_size = UInt32(structSize)
         api.abi_major = abiMajor
-        api.abi_minor = UInt16(ETL_PLUGIN_ABI_MINOR)
+        api.abi_minor = abiMinor
         api.host_version = UnsafePointer(strdup("0.0.0-test"))
         if withLog {
             api.log = { instance, level, message in

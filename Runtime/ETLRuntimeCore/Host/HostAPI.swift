@@ -43,6 +43,7 @@ public enum HostAPI {
                     reason: context.redact(reason.map { String(cString: $0) } ?? "rejected by the source")))
         }
         HostBatchBuilderFunctions.install(into: &api)
+        HostConfigFunctions.install(into: &api)
         table.initialize(to: api)
         return UnsafePointer(table)
     }()

@@ -1,4 +1,5 @@
 import CETLPlugin
+import CETLPluginLayout
 
 /// Checks one `etl_plugin_descriptor` and copies out what the runtime needs. Every
 /// pointer is checked before it is followed; sizes are checked before fields are read.
@@ -13,11 +14,13 @@ enum PluginDescriptorCheck {
     }
 
     static func check(_ pointer: UnsafePointer<etl_plugin_descriptor>?, index: Int) -> Result<Summary, LoadProblem> {
-        guard let descriptor = pointer?.pointee else {
+        // Read no further than struct_size: an ABI 1.0 descriptor is smaller than this header's.
+        guard let descriptor = pointer.map(SizedStructCopy.load) else {
             return .failure(LoadProblem("plugins[\(index)] is NULL"))
         }
         let where_ = "plugins[\(index)]"
-        let minimum = MemoryLayout<etl_plugin_descriptor>.size
+        // Plugins built against ABI 1.0 are smaller than this header's structs: 1.0's sizes are the floor.
+        let minimum = Int(etl_layout_plugin_descriptor_size_1_0)
         guard Int(descriptor.struct_size) >= minimum else {
             return .failure(LoadProblem("\(where_): descriptor struct_size is \(descriptor.struct_size), smaller than ABI 1.0's \(minimum); set struct_size = sizeof(etl_plugin_descriptor)"))
         }
@@ -58,27 +61,32 @@ enum PluginDescriptorCheck {
     }
 
     private static func sourceProblem(_ api: UnsafePointer<etl_source_api>?) -> String? {
-        guard let api = api?.pointee else { return "kind is source but the source function table is NULL" }
-        let minimum = MemoryLayout<etl_source_api>.size
+        guard let api = api.map(SizedStructCopy.load) else { return "kind is source but the source function table is NULL" }
+        let minimum = Int(etl_layout_source_api_size_1_0)
         guard Int(api.struct_size) >= minimum else {
             return "etl_source_api.struct_size is \(api.struct_size), smaller than ABI 1.0's \(minimum)"
         }
+        // ABI 1.1: `create` may be NULL when create_with_descriptor stands in for it.
+        let hasCreate = api.create != nil
+            || api.struct_size >= etl_layout_source_api_size_1_1 && api.create_with_descriptor != nil
         let missing = [
-            ("create", api.create == nil), ("destroy", api.destroy == nil), ("check", api.check == nil),
+            ("create", !hasCreate), ("destroy", api.destroy == nil), ("check", api.check == nil),
             ("discover", api.discover == nil), ("read", api.read == nil), ("checkpoint", api.checkpoint == nil),
         ].filter(\.1).map(\.0)
         return missing.isEmpty ? nil : "source functions missing (NULL): \(missing.joined(separator: ", "))"
     }
 
     private static func sinkProblem(_ api: UnsafePointer<etl_sink_api>?) -> String? {
-        guard let api = api?.pointee else { return "kind is sink but the sink function table is NULL" }
-        let minimum = MemoryLayout<etl_sink_api>.size
+        guard let api = api.map(SizedStructCopy.load) else { return "kind is sink but the sink function table is NULL" }
+        let minimum = Int(etl_layout_sink_api_size_1_0)
         guard Int(api.struct_size) >= minimum else {
             return "etl_sink_api.struct_size is \(api.struct_size), smaller than ABI 1.0's \(minimum)"
         }
+        let hasCreate = api.create != nil
+            || api.struct_size >= etl_layout_sink_api_size_1_1 && api.create_with_descriptor != nil
         // execute_sql is optional.
         let missing = [
-            ("create", api.create == nil), ("destroy", api.destroy == nil), ("check", api.check == nil),
+            ("create", !hasCreate), ("destroy", api.destroy == nil), ("check", api.check == nil),
             ("begin", api.begin == nil), ("write", api.write == nil), ("commit", api.commit == nil),
             ("abort", api.abort == nil), ("read_state", api.read_state == nil),
         ].filter(\.1).map(\.0)

@@ -15,8 +15,9 @@
  *
  * What it demonstrates, in reading order:
  *   1. error messages written into the caller's etl_error (never abort);
- *   2. a small JSON reader for flat objects with precise messages
- *      ("config.path: expected a string, got an integer");
+ *   2. config and state read with the host's config_get_* (ABI 1.1), with
+ *      precise messages ("lines: config $.path: expected a string, found a
+ *      number");
  *   3. ArrowSchema structs built by hand, with a release callback;
  *   4. an ArrowArrayStream whose batches come from the host's batch builder,
  *      honouring batch_size, max_records, max_batch_bytes and cancellation;
@@ -212,588 +213,71 @@ static size_t utf8_invalid_at(const unsigned char* data, size_t length) {
 }
 
 /* ======================================================================== */
-/* 3. A JSON reader for flat objects                                         */
+/* 3. Config and state values, read with the host's config_get_* (ABI 1.1)   */
 /*                                                                           */
-/* Config and state are JSON objects whose values are strings and integers.  */
 /* The host has already validated the config against the published schema,  */
-/* but the plugin must not trust that (the state is read back from a        */
-/* database a human can edit), so this reader checks everything and names   */
-/* the key in every message. Nested objects and arrays are parsed (so the    */
-/* message can say "got an array") but not kept.                             */
+/* but the plugin must not trust that for its state (it is read back from a  */
+/* database a human can edit), so every value is checked again here. The    */
+/* host's messages name the key and the type found ("$.offset: expected an   */
+/* integer, found a string"); these helpers put the plugin and "config" or   */
+/* "state" first. Strings from config_get_string are the host's copies:      */
+/* they are freed with host->free_string, never free().                      */
 /* ======================================================================== */
 
-typedef enum json_kind {
-  JSON_STRING,
-  JSON_INTEGER, /* no fraction or exponent, magnitude fits in 64 bits */
-  JSON_NUMBER,  /* any other number */
-  JSON_BOOL,
-  JSON_NULL,
-  JSON_OBJECT,
-  JSON_ARRAY
-} json_kind;
-
-typedef struct json_member {
-  char* key;          /* [owned] decoded key */
-  json_kind kind;
-  char* text;         /* [owned] JSON_STRING: decoded value; numbers: the literal as written
-                         (for messages); NULL for other kinds */
-  size_t text_length; /* bytes in `text`; a string may hold NUL from \u0000 */
-  int negative;       /* JSON_INTEGER: sign and magnitude, so that both int64 and */
-  uint64_t magnitude; /* uint64 values (an inode number) can be read */
-  int taken;          /* set by json_take_*; members never taken are unknown keys */
-} json_member;
-
-typedef struct json_object {
-  json_member* members; /* [owned] `count` members, in document order */
-  size_t count;
-} json_object;
-
-typedef struct json_parser {
-  const char* text; /* [borrowed] the document */
-  size_t length;
-  size_t position;
-  const char* what; /* [borrowed] "config" or "state": the prefix of every message */
-  etl_status code;  /* status a syntax error is reported with */
-  etl_error* error; /* [borrowed] */
-} json_parser;
-
-/* Deeper nesting is refused rather than recursed into: input must not be able
- * to overflow the stack. */
-#define JSON_MAX_DEPTH 64
-
-static void json_object_free(json_object* object) {
-  size_t i;
-  for (i = 0; i < object->count; i++) {
-    free(object->members[i].key);
-    free(object->members[i].text);
-  }
-  free(object->members);
-  object->members = NULL;
-  object->count = 0;
+/* Puts "<plugin>: <what> " before the message the host wrote into `error`. */
+static etl_status prefix_error(etl_error* error, etl_status status, const char* plugin, const char* what) {
+  char message[ETL_ERROR_MESSAGE_CAPACITY];
+  if (error == NULL) return status;
+  snprintf(message, sizeof message, "%s", error->message);
+  return fail(error, status, "%s: %s %s", plugin, what, message);
 }
 
-/* Byte positions in messages count from 1, as editors count columns. */
-static etl_status json_syntax_error(json_parser* p, const char* expected) {
-  if (p->position >= p->length) {
-    return fail(p->error, p->code, "%s: invalid JSON: expected %s, got the end of the text", p->what,
-                expected);
-  }
-  return fail(p->error, p->code, "%s: invalid JSON at byte %zu: expected %s, got '%c'", p->what,
-              p->position + 1, expected,
-              (p->text[p->position] >= 0x20 && p->text[p->position] < 0x7F) ? p->text[p->position]
-                                                                             : '?');
+/* True for NULL and for the JSON text `null`: both mean "not given". */
+static int json_is_absent(const etl_host_api* host, const char* text) {
+  etl_json_kind kind = ETL_JSON_NUMBER;
+  etl_error ignored;
+  if (text == NULL) return 1;
+  memset(&ignored, 0, sizeof ignored);
+  ignored.struct_size = sizeof ignored;
+  return host->config_get_kind(text, "", &kind, &ignored) == ETL_OK && kind == ETL_JSON_ABSENT;
 }
 
-static void json_skip_space(json_parser* p) {
-  while (p->position < p->length) {
-    char c = p->text[p->position];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-    p->position++;
+/* Reads the integer member `key` of the object `json` into *out. When it is
+ * absent (or null), *out keeps its value, or, if `required`, that is an error;
+ * outside [minimum, maximum] is an error naming the bounds. */
+static etl_status read_int64(const etl_host_api* host, const char* json, const char* plugin, const char* what,
+                             const char* key, int required, int64_t minimum, int64_t maximum, int64_t* out,
+                             etl_error* error) {
+  etl_json_kind kind = ETL_JSON_ABSENT;
+  int64_t value = 0;
+  etl_status status = host->config_get_kind(json, key, &kind, error);
+  if (status == ETL_OK && kind == ETL_JSON_ABSENT) {
+    return required ? fail(error, ETL_INVALID_CONFIG, "%s: %s.%s is required", plugin, what, key) : ETL_OK;
   }
-}
-
-static int json_hex4(const char* s, uint32_t* out) {
-  uint32_t value = 0;
-  int i;
-  for (i = 0; i < 4; i++) {
-    char c = s[i];
-    value <<= 4;
-    if (c >= '0' && c <= '9') value |= (uint32_t)(c - '0');
-    else if (c >= 'a' && c <= 'f') value |= (uint32_t)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') value |= (uint32_t)(c - 'A' + 10);
-    else return 0;
+  if (status == ETL_OK) status = host->config_get_int64(json, key, &value, error);
+  if (status != ETL_OK) return prefix_error(error, status, plugin, what);
+  if (value < minimum || value > maximum) {
+    return fail(error, ETL_INVALID_CONFIG,
+                "%s: %s.%s: expected an integer from %" PRId64 " to %" PRId64 ", got %" PRId64, plugin, what, key,
+                minimum, maximum, value);
   }
   *out = value;
-  return 1;
-}
-
-static size_t utf8_encode(uint32_t code_point, char* out) {
-  if (code_point < 0x80) {
-    out[0] = (char)code_point;
-    return 1;
-  }
-  if (code_point < 0x800) {
-    out[0] = (char)(0xC0 | (code_point >> 6));
-    out[1] = (char)(0x80 | (code_point & 0x3F));
-    return 2;
-  }
-  if (code_point < 0x10000) {
-    out[0] = (char)(0xE0 | (code_point >> 12));
-    out[1] = (char)(0x80 | ((code_point >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (code_point & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (code_point >> 18));
-  out[1] = (char)(0x80 | ((code_point >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((code_point >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (code_point & 0x3F));
-  return 4;
-}
-
-/* Parses a string at the cursor. With `out` NULL the string is only checked
- * (a nested value being skipped); otherwise *out becomes a malloc'ed,
- * NUL-terminated decoded copy [caller-owned]. */
-static etl_status json_parse_string(json_parser* p, char** out, size_t* out_length) {
-  size_t start;
-  char* decoded = NULL;
-  size_t used = 0;
-  if (p->position >= p->length || p->text[p->position] != '"') return json_syntax_error(p, "'\"'");
-  start = ++p->position;
-  if (out != NULL) {
-    /* Decoding never makes a string longer than its escaped form. */
-    size_t end = start;
-    while (end < p->length && p->text[end] != '"') end += (p->text[end] == '\\') ? 2 : 1;
-    decoded = malloc(end - start + 1);
-    if (decoded == NULL) return fail(p->error, ETL_INTERNAL, "%s: out of memory", p->what);
-  }
-  for (;;) {
-    unsigned char c;
-    if (p->position >= p->length) {
-      free(decoded);
-      return fail(p->error, p->code, "%s: invalid JSON: the string starting at byte %zu is not closed",
-                  p->what, start);
-    }
-    c = (unsigned char)p->text[p->position];
-    if (c == '"') break;
-    if (c < 0x20) {
-      free(decoded);
-      return fail(p->error, p->code,
-                  "%s: invalid JSON at byte %zu: control character 0x%02X inside a string (write it "
-                  "as an escape such as \\n)",
-                  p->what, p->position + 1, c);
-    }
-    if (c != '\\') {
-      if (decoded != NULL) decoded[used++] = (char)c;
-      p->position++;
-      continue;
-    }
-    /* An escape. */
-    if (p->position + 1 >= p->length) {
-      free(decoded);
-      return fail(p->error, p->code, "%s: invalid JSON: the string starting at byte %zu is not closed",
-                  p->what, start);
-    }
-    {
-      char e = p->text[p->position + 1];
-      const char* simple = strchr("\"\\/bfnrt", e);
-      if (e != '\0' && simple != NULL) {
-        static const char replacements[] = "\"\\/\b\f\n\r\t";
-        if (decoded != NULL) decoded[used++] = replacements[simple - "\"\\/bfnrt"];
-        p->position += 2;
-      } else if (e == 'u') {
-        uint32_t unit = 0;
-        uint32_t code_point;
-        if (p->position + 6 > p->length || !json_hex4(p->text + p->position + 2, &unit)) {
-          free(decoded);
-          return fail(p->error, p->code,
-                      "%s: invalid JSON at byte %zu: \\u must be followed by 4 hex digits", p->what,
-                      p->position + 1);
-        }
-        code_point = unit;
-        if (unit >= 0xD800 && unit <= 0xDBFF) {
-          uint32_t low = 0;
-          if (p->position + 12 > p->length || p->text[p->position + 6] != '\\' ||
-              p->text[p->position + 7] != 'u' || !json_hex4(p->text + p->position + 8, &low) ||
-              low < 0xDC00 || low > 0xDFFF) {
-            free(decoded);
-            return fail(p->error, p->code,
-                        "%s: invalid JSON at byte %zu: high surrogate \\u%04X is not followed by a "
-                        "low surrogate",
-                        p->what, p->position + 1, (unsigned)unit);
-          }
-          code_point = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-          p->position += 6;
-        } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-          free(decoded);
-          return fail(p->error, p->code, "%s: invalid JSON at byte %zu: unpaired low surrogate \\u%04X",
-                      p->what, p->position + 1, (unsigned)unit);
-        }
-        if (decoded != NULL) used += utf8_encode(code_point, decoded + used);
-        p->position += 6;
-      } else {
-        free(decoded);
-        return fail(p->error, p->code, "%s: invalid JSON at byte %zu: unknown escape '\\%c'", p->what,
-                    p->position + 1, (e >= 0x20 && e < 0x7F) ? e : '?');
-      }
-    }
-  }
-  /* Raw bytes were copied as they are: make sure they were UTF-8. */
-  {
-    size_t bad = utf8_invalid_at((const unsigned char*)p->text + start, p->position - start);
-    if (bad < p->position - start) {
-      free(decoded);
-      return fail(p->error, p->code, "%s: invalid UTF-8 at byte %zu (JSON text must be UTF-8)", p->what,
-                  start + bad + 1);
-    }
-  }
-  p->position++; /* the closing quote */
-  if (decoded != NULL) {
-    decoded[used] = '\0';
-    *out = decoded;
-    if (out_length != NULL) *out_length = used;
-  }
   return ETL_OK;
 }
 
-/* Parses a number at the cursor into `member` (kind and literal), or only
- * checks it when `member` is NULL. */
-static etl_status json_parse_number(json_parser* p, json_member* member) {
-  size_t start = p->position;
-  int negative = 0, integral = 1, overflow = 0;
-  uint64_t magnitude = 0;
-  if (p->position < p->length && p->text[p->position] == '-') {
-    negative = 1;
-    p->position++;
-  }
-  if (p->position >= p->length || p->text[p->position] < '0' || p->text[p->position] > '9') {
-    return json_syntax_error(p, "a digit");
-  }
-  if (p->text[p->position] == '0') {
-    p->position++;
-  } else {
-    while (p->position < p->length && p->text[p->position] >= '0' && p->text[p->position] <= '9') {
-      uint64_t digit = (uint64_t)(p->text[p->position] - '0');
-      if (magnitude > (UINT64_MAX - digit) / 10) overflow = 1;
-      else magnitude = magnitude * 10 + digit;
-      p->position++;
-    }
-  }
-  if (p->position < p->length && p->text[p->position] == '.') {
-    integral = 0;
-    p->position++;
-    if (p->position >= p->length || p->text[p->position] < '0' || p->text[p->position] > '9') {
-      return json_syntax_error(p, "a digit after '.'");
-    }
-    while (p->position < p->length && p->text[p->position] >= '0' && p->text[p->position] <= '9') p->position++;
-  }
-  if (p->position < p->length && (p->text[p->position] == 'e' || p->text[p->position] == 'E')) {
-    integral = 0;
-    p->position++;
-    if (p->position < p->length && (p->text[p->position] == '+' || p->text[p->position] == '-')) p->position++;
-    if (p->position >= p->length || p->text[p->position] < '0' || p->text[p->position] > '9') {
-      return json_syntax_error(p, "a digit in the exponent");
-    }
-    while (p->position < p->length && p->text[p->position] >= '0' && p->text[p->position] <= '9') p->position++;
-  }
-  if (member != NULL) {
-    size_t length = p->position - start;
-    member->kind = (integral && !overflow) ? JSON_INTEGER : JSON_NUMBER;
-    member->negative = negative;
-    member->magnitude = magnitude;
-    member->text = malloc(length + 1);
-    if (member->text == NULL) return fail(p->error, ETL_INTERNAL, "%s: out of memory", p->what);
-    memcpy(member->text, p->text + start, length);
-    member->text[length] = '\0';
-    member->text_length = length;
+/* Reads the string member `key` of `json`: *out becomes a malloc'ed copy
+ * [caller-owned, free()], or stays NULL when the key is absent (or null). */
+static etl_status read_string(const etl_host_api* host, const char* json, const char* plugin, const char* what,
+                              const char* key, char** out, etl_error* error) {
+  char* value = NULL; /* [host-owned copy] until free_string */
+  etl_status status = host->config_get_string(json, key, &value, error);
+  if (status != ETL_OK) return prefix_error(error, status, plugin, what);
+  if (value != NULL) {
+    *out = copy_string(value);
+    host->free_string(value);
+    if (*out == NULL) return fail(error, ETL_INTERNAL, "%s: out of memory", plugin);
   }
   return ETL_OK;
-}
-
-static int json_match_literal(json_parser* p, const char* literal) {
-  size_t length = strlen(literal);
-  if (p->length - p->position < length || memcmp(p->text + p->position, literal, length) != 0) return 0;
-  p->position += length;
-  return 1;
-}
-
-/* Parses any value at the cursor. When `member` is not NULL, records its kind
- * (and, for strings and numbers, its text); nested objects and arrays are
- * checked and skipped. */
-static etl_status json_parse_value(json_parser* p, json_member* member, int depth) {
-  char c;
-  etl_status status;
-  json_skip_space(p);
-  if (p->position >= p->length) return json_syntax_error(p, "a value");
-  if (depth > JSON_MAX_DEPTH) {
-    return fail(p->error, p->code, "%s: JSON nested deeper than %d levels at byte %zu", p->what,
-                JSON_MAX_DEPTH, p->position + 1);
-  }
-  c = p->text[p->position];
-  if (c == '"') {
-    if (member == NULL) return json_parse_string(p, NULL, NULL);
-    member->kind = JSON_STRING;
-    return json_parse_string(p, &member->text, &member->text_length);
-  }
-  if (c == '-' || (c >= '0' && c <= '9')) return json_parse_number(p, member);
-  if (json_match_literal(p, "true") || json_match_literal(p, "false")) {
-    if (member != NULL) member->kind = JSON_BOOL;
-    return ETL_OK;
-  }
-  if (json_match_literal(p, "null")) {
-    if (member != NULL) member->kind = JSON_NULL;
-    return ETL_OK;
-  }
-  if (c == '{' || c == '[') {
-    char close = (c == '{') ? '}' : ']';
-    if (member != NULL) member->kind = (c == '{') ? JSON_OBJECT : JSON_ARRAY;
-    p->position++;
-    json_skip_space(p);
-    if (p->position < p->length && p->text[p->position] == close) {
-      p->position++;
-      return ETL_OK;
-    }
-    for (;;) {
-      if (c == '{') {
-        json_skip_space(p);
-        if ((status = json_parse_string(p, NULL, NULL)) != ETL_OK) return status;
-        json_skip_space(p);
-        if (p->position >= p->length || p->text[p->position] != ':') return json_syntax_error(p, "':'");
-        p->position++;
-      }
-      if ((status = json_parse_value(p, NULL, depth + 1)) != ETL_OK) return status;
-      json_skip_space(p);
-      if (p->position < p->length && p->text[p->position] == ',') {
-        p->position++;
-        continue;
-      }
-      if (p->position < p->length && p->text[p->position] == close) {
-        p->position++;
-        return ETL_OK;
-      }
-      return json_syntax_error(p, c == '{' ? "',' or '}'" : "',' or ']'");
-    }
-  }
-  return json_syntax_error(p, "a JSON value");
-}
-
-/* Parses `text` (NUL-terminated) as one JSON object. On success `out` holds
- * its members [caller-owned: json_object_free]; on failure it is empty. */
-static etl_status json_parse_object(const char* text, const char* what, etl_status code, json_object* out,
-                                    etl_error* error) {
-  json_parser p;
-  etl_status status = ETL_OK;
-  size_t capacity = 0;
-  out->members = NULL;
-  out->count = 0;
-  p.text = text;
-  p.length = strlen(text);
-  p.position = 0;
-  p.what = what;
-  p.code = code;
-  p.error = error;
-  json_skip_space(&p);
-  if (p.position >= p.length || p.text[p.position] != '{') {
-    return fail(error, code, "%s: expected a JSON object ({...})", what);
-  }
-  p.position++;
-  json_skip_space(&p);
-  if (p.position < p.length && p.text[p.position] == '}') {
-    p.position++;
-  } else {
-    for (;;) {
-      json_member* member;
-      size_t i;
-      if (out->count == capacity) {
-        size_t grown = capacity ? capacity * 2 : 8;
-        json_member* bigger = realloc(out->members, grown * sizeof *bigger);
-        if (bigger == NULL) {
-          status = fail(error, ETL_INTERNAL, "%s: out of memory", what);
-          break;
-        }
-        out->members = bigger;
-        capacity = grown;
-      }
-      member = &out->members[out->count];
-      memset(member, 0, sizeof *member);
-      out->count++; /* counted now so that json_object_free frees a half-parsed member */
-      json_skip_space(&p);
-      if ((status = json_parse_string(&p, &member->key, NULL)) != ETL_OK) break;
-      for (i = 0; i + 1 < out->count; i++) {
-        if (strcmp(out->members[i].key, member->key) == 0) break;
-      }
-      if (i + 1 < out->count) {
-        status = fail(error, code, "%s: duplicate key \"%s\"", what, member->key);
-        break;
-      }
-      json_skip_space(&p);
-      if (p.position >= p.length || p.text[p.position] != ':') {
-        status = json_syntax_error(&p, "':' after a key");
-        break;
-      }
-      p.position++;
-      if ((status = json_parse_value(&p, member, 1)) != ETL_OK) break;
-      json_skip_space(&p);
-      if (p.position < p.length && p.text[p.position] == ',') {
-        p.position++;
-        continue;
-      }
-      if (p.position < p.length && p.text[p.position] == '}') {
-        p.position++;
-        break;
-      }
-      status = json_syntax_error(&p, "',' or '}'");
-      break;
-    }
-  }
-  if (status == ETL_OK) {
-    json_skip_space(&p);
-    if (p.position < p.length) {
-      status = fail(error, code, "%s: invalid JSON at byte %zu: text after the closing '}'", what,
-                    p.position + 1);
-    }
-  }
-  if (status != ETL_OK) json_object_free(out);
-  return status;
-}
-
-static const char* json_kind_name(json_kind kind) {
-  switch (kind) {
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_NUMBER: return "a number";
-    case JSON_BOOL: return "a boolean";
-    case JSON_NULL: return "null";
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-  }
-  return "a value";
-}
-
-/* Describes what a member holds for "got ..." in a message. Numbers are
- * echoed (they are never secrets); strings are not. */
-static void json_describe(const json_member* member, char* buffer, size_t capacity) {
-  if ((member->kind == JSON_INTEGER || member->kind == JSON_NUMBER) && member->text != NULL) {
-    if (member->text_length > 40) snprintf(buffer, capacity, "%.40s...", member->text);
-    else snprintf(buffer, capacity, "%s", member->text);
-  } else {
-    snprintf(buffer, capacity, "%s", json_kind_name(member->kind));
-  }
-}
-
-/* Finds `key` and marks it as known. NULL when absent. */
-static json_member* json_take(json_object* object, const char* key) {
-  size_t i;
-  for (i = 0; i < object->count; i++) {
-    if (strcmp(object->members[i].key, key) == 0) {
-      object->members[i].taken = 1;
-      return &object->members[i];
-    }
-  }
-  return NULL;
-}
-
-/* Reads a string member. A missing optional key leaves *out unchanged (the
- * caller's default). *out is [borrowed from the object]. */
-static etl_status json_take_string(json_object* object, const char* what, const char* key, int required,
-                                   const char** out, etl_error* error) {
-  json_member* member = json_take(object, key);
-  char got[64];
-  if (member == NULL) {
-    if (required) return fail(error, ETL_INVALID_CONFIG, "%s: missing required key \"%s\"", what, key);
-    return ETL_OK;
-  }
-  if (member->kind != JSON_STRING) {
-    json_describe(member, got, sizeof got);
-    return fail(error, ETL_INVALID_CONFIG, "%s.%s: expected a string, got %s", what, key, got);
-  }
-  if (strlen(member->text) != member->text_length) {
-    return fail(error, ETL_INVALID_CONFIG, "%s.%s: must not contain a NUL character (\\u0000)", what, key);
-  }
-  *out = member->text;
-  return ETL_OK;
-}
-
-/* Reads an integer member in [minimum, maximum]. A missing optional key leaves
- * *out unchanged. */
-static etl_status json_take_int64(json_object* object, const char* what, const char* key, int required,
-                                  int64_t minimum, int64_t maximum, int64_t* out, etl_error* error) {
-  json_member* member = json_take(object, key);
-  char got[64];
-  char range[96];
-  int in_range = 0;
-  int64_t value = 0;
-  if (member == NULL) {
-    if (required) return fail(error, ETL_INVALID_CONFIG, "%s: missing required key \"%s\"", what, key);
-    return ETL_OK;
-  }
-  if (member->kind == JSON_INTEGER) {
-    if (!member->negative && member->magnitude <= (uint64_t)INT64_MAX) {
-      value = (int64_t)member->magnitude;
-      in_range = 1;
-    } else if (member->negative && member->magnitude <= (uint64_t)INT64_MAX + 1u) {
-      /* -(2^63) is representable; compute it without overflowing. */
-      value = (member->magnitude == (uint64_t)INT64_MAX + 1u) ? INT64_MIN : -(int64_t)member->magnitude;
-      in_range = 1;
-    }
-    in_range = in_range && value >= minimum && value <= maximum;
-  }
-  if (in_range) {
-    *out = value;
-    return ETL_OK;
-  }
-  if (minimum == INT64_MIN && maximum == INT64_MAX) {
-    snprintf(range, sizeof range, "a 64-bit integer");
-  } else if (maximum == INT64_MAX) {
-    snprintf(range, sizeof range, "an integer >= %" PRId64, minimum);
-  } else {
-    snprintf(range, sizeof range, "an integer from %" PRId64 " to %" PRId64, minimum, maximum);
-  }
-  json_describe(member, got, sizeof got);
-  return fail(error, ETL_INVALID_CONFIG, "%s.%s: expected %s, got %s", what, key, range, got);
-}
-
-/* Reads a non-negative integer up to 2^64-1 (inode numbers use the full
- * unsigned range). */
-static etl_status json_take_uint64(json_object* object, const char* what, const char* key, uint64_t* out,
-                                   etl_error* error) {
-  json_member* member = json_take(object, key);
-  char got[64];
-  if (member == NULL) return fail(error, ETL_INVALID_CONFIG, "%s: missing required key \"%s\"", what, key);
-  if (member->kind == JSON_INTEGER && (!member->negative || member->magnitude == 0)) {
-    *out = member->magnitude;
-    return ETL_OK;
-  }
-  json_describe(member, got, sizeof got);
-  return fail(error, ETL_INVALID_CONFIG, "%s.%s: expected an integer >= 0, got %s", what, key, got);
-}
-
-/* Refuses members no json_take_* asked for: a typo in a key must not be
- * silently ignored. `allowed` lists the keys for the message. */
-static etl_status json_refuse_unknown(const json_object* object, const char* what, const char* allowed,
-                                      etl_error* error) {
-  size_t i;
-  for (i = 0; i < object->count; i++) {
-    if (!object->members[i].taken) {
-      return fail(error, ETL_INVALID_CONFIG, "%s: unknown key \"%s\" (allowed: %s)", what,
-                  object->members[i].key, allowed);
-    }
-  }
-  return ETL_OK;
-}
-
-/* Parses a scalar JSON integer such as request->initial_value ("42"). */
-static int parse_json_integer_scalar(const char* text, int64_t* out) {
-  const char* p = text;
-  int negative = 0;
-  uint64_t magnitude = 0;
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-  if (*p == '-') {
-    negative = 1;
-    p++;
-  }
-  if (*p < '0' || *p > '9') return 0;
-  if (*p == '0' && p[1] >= '0' && p[1] <= '9') return 0; /* JSON has no leading zeros */
-  while (*p >= '0' && *p <= '9') {
-    uint64_t digit = (uint64_t)(*p - '0');
-    if (magnitude > ((uint64_t)INT64_MAX - digit) / 10) return 0;
-    magnitude = magnitude * 10 + digit;
-    p++;
-  }
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-  if (*p != '\0') return 0;
-  *out = negative ? -(int64_t)magnitude : (int64_t)magnitude;
-  return 1;
-}
-
-/* True for NULL and for the JSON text `null` (both mean "not given"). */
-static int json_text_is_absent(const char* text) {
-  const char* p = text;
-  if (text == NULL) return 1;
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-  if (strncmp(p, "null", 4) != 0) return 0;
-  p += 4;
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-  return *p == '\0';
 }
 
 /* ======================================================================== */
@@ -1205,9 +689,8 @@ static const char lines_config_schema[] =
 
 static etl_status lines_create(const etl_host_api* host, etl_host_instance* host_instance, const char* config_json,
                                void** out_instance, etl_error* error) {
-  json_object config;
-  const char* path = NULL;
-  const char* stream = "lines";
+  char* path = NULL;   /* [owned] until moved into the instance */
+  char* stream = NULL; /* [owned] likewise; absent means "lines" */
   lines_instance* instance;
   etl_status status;
   if (out_instance == NULL || host == NULL) {
@@ -1215,32 +698,24 @@ static etl_status lines_create(const etl_host_api* host, etl_host_instance* host
   }
   *out_instance = NULL;
   if (config_json == NULL) return fail(error, ETL_INVALID_CONFIG, "lines: config is missing (NULL)");
-  status = json_parse_object(config_json, "config", ETL_INVALID_CONFIG, &config, error);
-  if (status != ETL_OK) return status;
-  if ((status = json_take_string(&config, "config", "path", 1, &path, error)) == ETL_OK &&
-      (status = json_take_string(&config, "config", "stream", 0, &stream, error)) == ETL_OK &&
-      (status = json_refuse_unknown(&config, "config", "path, stream", error)) == ETL_OK) {
-    if (path[0] == '\0') status = fail(error, ETL_INVALID_CONFIG, "config.path: must not be empty");
-    else if (stream[0] == '\0') status = fail(error, ETL_INVALID_CONFIG, "config.stream: must not be empty");
-  }
-  if (status != ETL_OK) {
-    json_object_free(&config);
-    return status;
-  }
-  instance = calloc(1, sizeof *instance);
-  if (instance != NULL) {
-    instance->path = copy_string(path);
-    instance->stream = copy_string(stream);
-  }
-  json_object_free(&config); /* path and stream pointed into it: copied above */
-  if (instance == NULL || instance->path == NULL || instance->stream == NULL) {
-    if (instance != NULL) {
-      free(instance->path);
-      free(instance->stream);
-      free(instance);
+  if ((status = read_string(host, config_json, "lines", "config", "path", &path, error)) == ETL_OK &&
+      (status = read_string(host, config_json, "lines", "config", "stream", &stream, error)) == ETL_OK) {
+    if (path == NULL) status = fail(error, ETL_INVALID_CONFIG, "lines: config.path is required");
+    else if (path[0] == '\0') status = fail(error, ETL_INVALID_CONFIG, "lines: config.path must not be empty");
+    else if (stream != NULL && stream[0] == '\0') {
+      status = fail(error, ETL_INVALID_CONFIG, "lines: config.stream must not be empty");
+    } else if (stream == NULL && (stream = copy_string("lines")) == NULL) {
+      status = fail(error, ETL_INTERNAL, "lines: out of memory");
     }
-    return fail(error, ETL_INTERNAL, "lines: out of memory");
   }
+  instance = status == ETL_OK ? calloc(1, sizeof *instance) : NULL;
+  if (instance == NULL) {
+    free(path);
+    free(stream);
+    return status != ETL_OK ? status : fail(error, ETL_INTERNAL, "lines: out of memory");
+  }
+  instance->path = path;
+  instance->stream = stream;
   instance->base.plugin = "lines";
   instance->base.host = host;
   instance->base.host_instance = host_instance;
@@ -1309,27 +784,27 @@ static etl_status lines_discover(void* opaque, struct ArrowSchema* out_catalog, 
 
 static void lines_format_state(const lines_state* state, char* out, size_t capacity) {
   snprintf(out, capacity,
-           "{\"offset\": %" PRId64 ", \"line\": %" PRId64 ", \"size\": %" PRId64 ", \"inode\": %" PRIu64 "}",
-           state->offset, state->line, state->size, state->inode);
+           "{\"offset\": %" PRId64 ", \"line\": %" PRId64 ", \"size\": %" PRId64 ", \"inode\": %" PRId64 "}",
+           state->offset, state->line, state->size, (int64_t)state->inode);
 }
 
 /* Parses a state written by lines_format_state. `line` is capped far below
- * INT64_MAX so that a hand-edited state cannot make line + 1 overflow. */
-static etl_status lines_parse_state(const char* text, const char* entry_id, lines_state* out, etl_error* error) {
-  json_object state;
-  etl_status status = json_parse_object(text, "state", ETL_INVALID_CONFIG, &state, error);
-  if (status == ETL_OK) {
-    if ((status = json_take_int64(&state, "state", "offset", 1, 0, INT64_MAX, &out->offset, error)) == ETL_OK &&
-        (status = json_take_int64(&state, "state", "line", 1, 0, INT64_MAX / 2, &out->line, error)) == ETL_OK &&
-        (status = json_take_int64(&state, "state", "size", 1, 0, INT64_MAX, &out->size, error)) == ETL_OK &&
-        (status = json_take_uint64(&state, "state", "inode", &out->inode, error)) == ETL_OK &&
-        (status = json_refuse_unknown(&state, "state", "offset, line, size, inode", error)) == ETL_OK &&
-        out->size < out->offset) {
-      status = fail(error, ETL_INVALID_CONFIG, "state: size %" PRId64 " is smaller than offset %" PRId64,
-                    out->size, out->offset);
-    }
-    json_object_free(&state);
+ * INT64_MAX so that a hand-edited state cannot make line + 1 overflow. The
+ * inode is kept as the int64 with the same bits (numbers above 2^63 - 1 read
+ * back negative), so that every inode fits the host's int64 reader. */
+static etl_status lines_parse_state(const etl_host_api* host, const char* text, const char* entry_id,
+                                    lines_state* out, etl_error* error) {
+  int64_t inode = 0;
+  etl_status status;
+  if ((status = read_int64(host, text, "lines", "state", "offset", 1, 0, INT64_MAX, &out->offset, error)) == ETL_OK &&
+      (status = read_int64(host, text, "lines", "state", "line", 1, 0, INT64_MAX / 2, &out->line, error)) == ETL_OK &&
+      (status = read_int64(host, text, "lines", "state", "size", 1, 0, INT64_MAX, &out->size, error)) == ETL_OK &&
+      (status = read_int64(host, text, "lines", "state", "inode", 1, INT64_MIN, INT64_MAX, &inode, error)) == ETL_OK &&
+      out->size < out->offset) {
+    status = fail(error, ETL_INVALID_CONFIG, "lines: state: size %" PRId64 " is smaller than offset %" PRId64,
+                  out->size, out->offset);
   }
+  out->inode = (uint64_t)inode;
   if (status != ETL_OK) {
     append_to_error(error,
                     "; this is not a resume state of the lines source (edited by hand, or saved by another "
@@ -1584,18 +1059,19 @@ static etl_status lines_read(void* opaque, const etl_read_request* request, stru
     return status;
   }
   memset(&start, 0, sizeof start);
-  if (json_text_is_absent(request->state_json) && !json_text_is_absent(request->initial_value)) {
+  if (json_is_absent(instance->base.host, request->state_json) &&
+      !json_is_absent(instance->base.host, request->initial_value)) {
     return fail(error, ETL_UNSUPPORTED,
                 "lines: initial_value is not supported: the source starts at the first line of the file and then "
                 "resumes from its state; remove initial_value from entry \"%s\"",
                 entry);
   }
-  if (!json_text_is_absent(request->state_json) &&
-      (status = lines_parse_state(request->state_json, entry, &start, error)) != ETL_OK) {
+  if (!json_is_absent(instance->base.host, request->state_json) &&
+      (status = lines_parse_state(instance->base.host, request->state_json, entry, &start, error)) != ETL_OK) {
     return status;
   }
   if ((status = lines_open(instance, &fd, &info, error)) != ETL_OK) return status;
-  if (!json_text_is_absent(request->state_json)) {
+  if (!json_is_absent(instance->base.host, request->state_json)) {
     /* An appended-to file only grows and keeps its inode; anything else means
      * the saved offset points into different content. */
     if ((uint64_t)info.st_ino != start.inode || (int64_t)info.st_size < start.size) {
@@ -1645,19 +1121,24 @@ static etl_status lines_read(void* opaque, const etl_read_request* request, stru
 }
 
 static const etl_source_api lines_api = {
-    sizeof(etl_source_api), lines_create, lines_destroy, lines_check, lines_discover, lines_read, source_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = lines_create,
+    .destroy = lines_destroy,
+    .check = lines_check,
+    .discover = lines_discover,
+    .read = lines_read,
+    .checkpoint = source_checkpoint,
 };
 
 static const etl_plugin_descriptor lines_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    "lines",
-    "1.0.0",
-    "Lines of a UTF-8 text file (LF or CRLF), read incrementally by byte offset",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    lines_config_schema,
-    &lines_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = "lines",
+    .version = "1.0.0",
+    .description = "Lines of a UTF-8 text file (LF or CRLF), read incrementally by byte offset",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = lines_config_schema,
+    .source = &lines_api,
 };
 
 /* ======================================================================== */
@@ -1739,8 +1220,7 @@ static const char datagen_config_schema[] =
 
 static etl_status datagen_create(const etl_host_api* host, etl_host_instance* host_instance, const char* config_json,
                                  void** out_instance, etl_error* error) {
-  json_object config;
-  int64_t rows = 0, seed = 0, null_every = 0;
+  int64_t rows = 0, seed = 0, null_every = 0; /* seed and null_every default to 0 */
   datagen_instance* instance;
   etl_status status;
   if (out_instance == NULL || host == NULL) {
@@ -1748,15 +1228,14 @@ static etl_status datagen_create(const etl_host_api* host, etl_host_instance* ho
   }
   *out_instance = NULL;
   if (config_json == NULL) return fail(error, ETL_INVALID_CONFIG, "datagen: config is missing (NULL)");
-  status = json_parse_object(config_json, "config", ETL_INVALID_CONFIG, &config, error);
-  if (status != ETL_OK) return status;
-  if ((status = json_take_int64(&config, "config", "rows", 1, 0, DATAGEN_MAX_ROWS, &rows, error)) == ETL_OK &&
-      (status = json_take_int64(&config, "config", "seed", 0, INT64_MIN, INT64_MAX, &seed, error)) == ETL_OK &&
-      (status = json_take_int64(&config, "config", "null_every", 0, 0, INT64_MAX, &null_every, error)) == ETL_OK) {
-    status = json_refuse_unknown(&config, "config", "rows, seed, null_every", error);
+  if ((status = read_int64(host, config_json, "datagen", "config", "rows", 1, 0, DATAGEN_MAX_ROWS, &rows, error)) !=
+          ETL_OK ||
+      (status = read_int64(host, config_json, "datagen", "config", "seed", 0, INT64_MIN, INT64_MAX, &seed, error)) !=
+          ETL_OK ||
+      (status = read_int64(host, config_json, "datagen", "config", "null_every", 0, 0, INT64_MAX, &null_every,
+                           error)) != ETL_OK) {
+    return status;
   }
-  json_object_free(&config);
-  if (status != ETL_OK) return status;
   instance = calloc(1, sizeof *instance);
   if (instance == NULL) return fail(error, ETL_INTERNAL, "datagen: out of memory");
   instance->base.plugin = "datagen";
@@ -1879,15 +1358,9 @@ static etl_status datagen_read(void* opaque, const etl_read_request* request, st
                                    "\"$offset\", \"id\" (both resume after the last row read)", error)) != ETL_OK) {
     return status;
   }
-  if (!json_text_is_absent(request->state_json)) {
-    json_object state;
-    status = json_parse_object(request->state_json, "state", ETL_INVALID_CONFIG, &state, error);
-    if (status == ETL_OK) {
-      if ((status = json_take_int64(&state, "state", "next", 1, 0, INT64_MAX, &next, error)) == ETL_OK) {
-        status = json_refuse_unknown(&state, "state", "next", error);
-      }
-      json_object_free(&state);
-    }
+  if (!json_is_absent(instance->base.host, request->state_json)) {
+    status = read_int64(instance->base.host, request->state_json, "datagen", "state", "next", 1, 0, INT64_MAX, &next,
+                        error);
     if (status != ETL_OK) {
       append_to_error(error,
                       "; this is not a resume state of the datagen source (edited by hand, or saved by another "
@@ -1895,9 +1368,11 @@ static etl_status datagen_read(void* opaque, const etl_read_request* request, st
                       entry);
       return status;
     }
-  } else if (!json_text_is_absent(request->initial_value)) {
-    /* Row indexes are the cursor: initial_value N starts at row N. */
-    if (!parse_json_integer_scalar(request->initial_value, &next) || next < 0) {
+  } else if (!json_is_absent(instance->base.host, request->initial_value)) {
+    /* Row indexes are the cursor: initial_value N starts at row N. The path "" reads the
+     * whole document, here a scalar. */
+    next = -1;
+    if (instance->base.host->config_get_int64(request->initial_value, "", &next, error) != ETL_OK || next < 0) {
       return fail(error, ETL_INVALID_CONFIG,
                   "datagen: initial_value must be a row index (an integer >= 0), got %.64s; fix entry \"%s\"",
                   request->initial_value, entry);
@@ -1916,20 +1391,24 @@ static etl_status datagen_read(void* opaque, const etl_read_request* request, st
 }
 
 static const etl_source_api datagen_api = {
-    sizeof(etl_source_api), datagen_create, datagen_destroy, datagen_check, datagen_discover, datagen_read,
-    source_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = datagen_create,
+    .destroy = datagen_destroy,
+    .check = datagen_check,
+    .discover = datagen_discover,
+    .read = datagen_read,
+    .checkpoint = source_checkpoint,
 };
 
 static const etl_plugin_descriptor datagen_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    "datagen",
-    "1.0.0",
-    "Deterministic synthetic rows with a column of every type, for testing pipelines",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    datagen_config_schema,
-    &datagen_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = "datagen",
+    .version = "1.0.0",
+    .description = "Deterministic synthetic rows with a column of every type, for testing pipelines",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = datagen_config_schema,
+    .source = &datagen_api,
 };
 
 /* ======================================================================== */
@@ -1946,9 +1425,6 @@ static const etl_plugin_library example_library = {
     example_descriptors,
 };
 
-/* The host API fields this library calls: everything up to batch_free. */
-#define EXAMPLE_HOST_API_NEEDED (offsetof(etl_host_api, batch_free) + sizeof(void (*)(etl_batch_builder*)))
-
 ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host, const etl_plugin_library** out_library,
                                               etl_error* error) {
   if (out_library == NULL) return fail(error, ETL_INTERNAL, "example_c: etl_plugin_entry called with out_library NULL");
@@ -1956,13 +1432,13 @@ ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host, const et
   if (host == NULL) return fail(error, ETL_INTERNAL, "example_c: etl_plugin_entry called with host NULL");
   /* A host of another major refuses us by reading example_library.abi_major,
    * with one message for every plugin, so only a same-major host that lacks
-   * fields we call is refused here. */
-  if (host->abi_major == ETL_PLUGIN_ABI_MAJOR && host->struct_size < EXAMPLE_HOST_API_NEEDED) {
+   * fields we call is refused here: we call up to ABI 1.1's config readers. */
+  if (host->abi_major == ETL_PLUGIN_ABI_MAJOR && !ETL_HAS_FIELD(host, etl_host_api, free_string)) {
     return fail(error, ETL_UNSUPPORTED,
-                "example_c: the host API table has %u bytes, this library needs %u (built for ABI %d.%d, host "
-                "speaks %u.%u); upgrade etl-runtime",
-                (unsigned)host->struct_size, (unsigned)EXAMPLE_HOST_API_NEEDED, ETL_PLUGIN_ABI_MAJOR,
-                ETL_PLUGIN_ABI_MINOR, (unsigned)host->abi_major, (unsigned)host->abi_minor);
+                "example_c: the host API table has %u bytes, this library needs %u (ABI 1.1's config readers; "
+                "the host speaks %u.%u); upgrade etl-runtime",
+                (unsigned)host->struct_size, (unsigned)ETL_HOST_API_SIZE_1_1, (unsigned)host->abi_major,
+                (unsigned)host->abi_minor);
   }
   *out_library = &example_library;
   return ETL_OK;

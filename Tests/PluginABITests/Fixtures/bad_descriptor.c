@@ -103,20 +103,26 @@ static etl_status bad_checkpoint(void* instance, const char** out_state_json, et
   return ETL_INTERNAL;
 }
 
+/* Designated initializers: fields a later ABI minor appends stay zero (NULL). */
 static const etl_source_api bad_api = {
-    sizeof(etl_source_api), bad_create, bad_destroy, bad_check, bad_discover, bad_read, bad_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = bad_create,
+    .destroy = bad_destroy,
+    .check = bad_check,
+    .discover = bad_discover,
+    .read = bad_read,
+    .checkpoint = bad_checkpoint,
 };
 
 static const etl_plugin_descriptor bad_descriptor = {
-    (uint32_t)BAD_DESCRIPTOR_SIZE,
-    BAD_DESCRIPTOR_KIND,
-    BAD_DESCRIPTOR_NAME,
-    "1.0.0",
-    "Test fixture: a descriptor with one defect",
-    ETL_CAP_DISCOVER,
-    "{\"type\": \"object\"}",
-    BAD_DESCRIPTOR_HAS_TABLE ? &bad_api : NULL,
-    NULL,
+    .struct_size = (uint32_t)BAD_DESCRIPTOR_SIZE,
+    .kind = BAD_DESCRIPTOR_KIND,
+    .name = BAD_DESCRIPTOR_NAME,
+    .version = "1.0.0",
+    .description = "Test fixture: a descriptor with one defect",
+    .capabilities = ETL_CAP_DISCOVER,
+    .config_schema_json = "{\"type\": \"object\"}",
+    .source = BAD_DESCRIPTOR_HAS_TABLE ? &bad_api : NULL,
 };
 
 static const etl_plugin_descriptor* const bad_plugins[] = {&bad_descriptor};

@@ -123,20 +123,26 @@ static etl_status keeper_read_state(void* instance, const char* entry_id, const 
 }
 
 static const etl_sink_api keeper_api = {
-    sizeof(etl_sink_api), keeper_create, keeper_destroy, keeper_check, keeper_begin, keeper_write,
-    keeper_commit,        keeper_abort,  keeper_read_state, NULL,
+    .struct_size = sizeof(etl_sink_api),
+    .create = keeper_create,
+    .destroy = keeper_destroy,
+    .check = keeper_check,
+    .begin = keeper_begin,
+    .write = keeper_write,
+    .commit = keeper_commit,
+    .abort = keeper_abort,
+    .read_state = keeper_read_state,
 };
 
 static const etl_plugin_descriptor keeper_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SINK,
-    LYING_SINK_NAME,
-    "1.0.0",
-    "Test fixture: a sink that counts rows (and may lie about them)",
-    ETL_CAP_APPEND | ETL_CAP_REPLACE | ETL_CAP_MERGE | ETL_CAP_TRANSACTIONAL,
-    "{\"type\": \"object\", \"additionalProperties\": false}",
-    NULL,
-    &keeper_api,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SINK,
+    .name = LYING_SINK_NAME,
+    .version = "1.0.0",
+    .description = "Test fixture: a sink that counts rows (and may lie about them)",
+    .capabilities = ETL_CAP_APPEND | ETL_CAP_REPLACE | ETL_CAP_MERGE | ETL_CAP_TRANSACTIONAL,
+    .config_schema_json = "{\"type\": \"object\", \"additionalProperties\": false}",
+    .sink = &keeper_api,
 };
 
 static const etl_plugin_descriptor* const keeper_plugins[] = {&keeper_descriptor};

@@ -330,20 +330,25 @@ static etl_status liar_checkpoint(void* instance, const char** out_state_json, e
 }
 
 static const etl_source_api liar_api = {
-    sizeof(etl_source_api), liar_create, liar_destroy, liar_check, liar_discover, liar_read, liar_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = liar_create,
+    .destroy = liar_destroy,
+    .check = liar_check,
+    .discover = liar_discover,
+    .read = liar_read,
+    .checkpoint = liar_checkpoint,
 };
 
 static const etl_plugin_descriptor liar_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    LYING_SOURCE_NAME,
-    "1.0.0",
-    "Test fixture: numbered words, with one chosen lie",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
-    "\"required\": [\"count\"], \"additionalProperties\": false}",
-    &liar_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = LYING_SOURCE_NAME,
+    .version = "1.0.0",
+    .description = "Test fixture: numbered words, with one chosen lie",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
+        "\"required\": [\"count\"], \"additionalProperties\": false}",
+    .source = &liar_api,
 };
 
 static const etl_plugin_descriptor* const liar_plugins[] = {&liar_descriptor};

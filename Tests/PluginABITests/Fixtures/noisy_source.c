@@ -54,20 +54,25 @@ static etl_status noisy_read(void* instance, const etl_read_request* request, st
 }
 
 static const etl_source_api noisy_api = {
-    sizeof(etl_source_api), noisy_create, noisy_destroy, tiny_check, tiny_discover, noisy_read, tiny_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = noisy_create,
+    .destroy = noisy_destroy,
+    .check = tiny_check,
+    .discover = tiny_discover,
+    .read = noisy_read,
+    .checkpoint = tiny_checkpoint,
 };
 
 static const etl_plugin_descriptor noisy_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    "noisy",
-    "1.0.0",
-    "Test fixture: the numbers 1..count, talking all the while",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
-    "\"required\": [\"count\"], \"additionalProperties\": false}",
-    &noisy_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = "noisy",
+    .version = "1.0.0",
+    .description = "Test fixture: the numbers 1..count, talking all the while",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
+        "\"required\": [\"count\"], \"additionalProperties\": false}",
+    .source = &noisy_api,
 };
 
 static const etl_plugin_descriptor* const noisy_plugins[] = {&noisy_descriptor};

@@ -56,20 +56,25 @@ static etl_status stubborn_read(void* instance, const etl_read_request* request,
 }
 
 static const etl_source_api stubborn_api = {
-    sizeof(etl_source_api), tiny_create, tiny_destroy, tiny_check, tiny_discover, stubborn_read, tiny_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = tiny_create,
+    .destroy = tiny_destroy,
+    .check = tiny_check,
+    .discover = tiny_discover,
+    .read = stubborn_read,
+    .checkpoint = tiny_checkpoint,
 };
 
 static const etl_plugin_descriptor stubborn_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    STUBBORN_NAME,
-    "1.0.0",
-    "Test fixture: the numbers 1..count, stuck after the first batch",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
-    "\"required\": [\"count\"], \"additionalProperties\": false}",
-    &stubborn_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = STUBBORN_NAME,
+    .version = "1.0.0",
+    .description = "Test fixture: the numbers 1..count, stuck after the first batch",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json = "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
+        "\"required\": [\"count\"], \"additionalProperties\": false}",
+    .source = &stubborn_api,
 };
 
 static const etl_plugin_descriptor* const stubborn_plugins[] = {&stubborn_descriptor};

@@ -260,21 +260,29 @@ static etl_status tiny_checkpoint(void* instance, const char** out_state_json, e
   return ETL_OK;
 }
 
+/* Designated initializers: the file builds against every 1.x header (abi_1_0_source.c
+ * builds it against 1.0), and fields a later minor appends stay zero (NULL). */
 static const etl_source_api tiny_api = {
-    sizeof(etl_source_api), tiny_create, tiny_destroy, tiny_check, tiny_discover, tiny_read, tiny_checkpoint,
+    .struct_size = sizeof(etl_source_api),
+    .create = tiny_create,
+    .destroy = tiny_destroy,
+    .check = tiny_check,
+    .discover = tiny_discover,
+    .read = tiny_read,
+    .checkpoint = tiny_checkpoint,
 };
 
 static const etl_plugin_descriptor tiny_descriptor = {
-    sizeof(etl_plugin_descriptor),
-    ETL_KIND_SOURCE,
-    TINY_SOURCE_NAME,
-    "1.0.0",
-    "Test fixture: the numbers 1..count",
-    ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
-    "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
-    "\"required\": [\"count\"], \"additionalProperties\": false}",
-    &tiny_api,
-    NULL,
+    .struct_size = sizeof(etl_plugin_descriptor),
+    .kind = ETL_KIND_SOURCE,
+    .name = TINY_SOURCE_NAME,
+    .version = "1.0.0",
+    .description = "Test fixture: the numbers 1..count",
+    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .config_schema_json =
+        "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
+        "\"required\": [\"count\"], \"additionalProperties\": false}",
+    .source = &tiny_api,
 };
 
 static const etl_plugin_descriptor* const tiny_plugins[] = {&tiny_descriptor};

@@ -1,0 +1,134 @@
+import CETLPlugin
+import CETLPluginLayout
+import ETLArrow
+@testable import ETLRuntimeCore
+import Foundation
+import Glibc
+import TestSupport
+import XCTest
+
+/// ABI 1.1 is additive: plugins built against the 1.0 header as shipped (SDK/abi/1.0) load and run
+/// in this host, and a 1.1 plugin's `create_with_descriptor` receives its own descriptor.
+final class ABICompatibilityTests: XCTestCase {
+    private var fixtures: FixturePlugins!
+
+    override func setUp() {
+        fixtures = FixturePlugins()
+    }
+
+    private func plugin(_ fixture: String, as name: String, named pluginName: String) throws -> LoadedPlugin {
+        let library = try PluginLibraryLoader.load(try fixtures.build(fixture, as: name)).get()
+        return try XCTUnwrap(library.plugins.first { $0.info.name == pluginName })
+    }
+
+    func testASourceBuiltAgainstTheABI10HeaderLoadsAndReadsItsRows() throws {
+        let tiny = try plugin("abi_1_0_source", as: "abi10_source", named: "tiny")
+        XCTAssertEqual(tiny.info.abiVersion, "1.0")
+        let source = try SourceInstance(plugin: tiny, configJSON: #"{"count": 5}"#, entryID: "numbers")
+        let read = try source.read(ReadRequest(entryID: "numbers", stream: "numbers", batchSize: 2))
+        var values: [Int64] = []
+        var checkpoints: [String?] = []
+        while let batch = try read.stream.next() {
+            values += (0..<batch.rowCount).map { batch.column(0).int64($0) }
+            checkpoints.append(try source.checkpoint())
+        }
+        XCTAssertEqual(values, [1, 2, 3, 4, 5])
+        XCTAssertEqual(checkpoints, [#"{"next": 3}"#, #"{"next": 5}"#, #"{"next": 6}"#])
+    }
+
+    func testASinkBuiltAgainstTheABI10HeaderLoadsCommitsAndReadsItsStateBack() throws {
+        let counting = try plugin("abi_1_0_sink", as: "abi10_sink", named: "counting_sink")
+        XCTAssertEqual(counting.info.abiVersion, "1.0")
+        let sink = try SinkInstance(plugin: counting, configJSON: "{}", entryID: "numbers")
+        let schema = ArrowSchemaDescription(fields: [ArrowField(name: "n", type: .int64, nullable: false)])
+        let builder = RecordBatchBuilder(schema: schema, capacity: 3)
+        for value in [Int64(7), 8, 9] { try builder.append(int64: value, column: 0) }
+        let array = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
+        defer { array.deallocate() }
+        try builder.finish(into: array)
+        let batch = try ImportedRecordBatch(taking: array, schema: schema)
+
+        try sink.begin(LoadRequest(entryID: "numbers", runID: "r1", target: "t", writeMode: .append, schema: schema))
+        try sink.write(batch)
+        XCTAssertEqual(try sink.commit(stateJSON: #"{"next": 10}"#), 3)
+        XCTAssertEqual(try sink.readState(entryID: "numbers"), #"{"next": 10}"#)
+    }
+
+    func testCreateWithDescriptorTellsPluginsThatShareOneFunctionApart() throws {
+        let library = try PluginLibraryLoader.load(try fixtures.build("shared_create")).get()
+        XCTAssertEqual(library.plugins.map(\.info.name), ["alpha", "beta", "gamma"])
+        XCTAssertEqual(library.abiMinor, 1)
+        for plugin in library.plugins {
+            let source = try SourceInstance(plugin: plugin, configJSON: "{}", entryID: nil)
+            XCTAssertEqual(try source.discover().map(\.name), ["\(plugin.info.name)_stream"])
+            XCTAssertThrowsError(try source.check()) { error in
+                XCTAssertTrue("\(error)".contains("shared_create: \(plugin.info.name) is never reachable"), "\(error)")
+            }
+        }
+    }
+
+    func testTheHostReadsNoByteBeyondTheStructSizeOfAnABI10Table() throws {
+        // The 1.0 descriptor and source table each end right before a page that cannot be read:
+        // a host that copied this header's (larger) structs from them would die with SIGSEGV.
+        let tablePage = try GuardedPage()
+        let descriptorPage = try GuardedPage()
+        var api = etl_source_api()
+        api.struct_size = etl_layout_source_api_size_1_0
+        api.create = { _, _, _, out, _ in
+            out?.pointee = UnsafeMutableRawPointer(bitPattern: 0x1010)
+            return ETL_OK
+        }
+        api.destroy = { _ in }
+        api.check = { _, _ in ETL_OK }
+        api.discover = { _, _, _ in ETL_UNSUPPORTED }
+        api.read = { _, _, _, _ in ETL_UNSUPPORTED }
+        api.checkpoint = { _, _, _ in ETL_UNSUPPORTED }
+        let table = tablePage.place(api, bytes: Int(etl_layout_source_api_size_1_0))
+
+        let name = strdup("guarded")!, version = strdup("1.0.0")!, schema = strdup("{}")!
+        defer {
+            free(name)
+            free(version)
+            free(schema)
+        }
+        var descriptor = etl_plugin_descriptor()
+        descriptor.struct_size = etl_layout_plugin_descriptor_size_1_0
+        descriptor.kind = ETL_KIND_SOURCE
+        descriptor.name = UnsafePointer(name)
+        descriptor.version = UnsafePointer(version)
+        descriptor.config_schema_json = UnsafePointer(schema)
+        descriptor.source = table
+        var list: [UnsafePointer<etl_plugin_descriptor>?] = [descriptorPage.place(descriptor, bytes: Int(etl_layout_plugin_descriptor_size_1_0))]
+        try list.withUnsafeMutableBufferPointer { plugins in
+            var library = etl_plugin_library(
+                struct_size: UInt32(MemoryLayout<etl_plugin_library>.size), abi_major: 1, abi_minor: 0, plugin_count: 1,
+                plugins: UnsafePointer(plugins.baseAddress))
+            let loaded = try PluginLibraryLoader.check(&library, path: "/guarded/libetl_guarded.so").get()
+            let source = try SourceInstance(plugin: try XCTUnwrap(loaded.plugins.first), configJSON: "{}", entryID: nil)
+            try source.check()
+        }
+    }
+}
+
+/// One readable page followed by one that is not: a struct placed at the end of the first shows
+/// whether a reader stays within its bytes.
+private final class GuardedPage {
+    private let base: UnsafeMutableRawPointer
+    private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    init() throws {
+        guard let memory = mmap(nil, 2 * pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            memory != MAP_FAILED, mprotect(memory + pageSize, pageSize, PROT_NONE) == 0
+        else { throw POSIXError(.ENOMEM) }
+        base = memory
+    }
+
+    deinit { munmap(base, 2 * pageSize) }
+
+    /// The first `bytes` bytes of `value`, ending where the unreadable page begins.
+    func place<T>(_ value: T, bytes: Int) -> UnsafePointer<T> {
+        let start = base + pageSize - bytes
+        withUnsafeBytes(of: value) { start.copyMemory(from: $0.baseAddress!, byteCount: bytes) }
+        return UnsafePointer(start.assumingMemoryBound(to: T.self))
+    }
+}
