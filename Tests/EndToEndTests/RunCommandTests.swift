@@ -97,6 +97,8 @@ final class RunCommandTests: XCTestCase {
         try waitUntil("the holder to write its pid into the lock file") {
             (try? String(contentsOfFile: lockFile, encoding: .utf8))?.contains("pid \(holder.processIdentifier)") == true
         }
+        // Its first round loads the log; the lock stays held between rounds.
+        try waitUntil("the holder's first round to load the log") { try workspace.jsonl("app_raw").count == 3 }
         let second = try workspace.run(["run"])
         XCTAssertEqual(second.status, 75, second.stderr)
         XCTAssertTrue(second.stderr.contains("entry app_raw is already being run by pid \(holder.processIdentifier)"), second.stderr)

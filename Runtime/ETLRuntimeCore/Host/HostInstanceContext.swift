@@ -15,12 +15,14 @@ public struct SourceReject: Sendable, Equatable {
 /// the host API functions which plugin and entry a log line or a reject belongs to.
 /// Reached from C through an unmanaged pointer that stays valid until the instance's
 /// `destroy` returns (the wrapper keeps the context alive at least that long).
-public final class HostInstanceContext: @unchecked Sendable {
+public final class HostInstanceContext: Sendable {
     public let pluginName: String
     public let entryID: String?
     let logger: Logger
     private let redactor: (@Sendable (String) -> String)?
-    private let rejects = RejectBuffer()
+    /// Rejects are reported from the instance's thread and read by the engine between batches;
+    /// the lock keeps that honest should a plugin report from a helper thread.
+    private let rejects = Mutex<[SourceReject]>([])
     private let stopRequested = Atomic<Bool>(false)
 
     public init(
@@ -47,7 +49,7 @@ public final class HostInstanceContext: @unchecked Sendable {
     /// `text` without the manifest's secret values (plugins may echo a connection string).
     public func redact(_ text: String) -> String { redactor?(text) ?? text }
 
-    func record(_ reject: SourceReject) { rejects.append(reject) }
+    func record(_ reject: SourceReject) { rejects.withLock { $0.append(reject) } }
 
     /// Asks this instance to stop at its next safe point (what `is_cancelled` reports), for
     /// when the engine no longer wants its work: the entry failed elsewhere. Never cleared.
@@ -59,18 +61,8 @@ public final class HostInstanceContext: @unchecked Sendable {
     }
 
     /// The rejects reported since the last call, oldest first.
-    public func takeRejects() -> [SourceReject] { rejects.takeAll() }
-}
-
-/// Rejects are reported from the instance's thread and read by the engine between
-/// batches; a lock keeps that honest should a plugin report from a helper thread.
-private final class RejectBuffer: @unchecked Sendable {
-    private var items: [SourceReject] = []
-    private let lock = HostLock()
-
-    func append(_ reject: SourceReject) { lock.withLock { items.append(reject) } }
-    func takeAll() -> [SourceReject] {
-        lock.withLock {
+    public func takeRejects() -> [SourceReject] {
+        rejects.withLock { items in
             defer { items.removeAll() }
             return items
         }
