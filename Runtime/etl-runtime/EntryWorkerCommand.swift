@@ -51,12 +51,9 @@ struct EntryWorkerCommand: ParsableCommand {
         } catch {
             throw Console.usage("\(error)")
         }
-        let state = try StateDatabase(path: context.manifest.statePath)
-        let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { _, rows in channel.send(.init(rowsRead: rows)) })
-        let runner = EntryRunner(
-            entry: selected, manifest: context.manifest, catalog: context.catalog, state: state, runID: runID,
-            options: options, logger: Logger(label: "etl.run"))
-        channel.send(.init(result: runner.run()))
+        let options = EntryRunner.Options(
+            fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { _, rows in channel.send(.init(rowsRead: rows)) })
+        channel.send(.init(result: context.runEntry(selected, runID: runID, options: options, logger: Logger(label: "etl.run"))))
     }
 }
 

@@ -56,7 +56,7 @@ struct RoundRunner {
                         return
                     }
                     let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
-                    results.set(index, Self.runEntry(entry, context: context, runID: runID, options: options, logger: logger))
+                    results.set(index, context.runEntry(entry, runID: runID, options: options, logger: logger))
                 }
             }
             group.wait()
@@ -137,23 +137,6 @@ struct RoundRunner {
         throw Console.usage(
             "entry \"\(timed.id)\" has a timeout (\(timeout.text)), which only a worker process can enforce: a thread cannot be "
                 + "stopped from outside. Run it without --in-process, or remove its \"timeout\"")
-    }
-
-    private static func runEntry(
-        _ entry: ControlEntry, context: ManifestContext, runID: String, options: EntryRunner.Options, logger: Logger
-    ) -> EntryRunResult {
-        let state: StateDatabase
-        do {
-            state = try StateDatabase(path: context.manifest.statePath)
-        } catch {
-            var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
-            failed.error = "\(error)"
-            return failed
-        }
-        let runner = EntryRunner(
-            entry: entry, manifest: context.manifest, catalog: context.catalog, state: state, runID: runID,
-            options: options, logger: logger)
-        return runner.run()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A validated manifest with the plugins it runs on: what every command that touches
 /// data (`run`, `preview`, `discover`, `check`, `state reset|set`) starts from. Commands
@@ -98,5 +99,24 @@ public struct ManifestContext: Sendable {
             let suggestion = DidYouMean.suggestion(for: id, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
             return "no entry \"\(id)\" in the control table\(suggestion) (entries: \(known.joined(separator: ", ")))"
         }
+    }
+}
+
+extension ManifestContext {
+    /// Runs `entry` to its end in this thread: the one way an entry run is built, whether in a
+    /// worker process (`__run-entry`) or in-process. Never throws: a state database that cannot
+    /// be opened is the entry's failure, like any other.
+    public func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
+        let state: StateDatabase
+        do {
+            state = try StateDatabase(path: manifest.statePath)
+        } catch {
+            var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
+            failed.error = manifest.redacting("\(error)")
+            return failed
+        }
+        return EntryRunner(
+            entry: entry, manifest: manifest, catalog: catalog, state: state, runID: runID, options: options, logger: logger
+        ).run()
     }
 }
