@@ -23,7 +23,7 @@ enum PluginListing {
         for (name, paths) in catalog.duplicateNames.sorted(by: { $0.key < $1.key }) {
             out += "\nconflict: two plugins are named \"\(name)\":\n"
             for path in paths { out += "  \(path)\n" }
-            out += "  Manifests that use \"\(name)\" will be refused until one is removed or renamed.\n"
+            out += "  Entries that use \"\(name)\" fail (and validate refuses them) until one is removed or renamed.\n"
         }
         if !catalog.failures.isEmpty {
             let count = catalog.failures.count
@@ -55,8 +55,11 @@ enum PluginListing {
                     ?? plugin.configSchemaJSON,
             ]
         }
-        let failures: [[String: Any]] = catalog.failures.map {
-            ["path": $0.libraryPath, "loadable": false, "reason": $0.reason]
+        let failures: [[String: Any]] = catalog.failures.map { failure in
+            var item: [String: Any] = ["path": failure.libraryPath, "loadable": false, "reason": failure.reason]
+            // A library refused for one plugin's name only: which plugin.
+            if let plugin = failure.plugin { item["plugin"] = plugin }
+            return item
         }
         let conflicts: [[String: Any]] = catalog.duplicateNames.sorted { $0.key < $1.key }.map { ["name": $0.key, "paths": $0.value] }
         let document: [String: Any] = [

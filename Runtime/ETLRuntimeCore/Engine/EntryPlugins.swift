@@ -7,6 +7,11 @@ struct EntryPlugins {
         guard let sourceEndpoint = manifest.source(named: entry.source), let sinkEndpoint = manifest.sink(named: entry.sink) else {
             throw RunFailure("the manifest has no source \"\(entry.source)\" or sink \"\(entry.sink)\"")
         }
+        for endpoint in [sourceEndpoint, sinkEndpoint] {
+            if let problem = endpoint.pluginProblem {
+                throw PluginLoadFailure(libraryPath: "", reason: "\(endpoint.kind.rawValue) \"\(endpoint.name)\": \(problem)")
+            }
+        }
         let sourcePlugin = try catalog.loadPlugin(named: sourceEndpoint.plugin, kind: .source)
         let sinkPlugin = try catalog.loadPlugin(named: sinkEndpoint.plugin, kind: .sink)
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }

@@ -299,8 +299,9 @@ public final class EntryRunner {
     public static let stoppedBeforeStart = "stopped by a signal before it started; nothing was read or written"
 
     /// A plugin refusing its config when created is the manifest's mistake, not the run's
-    /// (exit 78); `validate` reports the same refusal.
+    /// (exit 78); `validate` reports the same refusal. So is a plugin that cannot be loaded.
     static func isConfigurationMistake(_ error: Error) -> Bool {
+        if error is PluginLoadFailure { return true }
         guard let call = error as? PluginCallError else { return false }
         return call.function == "create" && call.status == ETL_INVALID_CONFIG
     }

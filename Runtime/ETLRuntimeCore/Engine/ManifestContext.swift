@@ -15,14 +15,15 @@ public struct ManifestContext: Sendable {
     }
 
     /// Finds the plugins (search path from the command line, the manifest and the
-    /// environment) and loads the manifest against them.
+    /// environment) and loads the manifest against them. A plugin that cannot be used fails
+    /// only the entries that use it (`ManifestEndpoint.pluginProblem`).
     public static func load(
         manifestPath: String, pluginDirectories: [String], environment: [String: String]
     ) throws(Invalid) -> ManifestContext {
         let exists = FileManager.default.fileExists(atPath: manifestPath)
         let catalog = PluginDiscovery.catalog(
             commandLineFolders: pluginDirectories, manifestPath: exists ? manifestPath : nil, environment: environment)
-        let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog)
+        let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog, pluginProblems: .failTheirEntries)
         guard result.issues.isEmpty, let manifest = result.manifest else {
             throw Invalid(manifestPath: manifestPath, issues: result.issues)
         }

@@ -13,6 +13,11 @@ public enum PluginConfigCheck {
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
         var issues: [ManifestIssue] = []
         for endpoint in manifest.sources + manifest.sinks {
+            if let problem = endpoint.pluginProblem {
+                // Its plugin cannot be used at all: say why, not that it "refuses this config".
+                issues.append(ManifestIssue(file: file, line: endpoint.line, jsonPath: endpoint.jsonPath + ".plugin", message: problem))
+                continue
+            }
             do {
                 let plugin = try catalog.loadPlugin(named: endpoint.plugin, kind: endpoint.kind)
                 if endpoint.kind == .source {

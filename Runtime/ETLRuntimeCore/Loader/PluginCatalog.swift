@@ -4,9 +4,9 @@ import Foundation
 /// clashes. Built without running any data path: only each library's entry function.
 public struct PluginCatalog: Sendable, PluginContractProviding {
     public var searchPath: PluginSearchPath
-    /// Plugins in search order.
+    /// Plugins in search order: those that keep their names under `PluginNameRules`.
     public var plugins: [PluginInfo]
-    /// Files that were refused or failed to load, in search order.
+    /// Files that were refused or failed to load, and plugins refused by name, in search order.
     public var failures: [PluginLoadFailure]
 
     public init(searchPath: PluginSearchPath, plugins: [PluginInfo], failures: [PluginLoadFailure]) {
@@ -20,15 +20,21 @@ public struct PluginCatalog: Sendable, PluginContractProviding {
     public static func discover(_ searchPath: PluginSearchPath, probe: PluginProbeMode) -> PluginCatalog {
         let scan = PluginFileScanner.scan(searchPath)
         let results = PluginProber.probe(scan.candidates, mode: probe)
-        var plugins: [PluginInfo] = []
+        var found: [PluginInfo] = []
         var failures = scan.refused
         for result in results {
             switch result {
-            case .success(let found): plugins += found
+            case .success(let offered): found += offered
             case .failure(let failure): failures.append(failure)
             }
         }
-        return PluginCatalog(searchPath: searchPath, plugins: plugins, failures: failures)
+        let named = PluginNameRules.resolve(found, searchPath: searchPath)
+        // Listed folder by folder, in search order (the sort is stable within a folder).
+        let order = Dictionary(searchPath.folders.enumerated().map { ($0.element.path, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let folderOrder = { (failure: PluginLoadFailure) in order[(failure.libraryPath as NSString).deletingLastPathComponent] ?? order.count }
+        let ordered = (failures + named.refused).enumerated()
+            .sorted { (folderOrder($0.element), $0.offset) < (folderOrder($1.element), $1.offset) }.map(\.element)
+        return PluginCatalog(searchPath: searchPath, plugins: named.plugins, failures: ordered)
     }
 
     /// Plugin names offered by more than one library file for the same kind, with
@@ -60,17 +66,41 @@ public struct PluginCatalog: Sendable, PluginContractProviding {
     private func lookup(_ name: String, kind: PluginKind?) -> PluginContractLookup {
         if let problem = duplicateProblem(name, kind: kind) { return .unusable(reason: problem) }
         if let info = plugins.first(where: { $0.name == name && (kind == nil || $0.kind == kind) }) { return .found(info.contract) }
+        if let library = namesakeLibraryFailure(name) { return .unusable(reason: library.description) }
         return .notFound(available: Array(Set(plugins.map(\.name))).sorted())
+    }
+
+    /// The library named after plugin `name` (`libetl_<name>.so`, as the SDK names them), when
+    /// it could not be loaded: most likely the plugin is in it, and its reason is the cause.
+    func namesakeLibraryFailure(_ name: String) -> PluginLoadFailure? {
+        let fileName = PluginFileScanner.filePrefix + name + PluginFileScanner.fileSuffix
+        return failures.first { $0.plugin == nil && ($0.libraryPath as NSString).lastPathComponent == fileName }
+    }
+
+    /// Each library that could not be loaded at all, as "PATH (reason)", the reason cut to its
+    /// first clause (list-plugins prints the rest): a plugin a manifest names but no library
+    /// offers may be in one of them.
+    public var unloadableLibraries: [String] {
+        failures.filter { $0.plugin == nil }.map { failure in
+            let reason = failure.reason.range(of: "; ").map { String(failure.reason[..<$0.lowerBound]) } ?? failure.reason
+            return "\(failure.libraryPath) (\(reason))"
+        }
     }
 
     /// Loads the named plugin of `kind` into this process for use.
     public func loadPlugin(named name: String, kind: PluginKind? = nil) throws -> LoadedPlugin {
         if let problem = duplicateProblem(name, kind: kind) { throw PluginLoadFailure(libraryPath: "", reason: problem) }
         guard let info = plugins.first(where: { $0.name == name && (kind == nil || $0.kind == kind) }) else {
+            if let library = namesakeLibraryFailure(name) {
+                throw PluginLoadFailure(libraryPath: "", reason: "plugin \"\(name)\" cannot be used: \(library)")
+            }
             let available = Array(Set(plugins.map(\.name))).sorted().joined(separator: ", ")
-            throw PluginLoadFailure(
-                libraryPath: "",
-                reason: "no plugin named \"\(name)\" on the search path (found: \(available.isEmpty ? "none" : available)); see etl-runtime list-plugins")
+            var reason = "no plugin named \"\(name)\" on the search path (found: \(available.isEmpty ? "none" : available))"
+            let unloadable = unloadableLibraries
+            if !unloadable.isEmpty {
+                reason += "; \(PluginContractText.unloadable(unloadable))"
+            }
+            throw PluginLoadFailure(libraryPath: "", reason: reason + "; see etl-runtime list-plugins")
         }
         let library = try PluginLibraryLoader.load(info.libraryPath).get()
         guard let plugin = library.plugins.first(where: { $0.info.name == name && $0.info.kind == info.kind }) else {

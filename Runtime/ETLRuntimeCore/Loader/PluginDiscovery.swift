@@ -2,7 +2,8 @@ import Foundation
 
 /// Builds the plugin catalog the way every command needs it: the search path from the
 /// command line, the manifest and the environment, probed in a child process when this
-/// process is the etl-runtime executable.
+/// process is the etl-runtime executable, each library within the probe deadline
+/// (`PluginProbeDeadline`).
 public enum PluginDiscovery {
     public static func catalog(
         commandLineFolders: [String], manifestPath: String?, environment: [String: String],
@@ -13,7 +14,9 @@ public enum PluginDiscovery {
         let searchPath = PluginSearchPath(
             commandLineFolders: commandLineFolders, manifestFolders: manifestFolders, environment: environment,
             executablePath: executable)
-        let mode = probe ?? executable.map { PluginProbeMode.childProcess(executable: $0) } ?? .inProcess
+        let deadline = PluginProbeDeadline(environment: environment)
+        if let problem = deadline.problem { StderrWriter.write("etl-runtime: \(problem)\n") }
+        let mode = probe ?? executable.map { PluginProbeMode.childProcess(executable: $0, deadline: deadline) } ?? .inProcess
         return PluginCatalog.discover(searchPath, probe: mode)
     }
 }

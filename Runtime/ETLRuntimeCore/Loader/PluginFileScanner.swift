@@ -30,7 +30,7 @@ public enum PluginFileScanner {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
             let pluginNames = names.filter(isPluginFileName).sorted()
             guard !pluginNames.isEmpty else { continue }
-            if let problem = writableByOthersProblem(folder.path, what: "folder") {
+            if let problem = PluginFileTrust.folderProblem(folder.path) {
                 for name in pluginNames {
                     scan.refused.append(PluginLoadFailure(libraryPath: join(folder.path, name), reason: problem))
                 }
@@ -49,25 +49,9 @@ public enum PluginFileScanner {
         return scan
     }
 
-    /// Why a single named file may not be loaded, or nil when it may.
+    /// Why a single named file may not be loaded, or nil when it may (see `PluginFileTrust`).
     public static func fileProblem(_ path: String) -> String? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            return "cannot read the file: \(String(cString: strerror(errno)))"
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else { return "not a regular file" }
-        if let problem = writableByOthersProblem(path, what: "file") { return problem }
-        return writableByOthersProblem((path as NSString).deletingLastPathComponent, what: "folder")
-    }
-
-    /// Loading a library runs its code with the runtime's rights, so a library anyone
-    /// can replace is refused, like ssh refuses a world-writable key file.
-    static func writableByOthersProblem(_ path: String, what: String) -> String? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        guard info.st_mode & S_IWOTH != 0 else { return nil }
-        let mode = String(info.st_mode & 0o7777, radix: 8)
-        return "refused: the \(what) \(what == "folder" ? path + " " : "")is writable by others (mode \(mode)), so anyone could replace the code etl-runtime would run; fix with chmod o-w \(path)"
+        PluginFileTrust.fileProblem(path)
     }
 
     static func join(_ folder: String, _ name: String) -> String {

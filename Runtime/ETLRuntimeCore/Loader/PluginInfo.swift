@@ -39,17 +39,21 @@ public struct PluginInfo: Sendable, Codable, Equatable {
     }
 }
 
-/// A plugin file that could not be used, and why. `list-plugins` prints these as
-/// "loadable: no"; they never stop the runtime.
+/// A plugin file that could not be used, or one plugin of it that was refused by name, and
+/// why. `list-plugins` prints these as "loadable: no"; they never stop the runtime.
 public struct PluginLoadFailure: Sendable, Codable, Equatable, Error, CustomStringConvertible {
     /// Absolute path of the file.
     public var libraryPath: String
     /// One sentence: what is wrong and, where possible, how to fix it.
     public var reason: String
+    /// The plugin refused, when the library loaded but one of its plugins' names is taken
+    /// (see `PluginNameRules`); nil when the whole library is unusable.
+    public var plugin: String?
 
-    public init(libraryPath: String, reason: String) {
+    public init(libraryPath: String, reason: String, plugin: String? = nil) {
         self.libraryPath = libraryPath
         self.reason = reason
+        self.plugin = plugin
     }
 
     public var description: String { "\(libraryPath): \(reason)" }

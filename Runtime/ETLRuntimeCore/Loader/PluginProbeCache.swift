@@ -37,6 +37,9 @@ struct PluginProbeCache {
         var identity: FileIdentity
         var plugins: [PluginInfo]?
         var error: String?
+        /// Set when the library did not finish loading within this many seconds. The answer
+        /// holds for probes with that deadline or a shorter one; a longer one probes again.
+        var timedOutAfterSeconds: Double?
     }
 
     private let folder: String?
@@ -56,24 +59,47 @@ struct PluginProbeCache {
         return nil
     }
 
-    /// The remembered result for `path`, if the file is unchanged since it was probed.
-    func lookup(_ path: String) -> Result<[PluginInfo], PluginLoadFailure>? {
+    /// The remembered result for `path`, if the file is unchanged since it was probed (and,
+    /// for a library that hung, if it was given at least `deadline` then).
+    ///
+    /// A hang is remembered like a crash, by the file's identity: otherwise every command, and
+    /// every worker of a run, would wait out the deadline again for a library that is not used.
+    /// A hang may have been passing (a licence server that was down), so its reason says how to
+    /// probe again.
+    func lookup(
+        _ path: String, deadline: PluginProbeDeadline = PluginProbeDeadline(seconds: PluginProbeDeadline.defaultSeconds)
+    ) -> Result<[PluginInfo], PluginLoadFailure>? {
         guard let file = entryFile(path), let data = FileManager.default.contents(atPath: file),
               let entry = try? JSONDecoder().decode(Entry.self, from: data),
               entry.path == path, entry.runtime == Self.runtimeKey, FileIdentity(path: path) == entry.identity
         else { return nil }
         if let plugins = entry.plugins { return .success(plugins) }
-        return .failure(PluginLoadFailure(libraryPath: path, reason: entry.error ?? "failed to load"))
+        var reason = entry.error ?? "failed to load"
+        if let waited = entry.timedOutAfterSeconds {
+            guard waited >= deadline.seconds else { return nil }
+            reason += " (remembered from an earlier probe; touch the file to probe it again)"
+        }
+        return .failure(PluginLoadFailure(libraryPath: path, reason: reason))
+    }
+
+    /// Remembers what a probe found (written by `save`), unless it is not the library's doing.
+    mutating func store(_ path: String, _ answer: PluginProber.Answer) {
+        guard folder != nil, let identity = FileIdentity(path: path) else { return }
+        var entry = Entry(runtime: Self.runtimeKey, path: path, identity: identity)
+        switch answer.keep {
+        case .always: break
+        case .timedOut(let deadline): entry.timedOutAfterSeconds = deadline.seconds
+        case .never: return
+        }
+        switch answer.result {
+        case .success(let plugins): entry.plugins = plugins
+        case .failure(let failure): entry.error = failure.reason
+        }
+        pending.append(entry)
     }
 
     mutating func store(_ path: String, _ result: Result<[PluginInfo], PluginLoadFailure>) {
-        guard folder != nil, let identity = FileIdentity(path: path) else { return }
-        switch result {
-        case .success(let plugins):
-            pending.append(Entry(runtime: Self.runtimeKey, path: path, identity: identity, plugins: plugins, error: nil))
-        case .failure(let failure):
-            pending.append(Entry(runtime: Self.runtimeKey, path: path, identity: identity, plugins: nil, error: failure.reason))
-        }
+        store(path, PluginProber.Answer(result: result, keep: .always))
     }
 
     /// Writes the stored entries (each atomically: a temp file renamed over it), then drops

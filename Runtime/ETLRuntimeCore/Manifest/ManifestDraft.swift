@@ -29,6 +29,8 @@ struct EndpointDraft {
     var description: String?
     /// Set by the plugin checks when the plugin was found and is of the right kind.
     var contract: PluginContract?
+    /// Set by the plugin checks, when they fail only the entries that use an unusable plugin.
+    var pluginProblem: String?
 }
 
 /// A control-table entry as decoded.

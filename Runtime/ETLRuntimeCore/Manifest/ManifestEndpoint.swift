@@ -18,6 +18,10 @@ public struct ManifestEndpoint: Sendable, Hashable {
     public var description: String?
     /// The plugin's contract, when a provider was given to the loader.
     public var contract: PluginContract?
+    /// Why the plugin cannot be used (missing, in a library that failed to load, ambiguous,
+    /// with a broken schema), when the loader was asked to fail only the entries that use it
+    /// (`ManifestLoader.PluginProblems.failTheirEntries`). Such an endpoint must not be run.
+    public var pluginProblem: String?
     /// Where it is declared, e.g. `$.sources.census`.
     public var jsonPath: String
     /// The line of its declaration in the manifest.
@@ -26,7 +30,7 @@ public struct ManifestEndpoint: Sendable, Hashable {
     /// Creates an endpoint.
     public init(
         name: String, kind: PluginKind, plugin: String, config: JSONValue, displayConfig: JSONValue,
-        description: String?, contract: PluginContract?, jsonPath: String, line: Int
+        description: String?, contract: PluginContract?, jsonPath: String, line: Int, pluginProblem: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -36,6 +40,7 @@ public struct ManifestEndpoint: Sendable, Hashable {
         self.displayConfig = displayConfig
         self.description = description
         self.contract = contract
+        self.pluginProblem = pluginProblem
         self.jsonPath = jsonPath
         self.line = line
     }

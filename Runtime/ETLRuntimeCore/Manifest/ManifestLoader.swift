@@ -7,6 +7,17 @@ import Foundation
 /// unknown plugins, configs that break their plugin's schema. Each comes back
 /// as a `ManifestIssue` naming file, line, JSON path and what was expected.
 public enum ManifestLoader {
+    /// What a plugin that cannot be used (none of that name, its library failed to load, two
+    /// libraries claim the name, its config schema is broken) does to the manifest.
+    public enum PluginProblems: Sendable {
+        /// It is an issue like any other: the manifest is refused (`validate`).
+        case areIssues
+        /// Only the entries that use it fail, with the problem as their error
+        /// (`ManifestEndpoint.pluginProblem`); the others run. One broken library must not stop
+        /// every pipeline of a manifest.
+        case failTheirEntries
+    }
+
     /// Loads and checks the manifest at `path`.
     ///
     /// - Parameters:
@@ -16,9 +27,12 @@ public enum ManifestLoader {
     ///     the `.env` file beside the manifest fills in the rest.
     ///   - plugins: where plugin contracts come from; nil skips every plugin check
     ///     (existence, kind, capabilities, config schema) and leaves config paths as written.
+    ///   - pluginProblems: whether a plugin that cannot be used is an issue of the manifest
+    ///     (`validate`) or only of the entries that use it (commands that run entries).
     /// - Returns: the manifest when there is no issue, otherwise nil and every issue found.
     public static func load(
-        path: String, environment: [String: String], plugins: (any PluginContractProviding)?
+        path: String, environment: [String: String], plugins: (any PluginContractProviding)?,
+        pluginProblems: PluginProblems = .areIssues
     ) -> ManifestLoadResult {
         let absolutePath = PathResolver.absoluteFromWorkingDirectory(path)
         let directory = PathResolver.directory(of: absolutePath)
@@ -58,7 +72,8 @@ public enum ManifestLoader {
             unresolved: expansion.unresolved)
         var draft = ManifestDecoder(reader: checker, directory: directory).decode(expansion.root)
         if let plugins {
-            var pluginChecks = ManifestPluginChecks(reader: checker, provider: plugins, directory: directory)
+            var pluginChecks = ManifestPluginChecks(
+                reader: checker, provider: plugins, directory: directory, failTheirEntries: pluginProblems == .failTheirEntries)
             for index in draft.sources.indices { pluginChecks.check(&draft.sources[index]) }
             for index in draft.sinks.indices { pluginChecks.check(&draft.sinks[index]) }
         }
@@ -168,6 +183,7 @@ public enum ManifestLoader {
         return ManifestEndpoint(
             name: draft.name, kind: draft.kind, plugin: plugin, config: draft.configNode.value,
             displayConfig: expansion.displayValue(draft.configNode), description: draft.description,
-            contract: draft.contract, jsonPath: draft.path.description, line: draft.node.location.line)
+            contract: draft.contract, jsonPath: draft.path.description, line: draft.node.location.line,
+            pluginProblem: draft.pluginProblem)
     }
 }

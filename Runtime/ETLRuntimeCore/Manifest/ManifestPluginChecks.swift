@@ -6,17 +6,28 @@ struct ManifestPluginChecks {
     let provider: any PluginContractProviding
     /// The manifest's folder, which relative config paths resolve against.
     let directory: String
+    /// Whether a plugin that cannot be used is left on the endpoint (`pluginProblem`) for the
+    /// entries that use it to fail with, instead of being reported (see `ManifestLoader.PluginProblems`).
+    let failTheirEntries: Bool
     private var schemas: [String: Result<JSONSchema, JSONSchemaError>] = [:]
 
-    init(reader: ManifestReader, provider: any PluginContractProviding, directory: String) {
+    init(reader: ManifestReader, provider: any PluginContractProviding, directory: String, failTheirEntries: Bool = false) {
         self.reader = reader
         self.provider = provider
         self.directory = directory
+        self.failTheirEntries = failTheirEntries
     }
 
     mutating func check(_ endpoint: inout EndpointDraft) {
         guard let plugin = endpoint.plugin, let pluginNode = endpoint.pluginNode else { return }
         let pluginPath = endpoint.path.appending(key: "plugin")
+        func unusable(_ message: String) {
+            if failTheirEntries {
+                endpoint.pluginProblem = message
+            } else {
+                reader.report(pluginPath, at: pluginNode.location, message)
+            }
+        }
         switch provider.contract(forPlugin: plugin, kind: endpoint.kind) {
         case .notFound(let available):
             var message = "no plugin named \(reader.describe(pluginNode))"
@@ -29,9 +40,13 @@ struct ManifestPluginChecks {
             } else {
                 message += " (available: \(available.sorted().joined(separator: ", ")))"
             }
-            reader.report(pluginPath, at: pluginNode.location, message)
+            let unloadable = provider.unloadableLibraries
+            if !unloadable.isEmpty {
+                message += "; \(PluginContractText.unloadable(unloadable)) (see etl-runtime list-plugins)"
+            }
+            unusable(message)
         case .unusable(let reason):
-            reader.report(pluginPath, at: pluginNode.location, "plugin \(reader.describe(pluginNode)) cannot be used: \(reason)")
+            unusable("plugin \(reader.describe(pluginNode)) cannot be used: \(reason)")
         case .found(let contract):
             guard contract.kind == endpoint.kind else {
                 reader.report(pluginPath, at: pluginNode.location,
@@ -42,9 +57,8 @@ struct ManifestPluginChecks {
             endpoint.contract = contract
             switch schema(for: contract) {
             case .failure(let error):
-                reader.report(pluginPath, at: pluginNode.location,
-                              "plugin \(DidYouMean.quoted(contract.name)) (\(contract.libraryPath)) publishes an unusable "
-                                + "config schema, \(error); this is a bug in the plugin, not in the manifest")
+                unusable("plugin \(DidYouMean.quoted(contract.name)) (\(contract.libraryPath)) publishes an unusable "
+                           + "config schema, \(error); this is a bug in the plugin, not in the manifest")
             case .success(let schema):
                 guard endpoint.configIsObject else { return }
                 let validator = JSONSchemaValidator(schema: schema, describer: reader.describer, pathBase: directory)

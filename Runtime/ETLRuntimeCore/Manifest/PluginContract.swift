@@ -53,11 +53,28 @@ public protocol PluginContractProviding: Sendable {
     /// provider that can tell them apart implements this. The default answers
     /// with `contract(forPlugin:)`, and the loader then reports a kind mismatch.
     func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup
+
+    /// Libraries on the search path that could not be loaded at all, each as "PATH (reason)":
+    /// a plugin no library offers may be in one of them, so a "no plugin named" names them.
+    var unloadableLibraries: [String] { get }
 }
 
 extension PluginContractProviding {
+    /// None, for providers that know no libraries.
+    public var unloadableLibraries: [String] { [] }
+
     /// Falls back to the name-only lookup.
     public func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup {
         contract(forPlugin: name)
+    }
+}
+
+/// Sentences about plugin lookups that the manifest checks and the loader share.
+enum PluginContractText {
+    /// "2 plugin libraries on the search path could not be loaded and may hold it: A (why); B (why)".
+    static func unloadable(_ libraries: [String]) -> String {
+        let count = libraries.count
+        return "\(count) plugin \(count == 1 ? "library" : "libraries") on the search path could not be loaded "
+            + "and may hold it: \(libraries.joined(separator: "; "))"
     }
 }

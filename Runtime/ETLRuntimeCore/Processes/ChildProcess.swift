@@ -98,6 +98,50 @@ public final class ChildProcess {
         if !pending.isEmpty { body(pending) }
     }
 
+    /// As `readLines`, but gives up waiting when no complete line arrives within
+    /// `limit(linesSoFar)` seconds, and then returns false (the child is left running: kill it).
+    /// A deadline per line, not for the whole output: a child that answers slowly but steadily
+    /// is waited for.
+    public func readLines(waitingAtMost limit: (_ linesSoFar: Int) -> Double, _ body: (Data) -> Void) -> Bool {
+        var pending = Data()
+        var lines = 0
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var deadline = Self.monotonicSeconds() + limit(0)
+        while true {
+            let left = deadline - Self.monotonicSeconds()
+            guard left > 0 else { return false }
+            var poller = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(min(left * 1000, Double(Int32.max)).rounded(.up)))
+            if ready < 0, errno == EINTR { continue }
+            if ready == 0 { continue }
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            pending.append(contentsOf: buffer[0..<count])
+            while let newline = pending.firstIndex(of: 0x0A) {
+                body(pending[pending.startIndex..<newline])
+                pending.removeSubrange(pending.startIndex...newline)
+                lines += 1
+                deadline = Self.monotonicSeconds() + limit(lines)
+            }
+        }
+        if !pending.isEmpty { body(pending) }
+        return true
+    }
+
+    /// Sends `signal` to the child. Only before `wait` has returned: after that the pid may
+    /// belong to another process.
+    public func send(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// Seconds on a clock that wall-clock changes do not move.
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
+    }
+
     /// Waits for the child to end.
     public func wait() -> End {
         var status: Int32 = 0
