@@ -1,5 +1,6 @@
 import CETLPlugin
 import Foundation
+import Synchronization
 
 /// Opens plugin libraries and checks everything they hand back before the runtime
 /// trusts a single field: ABI major first (the `PG_MODULE_MAGIC` lesson), then every
@@ -97,13 +98,13 @@ public enum PluginLibraryLoader {
 
 /// Remembers each library's load result, so concurrent or repeated loads of one path
 /// call its entry once.
-private final class LibraryCache: @unchecked Sendable {
-    private var results: [String: Result<PluginLibrary, PluginLoadFailure>] = [:]
-    private let lock = HostLock()
+private final class LibraryCache: Sendable {
+    /// Held while a library loads, so two threads never dlopen and check the same file at once.
+    private let results = Mutex<[String: Result<PluginLibrary, PluginLoadFailure>]>([:])
 
     func value(for path: String, load: () -> Result<PluginLibrary, PluginLoadFailure>) -> Result<PluginLibrary, PluginLoadFailure> {
         let key = (path as NSString).resolvingSymlinksInPath
-        return lock.withLock {
+        return results.withLock { results in
             if let cached = results[key] { return cached }
             let result = load()
             results[key] = result

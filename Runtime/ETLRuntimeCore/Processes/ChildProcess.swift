@@ -106,9 +106,9 @@ public final class ChildProcess {
         var pending = Data()
         var lines = 0
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var deadline = Self.monotonicSeconds() + limit(0)
+        var deadline = MonotonicTime.seconds() + limit(0)
         while true {
-            let left = deadline - Self.monotonicSeconds()
+            let left = deadline - MonotonicTime.seconds()
             guard left > 0 else { return false }
             var poller = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(min(left * 1000, Double(Int32.max)).rounded(.up)))
@@ -122,7 +122,7 @@ public final class ChildProcess {
                 body(pending[pending.startIndex..<newline])
                 pending.removeSubrange(pending.startIndex...newline)
                 lines += 1
-                deadline = Self.monotonicSeconds() + limit(lines)
+                deadline = MonotonicTime.seconds() + limit(lines)
             }
         }
         if !pending.isEmpty { body(pending) }
@@ -136,12 +136,6 @@ public final class ChildProcess {
     }
 
     /// Seconds on a clock that wall-clock changes do not move.
-    private static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
-    }
-
     /// Waits for the child to end.
     public func wait() -> End {
         var status: Int32 = 0
