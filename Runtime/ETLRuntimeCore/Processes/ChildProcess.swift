@@ -83,19 +83,7 @@ public final class ChildProcess {
     /// Calls `body` with each line the child writes (without the newline), until it closes
     /// its standard output.
     public func readLines(_ body: (Data) -> Void) {
-        var pending = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            pending.append(contentsOf: buffer[0..<count])
-            while let newline = pending.firstIndex(of: 0x0A) {
-                body(pending[pending.startIndex..<newline])
-                pending.removeSubrange(pending.startIndex...newline)
-            }
-        }
-        if !pending.isEmpty { body(pending) }
+        _ = readLines(waitingAtMost: { _ in .infinity }, body)
     }
 
     /// As `readLines`, but gives up waiting when no complete line arrives within
