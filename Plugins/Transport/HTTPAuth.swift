@@ -6,7 +6,7 @@ import ETLPluginKit
 /// - `{"type": "bearer", "token_env": "API_TOKEN"}` → `Authorization: Bearer <token>`
 /// - `{"type": "basic", "username_env": "U", "password_env": "P"}` → HTTP Basic
 /// - `{"type": "api_key", "key_env": "K", "header": "X-API-Key"}` or `"query_param": "api_key"`
-public enum HTTPAuth: Sendable {
+package enum HTTPAuth: Sendable {
     /// No authentication.
     case none
     /// A bearer token.
@@ -19,7 +19,7 @@ public enum HTTPAuth: Sendable {
     case apiKeyQuery(name: String, key: String)
 
     /// The JSON Schema of the `auth` object, shared by the source's and the sink's schemas.
-    public static let schema = #"""
+    package static let schema = #"""
     {
       "type": "object",
       "description": "Authentication, with secrets read from environment variables: {\"type\": \"bearer\", \"token_env\": \"API_TOKEN\"}, {\"type\": \"basic\", \"username_env\": ..., \"password_env\": ...}, {\"type\": \"api_key\", \"key_env\": ..., \"header\": \"X-API-Key\"} or {\"type\": \"api_key\", \"key_env\": ..., \"query_param\": \"api_key\"}.",
@@ -40,7 +40,7 @@ public enum HTTPAuth: Sendable {
     /// Reads `config.auth` (absent means none).
     /// - Throws: `ETL_INVALID_CONFIG` naming a missing key or an unset environment variable
     ///   (the variable's name, never a value).
-    public init(_ config: PluginConfig) throws(PluginError) {
+    package init(_ config: PluginConfig) throws(PluginError) {
         guard let auth = try config.optionalObject("auth") else {
             self = .none
             return
@@ -76,7 +76,7 @@ public enum HTTPAuth: Sendable {
     }
 
     /// Adds the credentials to a request (Basic goes through libcurl, see `credentials`).
-    public func apply(to request: inout HTTPRequest) {
+    package func apply(to request: inout HTTPRequest) {
         switch self {
         case .none, .basic: break
         case .bearer(let token): request.headers.append(("Authorization", "Bearer \(token)"))
@@ -89,21 +89,21 @@ public enum HTTPAuth: Sendable {
     }
 
     /// The Basic credentials libcurl sends, if any.
-    public var credentials: BasicCredentials? {
+    package var credentials: BasicCredentials? {
         if case .basic(let credentials) = self { return credentials }
         return nil
     }
 
     /// Query parameter names that must not appear in messages (lower-cased): the configured one
     /// and the usual names of keys and tokens, in case a user put a key into `query` directly.
-    public var hiddenQueryNames: Set<String> {
+    package var hiddenQueryNames: Set<String> {
         var names: Set<String> = ["api_key", "apikey", "key", "token", "access_token", "auth", "password", "secret", "signature", "sig"]
         if case .apiKeyQuery(let name, _) = self { names.insert(name.lowercased()) }
         return names
     }
 
     /// The secret values, to scrub from any text that leaves the plugin.
-    public var secrets: [String] {
+    package var secrets: [String] {
         switch self {
         case .none: return []
         case .bearer(let token): return [token]

@@ -3,11 +3,11 @@ import ETLPluginKit
 /// Sends requests for one plugin instance: credentials added, the rate limit respected,
 /// connection errors, timeouts, 5xx and 429 retried with backoff, cancellation honoured, and
 /// every message free of secrets. Used from one thread at a time (the instance's).
-public final class HTTPClient {
+package final class HTTPClient {
     /// The transport settings.
-    public let settings: HTTPClientSettings
+    package let settings: HTTPClientSettings
     /// How requests authenticate.
-    public let auth: HTTPAuth
+    package let auth: HTTPAuth
     private let host: PluginHost
     private let scrubber: SecretScrubber
     private let easy: CurlEasy
@@ -15,7 +15,7 @@ public final class HTTPClient {
     private let limiter: RateLimiter?
 
     /// Creates a client; its easy handle (and so its connections) lives as long as it does.
-    public init(settings: HTTPClientSettings, auth: HTTPAuth, host: PluginHost) throws(PluginError) {
+    package init(settings: HTTPClientSettings, auth: HTTPAuth, host: PluginHost) throws(PluginError) {
         self.settings = settings
         self.auth = auth
         self.host = host
@@ -28,18 +28,18 @@ public final class HTTPClient {
     }
 
     /// The request's URL as messages show it: no secret query parameters, no secrets at all.
-    public func display(_ request: HTTPRequest) -> String {
+    package func display(_ request: HTTPRequest) -> String {
         scrubber.scrub("\(request.method) \(request.displayURL(hiding: auth.hiddenQueryNames))")
     }
 
     /// Text with every secret removed (for messages that quote a server's answer).
-    public func scrub(_ text: String) -> String { scrubber.scrub(text) }
+    package func scrub(_ text: String) -> String { scrubber.scrub(text) }
 
     /// Sends `request`, retrying what may succeed later, and returns the final response, whatever
     /// its status (429 and 5xx only once retries are exhausted).
     /// - Throws: `ETL_IO_ERROR` when no response came after every attempt (naming the URL and the
     ///   attempt count), `ETL_CANCELLED` when the host asked to stop.
-    public func send(_ request: HTTPRequest) throws(PluginError) -> HTTPResponse {
+    package func send(_ request: HTTPRequest) throws(PluginError) -> HTTPResponse {
         var authorised = request
         auth.apply(to: &authorised)
         let attempts = settings.retries + 1
@@ -59,7 +59,7 @@ public final class HTTPClient {
     /// Sends independent requests concurrently (at most `concurrency` at once, over the multi
     /// interface) and returns the final responses in the order of `requests`. An attempt that
     /// needs a retry is retried one request at a time through `send`.
-    public func sendConcurrently(_ requests: [HTTPRequest], concurrency: Int) throws(PluginError) -> [HTTPResponse] {
+    package func sendConcurrently(_ requests: [HTTPRequest], concurrency: Int) throws(PluginError) -> [HTTPResponse] {
         guard concurrency > 1, requests.count > 1, let multi else {
             var responses: [HTTPResponse] = []
             for request in requests { responses.append(try send(request)) }
@@ -129,7 +129,7 @@ public final class HTTPClient {
     }
 
     /// 429, 408 and 5xx may succeed later; every other status is final.
-    public static func isRetryable(status: Int) -> Bool {
+    package static func isRetryable(status: Int) -> Bool {
         status == 429 || status == 408 || (500..<600).contains(status)
     }
 
@@ -141,7 +141,7 @@ public final class HTTPClient {
 
 extension String {
     /// The text with leading zeros up to `width` characters.
-    public func leftPadded(to width: Int) -> String {
+    package func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,32 +1,32 @@
 import ETLPluginKit
 
 /// The transport settings every request of a plugin instance shares, read from its config.
-public struct HTTPClientSettings: Sendable, Hashable {
+package struct HTTPClientSettings: Sendable, Hashable {
     /// Total time allowed for one attempt, in milliseconds (`timeout_seconds`, default 30).
-    public var timeoutMilliseconds: Int
+    package var timeoutMilliseconds: Int
     /// Time allowed to connect, in milliseconds (`connect_timeout_seconds`, default 10).
-    public var connectTimeoutMilliseconds: Int
+    package var connectTimeoutMilliseconds: Int
     /// Extra attempts after the first on connection errors, timeouts, 5xx and 429 (`retries`, default 3).
-    public var retries: Int
+    package var retries: Int
     /// First backoff delay in seconds; each retry doubles the cap (`retry_base_seconds`, default 0.2).
-    public var retryBaseSeconds: Double
+    package var retryBaseSeconds: Double
     /// Longest backoff or Retry-After wait in seconds (`retry_max_seconds`, default 30).
-    public var retryMaxSeconds: Double
+    package var retryMaxSeconds: Double
     /// Requests per second, or nil for no limit (`rate_limit_per_second`).
-    public var rateLimitPerSecond: Double?
+    package var rateLimitPerSecond: Double?
     /// Whether the server's TLS certificate and host name are checked (`verify_tls`, default true).
-    public var verifyTLS: Bool
+    package var verifyTLS: Bool
     /// A PEM file of CA certificates to trust instead of the system's (`ca_bundle`).
-    public var caBundle: String?
+    package var caBundle: String?
 
     /// The config keys this type reads.
-    public static let keys: Set<String> = [
+    package static let keys: Set<String> = [
         "timeout_seconds", "connect_timeout_seconds", "retries", "retry_base_seconds", "retry_max_seconds",
         "rate_limit_per_second", "verify_tls", "ca_bundle",
     ]
 
     /// Reads the settings from the plugin's config.
-    public init(_ config: PluginConfig) throws(PluginError) {
+    package init(_ config: PluginConfig) throws(PluginError) {
         let timeout = try config.double("timeout_seconds", default: 30)
         let connect = try config.double("connect_timeout_seconds", default: 10)
         guard timeout > 0, connect > 0 else {

@@ -1,19 +1,19 @@
 /// One HTTP request as the plugins build it: the URL kept in parts so that messages can show it
 /// without the query parameters that carry secrets.
-public struct HTTPRequest: Sendable {
+package struct HTTPRequest: Sendable {
     /// "GET", "POST", "PUT", ...
-    public var method: String
+    package var method: String
     /// Scheme, host, port and path, percent-encoded, without a query: `https://api.example.com/v1/tasks`.
-    public var location: String
+    package var location: String
     /// Query parameters, decoded, in order.
-    public var query: [(name: String, value: String)]
+    package var query: [(name: String, value: String)]
     /// Request headers, in order.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body, or nil for none.
-    public var body: [UInt8]?
+    package var body: [UInt8]?
 
     /// Creates a request.
-    public init(method: String, location: String, query: [(name: String, value: String)] = [],
+    package init(method: String, location: String, query: [(name: String, value: String)] = [],
          headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
         self.method = method
         self.location = location
@@ -23,20 +23,20 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A request for an absolute URL that may carry a query (e.g. a `Link` header's target).
-    public init(method: String, url: String) {
+    package init(method: String, url: String) {
         let parts = URLText.split(url)
         self.init(method: method, location: parts.location, query: parts.query)
     }
 
     /// The full URL, query percent-encoded.
-    public var url: String {
+    package var url: String {
         guard !query.isEmpty else { return location }
         return location + "?" + URLText.encodeQuery(query)
     }
 
     /// The URL for messages and logs: query parameters named in `secretNames` (and user
     /// information) removed, so that an API key in the query never reaches a log.
-    public func displayURL(hiding secretNames: Set<String>) -> String {
+    package func displayURL(hiding secretNames: Set<String>) -> String {
         let visible = query.filter { !secretNames.contains($0.name.lowercased()) }
         let base = URLText.removingUserInfo(location)
         return visible.isEmpty ? base : base + "?" + URLText.encodeQuery(visible)

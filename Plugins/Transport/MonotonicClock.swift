@@ -7,23 +7,23 @@ import Darwin
 #endif
 
 /// Time for waits (backoff, rate limit, Retry-After): monotonic seconds, and a cancellable sleep.
-public enum MonotonicClock {
+package enum MonotonicClock {
     /// Seconds since an arbitrary start; never goes backwards.
-    public static func now() -> Double {
+    package static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// The wall clock in seconds since the Unix epoch (to read HTTP dates in Retry-After).
-    public static func wallSeconds() -> Double {
+    package static func wallSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Sleeps `seconds`, waking every 50 ms to ask `isCancelled`; returns false when cancelled.
-    public static func sleep(_ seconds: Double, isCancelled: () -> Bool) -> Bool {
+    package static func sleep(_ seconds: Double, isCancelled: () -> Bool) -> Bool {
         let end = now() + seconds
         while true {
             if isCancelled() { return false }

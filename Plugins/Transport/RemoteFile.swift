@@ -8,9 +8,9 @@ import ETLPluginKit
 /// with a range from the next byte, and a server that then answers 200 (no range support)
 /// fails clearly instead of repeating bytes. Every message names the URL without credentials.
 /// Used from one thread at a time.
-public final class RemoteFile {
+package final class RemoteFile {
     /// The file's URL.
-    public let url: RemoteURL
+    package let url: RemoteURL
     private let settings: RemoteSettings
     private let scrubber: SecretScrubber
     private let isCancelled: () -> Bool
@@ -21,7 +21,7 @@ public final class RemoteFile {
 
     /// A file at `url`. `isCancelled` is asked while waiting for the network; `warn` receives
     /// retry notices (already free of secrets).
-    public init(url: RemoteURL, settings: RemoteSettings, isCancelled: @escaping () -> Bool, warn: @escaping (String) -> Void) {
+    package init(url: RemoteURL, settings: RemoteSettings, isCancelled: @escaping () -> Bool, warn: @escaping (String) -> Void) {
         self.url = url
         self.settings = settings
         self.scrubber = SecretScrubber(secrets: settings.secrets)
@@ -32,7 +32,7 @@ public final class RemoteFile {
     /// The file's size and modification time, asked of the server (HTTP `HEAD`, sftp `stat`).
     /// - Throws: `ETL_IO_ERROR` when the server cannot be reached or does not give a size,
     ///   `ETL_INVALID_CONFIG` for refused credentials.
-    public func status() throws(PluginError) -> RemoteFileStatus {
+    package func status() throws(PluginError) -> RemoteFileStatus {
         var attempt = 1
         while true {
             guard CurlGlobal.isReady, let easy = curl_easy_init() else {
@@ -68,13 +68,13 @@ public final class RemoteFile {
     /// Reads up to `count` bytes at `offset` into `buffer`; fewer only at the end of the file.
     /// - Throws: `ETL_IO_ERROR` once retries are spent, `ETL_BAD_DATA` when the server cannot
     ///   serve the range (it ignores ranges, or the file shrank), `ETL_CANCELLED`.
-    public func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int {
+    package func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int {
         try pull(&stream, position: &position, into: buffer, count: count, at: offset, end: nil)
     }
 
     /// The `count` bytes at `offset` (fewer at the end of the file), fetched with a range of
     /// their own so that a read in progress continues undisturbed.
-    public func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8] {
+    package func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8] {
         guard count > 0 else { return [] }
         var oneShot: CurlStream?
         var oneShotPosition: Int64 = 0
@@ -86,7 +86,7 @@ public final class RemoteFile {
 
     /// The names in the folder `url` (an sftp folder URL ending in `/`), without `.` and `..`,
     /// in the order the server sent them.
-    public func folderNames() throws(PluginError) -> [String] {
+    package func folderNames() throws(PluginError) -> [String] {
         var attempt = 1
         while true {
             let listing = try CurlStream(url: url, settings: settings, start: 0, end: nil, listOnly: true)

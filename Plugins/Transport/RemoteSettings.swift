@@ -6,20 +6,20 @@ import ETLPluginKit
 /// `auth` takes the http plugin's shapes (see `HTTPAuth`), `sftp` those of `SFTPSettings`; the
 /// transport keys are `HTTPClientSettings`'s, except that `timeout_seconds` bounds a stall (no
 /// byte for that long) rather than a whole transfer, since a large file may take hours.
-public struct RemoteSettings: Sendable {
+package struct RemoteSettings: Sendable {
     /// Timeouts, retries, TLS.
-    public var client: HTTPClientSettings
+    package var client: HTTPClientSettings
     /// Credentials for `http(s)://` URLs.
-    public var auth: HTTPAuth
+    package var auth: HTTPAuth
     /// Login and host key check for `sftp://` URLs; nil when not configured.
-    public var sftp: SFTPSettings?
+    package var sftp: SFTPSettings?
 
     /// The keys of the `remote` object (no rate limit: a file is a handful of requests).
-    public static let keys: Set<String> = HTTPClientSettings.keys.subtracting(["rate_limit_per_second"]).union(["auth", "sftp"])
+    package static let keys: Set<String> = HTTPClientSettings.keys.subtracting(["rate_limit_per_second"]).union(["auth", "sftp"])
 
     /// Reads the `remote` object; an absent object gives the defaults and no credentials.
     /// - Throws: `ETL_INVALID_CONFIG` naming the wrong key.
-    public init(_ given: PluginConfig?) throws(PluginError) {
+    package init(_ given: PluginConfig?) throws(PluginError) {
         let object: PluginConfig
         if let given {
             object = given
@@ -37,5 +37,5 @@ public struct RemoteSettings: Sendable {
     }
 
     /// Every secret these settings hold.
-    public var secrets: [String] { auth.secrets + (sftp?.secrets ?? []) }
+    package var secrets: [String] { auth.secrets + (sftp?.secrets ?? []) }
 }

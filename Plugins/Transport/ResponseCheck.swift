@@ -1,18 +1,18 @@
 import ETLPluginKit
 
 /// Turns a final response into records' JSON, or into a clear error for the person running the load.
-public enum ResponseCheck {
+package enum ResponseCheck {
     /// The parsed JSON body of a successful response.
     /// - Throws: `ETL_INVALID_CONFIG` for 401/403/404 (credentials or path to fix), `ETL_IO_ERROR`
     ///   for other failures (with the attempts made), `ETL_BAD_DATA` for a body that is not JSON
     ///   (naming the URL and the byte offset).
-    public static func json(_ response: HTTPResponse, request: HTTPRequest, client: HTTPClient) throws(PluginError) -> JSONValue {
+    package static func json(_ response: HTTPResponse, request: HTTPRequest, client: HTTPClient) throws(PluginError) -> JSONValue {
         try requireSuccess(response, request: request, client: client)
         return try parse(response.body, source: client.display(request))
     }
 
     /// Throws the error a non-2xx final response deserves.
-    public static func requireSuccess(_ response: HTTPResponse, request: HTTPRequest, client: HTTPClient) throws(PluginError) {
+    package static func requireSuccess(_ response: HTTPResponse, request: HTTPRequest, client: HTTPClient) throws(PluginError) {
         guard !response.isSuccess else { return }
         let target = client.display(request)
         let excerpt = client.scrub(response.excerpt())
@@ -33,7 +33,7 @@ public enum ResponseCheck {
 
     /// Parses a body as strict JSON.
     /// - Throws: `ETL_BAD_DATA` naming `source`, the byte offset, line and column, and the parser's message.
-    public static func parse(_ body: [UInt8], source: String) throws(PluginError) -> JSONValue {
+    package static func parse(_ body: [UInt8], source: String) throws(PluginError) -> JSONValue {
         do throws(JSONSyntaxError) {
             let document = try JSONParser.parse(bytes: body)
             return document.root.value
@@ -44,7 +44,7 @@ public enum ResponseCheck {
     }
 
     /// The 0-based byte offset of a 1-based line and column counted in Unicode scalars.
-    public static func byteOffset(of location: JSONLocation, in bytes: [UInt8]) -> Int {
+    package static func byteOffset(of location: JSONLocation, in bytes: [UInt8]) -> Int {
         var index = 0
         var line = 1
         while line < location.line, index < bytes.count {

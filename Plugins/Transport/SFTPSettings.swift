@@ -5,31 +5,31 @@ import ETLPluginKit
 /// `{"username_env": "SFTP_USER", "private_key_path": "keys/id_ed25519", "passphrase_env": "KEY_PASS",
 /// "known_hosts_path": "keys/known_hosts"}` or `{"username_env": ..., "password_env": ...,
 /// "insecure_skip_host_key_check": true}`.
-public struct SFTPSettings: Sendable {
+package struct SFTPSettings: Sendable {
     /// The login name.
-    public var username: String
+    package var username: String
     /// The password (a secret), when logging in by password.
-    public var password: String?
+    package var password: String?
     /// The private key file, when logging in by key.
-    public var privateKeyPath: String?
+    package var privateKeyPath: String?
     /// The private key's passphrase (a secret), if it has one.
-    public var passphrase: String?
+    package var passphrase: String?
     /// The OpenSSH `known_hosts` file the server's host key must be listed in; nil only with
     /// `skipHostKeyCheck`.
-    public var knownHostsPath: String?
+    package var knownHostsPath: String?
     /// True to accept any host key (`insecure_skip_host_key_check`): only for tests and
     /// throwaway servers, since anyone on the path could then pose as the server.
-    public var skipHostKeyCheck: Bool
+    package var skipHostKeyCheck: Bool
 
     /// The config keys of the `sftp` object.
-    public static let keys: Set<String> = [
+    package static let keys: Set<String> = [
         "username_env", "password_env", "private_key_path", "passphrase_env", "known_hosts_path", "insecure_skip_host_key_check",
     ]
 
     /// Reads the `sftp` object.
     /// - Throws: `ETL_INVALID_CONFIG` naming the key: an unset variable (its name, never a
     ///   value), neither or both of a password and a key, or no way to check the host key.
-    public init(_ object: PluginConfig) throws(PluginError) {
+    package init(_ object: PluginConfig) throws(PluginError) {
         try object.rejectUnknownKeys(allowed: Self.keys)
         func secret(_ key: String) throws(PluginError) -> String? {
             guard let variable = try object.optionalString(key) else { return nil }
@@ -61,5 +61,5 @@ public struct SFTPSettings: Sendable {
     }
 
     /// The secret values, to scrub from any text that leaves the plugin.
-    public var secrets: [String] { [password, passphrase].compactMap { $0 } }
+    package var secrets: [String] { [password, passphrase].compactMap { $0 } }
 }

@@ -1,11 +1,11 @@
 /// The last guard before text leaves the plugin (errors, logs, rejects): replaces every
 /// occurrence of a secret, raw or percent-encoded, with `<redacted>`.
-public struct SecretScrubber: Sendable {
+package struct SecretScrubber: Sendable {
     private let secrets: [String]
 
     /// A scrubber for `secrets` (values shorter than 4 characters are skipped: replacing "a"
     /// everywhere would make messages unreadable and hides nothing).
-    public init(secrets: [String]) {
+    package init(secrets: [String]) {
         var all: [String] = []
         for secret in secrets where secret.count >= 4 {
             all.append(secret)
@@ -16,7 +16,7 @@ public struct SecretScrubber: Sendable {
     }
 
     /// `text` with every secret replaced.
-    public func scrub(_ text: String) -> String {
+    package func scrub(_ text: String) -> String {
         var result = text
         for secret in secrets where result.contains(secret) {
             result = result.replacingAll(secret, with: "<redacted>")
@@ -27,7 +27,7 @@ public struct SecretScrubber: Sendable {
 
 extension String {
     /// The text with every occurrence of `target` replaced by `replacement`.
-    public func replacingAll(_ target: String, with replacement: String) -> String {
+    package func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var result = ""
         var rest = self[...]

@@ -70,7 +70,7 @@ final class TransferContext {
 
 extension Substring {
     /// The text without leading and trailing spaces, tabs, CR and LF.
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let start = firstIndex(where: { !isBlank($0) }), let end = lastIndex(where: { !isBlank($0) }) else { return "" }
         return String(self[start...end])

@@ -1,10 +1,10 @@
 /// Percent-encoding and URL splitting, the little the plugins need (no Foundation).
-public enum URLText {
+package enum URLText {
     private static let unreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Percent-encodes everything but RFC 3986's unreserved characters.
-    public static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         var out: [UInt8] = []
         for byte in text.utf8 {
             if unreserved.contains(byte) {
@@ -19,10 +19,10 @@ public enum URLText {
     }
 
     /// Percent-encodes a path segment value (as `encode`, which keeps `/` out of a segment).
-    public static func encodePathValue(_ text: String) -> String { encode(text) }
+    package static func encodePathValue(_ text: String) -> String { encode(text) }
 
     /// Decodes `%XX` escapes and, in a query, `+` as a space.
-    public static func decode(_ text: String, plusIsSpace: Bool = true) -> String {
+    package static func decode(_ text: String, plusIsSpace: Bool = true) -> String {
         var out: [UInt8] = []
         let bytes = Array(text.utf8)
         var index = 0
@@ -41,13 +41,13 @@ public enum URLText {
     }
 
     /// `name=value&...`, both percent-encoded.
-    public static func encodeQuery(_ query: [(name: String, value: String)]) -> String {
+    package static func encodeQuery(_ query: [(name: String, value: String)]) -> String {
         query.map { encode($0.name) + "=" + encode($0.value) }.joined(separator: "&")
     }
 
     /// Splits an absolute URL into the part before `?` and its decoded query parameters
     /// (a fragment is dropped: it is never sent).
-    public static func split(_ url: String) -> (location: String, query: [(name: String, value: String)]) {
+    package static func split(_ url: String) -> (location: String, query: [(name: String, value: String)]) {
         let withoutFragment = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? url
         let parts = withoutFragment.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let location = String(parts[0])
@@ -60,7 +60,7 @@ public enum URLText {
     }
 
     /// The URL without `user:password@` (which would put a secret in a message).
-    public static func removingUserInfo(_ location: String) -> String {
+    package static func removingUserInfo(_ location: String) -> String {
         guard let schemeEnd = location.firstRange(of: "://") else { return location }
         let rest = location[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
@@ -70,7 +70,7 @@ public enum URLText {
 
     /// Joins a base URL and a path with exactly one `/` between them; an absolute path
     /// (`http://...`) is returned as it is.
-    public static func join(_ base: String, _ path: String) -> String {
+    package static func join(_ base: String, _ path: String) -> String {
         if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
         if path.isEmpty { return base }
         let trimmedBase = base.hasSuffix("/") ? String(base.dropLast()) : base

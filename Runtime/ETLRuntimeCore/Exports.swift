@@ -1,3 +1,3 @@
-// JSON values appear throughout the core's public API (manifest configs, initial
+// JSON values appear throughout the core's package API (manifest configs, initial
 // values), so users of the core get the JSON module with it.
 @_exported import ETLJSON

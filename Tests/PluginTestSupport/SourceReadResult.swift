@@ -3,24 +3,24 @@ import ETLRuntimeCore
 
 /// Everything a source produced for one read, as text, for plugin tests: the schema, each
 /// batch's rows (nil for null), the checkpoint after each batch and the rejects.
-public struct SourceReadResult {
-    public var schema: ArrowSchemaDescription
-    public var batches: [[[String?]]] = []
-    public var checkpoints: [String?] = []
-    public var rejects: [SourceReject] = []
+package struct SourceReadResult {
+    package var schema: ArrowSchemaDescription
+    package var batches: [[[String?]]] = []
+    package var checkpoints: [String?] = []
+    package var rejects: [SourceReject] = []
 
     /// All rows, in order.
-    public var rows: [[String?]] { batches.flatMap { $0 } }
+    package var rows: [[String?]] { batches.flatMap { $0 } }
     /// The checkpoint after the last batch (nil when there was no batch).
-    public var lastCheckpoint: String? { checkpoints.last ?? nil }
+    package var lastCheckpoint: String? { checkpoints.last ?? nil }
     /// The rejects' positions ("file:line").
-    public var rejectPositions: [String] { rejects.map(\.position) }
+    package var rejectPositions: [String] { rejects.map(\.position) }
     /// The first column as integers (ids).
-    public var ids: [Int] { rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } } }
+    package var ids: [Int] { rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } } }
 
     /// A value as text: numbers and booleans as Swift prints them, timestamps as
     /// microseconds and dates as days since the epoch; nil for null.
-    public static func render(_ column: ImportedColumn, _ row: Int) -> String? {
+    package static func render(_ column: ImportedColumn, _ row: Int) -> String? {
         if column.isNull(row) { return nil }
         switch column.type {
         case .int64: return String(column.int64(row))
@@ -36,7 +36,7 @@ public struct SourceReadResult {
 
 extension SourceInstance {
     /// Reads `request`'s stream to its end, recording the checkpoint after every batch.
-    public func readAll(_ request: ReadRequest) throws -> SourceReadResult {
+    package func readAll(_ request: ReadRequest) throws -> SourceReadResult {
         let read = try self.read(request)
         let schema = try read.stream.schema()
         var result = SourceReadResult(schema: schema)

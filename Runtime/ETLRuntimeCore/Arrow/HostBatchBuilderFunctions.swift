@@ -14,9 +14,9 @@ import ETLArrow
 ///     length (the value is not appended; batch_last_error says why);
 ///   - ETL_BAD_DATA for invalid UTF-8 given to append_utf8;
 ///   - ETL_UNSUPPORTED from batch_begin for a column format outside ABI 1.
-public enum HostBatchBuilderFunctions {
+package enum HostBatchBuilderFunctions {
     /// Sets the batch-building functions and `set_error` in `api`; leaves every other field as it is.
-    public static func install(into api: inout etl_host_api) {
+    package static func install(into api: inout etl_host_api) {
         api.batch_begin = hostBatchBegin
         api.append_null = hostAppendNull
         api.append_bool = hostAppendBool

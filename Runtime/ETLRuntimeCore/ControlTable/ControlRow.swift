@@ -1,35 +1,35 @@
 /// One row of `etl_control`, as `status` shows it.
-public struct ControlRow: Sendable, Equatable, Codable {
-    public var id: String
-    public var source: String
-    public var stream: String
-    public var sink: String
-    public var target: String
-    public var active: Bool
-    public var mode: String
-    public var writeMode: String
-    public var cursorField: String?
+package struct ControlRow: Sendable, Equatable, Codable {
+    package var id: String
+    package var source: String
+    package var stream: String
+    package var sink: String
+    package var target: String
+    package var active: Bool
+    package var mode: String
+    package var writeMode: String
+    package var cursorField: String?
     /// The current watermark: the resume state JSON the sink committed last.
-    public var watermark: String?
-    public var lastRunID: String?
-    public var lastStatus: String?
-    public var lastRunAt: String?
-    public var lastError: String?
-    public var rowsLoaded: Int
-    public var inManifest: Bool
+    package var watermark: String?
+    package var lastRunID: String?
+    package var lastStatus: String?
+    package var lastRunAt: String?
+    package var lastError: String?
+    package var rowsLoaded: Int
+    package var inManifest: Bool
 }
 
 /// One row of `etl_runs`, as `history` shows it.
-public struct RunRecord: Sendable, Equatable, Codable {
-    public var runID: String
-    public var entryID: String
-    public var startedAt: String
-    public var endedAt: String?
-    public var status: String
-    public var rowsRead: Int
-    public var rowsWritten: Int
-    public var rowsRejected: Int
-    public var watermark: String?
-    public var error: String?
-    public var pid: Int
+package struct RunRecord: Sendable, Equatable, Codable {
+    package var runID: String
+    package var entryID: String
+    package var startedAt: String
+    package var endedAt: String?
+    package var status: String
+    package var rowsRead: Int
+    package var rowsWritten: Int
+    package var rowsRejected: Int
+    package var watermark: String?
+    package var error: String?
+    package var pid: Int
 }

@@ -5,18 +5,18 @@ import ETLJSON
 /// switched to `incremental` + `append` on a target that already has every row. Such an entry
 /// is refused by `validate` and `run` until the user says which they mean: reload from scratch
 /// (`run --full-refresh`) or keep the data and adopt the new settings (`state set`).
-public struct EntrySettingsChange: Sendable, Equatable, CustomStringConvertible {
-    public var entryID: String
+package struct EntrySettingsChange: Sendable, Equatable, CustomStringConvertible {
+    package var entryID: String
     /// `key: "before" → "now"`, one per changed setting.
-    public var changes: [String]
+    package var changes: [String]
     /// What the entry loaded under its recorded settings.
-    public var rowsLoaded: Int
-    public var recordedTarget: String
+    package var rowsLoaded: Int
+    package var recordedTarget: String
 
     /// True when the control table holds a watermark the user can adopt as it is.
-    public var hasWatermark: Bool
+    package var hasWatermark: Bool
 
-    public var description: String {
+    package var description: String {
         let adopt = hasWatermark
             ? "`etl-runtime state set \(entryID) \"$(etl-runtime state show \(entryID))\"` keeps the current data and "
                 + "adopts the new settings from the watermark reached so far"

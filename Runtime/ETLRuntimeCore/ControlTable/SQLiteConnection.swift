@@ -2,9 +2,9 @@ import CSQLite
 import Foundation
 
 /// An error from the state database, with the SQL and SQLite's own message.
-public struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
+package struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
     /// What the caller can do about it.
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// A statement failed (busy, disk full, ...): the database itself is fine.
         case failed
         /// The file is no state database of ours, is damaged, or is of a newer runtime:
@@ -12,14 +12,14 @@ public struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
         case unusable
     }
 
-    public var path: String
-    public var sql: String?
-    public var kind: Kind
-    public var message: String
+    package var path: String
+    package var sql: String?
+    package var kind: Kind
+    package var message: String
     /// SQLite's primary result code (SQLITE_CORRUPT, SQLITE_FULL, ...), 0 when not from SQLite.
-    public var code: Int32
+    package var code: Int32
 
-    public init(path: String, sql: String?, kind: Kind = .failed, message: String, code: Int32 = 0) {
+    package init(path: String, sql: String?, kind: Kind = .failed, message: String, code: Int32 = 0) {
         self.path = path
         self.sql = sql
         self.kind = kind
@@ -27,7 +27,7 @@ public struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
         self.code = code
     }
 
-    public var description: String {
+    package var description: String {
         if let sql { return "state database \(path): \(message) (while running: \(sql))" }
         return "state database \(path): \(message)"
     }

@@ -3,17 +3,17 @@ import Foundation
 
 /// The runtime's state database (SQLite at the manifest's `state.path`): the control
 /// table, the run history and the rejects. Plain tables any SQLite client can read.
-public final class StateDatabase {
-    public let path: String
+package final class StateDatabase {
+    package let path: String
     private let connection: SQLiteConnection
 
     /// The project's id: sinks record it as the owner of the targets this project loads.
-    public private(set) var stateID: String
+    package private(set) var stateID: String
 
     /// Opens (creating folders, file and tables as needed) the state database, after checking
     /// that the file is one (see `StateSchema`) and migrating an older layout.
     /// - Throws: `StateDatabaseError` (kind `.unusable` when the file must not be used).
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -34,7 +34,7 @@ public final class StateDatabase {
     /// whose change would reload or skip data it already loaded keeps its recorded settings
     /// (unless its id is in `accepting`) and is returned, for `run` and `validate` to refuse.
     @discardableResult
-    public func synchronize(with entries: [ControlEntry], accepting: Set<String> = []) throws -> [EntrySettingsChange] {
+    package func synchronize(with entries: [ControlEntry], accepting: Set<String> = []) throws -> [EntrySettingsChange] {
         let now = Timestamp.now()
         return try connection.transaction { () throws(StateDatabaseError) in
             let changes = try settingsChanges(entries).filter { !accepting.contains($0.entryID) }
@@ -66,7 +66,7 @@ public final class StateDatabase {
 
     /// The entries whose manifest settings changed since they loaded data, in a way that could
     /// load it twice or skip part of it (see `EntrySettingsChange`). Reads only.
-    public func settingsChanges(_ entries: [ControlEntry]) throws(StateDatabaseError) -> [EntrySettingsChange] {
+    package func settingsChanges(_ entries: [ControlEntry]) throws(StateDatabaseError) -> [EntrySettingsChange] {
         var changes: [EntrySettingsChange] = []
         for entry in entries {
             let rows = try connection.query(
@@ -85,15 +85,15 @@ public final class StateDatabase {
     }
 
     /// What the control table says about an entry's resume point.
-    public struct Watermark: Sendable, Equatable {
+    package struct Watermark: Sendable, Equatable {
         /// The resume state JSON, or nil (start afresh).
-        public var state: String?
+        package var state: String?
         /// True after `state reset|set`: the next run must start from `state`, not from
         /// what the sink committed.
-        public var isOverride: Bool
+        package var isOverride: Bool
     }
 
-    public func watermark(entryID: String) throws -> Watermark {
+    package func watermark(entryID: String) throws -> Watermark {
         let rows = try connection.query("SELECT watermark, state_override FROM etl_control WHERE id = ?", [.text(entryID)])
         guard let row = rows.first else { return Watermark(state: nil, isOverride: false) }
         return Watermark(state: row[0].text, isOverride: row[1].integer == 1)
@@ -101,7 +101,7 @@ public final class StateDatabase {
 
     /// Records a committed checkpoint: the new watermark and the rows it added, in the control
     /// table and in the run's row (so a run that dies later still shows what it committed).
-    public func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int) throws {
+    package func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int) throws {
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
                 "UPDATE etl_control SET watermark = ?2, state_override = 0, rows_loaded = rows_loaded + ?3, updated_at = ?4 WHERE id = ?1",
@@ -114,7 +114,7 @@ public final class StateDatabase {
 
     /// What a run has committed so far: its rows and the control table's watermark (for a run
     /// whose worker died without reporting).
-    public func committedProgress(runID: String, entryID: String) throws -> (rowsWritten: Int, watermark: String?) {
+    package func committedProgress(runID: String, entryID: String) throws -> (rowsWritten: Int, watermark: String?) {
         let rows = try connection.query(
             "SELECT rows_written FROM etl_runs WHERE run_id = ?1 AND entry_id = ?2", [.text(runID), .text(entryID)])
         return (Int(rows.first?.first?.integer ?? 0), try watermark(entryID: entryID).state)
@@ -122,14 +122,14 @@ public final class StateDatabase {
 
     /// Adopts the state a sink committed (reconciliation after a run that was killed
     /// between the sink's commit and the control-table update).
-    public func adoptSinkState(entryID: String, state: String?) throws {
+    package func adoptSinkState(entryID: String, state: String?) throws {
         try connection.query(
             "UPDATE etl_control SET watermark = ?2, updated_at = ?3 WHERE id = ?1",
             [.text(entryID), SQLiteValue(state), .text(Timestamp.now())])
     }
 
     /// `state reset` (state nil) or `state set`: the next run starts from `state`.
-    public func overrideWatermark(entryID: String, state: String?) throws {
+    package func overrideWatermark(entryID: String, state: String?) throws {
         let rows = try connection.query(
             "UPDATE etl_control SET watermark = ?2, state_override = 1, updated_at = ?3 WHERE id = ?1 RETURNING id",
             [.text(entryID), SQLiteValue(state), .text(Timestamp.now())])
@@ -141,7 +141,7 @@ public final class StateDatabase {
     /// Records that the entry's run started, before any plugin code runs. The run that starts a
     /// worker records it first (so a worker that dies at once still leaves its row); the worker
     /// records it again, with its own pid and the watermark it starts from.
-    public func startRun(runID: String, entryID: String, watermarkBefore: String?) throws {
+    package func startRun(runID: String, entryID: String, watermarkBefore: String?) throws {
         let now = Timestamp.now()
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
@@ -156,7 +156,7 @@ public final class StateDatabase {
         }
     }
 
-    public func finishRun(_ result: EntryRunResult) throws {
+    package func finishRun(_ result: EntryRunResult) throws {
         let now = Timestamp.now()
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
@@ -177,7 +177,7 @@ public final class StateDatabase {
 
     /// Records rejected records. A record rejected again (the batch that held it failed and is
     /// read again by a later run) stays one row: its `last_run_id` and `times_seen` move on.
-    public func recordRejects(_ rejects: [SourceReject], runID: String, entryID: String) throws {
+    package func recordRejects(_ rejects: [SourceReject], runID: String, entryID: String) throws {
         guard !rejects.isEmpty else { return }
         let now = Timestamp.now()
         try connection.transaction { () throws(StateDatabaseError) in
@@ -195,7 +195,7 @@ public final class StateDatabase {
     }
 
     /// Runs left 'running' by a process that no longer exists (killed): marked as such.
-    public func markAbandonedRuns() throws {
+    package func markAbandonedRuns() throws {
         let rows = try connection.query("SELECT run_id, entry_id, pid FROM etl_runs WHERE status = 'running'")
         for row in rows {
             guard let pid = row[2].integer, !ProcessLiveness.isRunning(pid_t(pid)) else { continue }
@@ -208,7 +208,7 @@ public final class StateDatabase {
     }
 
     /// The control table, in id order.
-    public func controlRows() throws -> [ControlRow] {
+    package func controlRows() throws -> [ControlRow] {
         try connection.query(
             """
             SELECT id, source, stream, sink, target, active, mode, write_mode, cursor_field, watermark, last_run_id,
@@ -225,7 +225,7 @@ public final class StateDatabase {
     }
 
     /// The newest runs first.
-    public func runs(entryID: String?, limit: Int) throws -> [RunRecord] {
+    package func runs(entryID: String?, limit: Int) throws -> [RunRecord] {
         var sql = """
             SELECT run_id, entry_id, started_at, ended_at, status, rows_read, rows_written, rows_rejected,
               watermark_after, error, pid FROM etl_runs
@@ -246,7 +246,7 @@ public final class StateDatabase {
     }
 
     /// Rejected rows of an entry (newest run first), for tests and `history`.
-    public func rejects(entryID: String, runID: String? = nil) throws -> [SourceReject] {
+    package func rejects(entryID: String, runID: String? = nil) throws -> [SourceReject] {
         var sql = "SELECT position, raw, reason FROM etl_rejects WHERE entry_id = ?1"
         var values: [SQLiteValue] = [.text(entryID)]
         if let runID {
@@ -260,9 +260,9 @@ public final class StateDatabase {
 
 /// Process-wide SQLite settings, applied once before any database (the state database
 /// or a plugin's, which share the one system library) is opened.
-public enum SQLiteProcessSettings {
+package enum SQLiteProcessSettings {
     /// Turns off SQLite's memory statistics (a global mutex per allocation).
-    public static func apply() {
+    package static func apply() {
         _ = etl_sqlite_disable_memory_statistics()
     }
 }

@@ -5,27 +5,27 @@ import Foundation
 /// unusable, rebuilt from what survives it — each transactional sink stores every entry's resume
 /// state in the same transaction as the data (`_etl_state`), which is the truth the control table
 /// only mirrors. The old file is moved aside, never deleted: its run history stays readable.
-public enum StateRebuild {
+package enum StateRebuild {
     /// What was recovered for one entry.
-    public struct Outcome: Sendable {
-        public var entryID: String
+    package struct Outcome: Sendable {
+        package var entryID: String
         /// The resume state the sink had committed, nil when it had none (or the entry is full).
-        public var watermark: String?
+        package var watermark: String?
         /// Why nothing could be read back, when the sink could not be asked.
-        public var problem: String?
+        package var problem: String?
     }
 
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Where the previous file went, nil when there was none.
-        public var movedAside: String?
+        package var movedAside: String?
         /// True when the project's id (which sinks record as owner of its targets) was kept.
-        public var keptStateID: Bool
-        public var outcomes: [Outcome]
+        package var keptStateID: Bool
+        package var outcomes: [Outcome]
     }
 
     /// Moves the state database aside and builds a new one from the sinks' committed state.
     /// Hold every entry's lock while calling this: no run may write the state meanwhile.
-    public static func run(_ context: ManifestContext) throws -> Result {
+    package static func run(_ context: ManifestContext) throws -> Result {
         let manifest = context.manifest
         let path = manifest.statePath
         let previousID = readStateID(path)

@@ -3,22 +3,22 @@ import Foundation
 /// An exclusive, per-entry lock held for the length of a run, so cron never runs the
 /// same entry twice at once. `flock` locks die with their process, so a lock left by a
 /// killed run is free again without any clean-up; the file only says who held it last.
-public final class EntryLock {
-    public let entryID: String
+package final class EntryLock {
+    package let entryID: String
     /// The locked file, handed to a worker process so the lock lasts as long as the work.
-    public let descriptor: Int32
+    package let descriptor: Int32
 
     /// Why a lock could not be taken.
-    public struct Held: Error, Sendable, CustomStringConvertible {
-        public var entryID: String
-        public var holder: String
-        public var description: String {
+    package struct Held: Error, Sendable, CustomStringConvertible {
+        package var entryID: String
+        package var holder: String
+        package var description: String {
             "entry \(entryID) is already being run by \(holder); this run leaves it alone (exit 75)"
         }
     }
 
     /// Takes the lock for `entryID` in `folder` without waiting.
-    public init(entryID: String, folder: String) throws {
+    package init(entryID: String, folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = (folder as NSString).appendingPathComponent("\(Self.fileName(for: entryID)).lock")
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

@@ -9,7 +9,7 @@ extension ReadRequest {
     ///   - fullRefresh: reload from the start (an incremental entry still reads by its cursor, so
     ///     the state it commits is a watermark the next tick resumes from).
     ///   - limit: at most this many records (a preview); nil for the entry's own limit.
-    public static func forEntry(_ entry: ControlEntry, startState: String?, fullRefresh: Bool, limit: Int? = nil) -> ReadRequest {
+    package static func forEntry(_ entry: ControlEntry, startState: String?, fullRefresh: Bool, limit: Int? = nil) -> ReadRequest {
         let incremental = entry.mode == .incremental && !fullRefresh
         var options: [(String, JSONValue)] = [
             ("mode", .string(incremental ? "incremental" : "full")),

@@ -1,7 +1,7 @@
 /// What one entry's run did: the summary line, the `etl_runs` row and the exit code
 /// all come from this.
-public struct EntryRunResult: Sendable, Equatable, Codable {
-    public enum Status: String, Sendable, Codable {
+package struct EntryRunResult: Sendable, Equatable, Codable {
+    package enum Status: String, Sendable, Codable {
         /// Every batch read was committed.
         case ok
         /// The entry stopped with an error; committed checkpoints stay committed.
@@ -10,20 +10,20 @@ public struct EntryRunResult: Sendable, Equatable, Codable {
         case cancelled
     }
 
-    public var entryID: String
-    public var runID: String
-    public var status: Status
-    public var rowsRead: Int = 0
-    public var rowsWritten: Int = 0
-    public var rowsRejected: Int = 0
+    package var entryID: String
+    package var runID: String
+    package var status: Status
+    package var rowsRead: Int = 0
+    package var rowsWritten: Int = 0
+    package var rowsRejected: Int = 0
     /// The watermark (resume state) after the run.
-    public var watermark: String?
-    public var error: String?
+    package var watermark: String?
+    package var error: String?
     /// The entry failed because the manifest (a plugin's config) is wrong: exit 78, not 1.
-    public var configurationInvalid: Bool = false
-    public var durationSeconds: Double = 0
+    package var configurationInvalid: Bool = false
+    package var durationSeconds: Double = 0
 
-    public init(entryID: String, runID: String, status: Status) {
+    package init(entryID: String, runID: String, status: Status) {
         self.entryID = entryID
         self.runID = runID
         self.status = status

@@ -6,15 +6,15 @@ import Logging
 /// Runs one control-table entry: read → write → commit data and resume state together,
 /// batch by batch (incremental) or as one atomic load (full). Never throws: every
 /// failure ends in an `EntryRunResult` and an `etl_runs` row.
-public final class EntryRunner {
-    public struct Options: Sendable {
+package final class EntryRunner {
+    package struct Options: Sendable {
         /// Reload from scratch, replacing the target (an incremental entry included).
-        public var fullRefresh = false
+        package var fullRefresh = false
         /// Load targets that another project's state database owns, making this one their owner.
-        public var takeOwnership = false
+        package var takeOwnership = false
         /// Called after each batch with the entry id and the rows read so far.
-        public var progress: (@Sendable (String, Int) -> Void)?
-        public init(fullRefresh: Bool = false, takeOwnership: Bool = false, progress: (@Sendable (String, Int) -> Void)? = nil) {
+        package var progress: (@Sendable (String, Int) -> Void)?
+        package init(fullRefresh: Bool = false, takeOwnership: Bool = false, progress: (@Sendable (String, Int) -> Void)? = nil) {
             self.fullRefresh = fullRefresh
             self.takeOwnership = takeOwnership
             self.progress = progress
@@ -31,7 +31,7 @@ public final class EntryRunner {
     private let options: Options
     private let logger: Logger
 
-    public init(
+    package init(
         entry: ControlEntry, manifest: Manifest, catalog: PluginCatalog, state: StateDatabase, runID: String,
         options: Options, logger: Logger
     ) {
@@ -47,7 +47,7 @@ public final class EntryRunner {
         self.logger = logger
     }
 
-    public func run() -> EntryRunResult {
+    package func run() -> EntryRunResult {
         // A crash inside a plugin then names the plugin on stderr (a worker also tells its run).
         PluginCrashReport.install()
         let started = Date()
@@ -296,7 +296,7 @@ public final class EntryRunner {
     }
 
     /// Why an entry stopped by a signal before it began did nothing.
-    public static let stoppedBeforeStart = "stopped by a signal before it started; nothing was read or written"
+    package static let stoppedBeforeStart = "stopped by a signal before it started; nothing was read or written"
 
     /// A plugin refusing its config when created is the manifest's mistake, not the run's
     /// (exit 78); `validate` reports the same refusal. So is a plugin that cannot be loaded.

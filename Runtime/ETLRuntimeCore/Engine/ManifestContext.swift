@@ -4,20 +4,20 @@ import Logging
 /// A validated manifest with the plugins it runs on: what every command that touches
 /// data (`run`, `preview`, `discover`, `check`, `state reset|set`) starts from. Commands
 /// that only read the control table start from `StateContext`.
-public struct ManifestContext: Sendable {
-    public let manifest: Manifest
-    public let catalog: PluginCatalog
+package struct ManifestContext: Sendable {
+    package let manifest: Manifest
+    package let catalog: PluginCatalog
 
     /// The manifest's problems, when it cannot be used.
-    public struct Invalid: Error, Sendable {
-        public var manifestPath: String
-        public var issues: [ManifestIssue]
+    package struct Invalid: Error, Sendable {
+        package var manifestPath: String
+        package var issues: [ManifestIssue]
     }
 
     /// Finds the plugins (search path from the command line, the manifest and the
     /// environment) and loads the manifest against them. A plugin that cannot be used fails
     /// only the entries that use it (`ManifestEndpoint.pluginProblem`).
-    public static func load(
+    package static func load(
         manifestPath: String, pluginDirectories: [String], environment: [String: String]
     ) throws(Invalid) -> ManifestContext {
         let exists = FileManager.default.fileExists(atPath: manifestPath)
@@ -33,13 +33,13 @@ public struct ManifestContext: Sendable {
     }
 
     /// Scrubs the manifest's secrets from a plugin's log lines and messages (for instances).
-    public var redactor: @Sendable (String) -> String {
+    package var redactor: @Sendable (String) -> String {
         { [manifest] in manifest.redacting($0) }
     }
 
     /// Opens the state database, records the manifest's entries in `etl_control` and
     /// marks runs whose process died as killed.
-    public func openState() throws -> StateDatabase {
+    package func openState() throws -> StateDatabase {
         let database = try StateDatabase(path: manifest.statePath)
         try database.synchronize(with: manifest.controlTable)
         try database.markAbandonedRuns()
@@ -49,7 +49,7 @@ public struct ManifestContext: Sendable {
     /// Opens the state database for `run`: as `openState`, but an entry of `entries` whose
     /// settings changed since it loaded data (see `EntrySettingsChange`) is refused, unless its
     /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe).
-    public func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>) throws -> StateDatabase {
+    package func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>) throws -> StateDatabase {
         let database = try StateDatabase(path: manifest.statePath)
         let changes = try database.synchronize(with: manifest.controlTable, accepting: accepting)
         let selected = Set(entries.map(\.id))
@@ -60,17 +60,17 @@ public struct ManifestContext: Sendable {
     }
 
     /// Entries `run` refuses until the user chooses how their changed settings apply.
-    public struct SettingsChanged: Error, Sendable {
-        public var changes: [EntrySettingsChange]
+    package struct SettingsChanged: Error, Sendable {
+        package var changes: [EntrySettingsChange]
         let manifest: Manifest
 
-        public init(changes: [EntrySettingsChange], manifest: Manifest) {
+        package init(changes: [EntrySettingsChange], manifest: Manifest) {
             self.changes = changes
             self.manifest = manifest
         }
 
         /// One issue per entry, at the entry's line in `file` (the manifest as the user named it).
-        public func issues(file: String) -> [ManifestIssue] {
+        package func issues(file: String) -> [ManifestIssue] {
             changes.map { change in
                 let entry = manifest.entry(id: change.entryID)
                 return ManifestIssue(file: file, line: entry?.line, jsonPath: entry?.jsonPath ?? "", message: "\(change)")
@@ -79,12 +79,12 @@ public struct ManifestContext: Sendable {
     }
 
     /// Where per-entry run locks live: beside the state database.
-    public var lockFolder: String {
+    package var lockFolder: String {
         ((manifest.statePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("locks")
     }
 
     /// The entries named, in manifest order, or every active one when none is named.
-    public func selectEntries(_ ids: [String]) throws(UnknownEntry) -> [ControlEntry] {
+    package func selectEntries(_ ids: [String]) throws(UnknownEntry) -> [ControlEntry] {
         guard !ids.isEmpty else { return manifest.controlTable.filter(\.active) }
         for id in ids where manifest.entry(id: id) == nil {
             throw UnknownEntry(id: id, known: manifest.controlTable.map(\.id))
@@ -93,10 +93,10 @@ public struct ManifestContext: Sendable {
     }
 
     /// An `--entry` that the manifest does not have.
-    public struct UnknownEntry: Error, Sendable, CustomStringConvertible {
-        public var id: String
-        public var known: [String]
-        public var description: String {
+    package struct UnknownEntry: Error, Sendable, CustomStringConvertible {
+        package var id: String
+        package var known: [String]
+        package var description: String {
             let suggestion = DidYouMean.suggestion(for: id, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
             return "no entry \"\(id)\" in the control table\(suggestion) (entries: \(known.joined(separator: ", ")))"
         }
@@ -107,7 +107,7 @@ extension ManifestContext {
     /// Runs `entry` to its end in this thread: the one way an entry run is built, whether in a
     /// worker process (`__run-entry`) or in-process. Never throws: a state database that cannot
     /// be opened is the entry's failure, like any other.
-    public func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
+    package func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
         let state: StateDatabase
         do {
             state = try StateDatabase(path: manifest.statePath)

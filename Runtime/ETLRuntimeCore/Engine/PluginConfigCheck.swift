@@ -6,10 +6,10 @@ import CETLPlugin
 ///
 /// Creating an instance is what every run does first; plugins do no data work in `create`
 /// (a database sink may create its empty file).
-public enum PluginConfigCheck {
+package enum PluginConfigCheck {
     /// One issue per endpoint whose plugin refused its config (status ETL_INVALID_CONFIG) or
     /// could not be loaded, with the endpoint's line and JSON path.
-    public static func issues(_ manifest: Manifest, catalog: PluginCatalog, file: String) -> [ManifestIssue] {
+    package static func issues(_ manifest: Manifest, catalog: PluginCatalog, file: String) -> [ManifestIssue] {
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
         var issues: [ManifestIssue] = []
         for endpoint in manifest.sources + manifest.sinks {

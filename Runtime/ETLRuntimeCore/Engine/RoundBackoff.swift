@@ -3,9 +3,9 @@
 /// hour, whichever is shorter (never shorter than the interval itself), so a broken source or
 /// an unreachable API is not hammered every few seconds all night; a good round resets it.
 /// After `maxFailures` failed rounds in a row the run stops: something needs a person.
-public struct RoundBackoff: Sendable {
+package struct RoundBackoff: Sendable {
     /// What the loop does after a round.
-    public enum Next: Sendable, Equatable {
+    package enum Next: Sendable, Equatable {
         /// Start the next round after this many seconds.
         case wait(seconds: Double)
         /// Stop: `maxFailures` rounds in a row failed.
@@ -13,23 +13,23 @@ public struct RoundBackoff: Sendable {
     }
 
     /// The `--every` interval, in seconds.
-    public let interval: Double
+    package let interval: Double
     /// The failed rounds in a row that stop the run (`--max-failures`).
-    public let maxFailures: Int
+    package let maxFailures: Int
     /// Failed rounds since the last good one.
-    public private(set) var failedRoundsInARow = 0
+    package private(set) var failedRoundsInARow = 0
 
     /// The longest wait after failures: 16 intervals, or an hour when that is shorter.
-    public static let maxWaitFactor = 16.0
-    public static let maxWaitSeconds = 3600.0
+    package static let maxWaitFactor = 16.0
+    package static let maxWaitSeconds = 3600.0
 
-    public init(interval: Double, maxFailures: Int) {
+    package init(interval: Double, maxFailures: Int) {
         self.interval = interval
         self.maxFailures = maxFailures
     }
 
     /// Records how the last round ended and says what to do next.
-    public mutating func next(afterRoundFailed failed: Bool) -> Next {
+    package mutating func next(afterRoundFailed failed: Bool) -> Next {
         guard failed else {
             failedRoundsInARow = 0
             return .wait(seconds: interval)

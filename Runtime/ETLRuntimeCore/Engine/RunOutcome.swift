@@ -8,18 +8,18 @@
 /// 3. 1: an entry failed (the others still ran);
 /// 4. 75: an entry was left alone because another run holds its lock (try again later);
 /// 5. 0: every entry that ran succeeded, or none was due.
-public enum RunOutcome {
-    public static let success: Int32 = 0
+package enum RunOutcome {
+    package static let success: Int32 = 0
     /// One or more entries failed, or stopped short without a signal to explain it.
-    public static let entryFailed: Int32 = 1
+    package static let entryFailed: Int32 = 1
     /// EX_TEMPFAIL.
-    public static let locked: Int32 = 75
+    package static let locked: Int32 = 75
     /// EX_CONFIG.
-    public static let configurationInvalid: Int32 = 78
+    package static let configurationInvalid: Int32 = 78
 
     /// The exit code for a run whose entries ended with `results`, that left `lockedEntries`
     /// alone, and that received `signal` first (nil when none arrived).
-    public static func exitCode(results: [EntryRunResult], lockedEntries: [String], signal: Int32?) -> Int32 {
+    package static func exitCode(results: [EntryRunResult], lockedEntries: [String], signal: Int32?) -> Int32 {
         if let signal { return 128 + signal }
         if results.contains(where: { $0.status != .ok && $0.configurationInvalid }) { return configurationInvalid }
         if results.contains(where: { $0.status != .ok }) { return entryFailed }

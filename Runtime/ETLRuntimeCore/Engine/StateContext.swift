@@ -1,11 +1,11 @@
 /// A manifest read only for its state database: what `status`, `history` and `state show`
 /// start from. They read the control table and nothing else, so they need neither the
 /// manifest's secrets nor its plugins (see `ManifestOutline`).
-public struct StateContext: Sendable {
-    public let outline: ManifestOutline
+package struct StateContext: Sendable {
+    package let outline: ManifestOutline
 
     /// Reads the manifest's outline; a manifest without a usable state path is invalid.
-    public static func load(manifestPath: String, environment: [String: String]) throws(ManifestContext.Invalid) -> StateContext {
+    package static func load(manifestPath: String, environment: [String: String]) throws(ManifestContext.Invalid) -> StateContext {
         switch ManifestLoader.loadOutline(path: manifestPath, environment: environment) {
         case .success(let outline): return StateContext(outline: outline)
         case .failure(let issue): throw ManifestContext.Invalid(manifestPath: manifestPath, issues: [issue])
@@ -15,7 +15,7 @@ public struct StateContext: Sendable {
     /// Opens the state database and marks runs whose process died as killed. Unlike
     /// `ManifestContext.openState` it leaves `etl_control` as the last run recorded it: the
     /// entries here are not validated.
-    public func openState() throws -> StateDatabase {
+    package func openState() throws -> StateDatabase {
         let database = try StateDatabase(path: outline.statePath)
         try database.markAbandonedRuns()
         return database
@@ -23,7 +23,7 @@ public struct StateContext: Sendable {
 
     /// The control-table rows of the manifest's entries, in id order; an entry never recorded
     /// (it has not run yet) is shown from the manifest, with no run.
-    public func controlRows(in database: StateDatabase) throws -> [ControlRow] {
+    package func controlRows(in database: StateDatabase) throws -> [ControlRow] {
         let recorded = try database.controlRows()
         let ids = Set(outline.entries.map(\.id))
         var rows = recorded.filter { ids.contains($0.id) }
@@ -39,11 +39,11 @@ public struct StateContext: Sendable {
     }
 
     /// Throws unless the manifest declares an entry `id`.
-    public func requireEntry(_ id: String) throws(ManifestContext.UnknownEntry) {
+    package func requireEntry(_ id: String) throws(ManifestContext.UnknownEntry) {
         guard outline.entry(id: id) == nil else { return }
         throw ManifestContext.UnknownEntry(id: id, known: outline.entries.map(\.id))
     }
 
     /// `text` with the manifest's substituted values hidden.
-    public func redacting(_ text: String) -> String { outline.redacting(text) }
+    package func redacting(_ text: String) -> String { outline.redacting(text) }
 }

@@ -4,12 +4,12 @@ import Logging
 
 /// The host API table handed to every plugin's `etl_plugin_entry`. Built once and kept
 /// for the life of the process: plugins may keep the pointer (the header promises so).
-public enum HostAPI {
+package enum HostAPI {
     /// The runtime's version, also shown by `--version`.
-    public static let runtimeVersion = "0.1.0"
+    package static let runtimeVersion = "0.1.0"
 
     /// The table; its address never changes.
-    nonisolated(unsafe) public static let table: UnsafePointer<etl_host_api> = {
+    nonisolated(unsafe) package static let table: UnsafePointer<etl_host_api> = {
         let table = UnsafeMutablePointer<etl_host_api>.allocate(capacity: 1)
         var api = etl_host_api()
         api.struct_size = UInt32(MemoryLayout<etl_host_api>.size)
@@ -49,7 +49,7 @@ public enum HostAPI {
     }()
 
     /// "major.minor" of the ABI this runtime speaks.
-    public static var abiVersion: String { "\(ETL_PLUGIN_ABI_MAJOR).\(ETL_PLUGIN_ABI_MINOR)" }
+    package static var abiVersion: String { "\(ETL_PLUGIN_ABI_MAJOR).\(ETL_PLUGIN_ABI_MINOR)" }
 
     // A C string that lives as long as the process, for `host_version`.
     nonisolated(unsafe) private static let versionCString: UnsafePointer<CChar> = {

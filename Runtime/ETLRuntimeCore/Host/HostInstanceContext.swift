@@ -3,21 +3,21 @@ import Logging
 import Synchronization
 
 /// A row a source rejected through `report_reject`, copied out of the plugin's memory.
-public struct SourceReject: Sendable, Equatable {
+package struct SourceReject: Sendable, Equatable {
     /// Where the row came from, e.g. "data.csv:17".
-    public var position: String
+    package var position: String
     /// The raw row, as text (invalid UTF-8 replaced).
-    public var raw: String
-    public var reason: String
+    package var raw: String
+    package var reason: String
 }
 
 /// The host's side of one plugin instance: what `etl_host_instance*` points to. It tells
 /// the host API functions which plugin and entry a log line or a reject belongs to.
 /// Reached from C through an unmanaged pointer that stays valid until the instance's
 /// `destroy` returns (the wrapper keeps the context alive at least that long).
-public final class HostInstanceContext: Sendable {
-    public let pluginName: String
-    public let entryID: String?
+package final class HostInstanceContext: Sendable {
+    package let pluginName: String
+    package let entryID: String?
     let logger: Logger
     private let redactor: (@Sendable (String) -> String)?
     /// Rejects are reported from the instance's thread and read by the engine between batches;
@@ -25,7 +25,7 @@ public final class HostInstanceContext: Sendable {
     private let rejects = Mutex<[SourceReject]>([])
     private let stopRequested = Atomic<Bool>(false)
 
-    public init(
+    package init(
         pluginName: String, entryID: String?, logger: Logger = HostLog.pluginLogger,
         redact: (@Sendable (String) -> String)? = nil
     ) {
@@ -47,21 +47,21 @@ public final class HostInstanceContext: Sendable {
     }
 
     /// `text` without the manifest's secret values (plugins may echo a connection string).
-    public func redact(_ text: String) -> String { redactor?(text) ?? text }
+    package func redact(_ text: String) -> String { redactor?(text) ?? text }
 
     func record(_ reject: SourceReject) { rejects.withLock { $0.append(reject) } }
 
     /// Asks this instance to stop at its next safe point (what `is_cancelled` reports), for
     /// when the engine no longer wants its work: the entry failed elsewhere. Never cleared.
-    public func requestStop() { stopRequested.store(true, ordering: .sequentiallyConsistent) }
+    package func requestStop() { stopRequested.store(true, ordering: .sequentiallyConsistent) }
 
     /// True once the run was cancelled or this instance was asked to stop.
-    public var shouldStop: Bool {
+    package var shouldStop: Bool {
         CancellationFlag.isCancelled || stopRequested.load(ordering: .sequentiallyConsistent)
     }
 
     /// The rejects reported since the last call, oldest first.
-    public func takeRejects() -> [SourceReject] {
+    package func takeRejects() -> [SourceReject] {
         rejects.withLock { items in
             defer { items.removeAll() }
             return items

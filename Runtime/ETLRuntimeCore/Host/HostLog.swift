@@ -1,9 +1,9 @@
 import Logging
 
 /// Where plugin log lines go when no entry context is known (during `etl_plugin_entry`).
-public enum HostLog {
+package enum HostLog {
     /// The logger used for plugin messages; the CLI installs its handler before loading.
-    public static var pluginLogger: Logger { Logger(label: "etl.plugin") }
+    package static var pluginLogger: Logger { Logger(label: "etl.plugin") }
 
     static func level(_ level: etl_log_level_value) -> Logger.Level {
         switch level {

@@ -2,11 +2,11 @@ import CETLPlugin
 
 /// The capability bits of `etl_plugin_descriptor.capabilities`, with the names that
 /// `list-plugins` prints and the manifest checks use.
-public enum PluginCapability: String, CaseIterable, Sendable, Codable {
+package enum PluginCapability: String, CaseIterable, Sendable, Codable {
     case incremental, merge, scd2, transactional, sql, append, replace, discover
 
     /// The ETL_CAP_* bit this capability stands for.
-    public var bit: UInt64 {
+    package var bit: UInt64 {
         switch self {
         case .incremental: return UInt64(ETL_CAP_INCREMENTAL)
         case .merge: return UInt64(ETL_CAP_MERGE)
@@ -21,7 +21,7 @@ public enum PluginCapability: String, CaseIterable, Sendable, Codable {
 
     /// The named capabilities set in `bits`, in declaration order. Bits this host does
     /// not know (from a newer plugin) are ignored rather than refused: they only add.
-    public static func names(in bits: UInt64) -> [String] {
+    package static func names(in bits: UInt64) -> [String] {
         allCases.filter { bits & $0.bit != 0 }.map(\.rawValue)
     }
 }

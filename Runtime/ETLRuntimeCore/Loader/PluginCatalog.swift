@@ -2,14 +2,14 @@ import Foundation
 
 /// Every plugin found on the search path, the files that could not be used, and name
 /// clashes. Built without running any data path: only each library's entry function.
-public struct PluginCatalog: Sendable, PluginContractProviding {
-    public var searchPath: PluginSearchPath
+package struct PluginCatalog: Sendable, PluginContractProviding {
+    package var searchPath: PluginSearchPath
     /// Plugins in search order: those that keep their names under `PluginNameRules`.
-    public var plugins: [PluginInfo]
+    package var plugins: [PluginInfo]
     /// Files that were refused or failed to load, and plugins refused by name, in search order.
-    public var failures: [PluginLoadFailure]
+    package var failures: [PluginLoadFailure]
 
-    public init(searchPath: PluginSearchPath, plugins: [PluginInfo], failures: [PluginLoadFailure]) {
+    package init(searchPath: PluginSearchPath, plugins: [PluginInfo], failures: [PluginLoadFailure]) {
         self.searchPath = searchPath
         self.plugins = plugins
         self.failures = failures
@@ -17,7 +17,7 @@ public struct PluginCatalog: Sendable, PluginContractProviding {
 
     /// Scans the search path and loads every candidate, in this process or in a child
     /// process (see `PluginProber`).
-    public static func discover(_ searchPath: PluginSearchPath, probe: PluginProbeMode) -> PluginCatalog {
+    package static func discover(_ searchPath: PluginSearchPath, probe: PluginProbeMode) -> PluginCatalog {
         let scan = PluginFileScanner.scan(searchPath)
         let results = PluginProber.probe(scan.candidates, mode: probe)
         var found: [PluginInfo] = []
@@ -39,25 +39,25 @@ public struct PluginCatalog: Sendable, PluginContractProviding {
 
     /// Plugin names offered by more than one library file for the same kind, with
     /// those files. (A source and a sink may share a name, like `sqlite`.)
-    public var duplicateNames: [String: [String]] {
+    package var duplicateNames: [String: [String]] {
         Dictionary(grouping: plugins, by: { "\($0.kind.rawValue) \($0.name)" })
             .filter { $0.value.count > 1 }
             .reduce(into: [:]) { result, group in result[group.value[0].name, default: []] += group.value.map(\.libraryPath) }
     }
 
     /// The problem with a plugin name, if it is ambiguous for `kind` (or any kind).
-    public func duplicateProblem(_ name: String, kind: PluginKind? = nil) -> String? {
+    package func duplicateProblem(_ name: String, kind: PluginKind? = nil) -> String? {
         let clashing = plugins.filter { $0.name == name && (kind == nil || $0.kind == kind) }
         let kinds = Dictionary(grouping: clashing, by: \.kind).filter { $0.value.count > 1 }
         guard let paths = kinds.values.first?.map(\.libraryPath) else { return nil }
         return "two plugins are named \"\(name)\": \(paths.joined(separator: " and ")); remove or rename one of them"
     }
 
-    public func contract(forPlugin name: String) -> PluginContractLookup {
+    package func contract(forPlugin name: String) -> PluginContractLookup {
         lookup(name, kind: nil)
     }
 
-    public func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup {
+    package func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup {
         // A name that exists only with the other kind is returned as is, so the
         // manifest reports the kind mismatch rather than "not found".
         plugins.contains { $0.name == name && $0.kind == kind } ? lookup(name, kind: kind) : lookup(name, kind: nil)
@@ -80,7 +80,7 @@ public struct PluginCatalog: Sendable, PluginContractProviding {
     /// Each library that could not be loaded at all, as "PATH (reason)", the reason cut to its
     /// first clause (list-plugins prints the rest): a plugin a manifest names but no library
     /// offers may be in one of them.
-    public var unloadableLibraries: [String] {
+    package var unloadableLibraries: [String] {
         failures.filter { $0.plugin == nil }.map { failure in
             let reason = failure.reason.range(of: "; ").map { String(failure.reason[..<$0.lowerBound]) } ?? failure.reason
             return "\(failure.libraryPath) (\(reason))"
@@ -88,7 +88,7 @@ public struct PluginCatalog: Sendable, PluginContractProviding {
     }
 
     /// Loads the named plugin of `kind` into this process for use.
-    public func loadPlugin(named name: String, kind: PluginKind? = nil) throws -> LoadedPlugin {
+    package func loadPlugin(named name: String, kind: PluginKind? = nil) throws -> LoadedPlugin {
         if let problem = duplicateProblem(name, kind: kind) { throw PluginLoadFailure(libraryPath: "", reason: problem) }
         guard let info = plugins.first(where: { $0.name == name && (kind == nil || $0.kind == kind) }) else {
             if let library = namesakeLibraryFailure(name) {

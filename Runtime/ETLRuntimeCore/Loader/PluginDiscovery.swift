@@ -4,8 +4,8 @@ import Foundation
 /// command line, the manifest and the environment, probed in a child process when this
 /// process is the etl-runtime executable, each library within the probe deadline
 /// (`PluginProbeDeadline`).
-public enum PluginDiscovery {
-    public static func catalog(
+package enum PluginDiscovery {
+    package static func catalog(
         commandLineFolders: [String], manifestPath: String?, environment: [String: String],
         probe: PluginProbeMode? = nil
     ) -> PluginCatalog {

@@ -4,26 +4,26 @@ import Foundation
 /// Finds plugin library files in the search path. Only files named `libetl_*.so` are
 /// considered: opening every shared library in a folder would run foreign code
 /// (constructors) the user never meant to load.
-public enum PluginFileScanner {
+package enum PluginFileScanner {
     /// The result of a scan: the files to load, in search order, and the files or
     /// folders refused before loading.
-    public struct Scan: Sendable {
-        public var candidates: [String] = []
-        public var refused: [PluginLoadFailure] = []
+    package struct Scan: Sendable {
+        package var candidates: [String] = []
+        package var refused: [PluginLoadFailure] = []
     }
 
     static let filePrefix = ETL_PLUGIN_FILE_PREFIX
     static let fileSuffix = ".so"
 
     /// Whether `fileName` follows the plugin naming pattern.
-    public static func isPluginFileName(_ fileName: String) -> Bool {
+    package static func isPluginFileName(_ fileName: String) -> Bool {
         fileName.hasPrefix(filePrefix) && fileName.hasSuffix(fileSuffix) && fileName.count > filePrefix.count + fileSuffix.count
     }
 
     /// Lists the plugin files of every folder. A missing folder is skipped silently (the
     /// default path names folders that usually do not exist); a file reached twice
     /// through links is listed once.
-    public static func scan(_ searchPath: PluginSearchPath) -> Scan {
+    package static func scan(_ searchPath: PluginSearchPath) -> Scan {
         var scan = Scan()
         var seen = Set<String>()
         for folder in searchPath.folders {
@@ -50,7 +50,7 @@ public enum PluginFileScanner {
     }
 
     /// Why a single named file may not be loaded, or nil when it may (see `PluginFileTrust`).
-    public static func fileProblem(_ path: String) -> String? {
+    package static func fileProblem(_ path: String) -> String? {
         PluginFileTrust.fileProblem(path)
     }
 

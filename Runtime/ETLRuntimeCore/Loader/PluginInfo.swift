@@ -1,23 +1,23 @@
 /// What the runtime knows about one plugin after loading its library: everything
 /// `list-plugins` prints and `validate` checks, with no pointer into the library, so it
 /// can cross a process boundary (probing happens in a child process).
-public struct PluginInfo: Sendable, Codable, Equatable {
+package struct PluginInfo: Sendable, Codable, Equatable {
     /// The manifest's `plugin` value.
-    public var name: String
-    public var kind: PluginKind
+    package var name: String
+    package var kind: PluginKind
     /// The plugin's own version string.
-    public var version: String
-    public var description: String
+    package var version: String
+    package var description: String
     /// Capability names (see `PluginCapability`).
-    public var capabilities: [String]
+    package var capabilities: [String]
     /// The JSON Schema of the plugin's `config` object, as the plugin published it.
-    public var configSchemaJSON: String
+    package var configSchemaJSON: String
     /// The ABI version the library was built against, "major.minor".
-    public var abiVersion: String
+    package var abiVersion: String
     /// Absolute path of the shared library.
-    public var libraryPath: String
+    package var libraryPath: String
 
-    public init(
+    package init(
         name: String, kind: PluginKind, version: String, description: String, capabilities: [String],
         configSchemaJSON: String, abiVersion: String, libraryPath: String
     ) {
@@ -32,7 +32,7 @@ public struct PluginInfo: Sendable, Codable, Equatable {
     }
 
     /// The view of this plugin the manifest checks need.
-    public var contract: PluginContract {
+    package var contract: PluginContract {
         PluginContract(
             name: name, kind: kind, capabilities: Set(capabilities), configSchemaJSON: configSchemaJSON,
             libraryPath: libraryPath)
@@ -41,22 +41,22 @@ public struct PluginInfo: Sendable, Codable, Equatable {
 
 /// A plugin file that could not be used, or one plugin of it that was refused by name, and
 /// why. `list-plugins` prints these as "loadable: no"; they never stop the runtime.
-public struct PluginLoadFailure: Sendable, Codable, Equatable, Error, CustomStringConvertible {
+package struct PluginLoadFailure: Sendable, Codable, Equatable, Error, CustomStringConvertible {
     /// Absolute path of the file.
-    public var libraryPath: String
+    package var libraryPath: String
     /// One sentence: what is wrong and, where possible, how to fix it.
-    public var reason: String
+    package var reason: String
     /// The plugin refused, when the library loaded but one of its plugins' names is taken
     /// (see `PluginNameRules`); nil when the whole library is unusable.
-    public var plugin: String?
+    package var plugin: String?
 
-    public init(libraryPath: String, reason: String, plugin: String? = nil) {
+    package init(libraryPath: String, reason: String, plugin: String? = nil) {
         self.libraryPath = libraryPath
         self.reason = reason
         self.plugin = plugin
     }
 
-    public var description: String { "\(libraryPath): \(reason)" }
+    package var description: String { "\(libraryPath): \(reason)" }
 }
 
 extension PluginKind: Codable {}

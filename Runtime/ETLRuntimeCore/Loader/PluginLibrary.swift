@@ -3,14 +3,14 @@ import Foundation
 
 /// A plugin library that has been opened, initialised and checked. Never unloaded: a
 /// library may hold Swift metadata or threads that outlive any `dlclose` we could do.
-public final class PluginLibrary: @unchecked Sendable {
+package final class PluginLibrary: @unchecked Sendable {
     /// Absolute path of the library file.
-    public let path: String
+    package let path: String
     /// The ABI version the library was built against.
-    public let abiMajor: Int
-    public let abiMinor: Int
+    package let abiMajor: Int
+    package let abiMinor: Int
     /// The plugins the library offers, in its own order.
-    public let plugins: [LoadedPlugin]
+    package let plugins: [LoadedPlugin]
 
     init(path: String, abiMajor: Int, abiMinor: Int, plugins: [LoadedPlugin]) {
         self.path = path
@@ -21,8 +21,8 @@ public final class PluginLibrary: @unchecked Sendable {
 }
 
 /// One plugin of a loaded library: its descriptor (static in the library) and a summary.
-public final class LoadedPlugin: @unchecked Sendable {
-    public let info: PluginInfo
+package final class LoadedPlugin: @unchecked Sendable {
+    package let info: PluginInfo
     /// Points into the library, which stays loaded for the life of the process.
     let descriptor: UnsafePointer<etl_plugin_descriptor>
 

@@ -5,12 +5,12 @@ import Synchronization
 /// Opens plugin libraries and checks everything they hand back before the runtime
 /// trusts a single field: ABI major first (the `PG_MODULE_MAGIC` lesson), then every
 /// struct's size, then the pointers a caller would follow.
-public enum PluginLibraryLoader {
+package enum PluginLibraryLoader {
     private static let cache = LibraryCache()
 
     /// Loads the library at `path` once per process (its entry function is called once,
     /// as the header promises) and returns it, or the reason it cannot be used.
-    public static func load(_ path: String) -> Result<PluginLibrary, PluginLoadFailure> {
+    package static func load(_ path: String) -> Result<PluginLibrary, PluginLoadFailure> {
         cache.value(for: path) { openAndCheck(path) }
     }
 

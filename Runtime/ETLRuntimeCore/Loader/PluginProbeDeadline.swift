@@ -9,23 +9,23 @@ import Foundation
 /// allowed), not by the manifest: probing happens before the manifest is parsed (its
 /// `plugin_dirs` decide what to probe), and a slow library is a property of the host it is
 /// installed on, not of a pipeline.
-public struct PluginProbeDeadline: Sendable, Equatable {
+package struct PluginProbeDeadline: Sendable, Equatable {
     /// The environment variable that sets it.
-    public static let variable = "ETL_PROBE_TIMEOUT_SECONDS"
-    public static let defaultSeconds = 5.0
+    package static let variable = "ETL_PROBE_TIMEOUT_SECONDS"
+    package static let defaultSeconds = 5.0
     /// Above an hour, a hanging library would still stop a cron tick for good.
     static let maximumSeconds = 3600.0
 
-    public var seconds: Double
+    package var seconds: Double
     /// Why the variable's value was not used, if it was set to something unusable.
-    public var problem: String?
+    package var problem: String?
 
-    public init(seconds: Double) {
+    package init(seconds: Double) {
         self.seconds = seconds
     }
 
     /// The deadline the environment asks for, or the default (with `problem` saying why).
-    public init(environment: [String: String]) {
+    package init(environment: [String: String]) {
         seconds = Self.defaultSeconds
         guard let text = environment[Self.variable] else { return }
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0,
@@ -38,7 +38,7 @@ public struct PluginProbeDeadline: Sendable, Equatable {
     }
 
     /// "5 s", "0.5 s".
-    public var description: String { Self.describe(seconds) }
+    package var description: String { Self.describe(seconds) }
 
     static func describe(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"

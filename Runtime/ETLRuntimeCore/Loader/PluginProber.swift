@@ -2,7 +2,7 @@ import CProcessControl
 import Foundation
 
 /// Where plugin libraries are opened to read their descriptors.
-public enum PluginProbeMode: Sendable {
+package enum PluginProbeMode: Sendable {
     /// In this process: fastest, but a library that crashes or hangs in its entry function
     /// takes the process with it. Used by hosts that already load plugins to run them.
     case inProcess
@@ -13,9 +13,9 @@ public enum PluginProbeMode: Sendable {
 }
 
 /// Loads plugin libraries for their descriptors, in this or a child process.
-public enum PluginProber {
+package enum PluginProber {
     /// The hidden subcommand a child process runs (see `runChild`).
-    public static let childCommand = "__probe-plugins"
+    package static let childCommand = "__probe-plugins"
     /// The child's first argument: the pid of the process that started it.
     static let parentOption = "--parent="
     /// The child's first line: it started and is about to load the first library. The deadline
@@ -26,7 +26,7 @@ public enum PluginProber {
     static let startAllowance = 30.0
 
     /// One result per path, in order.
-    public static func probe(_ paths: [String], mode: PluginProbeMode) -> [Result<[PluginInfo], PluginLoadFailure>] {
+    package static func probe(_ paths: [String], mode: PluginProbeMode) -> [Result<[PluginInfo], PluginLoadFailure>] {
         switch mode {
         case .inProcess:
             return paths.map { path in PluginLibraryLoader.load(path).map { $0.plugins.map(\.info) } }
@@ -38,7 +38,7 @@ public enum PluginProber {
     /// The child's side: loads each path and writes one JSON line per path to stdout,
     /// flushed at once, so the parent knows which library was loading if we die or hang.
     /// `arguments` may start with `--parent=PID`: the child then dies with that process.
-    public static func runChild(paths arguments: [String]) {
+    package static func runChild(paths arguments: [String]) {
         var paths = arguments[...]
         if let first = paths.first, first.hasPrefix(parentOption) {
             paths = paths.dropFirst()

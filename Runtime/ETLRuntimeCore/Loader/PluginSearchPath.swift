@@ -3,20 +3,20 @@ import Foundation
 /// The ordered folders `list-plugins`, `validate` and `run` search for plugin libraries
 /// (DESIGN.md): `--plugin-dir` options, the manifest's `plugin_dirs`, `ETL_PLUGIN_PATH`,
 /// the folder of the executable, then the installed plugin folder.
-public struct PluginSearchPath: Sendable, Equatable {
+package struct PluginSearchPath: Sendable, Equatable {
     /// A folder to search and why it is on the path (printed when nothing is found).
-    public struct Folder: Sendable, Equatable {
-        public var path: String
-        public var origin: String
+    package struct Folder: Sendable, Equatable {
+        package var path: String
+        package var origin: String
     }
 
-    public var folders: [Folder]
+    package var folders: [Folder]
 
     /// The folder `make install` puts plugins in, relative to an installed executable
     /// (`PREFIX/bin/etl-runtime` → `PREFIX/lib/etl-runtime/plugins`).
-    public static let installedPluginFolderRelativeToBinary = "../lib/etl-runtime/plugins"
+    package static let installedPluginFolderRelativeToBinary = "../lib/etl-runtime/plugins"
 
-    public init(
+    package init(
         commandLineFolders: [String], manifestFolders: [String], environment: [String: String],
         executablePath: String?
     ) {
@@ -38,7 +38,7 @@ public struct PluginSearchPath: Sendable, Equatable {
     }
 
     /// The running executable's path, from /proc (argv[0] may be relative or a symlink).
-    public static var currentExecutablePath: String? {
+    package static var currentExecutablePath: String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
     }
 

@@ -1,8 +1,8 @@
 /// Which control-table entries use each plugin, for `list-plugins`' USED BY column.
-public enum PluginUsage {
+package enum PluginUsage {
     /// "kind name" (e.g. "sink sqlite", see `key`) → entry ids, in manifest order. Empty when the manifest does not
     /// load (validate reports why; the listing still shows every plugin).
-    public static func entriesByPlugin(manifestPath: String, environment: [String: String]) -> [String: [String]] {
+    package static func entriesByPlugin(manifestPath: String, environment: [String: String]) -> [String: [String]] {
         guard let manifest = ManifestLoader.load(path: manifestPath, environment: environment, plugins: nil).manifest else {
             return [:]
         }
@@ -18,5 +18,5 @@ public enum PluginUsage {
     }
 
     /// The usage key of a plugin: a source and a sink may share a name.
-    public static func key(_ kind: PluginKind, _ name: String) -> String { "\(kind.rawValue) \(name)" }
+    package static func key(_ kind: PluginKind, _ name: String) -> String { "\(kind.rawValue) \(name)" }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// How log events are rendered on stderr (`--log-format`).
-public enum LogFormat: String, Sendable, CaseIterable {
+package enum LogFormat: String, Sendable, CaseIterable {
     /// `2026-11-25T09:00:00.123Z info entry=x plugin=y: message`
     case text
     /// One JSON object per line: {"time":..., "level":..., "message":..., metadata...}
@@ -12,29 +12,29 @@ public enum LogFormat: String, Sendable, CaseIterable {
 /// A swift-log handler writing one event per line to stderr, so cron mail and log
 /// collectors get whole lines, never interleaved fragments. Writing never fails the caller:
 /// see `StderrWriter`.
-public struct StderrLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+package struct StderrLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
     private let format: LogFormat
     private let label: String
 
-    public init(label: String, format: LogFormat, level: Logger.Level) {
+    package init(label: String, format: LogFormat, level: Logger.Level) {
         self.label = label
         self.format = format
         self.logLevel = level
     }
 
     /// Installs the handler for every logger of the process. Call once, at start-up.
-    public static func bootstrap(format: LogFormat, level: Logger.Level) {
+    package static func bootstrap(format: LogFormat, level: Logger.Level) {
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, format: format, level: level) }
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let level = event.level, message = event.message
         var merged = metadata
         event.metadata?.forEach { merged[$0.key] = $0.value }
@@ -54,12 +54,12 @@ public struct StderrLogHandler: LogHandler {
     }
 
     /// Now, as ISO 8601 UTC with milliseconds (the format of every time the runtime writes).
-    public static func timestamp() -> String {
+    package static func timestamp() -> String {
         timestamp(secondsFromNow: 0)
     }
 
     /// `seconds` from now, as `timestamp()` writes times (for "next attempt at ...").
-    public static func timestamp(secondsFromNow offset: Double) -> String {
+    package static func timestamp(secondsFromNow offset: Double) -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let milliseconds = Int(now.tv_sec) * 1000 + now.tv_nsec / 1_000_000 + Int((offset * 1000).rounded())

@@ -7,24 +7,24 @@ import Synchronization
 /// closed, or that sits on a full disk, died before loading anything). Interrupted and partial
 /// writes are carried on; any other error drops the rest of the line and counts it, so a
 /// stream nobody can read never stops or slows a load.
-public enum StderrWriter {
+package enum StderrWriter {
     private static let dropped = Atomic<Int>(0)
     private static let target = Atomic<Int32>(STDERR_FILENO)
 
     /// Lines this process could not write in full, wherever they were going.
-    public static var droppedLines: Int { dropped.load(ordering: .relaxed) }
+    package static var droppedLines: Int { dropped.load(ordering: .relaxed) }
 
     /// Where `write(_:)` writes: descriptor 2, or the copy of the real stderr a process keeps
     /// while its descriptor 2 collects what plugins write (see `PluginOutputCapture`).
-    public static var descriptor: Int32 { target.load(ordering: .sequentiallyConsistent) }
+    package static var descriptor: Int32 { target.load(ordering: .sequentiallyConsistent) }
 
     /// Sends the runtime's stderr lines to `descriptor` from now on.
-    public static func use(_ descriptor: Int32) {
+    package static func use(_ descriptor: Int32) {
         target.store(descriptor, ordering: .sequentiallyConsistent)
     }
 
     /// Writes `text` to stderr, or drops it (see the type's comment).
-    public static func write(_ text: String) {
+    package static func write(_ text: String) {
         write(text, to: descriptor)
     }
 
@@ -32,7 +32,7 @@ public enum StderrWriter {
     /// a line on a pipe or a terminal, so lines from threads and workers never interleave), or
     /// drops what is left on an error other than EINTR. Returns whether all of it was written.
     @discardableResult
-    public static func write(_ text: String, to descriptor: Int32) -> Bool {
+    package static func write(_ text: String, to descriptor: Int32) -> Bool {
         var text = text
         let complete = text.withUTF8 { bytes -> Bool in
             guard let base = bytes.baseAddress else { return true }

@@ -1,71 +1,71 @@
 /// One row of the manifest's `control_table`: what to load, from where, into
 /// where, and how.
-public struct ControlEntry: Sendable, Hashable {
+package struct ControlEntry: Sendable, Hashable {
     /// Unique id, `[A-Za-z0-9_.-]+`; the control-table key.
-    public var id: String
+    package var id: String
     /// Inactive entries are kept in the control table but not run (default true).
-    public var active: Bool
+    package var active: Bool
     /// The user's description (substitutions shown as placeholders).
-    public var description: String?
+    package var description: String?
     /// Name of a source under `sources`.
-    public var source: String
+    package var source: String
     /// The stream of that source to read.
-    public var stream: String
+    package var stream: String
     /// Name of a sink under `sinks`.
-    public var sink: String
+    package var sink: String
     /// The table (or file, or endpoint) the sink writes.
-    public var target: String
+    package var target: String
     /// Full or incremental.
-    public var mode: LoadMode
+    package var mode: LoadMode
     /// How the sink applies the load (default: replace for full, append for incremental).
-    public var write: WriteMode
+    package var write: WriteMode
     /// Columns that identify a row; required for merge and scd2.
-    public var primaryKey: [String]
+    package var primaryKey: [String]
     /// The column (or plugin position such as `$offset`) incremental loads resume from.
-    public var cursorField: String?
+    package var cursorField: String?
     /// Where an incremental load starts when there is no watermark yet (a JSON scalar).
-    public var initialValue: JSONValue?
+    package var initialValue: JSONValue?
     /// How far back before the watermark to re-read, for late-arriving rows.
-    public var lookback: ISO8601Duration?
+    package var lookback: ISO8601Duration?
     /// How far behind "now" to stop reading, for rows still being written.
-    public var safetyLag: ISO8601Duration?
+    package var safetyLag: ISO8601Duration?
     /// Rows per batch (default 10 000).
-    public var batchSize: Int
+    package var batchSize: Int
     /// Target upper size of one batch in bytes (default 64 MiB).
-    public var maxBatchBytes: Int
+    package var maxBatchBytes: Int
     /// Stop after this many rows in one run; nil for no limit.
-    public var maxRecordsPerRun: Int?
+    package var maxRecordsPerRun: Int?
     /// Rejected rows tolerated before the entry fails (default 0).
-    public var maxRejects: Int
+    package var maxRejects: Int
     /// What to do with a null cursor value (default fail).
-    public var nullCursor: NullCursorPolicy
+    package var nullCursor: NullCursorPolicy
     /// SQL the sink runs after a successful load, in order.
-    public var postSQL: [String]
+    package var postSQL: [String]
     /// Declarative transforms, applied in order.
-    public var transforms: [ManifestTransform]
+    package var transforms: [ManifestTransform]
     /// The longest one run of the entry may take, start to end; nil for no limit. When it
     /// passes, the entry is asked to stop as on SIGTERM, then killed after `stopTimeout`, and
     /// the run is recorded as failed.
-    public var timeout: ISO8601Duration?
+    package var timeout: ISO8601Duration?
     /// How long the entry may take to stop once asked to (SIGINT/SIGTERM, or its `timeout`)
     /// before its worker process is killed (default 30 s).
-    public var stopTimeout: ISO8601Duration
+    package var stopTimeout: ISO8601Duration
     /// Where the entry is, e.g. `$.control_table[1]`.
-    public var jsonPath: String
+    package var jsonPath: String
     /// The line the entry starts on.
-    public var line: Int
+    package var line: Int
 
     /// Default `batch_size`.
-    public static let defaultBatchSize = 10_000
+    package static let defaultBatchSize = 10_000
     /// Default `max_batch_bytes`: 64 MiB.
-    public static let defaultMaxBatchBytes = 64 * 1024 * 1024
+    package static let defaultMaxBatchBytes = 64 * 1024 * 1024
     /// Default `max_rejects`: any rejected row fails the entry.
-    public static let defaultMaxRejects = 0
+    package static let defaultMaxRejects = 0
     /// Default `stop_timeout`: 30 s, long enough for a well-behaved plugin to finish a batch.
-    public static let defaultStopTimeout = ISO8601Duration(seconds: 30)
+    package static let defaultStopTimeout = ISO8601Duration(seconds: 30)
 
     /// Creates an entry; optional settings take the manifest defaults.
-    public init(
+    package init(
         id: String, active: Bool = true, description: String? = nil, source: String, stream: String, sink: String,
         target: String, mode: LoadMode, write: WriteMode? = nil, primaryKey: [String] = [], cursorField: String? = nil,
         initialValue: JSONValue? = nil, lookback: ISO8601Duration? = nil, safetyLag: ISO8601Duration? = nil,

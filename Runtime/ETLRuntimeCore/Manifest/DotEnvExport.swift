@@ -7,7 +7,7 @@ extension Manifest {
     /// cron job, which has none of a shell's exports, then authenticates as a shell would.
     /// Call before any plugin instance is created; `setenv` is not safe while other threads
     /// read the environment.
-    public func exportDotEnv() {
+    package func exportDotEnv() {
         for (name, value) in dotEnv.sorted(by: { $0.key < $1.key }) {
             setenv(name, value, 0)
         }

@@ -3,29 +3,29 @@
 ///
 /// Years and months are refused: they have no fixed length in seconds, and a
 /// watermark arithmetic that changes with the calendar would surprise.
-public struct ISO8601Duration: Sendable, Hashable, CustomStringConvertible {
+package struct ISO8601Duration: Sendable, Hashable, CustomStringConvertible {
     /// The text as written.
-    public let text: String
+    package let text: String
     /// The length in whole seconds.
-    public let seconds: Int64
+    package let seconds: Int64
 
     /// What a duration looks like, for messages.
-    public static let examples = "an ISO 8601 duration such as \"PT10M\", \"P1D\" or \"PT1H30M\""
+    package static let examples = "an ISO 8601 duration such as \"PT10M\", \"P1D\" or \"PT1H30M\""
 
     /// Parses a duration; throws a message (without the input) when it is not one.
-    public init(parsing text: String) throws(ISO8601DurationError) {
+    package init(parsing text: String) throws(ISO8601DurationError) {
         self.text = text
         self.seconds = try ISO8601Duration.parseSeconds(text)
     }
 
     /// Creates a duration of whole seconds (text `PT<n>S`).
-    public init(seconds: Int64) {
+    package init(seconds: Int64) {
         self.text = "PT\(seconds)S"
         self.seconds = seconds
     }
 
     /// The text as written.
-    public var description: String { text }
+    package var description: String { text }
 
     private static func parseSeconds(_ text: String) throws(ISO8601DurationError) -> Int64 {
         let scalars = Array(text.uppercased().unicodeScalars)
@@ -83,7 +83,7 @@ public struct ISO8601Duration: Sendable, Hashable, CustomStringConvertible {
 
 /// Why text is not a usable duration. Carries no input text, so a substituted
 /// secret can never leak through it.
-public enum ISO8601DurationError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ISO8601DurationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Not of the form `P[nW][nD][T[nH][nM][nS]]`.
     case malformed
     /// Uses years or months, which have no fixed length.
@@ -92,7 +92,7 @@ public enum ISO8601DurationError: Error, Sendable, Hashable, CustomStringConvert
     case tooLarge
 
     /// What to write instead.
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformed: return "expected \(ISO8601Duration.examples)"
         case .calendarUnit: return "years and months have no fixed length; use weeks or days, e.g. \"P30D\""

@@ -2,32 +2,32 @@
 /// relative path made absolute against the manifest's folder.
 ///
 /// Only `ManifestLoader.load` makes one, and only when the file had no mistake.
-public struct Manifest: Sendable {
+package struct Manifest: Sendable {
     /// The manifest file, absolute.
-    public var manifestPath: String
+    package var manifestPath: String
     /// The folder that relative paths resolved against, absolute.
-    public var manifestDirectory: String
+    package var manifestDirectory: String
     /// `manifest_version` (always 1 today).
-    public var manifestVersion: Int
+    package var manifestVersion: Int
     /// `plugin_dirs`, absolute, in the written order.
-    public var pluginDirectories: [String]
+    package var pluginDirectories: [String]
     /// `state.path`, absolute (default `state/etl_state.db` beside the manifest).
-    public var statePath: String
+    package var statePath: String
     /// `sources`, in the written order.
-    public var sources: [ManifestEndpoint]
+    package var sources: [ManifestEndpoint]
     /// `sinks`, in the written order.
-    public var sinks: [ManifestEndpoint]
+    package var sinks: [ManifestEndpoint]
     /// `control_table`, in the written order.
-    public var controlTable: [ControlEntry]
+    package var controlTable: [ControlEntry]
     /// Every `${VAR}` that was replaced, then every variable a `*_env` config key names
     /// (`token_env`, `password_env`, ...) with the value the plugin will read: the values
     /// `redacting(_:)` hides and `secretForm` keeps out of stored states.
-    public var substitutions: [VariableSubstitution]
+    package var substitutions: [VariableSubstitution]
     /// The variables of the `.env` beside the manifest, for `exportDotEnv()`. Never print them.
-    public var dotEnv: [String: String]
+    package var dotEnv: [String: String]
 
     /// Creates a manifest.
-    public init(
+    package init(
         manifestPath: String, manifestDirectory: String, manifestVersion: Int, pluginDirectories: [String],
         statePath: String, sources: [ManifestEndpoint], sinks: [ManifestEndpoint], controlTable: [ControlEntry],
         substitutions: [VariableSubstitution], dotEnv: [String: String] = [:]
@@ -45,28 +45,28 @@ public struct Manifest: Sendable {
     }
 
     /// The source declared under `name`.
-    public func source(named name: String) -> ManifestEndpoint? {
+    package func source(named name: String) -> ManifestEndpoint? {
         sources.first { $0.name == name }
     }
 
     /// The sink declared under `name`.
-    public func sink(named name: String) -> ManifestEndpoint? {
+    package func sink(named name: String) -> ManifestEndpoint? {
         sinks.first { $0.name == name }
     }
 
     /// The control-table entry with `id`.
-    public func entry(id: String) -> ControlEntry? {
+    package func entry(id: String) -> ControlEntry? {
         controlTable.first { $0.id == id }
     }
 
     /// Values shorter than this are not scrubbed by `redacting(_:)`: replacing
     /// every "5" or "on" in a message would make it unreadable, and such short
     /// values are not secrets.
-    public static let shortestRedactedValue = 4
+    package static let shortestRedactedValue = 4
 
     /// `text` with every substituted value replaced by its `<value of ${VAR}>`
     /// placeholder; use it on any text a plugin produced before logging it.
-    public func redacting(_ text: String) -> String {
+    package func redacting(_ text: String) -> String {
         Manifest.redacting(text, substitutions: substitutions)
     }
 

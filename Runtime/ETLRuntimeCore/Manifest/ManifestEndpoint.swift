@@ -1,34 +1,34 @@
 /// A configured source or sink: a name in the manifest's `sources` or `sinks`,
 /// the plugin that serves it and the config handed to that plugin.
-public struct ManifestEndpoint: Sendable, Hashable {
+package struct ManifestEndpoint: Sendable, Hashable {
     /// The key under `sources` or `sinks` (what entries refer to).
-    public var name: String
+    package var name: String
     /// Whether it was declared under `sources` or `sinks`.
-    public var kind: PluginKind
+    package var kind: PluginKind
     /// The plugin name (`"csv"`, `"sqlite"`).
-    public var plugin: String
+    package var plugin: String
     /// The config after `${VAR}` expansion and, when the plugin's schema was known,
     /// with `"format": "path"` strings made absolute. May hold secrets: do not print it.
-    public var config: JSONValue
+    package var config: JSONValue
     /// `config` as compact JSON text, ready for the plugin's `create`.
-    public var configJSON: String
+    package var configJSON: String
     /// `config` with every substituted string replaced by `<value of ${VAR}>`: safe to print.
-    public var displayConfig: JSONValue
+    package var displayConfig: JSONValue
     /// The user's one-line description, if any (substitutions shown as placeholders).
-    public var description: String?
+    package var description: String?
     /// The plugin's contract, when a provider was given to the loader.
-    public var contract: PluginContract?
+    package var contract: PluginContract?
     /// Why the plugin cannot be used (missing, in a library that failed to load, ambiguous,
     /// with a broken schema), when the loader was asked to fail only the entries that use it
     /// (`ManifestLoader.PluginProblems.failTheirEntries`). Such an endpoint must not be run.
-    public var pluginProblem: String?
+    package var pluginProblem: String?
     /// Where it is declared, e.g. `$.sources.census`.
-    public var jsonPath: String
+    package var jsonPath: String
     /// The line of its declaration in the manifest.
-    public var line: Int
+    package var line: Int
 
     /// Creates an endpoint.
-    public init(
+    package init(
         name: String, kind: PluginKind, plugin: String, config: JSONValue, displayConfig: JSONValue,
         description: String?, contract: PluginContract?, jsonPath: String, line: Int, pluginProblem: String? = nil
     ) {

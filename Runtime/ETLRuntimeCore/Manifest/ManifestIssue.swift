@@ -3,21 +3,21 @@
 /// Rendered the way compilers and linters print, so editors can jump to it:
 /// `plugins.json:14: $.control_table[1].mode: expected "full" or "incremental", got "incr"`.
 /// Messages never contain a value that came from `${VAR}` substitution.
-public struct ManifestIssue: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ManifestIssue: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file as the user named it (the manifest, or the `.env` beside it).
-    public var file: String
+    package var file: String
     /// The 1-based line, where known.
-    public var line: Int?
+    package var line: Int?
     /// The 1-based column; only syntax errors carry one.
-    public var column: Int?
+    package var column: Int?
     /// The JSON path of the offending value (`$.sources.crm.plugin`); empty for
     /// problems with the file as a whole.
-    public var jsonPath: String
+    package var jsonPath: String
     /// What is wrong and, where it helps, how to fix it.
-    public var message: String
+    package var message: String
 
     /// Creates an issue.
-    public init(file: String, line: Int?, column: Int? = nil, jsonPath: String, message: String) {
+    package init(file: String, line: Int?, column: Int? = nil, jsonPath: String, message: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -26,7 +26,7 @@ public struct ManifestIssue: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// `file:line[:column]: path: message`, leaving out the parts that are unknown.
-    public var description: String {
+    package var description: String {
         var text = file
         if let line {
             text += ":\(line)"

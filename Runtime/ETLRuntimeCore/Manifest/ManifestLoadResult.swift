@@ -3,14 +3,14 @@
 /// `manifest` is present exactly when `issues` is empty: a manifest with any
 /// mistake is refused whole, because running half a configuration from cron
 /// is worse than running none and exiting 78.
-public struct ManifestLoadResult: Sendable {
+package struct ManifestLoadResult: Sendable {
     /// The typed manifest, when there was no issue.
-    public var manifest: Manifest?
+    package var manifest: Manifest?
     /// Every mistake found, in file order, all from one pass.
-    public var issues: [ManifestIssue]
+    package var issues: [ManifestIssue]
 
     /// Creates a result.
-    public init(manifest: Manifest?, issues: [ManifestIssue]) {
+    package init(manifest: Manifest?, issues: [ManifestIssue]) {
         self.manifest = manifest
         self.issues = issues
     }

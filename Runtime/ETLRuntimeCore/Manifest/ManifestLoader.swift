@@ -6,10 +6,10 @@ import Foundation
 /// the parse): unknown keys, wrong types, bad combinations, missing variables,
 /// unknown plugins, configs that break their plugin's schema. Each comes back
 /// as a `ManifestIssue` naming file, line, JSON path and what was expected.
-public enum ManifestLoader {
+package enum ManifestLoader {
     /// What a plugin that cannot be used (none of that name, its library failed to load, two
     /// libraries claim the name, its config schema is broken) does to the manifest.
-    public enum PluginProblems: Sendable {
+    package enum PluginProblems: Sendable {
         /// It is an issue like any other: the manifest is refused (`validate`).
         case areIssues
         /// Only the entries that use it fail, with the problem as their error
@@ -30,7 +30,7 @@ public enum ManifestLoader {
     ///   - pluginProblems: whether a plugin that cannot be used is an issue of the manifest
     ///     (`validate`) or only of the entries that use it (commands that run entries).
     /// - Returns: the manifest when there is no issue, otherwise nil and every issue found.
-    public static func load(
+    package static func load(
         path: String, environment: [String: String], plugins: (any PluginContractProviding)?,
         pluginProblems: PluginProblems = .areIssues
     ) -> ManifestLoadResult {
@@ -105,7 +105,7 @@ public enum ManifestLoader {
     /// The manifest's `plugin_dirs`, absolute, read tolerantly: the plugin
     /// loader needs them before it can offer the contracts that `load` checks
     /// against, so nothing here fails; a folder that cannot be read is skipped.
-    public static func pluginDirectories(manifestPath: String, environment: [String: String]) -> [String] {
+    package static func pluginDirectories(manifestPath: String, environment: [String: String]) -> [String] {
         let absolutePath = PathResolver.absoluteFromWorkingDirectory(manifestPath)
         let directory = PathResolver.directory(of: absolutePath)
         guard let data = FileManager.default.contents(atPath: absolutePath),

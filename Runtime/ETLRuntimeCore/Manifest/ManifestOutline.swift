@@ -4,21 +4,21 @@
 /// Those commands only read the control table, so they must work when the full manifest
 /// cannot load: in a shell without the pipeline's secrets (a `${VAR}` used in a source's config
 /// unset), or with a plugin missing or broken. Only `state.path` must be usable.
-public struct ManifestOutline: Sendable {
+package struct ManifestOutline: Sendable {
     /// One `control_table` element, read tolerantly: a field that is missing, of the wrong
     /// type or whose `${VAR}` is unset is nil.
-    public struct Entry: Sendable, Equatable {
-        public var id: String
-        public var source: String?
-        public var stream: String?
-        public var sink: String?
-        public var target: String?
-        public var active: Bool
-        public var mode: String?
-        public var write: String?
+    package struct Entry: Sendable, Equatable {
+        package var id: String
+        package var source: String?
+        package var stream: String?
+        package var sink: String?
+        package var target: String?
+        package var active: Bool
+        package var mode: String?
+        package var write: String?
 
         /// Creates an entry outline.
-        public init(
+        package init(
             id: String, source: String?, stream: String?, sink: String?, target: String?, active: Bool, mode: String?,
             write: String?
         ) {
@@ -34,21 +34,21 @@ public struct ManifestOutline: Sendable {
     }
 
     /// The manifest file, absolute.
-    public var manifestPath: String
+    package var manifestPath: String
     /// `state.path`, absolute (default `state/etl_state.db` beside the manifest).
-    public var statePath: String
+    package var statePath: String
     /// The entries with a usable id, in the written order.
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// The substitutions that could be made, for `redacting(_:)`.
-    public var substitutions: [VariableSubstitution]
+    package var substitutions: [VariableSubstitution]
 
     /// The entry with `id`.
-    public func entry(id: String) -> Entry? {
+    package func entry(id: String) -> Entry? {
         entries.first { $0.id == id }
     }
 
     /// `text` with every known substituted value replaced by its placeholder (as `Manifest.redacting`).
-    public func redacting(_ text: String) -> String {
+    package func redacting(_ text: String) -> String {
         Manifest.redacting(text, substitutions: substitutions)
     }
 }
@@ -57,7 +57,7 @@ extension ManifestLoader {
     /// Reads the outline of the manifest at `path` (named in messages as given). Unset
     /// variables and mistakes outside `state` are ignored; a file that is missing or not JSON,
     /// or a `state.path` that is not a usable string, is the issue returned.
-    public static func loadOutline(path: String, environment: [String: String]) -> Result<ManifestOutline, ManifestIssue> {
+    package static func loadOutline(path: String, environment: [String: String]) -> Result<ManifestOutline, ManifestIssue> {
         let absolutePath = PathResolver.absoluteFromWorkingDirectory(path)
         let directory = PathResolver.directory(of: absolutePath)
         let bytes: [UInt8]

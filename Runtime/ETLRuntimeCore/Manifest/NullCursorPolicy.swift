@@ -1,5 +1,5 @@
 /// What an incremental entry does with a row whose cursor field is null.
-public enum NullCursorPolicy: String, Sendable, CaseIterable {
+package enum NullCursorPolicy: String, Sendable, CaseIterable {
     /// Load the row; it does not move the watermark.
     case load
     /// Send the row to `etl_rejects`.

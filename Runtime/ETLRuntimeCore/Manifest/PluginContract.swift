@@ -1,5 +1,5 @@
 /// Whether a plugin reads data (source) or writes it (sink).
-public enum PluginKind: String, Sendable {
+package enum PluginKind: String, Sendable {
     /// Reads records: a connector.
     case source
     /// Writes records: a warehouse, a file, an API.
@@ -9,21 +9,21 @@ public enum PluginKind: String, Sendable {
 /// What the manifest checks need to know about one plugin, as the plugin
 /// loader found it. Kept free of any loader type so the manifest can be
 /// validated without opening a library (tests pass contracts directly).
-public struct PluginContract: Sendable, Hashable {
+package struct PluginContract: Sendable, Hashable {
     /// The name a manifest's `"plugin"` value refers to.
-    public var name: String
+    package var name: String
     /// Source or sink.
-    public var kind: PluginKind
+    package var kind: PluginKind
     /// Capability names: "incremental", "merge", "scd2", "transactional", "sql",
     /// "append", "replace", "discover".
-    public var capabilities: Set<String>
+    package var capabilities: Set<String>
     /// The JSON Schema of the plugin's `config` object, as the plugin published it.
-    public var configSchemaJSON: String
+    package var configSchemaJSON: String
     /// The shared library the plugin lives in, for messages.
-    public var libraryPath: String
+    package var libraryPath: String
 
     /// Creates a contract.
-    public init(name: String, kind: PluginKind, capabilities: Set<String>, configSchemaJSON: String, libraryPath: String) {
+    package init(name: String, kind: PluginKind, capabilities: Set<String>, configSchemaJSON: String, libraryPath: String) {
         self.name = name
         self.kind = kind
         self.capabilities = capabilities
@@ -33,7 +33,7 @@ public struct PluginContract: Sendable, Hashable {
 }
 
 /// The answer to "which plugin is called NAME?".
-public enum PluginContractLookup: Sendable {
+package enum PluginContractLookup: Sendable {
     /// The plugin exists and loaded.
     case found(PluginContract)
     /// No plugin has that name; `available` lists the names that do exist (for did-you-mean).
@@ -43,7 +43,7 @@ public enum PluginContractLookup: Sendable {
 }
 
 /// Supplies plugin contracts to `ManifestLoader.load`; the plugin loader conforms.
-public protocol PluginContractProviding: Sendable {
+package protocol PluginContractProviding: Sendable {
     /// Looks a plugin up by the name a manifest uses.
     func contract(forPlugin name: String) -> PluginContractLookup
 
@@ -61,10 +61,10 @@ public protocol PluginContractProviding: Sendable {
 
 extension PluginContractProviding {
     /// None, for providers that know no libraries.
-    public var unloadableLibraries: [String] { [] }
+    package var unloadableLibraries: [String] { [] }
 
     /// Falls back to the name-only lookup.
-    public func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup {
+    package func contract(forPlugin name: String, kind: PluginKind) -> PluginContractLookup {
         contract(forPlugin: name)
     }
 }

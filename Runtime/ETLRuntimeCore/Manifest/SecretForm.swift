@@ -7,12 +7,12 @@
 /// hands a plugin the *expanded form*, with the values put back from the same manifest.
 /// Both directions work on JSON text: values are matched as written and as escaped in JSON
 /// strings, and put back escaped, so the state stays valid JSON.
-public struct SecretForm: Sendable {
+package struct SecretForm: Sendable {
     private let toStored: LiteralReplacements
     private let toExpanded: LiteralReplacements
 
     /// The forms for the secrets among `substitutions` (see `VariableSubstitution.isSecret`).
-    public init(substitutions: [VariableSubstitution]) {
+    package init(substitutions: [VariableSubstitution]) {
         let secrets = substitutions.filter(\.isSecret)
         toStored = LiteralReplacements(secrets.flatMap { secret in
             secret.textForms.map { (find: $0, replaceWith: secret.reference) }
@@ -21,17 +21,17 @@ public struct SecretForm: Sendable {
     }
 
     /// `state` with every secret value replaced by its `${NAME}`: what may be written anywhere.
-    public func stored(_ state: String?) -> String? {
+    package func stored(_ state: String?) -> String? {
         state.map(toStored.apply)
     }
 
     /// `state` with every `${NAME}` of a secret replaced by its value: what a plugin reads.
-    public func expanded(_ state: String?) -> String? {
+    package func expanded(_ state: String?) -> String? {
         state.map(toExpanded.apply)
     }
 }
 
 extension Manifest {
     /// The stored and expanded forms of resume states for this manifest's secrets.
-    public var secretForm: SecretForm { SecretForm(substitutions: substitutions) }
+    package var secretForm: SecretForm { SecretForm(substitutions: substitutions) }
 }

@@ -1,6 +1,6 @@
 /// A declarative transform, one per object in an entry's `transforms` array
 /// (each object has exactly one key, the transform's name).
-public enum TransformStep: Sendable, Hashable {
+package enum TransformStep: Sendable, Hashable {
     /// `{"select": ["a", "b"]}`: keep these columns, in this order.
     case select(columns: [String])
     /// `{"rename": {"old": "new"}}`
@@ -21,12 +21,12 @@ public enum TransformStep: Sendable, Hashable {
     case metadata([MetadataColumn])
 
     /// The transform names, as written in a manifest.
-    public static let names = [
+    package static let names = [
         "select", "rename", "cast", "trim", "null_values", "map", "derive", "filter", "metadata",
     ]
 
     /// This transform's name, as written in a manifest.
-    public var name: String {
+    package var name: String {
         switch self {
         case .select: return "select"
         case .rename: return "rename"

@@ -1,16 +1,16 @@
 /// One `${VAR}` that was replaced while loading the manifest, kept so that
 /// text from elsewhere (a plugin's error message echoing its config) can be
 /// scrubbed with `Manifest.redacting(_:)` before it is logged.
-public struct VariableSubstitution: Sendable, Hashable {
+package struct VariableSubstitution: Sendable, Hashable {
     /// The variable's name.
-    public var name: String
+    package var name: String
     /// The value it was replaced with. Never print this.
-    public var value: String
+    package var value: String
     /// Where the value came from.
-    public var origin: Origin
+    package var origin: Origin
 
     /// Where a substituted value came from.
-    public enum Origin: String, Sendable {
+    package enum Origin: String, Sendable {
         /// The process environment.
         case environment
         /// The `.env` file beside the manifest.
@@ -20,22 +20,22 @@ public struct VariableSubstitution: Sendable, Hashable {
     }
 
     /// Creates a substitution record.
-    public init(name: String, value: String, origin: Origin) {
+    package init(name: String, value: String, origin: Origin) {
         self.name = name
         self.value = value
         self.origin = origin
     }
 
     /// What is printed instead of the value: `<value of ${CRM_TOKEN}>`.
-    public var placeholder: String { "<value of ${\(name)}>" }
+    package var placeholder: String { "<value of ${\(name)}>" }
 
     /// What is stored instead of the value: `${CRM_TOKEN}`, the text the manifest holds.
-    public var reference: String { "${\(name)}" }
+    package var reference: String { "${\(name)}" }
 
     /// A value from outside the manifest (the environment or `.env`) long enough to scrub: what
     /// is kept out of stored resume states. A `:-default` is written in the manifest for all to
     /// read, so it is no secret.
-    public var isSecret: Bool {
+    package var isSecret: Bool {
         origin != .defaultValue && value.count >= Manifest.shortestRedactedValue
     }
 

@@ -1,5 +1,5 @@
 /// How a sink applies a load to its target.
-public enum WriteMode: String, Sendable, CaseIterable {
+package enum WriteMode: String, Sendable, CaseIterable {
     /// Swap in a fresh copy of the target.
     case replace
     /// Add rows.
@@ -10,10 +10,10 @@ public enum WriteMode: String, Sendable, CaseIterable {
     case scd2
 
     /// The sink capability a plugin must declare to support this mode.
-    public var requiredCapability: String { rawValue }
+    package var requiredCapability: String { rawValue }
 
     /// The default when an entry has no `write`: replace for full loads, append for incremental ones.
-    public static func defaultMode(for mode: LoadMode) -> WriteMode {
+    package static func defaultMode(for mode: LoadMode) -> WriteMode {
         mode == .full ? .replace : .append
     }
 }

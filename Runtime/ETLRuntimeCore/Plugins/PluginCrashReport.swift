@@ -14,7 +14,7 @@ import Synchronization
 /// handler it replaced (the Swift runtime's backtracer, or the default) and lets the signal
 /// take its course: a fault re-runs the faulting instruction, anything else is raised again.
 /// Nothing in the handler allocates or locks.
-public enum PluginCrashReport {
+package enum PluginCrashReport {
     /// The thread-specific slot holding the current thread's `PluginCallSite.Lines`, or NULL.
     static let threadSite: pthread_key_t = {
         var key = pthread_key_t()
@@ -31,7 +31,7 @@ public enum PluginCrashReport {
 
     /// Installs the handlers (once per process); with `descriptor`, crash lines also go there as
     /// `WorkerMessage` JSON lines (`{"crashedIn": "..."}`).
-    public static func install(reportingTo descriptor: Int32? = nil) {
+    package static func install(reportingTo descriptor: Int32? = nil) {
         if let descriptor { messageDescriptor.store(descriptor, ordering: .sequentiallyConsistent) }
         installed.withLock { done in
             guard !done else { return }

@@ -25,13 +25,13 @@ struct PluginErrorBuffer {
 }
 
 /// A plugin call that failed: the plugin, the function, the status and its message.
-public struct PluginCallError: Error, Sendable, CustomStringConvertible {
-    public var plugin: String
-    public var function: String
-    public var status: etl_status
-    public var message: String
+package struct PluginCallError: Error, Sendable, CustomStringConvertible {
+    package var plugin: String
+    package var function: String
+    package var status: etl_status
+    package var message: String
 
-    public var description: String {
+    package var description: String {
         "plugin \(plugin): \(function) failed (\(PluginStatus.name(status))): \(message)"
     }
 }

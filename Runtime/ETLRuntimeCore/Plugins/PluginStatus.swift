@@ -1,8 +1,8 @@
 import CETLPlugin
 
 /// Names of the `etl_status` codes, for messages.
-public enum PluginStatus {
-    public static func name(_ status: etl_status) -> String {
+package enum PluginStatus {
+    package static func name(_ status: etl_status) -> String {
         switch status {
         case ETL_OK: return "ok"
         case ETL_INVALID_CONFIG: return "invalid config"

@@ -13,16 +13,16 @@ extension WriteMode {
 }
 
 /// What a sink is asked to load: the Swift face of `etl_load_request`.
-public struct LoadRequest: Sendable {
-    public var entryID: String
-    public var runID: String
-    public var target: String
-    public var writeMode: WriteMode
-    public var primaryKey: [String]
-    public var schema: ArrowSchemaDescription
-    public var optionsJSON: String?
+package struct LoadRequest: Sendable {
+    package var entryID: String
+    package var runID: String
+    package var target: String
+    package var writeMode: WriteMode
+    package var primaryKey: [String]
+    package var schema: ArrowSchemaDescription
+    package var optionsJSON: String?
 
-    public init(
+    package init(
         entryID: String, runID: String, target: String, writeMode: WriteMode, primaryKey: [String] = [],
         schema: ArrowSchemaDescription, optionsJSON: String? = nil
     ) {
@@ -37,9 +37,9 @@ public struct LoadRequest: Sendable {
 }
 
 /// A created sink plugin instance, used by one thread at a time.
-public final class SinkInstance {
-    public let plugin: LoadedPlugin
-    public let context: HostInstanceContext
+package final class SinkInstance {
+    package let plugin: LoadedPlugin
+    package let context: HostInstanceContext
     private let api: etl_sink_api
     private let instance: UnsafeMutableRawPointer
     /// Marks each call into the plugin, for crash reports.
@@ -47,7 +47,7 @@ public final class SinkInstance {
 
     /// `redact` scrubs secrets (the manifest's `${VAR}` values) from the plugin's log lines
     /// and error messages before the runtime shows them.
-    public init(
+    package init(
         plugin: LoadedPlugin, configJSON: String, entryID: String?, redact: (@Sendable (String) -> String)? = nil
     ) throws(PluginCallError) {
         let created = try PluginInstanceCreation(
@@ -63,12 +63,12 @@ public final class SinkInstance {
         sites["destroy"].run { api.destroy(instance) }
     }
 
-    public func check() throws(PluginCallError) {
+    package func check() throws(PluginCallError) {
         try call("check") { api.check(instance, $0) }
     }
 
     /// Opens a load.
-    public func begin(_ request: LoadRequest) throws(PluginCallError) {
+    package func begin(_ request: LoadRequest) throws(PluginCallError) {
         // The schema's release stays inside the call's mark: a sink that released a copy of it
         // makes that release crash, and the crash is the sink's.
         try sites["begin"].run { () throws(PluginCallError) in try openLoad(request) }
@@ -99,7 +99,7 @@ public final class SinkInstance {
     }
 
     /// Hands a batch to the sink, which takes ownership of it.
-    public func write(_ batch: ImportedRecordBatch) throws(PluginCallError) {
+    package func write(_ batch: ImportedRecordBatch) throws(PluginCallError) {
         let array = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
         defer { array.deallocate() }
         batch.export(to: array)
@@ -107,7 +107,7 @@ public final class SinkInstance {
     }
 
     /// Commits the load with the entry's resume state; returns the rows the sink counted.
-    public func commit(stateJSON: String?) throws(PluginCallError) -> Int64 {
+    package func commit(stateJSON: String?) throws(PluginCallError) -> Int64 {
         var rows: Int64 = 0
         try call("commit") { errorPointer in
             if let stateJSON {
@@ -118,12 +118,12 @@ public final class SinkInstance {
         return rows
     }
 
-    public func abort() throws(PluginCallError) {
+    package func abort() throws(PluginCallError) {
         try call("abort") { api.abort(instance, $0) }
     }
 
     /// The state last committed for `entryID`, or nil.
-    public func readState(entryID: String) throws(PluginCallError) -> String? {
+    package func readState(entryID: String) throws(PluginCallError) -> String? {
         var state: UnsafePointer<CChar>?
         try call("read_state") { errorPointer in
             entryID.withCString { api.read_state(instance, $0, &state, errorPointer) }
@@ -132,7 +132,7 @@ public final class SinkInstance {
     }
 
     /// Runs SQL on the target (post_sql); unsupported when the plugin lacks `sql`.
-    public func executeSQL(_ sql: String) throws(PluginCallError) {
+    package func executeSQL(_ sql: String) throws(PluginCallError) {
         guard let execute = api.execute_sql else {
             throw PluginCallError(plugin: plugin.info.name, function: "execute_sql", status: ETL_UNSUPPORTED, message: "this sink does not run SQL")
         }

@@ -3,21 +3,21 @@ import ETLArrow
 import ETLJSON
 
 /// What to read from a source: the Swift face of `etl_read_request`.
-public struct ReadRequest: Sendable {
-    public var entryID: String
-    public var stream: String
+package struct ReadRequest: Sendable {
+    package var entryID: String
+    package var stream: String
     /// Resume state from a previous checkpoint, or nil to start afresh.
-    public var stateJSON: String?
-    public var cursorField: String?
+    package var stateJSON: String?
+    package var cursorField: String?
     /// JSON text of the entry's `initial_value`.
-    public var initialValueJSON: String?
-    public var batchSize: Int
-    public var maxBatchBytes: Int
+    package var initialValueJSON: String?
+    package var batchSize: Int
+    package var maxBatchBytes: Int
     /// 0 means no limit.
-    public var maxRecords: Int
-    public var optionsJSON: String?
+    package var maxRecords: Int
+    package var optionsJSON: String?
 
-    public init(
+    package init(
         entryID: String, stream: String, stateJSON: String? = nil, cursorField: String? = nil,
         initialValueJSON: String? = nil, batchSize: Int = 10_000, maxBatchBytes: Int = 64 << 20,
         maxRecords: Int = 0, optionsJSON: String? = nil
@@ -36,9 +36,9 @@ public struct ReadRequest: Sendable {
 
 /// A created source plugin instance. Used by one thread at a time (the ABI's
 /// [instance] rule); destroyed when the last reference (including open streams) goes.
-public final class SourceInstance {
-    public let plugin: LoadedPlugin
-    public let context: HostInstanceContext
+package final class SourceInstance {
+    package let plugin: LoadedPlugin
+    package let context: HostInstanceContext
     private let api: etl_source_api
     private let instance: UnsafeMutableRawPointer
     /// Marks each call into the plugin, for crash reports.
@@ -47,7 +47,7 @@ public final class SourceInstance {
     /// Creates an instance from config JSON (already validated against the plugin's schema).
     /// `redact` scrubs secrets (the manifest's `${VAR}` values) from the plugin's log lines
     /// and error messages before the runtime shows them.
-    public init(
+    package init(
         plugin: LoadedPlugin, configJSON: String, entryID: String?, redact: (@Sendable (String) -> String)? = nil
     ) throws(PluginCallError) {
         let created = try PluginInstanceCreation(
@@ -64,14 +64,14 @@ public final class SourceInstance {
     }
 
     /// Can the source be reached with its config?
-    public func check() throws(PluginCallError) {
+    package func check() throws(PluginCallError) {
         var error = PluginErrorBuffer()
         let status = sites["check"].run { error.withPointer { api.check(instance, $0) } }
         try raise(status, "check", error)
     }
 
     /// The streams the source offers.
-    public func discover() throws(PluginCallError) -> [StreamSchema] {
+    package func discover() throws(PluginCallError) -> [StreamSchema] {
         // The catalog's release is the plugin's code too: it stays inside the call's mark.
         try sites["discover"].run { () throws(PluginCallError) in try streams() }
     }
@@ -90,7 +90,7 @@ public final class SourceInstance {
     }
 
     /// Starts reading; the stream keeps this instance alive until it is released.
-    public func read(_ request: ReadRequest) throws(PluginCallError) -> SourceReadStream {
+    package func read(_ request: ReadRequest) throws(PluginCallError) -> SourceReadStream {
         let arena = CStringArena()
         var cRequest = etl_read_request()
         cRequest.struct_size = UInt32(MemoryLayout<etl_read_request>.size)
@@ -113,7 +113,7 @@ public final class SourceInstance {
     }
 
     /// The resume state matching what the open stream has yielded so far, as the plugin gave it.
-    public func checkpoint() throws(PluginCallError) -> String? {
+    package func checkpoint() throws(PluginCallError) -> String? {
         var error = PluginErrorBuffer()
         var state: UnsafePointer<CChar>?
         let status = sites["checkpoint"].run { error.withPointer { api.checkpoint(instance, &state, $0) } }
@@ -122,7 +122,7 @@ public final class SourceInstance {
     }
 
     /// When the host takes a checkpoint, as messages name it.
-    public enum CheckpointMoment: Sendable {
+    package enum CheckpointMoment: Sendable {
         case afterBatch(rows: Int)
         case endOfStream
 
@@ -144,7 +144,7 @@ public final class SourceInstance {
     /// The checkpoint, checked before the host commits anything with it: JSON text (the JSON
     /// null included, a state like any other), and present when `required` — in an incremental
     /// load, since a missing state would make the next run start over and load every row again.
-    public func checkpoint(_ moment: CheckpointMoment, required: Bool) throws -> String? {
+    package func checkpoint(_ moment: CheckpointMoment, required: Bool) throws -> String? {
         guard let state = try checkpoint() else {
             guard !required else {
                 throw PluginContractViolation(
@@ -172,8 +172,8 @@ public final class SourceInstance {
 
 /// An open read: the imported Arrow stream and the source it came from. Releasing the
 /// stream happens before the source is destroyed, as the ABI requires.
-public final class SourceReadStream {
-    public let source: SourceInstance
+package final class SourceReadStream {
+    package let source: SourceInstance
     private var openStream: ImportedArrayStream?
     /// The `batch_size` the read asked for: no batch may be longer.
     private let batchSize: Int
@@ -187,17 +187,17 @@ public final class SourceReadStream {
 
     /// The Arrow stream; valid until this object is released. `schema()` and `next()` below
     /// add the host's checks of what the plugin yields.
-    public var stream: ImportedArrayStream { openStream! }
+    package var stream: ImportedArrayStream { openStream! }
 
     /// The stream's schema.
-    public func schema() throws(ArrowError) -> ArrowSchemaDescription {
+    package func schema() throws(ArrowError) -> ArrowSchemaDescription {
         try source.sites["get_schema"].run { () throws(ArrowError) in try stream.schema() }
     }
 
     /// The next batch, nil at the end of the stream. A batch that breaks the C Data Interface
     /// (text that is not UTF-8, offsets that decrease, ...) or is longer than the read's
     /// `batch_size` is refused, naming the plugin; the source's own failure is rethrown as it is.
-    public func next() throws -> ImportedRecordBatch? {
+    package func next() throws -> ImportedRecordBatch? {
         let batch: ImportedRecordBatch?
         do {
             // enter/leave rather than a closure: a crash's backtrace then goes straight from the

@@ -2,9 +2,9 @@ import CETLPlugin
 import ETLArrow
 
 /// One stream a source offers: its name and the Arrow schema of its batches.
-public struct StreamSchema: Sendable, Equatable {
-    public var name: String
-    public var schema: ArrowSchemaDescription
+package struct StreamSchema: Sendable, Equatable {
+    package var name: String
+    package var schema: ArrowSchemaDescription
 
     /// Reads a discover catalog (a struct schema whose children are streams) without
     /// releasing it.

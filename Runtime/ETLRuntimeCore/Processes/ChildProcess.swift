@@ -5,23 +5,23 @@ import Foundation
 /// waits for exit on a run loop in 50 ms steps, which alone would make `list-plugins` (one
 /// child per call) several times slower than its whole work. Used for plugin probes and for
 /// the workers that run entries.
-public final class ChildProcess {
+package final class ChildProcess {
     /// Where the child's standard error goes.
-    public enum ErrorOutput: Sendable {
+    package enum ErrorOutput: Sendable {
         case discard
         case inherit
     }
 
-    public enum End: Sendable, Equatable {
+    package enum End: Sendable, Equatable {
         case exit(Int32)
         case signal(Int32)
     }
 
-    public struct LaunchError: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct LaunchError: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
-    public let pid: pid_t
+    package let pid: pid_t
     /// Our end of the pipe the child's standard output goes to.
     let output: Int32
 
@@ -32,7 +32,7 @@ public final class ChildProcess {
     /// started at the same moment by other threads never hold each other's pipes open.
     /// `blockedSignals` start blocked in the child: a signal sent before the child has installed
     /// its handlers then waits for them instead of killing it with the default action.
-    public init(
+    package init(
         _ executable: String, _ arguments: [String], stderr: ErrorOutput, descriptor3: Int32? = nil,
         passing: [Int32: Int32] = [:], blockedSignals: [Int32] = []
     ) throws(LaunchError) {
@@ -82,7 +82,7 @@ public final class ChildProcess {
 
     /// Calls `body` with each line the child writes (without the newline), until it closes
     /// its standard output.
-    public func readLines(_ body: (Data) -> Void) {
+    package func readLines(_ body: (Data) -> Void) {
         _ = readLines(waitingAtMost: { _ in .infinity }, body)
     }
 
@@ -90,7 +90,7 @@ public final class ChildProcess {
     /// `limit(linesSoFar)` seconds, and then returns false (the child is left running: kill it).
     /// A deadline per line, not for the whole output: a child that answers slowly but steadily
     /// is waited for.
-    public func readLines(waitingAtMost limit: (_ linesSoFar: Int) -> Double, _ body: (Data) -> Void) -> Bool {
+    package func readLines(waitingAtMost limit: (_ linesSoFar: Int) -> Double, _ body: (Data) -> Void) -> Bool {
         var pending = Data()
         var lines = 0
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -119,13 +119,13 @@ public final class ChildProcess {
 
     /// Sends `signal` to the child. Only before `wait` has returned: after that the pid may
     /// belong to another process.
-    public func send(_ signal: Int32) {
+    package func send(_ signal: Int32) {
         kill(pid, signal)
     }
 
     /// Seconds on a clock that wall-clock changes do not move.
     /// Waits for the child to end.
-    public func wait() -> End {
+    package func wait() -> End {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let signal = status & 0x7f

@@ -2,9 +2,9 @@
 /// (SIGINT/SIGTERM), the entry is asked to stop; from then on it has its `stop_timeout` to reach
 /// a batch boundary, after which its worker is killed (in-process: the run ends without it).
 /// Whichever comes first gives the reason; the other then changes nothing.
-public struct EntryDeadlines: Sendable {
+package struct EntryDeadlines: Sendable {
     /// Why the entry was asked to stop.
-    public enum Reason: Sendable, Equatable {
+    package enum Reason: Sendable, Equatable {
         /// SIGINT/SIGTERM: recorded as cancelled, and the run exits 128 + the signal.
         case stopRequested
         /// Its `timeout` passed: recorded as failed (nobody asked for the stop).
@@ -12,22 +12,22 @@ public struct EntryDeadlines: Sendable {
     }
 
     /// What the one watching the entry must do now.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         case askToStop(Reason)
         case kill(Reason)
     }
 
-    public let entryID: String
-    public let timeout: ISO8601Duration?
-    public let stopTimeout: ISO8601Duration
+    package let entryID: String
+    package let timeout: ISO8601Duration?
+    package let stopTimeout: ISO8601Duration
     private let started: Double
     /// Set once the entry was asked to stop.
-    public private(set) var reason: Reason?
+    package private(set) var reason: Reason?
     private var askedAt = 0.0
-    public private(set) var killed = false
+    package private(set) var killed = false
 
     /// Deadlines for `entry`, whose run started at `started` (`MonotonicTime` seconds).
-    public init(_ entry: ControlEntry, started: Double) {
+    package init(_ entry: ControlEntry, started: Double) {
         entryID = entry.id
         timeout = entry.timeout
         stopTimeout = entry.stopTimeout
@@ -35,7 +35,7 @@ public struct EntryDeadlines: Sendable {
     }
 
     /// The action due at `now`, if any; `stopRequested` says whether a stop was asked for.
-    public mutating func due(now: Double, stopRequested: Bool) -> Action? {
+    package mutating func due(now: Double, stopRequested: Bool) -> Action? {
         guard let reason else {
             if stopRequested {
                 return askToStop(.stopRequested, now: now)
@@ -51,7 +51,7 @@ public struct EntryDeadlines: Sendable {
     }
 
     /// Seconds from `now` to the next deadline; nil when none is left.
-    public func secondsToNextDeadline(now: Double) -> Double? {
+    package func secondsToNextDeadline(now: Double) -> Double? {
         if killed { return nil }
         if reason != nil { return max(0, askedAt + Double(stopTimeout.seconds) - now) }
         return timeout.map { max(0, started + Double($0.seconds) - now) }
@@ -66,7 +66,7 @@ public struct EntryDeadlines: Sendable {
     private var grace: String { "\(stopTimeout.seconds) s" }
 
     /// The line logged when the entry is asked to stop: the grace period starts.
-    public func askedToStopMessage(inProcess: Bool) -> String {
+    package func askedToStopMessage(inProcess: Bool) -> String {
         let after = inProcess ? "before the run ends without it (--in-process cannot kill a thread)" : "before it is killed"
         switch reason {
         case .timedOut: return "entry \(entryID) timed out after \(timeout?.text ?? "?"); asked it to stop; it has \(grace) \(after)"
@@ -75,13 +75,13 @@ public struct EntryDeadlines: Sendable {
     }
 
     /// The line logged when the grace period is over.
-    public func killedMessage(pid: Int32) -> String {
+    package func killedMessage(pid: Int32) -> String {
         "entry \(entryID) did not stop within \(grace) of being asked to; killed its worker process (pid \(pid))"
     }
 
     /// The error recorded for an entry that did not stop within its grace period, and the
     /// status it gets: cancelled for a stop request, failed for a timeout.
-    public func overdueOutcome(inProcess: Bool) -> (status: EntryRunResult.Status, error: String) {
+    package func overdueOutcome(inProcess: Bool) -> (status: EntryRunResult.Status, error: String) {
         switch reason {
         case .timedOut:
             return (.failed, "timed out after \(timeout?.text ?? "?") and did not stop within \(grace); killed")
@@ -93,7 +93,7 @@ public struct EntryDeadlines: Sendable {
 
     /// `result` as recorded when the entry ended by itself after its timeout had asked it to
     /// stop: failed, whatever it stopped with, unless it got all its work done anyway.
-    public func timedOut(_ result: EntryRunResult) -> EntryRunResult {
+    package func timedOut(_ result: EntryRunResult) -> EntryRunResult {
         guard reason == .timedOut, result.status != .ok else { return result }
         var result = result
         result.status = .failed

@@ -1,28 +1,28 @@
 /// Bytes read from a pipe, split into lines. A line longer than `limit` is cut there (the rest
 /// up to its newline is dropped), so one endless line cannot grow the reader's memory or a
 /// log event without bound.
-public struct OutputLines: Sendable {
+package struct OutputLines: Sendable {
     /// One line, without its newline.
-    public struct Line: Sendable, Equatable {
-        public var bytes: [UInt8]
+    package struct Line: Sendable, Equatable {
+        package var bytes: [UInt8]
         /// True when the line went on past the limit and was cut.
-        public var wasCut: Bool
+        package var wasCut: Bool
     }
 
     /// The longest line kept whole: 8 KiB.
-    public static let defaultLimit = 8192
+    package static let defaultLimit = 8192
 
-    public let limit: Int
+    package let limit: Int
     private var pending: [UInt8] = []
     /// Dropping the rest of a line that was cut, up to its newline.
     private var skipping = false
 
-    public init(limit: Int = OutputLines.defaultLimit) {
+    package init(limit: Int = OutputLines.defaultLimit) {
         self.limit = limit
     }
 
     /// Adds `bytes` and returns the lines they complete.
-    public mutating func append(_ bytes: [UInt8]) -> [Line] {
+    package mutating func append(_ bytes: [UInt8]) -> [Line] {
         var lines: [Line] = []
         var start = 0
         while start < bytes.count {
@@ -47,7 +47,7 @@ public struct OutputLines: Sendable {
     }
 
     /// What is left at the end of the stream: a last line without a newline, if any.
-    public mutating func finish() -> Line? {
+    package mutating func finish() -> Line? {
         defer {
             pending.removeAll()
             skipping = false

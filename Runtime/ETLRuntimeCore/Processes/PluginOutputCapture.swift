@@ -8,12 +8,12 @@ import Synchronization
 /// runtime writes its results to `standardOutput` and its log lines through `StderrWriter`,
 /// both private copies of the real streams. Worker processes get the same from the run that
 /// starts them (see `EntryWorker`), which reads their descriptors 1 and 2.
-public final class PluginOutputCapture: @unchecked Sendable {
+package final class PluginOutputCapture: @unchecked Sendable {
     private static let runtimeOutput = Atomic<Int32>(STDOUT_FILENO)
 
     /// Where the runtime's own results go: descriptor 1, or while plugin output is captured,
     /// the copy of the real stdout.
-    public static var standardOutput: Int32 { runtimeOutput.load(ordering: .sequentiallyConsistent) }
+    package static var standardOutput: Int32 { runtimeOutput.load(ordering: .sequentiallyConsistent) }
 
     private let realOutput: Int32
     private let realError: Int32
@@ -30,7 +30,7 @@ public final class PluginOutputCapture: @unchecked Sendable {
     /// Starts capturing, tagging lines with `plugin` (see `PluginOutputLog.label`). Returns nil,
     /// and captures nothing, when the pipes cannot be made: plugin output then goes where it
     /// always went.
-    public static func start(plugin: String) -> PluginOutputCapture? {
+    package static func start(plugin: String) -> PluginOutputCapture? {
         guard let output = DescriptorPolling.makePipe(), let error = DescriptorPolling.makePipe(),
               let wake = DescriptorPolling.makePipe() else { return nil }
         let realOutput = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10), realError = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10)
@@ -65,7 +65,7 @@ public final class PluginOutputCapture: @unchecked Sendable {
     /// Tags lines with `plugin` from now on. What plugins printed until now (and their calls
     /// have returned) is logged first under the previous tag: `check` calls one plugin after
     /// the other, and each line is then put down to the right one.
-    public func attribute(to plugin: String) {
+    package func attribute(to plugin: String) {
         _ = etl_flush_standard_output()
         condition.lock()
         defer { condition.unlock() }
@@ -80,7 +80,7 @@ public final class PluginOutputCapture: @unchecked Sendable {
 
     /// Stops capturing: descriptors 1 and 2 are the real streams again (for what the process
     /// writes as it exits), and everything plugins printed has been logged.
-    public func finish() {
+    package func finish() {
         _ = etl_flush_standard_output()
         dup2(realOutput, STDOUT_FILENO)
         dup2(realError, STDERR_FILENO)

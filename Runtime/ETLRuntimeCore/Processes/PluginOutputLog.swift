@@ -4,9 +4,9 @@ import Logging
 /// event per line, tagged `plugin=<name>` and `output=stdout|stderr` (stdout at info, stderr
 /// at warning), so a plugin's text always sits inside an event the runtime wrote and can never
 /// pass for one of its lines (`{"level":"error",...}` in JSON logs, a summary line in text).
-public struct PluginOutputLog: Sendable {
+package struct PluginOutputLog: Sendable {
     /// Which stream of the plugin a line came from.
-    public enum Stream: String, Sendable {
+    package enum Stream: String, Sendable {
         case stdout, stderr
 
         var level: Logger.Level { self == .stdout ? .info : .warning }
@@ -15,7 +15,7 @@ public struct PluginOutputLog: Sendable {
     private let logger: Logger
 
     /// Lines tagged with `plugin` (see `label(candidates:)`) and, in a run, the `entry`.
-    public init(plugin: String, entry: String? = nil) {
+    package init(plugin: String, entry: String? = nil) {
         var logger = HostLog.pluginLogger
         logger[metadataKey: "plugin"] = .string(plugin)
         if let entry { logger[metadataKey: "entry"] = .string(entry) }
@@ -25,7 +25,7 @@ public struct PluginOutputLog: Sendable {
     /// The `plugin` tag when any of `candidates` may have written a line: a process cannot
     /// tell which of its plugins wrote to its descriptors. One name; two as `source|sink` (a
     /// run's entry); `unknown` beyond that.
-    public static func label(candidates: [String]) -> String {
+    package static func label(candidates: [String]) -> String {
         var names: [String] = []
         for name in candidates where !names.contains(name) { names.append(name) }
         switch names.count {
@@ -36,7 +36,7 @@ public struct PluginOutputLog: Sendable {
     }
 
     /// Logs `line`; a blank one carries nothing and is left out.
-    public func log(_ line: OutputLines.Line, from stream: Stream) {
+    package func log(_ line: OutputLines.Line, from stream: Stream) {
         var text = String(decoding: line.bytes, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
         guard !text.allSatisfy(\.isWhitespace) else { return }

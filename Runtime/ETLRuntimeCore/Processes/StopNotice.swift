@@ -5,12 +5,12 @@ import Synchronization
 /// asked for (it is never drained). Threads that wait on pipes and deadlines (a run watching
 /// its workers) add it to what they poll and so wake at once, instead of polling the
 /// `CancellationFlag` on a timer.
-public enum StopNotice {
+package enum StopNotice {
     private static let readEnd = Atomic<Int32>(-1)
     private static let writeEnd = Atomic<Int32>(-1)
 
     /// Creates the pipe. Call once, before installing the signal handlers that `post`.
-    public static func prepare() {
+    package static func prepare() {
         guard readEnd.load(ordering: .sequentiallyConsistent) < 0, let ends = DescriptorPolling.makePipe() else { return }
         _ = fcntl(ends.write, F_SETFL, fcntl(ends.write, F_GETFL) | O_NONBLOCK)
         writeEnd.store(ends.write, ordering: .sequentiallyConsistent)
@@ -19,7 +19,7 @@ public enum StopNotice {
 
     /// Makes `descriptor` readable. Async-signal-safe: an atomic load and one `write(2)`, which
     /// never blocks (a full pipe is as readable as one byte).
-    public static func post() {
+    package static func post() {
         let descriptor = writeEnd.load(ordering: .sequentiallyConsistent)
         guard descriptor >= 0 else { return }
         var byte: UInt8 = 1
@@ -27,7 +27,7 @@ public enum StopNotice {
     }
 
     /// The end to poll; nil when `prepare` was not called (no stop can then be posted).
-    public static var descriptor: Int32? {
+    package static var descriptor: Int32? {
         let descriptor = readEnd.load(ordering: .sequentiallyConsistent)
         return descriptor >= 0 ? descriptor : nil
     }

@@ -4,10 +4,10 @@ import Foundation
 /// process) its thread did not stop in time and the run ended without it. Recorded in
 /// etl_runs as the runner would have done, with what its committed batches wrote and the
 /// watermark they reached.
-public enum UnfinishedRun {
+package enum UnfinishedRun {
     /// Records the run's end; with `recordStart`, its start first (for an entry that never got
     /// as far as recording it).
-    public static func record(
+    package static func record(
         _ entryID: String, runID: String, started: Date, rowsRead: Int, reason: String, status: EntryRunResult.Status,
         statePath: String, recordStart: Bool = false
     ) -> EntryRunResult {

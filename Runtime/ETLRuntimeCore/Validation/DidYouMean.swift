@@ -3,9 +3,9 @@
 /// Uses the optimal-string-alignment edit distance (insertions, deletions,
 /// substitutions and swapped neighbours each cost one), compared without case,
 /// so `cursor_feild` finds `cursor_field` at distance 1.
-public enum DidYouMean {
+package enum DidYouMean {
     /// The edit distance between two words, ignoring case.
-    public static func distance(_ first: String, _ second: String) -> Int {
+    package static func distance(_ first: String, _ second: String) -> Int {
         let a = Array(first.lowercased().unicodeScalars)
         let b = Array(second.lowercased().unicodeScalars)
         if a.isEmpty { return b.count }
@@ -34,7 +34,7 @@ public enum DidYouMean {
     /// three), and never the whole word; ties go to the earlier candidate. Failing
     /// that, a candidate the word begins (`str` for `string`, `batch` for `batch_size`),
     /// when the word has at least three characters and `allowPrefix` is true.
-    public static func suggestion(for word: String, among candidates: [String], allowPrefix: Bool = true) -> String? {
+    package static func suggestion(for word: String, among candidates: [String], allowPrefix: Bool = true) -> String? {
         let allowed = max(1, min(3, word.count / 3))
         var best: (candidate: String, distance: Int)?
         for candidate in candidates where candidate != word {
@@ -54,7 +54,7 @@ public enum DidYouMean {
     /// config-schema checks so both read alike:
     /// `unknown key; did you mean "cursor_field"?` or
     /// `unknown key; allowed keys are "a", "b"`.
-    public static func unknownKeyMessage(_ key: String, allowed: [String]) -> String {
+    package static func unknownKeyMessage(_ key: String, allowed: [String]) -> String {
         if let suggestion = suggestion(for: key, among: allowed) {
             return "unknown key; did you mean \(quoted(suggestion))?"
         }
@@ -63,14 +63,14 @@ public enum DidYouMean {
     }
 
     /// `"a"`, `"a" or "b"`, `"a", "b" or "c"`: how a list of choices is written in messages.
-    public static func choiceList(_ choices: [String]) -> String {
+    package static func choiceList(_ choices: [String]) -> String {
         let quotedChoices = choices.map(quoted)
         guard quotedChoices.count > 1 else { return quotedChoices.first ?? "nothing" }
         return quotedChoices.dropLast().joined(separator: ", ") + " or " + quotedChoices[quotedChoices.count - 1]
     }
 
     /// A string as a JSON string literal, for messages.
-    public static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         JSONValue.string(text).serialized()
     }
 }

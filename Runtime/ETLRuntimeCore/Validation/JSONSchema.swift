@@ -9,12 +9,12 @@
 /// formats) are accepted and ignored. Any other keyword is refused: silently
 /// ignoring, say, `patternProperties` would let through configs the plugin
 /// author meant to reject.
-public struct JSONSchema: Sendable {
+package struct JSONSchema: Sendable {
     let root: SchemaNode
     let definitions: [String: SchemaNode]
 
     /// Compiles schema text; throws for invalid JSON or an unusable schema.
-    public init(text: String) throws(JSONSchemaError) {
+    package init(text: String) throws(JSONSchemaError) {
         let document: JSONDocument
         do {
             document = try JSONParser.parse(text)
@@ -29,7 +29,7 @@ public struct JSONSchema: Sendable {
     }
 
     /// Compiles a parsed schema.
-    public init(node: JSONNode) throws(JSONSchemaError) {
+    package init(node: JSONNode) throws(JSONSchemaError) {
         var compiler = SchemaCompiler()
         var definitions: [String: SchemaNode] = [:]
         if let defs = node.member("$defs") {
@@ -49,7 +49,7 @@ public struct JSONSchema: Sendable {
     }
 
     /// A schema that accepts everything (for plugins that publish none).
-    public static let acceptsAnything = JSONSchema(root: .anything, definitions: [:])
+    package static let acceptsAnything = JSONSchema(root: .anything, definitions: [:])
 
     private init(root: SchemaNode, definitions: [String: SchemaNode]) {
         self.root = root

@@ -2,18 +2,18 @@
 ///
 /// This is a fault of the plugin, not of the manifest, so the message points
 /// into the schema (`#/properties/delimiter`) rather than at the user's file.
-public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where in the schema, as a JSON Pointer fragment (`#/properties/header`).
-    public var pointer: String
+    package var pointer: String
     /// What is wrong.
-    public var message: String
+    package var message: String
 
     /// Creates a schema error.
-    public init(pointer: String, message: String) {
+    package init(pointer: String, message: String) {
         self.pointer = pointer
         self.message = message
     }
 
     /// `at #/properties/header: "type" must be a string or an array of strings`
-    public var description: String { "at \(pointer): \(message)" }
+    package var description: String { "at \(pointer): \(message)" }
 }

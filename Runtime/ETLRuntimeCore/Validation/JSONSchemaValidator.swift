@@ -1,25 +1,25 @@
 /// Checks a value against a compiled `JSONSchema`, reporting every violation
 /// with the full JSON path and the line of the value.
-public struct JSONSchemaValidator: Sendable {
+package struct JSONSchemaValidator: Sendable {
     /// The schema to check against.
-    public var schema: JSONSchema
+    package var schema: JSONSchema
     /// Renders values in messages, hiding substituted secrets.
-    public var describer: JSONValueDescriber
+    package var describer: JSONValueDescriber
     /// The folder that relative `"format": "path"` strings resolve against; nil leaves them as written.
-    public var pathBase: String?
+    package var pathBase: String?
 
     /// Beyond this many nested `$ref`s without descending into the value, the schema loops.
     static let maximumReferenceDepth = 64
 
     /// Creates a validator.
-    public init(schema: JSONSchema, describer: JSONValueDescriber = JSONValueDescriber(), pathBase: String? = nil) {
+    package init(schema: JSONSchema, describer: JSONValueDescriber = JSONValueDescriber(), pathBase: String? = nil) {
         self.schema = schema
         self.describer = describer
         self.pathBase = pathBase
     }
 
     /// Validates `node`, which sits at `path` in its document.
-    public func validate(_ node: JSONNode, at path: JSONPath = .root) -> SchemaValidationResult {
+    package func validate(_ node: JSONNode, at path: JSONPath = .root) -> SchemaValidationResult {
         let (violations, value) = check(node, schema.root, path, referenceDepth: 0)
         return SchemaValidationResult(violations: violations, value: value)
     }

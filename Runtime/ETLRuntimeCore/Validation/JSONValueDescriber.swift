@@ -4,26 +4,26 @@
 /// so its location is registered here with a safe stand-in such as
 /// `<value of ${CRM_TOKEN}>`; every message that shows a value goes through
 /// `describe(_:)`, which is what makes the no-secrets promise hold everywhere.
-public struct JSONValueDescriber: Sendable {
+package struct JSONValueDescriber: Sendable {
     /// Safe stand-ins for string values, keyed by where the string starts.
-    public var redactions: [JSONLocation: String]
+    package var redactions: [JSONLocation: String]
 
     /// Longest string shown in full; longer ones are cut, as messages are one line.
-    public static let maximumShownLength = 60
+    package static let maximumShownLength = 60
 
     /// Creates a describer with the given stand-ins.
-    public init(redactions: [JSONLocation: String] = [:]) {
+    package init(redactions: [JSONLocation: String] = [:]) {
         self.redactions = redactions
     }
 
     /// True when the string at `location` came from a substitution.
-    public func isRedacted(_ location: JSONLocation) -> Bool {
+    package func isRedacted(_ location: JSONLocation) -> Bool {
         redactions[location] != nil
     }
 
     /// A short, safe rendering: `"10k"`, `1.5`, `true`, `null`, `an array`, `an object`,
     /// or the stand-in of a substituted string.
-    public func describe(_ node: JSONNode) -> String {
+    package func describe(_ node: JSONNode) -> String {
         switch node.content {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
@@ -37,7 +37,7 @@ public struct JSONValueDescriber: Sendable {
     }
 
     /// A string as a JSON literal, cut to `maximumShownLength` characters.
-    public static func shortQuoted(_ text: String) -> String {
+    package static func shortQuoted(_ text: String) -> String {
         guard text.count > maximumShownLength else { return DidYouMean.quoted(text) }
         return DidYouMean.quoted(String(text.prefix(maximumShownLength))) + "…"
     }

@@ -1,5 +1,5 @@
 /// A JSON Schema `type` name.
-public enum SchemaType: String, Sendable, CaseIterable {
+package enum SchemaType: String, Sendable, CaseIterable {
     /// `null`
     case null
     /// `true` or `false`
@@ -16,7 +16,7 @@ public enum SchemaType: String, Sendable, CaseIterable {
     case string
 
     /// True when `node` is of this type.
-    public func matches(_ node: JSONNode) -> Bool {
+    package func matches(_ node: JSONNode) -> Bool {
         switch (self, node.content) {
         case (.null, .null), (.boolean, .bool), (.object, .object), (.array, .array), (.number, .number),
             (.string, .string):
@@ -29,7 +29,7 @@ public enum SchemaType: String, Sendable, CaseIterable {
     }
 
     /// How the type reads in a message: "a boolean", "an integer", "null".
-    public var phrase: String {
+    package var phrase: String {
         switch self {
         case .null: return "null"
         case .boolean: return "a boolean"
@@ -42,7 +42,7 @@ public enum SchemaType: String, Sendable, CaseIterable {
     }
 
     /// "a string", "a string or an integer", "a string, an array or null".
-    public static func phrase(for types: [SchemaType]) -> String {
+    package static func phrase(for types: [SchemaType]) -> String {
         let phrases = types.map(\.phrase)
         guard phrases.count > 1 else { return phrases.first ?? "nothing" }
         return phrases.dropLast().joined(separator: ", ") + " or " + phrases[phrases.count - 1]
