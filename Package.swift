@@ -69,13 +69,16 @@ let package = Package(
         .target(name: "ETLJSON", path: "SDK/JSON"),
         // Arrow C Data Interface in Swift: building, exporting and importing batches.
         .target(name: "ETLArrow", dependencies: ["CETLPlugin"], path: "SDK/Arrow"),
+        // The requests the runtime sends and plugins receive (ReadRequest, LoadRequest, WriteMode):
+        // one set of Swift types for both sides of the ABI.
+        .target(name: "ETLPluginTypes", dependencies: ["CETLPlugin", "ETLArrow"], path: "SDK/Types"),
         // Swift authoring kit: protocols for sources and sinks and the entry export.
-        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON"], path: "SDK/Kit"),
+        .target(name: "ETLPluginKit", dependencies: ["CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes"], path: "SDK/Kit"),
 
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "CSQLite", "CProcessControl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"

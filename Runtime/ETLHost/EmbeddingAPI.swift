@@ -25,7 +25,7 @@ public func etl_host_read_source(
         let source = try SourceInstance(plugin: loaded, configJSON: EmbeddingCall.text(configJSON) ?? "{}", entryID: "embedded")
         let request = ReadRequest(
             entryID: "embedded", stream: EmbeddingCall.text(stream) ?? "", stateJSON: EmbeddingCall.text(stateJSON),
-            batchSize: batchSize > 0 ? Int(batchSize) : 10_000)
+            batchSize: batchSize > 0 ? Int64(batchSize) : 10_000)
         let producer = try EmbeddedSourceStream(read: try source.read(request))
         ArrowStreamExport.export(producer, to: out)
     }

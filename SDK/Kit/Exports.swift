@@ -7,3 +7,7 @@
 // batch builders for sources: a plugin built outside this package needs only `import ETLPluginKit`.
 @_exported import CETLPlugin
 @_exported import ETLArrow
+
+// The requests a plugin receives (ReadRequest, LoadRequest, WriteMode): the same Swift types
+// the runtime sends, from one module.
+@_exported import ETLPluginTypes

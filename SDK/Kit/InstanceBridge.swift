@@ -44,10 +44,10 @@ enum InstanceBridge {
             switch registration.kind {
             case .sink(let type):
                 let sink = try type.init(config: config, host: pluginHost)
-                outInstance.pointee = Unmanaged.passRetained(SinkInstance(sink: sink, host: pluginHost)).toOpaque()
+                outInstance.pointee = Unmanaged.passRetained(SinkInstanceBox(sink: sink, host: pluginHost)).toOpaque()
             case .source(let type):
                 let source = try type.init(config: config, host: pluginHost)
-                outInstance.pointee = Unmanaged.passRetained(SourceInstance(source: source, host: pluginHost)).toOpaque()
+                outInstance.pointee = Unmanaged.passRetained(SourceInstanceBox(source: source, host: pluginHost)).toOpaque()
             }
         }
     }

@@ -2,36 +2,7 @@ import CETLPlugin
 import CETLPluginLayout
 import ETLArrow
 
-/// What the host asks a sink to load: a Swift copy of `etl_load_request`, safe to keep for the
-/// whole load (the C request is only valid during `begin`).
-public struct LoadRequest: Sendable, Hashable {
-    /// The control-table entry: the key of the resume state.
-    public var entryID: String
-    /// The run, for metadata and logs.
-    public var runID: String
-    /// The table, file or endpoint name.
-    public var target: String
-    /// How the target changes.
-    public var writeMode: WriteMode
-    /// Primary-key column names (empty unless the entry declares one).
-    public var primaryKey: [String]
-    /// The columns of every batch of this load.
-    public var schema: ArrowSchemaDescription
-    /// The entry's other settings as JSON object text, or nil. Read it with `options()`.
-    public var optionsJSON: String?
-
-    /// Creates a request (tests and hosts written in Swift; the kit builds it from the C struct).
-    public init(entryID: String, runID: String, target: String, writeMode: WriteMode, primaryKey: [String] = [],
-                schema: ArrowSchemaDescription, optionsJSON: String? = nil) {
-        self.entryID = entryID
-        self.runID = runID
-        self.target = target
-        self.writeMode = writeMode
-        self.primaryKey = primaryKey
-        self.schema = schema
-        self.optionsJSON = optionsJSON
-    }
-
+extension LoadRequest {
     /// The options as a `PluginConfig` whose messages say "options.<key>"; empty when absent.
     /// - Throws: `ETL_INVALID_CONFIG` when the text is not a JSON object.
     public func options() throws(PluginError) -> PluginConfig {
@@ -49,7 +20,7 @@ public struct LoadRequest: Sendable, Hashable {
         guard let target = raw.target, let entryID = raw.entry_id else {
             throw .internalError("etl_load_request has a NULL target or entry_id: the host is broken")
         }
-        guard let mode = WriteMode(rawValue: raw.write_mode) else {
+        guard let mode = WriteMode(cValue: raw.write_mode) else {
             throw .unsupported("write mode \(raw.write_mode) is unknown to this plugin (built for ABI \(ETL_PLUGIN_ABI_MAJOR).\(ETL_PLUGIN_ABI_MINOR)); upgrade the plugin or choose replace, append, merge or scd2")
         }
         guard let schemaPointer = raw.schema else {

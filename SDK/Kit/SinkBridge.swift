@@ -1,13 +1,13 @@
 import CETLPlugin
 import ETLArrow
 
-/// The C functions of every kit sink's `etl_sink_api`: each unboxes the `SinkInstance`, enforces
+/// The C functions of every kit sink's `etl_sink_api`: each unboxes the `SinkInstanceBox`, enforces
 /// the load protocol (begin → write* → commit | abort) and turns thrown errors into statuses.
 /// All are [instance]: the host calls them on one thread at a time per instance.
 enum SinkBridge {
     static func destroy(_ pointer: UnsafeMutableRawPointer?) {
         guard let pointer else { return }
-        let box = Unmanaged<SinkInstance>.fromOpaque(pointer).takeRetainedValue()
+        let box = Unmanaged<SinkInstanceBox>.fromOpaque(pointer).takeRetainedValue()
         // The header: an open load is aborted first. There is no caller to hand an error to, so
         // it goes to the log.
         if box.openLoad != nil {
@@ -22,14 +22,14 @@ enum SinkBridge {
 
     static func check(_ pointer: UnsafeMutableRawPointer?, error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in
-            try InstanceBridge.instance(pointer, as: SinkInstance.self, in: "check").sink.check()
+            try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "check").sink.check()
         }
     }
 
     static func begin(_ pointer: UnsafeMutableRawPointer?, request: UnsafePointer<etl_load_request>?,
                       error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in
-            let box = try InstanceBridge.instance(pointer, as: SinkInstance.self, in: "begin")
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "begin")
             guard let request else { throw .internalError("begin was called with a NULL request: the host is broken") }
             if let open = box.openLoad {
                 throw .internalError("begin for target '\(String(cString: request.pointee.target))' was called while the load into '\(open.target)' is still open; commit or abort it first")
@@ -49,7 +49,7 @@ enum SinkBridge {
         InstanceBridge.run(error) { () throws(PluginError) in
             guard let batch else { throw .internalError("write was called with a NULL batch: the host is broken") }
             // The sink owns the batch from here on, whatever happens: release it on every path.
-            guard let box = pointer.map({ Unmanaged<SinkInstance>.fromOpaque($0).takeUnretainedValue() }) else {
+            guard let box = pointer.map({ Unmanaged<SinkInstanceBox>.fromOpaque($0).takeUnretainedValue() }) else {
                 batch.pointee.release?(batch)
                 throw .internalError("write was called with a NULL instance: the host is broken")
             }
@@ -70,7 +70,7 @@ enum SinkBridge {
     static func commit(_ pointer: UnsafeMutableRawPointer?, stateJSON: UnsafePointer<CChar>?,
                        outRows: UnsafeMutablePointer<Int64>?, error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in
-            let box = try InstanceBridge.instance(pointer, as: SinkInstance.self, in: "commit")
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "commit")
             guard box.openLoad != nil else {
                 throw .internalError("commit was called on plugin '\(box.pluginName)' without an open load; call begin first")
             }
@@ -83,7 +83,7 @@ enum SinkBridge {
 
     static func abort(_ pointer: UnsafeMutableRawPointer?, error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in
-            let box = try InstanceBridge.instance(pointer, as: SinkInstance.self, in: "abort")
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "abort")
             // Nothing open means nothing to discard; the host may abort defensively after a failure.
             guard box.openLoad != nil else { return }
             // Closed whatever abort says: a second abort of a half-discarded load cannot do better.
@@ -95,7 +95,7 @@ enum SinkBridge {
     static func readState(_ pointer: UnsafeMutableRawPointer?, entryID: UnsafePointer<CChar>?,
                           outState: UnsafeMutablePointer<UnsafePointer<CChar>?>?, error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in
-            let box = try InstanceBridge.instance(pointer, as: SinkInstance.self, in: "read_state")
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "read_state")
             guard let entryID, let outState else {
                 throw .internalError("read_state was called with a NULL entry_id or out_state_json: the host is broken")
             }
@@ -108,7 +108,7 @@ enum SinkBridge {
     static func executeSQL(_ pointer: UnsafeMutableRawPointer?, sql: UnsafePointer<CChar>?,
                            error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in
-            let box = try InstanceBridge.instance(pointer, as: SinkInstance.self, in: "execute_sql")
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "execute_sql")
             guard let sql else { throw .internalError("execute_sql was called with NULL sql: the host is broken") }
             try box.sink.executeSQL(String(cString: sql))
         }

@@ -37,7 +37,7 @@ extension SourceInstance {
         try readAll(
             ReadRequest(
                 entryID: "test_entry", stream: stream, stateJSON: state, cursorField: cursor, initialValueJSON: initialValue,
-                batchSize: batchSize, maxBatchBytes: maxBatchBytes, maxRecords: maxRecords))
+                batchSize: Int64(batchSize), maxBatchBytes: Int64(maxBatchBytes), maxRecords: Int64(maxRecords)))
     }
 }
 

@@ -57,7 +57,7 @@ extension SourceInstance {
         try readAll(
             ReadRequest(
                 entryID: "http_test", stream: stream, stateJSON: state, cursorField: cursor, initialValueJSON: initialValue,
-                batchSize: batchSize, maxBatchBytes: 0, maxRecords: maxRecords, optionsJSON: options))
+                batchSize: Int64(batchSize), maxBatchBytes: 0, maxRecords: Int64(maxRecords), optionsJSON: options))
     }
 }
 

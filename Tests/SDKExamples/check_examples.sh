@@ -46,7 +46,15 @@ else
   echo "sdk examples: rust-source skipped: cargo is not installed (neither on PATH nor in ~/.cargo/bin)"
 fi
 
-# swift-out-of-tree: a package of its own, depending on the kit by path.
+# swift-out-of-tree: a package of its own, depending on the kit by path. SwiftPM does not
+# notice that the etl-runtime manifest it depends on gained a target, so its kept build starts
+# over whenever that manifest changes.
+manifest_sum="$(sha256sum "$root/Package.swift" | cut -d' ' -f1)"
+if [ "$(cat "$scratch/swift-out-of-tree.manifest" 2>/dev/null)" != "$manifest_sum" ]; then
+  rm -rf "$scratch/swift-out-of-tree"
+  mkdir -p "$scratch"
+  echo "$manifest_sum" > "$scratch/swift-out-of-tree.manifest"
+fi
 swift build --package-path "$root/SDK/examples/swift-out-of-tree" --scratch-path "$scratch/swift-out-of-tree" \
   >"$work/swift-build.log" 2>&1 || { cat "$work/swift-build.log"; fail "swift-out-of-tree did not build"; }
 cp "$scratch/swift-out-of-tree/debug/libetl_fizzbuzz.so" "$plugins/"

@@ -38,7 +38,7 @@ class SourceTestCase: XCTestCase {
     func readAll(_ source: SourceInstance, stream: String, state: String? = nil, cursor: String? = nil,
                  initial: String? = nil, options: String? = nil, batchSize: Int = 1_000, maxRecords: Int = 0) throws -> ReadOutcome {
         let read = try source.read(ReadRequest(entryID: "entry", stream: stream, stateJSON: state, cursorField: cursor,
-                                               initialValueJSON: initial, batchSize: batchSize, maxRecords: maxRecords,
+                                               initialValueJSON: initial, batchSize: Int64(batchSize), maxRecords: Int64(maxRecords),
                                                optionsJSON: options))
         var outcome = ReadOutcome(rows: [], state: try source.checkpoint(), rejects: [], batches: [])
         while let batch = try read.stream.next() {

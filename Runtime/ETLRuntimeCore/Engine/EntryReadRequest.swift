@@ -25,7 +25,7 @@ extension ReadRequest {
             entryID: entry.id, stream: entry.stream, stateJSON: incremental ? startState : nil,
             cursorField: byCursor ? entry.cursorField : nil,
             initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
-            batchSize: limit.map { min($0, entry.batchSize) } ?? entry.batchSize, maxBatchBytes: entry.maxBatchBytes,
-            maxRecords: maxRecords, optionsJSON: JSONValue.object(JSONObject(options)).serialized())
+            batchSize: Int64(limit.map { min($0, entry.batchSize) } ?? entry.batchSize), maxBatchBytes: Int64(entry.maxBatchBytes),
+            maxRecords: Int64(maxRecords), optionsJSON: JSONValue.object(JSONObject(options)).serialized())
     }
 }

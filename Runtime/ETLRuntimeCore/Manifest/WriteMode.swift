@@ -1,14 +1,4 @@
-/// How a sink applies a load to its target.
-package enum WriteMode: String, Sendable, CaseIterable {
-    /// Swap in a fresh copy of the target.
-    case replace
-    /// Add rows.
-    case append
-    /// Upsert on `primary_key`.
-    case merge
-    /// Keep history rows with valid-from, valid-to and a current flag.
-    case scd2
-
+extension WriteMode {
     /// The sink capability a plugin must declare to support this mode.
     package var requiredCapability: String { rawValue }
 

@@ -1,41 +1,6 @@
 import CETLPlugin
 import ETLArrow
 
-extension WriteMode {
-    var cValue: etl_write_mode {
-        switch self {
-        case .replace: return ETL_WRITE_REPLACE
-        case .append: return ETL_WRITE_APPEND
-        case .merge: return ETL_WRITE_MERGE
-        case .scd2: return ETL_WRITE_SCD2
-        }
-    }
-}
-
-/// What a sink is asked to load: the Swift face of `etl_load_request`.
-package struct LoadRequest: Sendable {
-    package var entryID: String
-    package var runID: String
-    package var target: String
-    package var writeMode: WriteMode
-    package var primaryKey: [String]
-    package var schema: ArrowSchemaDescription
-    package var optionsJSON: String?
-
-    package init(
-        entryID: String, runID: String, target: String, writeMode: WriteMode, primaryKey: [String] = [],
-        schema: ArrowSchemaDescription, optionsJSON: String? = nil
-    ) {
-        self.entryID = entryID
-        self.runID = runID
-        self.target = target
-        self.writeMode = writeMode
-        self.primaryKey = primaryKey
-        self.schema = schema
-        self.optionsJSON = optionsJSON
-    }
-}
-
 /// A created sink plugin instance, used by one thread at a time.
 package final class SinkInstance {
     package let plugin: LoadedPlugin

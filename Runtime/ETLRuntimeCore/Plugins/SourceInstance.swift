@@ -2,38 +2,6 @@ import CETLPlugin
 import ETLArrow
 import ETLJSON
 
-/// What to read from a source: the Swift face of `etl_read_request`.
-package struct ReadRequest: Sendable {
-    package var entryID: String
-    package var stream: String
-    /// Resume state from a previous checkpoint, or nil to start afresh.
-    package var stateJSON: String?
-    package var cursorField: String?
-    /// JSON text of the entry's `initial_value`.
-    package var initialValueJSON: String?
-    package var batchSize: Int
-    package var maxBatchBytes: Int
-    /// 0 means no limit.
-    package var maxRecords: Int
-    package var optionsJSON: String?
-
-    package init(
-        entryID: String, stream: String, stateJSON: String? = nil, cursorField: String? = nil,
-        initialValueJSON: String? = nil, batchSize: Int = 10_000, maxBatchBytes: Int = 64 << 20,
-        maxRecords: Int = 0, optionsJSON: String? = nil
-    ) {
-        self.entryID = entryID
-        self.stream = stream
-        self.stateJSON = stateJSON
-        self.cursorField = cursorField
-        self.initialValueJSON = initialValueJSON
-        self.batchSize = batchSize
-        self.maxBatchBytes = maxBatchBytes
-        self.maxRecords = maxRecords
-        self.optionsJSON = optionsJSON
-    }
-}
-
 /// A created source plugin instance. Used by one thread at a time (the ABI's
 /// [instance] rule); destroyed when the last reference (including open streams) goes.
 package final class SourceInstance {

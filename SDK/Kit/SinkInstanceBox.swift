@@ -2,7 +2,7 @@ import ETLArrow
 
 /// What the host's `void* instance` points to for a sink: the Swift sink plus the kit's own
 /// bookkeeping of the load it has open.
-final class SinkInstance {
+final class SinkInstanceBox {
     /// The author's sink.
     let sink: any ETLSink
     /// The host, for the kit's own log lines.

@@ -1,5 +1,5 @@
 /// What the host's `void* instance` points to for a source.
-final class SourceInstance {
+final class SourceInstanceBox {
     /// The author's source.
     let source: any ETLSource
     /// The host, for the kit's own log lines.
