@@ -20,11 +20,18 @@ package struct ManifestContext: Sendable {
     package static func load(
         manifestPath: String, pluginDirectories: [String], environment: [String: String]
     ) throws(Invalid) -> ManifestContext {
-        let exists = FileManager.default.fileExists(atPath: manifestPath)
-        let catalog = PluginDiscovery.catalog(
-            commandLineFolders: pluginDirectories, manifestPath: exists ? manifestPath : nil, environment: environment)
-        let result = ManifestLoader.load(path: manifestPath, environment: environment, plugins: catalog, pluginProblems: .failTheirEntries)
-        guard result.issues.isEmpty, let manifest = result.manifest else {
+        // One reading of the manifest: its plugin_dirs come from the same parse that is checked.
+        var found: PluginCatalog?
+        let result = ManifestLoader.load(
+            path: manifestPath, environment: environment,
+            pluginsFor: { manifestFolders in
+                let catalog = PluginDiscovery.catalog(
+                    commandLineFolders: pluginDirectories, manifestFolders: manifestFolders, environment: environment)
+                found = catalog
+                return catalog
+            },
+            pluginProblems: .failTheirEntries)
+        guard result.issues.isEmpty, let manifest = result.manifest, let catalog = found else {
             throw Invalid(manifestPath: manifestPath, issues: result.issues)
         }
         // Before any plugin instance exists: plugins read `*_env` variables with getenv.

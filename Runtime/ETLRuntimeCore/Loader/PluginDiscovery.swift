@@ -10,6 +10,15 @@ package enum PluginDiscovery {
         probe: PluginProbeMode? = nil
     ) -> PluginCatalog {
         let manifestFolders = manifestPath.map { ManifestLoader.pluginDirectories(manifestPath: $0, environment: environment) } ?? []
+        return catalog(commandLineFolders: commandLineFolders, manifestFolders: manifestFolders, environment: environment, probe: probe)
+    }
+
+    /// As `catalog(commandLineFolders:manifestPath:environment:probe:)`, with the manifest's
+    /// `plugin_dirs` already read (absolute, in order).
+    package static func catalog(
+        commandLineFolders: [String], manifestFolders: [String], environment: [String: String],
+        probe: PluginProbeMode? = nil
+    ) -> PluginCatalog {
         let executable = PluginSearchPath.currentExecutablePath
         let searchPath = PluginSearchPath(
             commandLineFolders: commandLineFolders, manifestFolders: manifestFolders, environment: environment,

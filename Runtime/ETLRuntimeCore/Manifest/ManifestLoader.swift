@@ -34,6 +34,18 @@ package enum ManifestLoader {
         path: String, environment: [String: String], plugins: (any PluginContractProviding)?,
         pluginProblems: PluginProblems = .areIssues
     ) -> ManifestLoadResult {
+        load(path: path, environment: environment, pluginsFor: { _ in plugins }, pluginProblems: pluginProblems)
+    }
+
+    /// As `load(path:environment:plugins:pluginProblems:)`, with the plugins found from the
+    /// manifest's own `plugin_dirs` (absolute, in order) as this one reading of the file gives
+    /// them: `pluginsFor` is called once, after the manifest is decoded, and not at all when the
+    /// file cannot be read or parsed.
+    package static func load(
+        path: String, environment: [String: String],
+        pluginsFor: (_ manifestPluginFolders: [String]) -> (any PluginContractProviding)?,
+        pluginProblems: PluginProblems = .areIssues
+    ) -> ManifestLoadResult {
         let absolutePath = PathResolver.absoluteFromWorkingDirectory(path)
         let directory = PathResolver.directory(of: absolutePath)
         let bytes: [UInt8]
@@ -71,7 +83,7 @@ package enum ManifestLoader {
             file: path, describer: reader.describer, displayTexts: expansion.displayTexts,
             unresolved: expansion.unresolved)
         var draft = ManifestDecoder(reader: checker, directory: directory).decode(expansion.root)
-        if let plugins {
+        if let plugins = pluginsFor(draft.pluginDirectories) {
             var pluginChecks = ManifestPluginChecks(
                 reader: checker, provider: plugins, directory: directory, failTheirEntries: pluginProblems == .failTheirEntries)
             for index in draft.sources.indices { pluginChecks.check(&draft.sources[index]) }
