@@ -26,7 +26,7 @@ struct EntryWorker {
         // The run's row exists before the worker does: a worker that dies at once (or is
         // stopped while it starts) is then still a run in the history, not a missing one.
         do {
-            let state = try StateDatabase(path: launch.statePath)
+            let state = try StateDatabase(path: launch.statePath, pagesChecked: true)
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: try state.watermark(entryID: entry.id).state)
         } catch {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not record its start: \(error)")
@@ -66,7 +66,7 @@ struct EntryWorker {
         WorkerRegistry.remove(process.pid)
         if let result = outcome.result {
             let recorded = outcome.deadlines.timedOut(result)
-            if recorded != result { try? StateDatabase(path: launch.statePath).finishRun(recorded) }
+            if recorded != result { try? StateDatabase(path: launch.statePath, pagesChecked: true).finishRun(recorded) }
             return recorded
         }
         if outcome.deadlines.killed, outcome.end == .signal(SIGKILL) {

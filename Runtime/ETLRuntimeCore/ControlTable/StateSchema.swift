@@ -65,7 +65,7 @@ enum StateSchema {
     /// Checks what the file at `connection` is and brings it to `currentVersion`.
     /// - Throws: `StateDatabaseError` of kind `.unusable` for a file that is not a state
     ///   database of ours, is damaged, or was written by a newer runtime.
-    static func prepare(_ connection: SQLiteConnection) throws(StateDatabaseError) {
+    static func prepare(_ connection: SQLiteConnection, checkPages: Bool = true) throws(StateDatabaseError) {
         let application = try readApplicationID(connection)
         if application != applicationID {
             guard application == 0 else { throw foreign(connection, "its application id is \(application)") }
@@ -74,7 +74,7 @@ enum StateSchema {
                 throw foreign(connection, "it holds other tables (\(tables.prefix(5).joined(separator: ", ")))")
             }
         }
-        try checkIntegrity(connection)
+        if checkPages { try checkIntegrity(connection) }
         try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try connection.transaction { () throws(StateDatabaseError) in
             // Read again under the write lock: another process may have just created or migrated it.

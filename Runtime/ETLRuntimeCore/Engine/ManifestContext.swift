@@ -117,7 +117,7 @@ extension ManifestContext {
     package func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
         let state: StateDatabase
         do {
-            state = try StateDatabase(path: manifest.statePath)
+            state = try StateDatabase(path: manifest.statePath, pagesChecked: true)
         } catch {
             var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
             failed.error = manifest.redacting("\(error)")

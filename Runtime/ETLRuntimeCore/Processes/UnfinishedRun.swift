@@ -15,7 +15,7 @@ package enum UnfinishedRun {
         result.rowsRead = rowsRead
         result.error = reason
         result.durationSeconds = Date().timeIntervalSince(started)
-        if let state = try? StateDatabase(path: statePath) {
+        if let state = try? StateDatabase(path: statePath, pagesChecked: true) {
             if recordStart, let before = try? state.watermark(entryID: entryID) {
                 try? state.startRun(runID: runID, entryID: entryID, watermarkBefore: before.state)
             }
