@@ -1,5 +1,5 @@
 /*
- * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.1.
+ * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.2.
  *
  * This one header is all a plugin author needs: C99, no other includes than the
  * C standard library. A plugin is a shared library that exports exactly one
@@ -160,7 +160,7 @@ struct ArrowArrayStream {
 /* ------------------------------------------------------------------------ */
 
 #define ETL_PLUGIN_ABI_MAJOR 1
-#define ETL_PLUGIN_ABI_MINOR 1
+#define ETL_PLUGIN_ABI_MINOR 2
 
 /* The one symbol the host looks up with dlsym(). */
 #define ETL_PLUGIN_ENTRY_SYMBOL "etl_plugin_entry"
@@ -456,7 +456,9 @@ typedef struct etl_read_request {
   int64_t max_batch_bytes;     /* aim to keep a batch below this size; 0 = no limit */
   int64_t max_records;         /* stop after this many rows in all; 0 = no limit. The
                                   plugin must stop: the host does not cut the stream */
-  const char* options_json;    /* other entry settings as a JSON object, or NULL */
+  const char* options_json;    /* other entry settings as a JSON object, or NULL; the
+                                  entry's own "options" are its member "entry_options"
+                                  (SDK/ABI.md, "Entry options the runtime sends") */
 } etl_read_request;
 
 /*
@@ -558,6 +560,25 @@ typedef struct etl_source_api {
 
   /* See etl_create_with_descriptor_fn and `create` above. */
   etl_create_with_descriptor_fn create_with_descriptor;
+
+  /* ---- ABI 1.2 ---- */
+
+  /*
+   * Optional (may be NULL): would `read` accept this request? Answer from the
+   * config and the request alone — no I/O, no network, no file. `validate`
+   * and `run --dry-run` call it for every entry, with the request the run
+   * would send (state_json: the watermark stored in the state database), so
+   * a mistake only a read would find (an option a path needs, a stream that
+   * cannot be read incrementally) is reported before any run.
+   * The host calls it only when the table's struct_size holds it
+   * (ETL_HAS_FIELD(api, etl_source_api, check_read)) and it is not NULL.
+   * (in) request: [host-owned] valid during the call only.
+   * Returns: ETL_OK; ETL_INVALID_CONFIG: the entry cannot work — `validate`
+   * and `run --dry-run` report it at the entry's JSON path and exit 78. Any
+   * other status: reported the same way, as the plugin's failure to check.
+   * [instance]
+   */
+  etl_status (*check_read)(void* instance, const etl_read_request* request, etl_error* error);
 } etl_source_api;
 
 /* ------------------------------------------------------------------------ */
@@ -580,7 +601,8 @@ typedef struct etl_load_request {
   int32_t primary_key_count;
   const char* const* primary_key;       /* primary_key_count column names */
   const struct ArrowSchema* schema;     /* struct schema of every batch; not released by the sink */
-  const char* options_json;             /* other entry settings as a JSON object, or NULL */
+  const char* options_json;             /* other entry settings as a JSON object, or NULL; the
+                                           entry's own "options" are its member "entry_options" */
 } etl_load_request;
 
 typedef struct etl_sink_api {
@@ -712,6 +734,19 @@ typedef struct etl_plugin_descriptor {
   /* The plugin's own pointer, for create_with_descriptor. The host never reads
    * or frees it. [plugin-owned] */
   void* user_data;
+
+  /* ---- ABI 1.2 ---- */
+
+  /* JSON Schema (the keywords config_schema_json may use) of the entry
+   * "options" object this plugin honours, or NULL: the plugin honours none,
+   * and `validate` refuses an entry that sets options for it (when the
+   * entry's other plugin honours none either). The host checks each entry's
+   * options against it before any call, and hands them to the plugin as the
+   * member "entry_options" of the request's options_json. The host reads it
+   * only when struct_size holds it
+   * (ETL_HAS_FIELD(descriptor, etl_plugin_descriptor, entry_options_schema_json)).
+   * [plugin-owned, static] valid until the process exits. */
+  const char* entry_options_schema_json;
 } etl_plugin_descriptor;
 
 /*
@@ -764,7 +799,7 @@ ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host,
 /* was built against X.Y or later. Check before reading a later field:         */
 /*                                                                             */
 /*   if (ETL_HAS_FIELD(host, etl_host_api, config_get_string)) { ... }         */
-/*   if (descriptor->struct_size >= ETL_PLUGIN_DESCRIPTOR_SIZE_1_1) { ... }    */
+/*   if (descriptor->struct_size >= ETL_PLUGIN_DESCRIPTOR_SIZE_1_2) { ... }    */
 /*                                                                             */
 /* When you fill a struct yourself, set struct_size = sizeof(the struct).      */
 /* ------------------------------------------------------------------------ */
@@ -782,10 +817,12 @@ ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host,
 #define ETL_LOAD_REQUEST_SIZE_1_0 ETL_FIELD_END(etl_load_request, options_json)
 #define ETL_SOURCE_API_SIZE_1_0 ETL_FIELD_END(etl_source_api, checkpoint)
 #define ETL_SOURCE_API_SIZE_1_1 ETL_FIELD_END(etl_source_api, create_with_descriptor)
+#define ETL_SOURCE_API_SIZE_1_2 ETL_FIELD_END(etl_source_api, check_read)
 #define ETL_SINK_API_SIZE_1_0 ETL_FIELD_END(etl_sink_api, execute_sql)
 #define ETL_SINK_API_SIZE_1_1 ETL_FIELD_END(etl_sink_api, create_with_descriptor)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 ETL_FIELD_END(etl_plugin_descriptor, sink)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 ETL_FIELD_END(etl_plugin_descriptor, user_data)
+#define ETL_PLUGIN_DESCRIPTOR_SIZE_1_2 ETL_FIELD_END(etl_plugin_descriptor, entry_options_schema_json)
 #define ETL_PLUGIN_LIBRARY_SIZE_1_0 ETL_FIELD_END(etl_plugin_library, plugins)
 
 #ifdef __cplusplus

@@ -14,10 +14,12 @@ extern const uint32_t etl_layout_read_request_size_1_0;
 extern const uint32_t etl_layout_load_request_size_1_0;
 extern const uint32_t etl_layout_source_api_size_1_0;
 extern const uint32_t etl_layout_source_api_size_1_1;
+extern const uint32_t etl_layout_source_api_size_1_2;
 extern const uint32_t etl_layout_sink_api_size_1_0;
 extern const uint32_t etl_layout_sink_api_size_1_1;
 extern const uint32_t etl_layout_plugin_descriptor_size_1_0;
 extern const uint32_t etl_layout_plugin_descriptor_size_1_1;
+extern const uint32_t etl_layout_plugin_descriptor_size_1_2;
 extern const uint32_t etl_layout_plugin_library_size_1_0;
 
 #endif /* ETL_PLUGIN_LAYOUT_H */
