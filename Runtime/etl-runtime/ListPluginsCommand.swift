@@ -27,7 +27,7 @@ struct ListPluginsCommand: ParsableCommand {
     @OptionGroup var location: PluginLocationOptions
     @OptionGroup var global: GlobalOptions
 
-    @Flag(name: .long, help: "Print JSON (with each plugin's config JSON Schema) instead of a table.")
+    @Flag(name: .long, help: "Print JSON (with each plugin's config and entry options JSON Schemas) instead of a table.")
     var json = false
 
     func run() throws {

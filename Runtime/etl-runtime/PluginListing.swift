@@ -44,6 +44,11 @@ enum PluginListing {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// A published schema as a JSON value, or as its text when it is not JSON.
+    private static func schemaObject(_ text: String) -> Any {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? text
+    }
+
     static func json(_ catalog: PluginCatalog, usage: [String: [String]]) -> String {
         let plugins: [[String: Any]] = catalog.plugins.map { plugin in
             [
@@ -51,8 +56,9 @@ enum PluginListing {
                 "description": plugin.description, "abi_version": plugin.abiVersion,
                 "capabilities": plugin.capabilities, "path": plugin.libraryPath, "loadable": true,
                 "used_by": usage[PluginUsage.key(plugin.kind, plugin.name)] ?? [],
-                "config_schema": (try? JSONSerialization.jsonObject(with: Data(plugin.configSchemaJSON.utf8), options: [.fragmentsAllowed]))
-                    ?? plugin.configSchemaJSON,
+                "config_schema": schemaObject(plugin.configSchemaJSON),
+                // ABI 1.2: the entry options it honours; null when none.
+                "entry_options_schema": plugin.entryOptionsSchemaJSON.map(schemaObject) ?? NSNull(),
             ]
         }
         let failures: [[String: Any]] = catalog.failures.map { failure in

@@ -91,7 +91,9 @@ struct RunCommand: ParsableCommand {
         if inProcess { try RoundRunner.refuseTimeoutsInProcess(selected) }
         if dryRun {
             // What `run` would find only when it creates the plugins, the dry run finds now.
-            let refusals = PluginConfigCheck.issues(context.manifest, catalog: context.catalog, file: location.manifestPath)
+            let refusals = try PluginConfigCheck.issues(
+                context.manifest, catalog: context.catalog, file: location.manifestPath,
+                reads: PluginConfigCheck.EntryReads(entries: selected, state: state, fullRefresh: fullRefresh))
             guard refusals.isEmpty else {
                 ManifestProblems.report(refusals, manifestPath: location.manifestPath)
                 throw ExitCodes.invalidConfiguration

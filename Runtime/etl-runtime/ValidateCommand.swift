@@ -27,11 +27,15 @@ struct ValidateCommand: ParsableCommand {
         let context = try location.loadContext()
         let manifest = context.manifest
         let catalog = context.catalog
-        // What `run` would otherwise find only later: configs a plugin refuses when created, and
-        // entries whose settings changed since they loaded data.
-        var later = PluginConfigCheck.issues(manifest, catalog: catalog, file: manifestPath)
-        if FileManager.default.fileExists(atPath: manifest.statePath) {
-            let changes = try StateDatabase(path: manifest.statePath).settingsChanges(manifest.controlTable)
+        // What `run` would otherwise find only later: configs a plugin refuses when created, read
+        // requests a source refuses (from the state stored so far), and entries whose settings
+        // changed since they loaded data.
+        let state = FileManager.default.fileExists(atPath: manifest.statePath) ? try StateDatabase(path: manifest.statePath) : nil
+        var later = try PluginConfigCheck.issues(
+            manifest, catalog: catalog, file: manifestPath,
+            reads: PluginConfigCheck.EntryReads(entries: manifest.controlTable, state: state))
+        if let state {
+            let changes = try state.settingsChanges(manifest.controlTable)
             later += ManifestContext.SettingsChanged(changes: changes, manifest: manifest).issues(file: manifestPath)
         }
         guard later.isEmpty else {

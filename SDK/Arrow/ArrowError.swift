@@ -15,12 +15,18 @@ public struct ArrowError: Error, Sendable, CustomStringConvertible {
         case invalidArray
         /// A stream or producer callback reported a failure.
         case producerFailed
+        /// The producer cannot work as configured (ETL_INVALID_CONFIG: refused credentials, a
+        /// setting the request needs): the user must fix the configuration, a retry will not help.
+        /// An exported stream returns EINVAL for it (SDK/ABI.md, "Errors inside a stream").
+        case invalidConfig
     }
 
     /// What kind of failure this is.
     public var kind: Kind
     /// The full, human-readable message.
     public var message: String
+    /// The errno an imported stream's callback returned, for `.producerFailed`; nil otherwise.
+    public var streamErrno: Int32?
 
     /// Creates an error of kind `.misuse` with `message`.
     public init(_ message: String) {
@@ -43,6 +49,7 @@ public struct ArrowError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .unsupported: ETL_UNSUPPORTED
         case .badData: ETL_BAD_DATA
+        case .invalidConfig: ETL_INVALID_CONFIG
         case .misuse, .invalidArray, .producerFailed: ETL_INTERNAL
         }
     }

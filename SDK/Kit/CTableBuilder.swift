@@ -16,6 +16,7 @@ enum CTableBuilder {
         descriptor.capabilities = swiftDescriptor.capabilities.rawValue
         descriptor.config_schema_json = PermanentCString.make(swiftDescriptor.configSchema)
         descriptor.user_data = PluginRegistry.userData(for: plugin)
+        descriptor.entry_options_schema_json = swiftDescriptor.entryOptionsSchema.map(PermanentCString.make)
         switch plugin.kind {
         case .sink:
             descriptor.kind = etl_plugin_kind(ETL_KIND_SINK)
@@ -65,6 +66,7 @@ enum CTableBuilder {
         api.discover = { SourceBridge.discover($0, outCatalog: $1, error: $2) }
         api.read = { SourceBridge.read($0, request: $1, outStream: $2, error: $3) }
         api.checkpoint = { SourceBridge.checkpoint($0, outState: $1, error: $2) }
+        api.check_read = { SourceBridge.checkRead($0, request: $1, error: $2) }
         return api
     }
 

@@ -38,6 +38,17 @@ enum DescriptorValidation {
             guard case .object = schema else {
                 throw .internalError("plugin '\(name)': configSchema must be a JSON object (a JSON Schema), found \(schema.kindDescription)")
             }
+            if let optionsSchema = descriptor.entryOptionsSchema {
+                let options: JSONValue
+                do throws(JSONSyntaxError) {
+                    options = try JSONValue(parsing: optionsSchema)
+                } catch {
+                    throw .internalError("plugin '\(name)': entryOptionsSchema is not valid JSON: \(error.positionedMessage)")
+                }
+                guard case .object = options else {
+                    throw .internalError("plugin '\(name)': entryOptionsSchema must be a JSON object (a JSON Schema), found \(options.kindDescription)")
+                }
+            }
             let allowed: PluginCapabilities
             switch plugin.kind {
             case .sink:

@@ -30,8 +30,19 @@ public protocol ETLSource: AnyObject {
     /// it asked to cancel.
     func read(_ request: ReadRequest) throws(PluginError) -> any ArrowBatchProducer
 
+    /// Would `read` accept `request`? Answer from the config and the request alone, with no I/O:
+    /// `validate` and `run --dry-run` call it for every entry, so throw here (`.invalidConfig`,
+    /// saying what to change) what `read` would refuse from the request alone. The default
+    /// accepts every request.
+    func checkRead(_ request: ReadRequest) throws(PluginError)
+
     /// The resume state matching exactly the rows the current read has produced so far (reading
     /// again from it yields the next row and no earlier one), or nil when there is nothing to
     /// resume from. Called by the host after each batch.
     func checkpoint() throws(PluginError) -> String?
+}
+
+extension ETLSource {
+    /// Accepts every request: `read` finds any problem.
+    public func checkRead(_ request: ReadRequest) throws(PluginError) {}
 }

@@ -10,6 +10,13 @@ extension LoadRequest {
         return try PluginConfig(parsing: optionsJSON, path: "options")
     }
 
+    /// The entry's own `options` (the member `entry_options` of the options, ABI 1.2); see
+    /// `ReadRequest.entryOptions()`. Empty when the entry sets none.
+    public func entryOptions() throws(PluginError) -> PluginConfig {
+        try options().optionalObject(ReadRequest.entryOptionsKey).map { PluginConfig(members: $0.members, path: "options") }
+            ?? PluginConfig(members: [:], path: "options")
+    }
+
     /// Copies a C request, refusing what this plugin cannot read (an unknown write mode, a schema
     /// outside the supported column formats, a NULL field the header requires).
     init(copying request: UnsafePointer<etl_load_request>) throws(PluginError) {

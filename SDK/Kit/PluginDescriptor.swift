@@ -17,13 +17,21 @@ public struct PluginDescriptor: Sendable, Hashable {
     /// The JSON Schema of the plugin's config object, as JSON text. The host validates every
     /// config against it before `create`.
     public var configSchema: String
+    /// The JSON Schema of the entry `options` the plugin honours (ABI 1.2), as JSON text, or nil
+    /// when it honours none. The host checks each entry's options against it; the plugin reads
+    /// them with `ReadRequest.entryOptions()` / `LoadRequest.entryOptions()`.
+    public var entryOptionsSchema: String?
 
     /// Creates a descriptor.
-    public init(name: String, version: String, description: String, capabilities: PluginCapabilities, configSchema: String) {
+    public init(
+        name: String, version: String, description: String, capabilities: PluginCapabilities, configSchema: String,
+        entryOptionsSchema: String? = nil
+    ) {
         self.name = name
         self.version = version
         self.description = description
         self.capabilities = capabilities
         self.configSchema = configSchema
+        self.entryOptionsSchema = entryOptionsSchema
     }
 }

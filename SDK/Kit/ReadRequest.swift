@@ -9,6 +9,15 @@ extension ReadRequest {
         return try PluginConfig(parsing: optionsJSON, path: "options")
     }
 
+    /// The entry's own `options` (the member `entry_options` of the options, ABI 1.2), already
+    /// checked by the host against the descriptor's `entryOptionsSchema`; messages say
+    /// "options.<key>" as the manifest does. Empty when the entry sets none.
+    /// - Throws: `ETL_INVALID_CONFIG` when the options are not JSON or `entry_options` is not an object.
+    public func entryOptions() throws(PluginError) -> PluginConfig {
+        try options().optionalObject(ReadRequest.entryOptionsKey).map { PluginConfig(members: $0.members, path: "options") }
+            ?? PluginConfig(members: [:], path: "options")
+    }
+
     /// Copies a C request, refusing one the header forbids (NULL stream, batch_size <= 0).
     init(copying request: UnsafePointer<etl_read_request>) throws(PluginError) {
         let raw = request.pointee

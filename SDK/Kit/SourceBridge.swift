@@ -37,6 +37,15 @@ enum SourceBridge {
         }
     }
 
+    static func checkRead(_ pointer: UnsafeMutableRawPointer?, request: UnsafePointer<etl_read_request>?,
+                          error: UnsafeMutablePointer<etl_error>?) -> etl_status {
+        InstanceBridge.run(error) { () throws(PluginError) in
+            let box = try InstanceBridge.instance(pointer, as: SourceInstanceBox.self, in: "check_read")
+            guard let request else { throw .internalError("check_read was called with a NULL request: the host is broken") }
+            try box.source.checkRead(try ReadRequest(copying: request))
+        }
+    }
+
     static func checkpoint(_ pointer: UnsafeMutableRawPointer?, outState: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
                            error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in

@@ -21,6 +21,10 @@ public struct ReadRequest: Sendable, Hashable {
     /// The entry's other settings as JSON object text, or nil (see SDK/ABI.md, "Entry options").
     public var optionsJSON: String?
 
+    /// The member of `optionsJSON` (of a read and of a load request) that holds the entry's own
+    /// `options` object, apart from the runtime's keys (SDK/ABI.md, "Entry options the runtime sends").
+    public static let entryOptionsKey = "entry_options"
+
     public init(entryID: String, stream: String, stateJSON: String? = nil, cursorField: String? = nil,
                 initialValueJSON: String? = nil, batchSize: Int64 = 10_000, maxBatchBytes: Int64 = 0, maxRecords: Int64 = 0,
                 optionsJSON: String? = nil) {

@@ -7,8 +7,9 @@ import Glibc
 import TestSupport
 import XCTest
 
-/// ABI 1.1 is additive: plugins built against the 1.0 header as shipped (SDK/abi/1.0) load and run
-/// in this host, and a 1.1 plugin's `create_with_descriptor` receives its own descriptor.
+/// ABI 1.1 and 1.2 are additive: plugins built against the 1.0 and 1.1 headers as shipped
+/// (SDK/abi/1.0, SDK/abi/1.1) load and run in this host, a 1.1 plugin's `create_with_descriptor`
+/// receives its own descriptor, and a 1.2 plugin's entry options schema and `check_read` are used.
 final class ABICompatibilityTests: XCTestCase {
     private var fixtures: FixturePlugins!
 
@@ -64,6 +65,40 @@ final class ABICompatibilityTests: XCTestCase {
             XCTAssertThrowsError(try source.check()) { error in
                 XCTAssertTrue("\(error)".contains("shared_create: \(plugin.info.name) is never reachable"), "\(error)")
             }
+        }
+    }
+
+    func testASourceBuiltAgainstTheABI11HeaderLoadsWithNoEntryOptionsSchemaAndNoCheckRead() throws {
+        let library = try PluginLibraryLoader.load(try fixtures.build("abi_1_1_source", as: "abi11_source")).get()
+        XCTAssertEqual(library.abiMinor, 1)
+        XCTAssertEqual(library.plugins.map(\.info.name), ["alpha", "beta", "gamma"])
+        for plugin in library.plugins {
+            XCTAssertEqual(plugin.info.abiVersion, "1.1")
+            XCTAssertNil(plugin.info.entryOptionsSchemaJSON, "a 1.1 descriptor has no entry_options_schema_json")
+            let source = try SourceInstance(plugin: plugin, configJSON: "{}", entryID: nil)
+            XCTAssertEqual(try source.discover().map(\.name), ["\(plugin.info.name)_stream"])
+            // A 1.1 table has no check_read: the host accepts the request and leaves it to read.
+            try source.checkRead(ReadRequest(entryID: "e", stream: "\(plugin.info.name)_stream"))
+        }
+    }
+
+    func testAnABI12SourceDeclaresItsEntryOptionsAndCheckReadSeesThemUnderEntryOptions() throws {
+        let greeter = try plugin("entry_options_source", as: "entry_options_source", named: "greeter")
+        XCTAssertEqual(greeter.info.abiVersion, "1.2")
+        let schema = try XCTUnwrap(greeter.info.entryOptionsSchemaJSON)
+        XCTAssertTrue(schema.contains(#""required": ["greeting"]"#), schema)
+        XCTAssertEqual(greeter.info.contract.entryOptionsSchemaJSON, schema)
+        let source = try SourceInstance(plugin: greeter, configJSON: "{}", entryID: "e")
+        func entry(_ greeting: String) -> ControlEntry {
+            ControlEntry(id: "e", source: "s", stream: "greetings", sink: "k", target: "t", mode: .full,
+                         options: .object(JSONObject([("greeting", .string(greeting))])), jsonPath: "$.control_table[0]", line: 1)
+        }
+        try source.checkRead(.forEntry(entry("hello"), startState: nil, fullRefresh: false))
+        XCTAssertThrowsError(try source.checkRead(.forEntry(entry("bye"), startState: nil, fullRefresh: false))) { error in
+            let call = error as? PluginCallError
+            XCTAssertEqual(call?.function, "check_read")
+            XCTAssertEqual(call?.status, ETL_INVALID_CONFIG)
+            XCTAssertEqual(call?.message, #"options.greeting is "bye"; greeter only says "hello""#)
         }
     }
 

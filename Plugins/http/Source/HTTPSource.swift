@@ -17,7 +17,8 @@ final class HTTPSource: ETLSource {
     static let descriptor = PluginDescriptor(
         name: "http", version: "1.0.0",
         description: "JSON records from an HTTP API over libcurl: pagination, incremental watermarks, retries, rate limit",
-        capabilities: [.incremental, .discover], configSchema: HTTPSourceConfigSchema.text)
+        capabilities: [.incremental, .discover], configSchema: HTTPSourceConfigSchema.text,
+        entryOptionsSchema: EntryOptionVariables.schema)
 
     private let settings: HTTPSourceSettings
     private let host: PluginHost
@@ -53,23 +54,13 @@ final class HTTPSource: ETLSource {
     func read(_ request: ReadRequest) throws(PluginError) -> any ArrowBatchProducer {
         let stream = try settings.stream(request.stream)
         let options = try request.options()
-        var variables: [String: String] = [:]
-        for member in options.members.members {
-            switch member.value {
-            case .string(let text): variables[member.key] = text
-            case .number(let number): variables[member.key] = number.text
-            case .bool(let flag): variables[member.key] = flag ? "true" : "false"
-            default: continue
-            }
-        }
+        let variables = try EntryOptionVariables.values(request)
         var startCursor: CursorValue?
         var watermark: String?
         incrementalRead = request.cursorField != nil
         startState = incrementalRead ? request.stateJSON : nil
         if incrementalRead {
-            guard let incremental = stream.incremental else {
-                throw .invalidConfig("the entry reads stream \"\(stream.name)\" incrementally (cursor_field \(request.cursorField ?? "")) but config.streams.\(stream.name) has no \"incremental\" object; add {\"param\": ..., \"cursor_path\": ...}")
-            }
+            let incremental = try ReadRequestCheck.incrementalSettings(stream, request)
             if let state = request.stateJSON {
                 startCursor = try CursorValue.fromState(state, format: incremental.format)
             }
@@ -100,6 +91,11 @@ final class HTTPSource: ETLSource {
                                          recordsPath: stream.recordsPath)
         self.producer = producer
         return producer
+    }
+
+    /// What `read` would refuse from the request alone (no request to the API).
+    func checkRead(_ request: ReadRequest) throws(PluginError) {
+        try ReadRequestCheck.check(request, settings: settings)
     }
 
     func checkpoint() throws(PluginError) -> String? {

@@ -5,7 +5,7 @@ import ETLPluginKit
 struct RequestBuilder: Sendable {
     let stream: StreamSettings
     let baseURL: String
-    /// Values for `{name}` placeholders (the entry's options).
+    /// Values for `{name}` placeholders (the entry's `options`, `EntryOptionVariables`).
     let variables: [String: String]
     /// The watermark as the request sends it, or nil (a full read, or no start value yet).
     let watermark: String?
@@ -44,7 +44,7 @@ struct RequestBuilder: Sendable {
 
     private func variable(_ name: String) throws(PluginError) -> String {
         guard let value = variables[name] else {
-            throw .invalidConfig("stream \"\(stream.name)\" uses {\(name)} but the entry's options have no \"\(name)\"; add it to the entry's options")
+            throw .invalidConfig("stream \"\(stream.name)\" uses {\(name)} but the entry's options have no \"\(name)\"; add it to the entry's \"options\", e.g. \"options\": {\"\(name)\": \"...\"}")
         }
         return value
     }

@@ -18,6 +18,8 @@ extension ReadRequest {
         ]
         if let lookback = entry.lookback { options.append(("lookback_seconds", JSONValue(integerLiteral: lookback.seconds))) }
         if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
+        // The user's own names under a key of their own: they never collide with the runtime's.
+        if let entryOptions = entry.options { options.append((ReadRequest.entryOptionsKey, entryOptions)) }
         let byCursor = entry.mode == .incremental
         let entryLimit = incremental ? (entry.maxRecordsPerRun ?? 0) : 0
         let maxRecords = limit.map { entryLimit == 0 ? $0 : min($0, entryLimit) } ?? entryLimit

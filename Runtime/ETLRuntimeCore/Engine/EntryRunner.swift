@@ -133,11 +133,13 @@ package final class EntryRunner {
     /// records it may refuse before the load should stop, and which project (state database)
     /// is loading, so a sink can refuse a target another project owns.
     private var loadOptionsJSON: String {
-        JSONValue.object(JSONObject([
+        var members: [(String, JSONValue)] = [
             ("max_rejects", JSONValue(integerLiteral: Int64(entry.maxRejects))),
             ("state_owner", .string(state.stateID)),
             ("take_ownership", .bool(options.takeOwnership)),
-        ])).serialized()
+        ]
+        if let entryOptions = entry.options { members.append((ReadRequest.entryOptionsKey, entryOptions)) }
+        return JSONValue.object(JSONObject(members)).serialized()
     }
 
     private func readRequest(startState: String?) -> ReadRequest {
@@ -298,13 +300,20 @@ package final class EntryRunner {
     /// Why an entry stopped by a signal before it began did nothing.
     package static let stoppedBeforeStart = "stopped by a signal before it started; nothing was read or written"
 
-    /// A plugin refusing its config when created is the manifest's mistake, not the run's
-    /// (exit 78); `validate` reports the same refusal. So is a plugin that cannot be loaded.
+    /// A plugin refusing its config or the entry's request (ETL_INVALID_CONFIG from create,
+    /// check_read, read, begin or read_state, or EINVAL from the stream of an ABI 1.2 source) is
+    /// the manifest's mistake, not the run's (exit 78): credentials the API refuses, an option a
+    /// path needs, a stream that cannot be read incrementally. So is a plugin that cannot be loaded.
     static func isConfigurationMistake(_ error: Error) -> Bool {
         if error is PluginLoadFailure { return true }
+        if let stream = error as? ArrowError { return stream.kind == .invalidConfig }
         guard let call = error as? PluginCallError else { return false }
-        return call.function == "create" && call.status == ETL_INVALID_CONFIG
+        return configurationFunctions.contains(call.function) && call.status == ETL_INVALID_CONFIG
     }
+
+    /// The plugin functions whose ETL_INVALID_CONFIG says "fix the manifest or its environment"
+    /// (write and commit are left out: the batch or the target's state is at fault there).
+    static let configurationFunctions: Set<String> = ["create", "check_read", "read", "begin", "read_state"]
 
     static func message(_ error: Error) -> String {
         if let failure = error as? PluginLoadFailure { return failure.libraryPath.isEmpty ? failure.reason : failure.description }

@@ -11,6 +11,9 @@ enum PluginDescriptorCheck {
         var description: String
         var capabilities: [String]
         var configSchemaJSON: String
+        /// ABI 1.2: the JSON Schema of the entry options the plugin honours; nil when it honours
+        /// none (or its descriptor predates 1.2).
+        var entryOptionsSchemaJSON: String?
     }
 
     static func check(_ pointer: UnsafePointer<etl_plugin_descriptor>?, index: Int) -> Result<Summary, LoadProblem> {
@@ -52,7 +55,15 @@ enum PluginDescriptorCheck {
                 version: descriptor.version.map { String(cString: $0) } ?? "",
                 description: descriptor.description.map { String(cString: $0) } ?? "",
                 capabilities: PluginCapability.names(in: descriptor.capabilities),
-                configSchemaJSON: String(cString: schemaPointer)))
+                configSchemaJSON: String(cString: schemaPointer),
+                entryOptionsSchemaJSON: entryOptionsSchema(descriptor)))
+    }
+
+    /// The descriptor's `entry_options_schema_json`, read only when its struct_size holds it (a
+    /// 1.0/1.1 descriptor has no such field: what follows it in memory is not the plugin's).
+    private static func entryOptionsSchema(_ descriptor: etl_plugin_descriptor) -> String? {
+        guard descriptor.struct_size >= etl_layout_plugin_descriptor_size_1_2 else { return nil }
+        return descriptor.entry_options_schema_json.map { String(cString: $0) }
     }
 
     static func isValidName(_ name: String) -> Bool {

@@ -12,6 +12,9 @@ package struct PluginInfo: Sendable, Codable, Equatable {
     package var capabilities: [String]
     /// The JSON Schema of the plugin's `config` object, as the plugin published it.
     package var configSchemaJSON: String
+    /// The JSON Schema of the entry `options` the plugin honours (ABI 1.2), or nil when it honours
+    /// none.
+    package var entryOptionsSchemaJSON: String?
     /// The ABI version the library was built against, "major.minor".
     package var abiVersion: String
     /// Absolute path of the shared library.
@@ -19,7 +22,7 @@ package struct PluginInfo: Sendable, Codable, Equatable {
 
     package init(
         name: String, kind: PluginKind, version: String, description: String, capabilities: [String],
-        configSchemaJSON: String, abiVersion: String, libraryPath: String
+        configSchemaJSON: String, abiVersion: String, libraryPath: String, entryOptionsSchemaJSON: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -29,13 +32,14 @@ package struct PluginInfo: Sendable, Codable, Equatable {
         self.configSchemaJSON = configSchemaJSON
         self.abiVersion = abiVersion
         self.libraryPath = libraryPath
+        self.entryOptionsSchemaJSON = entryOptionsSchemaJSON
     }
 
     /// The view of this plugin the manifest checks need.
     package var contract: PluginContract {
         PluginContract(
             name: name, kind: kind, capabilities: Set(capabilities), configSchemaJSON: configSchemaJSON,
-            libraryPath: libraryPath)
+            libraryPath: libraryPath, entryOptionsSchemaJSON: entryOptionsSchemaJSON)
     }
 }
 

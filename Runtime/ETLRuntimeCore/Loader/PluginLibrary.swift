@@ -1,4 +1,5 @@
 import CETLPlugin
+import ETLArrow
 import Foundation
 
 /// A plugin library that has been opened, initialised and checked. Never unloaded: a
@@ -32,5 +33,21 @@ package final class LoadedPlugin: @unchecked Sendable {
     }
 
     var sourceAPI: UnsafePointer<etl_source_api>? { descriptor.pointee.source }
+
+    /// A failure its stream's `get_next` returned, as the host acts on it: from a plugin built for
+    /// ABI 1.2 or later, EINVAL means ETL_INVALID_CONFIG (a configuration mistake, exit 78). Older
+    /// plugins were told to return EINVAL for any other failure too, so theirs stays a failure.
+    func streamFailure(_ error: ArrowError) -> ArrowError {
+        guard error.streamErrno == EINVAL, builtForABI(minor: 2) else { return error }
+        var mistake = error
+        mistake.kind = .invalidConfig
+        return mistake
+    }
+
+    /// Whether the library was built against ABI 1.`minor` or later.
+    func builtForABI(minor: Int) -> Bool {
+        let parts = info.abiVersion.split(separator: ".").compactMap { Int($0) }
+        return parts.count == 2 && parts[0] == Int(ETL_PLUGIN_ABI_MAJOR) && parts[1] >= minor
+    }
     var sinkAPI: UnsafePointer<etl_sink_api>? { descriptor.pointee.sink }
 }

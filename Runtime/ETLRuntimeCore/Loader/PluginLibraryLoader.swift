@@ -77,7 +77,7 @@ package enum PluginLibraryLoader {
                     name: summary.name, kind: summary.kind, version: summary.version,
                     description: summary.description, capabilities: summary.capabilities,
                     configSchemaJSON: summary.configSchemaJSON, abiVersion: "\(major).\(minor)",
-                    libraryPath: path)
+                    libraryPath: path, entryOptionsSchemaJSON: summary.entryOptionsSchemaJSON)
                 plugins.append(LoadedPlugin(info: info, descriptor: library.pointee.plugins![index]!))
             }
         }

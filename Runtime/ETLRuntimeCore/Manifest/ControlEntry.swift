@@ -50,6 +50,11 @@ package struct ControlEntry: Sendable, Hashable {
     /// How long the entry may take to stop once asked to (SIGINT/SIGTERM, or its `timeout`)
     /// before its worker process is killed (default 30 s).
     package var stopTimeout: ISO8601Duration
+    /// The entry's `options`: a JSON object of values its plugins honour (each declares which with
+    /// an entry options schema), e.g. the `{list_id}` of an http stream's path; nil when absent.
+    /// Plugins receive them as `entry_options` in the request's options. May hold `${VAR}` values:
+    /// do not print it.
+    package var options: JSONValue?
     /// Where the entry is, e.g. `$.control_table[1]`.
     package var jsonPath: String
     /// The line the entry starts on.
@@ -73,7 +78,7 @@ package struct ControlEntry: Sendable, Hashable {
         maxRecordsPerRun: Int? = nil, maxRejects: Int = ControlEntry.defaultMaxRejects,
         nullCursor: NullCursorPolicy = .fail, postSQL: [String] = [], transforms: [ManifestTransform] = [],
         timeout: ISO8601Duration? = nil, stopTimeout: ISO8601Duration = ControlEntry.defaultStopTimeout,
-        jsonPath: String, line: Int
+        options: JSONValue? = nil, jsonPath: String, line: Int
     ) {
         self.id = id
         self.active = active
@@ -98,6 +103,7 @@ package struct ControlEntry: Sendable, Hashable {
         self.transforms = transforms
         self.timeout = timeout
         self.stopTimeout = stopTimeout
+        self.options = options
         self.jsonPath = jsonPath
         self.line = line
     }

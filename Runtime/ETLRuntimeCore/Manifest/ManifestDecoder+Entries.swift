@@ -3,6 +3,7 @@ extension ManifestDecoder {
         "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
+        "options",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
 
@@ -80,6 +81,15 @@ extension ManifestDecoder {
             }
         }
         field("transforms") { node, path in draft.transforms = transforms(node, path) }
+        field("options") { node, path in
+            // Any JSON inside: what is allowed is the plugins' to say (EntryOptionsCheck).
+            if node.members != nil {
+                draft.options = node
+            } else {
+                reader.report(path, at: node.location,
+                              "expected an object of the options the entry's plugins honour, such as {\"list_id\": 901}, got \(reader.describe(node))")
+            }
+        }
         field("timeout") { node, path in draft.timeout = positiveDuration(node, path) }
         field("stop_timeout") { node, path in
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout

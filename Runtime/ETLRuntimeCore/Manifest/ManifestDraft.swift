@@ -63,6 +63,9 @@ struct EntryDraft {
     var transforms: [ManifestTransform] = []
     var timeout: ISO8601Duration?
     var stopTimeout = ControlEntry.defaultStopTimeout
+    /// The `options` object (`${VAR}`s expanded; `"format": "path"` strings made absolute once
+    /// checked against a plugin's entry options schema), when written.
+    var options: JSONNode?
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -78,7 +81,7 @@ struct EntryDraft {
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
             nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
-            jsonPath: path.description,
+            options: options?.value, jsonPath: path.description,
             line: node.location.line)
     }
 }

@@ -88,6 +88,8 @@ package enum ManifestLoader {
                 reader: checker, provider: plugins, directory: directory, failTheirEntries: pluginProblems == .failTheirEntries)
             for index in draft.sources.indices { pluginChecks.check(&draft.sources[index]) }
             for index in draft.sinks.indices { pluginChecks.check(&draft.sinks[index]) }
+            var optionsCheck = EntryOptionsCheck(reader: checker, draft: draft, directory: directory)
+            for index in draft.entries.indices { optionsCheck.check(&draft.entries[index]) }
         }
         ManifestCrossChecks(reader: checker, draft: draft).run()
 

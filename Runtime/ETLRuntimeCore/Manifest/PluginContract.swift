@@ -19,16 +19,22 @@ package struct PluginContract: Sendable, Hashable {
     package var capabilities: Set<String>
     /// The JSON Schema of the plugin's `config` object, as the plugin published it.
     package var configSchemaJSON: String
+    /// The JSON Schema of the entry `options` the plugin honours, or nil when it honours none.
+    package var entryOptionsSchemaJSON: String?
     /// The shared library the plugin lives in, for messages.
     package var libraryPath: String
 
     /// Creates a contract.
-    package init(name: String, kind: PluginKind, capabilities: Set<String>, configSchemaJSON: String, libraryPath: String) {
+    package init(
+        name: String, kind: PluginKind, capabilities: Set<String>, configSchemaJSON: String, libraryPath: String,
+        entryOptionsSchemaJSON: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.capabilities = capabilities
         self.configSchemaJSON = configSchemaJSON
         self.libraryPath = libraryPath
+        self.entryOptionsSchemaJSON = entryOptionsSchemaJSON
     }
 }
 

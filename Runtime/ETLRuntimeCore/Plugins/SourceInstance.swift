@@ -1,4 +1,5 @@
 import CETLPlugin
+import CETLPluginLayout
 import ETLArrow
 import ETLJSON
 
@@ -57,9 +58,32 @@ package final class SourceInstance {
         }
     }
 
+    /// Would `read` accept `request`? Asks the plugin's `check_read` (ABI 1.2; the plugin does no
+    /// I/O); a plugin without one accepts every request here, and finds out in `read`.
+    package func checkRead(_ request: ReadRequest) throws(PluginCallError) {
+        guard api.struct_size >= etl_layout_source_api_size_1_2, let checkRead = api.check_read else { return }
+        let arena = CStringArena()
+        var cRequest = Self.cRequest(request, arena)
+        var error = PluginErrorBuffer()
+        let status = sites["check_read"].run { error.withPointer { checkRead(instance, &cRequest, $0) } }
+        try raise(status, "check_read", error)
+    }
+
     /// Starts reading; the stream keeps this instance alive until it is released.
     package func read(_ request: ReadRequest) throws(PluginCallError) -> SourceReadStream {
         let arena = CStringArena()
+        var cRequest = Self.cRequest(request, arena)
+        var error = PluginErrorBuffer()
+        let stream = UnsafeMutablePointer<ArrowArrayStream>.allocate(capacity: 1)
+        stream.initialize(to: ArrowArrayStream())
+        defer { stream.deallocate() }
+        let status = sites["read"].run { error.withPointer { api.read(instance, &cRequest, stream, $0) } }
+        try raise(status, "read", error)
+        return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream), batchSize: Int(cRequest.batch_size))
+    }
+
+    /// The C form of `request`; its strings live as long as `arena`.
+    private static func cRequest(_ request: ReadRequest, _ arena: CStringArena) -> etl_read_request {
         var cRequest = etl_read_request()
         cRequest.struct_size = UInt32(MemoryLayout<etl_read_request>.size)
         cRequest.entry_id = arena.string(request.entryID)
@@ -71,13 +95,7 @@ package final class SourceInstance {
         cRequest.max_batch_bytes = Int64(request.maxBatchBytes)
         cRequest.max_records = Int64(request.maxRecords)
         cRequest.options_json = arena.optional(request.optionsJSON)
-        var error = PluginErrorBuffer()
-        let stream = UnsafeMutablePointer<ArrowArrayStream>.allocate(capacity: 1)
-        stream.initialize(to: ArrowArrayStream())
-        defer { stream.deallocate() }
-        let status = sites["read"].run { error.withPointer { api.read(instance, &cRequest, stream, $0) } }
-        try raise(status, "read", error)
-        return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream), batchSize: Int(cRequest.batch_size))
+        return cRequest
     }
 
     /// The resume state matching what the open stream has yielded so far, as the plugin gave it.
@@ -175,7 +193,7 @@ package final class SourceReadStream {
             batch = try stream.next()
         } catch {
             // The source's own failure (get_next returned an error) speaks for itself.
-            guard error.kind != .producerFailed else { throw error }
+            guard error.kind != .producerFailed else { throw source.plugin.streamFailure(error) }
             throw PluginContractViolation(
                 source.plugin,
                 "returned a batch that breaks the Arrow C data interface, \(position): \(error.message). This is a bug in the plugin; nothing of that batch was loaded")

@@ -1,0 +1,79 @@
+/// Checks each entry's `options` against the entry options schemas of its source's and sink's
+/// plugins (ABI 1.2, `entry_options_schema_json`), as `ManifestPluginChecks` checks configs.
+///
+/// The options go to both plugins; each plugin that declares a schema checks them, and one that
+/// declares none ignores them. Options that neither plugin honours would do nothing, so they are
+/// refused. Runs after the plugin checks (it needs the endpoints' contracts); an entry whose
+/// source or sink is unknown, or whose plugin is unknown, is left to the checks that report that.
+struct EntryOptionsCheck {
+    let reader: ManifestReader
+    let draft: ManifestDraft
+    /// The manifest's folder, which relative `"format": "path"` option values resolve against.
+    let directory: String
+    private var schemas: [String: Result<JSONSchema, JSONSchemaError>] = [:]
+
+    init(reader: ManifestReader, draft: ManifestDraft, directory: String) {
+        self.reader = reader
+        self.draft = draft
+        self.directory = directory
+    }
+
+    mutating func check(_ entry: inout EntryDraft) {
+        guard let options = entry.options else { return }
+        guard let source = endpoint(named: entry.source, kind: .source),
+            let sink = endpoint(named: entry.sink, kind: .sink),
+            let sourceContract = source.contract, let sinkContract = sink.contract
+        else { return }
+        let path = entry.path.appending(key: "options")
+        let declaring = [(source, sourceContract), (sink, sinkContract)].filter { $0.1.entryOptionsSchemaJSON != nil }
+        guard !declaring.isEmpty else {
+            guard !(options.members ?? []).isEmpty else { return }
+            reader.report(path, at: options.location,
+                          "neither \(label(source, sourceContract)) nor \(label(sink, sinkContract)) honours entry "
+                            + "options (their plugins declare no entry options schema), so these would do nothing; "
+                            + "remove \"options\"")
+            return
+        }
+        var checked = options
+        for (endpoint, contract) in declaring {
+            switch schema(for: contract) {
+            case .failure(let error):
+                reader.report(path, at: options.location,
+                              "\(label(endpoint, contract)) publishes an unusable entry options schema, \(error); "
+                                + "this is a bug in the plugin (\(contract.libraryPath)), not in the manifest")
+            case .success(let schema):
+                let validator = JSONSchemaValidator(schema: schema, describer: reader.describer, pathBase: directory)
+                let result = validator.validate(checked, at: path)
+                for violation in result.violations {
+                    reader.report(violation.path, at: violation.location,
+                                  "\(violation.message) (entry options of \(label(endpoint, contract)))")
+                }
+                checked = result.value
+            }
+        }
+        entry.options = checked
+    }
+
+    private func endpoint(named name: String?, kind: PluginKind) -> EndpointDraft? {
+        guard let name else { return nil }
+        return draft.endpoints(kind).first { $0.name == name }
+    }
+
+    private func label(_ endpoint: EndpointDraft, _ contract: PluginContract) -> String {
+        "\(endpoint.kind.rawValue) \(DidYouMean.quoted(endpoint.name)) (plugin \(DidYouMean.quoted(contract.name)))"
+    }
+
+    /// Compiles each plugin's schema once, however many entries use the plugin.
+    private mutating func schema(for contract: PluginContract) -> Result<JSONSchema, JSONSchemaError> {
+        let key = contract.kind.rawValue + ":" + contract.name
+        if let cached = schemas[key] { return cached }
+        let result: Result<JSONSchema, JSONSchemaError>
+        do {
+            result = .success(try JSONSchema(text: contract.entryOptionsSchemaJSON ?? "{}"))
+        } catch {
+            result = .failure(error)
+        }
+        schemas[key] = result
+        return result
+    }
+}
