@@ -111,7 +111,7 @@ final class PluginLibraryEntryTests: XCTestCase {
         XCTAssertEqual(status, ETL_UNSUPPORTED)
         XCTAssertEqual(error.code, ETL_UNSUPPORTED)
         XCTAssertNil(library)
-        XCTAssertTrue(error.message.contains("host speaks plugin ABI 2.1 but this plugin was built for ABI 1.2"), error.message)
+        XCTAssertTrue(error.message.contains("host speaks plugin ABI 2.\(ETL_PLUGIN_ABI_MINOR) but this plugin was built for ABI 1.\(ETL_PLUGIN_ABI_MINOR)"), error.message)
     }
 
     func testEntryRefusesHostTableSmallerThanABI10() {

@@ -102,15 +102,25 @@ static etl_status shared_checkpoint(void* instance, const char** out_state, etl_
   return ETL_OK;
 }
 
+/* Designated initializers: fields a later ABI minor appends stay NULL (abi_1_1_source.c builds
+ * this file against the 1.1 header, the tests against the current one). */
 static const etl_source_api shared_api = {
-    sizeof(etl_source_api), NULL, shared_destroy, shared_check, shared_discover, shared_read, shared_checkpoint,
-    shared_create,
+    .struct_size = sizeof(etl_source_api),
+    .create = NULL,
+    .destroy = shared_destroy,
+    .check = shared_check,
+    .discover = shared_discover,
+    .read = shared_read,
+    .checkpoint = shared_checkpoint,
+    .create_with_descriptor = shared_create,
 };
 
 #define SHARED_DESCRIPTOR(plugin_name, stream_name)                                                                \
   {                                                                                                               \
-    sizeof(etl_plugin_descriptor), ETL_KIND_SOURCE, plugin_name, "1.1.0", "Test fixture: shared create",           \
-        ETL_CAP_DISCOVER, "{\"type\": \"object\"}", &shared_api, NULL, (void*)stream_name                         \
+    .struct_size = sizeof(etl_plugin_descriptor), .kind = ETL_KIND_SOURCE, .name = plugin_name,                    \
+    .version = "1.1.0", .description = "Test fixture: shared create", .capabilities = ETL_CAP_DISCOVER,           \
+    .config_schema_json = "{\"type\": \"object\"}", .source = &shared_api, .sink = NULL,                           \
+    .user_data = (void*)stream_name                                                                                 \
   }
 
 static const etl_plugin_descriptor shared_alpha = SHARED_DESCRIPTOR("alpha", "alpha_stream");
@@ -120,7 +130,11 @@ static const etl_plugin_descriptor shared_gamma = SHARED_DESCRIPTOR("gamma", "ga
 static const etl_plugin_descriptor* const shared_plugins[] = {&shared_alpha, &shared_beta, &shared_gamma};
 
 static const etl_plugin_library shared_library = {
-    sizeof(etl_plugin_library), ETL_PLUGIN_ABI_MAJOR, ETL_PLUGIN_ABI_MINOR, 3, shared_plugins,
+    .struct_size = sizeof(etl_plugin_library),
+    .abi_major = ETL_PLUGIN_ABI_MAJOR,
+    .abi_minor = ETL_PLUGIN_ABI_MINOR,
+    .plugin_count = 3,
+    .plugins = shared_plugins,
 };
 
 ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host, const etl_plugin_library** out_library,
