@@ -66,7 +66,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 }
             }
         } catch let error as PluginError {
-            throw ArrowError(.producerFailed, error.message)
+            // A configuration mistake (credentials the API refuses) stays one: exit 78, not 1.
+            throw ArrowError(error.code == .invalidConfig ? .invalidConfig : .producerFailed, error.message)
         } catch let error as ArrowError {
             throw error
         } catch {
