@@ -108,11 +108,11 @@ static int stream_next(struct ArrowArrayStream* stream, struct ArrowArray* out) 
     int length = snprintf(text, sizeof text, "row %" PRId64, s->next);
     if (host->append_int64(s->builder, 0, s->next) != ETL_OK ||
         host->append_utf8(s->builder, 1, text, length) != ETL_OK) {
-      return stream_fail(s, EINVAL, host->batch_last_error(s->builder));
+      return stream_fail(s, EPROTO, host->batch_last_error(s->builder)); /* a bug, not the config */
     }
   }
   if (rows == 0) return 0;
-  if (host->batch_finish(s->builder, out, &error) != ETL_OK) return stream_fail(s, EINVAL, error.message);
+  if (host->batch_finish(s->builder, out, &error) != ETL_OK) return stream_fail(s, EPROTO, error.message);
   snprintf(s->state, sizeof s->state, "{\"next\": %" PRId64 "}", s->next); /* exactly after this batch */
   return 0;
 }

@@ -159,7 +159,8 @@ static int status_to_errno(etl_status status) {
     case ETL_CANCELLED: return ECANCELED;
     case ETL_RETRYABLE: return EAGAIN;
     case ETL_UNSUPPORTED: return ENOTSUP;
-    default: return EINVAL;
+    case ETL_INVALID_CONFIG: return EINVAL; /* ABI 1.2: a configuration mistake, exit 78 */
+    default: return EPROTO;
   }
 }
 

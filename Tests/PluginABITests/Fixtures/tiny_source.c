@@ -132,7 +132,7 @@ static int tiny_get_next(struct ArrowArrayStream* stream, struct ArrowArray* out
   while (rows < t->batch_size && t->rows_left != 0 && t->next <= t->count) {
     if (t->host->append_int64(t->builder, 0, (int64_t)t->next) != ETL_OK) {
       snprintf(t->last_error, sizeof t->last_error, "%s: %s", TINY_SOURCE_NAME, t->host->batch_last_error(t->builder));
-      return EINVAL;
+      return EPROTO;
     }
     t->next++;
     rows++;
@@ -143,7 +143,7 @@ static int tiny_get_next(struct ArrowArrayStream* stream, struct ArrowArray* out
   error.struct_size = sizeof error;
   if (t->host->batch_finish(t->builder, out, &error) != ETL_OK) {
     snprintf(t->last_error, sizeof t->last_error, "%s", error.message);
-    return EINVAL;
+    return EPROTO;
   }
   snprintf(t->state, sizeof t->state, "{\"next\": %lld}", t->next);
   return 0;
