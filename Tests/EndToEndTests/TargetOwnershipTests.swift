@@ -32,7 +32,8 @@ final class TargetOwnershipTests: XCTestCase {
         XCTAssertEqual(try rows(root), "20\n")
 
         let refused = try ProcessRunner.etlRuntime(["run"], currentDirectory: second)
-        XCTAssertEqual(refused.status, 1, refused.stderr)
+        // The sink's begin refuses with ETL_INVALID_CONFIG (choose another target, or take ownership): exit 78.
+        XCTAssertEqual(refused.status, 78, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("is owned by another etl-runtime project"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("--take-ownership"), refused.stderr)
         XCTAssertEqual(try rows(root), "20\n", "the refused project loaded rows")
@@ -42,7 +43,7 @@ final class TargetOwnershipTests: XCTestCase {
         // Now the first project is the stranger, as soon as it has rows to load.
         try (1...25).map { "\($0)\n" }.joined().write(toFile: first + "/in.csv", atomically: false, encoding: .utf8)
         let firstAgain = try ProcessRunner.etlRuntime(["run"], currentDirectory: first)
-        XCTAssertEqual(firstAgain.status, 1, firstAgain.stderr)
+        XCTAssertEqual(firstAgain.status, 78, firstAgain.stderr)
         XCTAssertTrue(firstAgain.stderr.contains("is owned by another etl-runtime project"), firstAgain.stderr)
     }
 

@@ -74,7 +74,7 @@ final class ManyPluginTypesTests: XCTestCase {
         let (_, library, _) = callEntry(host: TestHost.api.pointer, plugins: [.sink(RecordingSink.self), .source(CountingSource.self)])
         let side = HostSide(library: try XCTUnwrap(library), host: TestHost.api.pointer)
         for descriptor in side.descriptors {
-            XCTAssertEqual(descriptor.pointee.struct_size, etl_layout_plugin_descriptor_size_1_1)
+            XCTAssertEqual(descriptor.pointee.struct_size, etl_layout_plugin_descriptor_size_1_2)
             XCTAssertNotNil(descriptor.pointee.user_data)
         }
         let sink = try side.descriptor(named: "recording").pointee.sink!.pointee
@@ -82,9 +82,10 @@ final class ManyPluginTypesTests: XCTestCase {
         XCTAssertNil(sink.create, "create_with_descriptor serves every type; no 1.0 create is needed")
         XCTAssertNotNil(sink.create_with_descriptor)
         let source = try side.descriptor(named: "counting").pointee.source!.pointee
-        XCTAssertEqual(source.struct_size, etl_layout_source_api_size_1_1)
+        XCTAssertEqual(source.struct_size, etl_layout_source_api_size_1_2)
         XCTAssertNil(source.create)
         XCTAssertNotNil(source.create_with_descriptor)
+        XCTAssertNotNil(source.check_read, "every kit source answers check_read (ETLSource.checkRead, default: accepts)")
     }
 
     func testEntryRefusesAHostOfABI10WhichCannotCallCreateWithDescriptor() {
