@@ -46,7 +46,6 @@ final class ExportedStreamState {
 
 // errno values returned by the callbacks, as the C Stream Interface asks.
 private let streamInvalidArgument: Int32 = 22  // EINVAL
-private let streamIOError: Int32 = 5  // EIO
 
 private func exportedStreamGetSchema(_ stream: UnsafeMutablePointer<ArrowArrayStream>?, _ out: UnsafeMutablePointer<ArrowSchema>?) -> Int32 {
     guard let state = ExportedStreamState.from(stream), let out else { return streamInvalidArgument }
@@ -66,7 +65,7 @@ private func exportedStreamGetNext(_ stream: UnsafeMutablePointer<ArrowArrayStre
         return 0
     } catch {
         state.record(error.message)
-        return streamIOError
+        return StreamFailureCode.errno(for: error.producerStatus)
     }
 }
 

@@ -37,7 +37,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
         guard !finished else { return false }
-        if host.isCancelled { throw ArrowError(.producerFailed, "the http source stopped because the host asked to cancel the run") }
+        if host.isCancelled { throw ArrowError(producerStatus: ETL_CANCELLED, "the http source stopped because the host asked to cancel the run") }
         let builder = RecordBatchBuilder(schema: schema, capacity: batchSize)
         var rows = 0
         do {
@@ -66,7 +66,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 }
             }
         } catch let error as PluginError {
-            throw ArrowError(.producerFailed, error.message)
+            throw ArrowError(producerStatus: error.status, error.message)
         } catch let error as ArrowError {
             throw error
         } catch {

@@ -299,11 +299,13 @@ package final class EntryRunner {
     package static let stoppedBeforeStart = "stopped by a signal before it started; nothing was read or written"
 
     /// A plugin refusing its config when created is the manifest's mistake, not the run's
-    /// (exit 78); `validate` reports the same refusal. So is a plugin that cannot be loaded.
+    /// (exit 78); `validate` reports the same refusal. So is a plugin that cannot be loaded, and
+    /// a source whose read fails with ETL_INVALID_CONFIG (an API refusing the credentials or
+    /// answering 404 for the configured path): running again without a fix cannot help.
     static func isConfigurationMistake(_ error: Error) -> Bool {
         if error is PluginLoadFailure { return true }
         guard let call = error as? PluginCallError else { return false }
-        return call.function == "create" && call.status == ETL_INVALID_CONFIG
+        return ["create", "read"].contains(call.function) && call.status == ETL_INVALID_CONFIG
     }
 
     static func message(_ error: Error) -> String {
