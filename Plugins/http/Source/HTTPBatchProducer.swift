@@ -111,7 +111,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         var maxCursor: CursorValue?
         for (index, record) in records.enumerated() {
             if let incremental, let value = incremental.cursorPath.evaluate(record), value != .null {
-                guard let cursor = CursorValue(value, format: incremental.format) else {
+                guard let cursor = CursorValue(value, format: incremental.cursorFormat) else {
                     reject(record, page: page, index: index, reason: "cursor \(incremental.cursorPath): \(value.serialized()) is not an ISO 8601 timestamp or an epoch number")
                     continue
                 }
@@ -141,7 +141,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                     if start >= 0 {
                         guard let value = ScannedPage.value(bytes, from: start, to: page.recordCaptures[base + 2 * columns.count + 1]) else { return nil }
                         if value != .null {
-                            guard let cursor = CursorValue(value, format: incremental.format) else { return nil }
+                            guard let cursor = CursorValue(value, format: incremental.cursorFormat) else { return nil }
                             if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
                         }
                     }
@@ -153,12 +153,12 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                         continue
                     }
                     let end = page.recordCaptures[base + 2 * index + 1]
-                    if let cell = ScannedCellConversion.cell(bytes, from: start, to: end, type: column.type) {
+                    if let cell = ScannedCellConversion.cell(bytes, from: start, to: end, type: column.type, format: column.timeFormat) {
                         rows.append(cell: cell)
                         continue
                     }
                     guard let value = ScannedPage.value(bytes, from: start, to: end),
-                          let cell = RecordConverter.convert(value, to: column.type) else { return nil }
+                          let cell = RecordConverter.convert(value, to: column.type, format: column.timeFormat) else { return nil }
                     rows.append(cell: cell)
                 }
                 rows.closeRow()

@@ -64,6 +64,7 @@ final class HTTPSource: ETLSource {
         }
         var startCursor: CursorValue?
         var watermark: String?
+        client.requestNote = nil
         incrementalRead = request.cursorField != nil
         startState = incrementalRead ? request.stateJSON : nil
         if incrementalRead {
@@ -71,7 +72,7 @@ final class HTTPSource: ETLSource {
                 throw .invalidConfig("the entry reads stream \"\(stream.name)\" incrementally (cursor_field \(request.cursorField ?? "")) but config.streams.\(stream.name) has no \"incremental\" object; add {\"param\": ..., \"cursor_path\": ...}")
             }
             if let state = request.stateJSON {
-                startCursor = try CursorValue.fromState(state, format: incremental.format)
+                startCursor = try CursorValue.fromState(state, format: incremental.cursorFormat)
             }
             var from = startCursor
             if from == nil, let initial = request.initialValueJSON {
@@ -79,7 +80,7 @@ final class HTTPSource: ETLSource {
                 do throws(JSONSyntaxError) { value = try JSONValue(parsing: initial) } catch {
                     throw .invalidConfig("the entry's initial_value is not JSON: \(error.message)")
                 }
-                guard let cursor = CursorValue(value, format: incremental.format) else {
+                guard let cursor = CursorValue(value, format: incremental.cursorFormat) else {
                     throw .invalidConfig("the entry's initial_value \(initial) is not an ISO 8601 timestamp or an epoch number")
                 }
                 from = cursor
@@ -87,7 +88,11 @@ final class HTTPSource: ETLSource {
             if let from {
                 let lookback = try options.double("lookback_seconds", default: 0)
                 guard lookback >= 0 else { throw .invalidConfig("options.lookback_seconds must not be negative (found \(lookback))") }
-                watermark = incremental.format.render(microseconds: from.microseconds - Int64(lookback * 1_000_000))
+                let sent = incremental.format.render(microseconds: from.microseconds - Int64(lookback * 1_000_000))
+                watermark = sent
+                client.requestNote = IncrementalNote.text(
+                    incremental, sent: sent, from: incremental.format.render(microseconds: from.microseconds),
+                    origin: startCursor == nil ? "initial_value" : "watermark", lookbackSeconds: lookback)
             }
         }
         let columns = try self.columns(of: stream)
