@@ -169,7 +169,7 @@ package final class HTTPClient {
         }
         let time = concurrent ? "in a concurrent round of \(Self.seconds(seconds))" : "in \(Self.seconds(seconds))"
         let note = noted ? requestNote.map { "; \($0)" } ?? "" : ""
-        host.debug(scrub("\(display(request)) → \(result) \(time)\(note)"))
+        host.debug(scrub("\(display(request)): \(result) \(time)\(note)"))
     }
 
     private func waitForRateLimit(_ request: HTTPRequest) throws(PluginError) {
