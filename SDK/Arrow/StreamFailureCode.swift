@@ -5,13 +5,13 @@ import CETLPlugin
 /// so the host can tell a wrong configuration (exit 78) from a network failure or bad data,
 /// instead of seeing every failure as EIO ("Input/output error").
 ///
-/// The pairs are part of how the kit and the host talk, not of the C ABI: a stream from
-/// elsewhere returning EIO is still read as an I/O error.
+/// The pairs are those SDK/ABI.md ("Errors inside a stream") asks every plugin to use, so a C
+/// plugin's stream is read the same way; an errno outside the list is an I/O error.
 public enum StreamFailureCode {
     private static let pairs: [(status: etl_status, errno: Int32)] = [
         (ETL_INVALID_CONFIG, 22),  // EINVAL
         (ETL_IO_ERROR, 5),  // EIO
-        (ETL_BAD_DATA, 74),  // EBADMSG
+        (ETL_BAD_DATA, 84),  // EILSEQ
         (ETL_RETRYABLE, 11),  // EAGAIN
         (ETL_UNSUPPORTED, 95),  // ENOTSUP
         (ETL_INTERNAL, 131),  // ENOTRECOVERABLE
