@@ -49,7 +49,7 @@ package enum HTTPAuth: Sendable {
         "audience": { "type": "string", "minLength": 1 },
         "client_auth": { "enum": ["basic", "body"] },
         "url": { "type": "string", "minLength": 1 },
-        "method": { "enum": ["POST", "PUT", "GET"] },
+        "method": { "enum": ["POST", "PUT"] },
         "body": { "type": "object" },
         "body_env": { "type": "object", "additionalProperties": { "type": "string", "minLength": 1 } },
         "token_path": { "type": "string", "minLength": 3 },

@@ -13,6 +13,8 @@ package final class HTTPClient {
     private let host: PluginHost
     private var scrubber: SecretScrubber
     private let tokens: TokenSource?
+    /// How many of `tokens.issuedSecrets` the scrubber knows.
+    private var scrubbedTokens = 0
     private let easy: CurlEasy
     private lazy var multi: CurlMulti? = try? CurlMulti()
     private let limiter: RateLimiter?
@@ -68,7 +70,10 @@ package final class HTTPClient {
                 try transmit(tokenRequest, shownAs: tokenRequest, credentials: credentials, noted: false)
             }
             // Every token issued, and a rotated refresh token, is hidden from then on.
-            scrubber = SecretScrubber(secrets: auth.secrets + tokens.issuedSecrets)
+            if tokens.issuedSecrets.count != scrubbedTokens {
+                scrubber = SecretScrubber(secrets: auth.secrets + tokens.issuedSecrets)
+                scrubbedTokens = tokens.issuedSecrets.count
+            }
             authorised.headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
             authorised.headers.append(header)
         }

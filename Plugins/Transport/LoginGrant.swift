@@ -37,8 +37,8 @@ package struct LoginGrant: Sendable {
             throw .invalidConfig("\(auth.path).url \"\(target)\" is a path but there is no base_url to put it under; give an absolute http(s) URL")
         }
         method = try auth.string("method", default: "POST").uppercased()
-        guard ["POST", "PUT", "GET"].contains(method) else {
-            throw .invalidConfig("\(auth.path).method \"\(method)\" is not supported for a login; use \"POST\" (the default), \"PUT\" or \"GET\"")
+        guard ["POST", "PUT"].contains(method) else {
+            throw .invalidConfig("\(auth.path).method \"\(method)\" is not supported for a login, which sends its credentials in a JSON body; use \"POST\" (the default) or \"PUT\"")
         }
         body = try auth.optionalObject("body")?.members ?? JSONObject()
         bodySecrets = []
@@ -65,11 +65,8 @@ package struct LoginGrant: Sendable {
     /// The login request.
     func request() -> HTTPRequest {
         var request = HTTPRequest(method: method, url: url)
-        request.headers = [("Accept", "application/json")]
-        if method != "GET" {
-            request.headers.append(("Content-Type", "application/json"))
-            request.body = Array(JSONValue.object(body).serialized().utf8)
-        }
+        request.headers = [("Accept", "application/json"), ("Content-Type", "application/json")]
+        request.body = Array(JSONValue.object(body).serialized().utf8)
         return request
     }
 
