@@ -71,28 +71,25 @@ package enum HTTPAuth: Sendable {
         func secret(_ key: String) throws(PluginError) -> String {
             try Self.secret(variable: try auth.string(key), at: "\(auth.path).\(key)")
         }
-        let type = try auth.string("type")
-        switch type {
+        let staticKeys: Set<String> = ["type", "token_env", "username_env", "password_env", "key_env", "header", "query_param"]
+        switch try auth.string("type") {
         case "oauth2_client_credentials":
             self = .oauth2(try OAuth2Grant(auth, kind: .clientCredentials, secret: secret))
-            return
         case "oauth2_refresh_token":
             self = .oauth2(try OAuth2Grant(auth, kind: .refreshToken, secret: secret))
-            return
         case "login":
             self = .login(try LoginGrant(auth, baseURL: try config.optionalString("base_url")))
-            return
-        default:
-            try auth.rejectUnknownKeys(allowed: ["type", "token_env", "username_env", "password_env", "key_env", "header", "query_param"])
-        }
-        switch type {
         case "none":
+            try auth.rejectUnknownKeys(allowed: staticKeys)
             self = .none
         case "bearer":
+            try auth.rejectUnknownKeys(allowed: staticKeys)
             self = .bearer(token: try secret("token_env"))
         case "basic":
+            try auth.rejectUnknownKeys(allowed: staticKeys)
             self = .basic(BasicCredentials(username: try secret("username_env"), password: try secret("password_env")))
         case "api_key":
+            try auth.rejectUnknownKeys(allowed: staticKeys)
             let key = try secret("key_env")
             let header = try auth.optionalString("header")
             let parameter = try auth.optionalString("query_param")
