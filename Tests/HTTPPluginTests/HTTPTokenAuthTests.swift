@@ -57,12 +57,12 @@ final class HTTPTokenAuthTests: XCTestCase {
     }
 
     func testTokenIsRenewedBeforeItExpires() throws {
-        // Tokens live 1 s; 11 pages of 0.2 s each take over 2 s.
-        try server.configureTokens(expiresIn: 1)
-        let result = try source(auth: clientCredentials, query: ["delay": "0.2"]).readAll()
+        // Tokens live 2 s and are replaced 0.5 s before that; 11 pages of 0.25 s take 2.75 s.
+        try server.configureTokens(expiresIn: 2)
+        let result = try source(auth: clientCredentials, query: ["delay": "0.25"]).readAll()
         XCTAssertEqual(result.ids, Array(1...100))
         let stats = try server.tokenStats()
-        XCTAssertGreaterThanOrEqual(stats.issued, 3)
+        XCTAssertGreaterThanOrEqual(stats.issued, 2)
         XCTAssertEqual(stats.refused, 0, "a token is replaced before it lapses, not after the API refuses it")
     }
 
@@ -75,6 +75,18 @@ final class HTTPTokenAuthTests: XCTestCase {
         XCTAssertEqual(stats.served, 11)
         XCTAssertEqual(stats.refused, 2)
         XCTAssertEqual(stats.issued, 3)
+    }
+
+    func testRefusedTokensAreReplacedWhenPagesAreFetchedConcurrently() throws {
+        try server.configureTokens(requestsPerToken: 3)
+        let source = try HTTPTestPlugin.source(server, stream: [
+            "path": "/oauth/tasks", "records_path": "$.tasks", "columns": HTTPTestPlugin.columns,
+            "pagination": ["type": "page_number", "size_param": "per_page", "page_size": 10, "total_path": "$.total"],
+        ], extra: ["auth": clientCredentials, "max_concurrency": 4])
+        XCTAssertEqual(try source.readAll().ids, Array(1...100))
+        let stats = try server.tokenStats()
+        XCTAssertEqual(stats.served, 10)
+        XCTAssertGreaterThan(stats.refused, 0, "some concurrent pages met a used-up token")
     }
 
     func testTokenRefusedAgainAfterARenewalFailsWithoutLooping() throws {
