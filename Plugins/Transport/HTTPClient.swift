@@ -2,14 +2,19 @@ import ETLPluginKit
 
 /// Sends requests for one plugin instance: credentials added, the rate limit respected,
 /// connection errors, timeouts, 5xx and 429 retried with backoff, cancellation honoured, and
-/// every message free of secrets. Used from one thread at a time (the instance's).
+/// every message free of secrets. With a token-based `auth`, a 401 is answered by fetching a
+/// new token and sending the request once more. Each completed attempt is logged at debug
+/// level (`etl-runtime run --verbose`). Used from one thread at a time (the instance's).
 package final class HTTPClient {
     /// The transport settings.
     package let settings: HTTPClientSettings
     /// How requests authenticate.
     package let auth: HTTPAuth
     private let host: PluginHost
-    private let scrubber: SecretScrubber
+    private var scrubber: SecretScrubber
+    private let tokens: TokenSource?
+    /// How many of `tokens.issuedSecrets` the scrubber knows.
+    private var scrubbedTokens = 0
     private let easy: CurlEasy
     private lazy var multi: CurlMulti? = try? CurlMulti()
     private let limiter: RateLimiter?
@@ -20,6 +25,7 @@ package final class HTTPClient {
         self.auth = auth
         self.host = host
         self.scrubber = SecretScrubber(secrets: auth.secrets)
+        self.tokens = auth.tokenGrant.map(TokenSource.init)
         self.easy = try CurlEasy()
         self.limiter = settings.rateLimitPerSecond.map { RateLimiter(perSecond: $0) }
         if !settings.verifyTLS {
@@ -40,13 +46,50 @@ package final class HTTPClient {
     /// - Throws: `ETL_IO_ERROR` when no response came after every attempt (naming the URL and the
     ///   attempt count), `ETL_CANCELLED` when the host asked to stop.
     package func send(_ request: HTTPRequest) throws(PluginError) -> HTTPResponse {
+        var triedNewToken = false
+        while true {
+            let response = try transmit(try authorised(request), shownAs: request, credentials: auth.credentials)
+            // One new token per refusal, never a loop: a second 401 is final (ResponseCheck).
+            guard response.status == 401, let tokens, !triedNewToken else { return response }
+            host.info(scrub("\(display(request)) answered HTTP 401 Unauthorized: the token was refused (expired or revoked); fetching a new one and sending the request once more"))
+            tokens.discard()
+            triedNewToken = true
+        }
+    }
+
+    /// A note added to each request's debug line (e.g. the incremental parameter and the
+    /// lookback applied), set by the source for the read under way.
+    package var requestNote: String?
+
+    /// `request` with its credentials, a token fetched first when one is needed.
+    private func authorised(_ request: HTTPRequest) throws(PluginError) -> HTTPRequest {
         var authorised = request
         auth.apply(to: &authorised)
+        if let tokens {
+            let header = try tokens.header { (tokenRequest, credentials) throws(PluginError) in
+                try transmit(tokenRequest, shownAs: tokenRequest, credentials: credentials, noted: false)
+            }
+            // Every token issued, and a rotated refresh token, is hidden from then on.
+            if tokens.issuedSecrets.count != scrubbedTokens {
+                scrubber = SecretScrubber(secrets: auth.secrets + tokens.issuedSecrets)
+                scrubbedTokens = tokens.issuedSecrets.count
+            }
+            authorised.headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
+            authorised.headers.append(header)
+        }
+        return authorised
+    }
+
+    /// Sends an already authorised request with retries; `shown` is what messages show.
+    private func transmit(_ authorised: HTTPRequest, shownAs request: HTTPRequest, credentials: BasicCredentials?,
+                          noted: Bool = true) throws(PluginError) -> HTTPResponse {
         let attempts = settings.retries + 1
         var attempt = 1
         while true {
             try waitForRateLimit(request)
-            let outcome = easy.perform(authorised, settings: settings, credentials: auth.credentials, isCancelled: { [host] in host.isCancelled })
+            let started = MonotonicClock.now()
+            let outcome = easy.perform(authorised, settings: settings, credentials: credentials, isCancelled: { [host] in host.isCancelled })
+            logCompleted(request, outcome, seconds: MonotonicClock.now() - started, noted: noted)
             switch try decide(outcome, request: request, attempt: attempt, of: attempts) {
             case .done(let response): return response
             case .retry(let delay):
@@ -65,20 +108,22 @@ package final class HTTPClient {
             for request in requests { responses.append(try send(request)) }
             return responses
         }
-        let authorised = requests.map { request -> HTTPRequest in
-            var copy = request
-            auth.apply(to: &copy)
-            return copy
-        }
+        var authorised: [HTTPRequest] = []
+        for request in requests { authorised.append(try self.authorised(request)) }
         var limiterCancelled = false
+        let started = MonotonicClock.now()
         let outcomes = multi.perform(authorised, concurrency: concurrency, settings: settings, credentials: auth.credentials,
                                      isCancelled: { [host] in host.isCancelled }) {
             if let limiter, !limiter.acquire(isCancelled: { host.isCancelled }) { limiterCancelled = true }
         }
         if limiterCancelled { throw cancelled(requests[0]) }
+        let seconds = MonotonicClock.now() - started
+        for (request, outcome) in zip(requests, outcomes) { logCompleted(request, outcome, seconds: seconds, concurrent: true) }
         var responses: [HTTPResponse] = []
         for (index, outcome) in outcomes.enumerated() {
-            if case .response(let response) = outcome, !Self.isRetryable(status: response.status) {
+            // A refused token goes through `send`, which fetches a new one.
+            if case .response(let response) = outcome, !Self.isRetryable(status: response.status),
+               !(response.status == 401 && tokens != nil) {
                 responses.append(response)
             } else if case .cancelled = outcome {
                 throw cancelled(requests[index])
@@ -117,6 +162,19 @@ package final class HTTPClient {
             host.warning(scrub("\(display(request)) answered HTTP \(response.status) (attempt \(attempt) of \(attempts)); retrying in \(Self.seconds(delay))"))
             return .retry(after: delay)
         }
+    }
+
+    /// One debug line per completed attempt: method, URL without secrets, status, bytes and time.
+    private func logCompleted(_ request: HTTPRequest, _ outcome: TransferOutcome, seconds: Double, concurrent: Bool = false, noted: Bool = true) {
+        let result: String
+        switch outcome {
+        case .response(let response): result = "HTTP \(response.status), \(response.body.count) bytes"
+        case .failure(let message, _): result = "failed: \(message)"
+        case .cancelled: result = "cancelled"
+        }
+        let time = concurrent ? "in a concurrent round of \(Self.seconds(seconds))" : "in \(Self.seconds(seconds))"
+        let note = noted ? requestNote.map { "; \($0)" } ?? "" : ""
+        host.debug(scrub("\(display(request)): \(result) \(time)\(note)"))
     }
 
     private func waitForRateLimit(_ request: HTTPRequest) throws(PluginError) {

@@ -23,7 +23,7 @@ enum RemoteCurlSetup {
             _ = etl_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, settings.client.verifyTLS ? 2 : 0)
             if let caBundle = settings.client.caBundle { _ = etl_curl_set_string(handle, CURLOPT_CAINFO, caBundle) }
             switch settings.auth {
-            case .none:
+            case .none, .oauth2, .login:  // token-based auth is refused by RemoteSettings
                 break
             case .bearer(let token):
                 headers = curl_slist_append(headers, "Authorization: Bearer \(token)")

@@ -29,6 +29,10 @@ package struct RemoteSettings: Sendable {
         try object.rejectUnknownKeys(allowed: Self.keys)
         client = try HTTPClientSettings(object)
         auth = try HTTPAuth(object)
+        if auth.isTokenBased {
+            // A remote file is fetched with one ranged request, not through HTTPClient's token handling.
+            throw .invalidConfig("\(object.path).auth: OAuth 2.0 and login tokens are not supported for remote files; use bearer, basic or api_key")
+        }
         if let sftp = try object.optionalObject("sftp") {
             self.sftp = try SFTPSettings(sftp)
         } else {

@@ -17,6 +17,8 @@ package enum ResponseCheck {
         let target = client.display(request)
         let excerpt = client.scrub(response.excerpt())
         switch response.status {
+        case 401 where client.auth.isTokenBased:
+            throw .invalidConfig("\(target) answered HTTP 401 Unauthorized even with a newly fetched token (not retried again): the token is not accepted for this resource; check config.auth (token_url, scope, audience) and its environment variables. Server said: \(excerpt)")
         case 401:
             throw .invalidConfig("\(target) answered HTTP 401 Unauthorized (not retried): the credentials are missing or wrong; check config.auth and its environment variable. Server said: \(excerpt)")
         case 403:

@@ -1,7 +1,8 @@
 import ArgumentParser
 import ETLRuntimeCore
 
-/// `etl-runtime status`: the control table — each entry's watermark and last run.
+/// `etl-runtime status`: the control table — each entry's watermark (with the lookback the next
+/// incremental read subtracts from it) and last run.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
@@ -19,23 +20,26 @@ struct StatusCommand: ParsableCommand {
         let context = try location.loadStateContext()
         let rows = try context.controlRows(in: context.openState())
         let redact = context.redacting
+        // The lookback is the manifest's, not the state's: the next run applies what is written now.
+        let lookback = { (id: String) in context.outline.entry(id: id)?.lookback }
         if json {
             print(Console.json(rows.map { row -> [String: Any] in
                 [
                     "id": row.id, "source": row.source, "stream": row.stream, "sink": row.sink, "target": row.target,
                     "active": row.active, "mode": row.mode, "write": row.writeMode, "cursor_field": row.cursorField as Any,
-                    "watermark": row.watermark.map(redact) as Any, "last_run_id": row.lastRunID as Any,
+                    "watermark": row.watermark.map(redact) as Any, "lookback": lookback(row.id) as Any, "last_run_id": row.lastRunID as Any,
                     "last_status": row.lastStatus as Any, "last_run_at": row.lastRunAt as Any,
                     "last_error": row.lastError.map(redact) as Any, "rows_loaded": row.rowsLoaded,
                 ]
             }))
             return
         }
-        let header = ["ENTRY", "ACTIVE", "MODE", "WRITE", "TARGET", "LAST RUN", "STATUS", "ROWS", "WATERMARK"]
+        let header = ["ENTRY", "ACTIVE", "MODE", "WRITE", "TARGET", "LAST RUN", "STATUS", "ROWS", "LOOKBACK", "WATERMARK"]
         let table = rows.map { row in
             [
                 row.id, row.active ? "yes" : "no", row.mode, row.writeMode, "\(row.sink).\(row.target)",
-                row.lastRunAt ?? "never", row.lastStatus ?? "-", String(row.rowsLoaded), row.watermark.map(redact) ?? "-",
+                row.lastRunAt ?? "never", row.lastStatus ?? "-", String(row.rowsLoaded), lookback(row.id) ?? "-",
+                row.watermark.map(redact) ?? "-",
             ]
         }
         print(PluginListing.alignedColumns([header] + table), terminator: "")

@@ -15,18 +15,18 @@ public struct ArrowError: Error, Sendable, CustomStringConvertible {
         case invalidArray
         /// A stream or producer callback reported a failure.
         case producerFailed
-        /// The producer cannot work as configured (ETL_INVALID_CONFIG: refused credentials, a
-        /// setting the request needs): the user must fix the configuration, a retry will not help.
-        /// An exported stream returns EINVAL for it (SDK/ABI.md, "Errors inside a stream").
-        case invalidConfig
     }
 
     /// What kind of failure this is.
     public var kind: Kind
     /// The full, human-readable message.
     public var message: String
-    /// The errno an imported stream's callback returned, for `.producerFailed`; nil otherwise.
-    public var streamErrno: Int32?
+    /// For `.producerFailed`: the `etl_status` the producer's failure deserves (carried over a
+    /// stream by `StreamFailureCode`), nil when unknown.
+    public var producerStatus: etl_status?
+    /// For `.producerFailed` read from a stream: the producer's own message (`get_last_error`),
+    /// without the words about the callback that `message` adds.
+    public var producerMessage: String?
 
     /// Creates an error of kind `.misuse` with `message`.
     public init(_ message: String) {
@@ -40,6 +40,15 @@ public struct ArrowError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A producer's failure with the status it deserves (e.g. ETL_INVALID_CONFIG for a
+    /// credential the API refused), so that it survives the trip through an `ArrowArrayStream`.
+    public init(producerStatus status: etl_status, _ message: String) {
+        self.kind = .producerFailed
+        self.message = message
+        self.producerStatus = status
+        self.producerMessage = message
+    }
+
     /// The message.
     public var description: String { message }
 
@@ -49,8 +58,8 @@ public struct ArrowError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .unsupported: ETL_UNSUPPORTED
         case .badData: ETL_BAD_DATA
-        case .invalidConfig: ETL_INVALID_CONFIG
-        case .misuse, .invalidArray, .producerFailed: ETL_INTERNAL
+        case .producerFailed: producerStatus ?? ETL_INTERNAL
+        case .misuse, .invalidArray: ETL_INTERNAL
         }
     }
 }

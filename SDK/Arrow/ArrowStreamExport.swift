@@ -46,13 +46,6 @@ final class ExportedStreamState {
 
 // errno values returned by the callbacks, as the C Stream Interface asks.
 private let streamInvalidArgument: Int32 = 22  // EINVAL
-private let streamIOError: Int32 = 5  // EIO
-
-/// The errno a producer's failure is exported as (SDK/ABI.md, "Errors inside a stream"): EINVAL
-/// tells an ABI 1.2 host the configuration is at fault (it exits 78); the rest say EIO as before.
-private func streamErrno(for error: ArrowError) -> Int32 {
-    error.kind == .invalidConfig ? streamInvalidArgument : streamIOError
-}
 
 private func exportedStreamGetSchema(_ stream: UnsafeMutablePointer<ArrowArrayStream>?, _ out: UnsafeMutablePointer<ArrowSchema>?) -> Int32 {
     guard let state = ExportedStreamState.from(stream), let out else { return streamInvalidArgument }
@@ -72,7 +65,7 @@ private func exportedStreamGetNext(_ stream: UnsafeMutablePointer<ArrowArrayStre
         return 0
     } catch {
         state.record(error.message)
-        return streamErrno(for: error)
+        return StreamFailureCode.errno(for: error.producerStatus)
     }
 }
 

@@ -71,7 +71,8 @@ public final class ImportedArrayStream {
         // The Arrow stream interface returns errno values; their text says which kind of failure.
         let kind = strerror(status).map { " (\(String(cString: $0)))" } ?? ""
         var error = ArrowError(.producerFailed, "the stream's \(name) failed with error \(status)\(kind): \(detail)")
-        error.streamErrno = status
+        error.producerStatus = StreamFailureCode.status(for: status)
+        error.producerMessage = detail
         return error
     }
 }

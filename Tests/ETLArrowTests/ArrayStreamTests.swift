@@ -65,6 +65,30 @@ final class ArrayStreamTests: XCTestCase {
         }
     }
 
+    func testProducerFailureKeepsItsStatusAcrossTheStream() throws {
+        // A source that knows why it failed (credentials refused: ETL_INVALID_CONFIG) must not
+        // reach the host as a bare EIO.
+        final class Refused: ArrowBatchProducer {
+            let schema = ArrowSchemaDescription(fields: [])
+            func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
+                throw ArrowError(producerStatus: ETL_INVALID_CONFIG, "GET https://api.example.com/tasks answered HTTP 401")
+            }
+        }
+        var raw = ArrowArrayStream()
+        ArrowStreamExport.export(Refused(), to: &raw)
+        let stream = ImportedArrayStream(taking: &raw)
+        XCTAssertThrowsError(try stream.next()) { error in
+            let arrowError = error as! ArrowError
+            XCTAssertEqual(arrowError.producerStatus, ETL_INVALID_CONFIG)
+            XCTAssertEqual(arrowError.producerMessage, "GET https://api.example.com/tasks answered HTTP 401")
+            XCTAssertEqual(arrowError.etlStatus, ETL_INVALID_CONFIG)
+        }
+        for status in [ETL_INVALID_CONFIG, ETL_IO_ERROR, ETL_BAD_DATA, ETL_RETRYABLE, ETL_UNSUPPORTED, ETL_INTERNAL, ETL_CANCELLED] {
+            XCTAssertEqual(StreamFailureCode.status(for: StreamFailureCode.errno(for: status)), status)
+        }
+        XCTAssertEqual(StreamFailureCode.errno(for: nil), 5, "a failure without a status stays EIO, as before")
+    }
+
     func testGetLastErrorIsNullUntilACallFails() throws {
         var raw = ArrowArrayStream()
         ArrowStreamExport.export(PatternProducer(batches: 0, rowsPerBatch: 1, failure: "boom"), to: &raw)

@@ -37,7 +37,8 @@ final class ControlTableCommandsTests: XCTestCase {
             return XCTFail("expected a header and two entries: \(status.stdout)\(status.stderr)", file: file, line: line)
         }
         XCTAssertEqual(rows[1].prefix(5), ["app_later", "no", "full", "replace", "files.app_later"], status.stdout, file: file, line: line)
-        XCTAssertEqual(rows[1][5...], ["never", "-", "0", "-"], status.stdout, file: file, line: line)
+        // LAST RUN, STATUS, ROWS, LOOKBACK, WATERMARK.
+        XCTAssertEqual(rows[1][5...], ["never", "-", "0", "-", "-"], status.stdout, file: file, line: line)
         XCTAssertEqual(rows[2].prefix(5), ["app_raw", "yes", "incremental", "append", "files.app_raw"], status.stdout, file: file, line: line)
         XCTAssertEqual(rows[2][6...7], ["ok", "3"], status.stdout, file: file, line: line)
 

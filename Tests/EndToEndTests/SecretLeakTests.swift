@@ -87,7 +87,8 @@ final class SecretLeakTests: XCTestCase {
 
         // The pipeline really ran: the secret went where it had to (files, URLs, queries, auth).
         let first = outcomes[0].outcome
-        // The sqlite source refuses broken_copy's query as invalid config ("fix config.query"): exit 78.
+        // broken_copy's query names a missing table: the sqlite source refuses its config at
+        // read time (ETL_INVALID_CONFIG, "fix config.query"), a configuration mistake (78).
         XCTAssertEqual(first.status, 78, "broken_copy fails: \(first.stderr)")
         XCTAssertTrue(first.stderr.contains("summary entry=people_stage status=ok read=2 written=2 rejected=1"), first.stderr)
         XCTAssertTrue(first.stderr.contains("summary entry=tasks_stage status=ok read=250 written=250"), first.stderr)

@@ -28,6 +28,21 @@ final class CredentialVariableTests: XCTestCase {
         XCTAssertFalse(manifest.redacting("stale").contains("<value"), "a .env value the environment overrides is not read")
     }
 
+    func testValuesOfVariablesNamedInAnEnvObjectAreRedacted() throws {
+        // The http login's body_env maps body fields to variables.
+        let workspace = try ManifestWorkspace()
+        let result = try workspace.load(
+            """
+            { "manifest_version": 1,
+              "sources": { "social": { "plugin": "http", "config": { "base_url": "https://social.example.com",
+                "auth": { "type": "login", "url": "/login", "body": { "user": "etl" },
+                          "body_env": { "password": "SOCIAL_PASSWORD" } } } } } }
+            """,
+            environment: [:], dotEnv: "SOCIAL_PASSWORD=pa55-from-dotenv\n")
+        let manifest = try XCTUnwrap(result.manifest)
+        XCTAssertEqual(manifest.redacting("login with pa55-from-dotenv refused"), "login with <value of ${SOCIAL_PASSWORD}> refused")
+    }
+
     func testExportDotEnvFillsOnlyWhatTheEnvironmentLacks() throws {
         let exported = "ETL_TEST_EXPORTED_" + UUID().uuidString.replacingOccurrences(of: "-", with: "_")
         let missing = "ETL_TEST_MISSING_" + UUID().uuidString.replacingOccurrences(of: "-", with: "_")

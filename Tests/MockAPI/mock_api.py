@@ -586,6 +586,170 @@ def control_handshakes(app, request):
     return Response(200, app.store.dump("handshakes"))
 
 
+# ---------------------------------------------------------------------------------------------
+# OAuth 2.0 and login tokens (helper 4): /oauth/token, /login, /oauth/tasks, /_control/oauth
+
+OAUTH_CLIENT_ID = "etl-client"
+LOGIN_USER = "etl"
+
+
+class TokenIssuer:
+    """Tokens issued by /oauth/token and /login, and the rules /oauth/tasks checks them by.
+
+    The client secret, the login password and the first refresh token derive from --token:
+    `<token>` is the client secret and the password, `<token>-refresh` the refresh token.
+    """
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.lock = threading.Lock()
+        self.configure({})
+
+    def configure(self, settings):
+        with self.lock:
+            self.expires_in = float(settings.get("expires_in", 3600))
+            # A token refused after this many uses (a server-side revocation), None: never.
+            self.requests_per_token = settings.get("requests_per_token")
+            self.refuse_all = bool(settings.get("refuse_all", False))
+            self.rotate = bool(settings.get("rotate_refresh_tokens", False))
+            self.tokens = {}  # token -> {"expires": epoch seconds, "uses": n}
+            self.refresh_tokens = {f"{self.secret}-refresh"}
+            self.grants = []
+            self.refused = 0
+            self.served = 0
+
+    def issue(self):
+        with self.lock:
+            token = f"mock-access-token-{len(self.tokens) + 1:04d}"
+            self.tokens[token] = {"expires": time.time() + self.expires_in, "uses": 0}
+            return token
+
+    def new_refresh_token(self, old):
+        with self.lock:
+            if not self.rotate:
+                return None
+            self.refresh_tokens.discard(old)
+            rotated = f"mock-refresh-token-{len(self.grants):04d}"
+            self.refresh_tokens.add(rotated)
+            return rotated
+
+    def accepts(self, header):
+        """True when `header` carries a live token (and counts the use)."""
+        with self.lock:
+            token = (header or "")[len("Bearer "):] if (header or "").startswith("Bearer ") else None
+            entry = self.tokens.get(token)
+            live = (entry is not None and not self.refuse_all and time.time() < entry["expires"]
+                    and (self.requests_per_token is None or entry["uses"] < self.requests_per_token))
+            if live:
+                entry["uses"] += 1
+                self.served += 1
+            else:
+                self.refused += 1
+            return live
+
+    def stats(self):
+        with self.lock:
+            return {"issued": len(self.tokens), "refused": self.refused, "served": self.served,
+                    "grants": list(self.grants)}
+
+
+ISSUER_LOCK = threading.Lock()
+
+
+def token_issuer(app):
+    with ISSUER_LOCK:
+        if not hasattr(app, "token_issuer"):
+            app.token_issuer = TokenIssuer(app.token)
+        return app.token_issuer
+
+
+def oauth_error(status, code, description):
+    return json_response(status, {"error": code, "error_description": description},
+                         [("Cache-Control", "no-store")])
+
+
+def oauth_token(app, request):
+    """RFC 6749 token endpoint: client_credentials and refresh_token grants, form-encoded."""
+    issuer = token_issuer(app)
+    form = dict(urllib.parse.parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    client_id, client_secret, client_auth = form.get("client_id"), form.get("client_secret"), "body"
+    basic = request.header("Authorization") or ""
+    if basic.startswith("Basic "):
+        decoded = base64.b64decode(basic[len("Basic "):]).decode("utf-8", "replace")
+        name, _, password = decoded.partition(":")
+        client_id, client_secret = urllib.parse.unquote_plus(name), urllib.parse.unquote_plus(password)
+        client_auth = "basic"
+    grant_type = form.get("grant_type")
+    with issuer.lock:
+        issuer.grants.append({"grant_type": grant_type, "client_auth": client_auth, "scope": form.get("scope"),
+                              "audience": form.get("audience")})
+    if client_id != OAUTH_CLIENT_ID or (client_secret is not None and client_secret != app.token):
+        return oauth_error(401, "invalid_client", "client authentication failed")
+    if grant_type == "client_credentials":
+        if client_secret is None:
+            return oauth_error(401, "invalid_client", "client_credentials needs the client secret")
+        rotated = None
+    elif grant_type == "refresh_token":
+        old = form.get("refresh_token")
+        if old not in issuer.refresh_tokens:
+            return oauth_error(400, "invalid_grant", "the refresh token is invalid, expired or revoked")
+        rotated = issuer.new_refresh_token(old)
+    else:
+        return oauth_error(400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
+    answer = {"access_token": issuer.issue(), "token_type": "Bearer", "expires_in": issuer.expires_in}
+    if form.get("scope"):
+        answer["scope"] = form["scope"]
+    if rotated:
+        answer["refresh_token"] = rotated
+    return json_response(200, answer, [("Cache-Control", "no-store")])
+
+
+def login(app, request):
+    """A session login: {"username", "password"} in, {"data": {"token": ...}} out."""
+    body = request.json_body()
+    if not isinstance(body, dict) or body.get("username") != LOGIN_USER or body.get("password") != app.token:
+        return error_response(401, "invalid username or password")
+    return json_response(200, {"data": {"token": token_issuer(app).issue(), "user": LOGIN_USER}})
+
+
+def oauth_tasks(app, request):
+    """/page/tasks for holders of a live token; `delay` (seconds) slows each page down."""
+    if not token_issuer(app).accepts(request.header("Authorization")):
+        return error_response(401, "invalid_token", [("WWW-Authenticate", 'Bearer error="invalid_token"')])
+    delay = parse_number(request.query.get("delay", 0), "delay")
+    if not 0 <= delay <= 10:
+        raise BadRequest(f"delay must be between 0 and 10 seconds, got {delay}")
+    time.sleep(delay)
+    return page_tasks(app, request)
+
+
+def control_oauth(app, request):
+    issuer = token_issuer(app)
+    if request.method == "POST":
+        settings = request.json_body() if request.body else {}
+        if not isinstance(settings, dict):
+            raise BadRequest("POST /_control/oauth takes a JSON object")
+        issuer.configure(settings)
+    return json_response(200, issuer.stats())
+
+
+# ---------------------------------------------------------------------------------------------
+# Epoch timestamps (helper 4): /epoch/tasks
+
+
+def epoch_tasks(app, request):
+    """/page/tasks with `updated_at` in epoch milliseconds and `created_s` in epoch seconds
+    (a string for every other task: APIs send both). Filter with updated_since_ms."""
+    records, total, _, _ = page_of(app, request)
+    converted = []
+    for record in records:
+        seconds = int(parse_iso(record["updated_at"]))
+        created = seconds - 86400
+        converted.append({**record, "updated_at": seconds * 1000,
+                          "created_s": str(created) if record["id"] % 2 == 0 else created})
+    return json_response(200, {"tasks": converted, "total": total})
+
+
 # (method, path pattern, handler, kind). kind: "control" is neither logged nor authenticated;
 # "write" is logged in /_control/writes as well as /_control/requests.
 ROUTES = [
@@ -617,6 +781,13 @@ ROUTES = [
     ("PUT", r"/tasks/(?P<id>-?\d+)", put_task, "write"),
     ("POST", r"/bulk/tasks", bulk_tasks, "write"),
     ("POST", r"/slow/tasks", slow_tasks, "write"),
+    # OAuth 2.0, login tokens and epoch timestamps (helper 4)
+    ("GET", r"/_control/oauth", control_oauth, "control"),
+    ("POST", r"/_control/oauth", control_oauth, "control"),
+    ("POST", r"/oauth/token", oauth_token, "read"),
+    ("POST", r"/login", login, "read"),
+    ("GET", r"/oauth/tasks", oauth_tasks, "read"),
+    ("GET", r"/epoch/tasks", epoch_tasks, "read"),
 ]
 COMPILED_ROUTES = [(method, re.compile(pattern), handler, kind) for method, pattern, handler, kind in ROUTES]
 

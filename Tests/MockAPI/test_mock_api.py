@@ -594,3 +594,75 @@ def test_a_busy_port_fails_with_a_message():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# OAuth 2.0 and login tokens (helper 4)
+
+
+def token_request(server, form, basic=None):
+    headers = {}
+    if basic is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
+    return call(server, "/oauth/token", method="POST", body=urllib.parse.urlencode(form).encode(), headers=headers)
+
+
+def test_oauth_client_credentials_token_opens_oauth_tasks_and_is_counted(server):
+    call(server, "/_control/oauth", method="POST", body={})
+    reply = token_request(server, {"grant_type": "client_credentials", "scope": "tasks:read"}, basic=("etl-client", TOKEN))
+    assert reply.status == 200
+    answer = reply.json()
+    assert answer["token_type"] == "Bearer" and answer["expires_in"] == 3600 and answer["scope"] == "tasks:read"
+    page = call(server, "/oauth/tasks?per_page=5", headers={"Authorization": f"Bearer {answer['access_token']}"})
+    assert page.status == 200 and ids(page.json()["tasks"]) == ids(ordered(all_tasks(server)))[:5]
+    stats = call(server, "/_control/oauth").json()
+    assert stats["issued"] == 1 and stats["served"] == 1
+    assert stats["grants"] == [{"grant_type": "client_credentials", "client_auth": "basic", "scope": "tasks:read", "audience": None}]
+
+
+def test_oauth_wrong_client_secret_is_invalid_client(server):
+    reply = token_request(server, {"grant_type": "client_credentials", "client_id": "etl-client", "client_secret": "nope"})
+    assert reply.status == 401
+    assert reply.json() == {"error": "invalid_client", "error_description": "client authentication failed"}
+
+
+def test_oauth_expired_or_used_up_tokens_are_refused(server):
+    call(server, "/_control/oauth", method="POST", body={"expires_in": 0.3, "requests_per_token": 2})
+    token = token_request(server, {"grant_type": "client_credentials"}, basic=("etl-client", TOKEN)).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert [call(server, "/oauth/tasks", headers=auth).status for _ in range(3)] == [200, 200, 401]
+    fresh_token = token_request(server, {"grant_type": "client_credentials"}, basic=("etl-client", TOKEN)).json()["access_token"]
+    time.sleep(0.4)
+    assert call(server, "/oauth/tasks", headers={"Authorization": f"Bearer {fresh_token}"}).status == 401
+    assert call(server, "/_control/oauth").json()["refused"] == 2
+
+
+def test_oauth_refresh_tokens_rotate_and_the_old_one_is_revoked(server):
+    call(server, "/_control/oauth", method="POST", body={"rotate_refresh_tokens": True})
+    first = token_request(server, {"grant_type": "refresh_token", "refresh_token": f"{TOKEN}-refresh", "client_id": "etl-client"})
+    assert first.status == 200
+    rotated = first.json()["refresh_token"]
+    again = token_request(server, {"grant_type": "refresh_token", "refresh_token": f"{TOKEN}-refresh", "client_id": "etl-client"})
+    assert again.status == 400 and again.json()["error"] == "invalid_grant"
+    assert token_request(server, {"grant_type": "refresh_token", "refresh_token": rotated, "client_id": "etl-client"}).status == 200
+
+
+def test_login_returns_a_token_for_oauth_tasks(server):
+    call(server, "/_control/oauth", method="POST", body={})
+    assert call(server, "/login", method="POST", body={"username": "etl", "password": "wrong"}).status == 401
+    reply = call(server, "/login", method="POST", body={"username": "etl", "password": TOKEN})
+    token = reply.json()["data"]["token"]
+    assert call(server, "/oauth/tasks", headers={"Authorization": f"Bearer {token}"}).status == 200
+    assert call(server, "/oauth/tasks").status == 401
+
+
+def test_epoch_tasks_write_milliseconds_and_seconds(server):
+    tasks = call(server, "/epoch/tasks?per_page=4").json()["tasks"]
+    originals = ordered(all_tasks(server))[:4]
+    for task, original in zip(tasks, originals):
+        assert task["updated_at"] == int(epoch(original["updated_at"])) * 1000
+        created = int(epoch(original["updated_at"])) - 86400
+        assert task["created_s"] == (str(created) if task["id"] % 2 == 0 else created)
+    since = int(epoch(originals[3]["updated_at"])) * 1000
+    filtered = call(server, f"/epoch/tasks?per_page=1000&updated_since_ms={since}").json()["tasks"]
+    assert min(task["updated_at"] for task in filtered) == since

@@ -35,12 +35,14 @@ package struct SourceReadResult {
 }
 
 extension SourceInstance {
-    /// Reads `request`'s stream to its end, recording the checkpoint after every batch.
+    /// Reads `request`'s stream to its end, recording the checkpoint after every batch. Goes
+    /// through the host's checks of each batch, as `etl-runtime run` does, so a failure reads as
+    /// the runtime reports it ("plugin NAME: read failed (STATUS): ...").
     package func readAll(_ request: ReadRequest) throws -> SourceReadResult {
         let read = try self.read(request)
-        let schema = try read.stream.schema()
+        let schema = try read.schema()
         var result = SourceReadResult(schema: schema)
-        while let batch = try read.stream.next() {
+        while let batch = try read.next() {
             result.batches.append((0..<batch.rowCount).map { row in
                 (0..<schema.fields.count).map { SourceReadResult.render(batch.column($0), row) }
             })

@@ -175,7 +175,7 @@ public final class MockAPIServer {
 
     // MARK: - Control calls
 
-    private func control(_ method: String, _ path: String, body: Data? = nil) throws -> Data {
+    func control(_ method: String, _ path: String, body: Data? = nil) throws -> Data {
         guard let url = URL(string: controlURL + path) else {
             throw Failure(description: "MockAPIServer: bad URL \(controlURL + path)")
         }

@@ -37,7 +37,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
         guard !finished else { return false }
-        if host.isCancelled { throw ArrowError(.producerFailed, "the http source stopped because the host asked to cancel the run") }
+        if host.isCancelled { throw ArrowError(producerStatus: ETL_CANCELLED, "the http source stopped because the host asked to cancel the run") }
         let builder = RecordBatchBuilder(schema: schema, capacity: batchSize)
         var rows = 0
         do {
@@ -66,8 +66,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 }
             }
         } catch let error as PluginError {
-            // A configuration mistake (credentials the API refuses) stays one: exit 78, not 1.
-            throw ArrowError(error.code == .invalidConfig ? .invalidConfig : .producerFailed, error.message)
+            throw ArrowError(producerStatus: error.status, error.message)
         } catch let error as ArrowError {
             throw error
         } catch {
@@ -112,7 +111,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         var maxCursor: CursorValue?
         for (index, record) in records.enumerated() {
             if let incremental, let value = incremental.cursorPath.evaluate(record), value != .null {
-                guard let cursor = CursorValue(value, format: incremental.format) else {
+                guard let cursor = CursorValue(value, format: incremental.cursorFormat) else {
                     reject(record, page: page, index: index, reason: "cursor \(incremental.cursorPath): \(value.serialized()) is not an ISO 8601 timestamp or an epoch number")
                     continue
                 }
@@ -142,7 +141,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                     if start >= 0 {
                         guard let value = ScannedPage.value(bytes, from: start, to: page.recordCaptures[base + 2 * columns.count + 1]) else { return nil }
                         if value != .null {
-                            guard let cursor = CursorValue(value, format: incremental.format) else { return nil }
+                            guard let cursor = CursorValue(value, format: incremental.cursorFormat) else { return nil }
                             if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
                         }
                     }
@@ -154,12 +153,12 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                         continue
                     }
                     let end = page.recordCaptures[base + 2 * index + 1]
-                    if let cell = ScannedCellConversion.cell(bytes, from: start, to: end, type: column.type) {
+                    if let cell = ScannedCellConversion.cell(bytes, from: start, to: end, type: column.type, format: column.timeFormat) {
                         rows.append(cell: cell)
                         continue
                     }
                     guard let value = ScannedPage.value(bytes, from: start, to: end),
-                          let cell = RecordConverter.convert(value, to: column.type) else { return nil }
+                          let cell = RecordConverter.convert(value, to: column.type, format: column.timeFormat) else { return nil }
                     rows.append(cell: cell)
                 }
                 rows.closeRow()

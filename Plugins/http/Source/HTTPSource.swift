@@ -57,12 +57,13 @@ final class HTTPSource: ETLSource {
         let variables = try EntryOptionVariables.values(request)
         var startCursor: CursorValue?
         var watermark: String?
+        client.requestNote = nil
         incrementalRead = request.cursorField != nil
         startState = incrementalRead ? request.stateJSON : nil
         if incrementalRead {
             let incremental = try ReadRequestCheck.incrementalSettings(stream, request)
             if let state = request.stateJSON {
-                startCursor = try CursorValue.fromState(state, format: incremental.format)
+                startCursor = try CursorValue.fromState(state, format: incremental.cursorFormat)
             }
             var from = startCursor
             if from == nil, let initial = request.initialValueJSON {
@@ -70,7 +71,7 @@ final class HTTPSource: ETLSource {
                 do throws(JSONSyntaxError) { value = try JSONValue(parsing: initial) } catch {
                     throw .invalidConfig("the entry's initial_value is not JSON: \(error.message)")
                 }
-                guard let cursor = CursorValue(value, format: incremental.format) else {
+                guard let cursor = CursorValue(value, format: incremental.cursorFormat) else {
                     throw .invalidConfig("the entry's initial_value \(initial) is not an ISO 8601 timestamp or an epoch number")
                 }
                 from = cursor
@@ -78,7 +79,11 @@ final class HTTPSource: ETLSource {
             if let from {
                 let lookback = try options.double("lookback_seconds", default: 0)
                 guard lookback >= 0 else { throw .invalidConfig("options.lookback_seconds must not be negative (found \(lookback))") }
-                watermark = incremental.format.render(microseconds: from.microseconds - Int64(lookback * 1_000_000))
+                let sent = incremental.format.render(microseconds: from.microseconds - Int64(lookback * 1_000_000))
+                watermark = sent
+                client.requestNote = IncrementalNote.text(
+                    incremental, sent: sent, from: incremental.format.render(microseconds: from.microseconds),
+                    origin: startCursor == nil ? "initial_value" : "watermark", lookbackSeconds: lookback)
             }
         }
         let columns = try self.columns(of: stream)

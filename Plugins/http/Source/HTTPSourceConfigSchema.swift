@@ -42,7 +42,8 @@ enum HTTPSourceConfigSchema {
                   "properties": {
                     "name": { "type": "string", "minLength": 1 },
                     "path": { "type": "string", "description": "JSON path in the record, e.g. $.assignees[0].username; default $.<name>." },
-                    "type": { "enum": ["int64", "double", "bool", "text", "timestamp", "date", "json"] }
+                    "type": { "enum": ["int64", "double", "bool", "text", "timestamp", "date", "json"] },
+                    "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"], "description": "timestamp and date columns: how values are written; default ISO 8601 text or epoch seconds." }
                   },
                   "required": ["name"],
                   "additionalProperties": false
@@ -54,6 +55,7 @@ enum HTTPSourceConfigSchema {
                   "param": { "type": "string", "minLength": 1 },
                   "in": { "enum": ["query", "body"] },
                   "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"] },
+                  "cursor_format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"], "description": "How records write their cursor when it is a number; default: format." },
                   "cursor_path": { "type": "string" }
                 },
                 "required": ["param", "cursor_path"],

@@ -11,16 +11,24 @@ struct RecordConverter {
     func appendCells(of record: JSONValue, to cells: inout [Cell]) -> RecordProblem? {
         for column in columns {
             let value = column.path.evaluate(record) ?? .null
-            guard let cell = Self.convert(value, to: column.type) else {
-                return RecordProblem(reason: "column \(column.name) (\(column.path)): \(value.serialized()) is not a valid \(column.type.rawValue)")
+            guard let cell = Self.convert(value, to: column.type, format: column.timeFormat) else {
+                let written = column.timeFormat.map { " in \($0.rawValue)" } ?? ""
+                return RecordProblem(reason: "column \(column.name) (\(column.path)): \(value.serialized()) is not a valid \(column.type.rawValue)\(written)")
             }
             cells.append(cell)
         }
         return nil
     }
 
-    static func convert(_ value: JSONValue, to type: ColumnType) -> Cell? {
+    /// The cell for `value`; `format` says how a timestamp or date is written (see
+    /// `ColumnSpec.timeFormat`).
+    static func convert(_ value: JSONValue, to type: ColumnType, format: WatermarkFormat? = nil) -> Cell? {
         if case .null = value { return .null }
+        if let format, type == .timestamp || type == .date {
+            return instant(value, format: format).flatMap { micros in
+                type == .timestamp ? .timestamp(micros) : EpochTime.day(microseconds: micros).map { .date($0) }
+            }
+        }
         switch type {
         case .int64:
             if case .number(let number) = value, let integer = number.int64Value { return .int64(integer) }
@@ -53,10 +61,18 @@ struct RecordConverter {
             return nil
         case .date:
             guard case .string(let text) = value, let micros = ArrowTimestampText.parse(text)?.micros else { return nil }
-            let days = micros >= 0 ? micros / ArrowCivilTime.microsecondsPerDay
-                : -((-micros + ArrowCivilTime.microsecondsPerDay - 1) / ArrowCivilTime.microsecondsPerDay)
-            guard let narrow = Int32(exactly: days) else { return nil }
-            return .date(narrow)
+            return EpochTime.day(microseconds: micros).map { .date($0) }
+        }
+    }
+
+    /// The instant of a value written in `format`: ISO 8601 text only, or epoch numbers only.
+    private static func instant(_ value: JSONValue, format: WatermarkFormat) -> Int64? {
+        switch format {
+        case .iso8601:
+            guard case .string(let text) = value else { return nil }
+            return ArrowTimestampText.parse(text)?.micros
+        case .epochSeconds, .epochMillis:
+            return EpochTime.microseconds(value, unit: format)
         }
     }
 }

@@ -6,7 +6,8 @@ enum ScannedCellConversion {
     /// The cell for `bytes[start..<end]`, one JSON value the scan checked, or nil when the
     /// general conversion must decide.
     @inline(__always)
-    static func cell(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, type: ColumnType) -> Cell? {
+    static func cell(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, type: ColumnType,
+                     format: WatermarkFormat? = nil) -> Cell? {
         let first = bytes[start]
         if first == UInt8(ascii: "n") { return .null }
         switch type {
@@ -22,9 +23,25 @@ enum ScannedCellConversion {
             if first == UInt8(ascii: "t") { return .bool(true) }
             if first == UInt8(ascii: "f") { return .bool(false) }
             return nil
-        case .timestamp, .date, .json:
+        case .timestamp, .date:
+            return epoch(bytes, from: start, to: end, type: type, format: format)
+        case .json:
             return nil
         }
+    }
+
+    /// An epoch timestamp or date written as plain digits, bare or quoted; nil for anything
+    /// else (ISO 8601 text, fractions, exponents), which the general conversion reads.
+    @inline(__always)
+    private static func epoch(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, type: ColumnType,
+                              format: WatermarkFormat?) -> Cell? {
+        guard let format, format != .iso8601 else { return nil }
+        let quoted = bytes[start] == UInt8(ascii: "\"")
+        guard end - start > (quoted ? 2 : 0),
+              let whole = quoted ? integer(bytes, from: start + 1, to: end - 1) : integer(bytes, from: start, to: end),
+              let micros = EpochTime.microseconds(whole: whole, unit: format) else { return nil }
+        if type == .timestamp { return .timestamp(micros) }
+        return EpochTime.day(microseconds: micros).map { .date($0) }
     }
 
     /// `-?[0-9]{1,18}` as an integer (18 digits never overflow); nil for any other text.

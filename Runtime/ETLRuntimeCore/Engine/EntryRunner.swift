@@ -306,7 +306,6 @@ package final class EntryRunner {
     /// path needs, a stream that cannot be read incrementally. So is a plugin that cannot be loaded.
     static func isConfigurationMistake(_ error: Error) -> Bool {
         if error is PluginLoadFailure { return true }
-        if let stream = error as? ArrowError { return stream.kind == .invalidConfig }
         guard let call = error as? PluginCallError else { return false }
         return configurationFunctions.contains(call.function) && call.status == ETL_INVALID_CONFIG
     }

@@ -34,14 +34,15 @@ package final class LoadedPlugin: @unchecked Sendable {
 
     var sourceAPI: UnsafePointer<etl_source_api>? { descriptor.pointee.source }
 
-    /// A failure its stream's `get_next` returned, as the host acts on it: from a plugin built for
-    /// ABI 1.2 or later, EINVAL means ETL_INVALID_CONFIG (a configuration mistake, exit 78). Older
-    /// plugins were told to return EINVAL for any other failure too, so theirs stays a failure.
+    /// A failure its stream's `get_next` returned, as the host acts on it. The errno carries the
+    /// source's status (SDK/ABI.md, "Errors inside a stream"; EINVAL is ETL_INVALID_CONFIG, exit 78)
+    /// for plugins built for ABI 1.2 or later. Older plugins were told to return EINVAL for any
+    /// failure other than I/O, so theirs stays an ordinary failure.
     func streamFailure(_ error: ArrowError) -> ArrowError {
-        guard error.streamErrno == EINVAL, builtForABI(minor: 2) else { return error }
-        var mistake = error
-        mistake.kind = .invalidConfig
-        return mistake
+        guard error.producerStatus == ETL_INVALID_CONFIG, !builtForABI(minor: 2) else { return error }
+        var failure = error
+        failure.producerStatus = ETL_IO_ERROR
+        return failure
     }
 
     /// Whether the library was built against ABI 1.`minor` or later.

@@ -1,5 +1,5 @@
 /// The variables plugin configs name in `*_env` keys (`token_env`, `key_env`, `password_env`,
-/// ...). The plugin reads their values itself, from the process environment, which by then
+/// ...) or in the values of a `*_env` object (`"body_env": {"password": "API_PASSWORD"}`). The plugin reads their values itself, from the process environment, which by then
 /// holds the `.env` beside the manifest too (see `Manifest.exportDotEnv()`); the runtime
 /// never substitutes them, so without this list their values would not be known as secrets
 /// and a plugin echoing one in an error would print it.
@@ -31,6 +31,11 @@ enum CredentialVariables {
             for member in members {
                 if member.key.hasSuffix("_env"), let name = member.value.stringValue, DotEnvFile.isVariableName(name) {
                     names.append(name)
+                } else if member.key.hasSuffix("_env"), case .object(let fields) = member.value.content {
+                    // A map of fields to variables (the http login's `body_env`: {"password": "API_PASSWORD"}).
+                    for field in fields {
+                        if let name = field.value.stringValue, DotEnvFile.isVariableName(name) { names.append(name) }
+                    }
                 } else {
                     collectNames(member.value, into: &names)
                 }

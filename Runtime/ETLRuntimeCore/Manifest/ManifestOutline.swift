@@ -16,11 +16,13 @@ package struct ManifestOutline: Sendable {
         package var active: Bool
         package var mode: String?
         package var write: String?
+        /// The `lookback` as written (`PT10M`), for `status` to show beside the watermark.
+        package var lookback: String?
 
         /// Creates an entry outline.
         package init(
             id: String, source: String?, stream: String?, sink: String?, target: String?, active: Bool, mode: String?,
-            write: String?
+            write: String?, lookback: String? = nil
         ) {
             self.id = id
             self.source = source
@@ -30,6 +32,7 @@ package struct ManifestOutline: Sendable {
             self.active = active
             self.mode = mode
             self.write = write
+            self.lookback = lookback
         }
     }
 
@@ -136,7 +139,8 @@ private struct OutlineReader {
         return ManifestOutline.Entry(
             id: id, source: string(node, "source"), stream: string(node, "stream"), sink: string(node, "sink"),
             target: string(node, "target"), active: active, mode: mode,
-            write: string(node, "write") ?? mode.flatMap(LoadMode.init(rawValue:)).map { WriteMode.defaultMode(for: $0).rawValue })
+            write: string(node, "write") ?? mode.flatMap(LoadMode.init(rawValue:)).map { WriteMode.defaultMode(for: $0).rawValue },
+            lookback: string(node, "lookback"))
     }
 
     private func string(_ node: JSONNode, _ key: String) -> String? {

@@ -192,8 +192,15 @@ package final class SourceReadStream {
             defer { PluginCallSite.leave(outer) }
             batch = try stream.next()
         } catch {
-            // The source's own failure (get_next returned an error) speaks for itself.
-            guard error.kind != .producerFailed else { throw source.plugin.streamFailure(error) }
+            // The source's own failure (get_next returned an error) speaks for itself, with the
+            // status it chose (carried as the errno of the stream, see StreamFailureCode): a
+            // credential the API refused is a configuration mistake, a timeout an I/O error.
+            if error.kind == .producerFailed {
+                let error = source.plugin.streamFailure(error)
+                throw PluginCallError(
+                    plugin: source.plugin.info.name, function: "read", status: error.producerStatus ?? ETL_IO_ERROR,
+                    message: source.context.redact(error.producerMessage ?? error.message))
+            }
             throw PluginContractViolation(
                 source.plugin,
                 "returned a batch that breaks the Arrow C data interface, \(position): \(error.message). This is a bug in the plugin; nothing of that batch was loaded")
