@@ -115,11 +115,14 @@ package final class EntryRunner {
     }
 
     /// Where this run starts. The sink's committed state is the truth (it was stored with
-    /// the data); the control table only mirrors it — unless the user set or reset it.
+    /// the data); the control table only mirrors it — unless the user set or reset it, or the
+    /// sink keeps no state of its own (`read_state` answers `ETL_UNSUPPORTED`, e.g. an API):
+    /// then the control table is the truth.
     private func resumeState(sink: SinkInstance, recorded: StateDatabase.Watermark) throws -> String? {
         guard isIncremental else { return nil }
         if recorded.isOverride { return recorded.state }
-        let committed = states.stored(try sink.readState(entryID: entry.id))
+        guard let kept = try Self.keptState(sink, entryID: entry.id) else { return recorded.state }
+        let committed = states.stored(kept.state)
         if committed != recorded.state {
             logger.info(
                 "reconciled the control table with the sink's committed state",
@@ -127,6 +130,16 @@ package final class EntryRunner {
             try state.adoptSinkState(entryID: entry.id, state: committed)
         }
         return committed
+    }
+
+    /// The sink's committed state (`state` nil: none yet), or nil when the sink keeps none.
+    private static func keptState(_ sink: SinkInstance, entryID: String) throws(PluginCallError) -> (state: String?, Void)? {
+        do throws(PluginCallError) {
+            return (try sink.readState(entryID: entryID), ())
+        } catch {
+            guard error.status == ETL_UNSUPPORTED else { throw error }
+            return nil
+        }
     }
 
     /// What a sink may want to know of the entry (see SDK/ABI.md, "Entry options"): how many
