@@ -121,8 +121,8 @@ package final class EntryRunner {
     private func resumeState(sink: SinkInstance, recorded: StateDatabase.Watermark) throws -> String? {
         guard isIncremental else { return nil }
         if recorded.isOverride { return recorded.state }
-        guard let kept = try Self.keptState(sink, entryID: entry.id) else { return recorded.state }
-        let committed = states.stored(kept.state)
+        guard case .kept(let kept) = try Self.sinkState(sink, entryID: entry.id) else { return recorded.state }
+        let committed = states.stored(kept)
         if committed != recorded.state {
             logger.info(
                 "reconciled the control table with the sink's committed state",
@@ -132,13 +132,20 @@ package final class EntryRunner {
         return committed
     }
 
-    /// The sink's committed state (`state` nil: none yet), or nil when the sink keeps none.
-    private static func keptState(_ sink: SinkInstance, entryID: String) throws(PluginCallError) -> (state: String?, Void)? {
+    /// What a sink says of its committed state.
+    private enum SinkState {
+        /// The state it committed last (nil: none yet).
+        case kept(String?)
+        /// It keeps none (`read_state` answered `ETL_UNSUPPORTED`).
+        case notKept
+    }
+
+    private static func sinkState(_ sink: SinkInstance, entryID: String) throws(PluginCallError) -> SinkState {
         do throws(PluginCallError) {
-            return (try sink.readState(entryID: entryID), ())
+            return .kept(try sink.readState(entryID: entryID))
         } catch {
             guard error.status == ETL_UNSUPPORTED else { throw error }
-            return nil
+            return .notKept
         }
     }
 
