@@ -78,6 +78,16 @@ final class HTTPSinkProgressTests: XCTestCase {
         XCTAssertTrue((entries.first?["watermark"] as? String)?.contains("\"offset\":68") == true, status.stdout)
     }
 
+    func testStateRebuildSaysTheWatermarkOfASinkWithoutStateIsLost() throws {
+        try pipeline()
+        _ = try run(expecting: 0)
+        let rebuild = try workspace.run(["state", "rebuild"])
+        XCTAssertEqual(rebuild.status, 1, rebuild.stderr)
+        XCTAssertTrue(rebuild.stdout.contains(
+            "write_back: could not read its sink's state (sink \"lists\" keeps no state of its own: this entry's watermark lived only in the old state database)"),
+            rebuild.stdout)
+    }
+
     func testServerErrorsAfterTheLastRetryFailTheRunAndTheNextRunDeliversEverything() throws {
         try assertFailedDeliveryIsRetriedNextRun(
             broken: { try self.pipeline(path: "/status/503/task") },

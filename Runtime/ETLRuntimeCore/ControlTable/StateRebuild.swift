@@ -61,7 +61,7 @@ package enum StateRebuild {
                 outcomes.append(Outcome(entryID: entry.id, watermark: state.map(manifest.redacting)))
             } catch let error as PluginCallError where error.status == ETL_UNSUPPORTED {
                 // The sink keeps no state (an API): the watermark lived only in the lost database.
-                outcomes.append(Outcome(entryID: entry.id, problem: "sink \"\(entry.sink)\" keeps no state of its own, so this entry's watermark was only in the old state database; the next run starts from initial_value unless you set it with `etl-runtime state set \(entry.id) VALUE`"))
+                outcomes.append(Outcome(entryID: entry.id, problem: "sink \"\(entry.sink)\" keeps no state of its own: this entry's watermark lived only in the old state database"))
             } catch {
                 outcomes.append(Outcome(entryID: entry.id, problem: manifest.redacting("\(error)")))
             }
