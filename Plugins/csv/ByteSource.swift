@@ -8,7 +8,9 @@ protocol ByteSource: AnyObject {
     var path: String { get }
     /// Size, identity (device and inode, both 0 for remote files) and modification time.
     func status() throws(PluginError) -> InputFile.Status
-    /// Reads up to `count` bytes at `offset` into `into`; fewer only at the end.
+    /// Reads up to `count` bytes at `offset` into `into`: 0 only at the end; fewer than `count`
+    /// at the end, or when a remote input hands over the bytes it already holds (the reader
+    /// asks again for the rest).
     func read(into: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int
     /// The `count` bytes at `offset` (fewer at the end), without disturbing a read in progress:
     /// the few bytes the resume state's fingerprints need.

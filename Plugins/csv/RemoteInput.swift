@@ -59,11 +59,13 @@ final class RemoteInput: ByteSource {
 
     func read(into: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int {
         let size = try status().size
+        // Bytes the window holds are handed over alone (a short read: the reader asks on), so a
+        // reader that stops early (at the header line) leaves the transfer where the window
+        // ends, for the next reader to continue.
         var filled = opened.copy(into: into, count: count, at: offset)
-        let next = offset + Int64(filled)
         // Bytes beyond the snapshot's size are the next read's (and a range there may be refused).
-        if filled < count, next < size {
-            filled += try hinted { () throws(PluginError) in try file.read(into: into + filled, count: count - filled, at: next) }
+        if filled == 0, offset < size {
+            filled = try hinted { () throws(PluginError) in try file.read(into: into, count: count, at: offset) }
         }
         recent.append(UnsafeRawBufferPointer(start: into, count: filled), endingAt: offset + Int64(filled))
         return filled

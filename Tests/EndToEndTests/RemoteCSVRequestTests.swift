@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `etl-runtime run` of an incremental entry reading a csv file over http: each run after the
-/// first makes one ranged request, and the server sends the 64 bytes that check the saved
-/// position plus whatever was appended — not the file again.
+/// `etl-runtime run` of an incremental entry reading a csv file over http: every run makes one
+/// request; after the first, a ranged one, and the server sends the 64 bytes that check the
+/// saved position plus whatever was appended — not the file again.
 final class RemoteCSVRequestTests: XCTestCase {
     private let workspace = RunWorkspace()
     private var server: RangeFileServer!
@@ -34,8 +34,8 @@ final class RemoteCSVRequestTests: XCTestCase {
         }
     }
 
-    func testEachRunAfterTheFirstIsOneRangedRequestForWhatIsNew() throws {
-        _ = try runLogged()
+    func testEachRunIsOneRequestAndAfterTheFirstARangedOneForWhatIsNew() throws {
+        XCTAssertEqual(try runLogged(), ["GET - 200 277787"], "the first run streams the file once, header and all")
         XCTAssertEqual(try workspace.jsonl("log").count, 20000)
 
         XCTAssertEqual(try runLogged(), ["GET bytes=277723- 206 64"], "nothing new: the 64 bytes that check the saved position")
