@@ -4,7 +4,7 @@ import ETLPluginKit
 /// The `http` sink: sends each record (or arrays of up to `batch` records bound for the same
 /// URL) as JSON to an API, with the same auth, retry and rate-limit rules as the source.
 ///
-/// Only `append` is offered: every record is one request, and nothing can be taken back, so
+/// Only `append` is offered: records go out in requests, and nothing can be taken back, so
 /// `abort` cannot undo what was sent and `commit` is not transactional. Delivery is
 /// at-least-once per batch: the requests of a batch go out before the host commits the batch's
 /// watermark, so a failure or crash in between sends that batch again on the next run
