@@ -19,6 +19,16 @@ final class CurlStream {
         case rangeIgnored
     }
 
+    /// What the server said about the answer before its body (HTTP).
+    struct Response {
+        /// The HTTP status.
+        var status: Int
+        /// The body's length (Content-Length), or nil when the server did not say.
+        var length: Int64?
+        /// The file's modification time (Last-Modified) in seconds since the epoch, or nil.
+        var modified: Double?
+    }
+
     /// Bytes kept at most beyond what the caller asked for before the transfer pauses.
     static let overflowLimit = 1 << 20
 
@@ -43,6 +53,8 @@ final class CurlStream {
     private var running = true
     /// The ending, once the transfer is over.
     private(set) var ending: Ending?
+    /// The answer's status line and headers, once they arrived (HTTP only).
+    private(set) var response: Response?
 
     /// Starts a transfer of `url` from byte `start` (to `end` inclusive, or to the end of the
     /// file); with `listOnly`, of the names in the folder `url` (sftp).
@@ -128,6 +140,8 @@ final class CurlStream {
             guard message.pointee.msg == CURLMSG_DONE else { continue }
             running = false
             let code = message.pointee.data.result
+            // An empty body never reaches the write callback: the headers are read here then.
+            if response == nil && code == CURLE_OK { noteResponse() }
             if rangeIgnored {
                 ending = .rangeIgnored
             } else if let status = errorStatus {
@@ -149,12 +163,26 @@ final class CurlStream {
         return stream.receive(UnsafeRawPointer(data), length)
     }
 
+    /// Reads the answer's status, length and modification time into `response`; returns the status.
+    @discardableResult
+    private func noteResponse() -> Int {
+        var status = 0
+        var length: curl_off_t = -1
+        var time: curl_off_t = -1
+        _ = etl_curl_get_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        _ = etl_curl_get_off_t(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+        _ = etl_curl_get_off_t(easy, CURLINFO_FILETIME_T, &time)
+        if isHTTP {
+            response = Response(status: status, length: length >= 0 ? Int64(length) : nil, modified: time >= 0 ? Double(time) : nil)
+        }
+        return status
+    }
+
     private func receive(_ data: UnsafeRawPointer, _ length: Int) -> Int {
         if !checkedStatus {
             checkedStatus = true
             if isHTTP {
-                var status = 0
-                _ = etl_curl_get_long(easy, CURLINFO_RESPONSE_CODE, &status)
+                let status = noteResponse()
                 if !(200..<300).contains(status) {
                     errorStatus = status
                 } else if status == 200 && rangeStart > 0 {

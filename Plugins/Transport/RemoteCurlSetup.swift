@@ -22,6 +22,8 @@ enum RemoteCurlSetup {
             _ = etl_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, settings.client.verifyTLS ? 1 : 0)
             _ = etl_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, settings.client.verifyTLS ? 2 : 0)
             if let caBundle = settings.client.caBundle { _ = etl_curl_set_string(handle, CURLOPT_CAINFO, caBundle) }
+            // Last-Modified of every answer, so a ranged GET tells the file's age without a HEAD.
+            _ = etl_curl_set_long(handle, CURLOPT_FILETIME, 1)
             switch settings.auth {
             case .none, .oauth2, .login:  // token-based auth is refused by RemoteSettings
                 break

@@ -18,6 +18,9 @@ package final class RemoteFile {
     private var stream: CurlStream?
     /// The file offset of the next byte `stream` delivers.
     private var position: Int64 = 0
+    /// The status line and headers of the last answer a transfer got (HTTP), and the offset
+    /// that transfer started at (a transfer cut and resumed starts later than asked).
+    private var lastResponse: (start: Int64, response: CurlStream.Response)?
 
     /// A file at `url`. `isCancelled` is asked while waiting for the network; `warn` receives
     /// retry notices (already free of secrets).
@@ -72,6 +75,30 @@ package final class RemoteFile {
         try pull(&stream, position: &position, into: buffer, count: count, at: offset, end: nil)
     }
 
+    /// The `count` bytes at `start` (fewer at the end of the file) as the first bytes of a
+    /// transfer that runs on to the end of the file (HTTP: one GET with `Range: bytes=start-`,
+    /// none for `start` 0): a `read` at `start + bytes.count` continues it, with no new request.
+    /// The file's size and modification time come from the same answer (its Content-Length and
+    /// Last-Modified), so no HEAD is needed.
+    /// - Returns: nil when the file is now shorter than `start` (HTTP 416).
+    /// - Throws: as `read`.
+    package func window(at start: Int64, count: Int) throws(PluginError) -> RemoteWindow? {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
+        defer { buffer.deallocate() }
+        lastResponse = nil
+        guard let got = try pull(&stream, position: &position, into: buffer, count: count, at: start, end: nil, unsatisfiable: .answerNil) else {
+            return nil
+        }
+        let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: got))
+        var status: RemoteFileStatus?
+        if let (from, response) = lastResponse, let length = response.length {
+            // A 206 runs from where its transfer started to the end of the file; a 200 is the whole file.
+            let size: Int64? = response.status == 206 ? from + length : (response.status == 200 && from == 0 ? length : nil)
+            status = size.map { RemoteFileStatus(size: $0, modified: response.modified) }
+        }
+        return RemoteWindow(start: start, bytes: bytes, status: status)
+    }
+
     /// The `count` bytes at `offset` (fewer at the end of the file), fetched with a range of
     /// their own so that a read in progress continues undisturbed.
     package func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8] {
@@ -106,23 +133,41 @@ package final class RemoteFile {
         }
     }
 
+    /// What `pull` does when the server says the range starts beyond the end of the file.
+    private enum Unsatisfiable {
+        /// Fails, as any other final answer (the file shrank under a read in progress).
+        case fail
+        /// Answers nil: the caller finds out what the file is now.
+        case answerNil
+    }
+
     private func pull(_ stream: inout CurlStream?, position: inout Int64, into buffer: UnsafeMutableRawPointer, count: Int,
                       at offset: Int64, end: Int64?) throws(PluginError) -> Int {
+        try pull(&stream, position: &position, into: buffer, count: count, at: offset, end: end, unsatisfiable: .fail) ?? 0
+    }
+
+    private func pull(_ stream: inout CurlStream?, position: inout Int64, into buffer: UnsafeMutableRawPointer, count: Int,
+                      at offset: Int64, end: Int64?, unsatisfiable: Unsatisfiable) throws(PluginError) -> Int? {
         var filled = 0
         var attempt = 1
+        // Where the transfer this call started begins: its answer's length counts from there.
+        var started: Int64?
         while filled < count {
             let next = offset + Int64(filled)
             if stream == nil || position != next {
                 stream = try CurlStream(url: url, settings: settings, start: next, end: end)
                 position = next
+                started = next
             }
             let got = try stream!.read(into: buffer + filled, count: count - filled, isCancelled: isCancelled, what: url.display)
             filled += got
             position += Int64(got)
             if got > 0 { attempt = 1 }
+            if let started, let response = stream!.response { lastResponse = (started, response) }
             guard filled < count, let ending = stream!.ending else { continue }
             stream = nil
             if case .complete = ending { break }
+            if case .status(416, _) = ending, unsatisfiable == .answerNil { return nil }
             try retryOrThrow(ending, start: next, attempt: &attempt)
         }
         return filled

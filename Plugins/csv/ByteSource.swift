@@ -8,16 +8,25 @@ protocol ByteSource: AnyObject {
     var path: String { get }
     /// Size, identity (device and inode, both 0 for remote files) and modification time.
     func status() throws(PluginError) -> InputFile.Status
-    /// Reads up to `count` bytes at `offset` into `into`; fewer only at the end.
+    /// Reads up to `count` bytes at `offset` into `into`: 0 only at the end; fewer than `count`
+    /// at the end, or when a remote input hands over the bytes it already holds (the reader
+    /// asks again for the rest).
     func read(into: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(PluginError) -> Int
     /// The `count` bytes at `offset` (fewer at the end), without disturbing a read in progress:
     /// the few bytes the resume state's fingerprints need.
     func bytes(at offset: Int64, count: Int) throws(PluginError) -> [UInt8]
+    /// True when the path alone says which file this is (an http(s) URL names one file and
+    /// cannot be listed, copied or rotated under another name the read would see): its saved
+    /// state is the one with its path, checked by size and the bytes before the saved offset,
+    /// without fetching its first bytes again.
+    var isIdentifiedByPath: Bool { get }
 }
 
 extension InputFile: ByteSource {}
 
 extension ByteSource {
+    var isIdentifiedByPath: Bool { false }
+
     /// `ByteFingerprint` of the up to 64 bytes before `offset`: stored with the resume state,
     /// it tells a file that was rewritten in place (same inode, e.g. by `cp`) from one that
     /// only grew.

@@ -43,12 +43,15 @@ final class CSVBatchProducer: ArrowBatchProducer {
         let reader: CSVRecordReader
         let columnOf: UnsafeMutablePointer<Int>
         let fieldCount: Int
+        /// The header names, kept in the state of a file known by its path (nil otherwise).
+        let keptHeader: [String]?
         var syncedOffset: Int64
         var syncedDone: Bool
 
-        init(path: String, reader: CSVRecordReader, mapping: [Int], startOffset: Int64, startDone: Bool) {
+        init(path: String, reader: CSVRecordReader, mapping: [Int], header: [String]?, startOffset: Int64, startDone: Bool) {
             self.path = path
             self.reader = reader
+            keptHeader = reader.file.isIdentifiedByPath ? header : nil
             fieldCount = mapping.count
             columnOf = .allocate(capacity: Swift.max(mapping.count, 1))
             columnOf.initialize(from: mapping, count: mapping.count)
@@ -206,8 +209,15 @@ final class CSVBatchProducer: ArrowBatchProducer {
             start = (adopted.offset, adopted.line, adopted.done)
         }
         let mapping: [Int]
-        if settings.header {
+        var header: [String]?
+        if settings.header, start.offset > 0, !planned.isNew, let names = state.files[planned.path]?.header {
+            // The header this file's state kept (a file known by its path): no read of line 1.
+            header = names
+            mapping = try layout.mapping(forHeader: names, of: planned.path)
+            reader.reposition(offset: start.offset, line: start.line, continuing: start.continuing)
+        } else if settings.header {
             guard let names = try StreamLayout.readHeader(reader, settings) else { return nil }
+            header = names
             mapping = try layout.mapping(forHeader: names, of: planned.path)
             if start.offset > reader.consumedOffset {
                 reader.reposition(offset: start.offset, line: start.line, continuing: start.continuing)
@@ -220,7 +230,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
                 try reader.skipByteOrderMark()
             }
         }
-        let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, startOffset: start.offset, startDone: start.continuing)
+        let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, header: header, startOffset: start.offset,
+                            startDone: start.continuing)
         if planned.isNew || start.offset != planned.offset {
             // A new file enters the state as soon as it is opened (its header, if any, read);
             // a file that continues a copy read just before takes that copy's position now.
@@ -271,6 +282,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
         }
         entry.done = done
         entry.fingerprint = try reader.fingerprint()
+        entry.header = file.keptHeader
         state.files[file.path] = entry
         return true
     }

@@ -27,6 +27,10 @@ struct CSVFileState: Sendable, Hashable {
     var done: Bool
     /// `ByteSource.fingerprint(before: offset)` when the state was taken.
     var fingerprint: String
+    /// The file's header names, kept for a file known by its path (an http(s) URL): a read that
+    /// resumes it then needs no request for its first line. Nil for other files, and in states
+    /// saved before headers were kept (the header is read from the file then).
+    var header: [String]?
 
     /// Reads one element of `files`. `device`, `head` and `head_bytes` are optional: the
     /// path-keyed state of earlier versions has none of them.
@@ -40,6 +44,7 @@ struct CSVFileState: Sendable, Hashable {
         inode = UInt64(bitPattern: try object.int("inode"))
         done = try object.bool("done")
         fingerprint = try object.string("fingerprint")
+        header = try object.optionalStringArray("header")
         guard offset >= 0, line >= 1, size >= 0 else {
             throw .invalidConfig("\(object.path) has offset \(offset), line \(line), size \(size): offset and size must be 0 or more, line 1 or more")
         }
@@ -67,6 +72,7 @@ struct CSVFileState: Sendable, Hashable {
         head = nil
         done = false
         fingerprint = ""
+        header = nil
     }
 
     /// The element as JSON text, members in a fixed order.
@@ -75,6 +81,8 @@ struct CSVFileState: Sendable, Hashable {
         if let device { text += "\"device\":\(Int64(bitPattern: device))," }
         text += "\"inode\":\(Int64(bitPattern: inode)),"
         if let head { text += "\"head_bytes\":\(head.length),\"head\":\(JSONValue.string(head.hash).serialized())," }
-        return text + "\"done\":\(done),\"fingerprint\":\(JSONValue.string(fingerprint).serialized())}"
+        text += "\"done\":\(done),\"fingerprint\":\(JSONValue.string(fingerprint).serialized())"
+        if let header { text += ",\"header\":" + JSONValue.array(header.map { .string($0) }).serialized() }
+        return text + "}"
     }
 }

@@ -97,13 +97,14 @@ final class CSVSource: ETLSource {
             throw .invalidConfig("initial_value does not apply to cursor_field \"\(Self.offsetCursor)\": the csv source reads each new file from its first line; remove initial_value from entry '\(request.entryID)'")
         }
         producer = nil
-        let opener = InputOpener(settings: settings, host: host, entryID: incremental ? request.entryID : nil)
+        var saved = CSVResumeState()
+        if incremental, let text = request.stateJSON { saved = try CSVResumeState(parsing: text, entryID: request.entryID) }
+        let opener = InputOpener(settings: settings, host: host, entryID: incremental ? request.entryID : nil,
+                                 plannedStarts: saved.files.mapValues(\.offset))
         let plan: [PlannedFile]
         let paths: [String]
         var state = CSVResumeState()
         if incremental {
-            var saved = CSVResumeState()
-            if let text = request.stateJSON { saved = try CSVResumeState(parsing: text, entryID: request.entryID) }
             let planned = try ReadPlanner.incrementalRead(settings, opener: opener, saved: saved)
             planned.warnings.forEach { host.warning($0) }
             (paths, plan, state) = (planned.paths, planned.files, planned.state)
@@ -112,7 +113,8 @@ final class CSVSource: ETLSource {
             paths = plan.map(\.path)
         }
         let policy: CSVRecordReader.FinalRecordPolicy = incremental ? .whenQuietFor(seconds: settings.lastLineQuietSeconds) : .always
-        let layout = try StreamLayout.resolve(settings, paths: paths, opener: opener, policy: policy)
+        let layout = try StreamLayout.resolve(settings, paths: paths, opener: opener, policy: policy,
+                                              keptHeaders: state.files.compactMapValues(\.header))
         host.debug("reading \(plan.count) of \(paths.count) file(s) matching \(settings.path)\(incremental ? " from their saved positions" : "")")
         let producer = CSVBatchProducer(settings: settings, layout: layout, plan: plan, state: state, incremental: incremental,
                                         request: request, host: host, opener: opener)

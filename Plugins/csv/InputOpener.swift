@@ -6,17 +6,30 @@ import Glibc
 /// or glob goes to `FileMatcher` and `InputFile`; an `https://`/`http://` URL names one file; an
 /// `sftp://` URL names one file or, with a glob in its last segment, the matching names of a
 /// folder listing, in byte order like local globs.
+///
+/// An http(s) input is opened once per opener (one read): the planner, the header and the
+/// records all go through the same `RemoteInput`, so the read costs one request.
 struct InputOpener {
     private let settings: CSVSettings
     private let host: PluginHost
     private let resetHint: String?
+    /// Where the read of each path is expected to start: the saved offsets (incremental reads).
+    private let plannedStarts: [String: Int64]
+    private let opened = OpenedInputs()
 
     /// An opener for `settings`; `entryID` (incremental reads) puts the `state reset` command
-    /// into errors that say the saved position no longer applies.
-    init(settings: CSVSettings, host: PluginHost, entryID: String?) {
+    /// into errors that say the saved position no longer applies; `plannedStarts` are the saved
+    /// offsets by path, where the remote inputs' one request starts.
+    init(settings: CSVSettings, host: PluginHost, entryID: String?, plannedStarts: [String: Int64] = [:]) {
         self.settings = settings
         self.host = host
         resetHint = entryID.map { "to read it again from its first line, run: etl-runtime state reset \($0)" }
+        self.plannedStarts = plannedStarts
+    }
+
+    /// The http(s) inputs opened so far, by URL (a class: the opener is copied into readers).
+    private final class OpenedInputs {
+        var byPath: [String: RemoteInput] = [:]
     }
 
     /// True when the configured path expands to several files (a local glob, or a glob in the
@@ -48,6 +61,12 @@ struct InputOpener {
     /// - Throws: `ETL_IO_ERROR` when a local file cannot be opened.
     func open(_ path: String) throws(PluginError) -> any ByteSource {
         guard let url = RemoteURL(path), let remote = settings.remote else { return try InputFile(path: path) }
-        return RemoteInput(url: url, settings: remote, host: host, resetHint: resetHint)
+        guard url.isHTTP else {
+            return RemoteInput(url: url, settings: remote, host: host, resetHint: resetHint, plannedStart: 0)
+        }
+        if let input = opened.byPath[path] { return input }
+        let input = RemoteInput(url: url, settings: remote, host: host, resetHint: resetHint, plannedStart: plannedStarts[path] ?? 0)
+        opened.byPath[path] = input
+        return input
     }
 }

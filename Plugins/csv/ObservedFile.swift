@@ -47,10 +47,11 @@ final class ObservedFile {
 
     /// True when the file holds the bytes `state` read: it is at least `state.offset` long,
     /// begins with the state's head and has the same bytes before the offset. A state without
-    /// a head (saved by an earlier version) is held only by the same file.
+    /// a head (saved by an earlier version), or a file known by its path (`isIdentifiedByPath`),
+    /// is held only by the same file; its head is not compared then.
     func holds(_ state: CSVFileState) throws(PluginError) -> Bool {
         guard size >= state.offset else { return false }
-        if let head = state.head {
+        if let head = state.head, !source.isIdentifiedByPath {
             guard try self.head(forOffset: state.offset) == head else { return false }
         } else {
             guard isSameFile(as: state) else { return false }
@@ -75,7 +76,9 @@ final class ObservedFile {
         moved.path = path
         moved.device = status.device
         moved.inode = status.inode
-        moved.head = try head(forOffset: state.offset)
+        // A file known by its path keeps the head it was saved with: fetching the first bytes
+        // again would cost a remote file a request of its own.
+        if !source.isIdentifiedByPath { moved.head = try head(forOffset: state.offset) }
         return moved
     }
 }

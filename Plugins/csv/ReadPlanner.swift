@@ -46,7 +46,7 @@ enum ReadPlanner {
             }
             let ownsMatch = match.map { file.isSameFile(as: matcher.states[$0]) } ?? false
             found.append(Found(path: path, size: file.size, identity: FileIdentity(file.status), match: match, ownsMatch: ownsMatch,
-                               head: match == nil ? [] : try file.head()))
+                               head: match == nil || file.source.isIdentifiedByPath ? [] : try file.head()))
         }
         for index in strangersToTheirOriginal(found) {
             found[index].match = nil

@@ -43,9 +43,11 @@ struct ResumeMatcher {
     /// The index in `states` of the state `file` continues, or nil when it holds none (a new
     /// file). Among states at the same offset, the file's own (same device and inode) wins.
     func match(for file: ObservedFile) throws(PluginError) -> Int? {
-        // A state saved without a head (by an earlier version) goes with its inode only.
-        var candidates = sameInodeOrPath(file).filter { states[$0].head == nil }
-        let lengths = Set(byHead.keys.filter { $0 <= file.size }.map { Int($0) })
+        // A state saved without a head (by an earlier version) goes with its inode only; a file
+        // known by its path, with the states of its path only.
+        let byPathOnly = file.source.isIdentifiedByPath
+        var candidates = sameInodeOrPath(file).filter { byPathOnly || states[$0].head == nil }
+        let lengths = byPathOnly ? [] : Set(byHead.keys.filter { $0 <= file.size }.map { Int($0) })
         if !lengths.isEmpty {
             for (length, hash) in ByteFingerprint.prefixHexes(try file.head(), lengths: lengths) {
                 candidates += byHead[Int64(length)]?[hash] ?? []

@@ -20,14 +20,22 @@ struct StreamLayout: Sendable {
     }
 
     /// The layout for `settings`, reading the header of the first file in `paths` that has one
-    /// when the header decides columns.
+    /// when the header decides columns (or taking it from `keptHeaders`, by path: the headers
+    /// the resume state kept for files known by their path).
     /// - Throws: `ETL_BAD_DATA` for a header that cannot be read or names a column twice, and
     ///   `ETL_IO_ERROR` when no file has a header yet but the columns depend on one.
-    static func resolve(_ settings: CSVSettings, paths: [String], opener: InputOpener, policy: CSVRecordReader.FinalRecordPolicy) throws(PluginError) -> StreamLayout {
+    static func resolve(_ settings: CSVSettings, paths: [String], opener: InputOpener, policy: CSVRecordReader.FinalRecordPolicy,
+                        keptHeaders: [String: [String]] = [:]) throws(PluginError) -> StreamLayout {
         guard settings.header else { return StreamLayout(columns: settings.columns, headerSource: nil) }
         for path in paths {
-            let reader = try CSVRecordReader(path: path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
-            guard let names = try readHeader(reader, settings) else { continue }
+            let header: [String]?
+            if let kept = keptHeaders[path] {
+                header = kept
+            } else {
+                let reader = try CSVRecordReader(path: path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
+                header = try readHeader(reader, settings)
+            }
+            guard let names = header else { continue }
             let declared = Set(settings.columns.map(\.name))
             let extra = names.filter { !declared.contains($0) }.map { CSVColumn(name: $0, type: .text) }
             let layout = StreamLayout(columns: settings.columns + extra, headerSource: path)

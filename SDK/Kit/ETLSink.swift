@@ -38,7 +38,8 @@ public protocol ETLSink: AnyObject {
     /// Discards the open load; the target must be as it was before `begin`.
     func abort() throws(PluginError)
 
-    /// The state last committed for `entryID`, or nil when none was.
+    /// The state last committed for `entryID`, or nil when none was. A sink that keeps no state
+    /// of its own (an API) throws `.unsupported`: the host then resumes from its control table.
     func readState(entryID: String) throws(PluginError) -> String?
 
     /// Runs SQL against the target (e.g. an entry's `post_sql`). Only called when the descriptor

@@ -677,7 +677,9 @@ typedef struct etl_sink_api {
    * state with `etl-runtime state`.
    * (out) out_state_json: [plugin-owned] valid until the next call on the
    * instance.
-   * Returns: ETL_OK; any other status fails the entry before anything is read.
+   * Returns: ETL_OK; ETL_UNSUPPORTED when the sink keeps no state of its own
+   * (e.g. an HTTP API): the host then starts from the control table's
+   * watermark. Any other status fails the entry before anything is read.
    * [instance]
    */
   etl_status (*read_state)(void* instance, const char* entry_id, const char** out_state_json,

@@ -18,29 +18,12 @@ final class HTTPSinkTests: XCTestCase {
         server = nil
     }
 
-    private static let schema = ArrowSchemaDescription(fields: [
-        ArrowField(name: "id", type: .int64), ArrowField(name: "list_id", type: .int64), ArrowField(name: "name", type: .utf8),
-    ])
-
-    /// A batch of (id, list_id, name) rows.
     private func batch(_ rows: [(Int64, Int64, String)]) throws -> ImportedRecordBatch {
-        let builder = RecordBatchBuilder(schema: Self.schema)
-        for row in rows {
-            try builder.append(int64: row.0, column: 0)
-            try builder.append(int64: row.1, column: 1)
-            try builder.append(string: row.2, column: 2)
-        }
-        let array = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
-        defer { array.deallocate() }
-        try builder.finish(into: array)
-        return try ImportedRecordBatch(taking: array, schema: Self.schema)
+        try HTTPSinkFixture.batch(rows)
     }
 
     private func load(_ sink: SinkInstance, _ rows: [(Int64, Int64, String)], state: String? = nil) throws -> Int64 {
-        try sink.begin(LoadRequest(entryID: "history", runID: "run-1", target: "history", writeMode: .append, primaryKey: [],
-                                   schema: Self.schema, optionsJSON: nil))
-        try sink.write(try batch(rows))
-        return try sink.commit(stateJSON: state)
+        try HTTPSinkFixture.load(sink, rows, state: state)
     }
 
     private var config: [String: Any] {
@@ -83,23 +66,20 @@ final class HTTPSinkTests: XCTestCase {
 
     func testFailedRecordsAboveTheLimitFailTheLoad() throws {
         let sink = try HTTPTestPlugin.sink(server, config)
-        try sink.begin(LoadRequest(entryID: "history", runID: "run-1", target: "history", writeMode: .append, primaryKey: [],
-                                   schema: Self.schema, optionsJSON: nil))
+        try HTTPSinkFixture.begin(sink)
         assertFails(["the entry's max_rejects = 0", "HTTP 422"]) { try sink.write(try self.batch([(1, 7, "FAIL")])) }
     }
 
     func testTheLimitIsTheEntrysMaxRejectsUnlessMaxFailedRecordsIsSet() throws {
         let sink = try HTTPTestPlugin.sink(server, config)
-        try sink.begin(LoadRequest(entryID: "history", runID: "run-1", target: "history", writeMode: .append, primaryKey: [],
-                                   schema: Self.schema, optionsJSON: #"{"max_rejects": 1, "something_newer": true}"#))
+        try HTTPSinkFixture.begin(sink, options: #"{"max_rejects": 1, "something_newer": true}"#)
         try sink.write(try batch([(1, 7, "FAIL")]))
         assertFails(["the entry's max_rejects = 1"]) { try sink.write(try self.batch([(2, 7, "FAIL again")])) }
 
         var capped = config
         capped["max_failed_records"] = 0
         let strict = try HTTPTestPlugin.sink(server, capped)
-        try strict.begin(LoadRequest(entryID: "history", runID: "run-2", target: "history", writeMode: .append, primaryKey: [],
-                                     schema: Self.schema, optionsJSON: #"{"max_rejects": 5}"#))
+        try HTTPSinkFixture.begin(strict, options: #"{"max_rejects": 5}"#)
         assertFails(["max_failed_records = 0"]) { try strict.write(try self.batch([(3, 7, "FAIL")])) }
     }
 

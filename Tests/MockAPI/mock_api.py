@@ -562,6 +562,23 @@ def bulk_tasks(app, request):
     return json_response(200, {"accepted": len(body)})
 
 
+# ---------------------------------------------------------------------------------------------
+# Sink delivery (issue 10): batches per list, and endpoints that always fail
+
+
+def bulk_in_list(app, request):
+    body = request.json_body()
+    if not isinstance(body, list):
+        raise BadRequest("the bulk body must be a JSON array")
+    return json_response(200, {"list": request.match.group("list_id"), "accepted": len(body)})
+
+
+def always_status(app, request):
+    """Answers every write with the status in its path (401, 403, 408, 429, 500, 503, ...)."""
+    status = int(request.match.group("status"))
+    return error_response(status, f"always {status}")
+
+
 def control_reset(app, request):
     app.store.reset()
     return json_response(200, {"reset": True})
@@ -788,6 +805,9 @@ ROUTES = [
     ("POST", r"/login", login, "read"),
     ("GET", r"/oauth/tasks", oauth_tasks, "read"),
     ("GET", r"/epoch/tasks", epoch_tasks, "read"),
+    # Sink delivery (issue 10)
+    ("POST", r"/bulk/list/(?P<list_id>[^/]+)/task", bulk_in_list, "write"),
+    ("POST", r"/status/(?P<status>[1-5]\d\d)/task", always_status, "write"),
 ]
 COMPILED_ROUTES = [(method, re.compile(pattern), handler, kind) for method, pattern, handler, kind in ROUTES]
 

@@ -8,8 +8,8 @@ for a range past the end, which Python's http.server does not do. Options:
   --ignore-range   answer every GET with 200 and the whole file (a server without range support)
   --token T        require `Authorization: Bearer T` (401 otherwise)
   --drop-after N   cut the first whole-file GET after N body bytes (the client must resume with a range)
-  --log FILE       append one JSON line per request: method, path, range, status, and
-                   whether an Authorization header came (never its value)
+  --log FILE       append one JSON line per request: method, path, range, status, the body
+                   bytes sent, and whether an Authorization header came (never its value)
   --watch-stdin    exit when standard input closes (the test process died)
 
 Prints `listening on http://127.0.0.1:PORT` once it listens.
@@ -44,9 +44,10 @@ class Handler(BaseHTTPRequestHandler):
     def serve(self, send_body):
         self.answer(self.server.options, self.headers.get("Range"), send_body)
 
-    def record(self, status):
-        """Logs this request with its status before the body goes out, so a client that has
-        read the whole answer always finds the request in the log."""
+    def record(self, status, sent=0):
+        """Logs this request with its status and the body bytes it is answered with (`sent`)
+        before the body goes out, so a client that has read the whole answer always finds the
+        request in the log."""
         options = self.server.options
         if not options.log:
             return
@@ -55,6 +56,7 @@ class Handler(BaseHTTPRequestHandler):
             "path": urlsplit(self.path).path,
             "range": self.headers.get("Range"),
             "status": status,
+            "bytes": sent,
             "authorization": self.headers.get("Authorization") is not None,
         }
         with self.server.log_lock, open(options.log, "a", encoding="utf-8") as log:
@@ -99,13 +101,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if send_body and status == 200 and self.server.drops_left > 0:
             self.server.drops_left -= 1
-            self.record("dropped")
+            self.record("dropped", min(len(body), self.server.options.drop_after))
             self.end_headers()
             self.wfile.write(body[: self.server.options.drop_after])
             self.wfile.flush()
             self.close_connection = True
             return
-        self.record(status)
+        self.record(status, len(body) if send_body else 0)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -116,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.record(status)
+        self.record(status, len(body) if send_body else 0)
         self.end_headers()
         if send_body:
             self.wfile.write(body)

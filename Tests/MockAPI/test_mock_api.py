@@ -473,6 +473,23 @@ def test_bulk_accepts_an_array(server):
     assert len(call(server, "/_control/writes").json()) == 2
 
 
+# --- sink delivery (issue 10) --------------------------------------------------------------------
+
+
+def test_bulk_in_list_accepts_an_array_and_logs_the_list_in_the_path(server):
+    reply = call(server, "/bulk/list/7/task", method="POST", body=[{"name": "a"}, {"name": "b"}])
+    assert reply.status == 200 and reply.json() == {"list": "7", "accepted": 2}
+    assert call(server, "/bulk/list/7/task", method="POST", body={"name": "a"}).status == 400
+    assert [write["path"] for write in call(server, "/_control/writes").json()] == ["/bulk/list/7/task"] * 2
+
+
+def test_status_route_always_answers_its_status(server):
+    for status in (401, 429, 500, 503, 500):
+        reply = call(server, f"/status/{status}/task", method="POST", body={"name": "a"})
+        assert reply.status == status and reply.json() == {"error": f"always {status}"}
+    assert len(call(server, "/_control/writes").json()) == 5
+
+
 # --- control -------------------------------------------------------------------------------------
 
 

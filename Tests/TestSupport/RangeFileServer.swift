@@ -61,7 +61,7 @@ public final class RangeFileServer {
     }
 
     /// Every request so far: `method`, `path`, `range` (the Range header or nil), `status`,
-    /// `authorization` (whether the header came).
+    /// `bytes` (the body bytes it was answered with), `authorization` (whether the header came).
     public func requests() throws -> [[String: Any]] {
         let text = (try? String(contentsOfFile: scratch.file("requests.jsonl"), encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { line in

@@ -1,17 +1,26 @@
 import ETLArrow
 import ETLPluginKit
 
-/// The `http` sink: sends each record (or arrays of `batch` records) as JSON to an API, with the
-/// same auth, retry and rate-limit rules as the source.
+/// The `http` sink: sends each record (or arrays of up to `batch` records bound for the same
+/// URL) as JSON to an API, with the same auth, retry and rate-limit rules as the source.
 ///
-/// Only `append` is offered: every record is one request, and nothing can be taken back, so
-/// `abort` cannot undo what was sent and `commit` is not transactional. A record whose request
-/// finally fails (a 4xx other than 429, or retries exhausted) is reported to the host's rejects
-/// with the HTTP status and the start of the response; more than `max_failed_records` of them
-/// (by default the entry's `max_rejects`, from the load's options) fail the load with
-/// `ETL_BAD_DATA` before another request is sent. `commit` returns the records the API accepted and writes
-/// the entry's resume state to `state_directory` (a small JSON file per entry, renamed into
-/// place: not in one transaction with the requests).
+/// Only `append` is offered: records go out in requests, and nothing can be taken back, so
+/// `abort` cannot undo what was sent and `commit` is not transactional. Delivery is
+/// at-least-once per batch: the requests of a batch go out before the host commits the batch's
+/// watermark, so a failure or crash in between sends that batch again on the next run
+/// (`idempotency_key` makes that harmless for APIs that honour it).
+///
+/// Only the API's refusals of the records themselves (a 4xx other than 401/403/408/429) are
+/// rejects, reported with the HTTP status and the start of the response; more than
+/// `max_failed_records` of them (by default the entry's `max_rejects`, from the load's options)
+/// fail the load with `ETL_BAD_DATA` before another request is sent. Anything else fails the
+/// batch (nothing of it committed): no answer after every retry, or 408/429/5xx after the last
+/// one, is `ETL_IO_ERROR`; 401/403 is `ETL_INVALID_CONFIG`.
+///
+/// The sink keeps no state of its own unless `state_directory` is set: `readState` then answers
+/// `ETL_UNSUPPORTED`, and the host keeps the entry's progress in the run's state database.
+/// With `state_directory`, `commit` also writes a small JSON file per entry (renamed into
+/// place), which survives the loss of the state database (`etl-runtime state rebuild`).
 final class HTTPSink: ETLSink {
     static let descriptor = PluginDescriptor(
         name: "http", version: "1.0.0",
@@ -57,17 +66,17 @@ final class HTTPSink: ETLSink {
     }
 
     func write(_ batch: ImportedRecordBatch) throws(PluginError) {
-        var group: [(index: Int64, record: JSONObject)] = []
+        var groups = URLGroups()
         for row in 0..<batch.rowCount {
             try host.throwIfCancelled("the http sink")
-            group.append((recordIndex, RecordJSON.object(batch, row: row)))
-            recordIndex += 1
-            if group.count == settings.batch {
-                try send(group)
-                group.removeAll()
+            let record = RecordJSON.object(batch, row: row)
+            let path = try renderPath(for: record)
+            if let full = groups.add((recordIndex, record), path: path, limit: settings.batch) {
+                try send(full, path: path)
             }
+            recordIndex += 1
         }
-        if !group.isEmpty { try send(group) }
+        for group in groups.remaining { try send(group.items, path: group.path) }
     }
 
     func commit(state: String?) throws(PluginError) -> Int64 {
@@ -82,20 +91,30 @@ final class HTTPSink: ETLSink {
 
     func abort() throws(PluginError) {
         if sent > 0 {
-            host.warning("the load was aborted after the http sink had sent \(sent) records; an API cannot take them back")
+            host.warning("the load was aborted after the http sink had sent \(sent) records of it; an API cannot take them back, and the next run sends them again (idempotency_key lets an API recognise them)")
         }
     }
 
     func readState(entryID: String) throws(PluginError) -> String? {
-        guard let directory = settings.stateDirectory else { return nil }
+        guard let directory = settings.stateDirectory else {
+            // Not "no state": the host then keeps the watermark in its own state database.
+            throw .unsupported("the http sink keeps no state of its own (no state_directory): the entry's progress is the watermark in the run's state database")
+        }
         return try StateFile(directory: directory).read(entryID: entryID)
     }
 
-    private func send(_ group: [(index: Int64, record: JSONObject)]) throws(PluginError) {
-        guard let first = group.first else { return }
-        let path = try Template.render(settings.path) { name throws(PluginError) in
-            URLText.encodePathValue(RecordJSON.text(try BodyTemplate.column(name, first.record)))
+    /// The path of the request that carries `record`.
+    private func renderPath(for record: JSONObject) throws(PluginError) -> String {
+        try Template.render(settings.path) { name throws(PluginError) in
+            URLText.encodePathValue(RecordJSON.text(try BodyTemplate.column(name, record)))
         }
+    }
+
+    /// Sends one request carrying `group` (records bound for `path`).
+    /// - Throws: what `ResponseVerdict` throws, with the note that the batch is not committed;
+    ///   `ETL_BAD_DATA` when refused records pass the limit.
+    private func send(_ group: [URLGroups.Item], path: String) throws(PluginError) {
+        guard !group.isEmpty else { return }
         var bodies: [JSONValue] = []
         for item in group {
             bodies.append(try settings.body?.render(item.record) ?? .object(item.record))
@@ -110,26 +129,28 @@ final class HTTPSink: ETLSink {
             let value = group.count == 1 ? text : IdempotencyKey.digest(text)
             request.headers.append((key.header, value))
         }
-        let outcome: (status: Int, detail: String)
+        let verdict: ResponseVerdict
         do throws(PluginError) {
-            let response = try client.send(request)
-            if response.isSuccess {
-                sent += Int64(group.count)
-                return
-            }
-            outcome = (response.status, "HTTP \(response.status) from \(client.display(request)): \(client.scrub(response.excerpt()))")
+            verdict = try ResponseVerdict.of(try client.send(request), request: request, client: client)
         } catch where error.code == .cancelled {
             throw error
         } catch {
-            outcome = (0, error.message)
+            throw PluginError(error.code, error.message + "; " + Self.notCommitted)
+        }
+        guard case .refused(let reason) = verdict else {
+            sent += Int64(group.count)
+            return
         }
         for item in group {
             failed += 1
             host.reportReject(position: "\(target) record \(item.index)", raw: client.scrub(JSONValue.object(item.record).serialized()),
-                              reason: outcome.detail)
+                              reason: reason)
         }
         if failed > failureLimit.count {
-            throw .badData("the http sink failed to send \(failed) record\(failed == 1 ? "" : "s") (more than \(failureLimit.setting) = \(failureLimit.count)); last: \(outcome.detail). Raise \(failureLimit.setting == "max_failed_records" ? "max_failed_records" : "the entry's max_rejects") to load the others and keep these in the rejects")
+            throw .badData("the http sink failed to send \(failed) record\(failed == 1 ? "" : "s") (more than \(failureLimit.setting) = \(failureLimit.count)); last: \(reason). Raise \(failureLimit.setting == "max_failed_records" ? "max_failed_records" : "the entry's max_rejects") to load the others and keep these in the rejects")
         }
     }
+
+    /// What a failed request means for the batch, said with every failure that is not a reject.
+    private static let notCommitted = "nothing of this batch was committed: the next run sends it again"
 }

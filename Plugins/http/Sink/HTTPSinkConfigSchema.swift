@@ -11,7 +11,7 @@ enum HTTPSinkConfigSchema {
         "path": { "type": "string", "description": "Path template per record, e.g. /list/{list_id}/task ({col} from the record's columns)." },
         "headers": { "type": "object" },
         "body": { "description": "Body template: a string exactly \"{col}\" becomes the column's value; default: the record as an object." },
-        "batch": { "type": "integer", "minimum": 1, "maximum": 10000, "default": 1, "description": "Records per request; above 1 the body is an array." },
+        "batch": { "type": "integer", "minimum": 1, "maximum": 10000, "default": 1, "description": "Records per request; above 1 the body is an array of records whose path renders the same URL." },
         "idempotency_key": {
           "type": "object",
           "properties": {
@@ -22,7 +22,7 @@ enum HTTPSinkConfigSchema {
           "additionalProperties": false
         },
         "max_failed_records": { "type": "integer", "minimum": 0, "description": "Records that may fail before the load fails; default: the entry's max_rejects (0 when the host sends none)." },
-        "state_directory": { "type": "string", "format": "path", "description": "Folder for the entries' resume states (one JSON file each; not transactional)." },
+        "state_directory": { "type": "string", "format": "path", "description": "Optional copy of the entries' resume states (one JSON file each; not transactional), which survives the loss of the state database; without it the state database keeps the progress." },
         "auth": AUTH,
         "timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 30 },
         "connect_timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 10 },

@@ -19,7 +19,8 @@ struct HTTPSinkSettings: Sendable {
     /// Records that may fail before the load fails (`max_failed_records`); nil: the entry's
     /// `max_rejects`, which the host sends in the load's options.
     var maxFailedRecords: Int64?
-    /// Where resume states are kept, or nil to keep none.
+    /// Where copies of the resume states are kept, or nil to keep none (the host's state
+    /// database then holds the progress).
     var stateDirectory: String?
     /// Transport settings.
     var client: HTTPClientSettings

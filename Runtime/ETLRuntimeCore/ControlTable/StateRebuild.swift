@@ -1,3 +1,4 @@
+import CETLPlugin
 import CSQLite
 import Foundation
 
@@ -58,6 +59,9 @@ package enum StateRebuild {
                 let state = try sink.readState(entryID: entry.id)
                 try database.adoptSinkState(entryID: entry.id, state: state)
                 outcomes.append(Outcome(entryID: entry.id, watermark: state.map(manifest.redacting)))
+            } catch let error as PluginCallError where error.status == ETL_UNSUPPORTED {
+                // The sink keeps no state (an API): the watermark lived only in the lost database.
+                outcomes.append(Outcome(entryID: entry.id, problem: "sink \"\(entry.sink)\" keeps no state of its own: this entry's watermark lived only in the old state database"))
             } catch {
                 outcomes.append(Outcome(entryID: entry.id, problem: manifest.redacting("\(error)")))
             }

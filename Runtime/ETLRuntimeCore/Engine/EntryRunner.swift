@@ -115,11 +115,14 @@ package final class EntryRunner {
     }
 
     /// Where this run starts. The sink's committed state is the truth (it was stored with
-    /// the data); the control table only mirrors it — unless the user set or reset it.
+    /// the data); the control table only mirrors it — unless the user set or reset it, or the
+    /// sink keeps no state of its own (`read_state` answers `ETL_UNSUPPORTED`, e.g. an API):
+    /// then the control table is the truth.
     private func resumeState(sink: SinkInstance, recorded: StateDatabase.Watermark) throws -> String? {
         guard isIncremental else { return nil }
         if recorded.isOverride { return recorded.state }
-        let committed = states.stored(try sink.readState(entryID: entry.id))
+        guard case .kept(let kept) = try Self.sinkState(sink, entryID: entry.id) else { return recorded.state }
+        let committed = states.stored(kept)
         if committed != recorded.state {
             logger.info(
                 "reconciled the control table with the sink's committed state",
@@ -127,6 +130,23 @@ package final class EntryRunner {
             try state.adoptSinkState(entryID: entry.id, state: committed)
         }
         return committed
+    }
+
+    /// What a sink says of its committed state.
+    private enum SinkState {
+        /// The state it committed last (nil: none yet).
+        case kept(String?)
+        /// It keeps none (`read_state` answered `ETL_UNSUPPORTED`).
+        case notKept
+    }
+
+    private static func sinkState(_ sink: SinkInstance, entryID: String) throws(PluginCallError) -> SinkState {
+        do throws(PluginCallError) {
+            return .kept(try sink.readState(entryID: entryID))
+        } catch {
+            guard error.status == ETL_UNSUPPORTED else { throw error }
+            return .notKept
+        }
     }
 
     /// What a sink may want to know of the entry (see SDK/ABI.md, "Entry options"): how many
