@@ -18,7 +18,7 @@ enum HTTPSourceConfigSchema {
               "query": { "type": "object", "description": "Fixed query parameters." },
               "headers": { "type": "object", "description": "Fixed headers (never put secrets here: use auth)." },
               "body": { "type": "object", "description": "JSON body of a POST search; pagination parameters are added to it." },
-              "records_path": { "type": "string", "description": "Where the records are: $.tasks, or $ for a bare array." },
+              "records_path": { "type": "string", "description": "Where the records are: $.tasks, or $ for a bare array; a wildcard or filter ($.tasks[?(@.archived==false)]) selects the records themselves." },
               "pagination": {
                 "type": "object",
                 "properties": {
@@ -41,7 +41,7 @@ enum HTTPSourceConfigSchema {
                   "type": "object",
                   "properties": {
                     "name": { "type": "string", "minLength": 1 },
-                    "path": { "type": "string", "description": "JSON path in the record, e.g. $.assignees[0].username; default $.<name>." },
+                    "path": { "type": "string", "description": "JSON path in the record, e.g. $.assignees[0].username or $.custom_fields[?(@.name=='Squad')].value (first match; a json column holds every match as an array); default $.<name>." },
                     "type": { "enum": ["int64", "double", "bool", "text", "timestamp", "date", "json"] }
                   },
                   "required": ["name"],
