@@ -51,12 +51,13 @@ enum HTTPSourceConfigSchema {
               "incremental": {
                 "type": "object",
                 "properties": {
-                  "param": { "type": "string", "minLength": 1 },
-                  "in": { "enum": ["query", "body"] },
+                  "param": { "type": "string", "minLength": 1, "description": "The query parameter, header or top-level body member that carries the watermark." },
+                  "in": { "enum": ["query", "body", "header"], "default": "query" },
+                  "body_path": { "type": "string", "description": "With in: body, instead of param: the value of the body template the watermark replaces, e.g. $.filterGroups[0].filters[0].value." },
                   "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"] },
                   "cursor_path": { "type": "string" }
                 },
-                "required": ["param", "cursor_path"],
+                "required": ["cursor_path"],
                 "additionalProperties": false
               }
             },

@@ -25,15 +25,22 @@ struct RequestBuilder: Sendable {
         if let incremental = stream.incremental, let watermark {
             switch incremental.placement {
             case .query: query.append((incremental.parameter, watermark))
+            case .header: headers.append((incremental.parameter, watermark))
             case .body:
-                var object = body ?? JSONObject()
-                object[incremental.parameter] = .string(watermark)
-                body = object
+                let object = body ?? JSONObject()
+                body = try Self.set(Self.watermarkValue(watermark, replacing: incremental.bodyPath.flatMap { $0.evaluate(.object(object)) }),
+                                    at: incremental.bodyPath ?? JSONPathExpression(member: incremental.parameter), in: object)
             }
         }
         if stream.method == "POST" {
             var object = body ?? JSONObject()
-            for pair in paging { object[pair.name] = pair.value }
+            for pair in paging {
+                if pair.name.hasPrefix("$") {
+                    object = try Self.set(pair.value, at: try BodyPath.parse(pair.name, where: "stream \"\(stream.name)\" pagination"), in: object)
+                } else {
+                    object[pair.name] = pair.value
+                }
+            }
             body = object
         } else {
             for pair in paging { query.append((pair.name, Self.text(pair.value))) }
@@ -47,6 +54,20 @@ struct RequestBuilder: Sendable {
             throw .invalidConfig("stream \"\(stream.name)\" uses {\(name)} but the entry's options have no \"\(name)\"; add it to the entry's options")
         }
         return value
+    }
+
+    /// The watermark as the body sends it: a number where the template holds a number (an API
+    /// that wants epoch numbers), else a string (HubSpot wants epoch milliseconds as text).
+    private static func watermarkValue(_ watermark: String, replacing placeholder: JSONValue?) -> JSONValue {
+        if case .number? = placeholder, let number = JSONNumber(text: watermark) { return .number(number) }
+        return .string(watermark)
+    }
+
+    private static func set(_ value: JSONValue, at path: JSONPathExpression, in body: JSONObject) throws(PluginError) -> JSONObject {
+        guard let updated = BodyPath.setting(value, at: path, in: body) else {
+            throw .invalidConfig("the request body has no place for \(path): a step meets a missing array element or a value that is not an object")
+        }
+        return updated
     }
 
     private static func text(_ value: JSONValue) -> String {

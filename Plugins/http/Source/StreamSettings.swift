@@ -71,6 +71,23 @@ struct StreamSettings: Sendable {
             columns = nil
         }
         incremental = try config.optionalObject("incremental").map { object throws(PluginError) in try IncrementalSettings(object) }
+        try checkBodyPaths(config)
+    }
+
+    /// A watermark `body_path` must name a value of the body template (the value it replaces),
+    /// and paging parameters written as `$.` paths go into a POST body only.
+    private func checkBodyPaths(_ config: PluginConfig) throws(PluginError) {
+        if let incremental, incremental.placement == .body, let path = incremental.bodyPath, incremental.parameter.hasPrefix("$") {
+            guard let body, path.evaluate(.object(body)) != nil else {
+                throw .invalidConfig("\(config.path).incremental.body_path \(path) names no value of \(config.path).body; put a placeholder value there (e.g. \"value\": \"\") for the watermark to replace")
+            }
+        }
+        for (key, name) in pagination.parameterNames where name.hasPrefix("$") {
+            guard method == "POST" else {
+                throw .invalidConfig("\(config.path).pagination.\(key) \"\(name)\" is a body path, which only a POST stream has; use a query parameter name for GET")
+            }
+            _ = try BodyPath.parse(name, where: "\(config.path).pagination.\(key)")
+        }
     }
 
     private static func textPairs(_ config: PluginConfig, _ key: String) throws(PluginError) -> [(name: String, value: String)] {
