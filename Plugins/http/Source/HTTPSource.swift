@@ -38,8 +38,7 @@ final class HTTPSource: ETLSource {
     /// credentials work).
     func check() throws(PluginError) {
         guard let stream = settings.streams.first else { return }
-        let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: [:], watermark: nil), client: client, concurrency: 1)
-        _ = try fetcher.next()
+        _ = try StreamPages(settings: settings, client: client).pages(stream, variables: [:], watermark: nil, concurrency: 1, recordPaths: nil).next()
     }
 
     func discover() throws(PluginError) -> [StreamDescription] {
@@ -90,10 +89,10 @@ final class HTTPSource: ETLSource {
                 watermark = incremental.format.render(microseconds: from.microseconds - Int64(lookback * 1_000_000))
             }
         }
-        let columns = try self.columns(of: stream)
-        let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: variables, watermark: watermark),
-                                      client: client, concurrency: settings.maxConcurrency,
-                                      recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
+        let columns = try self.columns(of: stream, variables: variables)
+        let fetcher = try StreamPages(settings: settings, client: client)
+            .pages(stream, variables: variables, watermark: watermark, concurrency: settings.maxConcurrency,
+                   recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
         let producer = HTTPBatchProducer(schema: SchemaDiscovery.schema(columns), fetcher: fetcher, columns: columns,
                                          incremental: incrementalRead ? stream.incremental : nil, startCursor: startCursor,
                                          host: host, batchSize: Int(clamping: request.batchSize), maxRecords: request.maxRecords,
@@ -110,11 +109,13 @@ final class HTTPSource: ETLSource {
 
     /// The declared columns, or those discovered from the first page of a full read (cached,
     /// so that `discover` and every `read` of this instance agree).
-    private func columns(of stream: StreamSettings) throws(PluginError) -> [ColumnSpec] {
+    private func columns(of stream: StreamSettings, variables: [String: String] = [:]) throws(PluginError) -> [ColumnSpec] {
         if let declared = stream.columns { return declared }
         if let known = discovered[stream.name] { return known }
-        let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: [:], watermark: nil), client: client, concurrency: 1)
-        let records = try fetcher.next()?.records ?? []
+        // The first page with records: a stream with a parent may start with parents that have none.
+        let pages = try StreamPages(settings: settings, client: client).pages(stream, variables: variables, watermark: nil, concurrency: 1, recordPaths: nil)
+        var records: [JSONValue] = []
+        while records.isEmpty, let page = try pages.next() { records = page.records }
         let columns = SchemaDiscovery.columns(from: records)
         guard !columns.isEmpty else {
             throw .badData("stream \"\(stream.name)\": the first page has no records to discover columns from; declare the stream's columns in the config")
@@ -134,7 +135,4 @@ final class HTTPSource: ETLSource {
         return paths
     }
 
-    private func builder(_ stream: StreamSettings, variables: [String: String], watermark: String?) -> RequestBuilder {
-        RequestBuilder(stream: stream, baseURL: settings.baseURL, variables: variables, watermark: watermark)
-    }
 }

@@ -29,6 +29,7 @@ struct HTTPSourceSettings: Sendable {
             }
             streams.append(try StreamSettings(name: member.key, config: PluginConfig(members: object, path: "config.streams.\(member.key)")))
         }
+        try ParentLink.checkChains(streams)
         self.streams = streams
         let concurrency = try config.int("max_concurrency", default: 1)
         guard (1...64).contains(concurrency) else {

@@ -26,10 +26,12 @@ struct StreamSettings: Sendable {
     var columns: [ColumnSpec]?
     /// The incremental settings, or nil when the stream only supports full reads.
     var incremental: IncrementalSettings?
+    /// The stream whose records each run this stream's requests, or nil.
+    var parent: ParentLink?
 
     /// The keys of a stream object.
     static let keys: Set<String> = ["path", "method", "query", "headers", "body", "records_path", "pagination",
-                                    "stop_on_short_page", "max_pages", "columns", "incremental"]
+                                    "stop_on_short_page", "max_pages", "columns", "incremental", "parent"]
 
     /// Reads one member of `streams`.
     init(name: String, config: PluginConfig) throws(PluginError) {
@@ -71,6 +73,7 @@ struct StreamSettings: Sendable {
             columns = nil
         }
         incremental = try config.optionalObject("incremental").map { object throws(PluginError) in try IncrementalSettings(object) }
+        parent = try config.optionalObject("parent").map { object throws(PluginError) in try ParentLink(object) }
         try checkBodyPaths(config)
     }
 
