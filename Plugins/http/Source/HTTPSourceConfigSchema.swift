@@ -53,7 +53,7 @@ enum HTTPSourceConfigSchema {
                 "description": "Run this stream's requests once per record of another stream; the fields fill {name} placeholders and lead each row.",
                 "properties": {
                   "stream": { "type": "string", "minLength": 1 },
-                  "fields": { "type": "object", "minProperties": 1, "additionalProperties": { "type": "string" }, "description": "Placeholder/column name → JSON path in the parent record, e.g. {\"list_id\": \"$.id\"}." }
+                  "fields": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Placeholder/column name → JSON path in the parent record, e.g. {\"list_id\": \"$.id\"}." }
                 },
                 "required": ["stream", "fields"],
                 "additionalProperties": false
