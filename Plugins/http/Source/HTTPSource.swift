@@ -112,11 +112,20 @@ final class HTTPSource: ETLSource {
     private func columns(of stream: StreamSettings, variables: [String: String] = [:]) throws(PluginError) -> [ColumnSpec] {
         if let declared = stream.columns { return declared }
         if let known = discovered[stream.name] { return known }
+        var leading: [ColumnSpec] = []
+        if let (parentName, table) = stream.childOf {
+            let parent = try settings.stream(parentName)
+            leading = table.leadingColumns(parent: parent, parentColumns: try columns(of: parent, variables: variables))
+            if let declared = table.columns {
+                discovered[stream.name] = leading + declared
+                return leading + declared
+            }
+        }
         // The first page with records: a stream with a parent may start with parents that have none.
         let pages = try StreamPages(settings: settings, client: client).pages(stream, variables: variables, watermark: nil, concurrency: 1, recordPaths: nil)
         var records: [JSONValue] = []
         while records.isEmpty, let page = try pages.next() { records = page.records }
-        let columns = SchemaDiscovery.columns(from: records)
+        let columns = leading + SchemaDiscovery.columns(from: records).filter { column in !leading.contains { $0.name == column.name } }
         guard !columns.isEmpty else {
             throw .badData("stream \"\(stream.name)\": the first page has no records to discover columns from; declare the stream's columns in the config")
         }

@@ -48,6 +48,20 @@ enum HTTPSourceConfigSchema {
                   "additionalProperties": false
                 }
               },
+              "children": {
+                "type": "object",
+                "description": "Arrays of each record offered as streams <stream>__<name>: one row per element after the parent key, the parent's cursor (incremental parents) and _index.",
+                "additionalProperties": {
+                  "type": "object",
+                  "properties": {
+                    "path": { "type": "string", "description": "Where the array is in a record, e.g. $.assignees." },
+                    "parent_key": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Column name → JSON path in the parent record, e.g. {\"task_id\": \"$.id\"}." },
+                    "columns": { "type": "array", "minItems": 1, "items": { "type": "object" }, "description": "The element columns (as a stream's columns), read from the row record; default: discovered." }
+                  },
+                  "required": ["path", "parent_key"],
+                  "additionalProperties": false
+                }
+              },
               "parent": {
                 "type": "object",
                 "description": "Run this stream's requests once per record of another stream; the fields fill {name} placeholders and lead each row.",

@@ -15,6 +15,11 @@ struct StreamPages {
     ///     parent is read through trees, since its records get the parent fields.
     func pages(_ stream: StreamSettings, variables: [String: String], watermark: String?, concurrency: Int,
                recordPaths: [JSONPathExpression]?) throws(PluginError) -> any PageStream {
+        if let (parentName, table) = stream.childOf {
+            let parent = try settings.stream(parentName)
+            let parents = try pages(parent, variables: variables, watermark: watermark, concurrency: concurrency, recordPaths: nil)
+            return ChildTablePages(table: table, parent: parent, parents: parents)
+        }
         guard let link = stream.parent else {
             return try PageFetcher(stream: stream, builder: builder(stream, variables, watermark), client: client,
                                    concurrency: concurrency, recordPaths: recordPaths)

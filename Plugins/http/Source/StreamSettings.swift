@@ -28,10 +28,14 @@ struct StreamSettings: Sendable {
     var incremental: IncrementalSettings?
     /// The stream whose records each run this stream's requests, or nil.
     var parent: ParentLink?
+    /// Arrays of each record offered as streams `<name>__<child>`.
+    var children: [ChildTable]
+    /// For such a child table stream: the stream it comes from and the table.
+    var childOf: (parent: String, table: ChildTable)?
 
     /// The keys of a stream object.
     static let keys: Set<String> = ["path", "method", "query", "headers", "body", "records_path", "pagination",
-                                    "stop_on_short_page", "max_pages", "columns", "incremental", "parent"]
+                                    "stop_on_short_page", "max_pages", "columns", "incremental", "parent", "children"]
 
     /// Reads one member of `streams`.
     init(name: String, config: PluginConfig) throws(PluginError) {
@@ -57,23 +61,19 @@ struct StreamSettings: Sendable {
         stopOnShortPage = try config.bool("stop_on_short_page", default: true)
         maxPages = try config.int("max_pages", default: 100_000)
         guard maxPages > 0 else { throw .invalidConfig("\(config.path).max_pages must be positive (found \(maxPages))") }
-        if let value = config.value("columns") {
-            guard case .array(let items) = value, !items.isEmpty else {
-                throw .invalidConfig("\(config.path).columns must be a non-empty array of {\"name\", \"path\", \"type\"} objects")
-            }
-            var columns: [ColumnSpec] = []
-            for (index, item) in items.enumerated() {
-                guard case .object(let members) = item else {
-                    throw .invalidConfig("\(config.path).columns[\(index)] must be an object (found \(item.kindDescription))")
-                }
-                columns.append(try ColumnSpec(PluginConfig(members: members, path: "\(config.path).columns[\(index)]")))
-            }
-            self.columns = columns
-        } else {
-            columns = nil
-        }
+        columns = try ColumnSpec.list(config, "columns")
         incremental = try config.optionalObject("incremental").map { object throws(PluginError) in try IncrementalSettings(object) }
         parent = try config.optionalObject("parent").map { object throws(PluginError) in try ParentLink(object) }
+        children = []
+        childOf = nil
+        if let object = try config.optionalObject("children") {
+            for member in object.members.members {
+                guard case .object(let members) = member.value else {
+                    throw .invalidConfig("\(object.path).\(member.key) must be an object {\"path\", \"parent_key\", \"columns\"} (found \(member.value.kindDescription))")
+                }
+                children.append(try ChildTable(name: member.key, config: PluginConfig(members: members, path: "\(object.path).\(member.key)")))
+            }
+        }
         try checkBodyPaths(config)
     }
 
