@@ -79,6 +79,21 @@ final class HTTPSearchPlacementTests: XCTestCase {
         XCTAssertTrue(bodies.allSatisfy { filterValue($0) as? String == "0" && $0["sorts"] != nil })
     }
 
+    func testBodyStringsTakePlaceholdersFromTheOptions() throws {
+        var stream = searchStream(cursorParam: "after")
+        stream["body"] = ["filterGroups": [["filters": [["propertyName": "hs_lastmodifieddate", "operator": "{operator}", "value": "{since}"]]]],
+                          "properties": ["dealname", "literal {{braces}}"]]
+        let result = try HTTPTestPlugin.source(server, stream: stream)
+            .readAll(options: #"{"operator": "GT", "since": "1704082200000"}"#)
+        XCTAssertEqual(result.ids, [26, 27, 28, 29, 30])
+        let body = try XCTUnwrap(try searchBodies().first)
+        XCTAssertEqual(filterValue(body) as? String, "1704082200000")
+        XCTAssertEqual(body["properties"] as? [String], ["dealname", "literal {braces}"])
+        assertFails(["uses {operator}", "options have no \"operator\""]) {
+            _ = try HTTPTestPlugin.source(self.server, stream: stream).readAll(options: #"{"since": "0"}"#)
+        }
+    }
+
     func testABodyPathThatNamesNoValueOfTheBodyIsAConfigError() throws {
         assertFails(["config.streams.tasks.incremental.body_path", "$.filterGroups[0].filters[1].value", "names no value of config.streams.tasks.body"]) {
             _ = try HTTPTestPlugin.source(self.server, stream: self.searchStream(bodyPath: "$.filterGroups[0].filters[1].value"))

@@ -17,7 +17,7 @@ enum HTTPSourceConfigSchema {
               "method": { "enum": ["GET", "POST", "get", "post"] },
               "query": { "type": "object", "description": "Fixed query parameters." },
               "headers": { "type": "object", "description": "Fixed headers (never put secrets here: use auth)." },
-              "body": { "type": "object", "description": "JSON body of a POST search; pagination parameters are added to it." },
+              "body": { "type": "object", "description": "JSON body of a POST search; {name} in its strings is filled like the path; pagination parameters and the watermark are added to it." },
               "records_path": { "type": "string", "description": "Where the records are: $.tasks, or $ for a bare array; a wildcard or filter ($.tasks[?(@.archived==false)]) selects the records themselves." },
               "pagination": {
                 "type": "object",

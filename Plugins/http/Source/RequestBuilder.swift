@@ -1,7 +1,7 @@
 import ETLPluginKit
 
-/// Builds a stream's requests: the path template filled, fixed query, headers and body, the
-/// watermark, and the pagination parameters (in the query for GET, in the body for POST).
+/// Builds a stream's requests: the path template filled, fixed query, headers and body (its
+/// strings' `{name}` placeholders filled too), the watermark, and the pagination parameters (in the query for GET, in the body for POST).
 struct RequestBuilder: Sendable {
     let stream: StreamSettings
     let baseURL: String
@@ -21,7 +21,7 @@ struct RequestBuilder: Sendable {
         for pair in stream.headers {
             headers.append((pair.name, try Template.render(pair.value) { name throws(PluginError) in try variable(name) }))
         }
-        var body = stream.body
+        var body = try stream.body.map { object throws(PluginError) in try rendered(object) }
         if let incremental = stream.incremental, let watermark {
             switch incremental.placement {
             case .query: query.append((incremental.parameter, watermark))
@@ -47,6 +47,28 @@ struct RequestBuilder: Sendable {
         }
         return HTTPRequest(method: stream.method, location: URLText.join(baseURL, path), query: query, headers: headers,
                            body: body.map { Array(JSONValue.object($0).serialized().utf8) })
+    }
+
+    /// The body template with `{name}` placeholders of its strings filled (as text).
+    private func rendered(_ object: JSONObject) throws(PluginError) -> JSONObject {
+        var result = JSONObject()
+        for member in object.members { result[member.key] = try rendered(member.value) }
+        return result
+    }
+
+    private func rendered(_ value: JSONValue) throws(PluginError) -> JSONValue {
+        switch value {
+        case .string(let text) where text.contains("{") || text.contains("}"):
+            return .string(try Template.render(text) { name throws(PluginError) in try variable(name) })
+        case .array(let items):
+            var result: [JSONValue] = []
+            for item in items { result.append(try rendered(item)) }
+            return .array(result)
+        case .object(let object):
+            return .object(try rendered(object))
+        default:
+            return value
+        }
     }
 
     private func variable(_ name: String) throws(PluginError) -> String {
