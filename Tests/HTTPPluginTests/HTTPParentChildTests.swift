@@ -67,6 +67,24 @@ final class HTTPParentChildTests: XCTestCase {
         XCTAssertEqual(result.lastCheckpoint, #"{"cursor":"1704790860000"}"#)
     }
 
+    func testAChildTableOfAStreamWithAParentReadsThroughTheWholeChain() throws {
+        var streams = self.streams
+        var tasks = try XCTUnwrap(streams["tasks"] as? [String: Any])
+        // The test's configs are written with sorted keys: list_id comes before task_id.
+        tasks["children"] = ["custom_fields": ["path": "$.custom_fields", "parent_key": ["list_id": "$.list_id", "task_id": "$.id"]]]
+        streams["tasks"] = tasks
+        let source = try source(streams)
+        let schema = try XCTUnwrap(try source.discover().first { $0.name == "tasks__custom_fields" }).schema
+        XCTAssertEqual(schema.fields.map(\.name), ["list_id", "task_id", "date_updated", "_index", "id", "name", "type", "value"])
+        let rows = try source.readAll(stream: "tasks__custom_fields").rows
+        XCTAssertEqual(rows.map { "\($0[1]!) \($0[3]!) \($0[5]!)" }, [
+            "101-1 0 Squad", "101-1 1 Estimate", "101-2 0 Squad", "101-2 1 Estimate", "101-3 0 Estimate",
+            "102-1 0 Squad", "102-1 1 Estimate", "102-2 0 Squad", "102-2 1 Estimate", "201-1 0 Squad", "201-1 1 Estimate",
+        ])
+        XCTAssertEqual(Set(rows.map { $0[0] }), ["101", "102", "201"])
+        XCTAssertEqual(rows[1][7], "2", "the Estimate of task 101-1")
+    }
+
     func testAChildRequestThatFailsNamesTheParentRecord() throws {
         assertFails(["stream \"tasks\" for parent stream \"lists\" record 0", #""list_id":"300""#, #""list_name":"Gone""#,
                      "/clickup/list/300/task", "404"]) {
