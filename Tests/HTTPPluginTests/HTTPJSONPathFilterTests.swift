@@ -74,6 +74,19 @@ final class HTTPJSONPathFilterTests: XCTestCase {
         XCTAssertEqual(all.map { $0[0] }, ["101-1", "101-2", "101-3"])
     }
 
+    func testARecordsPathFilterIsRefusedWherePagingCountsRecords() throws {
+        assertFails(["config.streams.tasks.records_path $.tasks[?(@.assignees[0])]", "set \"stop_on_short_page\": false"]) {
+            _ = try HTTPTestPlugin.source(self.server, stream: [
+                "path": "/clickup/list/101/task", "records_path": "$.tasks[?(@.assignees[0])]",
+                "pagination": ["type": "page_number", "start_page": 0, "page_size": 2]])
+        }
+        assertFails(["config.streams.tasks.records_path $.tasks[*]", "offset pagination cannot count"]) {
+            _ = try HTTPTestPlugin.source(self.server, stream: [
+                "path": "/offset/tasks", "records_path": "$.tasks[*]", "stop_on_short_page": false,
+                "pagination": ["type": "offset", "limit": 2]])
+        }
+    }
+
     func testAFilteredColumnReadsTheSameWhetherPagesAreScannedOrNot() throws {
         setenv("ETL_HTTP_TREE_PAGES", "1", 1)
         defer { unsetenv("ETL_HTTP_TREE_PAGES") }

@@ -59,6 +59,7 @@ struct StreamSettings: Sendable {
         recordsPath = try JSONPathExpression(try config.string("records_path", default: "$"), where: "\(config.path).records_path")
         pagination = try Pagination(try config.optionalObject("pagination"))
         stopOnShortPage = try config.bool("stop_on_short_page", default: true)
+        try Self.checkSelectingRecordsPath(config, recordsPath: recordsPath, pagination: pagination, stopOnShortPage: stopOnShortPage)
         maxPages = try config.int("max_pages", default: 100_000)
         guard maxPages > 0 else { throw .invalidConfig("\(config.path).max_pages must be positive (found \(maxPages))") }
         columns = try ColumnSpec.list(config, "columns")
@@ -90,6 +91,20 @@ struct StreamSettings: Sendable {
                 throw .invalidConfig("\(config.path).pagination.\(key) \"\(name)\" is a body path, which only a POST stream has; use a query parameter name for GET")
             }
             _ = try BodyPath.parse(name, where: "\(config.path).pagination.\(key)")
+        }
+    }
+
+    /// A records_path with a wildcard or filter keeps some of a page's records, so paging that
+    /// counts records would go wrong: offsets would fall behind, and a page that loses records
+    /// to the filter would look like the last one and end the read early.
+    private static func checkSelectingRecordsPath(_ config: PluginConfig, recordsPath: JSONPathExpression, pagination: Pagination,
+                                                  stopOnShortPage: Bool) throws(PluginError) {
+        guard !recordsPath.isDefinite else { return }
+        if case .offset = pagination {
+            throw .invalidConfig("\(config.path).records_path \(recordsPath) selects records with a wildcard or filter, which offset pagination cannot count; select the array (e.g. $.tasks) and pick values with column paths, or page by page number or cursor")
+        }
+        if stopOnShortPage, pagination.pageSize != nil {
+            throw .invalidConfig("\(config.path).records_path \(recordsPath) selects records with a wildcard or filter, so a page can look short when it is not; set \"stop_on_short_page\": false (the read then ends at an empty page, the total or the last cursor)")
         }
     }
 
