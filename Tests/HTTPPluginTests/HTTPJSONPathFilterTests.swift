@@ -98,7 +98,8 @@ final class HTTPJSONPathFilterTests: XCTestCase {
         let cases: [(path: String, fragments: [String])] = [
             ("$.custom_fields[?(@.name=='Squad')", ["config.streams.tasks.columns[1].path", "at character 35", "expected ']'"]),
             ("$.custom_fields[?(@.name=='Squad].value", ["at character 27", "unclosed quoted string"]),
-            ("$.custom_fields[?(@.name=~'S')].value", ["at character 25", "expected ')'"]),
+            ("$.custom_fields[?(@.name=~'S')].value", ["at character 25", "=~ (regular expressions) is not supported"]),
+            ("$.custom_fields[?(@.name in ['S'])].value", ["at character 26", "expected ')'"]),
             ("$.custom_fields[?('Squad')].value", ["at character 19", "a literal on its own is no test"]),
             ("$.a[x]", ["at character 5", "array index"]),
             ("custom_fields", ["at character 1", "must start with $"]),

@@ -136,6 +136,9 @@ struct JSONPathReader {
         let start = index
         let left = try operand()
         skipSpaces()
+        if peek == "=", peek(1) == "~" {
+            throw fail("=~ (regular expressions) is not supported; compare with ==, !=, <, <=, > or >=")
+        }
         guard let comparison = takeComparison() else {
             guard case .current(let steps) = left else {
                 index = start
