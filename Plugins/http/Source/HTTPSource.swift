@@ -107,8 +107,9 @@ final class HTTPSource: ETLSource {
         return cursor.stateJSON
     }
 
-    /// The declared columns, or those discovered from the first page of a full read (cached,
-    /// so that `discover` and every `read` of this instance agree).
+    /// The declared columns, or those discovered from the first page with records of a full
+    /// read (cached, so that `discover` and every `read` of this instance agree). A child
+    /// table's columns start with its parent key, parent cursor and `_index` (`ChildTable`).
     private func columns(of stream: StreamSettings, variables: [String: String] = [:]) throws(PluginError) -> [ColumnSpec] {
         if let declared = stream.columns { return declared }
         if let known = discovered[stream.name] { return known }
@@ -143,5 +144,4 @@ final class HTTPSource: ETLSource {
         if incremental, let cursor = stream.incremental?.cursorPath { paths.append(cursor) }
         return paths
     }
-
 }
