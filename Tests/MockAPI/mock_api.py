@@ -765,6 +765,103 @@ def epoch_tasks(app, request):
         converted.append({**record, "updated_at": seconds * 1000,
                           "created_s": str(created) if record["id"] % 2 == 0 else created})
     return json_response(200, {"tasks": converted, "total": total})
+# Shapes real APIs have: ClickUp-like nested lists and custom fields, a HubSpot-like POST search,
+# a watermark in a header. Fixed data, a function of the ids alone.
+
+# ClickUp: team -> spaces -> lists -> tasks. List "300" (space "s3", reachable only directly)
+# has no tasks endpoint: it answers 404, as a list deleted between two calls does.
+CLICKUP_SPACES = {"t1": [{"id": "s1", "name": "Engineering"}, {"id": "s2", "name": "Sales"}],
+                  "t9": [{"id": "s3", "name": "Archive"}]}
+CLICKUP_LISTS = {"s1": [{"id": "101", "name": "Backlog"}, {"id": "102", "name": "Sprint"}],
+                 "s2": [{"id": "201", "name": "Leads"}, {"id": "202", "name": "Empty"}],
+                 "s3": [{"id": "300", "name": "Gone"}]}
+CLICKUP_TASK_COUNTS = {"101": 3, "102": 2, "201": 1, "202": 0}
+SQUADS = ["Core", "Edge", "Growth"]
+
+
+def clickup_task(list_id, number):
+    """Task `number` (1-based) of a list: assignees, custom fields, date_updated in epoch-ms text."""
+    updated_ms = (EPOCH_BASE + int(list_id) * 3600 + number * 60) * 1000
+    fields = [{"id": "cf-estimate", "name": "Estimate", "type": "number", "value": number * 2}]
+    if number % 3 != 0:  # every third task has no squad set: the field is absent, not null
+        fields.insert(0, {"id": "cf-squad", "name": "Squad", "type": "drop_down",
+                          "value": SQUADS[(int(list_id) + number) % len(SQUADS)]})
+    return {"id": f"{list_id}-{number}", "name": f"Task {number} of list {list_id}",
+            "date_updated": str(updated_ms),
+            "assignees": [{"id": k, "username": f"user{k}"} for k in range(1, number)],
+            "custom_fields": fields}
+
+
+def clickup_spaces(app, request):
+    spaces = CLICKUP_SPACES.get(request.match.group("team_id"))
+    if spaces is None:
+        return json_response(404, {"err": "Team not found", "ECODE": "TEAM_001"})
+    return json_response(200, {"spaces": spaces})
+
+
+def clickup_lists(app, request):
+    lists = CLICKUP_LISTS.get(request.match.group("space_id"))
+    if lists is None:
+        return json_response(404, {"err": "Space not found", "ECODE": "SPACE_001"})
+    return json_response(200, {"lists": lists})
+
+
+def clickup_tasks(app, request):
+    """Pages of 2 from page 0 with `last_page`, as ClickUp does; `date_updated_gt` (epoch ms) filters."""
+    list_id = request.match.group("list_id")
+    if list_id not in CLICKUP_TASK_COUNTS:
+        return json_response(404, {"err": "List not found", "ECODE": "LIST_001"})
+    page = int_param(request.query, "page", 0, 0, 10**6)
+    since = int_param(request.query, "date_updated_gt", -1, -1, 10**15)
+    tasks = [clickup_task(list_id, n) for n in range(1, CLICKUP_TASK_COUNTS[list_id] + 1)]
+    tasks = [task for task in tasks if int(task["date_updated"]) > since]
+    return json_response(200, {"tasks": tasks[page * 2:page * 2 + 2], "last_page": page * 2 + 2 >= len(tasks)})
+
+
+# HubSpot CRM search: 30 deals, hs_lastmodifieddate in epoch-ms text, paged by `after`.
+DEAL_COUNT = 30
+
+
+def hubspot_deal(number):
+    modified_ms = (EPOCH_BASE + number * 600) * 1000
+    return {"id": str(number), "properties": {"dealname": f"Deal {number}", "amount": str(number * 100),
+                                              "hs_lastmodifieddate": str(modified_ms)},
+            "archived": False}
+
+
+def hubspot_deal_search(app, request):
+    """Honours filters on hs_lastmodifieddate (GTE/GT/LTE/LT/EQ), `limit` (max 100), `after`;
+    the answer is ordered by `sorts` when it names hs_lastmodifieddate, else by id."""
+    body = json_object_body(request)
+    deals = [hubspot_deal(n) for n in range(1, DEAL_COUNT + 1)]
+    tests = {"GTE": lambda a, b: a >= b, "GT": lambda a, b: a > b, "LTE": lambda a, b: a <= b,
+             "LT": lambda a, b: a < b, "EQ": lambda a, b: a == b}
+    for group in body.get("filterGroups", []):
+        for rule in group.get("filters", []):
+            if rule.get("propertyName") != "hs_lastmodifieddate" or rule.get("operator") not in tests:
+                raise BadRequest(f"unsupported filter {json.dumps(rule)}")
+            value = rule.get("value")
+            if not isinstance(value, (str, int)) or not str(value).isdigit():
+                raise BadRequest(f"filter value must be epoch milliseconds, got {value!r}")
+            test = tests[rule["operator"]]
+            deals = [deal for deal in deals if test(int(deal["properties"]["hs_lastmodifieddate"]), int(value))]
+    limit = int_param(body, "limit", 10, 1, 100)
+    after = int_param(body, "after", 0, 0, 10**9)
+    page = deals[after:after + limit]
+    answer = {"total": len(deals), "results": page}
+    if after + limit < len(deals):
+        answer["paging"] = {"next": {"after": str(after + limit), "link": "?after=" + str(after + limit)}}
+    return json_response(200, answer)
+
+
+def header_since_tasks(app, request):
+    """As /page/tasks, the watermark taken from the `X-Updated-Since` header (ISO 8601)."""
+    params = dict(request.query)
+    header = request.header("X-Updated-Since")
+    if header is not None:
+        params["updated_since"] = header
+    records, total, page, _ = page_of(app, request, params=params)
+    return json_response(200, {"tasks": records, "total": total, "page": page})
 
 
 # (method, path pattern, handler, kind). kind: "control" is neither logged nor authenticated;
@@ -808,6 +905,12 @@ ROUTES = [
     # Sink delivery (issue 10)
     ("POST", r"/bulk/list/(?P<list_id>[^/]+)/task", bulk_in_list, "write"),
     ("POST", r"/status/(?P<status>[1-5]\d\d)/task", always_status, "write"),
+    # Shapes real APIs have (ClickUp, HubSpot, a header watermark)
+    ("GET", r"/clickup/team/(?P<team_id>[^/]+)/space", clickup_spaces, "read"),
+    ("GET", r"/clickup/space/(?P<space_id>[^/]+)/list", clickup_lists, "read"),
+    ("GET", r"/clickup/list/(?P<list_id>[^/]+)/task", clickup_tasks, "read"),
+    ("POST", r"/crm/v3/objects/deals/search", hubspot_deal_search, "read"),
+    ("GET", r"/header-since/tasks", header_since_tasks, "read"),
 ]
 COMPILED_ROUTES = [(method, re.compile(pattern), handler, kind) for method, pattern, handler, kind in ROUTES]
 
@@ -871,7 +974,7 @@ class Handler(BaseHTTPRequestHandler):
         entry = None
         if kind != "control":
             entry = {"method": self.command, "path": split.path, "query": request.query,
-                     "headers": redacted(headers), "time": time.time()}
+                     "headers": redacted(headers), "body": logged_body(body), "time": time.time()}
             app.store.log("requests", entry)
         if kind == "write":
             app.store.log("writes", {"method": self.command, "path": split.path, "headers": headers,

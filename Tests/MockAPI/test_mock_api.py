@@ -683,3 +683,45 @@ def test_epoch_tasks_write_milliseconds_and_seconds(server):
     since = int(epoch(originals[3]["updated_at"])) * 1000
     filtered = call(server, f"/epoch/tasks?per_page=1000&updated_since_ms={since}").json()["tasks"]
     assert min(task["updated_at"] for task in filtered) == since
+
+# Shapes real APIs have (ClickUp, HubSpot, a header watermark)
+
+
+def test_clickup_team_spaces_lists_and_paged_tasks_with_custom_fields(server):
+    assert ids(call(server, "/clickup/team/t1/space").json()["spaces"]) == ["s1", "s2"]
+    assert ids(call(server, "/clickup/space/s1/list").json()["lists"]) == ["101", "102"]
+    first = call(server, "/clickup/list/101/task?page=0").json()
+    second = call(server, "/clickup/list/101/task?page=1").json()
+    assert (ids(first["tasks"]), first["last_page"]) == (["101-1", "101-2"], False)
+    assert (ids(second["tasks"]), second["last_page"]) == (["101-3"], True)
+    task = first["tasks"][1]
+    assert [field["name"] for field in task["custom_fields"]] == ["Squad", "Estimate"]
+    assert [a["username"] for a in task["assignees"]] == ["user1"]
+    assert [field["name"] for field in second["tasks"][0]["custom_fields"]] == ["Estimate"]
+    assert call(server, "/clickup/list/202/task").json() == {"tasks": [], "last_page": True}
+    since = first["tasks"][0]["date_updated"]
+    assert ids(call(server, f"/clickup/list/101/task?date_updated_gt={since}").json()["tasks"]) == ["101-2", "101-3"]
+    missing = call(server, "/clickup/list/300/task")
+    assert (missing.status, missing.json()["err"]) == (404, "List not found")
+
+
+def test_hubspot_deal_search_pages_by_after_and_filters_by_a_body_value(server):
+    search = {"filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE",
+                                             "value": str((1704067200 + 25 * 600) * 1000)}]}],
+              "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}], "limit": 4}
+    first = call(server, "/crm/v3/objects/deals/search", method="POST", body=search).json()
+    assert (first["total"], ids(first["results"]), first["paging"]["next"]["after"]) == (6, ["25", "26", "27", "28"], "4")
+    assert first["results"][0]["properties"]["hs_lastmodifieddate"] == str((1704067200 + 25 * 600) * 1000)
+    last = call(server, "/crm/v3/objects/deals/search", method="POST", body={**search, "after": "4"}).json()
+    assert ids(last["results"]) == ["29", "30"] and "paging" not in last
+    logged = call(server, "/_control/requests").json()[-1]
+    assert logged["body"]["after"] == "4" and logged["body"]["sorts"] == search["sorts"]
+    bad = call(server, "/crm/v3/objects/deals/search", method="POST",
+               body={"filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": "x"}]}]})
+    assert bad.status == 400
+
+
+def test_header_since_tasks_filter_by_the_header(server):
+    answer = call(server, "/header-since/tasks?per_page=500", headers={"X-Updated-Since": "2024-01-01T01:00:00Z"}).json()
+    assert answer["total"] == TASKS - 180 and answer["tasks"][0]["updated_at"] == "2024-01-01T01:00:00Z"
+    assert call(server, "/header-since/tasks?per_page=500").json()["total"] == TASKS

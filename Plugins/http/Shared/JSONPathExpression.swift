@@ -1,83 +1,60 @@
 import ETLPluginKit
 
-/// A JSON path of the simple form the configs use: `$`, `$.tasks`, `$.meta.next_cursor`,
-/// `$.assignees[0].username`, `$['odd key']`. No wildcards or filters: each path names one value.
+/// A JSON path as the configs write them: `$`, `$.tasks`, `$.meta.next_cursor`,
+/// `$.assignees[0].username`, `$['odd key']`, the wildcard `$.assignees[*].username` (or
+/// `.*`) and filters `$.custom_fields[?(@.name=='Squad')].value` (see `JSONPathFilter`).
+///
+/// A path of member and index steps only is *definite*: it names at most one value. A
+/// wildcard or filter makes it select any number of values, in document order (`matches`).
 struct JSONPathExpression: Sendable, Hashable, CustomStringConvertible {
-    /// One step: an object member or an array element.
+    /// One step: an object member, an array element, every child, or the children a filter keeps.
     enum Step: Sendable, Hashable {
         case key(String)
         case index(Int)
+        case wildcard
+        case filter(JSONPathFilter)
     }
 
     /// The steps after `$`.
     let steps: [Step]
     /// The text as written.
     let description: String
+    /// True when every step is a member or an index (the path names at most one value).
+    let isDefinite: Bool
 
     /// A path that reads the top-level member `key` of a record.
     init(member key: String) {
-        steps = [.key(key)]
-        description = "$." + key
+        self.init(steps: [.key(key)], description: "$." + key)
+    }
+
+    /// A path of `steps`, shown as `description` in messages.
+    init(steps: [Step], description: String) {
+        self.steps = steps
+        self.description = description
+        isDefinite = steps.allSatisfy { step in
+            switch step {
+            case .key, .index: return true
+            case .wildcard, .filter: return false
+            }
+        }
     }
 
     /// Parses a path.
-    /// - Throws: `ETL_INVALID_CONFIG` naming `where` and the problem.
+    /// - Throws: `ETL_INVALID_CONFIG` naming `where`, the character position and the problem.
     init(_ text: String, where location: String) throws(PluginError) {
-        description = text
-        let chars = Array(text)
-        guard chars.first == "$" else {
-            throw .invalidConfig("\(location) \"\(text)\" must start with $ (e.g. \"$.tasks\" or \"$.assignees[0].username\")")
+        var reader = JSONPathReader(text)
+        do throws(JSONPathReader.Failure) {
+            let steps = try reader.path()
+            self.init(steps: steps, description: text)
+        } catch {
+            throw .invalidConfig("\(location) \"\(text)\" is not a supported JSON path: at character \(error.position + 1): \(error.reason); write it like $.a.b[0]['c d'], $.a[*].b or $.a[?(@.name=='x')].value")
         }
-        var steps: [Step] = []
-        var index = 1
-        func fail(_ why: String) -> PluginError {
-            .invalidConfig("\(location) \"\(text)\" is not a supported JSON path: \(why); write it like $.a.b[0]['c d']")
-        }
-        while index < chars.count {
-            switch chars[index] {
-            case ".":
-                index += 1
-                var name = ""
-                while index < chars.count, chars[index] != ".", chars[index] != "[" {
-                    name.append(chars[index])
-                    index += 1
-                }
-                guard !name.isEmpty else { throw fail("a '.' must be followed by a member name") }
-                steps.append(.key(name))
-            case "[":
-                index += 1
-                if index < chars.count, chars[index] == "'" || chars[index] == "\"" {
-                    let quote = chars[index]
-                    index += 1
-                    var name = ""
-                    while index < chars.count, chars[index] != quote {
-                        name.append(chars[index])
-                        index += 1
-                    }
-                    guard index + 1 < chars.count, chars[index + 1] == "]" else { throw fail("an unclosed quoted member name") }
-                    index += 2
-                    steps.append(.key(name))
-                } else {
-                    var digits = ""
-                    while index < chars.count, chars[index] != "]" {
-                        digits.append(chars[index])
-                        index += 1
-                    }
-                    guard index < chars.count, let number = Int(digits), number >= 0 else {
-                        throw fail("[...] must hold an array index such as [0] or a quoted name such as ['a']")
-                    }
-                    index += 1
-                    steps.append(.index(number))
-                }
-            default:
-                throw fail("unexpected '\(chars[index])'")
-            }
-        }
-        self.steps = steps
     }
 
-    /// The value the path names in `value`, or nil when a step is missing.
+    /// The value the path names in `value`, or nil when a step is missing. For a path that may
+    /// select several values, the first of them.
     func evaluate(_ value: JSONValue) -> JSONValue? {
+        guard isDefinite else { return matches(value).first }
         var current = value
         // One pattern per step rather than a switch over (step, value) pairs: the tuple would
         // copy the value, and this runs for every column of every record.
@@ -89,8 +66,51 @@ struct JSONPathExpression: Sendable, Hashable, CustomStringConvertible {
             case .index(let index):
                 guard case .array(let items) = current, index < items.count else { return nil }
                 current = items[index]
+            case .wildcard, .filter:
+                return nil
             }
         }
         return current
+    }
+
+    /// The value a column of `type` takes: for a path that may select several values, a `json`
+    /// column holds all of them as an array (`[]` when none), any other type the first (null
+    /// when none); a definite path gives its value either way.
+    func columnValue(_ record: JSONValue, json: Bool) -> JSONValue {
+        if !isDefinite, json { return .array(matches(record)) }
+        return evaluate(record) ?? .null
+    }
+
+    /// Every value the path selects in `value`, in document order.
+    func matches(_ value: JSONValue) -> [JSONValue] {
+        var current = [value]
+        for step in steps {
+            var next: [JSONValue] = []
+            for item in current { Self.apply(step, to: item, into: &next) }
+            current = next
+            if current.isEmpty { break }
+        }
+        return current
+    }
+
+    private static func apply(_ step: Step, to value: JSONValue, into found: inout [JSONValue]) {
+        switch step {
+        case .key(let key):
+            if case .object(let object) = value, let next = object[key] { found.append(next) }
+        case .index(let index):
+            if case .array(let items) = value, index < items.count { found.append(items[index]) }
+        case .wildcard:
+            switch value {
+            case .array(let items): found += items
+            case .object(let object): found += object.members.map(\.value)
+            default: break
+            }
+        case .filter(let filter):
+            switch value {
+            case .array(let items): found += items.filter(filter.keeps)
+            case .object(let object): found += object.members.map(\.value).filter(filter.keeps)
+            default: break
+            }
+        }
     }
 }

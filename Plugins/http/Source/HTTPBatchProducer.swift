@@ -8,7 +8,7 @@ import ETLPluginKit
 /// skips a record of a half-emitted page.
 final class HTTPBatchProducer: ArrowBatchProducer {
     let schema: ArrowSchemaDescription
-    private let fetcher: PageFetcher
+    private let fetcher: any PageStream
     private let converter: RecordConverter
     private let incremental: IncrementalSettings?
     private let host: PluginHost
@@ -22,7 +22,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     /// The watermark of every page emitted completely (never below the read's start state).
     private(set) var committedCursor: CursorValue?
 
-    init(schema: ArrowSchemaDescription, fetcher: PageFetcher, columns: [ColumnSpec], incremental: IncrementalSettings?,
+    init(schema: ArrowSchemaDescription, fetcher: any PageStream, columns: [ColumnSpec], incremental: IncrementalSettings?,
          startCursor: CursorValue?, host: PluginHost, batchSize: Int, maxRecords: Int64, recordsPath: JSONPathExpression) {
         self.schema = schema
         self.fetcher = fetcher

@@ -39,8 +39,7 @@ final class HTTPSource: ETLSource {
     /// credentials work).
     func check() throws(PluginError) {
         guard let stream = settings.streams.first else { return }
-        let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: [:], watermark: nil), client: client, concurrency: 1)
-        _ = try fetcher.next()
+        _ = try StreamPages(settings: settings, client: client).pages(stream, variables: [:], watermark: nil, concurrency: 1, recordPaths: nil).next()
     }
 
     func discover() throws(PluginError) -> [StreamDescription] {
@@ -86,10 +85,10 @@ final class HTTPSource: ETLSource {
                     origin: startCursor == nil ? "initial_value" : "watermark", lookbackSeconds: lookback)
             }
         }
-        let columns = try self.columns(of: stream)
-        let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: variables, watermark: watermark),
-                                      client: client, concurrency: settings.maxConcurrency,
-                                      recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
+        let columns = try self.columns(of: stream, variables: variables)
+        let fetcher = try StreamPages(settings: settings, client: client)
+            .pages(stream, variables: variables, watermark: watermark, concurrency: settings.maxConcurrency,
+                   recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
         let producer = HTTPBatchProducer(schema: SchemaDiscovery.schema(columns), fetcher: fetcher, columns: columns,
                                          incremental: incrementalRead ? stream.incremental : nil, startCursor: startCursor,
                                          host: host, batchSize: Int(clamping: request.batchSize), maxRecords: request.maxRecords,
@@ -109,14 +108,26 @@ final class HTTPSource: ETLSource {
         return cursor.stateJSON
     }
 
-    /// The declared columns, or those discovered from the first page of a full read (cached,
-    /// so that `discover` and every `read` of this instance agree).
-    private func columns(of stream: StreamSettings) throws(PluginError) -> [ColumnSpec] {
+    /// The declared columns, or those discovered from the first page with records of a full
+    /// read (cached, so that `discover` and every `read` of this instance agree). A child
+    /// table's columns start with its parent key, parent cursor and `_index` (`ChildTable`).
+    private func columns(of stream: StreamSettings, variables: [String: String] = [:]) throws(PluginError) -> [ColumnSpec] {
         if let declared = stream.columns { return declared }
         if let known = discovered[stream.name] { return known }
-        let fetcher = try PageFetcher(stream: stream, builder: builder(stream, variables: [:], watermark: nil), client: client, concurrency: 1)
-        let records = try fetcher.next()?.records ?? []
-        let columns = SchemaDiscovery.columns(from: records)
+        var leading: [ColumnSpec] = []
+        if let (parentName, table) = stream.childOf {
+            let parent = try settings.stream(parentName)
+            leading = table.leadingColumns(parent: parent, parentColumns: try columns(of: parent, variables: variables))
+            if let declared = table.columns {
+                discovered[stream.name] = leading + declared
+                return leading + declared
+            }
+        }
+        // The first page with records: a stream with a parent may start with parents that have none.
+        let pages = try StreamPages(settings: settings, client: client).pages(stream, variables: variables, watermark: nil, concurrency: 1, recordPaths: nil)
+        var records: [JSONValue] = []
+        while records.isEmpty, let page = try pages.next() { records = page.records }
+        let columns = leading + SchemaDiscovery.columns(from: records).filter { column in !leading.contains { $0.name == column.name } }
         guard !columns.isEmpty else {
             throw .badData("stream \"\(stream.name)\": the first page has no records to discover columns from; declare the stream's columns in the config")
         }
@@ -133,9 +144,5 @@ final class HTTPSource: ETLSource {
         var paths = columns.map(\.path)
         if incremental, let cursor = stream.incremental?.cursorPath { paths.append(cursor) }
         return paths
-    }
-
-    private func builder(_ stream: StreamSettings, variables: [String: String], watermark: String?) -> RequestBuilder {
-        RequestBuilder(stream: stream, baseURL: settings.baseURL, variables: variables, watermark: watermark)
     }
 }

@@ -17,8 +17,8 @@ enum HTTPSourceConfigSchema {
               "method": { "enum": ["GET", "POST", "get", "post"] },
               "query": { "type": "object", "description": "Fixed query parameters." },
               "headers": { "type": "object", "description": "Fixed headers (never put secrets here: use auth)." },
-              "body": { "type": "object", "description": "JSON body of a POST search; pagination parameters are added to it." },
-              "records_path": { "type": "string", "description": "Where the records are: $.tasks, or $ for a bare array." },
+              "body": { "type": "object", "description": "JSON body of a POST search; {name} in its strings is filled like the path; pagination parameters and the watermark are added to it." },
+              "records_path": { "type": "string", "description": "Where the records are: $.tasks, or $ for a bare array; a wildcard or filter ($.tasks[?(@.archived==false)]) selects the records themselves." },
               "pagination": {
                 "type": "object",
                 "properties": {
@@ -41,7 +41,7 @@ enum HTTPSourceConfigSchema {
                   "type": "object",
                   "properties": {
                     "name": { "type": "string", "minLength": 1 },
-                    "path": { "type": "string", "description": "JSON path in the record, e.g. $.assignees[0].username; default $.<name>." },
+                    "path": { "type": "string", "description": "JSON path in the record, e.g. $.assignees[0].username or $.custom_fields[?(@.name=='Squad')].value (first match; a json column holds every match as an array); default $.<name>." },
                     "type": { "enum": ["int64", "double", "bool", "text", "timestamp", "date", "json"] },
                     "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"], "description": "timestamp and date columns: how values are written; default ISO 8601 text or epoch seconds." }
                   },
@@ -49,16 +49,41 @@ enum HTTPSourceConfigSchema {
                   "additionalProperties": false
                 }
               },
+              "children": {
+                "type": "object",
+                "description": "Arrays of each record offered as streams <stream>__<name>: one row per element after the parent key, the parent's cursor (incremental parents) and _index.",
+                "additionalProperties": {
+                  "type": "object",
+                  "properties": {
+                    "path": { "type": "string", "description": "Where the array is in a record, e.g. $.assignees." },
+                    "parent_key": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Column name → JSON path in the parent record, e.g. {\"task_id\": \"$.id\"}." },
+                    "columns": { "type": "array", "minItems": 1, "items": { "type": "object" }, "description": "The element columns (as a stream's columns), read from the row record; default: discovered." }
+                  },
+                  "required": ["path", "parent_key"],
+                  "additionalProperties": false
+                }
+              },
+              "parent": {
+                "type": "object",
+                "description": "Run this stream's requests once per record of another stream; the fields fill {name} placeholders and lead each row.",
+                "properties": {
+                  "stream": { "type": "string", "minLength": 1 },
+                  "fields": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Placeholder/column name → JSON path in the parent record, e.g. {\"list_id\": \"$.id\"}." }
+                },
+                "required": ["stream", "fields"],
+                "additionalProperties": false
+              },
               "incremental": {
                 "type": "object",
                 "properties": {
-                  "param": { "type": "string", "minLength": 1 },
-                  "in": { "enum": ["query", "body"] },
+                  "param": { "type": "string", "minLength": 1, "description": "The query parameter, header or top-level body member that carries the watermark." },
+                  "in": { "enum": ["query", "body", "header"], "default": "query" },
+                  "body_path": { "type": "string", "description": "With in: body, instead of param: the value of the body template the watermark replaces, e.g. $.filterGroups[0].filters[0].value." },
                   "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"] },
                   "cursor_format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"], "description": "How records write their cursor when it is a number; default: format." },
                   "cursor_path": { "type": "string" }
                 },
-                "required": ["param", "cursor_path"],
+                "required": ["cursor_path"],
                 "additionalProperties": false
               }
             },

@@ -29,6 +29,16 @@ struct HTTPSourceSettings: Sendable {
             }
             streams.append(try StreamSettings(name: member.key, config: PluginConfig(members: object, path: "config.streams.\(member.key)")))
         }
+        for stream in streams {
+            for table in stream.children {
+                let child = table.stream(of: stream)
+                guard !streams.contains(where: { $0.name == child.name }) else {
+                    throw .invalidConfig("config.streams.\(stream.name).children.\(table.name) makes stream \"\(child.name)\", which config.streams already has; rename one")
+                }
+                streams.append(child)
+            }
+        }
+        try ParentLink.checkChains(streams)
         self.streams = streams
         let concurrency = try config.int("max_concurrency", default: 1)
         guard (1...64).contains(concurrency) else {

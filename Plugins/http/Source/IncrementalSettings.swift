@@ -4,13 +4,16 @@ import ETLPluginKit
 struct IncrementalSettings: Sendable, Hashable {
     /// Where the watermark is sent.
     enum Placement: String, Sendable, Hashable {
-        case query, body
+        case query, body, header
     }
 
-    /// The query parameter or body field name (`updated_since`).
+    /// The query parameter, body member or header name (`updated_since`), or the `body_path`
+    /// text for a watermark deep in the body.
     var parameter: String
-    /// Query or body.
+    /// Query, body or header.
     var placement: Placement
+    /// For `in: body`: where the watermark goes (`$.updated_since` for `param`, or `body_path`).
+    var bodyPath: JSONPathExpression?
     /// How the watermark is written.
     var format: WatermarkFormat
     /// How the records' cursor values (and the resume state and `initial_value`, which hold
@@ -23,13 +26,31 @@ struct IncrementalSettings: Sendable, Hashable {
 
     /// Reads a stream's `incremental` object.
     init(_ config: PluginConfig) throws(PluginError) {
-        try config.rejectUnknownKeys(allowed: ["param", "in", "format", "cursor_format", "cursor_path"])
-        parameter = try config.string("param")
+        try config.rejectUnknownKeys(allowed: ["param", "in", "body_path", "format", "cursor_format", "cursor_path"])
         let placementName = try config.string("in", default: "query")
         guard let placement = Placement(rawValue: placementName) else {
-            throw .invalidConfig("\(config.path).in \"\(placementName)\" is unknown; use \"query\" or \"body\"")
+            throw .invalidConfig("\(config.path).in \"\(placementName)\" is unknown; use \"query\", \"body\" or \"header\"")
         }
         self.placement = placement
+        let param = try config.optionalString("param")
+        let bodyPathText = try config.optionalString("body_path")
+        switch (placement, param, bodyPathText) {
+        case (.body, let name?, nil):
+            parameter = name
+            bodyPath = JSONPathExpression(member: name)
+        case (.body, nil, let text?):
+            parameter = text
+            bodyPath = try BodyPath.parse(text, where: "\(config.path).body_path")
+        case (.body, _, _):
+            throw .invalidConfig("\(config.path) needs exactly one of \"param\" (a top-level body member) or \"body_path\" (e.g. \"$.filterGroups[0].filters[0].value\") with \"in\": \"body\"")
+        case (_, _, _?):
+            throw .invalidConfig("\(config.path).body_path only applies with \"in\": \"body\" (found \"in\": \"\(placement.rawValue)\"); remove it or use param")
+        case (_, let name?, nil):
+            parameter = name
+            bodyPath = nil
+        case (_, nil, nil):
+            throw .invalidConfig("\(config.path).param is required: the \(placement == .header ? "header" : "query parameter") that carries the watermark")
+        }
         let formatName = try config.string("format", default: "iso8601")
         guard let format = WatermarkFormat(rawValue: formatName) else {
             throw .invalidConfig("\(config.path).format \"\(formatName)\" is unknown; use iso8601, epoch_seconds or epoch_millis")

@@ -51,8 +51,8 @@ final class PageFetcher {
             default:
                 break
             }
-            if let page = ScanPlan(records: stream.recordsPath, paths: bodyPaths) {
-                plans = (page, ScanPlan(paths: recordPaths), total, cursor)
+            if let page = ScanPlan(records: stream.recordsPath, paths: bodyPaths), let record = ScanPlan(paths: recordPaths) {
+                plans = (page, record, total, cursor)
             }
         }
         switch stream.pagination {
@@ -95,7 +95,9 @@ final class PageFetcher {
         }
         let json = try PageBody.json(response.body, source: source)
         let records: [JSONValue]
-        switch stream.recordsPath.evaluate(json) {
+        // A records_path with a wildcard or filter selects the records themselves.
+        let selected = stream.recordsPath.isDefinite ? stream.recordsPath.evaluate(json) : .array(stream.recordsPath.matches(json))
+        switch selected {
         case .array(let items)?: records = items
         case .null?: records = []
         case let other?:

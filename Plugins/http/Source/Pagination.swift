@@ -61,6 +61,20 @@ enum Pagination: Sendable, Hashable {
         }
     }
 
+    /// The request parameters the style sends, by config key (for checking them).
+    var parameterNames: [(key: String, name: String)] {
+        switch self {
+        case .pageNumber(let page, let size, _, _, _):
+            return [("page_param", page)] + (size.map { [("size_param", $0)] } ?? [])
+        case .offset(let offset, let limit, _, _):
+            return [("offset_param", offset), ("limit_param", limit)]
+        case .cursor(let cursor, _, let limit, _):
+            return [("cursor_param", cursor)] + (limit.map { [("limit_param", $0)] } ?? [])
+        case .linkHeader, .none:
+            return []
+        }
+    }
+
     private static func positive(_ config: PluginConfig, _ key: String, default value: Int64) throws(PluginError) -> Int64 {
         let number = try config.int(key, default: value)
         guard number > 0 else { throw .invalidConfig("\(config.path).\(key) must be positive (found \(number))") }

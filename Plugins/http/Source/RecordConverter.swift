@@ -10,7 +10,7 @@ struct RecordConverter {
     /// the cells appended so far are the caller's to drop).
     func appendCells(of record: JSONValue, to cells: inout [Cell]) -> RecordProblem? {
         for column in columns {
-            let value = column.path.evaluate(record) ?? .null
+            let value = column.path.columnValue(record, json: column.type == .json)
             guard let cell = Self.convert(value, to: column.type, format: column.timeFormat) else {
                 let written = column.timeFormat.map { " in \($0.rawValue)" } ?? ""
                 return RecordProblem(reason: "column \(column.name) (\(column.path)): \(value.serialized()) is not a valid \(column.type.rawValue)\(written)")

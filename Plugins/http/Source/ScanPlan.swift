@@ -28,8 +28,10 @@ struct ScanPlan: Sendable {
     /// The plan laid out flat for the scanner (rebuilt whenever `nodes` changes in an init).
     private(set) var table = ScanTable.empty
 
-    /// A plan capturing `paths[i]` into slot `i`.
-    init(paths: [JSONPathExpression]) {
+    /// A plan capturing `paths[i]` into slot `i`. Nil when a path has a wildcard or a filter:
+    /// the scan follows member and index steps only (the tree path reads such streams).
+    init?(paths: [JSONPathExpression]) {
+        guard paths.allSatisfy(\.isDefinite) else { return nil }
         slotCount = paths.count
         for (slot, path) in paths.enumerated() {
             nodes[node(for: path)].slots.append(slot)
@@ -41,11 +43,13 @@ struct ScanPlan: Sendable {
     /// captured in slots from the body. Nil when a path runs into or through the records,
     /// which the scan does not handle (the tree path then reads those pages).
     init?(records: JSONPathExpression, paths: [JSONPathExpression]) {
+        guard records.isDefinite else { return nil }
         for path in paths {
             let shared = min(path.steps.count, records.steps.count)
             if Array(path.steps.prefix(shared)) == Array(records.steps.prefix(shared)) { return nil }
         }
-        self.init(paths: paths)
+        guard let plan = ScanPlan(paths: paths) else { return nil }
+        self = plan
         nodes[node(for: records)].isRecords = true
         table = ScanTable(nodes)
     }
@@ -78,6 +82,8 @@ struct ScanPlan: Sendable {
                     nodes[current].indexes.append((index, nodes.count - 1))
                     current = nodes.count - 1
                 }
+            case .wildcard, .filter:
+                preconditionFailure("a ScanPlan is made of definite paths only (its initializers check)")
             }
         }
         return current
