@@ -3,36 +3,54 @@ import ETLArrow
 import ETLPluginKit
 
 /// Yields a stream's records as Arrow batches made of whole pages: a batch takes pages while
-/// they fit in `batch_size` (a page larger than that is split over several batches). The
-/// checkpoint after a batch covers only pages emitted completely, so resuming from it never
-/// skips a record of a half-emitted page.
+/// they fit in `batch_size` (a page larger than that is split over several batches). Pages come
+/// from a `PagePrefetcher`, so the next one is fetched while this one is converted.
+///
+/// The checkpoint after a batch (`watermark`) never lets a resumed read skip a record: a
+/// sorted stream's covers only pages emitted completely, an unsorted stream's stays at the
+/// read's start until the batch that ends the read. To know that a batch ends the read, a
+/// batch that ends exactly at a page boundary looks at the next page (converting it) before
+/// it is returned.
 final class HTTPBatchProducer: ArrowBatchProducer {
     let schema: ArrowSchemaDescription
-    private let fetcher: PageFetcher
+    private let pages: PagePrefetcher
     private let converter: RecordConverter
     private let incremental: IncrementalSettings?
     private let host: PluginHost
     private let batchSize: Int
     private let maxRecords: Int64
     private let recordsPath: JSONPathExpression
+    private let allowShortRead: Bool
     private var current: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?, next: Int)?
     private var lookahead: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)?
     private var emitted: Int64 = 0
     private var finished = false
-    /// The watermark of every page emitted completely (never below the read's start state).
-    private(set) var committedCursor: CursorValue?
+    /// Where a read resumed from the checkpoint after the last batch may start.
+    private(set) var watermark: ReadWatermark
 
-    init(schema: ArrowSchemaDescription, fetcher: PageFetcher, columns: [ColumnSpec], incremental: IncrementalSettings?,
-         startCursor: CursorValue?, host: PluginHost, batchSize: Int, maxRecords: Int64, recordsPath: JSONPathExpression) {
+    init(schema: ArrowSchemaDescription, pages: PagePrefetcher, columns: [ColumnSpec], incremental: IncrementalSettings?,
+         startCursor: CursorValue?, host: PluginHost, batchSize: Int, maxRecords: Int64, recordsPath: JSONPathExpression,
+         allowShortRead: Bool) {
         self.schema = schema
-        self.fetcher = fetcher
+        self.pages = pages
         self.converter = RecordConverter(columns: columns)
         self.incremental = incremental
-        self.committedCursor = startCursor
+        self.watermark = ReadWatermark(start: startCursor, sorted: incremental?.sortedByCursor ?? false)
         self.host = host
         self.batchSize = max(1, batchSize)
         self.maxRecords = maxRecords
         self.recordsPath = recordsPath
+        self.allowShortRead = allowShortRead
+    }
+
+    deinit {
+        pages.stop()
+    }
+
+    /// Stops fetching pages ahead and waits until the fetch thread let go of the instance's
+    /// HTTP client, so the instance may use it again.
+    func stopFetching() {
+        pages.stop()
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -43,7 +61,10 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         do {
             while rows < batchSize, maxRecords == 0 || emitted < maxRecords {
                 if current == nil {
-                    guard let page = try takePage() else { break }
+                    guard let page = try takePage() else {
+                        try endOfRead()
+                        break
+                    }
                     // Only whole pages join a batch that already has rows.
                     if rows > 0, page.rows.count > batchSize - rows {
                         lookahead = page
@@ -59,11 +80,15 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 rows += take
                 emitted += Int64(take)
                 if page.next == page.rows.count {
-                    if let cursor = page.cursor, committedCursor.map({ cursor > $0 }) ?? true { committedCursor = cursor }
+                    watermark.pageEmitted(highest: page.cursor)
                     current = nil
                 } else {
                     current = page
                 }
+            }
+            // A full batch that ends at a page boundary: the next page tells whether it ends the read.
+            if rows > 0, current == nil, lookahead == nil, !watermark.complete, maxRecords == 0 || emitted < maxRecords {
+                if let page = try takePage() { lookahead = page } else { try endOfRead() }
             }
         } catch let error as PluginError {
             throw ArrowError(.producerFailed, error.message)
@@ -80,14 +105,24 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         return true
     }
 
+    /// After the last page: the watermark may move to the end, unless the read fell short of
+    /// the API's total (an error, or a warning under `allow_short_read`).
+    private func endOfRead() throws(PluginError) {
+        if let short = pages.shortRead {
+            guard allowShortRead else { throw .badData(short.message) }
+            host.warning(short.message)
+        }
+        watermark.readComplete()
+    }
+
     /// The next page with its rows converted (rejects reported) and its highest cursor value.
     private func takePage() throws(PluginError) -> (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)? {
         if let page = lookahead {
             lookahead = nil
             return page
         }
-        while let page = try fetcher.next() {
-            var converted: (rows: ConvertedRows, cursor: CursorValue?)
+        while let page = try pages.next() {
+            var converted: (rows: ConvertedRows, cursor: CursorValue?, order: CursorOrder)
             if let scanned = page.scanned, let fast = fastRows(scanned) {
                 converted = fast
             } else if page.scanned != nil, PageDecoding.current == .scanOnly {
@@ -95,9 +130,11 @@ final class HTTPBatchProducer: ArrowBatchProducer {
             } else {
                 converted = treeRows(page, records: try page.treeRecords(at: recordsPath))
             }
+            if let descent = converted.order.descent { throw descent.error(page: page.source) }
+            watermark.highestSeen = converted.order.highest
             if converted.rows.isEmpty {
                 // A page of only rejected records still moves the watermark once it is passed.
-                if let maxCursor = converted.cursor, committedCursor.map({ maxCursor > $0 }) ?? true, current == nil { committedCursor = maxCursor }
+                if current == nil { watermark.pageEmitted(highest: converted.cursor) }
                 continue
             }
             return (page, converted.rows, converted.cursor)
@@ -105,10 +142,16 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         return nil
     }
 
+    /// The order check of this read so far, for one page's records to continue.
+    private var order: CursorOrder {
+        CursorOrder(highest: watermark.highestSeen, checked: watermark.sorted)
+    }
+
     /// Converts each record's tree, reporting the records that cannot load.
-    private func treeRows(_ page: FetchedPage, records: [JSONValue]) -> (rows: ConvertedRows, cursor: CursorValue?) {
+    private func treeRows(_ page: FetchedPage, records: [JSONValue]) -> (rows: ConvertedRows, cursor: CursorValue?, order: CursorOrder) {
         var rows = ConvertedRows(width: converter.columns.count, capacity: records.count)
         var maxCursor: CursorValue?
+        var order = self.order
         for (index, record) in records.enumerated() {
             if let incremental, let value = incremental.cursorPath.evaluate(record), value != .null {
                 guard let cursor = CursorValue(value, format: incremental.format) else {
@@ -116,22 +159,25 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                     continue
                 }
                 if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
+                order.note(cursor, record: index)
+                if order.descent != nil { return (rows, maxCursor, order) }
             }
             if let problem = rows.append(record, using: converter) {
                 reject(record, page: page, index: index, reason: problem.reason)
             }
         }
-        return (rows, maxCursor)
+        return (rows, maxCursor, order)
     }
 
     /// Converts a scanned page's captured values; nil at the first value that would reject its
     /// record, so the tree path converts that page and reports exactly as it always has. The
     /// cursor is the record plan's slot after the columns (see `HTTPSource`).
-    private func fastRows(_ page: ScannedPage) -> (rows: ConvertedRows, cursor: CursorValue?)? {
+    private func fastRows(_ page: ScannedPage) -> (rows: ConvertedRows, cursor: CursorValue?, order: CursorOrder)? {
         let columns = converter.columns
         let count = page.recordCount
         let stride = page.recordSlots * 2
-        return page.bytes.withUnsafeBytes { bytes -> (rows: ConvertedRows, cursor: CursorValue?)? in
+        var order = self.order
+        return page.bytes.withUnsafeBytes { bytes -> (rows: ConvertedRows, cursor: CursorValue?, order: CursorOrder)? in
             var rows = ConvertedRows(width: columns.count, capacity: count, body: page.bytes)
             var maxCursor: CursorValue?
             for record in 0..<count {
@@ -143,6 +189,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                         if value != .null {
                             guard let cursor = CursorValue(value, format: incremental.format) else { return nil }
                             if maxCursor.map({ cursor > $0 }) ?? true { maxCursor = cursor }
+                            order.note(cursor, record: record)
+                            if order.descent != nil { return (rows, maxCursor, order) }
                         }
                     }
                 }
@@ -163,7 +211,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 }
                 rows.closeRow()
             }
-            return (rows, maxCursor)
+            return (rows, maxCursor, order)
         }
     }
 

@@ -15,10 +15,14 @@ struct IncrementalSettings: Sendable, Hashable {
     var format: WatermarkFormat
     /// The record's cursor value (`$.updated_at`).
     var cursorPath: JSONPathExpression
+    /// The API returns records in cursor order (`sorted_by_cursor`): the watermark may then
+    /// advance after every batch, and the source checks the order. Otherwise it advances only
+    /// at the end of a complete read, since an unread record may be older than any read so far.
+    var sortedByCursor: Bool
 
     /// Reads a stream's `incremental` object.
     init(_ config: PluginConfig) throws(PluginError) {
-        try config.rejectUnknownKeys(allowed: ["param", "in", "format", "cursor_path"])
+        try config.rejectUnknownKeys(allowed: ["param", "in", "format", "cursor_path", "sorted_by_cursor"])
         parameter = try config.string("param")
         let placementName = try config.string("in", default: "query")
         guard let placement = Placement(rawValue: placementName) else {
@@ -31,5 +35,6 @@ struct IncrementalSettings: Sendable, Hashable {
         }
         self.format = format
         cursorPath = try JSONPathExpression(try config.string("cursor_path"), where: "\(config.path).cursor_path")
+        sortedByCursor = try config.bool("sorted_by_cursor", default: false)
     }
 }
