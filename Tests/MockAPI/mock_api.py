@@ -598,12 +598,16 @@ def unsorted_key(record):
 def unsorted_tasks(app, request):
     """Page-number pages of the filtered tasks in an order that is not `updated_at` order.
 
-    `fail_from_page=N` answers 503 from page N on (a server that goes away mid-read).
+    `fail_from_page=N` answers 503 from page N on (a server that goes away mid-read);
+    `delay_ms=D` makes every page after the first wait D ms (so a test can stop a run mid-read).
     """
     page, per_page = page_params(request.query)
     fail_from = int_param(request.query, "fail_from_page", 0, 0, 10**9)
     if fail_from and page >= fail_from:
         return error_response(503, "service unavailable (fail_from_page)")
+    delay = int_param(request.query, "delay_ms", 0, 0, 60000)
+    if delay and page > 1:
+        time.sleep(delay / 1000)
     window = app.store.window("tasks", since_from(request.query))
     ordered = sorted(window.slice(0, window.total), key=unsorted_key)
     records = ordered[(page - 1) * per_page:page * per_page]

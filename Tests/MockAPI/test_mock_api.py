@@ -620,6 +620,15 @@ def test_unsorted_fails_from_the_asked_page(server):
     assert call(server, "/unsorted/tasks?page=2&fail_from_page=2").status == 503
 
 
+def test_unsorted_delays_pages_after_the_first(server):
+    began = time.monotonic()
+    call(server, "/unsorted/tasks?page=1&delay_ms=300")
+    assert time.monotonic() - began < 0.25
+    began = time.monotonic()
+    call(server, "/unsorted/tasks?page=2&delay_ms=300")
+    assert time.monotonic() - began >= 0.3
+
+
 def test_sorted_is_the_page_endpoint(server):
     assert call(server, "/sorted/tasks?page=2&per_page=30").body == call(server, "/page/tasks?page=2&per_page=30").body
 
