@@ -64,7 +64,7 @@ final class UnsortedCursorRecoveryTests: XCTestCase {
         let rows = try warehouse(workspace, "SELECT id, name, updated_at FROM tasks").split(separator: "\n").map(String.init).sorted()
         XCTAssertEqual(rows, try serverTasks(server))
         let newest = try XCTUnwrap(rows.map { $0.split(separator: "|").last.map(String.init) ?? "" }.max())
-        XCTAssertEqual(try workspace.run(["state", "show", "tasks_stage"]).stdout, "{\"cursor\": \"\(newest)\"}\n")
+        XCTAssertEqual(try workspace.run(["state", "show", "tasks_stage"]).stdout, "{\"cursor\":\"\(newest)\"}\n")
     }
 
     func testAWorkerKilledAfterItsFirstCommittedBatchLosesNoRecord() throws {

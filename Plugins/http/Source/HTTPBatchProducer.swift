@@ -25,6 +25,9 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     private var lookahead: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)?
     private var emitted: Int64 = 0
     private var finished = false
+    /// A failure met while rows were already in the batch: the batch goes out first, so the
+    /// rows read before the failure are committed, and the next call reports it.
+    private var deferredFailure: PluginError?
     /// Where a read resumed from the checkpoint after the last batch may start.
     private(set) var watermark: ReadWatermark
 
@@ -55,14 +58,18 @@ final class HTTPBatchProducer: ArrowBatchProducer {
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
         guard !finished else { return false }
+        if let failure = deferredFailure {
+            finished = true
+            throw ArrowError(.producerFailed, failure.message)
+        }
         if host.isCancelled { throw ArrowError(.producerFailed, "the http source stopped because the host asked to cancel the run") }
         let builder = RecordBatchBuilder(schema: schema, capacity: batchSize)
         var rows = 0
         do {
             while rows < batchSize, maxRecords == 0 || emitted < maxRecords {
                 if current == nil {
-                    guard let page = try takePage() else {
-                        try endOfRead()
+                    guard let page = try takePage(holdingFailureFor: rows) else {
+                        if deferredFailure == nil { try endOfRead(holdingFailureFor: rows) }
                         break
                     }
                     // Only whole pages join a batch that already has rows.
@@ -87,8 +94,13 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 }
             }
             // A full batch that ends at a page boundary: the next page tells whether it ends the read.
-            if rows > 0, current == nil, lookahead == nil, !watermark.complete, maxRecords == 0 || emitted < maxRecords {
-                if let page = try takePage() { lookahead = page } else { try endOfRead() }
+            if rows > 0, current == nil, lookahead == nil, deferredFailure == nil, !watermark.complete,
+               maxRecords == 0 || emitted < maxRecords {
+                if let page = try takePage(holdingFailureFor: rows) {
+                    lookahead = page
+                } else if deferredFailure == nil {
+                    try endOfRead(holdingFailureFor: rows)
+                }
             }
         } catch let error as PluginError {
             throw ArrowError(.producerFailed, error.message)
@@ -107,12 +119,31 @@ final class HTTPBatchProducer: ArrowBatchProducer {
 
     /// After the last page: the watermark may move to the end, unless the read fell short of
     /// the API's total (an error, or a warning under `allow_short_read`).
-    private func endOfRead() throws(PluginError) {
+    private func endOfRead(holdingFailureFor rows: Int) throws(PluginError) {
         if let short = pages.shortRead {
-            guard allowShortRead else { throw .badData(short.message) }
+            guard allowShortRead else {
+                // The rows already in the batch still go out; the watermark stays.
+                guard rows == 0 else {
+                    deferredFailure = .badData(short.message)
+                    return
+                }
+                throw .badData(short.message)
+            }
             host.warning(short.message)
         }
         watermark.readComplete()
+    }
+
+    /// `takePage`, except that with `rows` already in the batch a failure is held for the next
+    /// call (returning nil now) so those rows still go out.
+    private func takePage(holdingFailureFor rows: Int) throws(PluginError) -> (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)? {
+        do {
+            return try takePage()
+        } catch {
+            guard rows > 0, error.code != .cancelled else { throw error }
+            deferredFailure = error
+            return nil
+        }
     }
 
     /// The next page with its rows converted (rejects reported) and its highest cursor value.
