@@ -8,9 +8,9 @@ import ETLPluginKit
 ///
 /// The checkpoint after a batch (`watermark`) never lets a resumed read skip a record: a
 /// sorted stream's covers only pages emitted completely, an unsorted stream's stays at the
-/// read's start until the batch that ends the read. To know that a batch ends the read, a
-/// batch that ends exactly at a page boundary looks at the next page (converting it) before
-/// it is returned.
+/// read's start until the batch that ends the read. To know that a batch ends the read, an
+/// unsorted incremental batch that ends exactly at a page boundary looks at the next page
+/// (converting it) before it is returned.
 final class HTTPBatchProducer: ArrowBatchProducer {
     let schema: ArrowSchemaDescription
     private let pages: PagePrefetcher
@@ -93,8 +93,11 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                     current = page
                 }
             }
-            // A full batch that ends at a page boundary: the next page tells whether it ends the read.
-            if rows > 0, current == nil, lookahead == nil, deferredFailure == nil, !watermark.complete,
+            // A full batch of an unsorted incremental read that ends at a page boundary: the next
+            // page tells whether it completes the read (and so carries the new watermark). Other
+            // reads do not wait for that page: their checkpoint does not depend on it.
+            if incremental != nil, !watermark.sorted,
+               rows > 0, current == nil, lookahead == nil, deferredFailure == nil, !watermark.complete,
                maxRecords == 0 || emitted < maxRecords {
                 if let page = try takePage(holdingFailureFor: rows) {
                     lookahead = page
