@@ -860,6 +860,47 @@ def header_since_tasks(app, request):
     header = request.header("X-Updated-Since")
     if header is not None:
         params["updated_since"] = header
+
+
+# Watermark order and page numbering (incremental reads that never skip a record; start_page)
+
+
+def unsorted_key(record):
+    """A deterministic shuffle by id, independent of any filter, so pages stay consistent."""
+    return (record["id"] * 2654435761) % 4294967296
+
+
+def unsorted_tasks(app, request):
+    """Page-number pages of the filtered tasks in an order that is not `updated_at` order.
+
+    `fail_from_page=N` answers 503 from page N on (a server that goes away mid-read);
+    `delay_ms=D` makes every page after the first wait D ms (so a test can stop a run mid-read).
+    """
+    page, per_page = page_params(request.query)
+    fail_from = int_param(request.query, "fail_from_page", 0, 0, 10**9)
+    if fail_from and page >= fail_from:
+        return error_response(503, "service unavailable (fail_from_page)")
+    delay = int_param(request.query, "delay_ms", 0, 0, 60000)
+    if delay and page > 1:
+        time.sleep(delay / 1000)
+    window = app.store.window("tasks", since_from(request.query))
+    ordered = sorted(window.slice(0, window.total), key=unsorted_key)
+    records = ordered[(page - 1) * per_page:page * per_page]
+    return json_response(200, {"tasks": records, "total": window.total, "page": page})
+
+
+def zero_based_tasks(app, request):
+    """As /page/tasks, but pages are counted from 0."""
+    page = int_param(request.query, "page", 0, 0, 10**9)
+    per_page = int_param(request.query, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    window = app.store.window("tasks", since_from(request.query))
+    return json_response(200, {"tasks": window.slice(page * per_page, per_page), "total": window.total, "page": page})
+
+
+def lenient_page_tasks(app, request):
+    """As /page/tasks, but page 0 (or below) is answered as page 1, as many 1-based APIs do."""
+    page = int_param(request.query, "page", 1, -(10**9), 10**9)
+    params = {**request.query, "page": str(max(1, page))}
     records, total, page, _ = page_of(app, request, params=params)
     return json_response(200, {"tasks": records, "total": total, "page": page})
 
@@ -891,6 +932,10 @@ ROUTES = [
     ("GET", r"/malformed/tasks", malformed_tasks, "read"),
     ("GET", r"/notfound", not_found, "read"),
     ("GET", r"/forbidden", forbidden, "read"),
+    ("GET", r"/unsorted/tasks", unsorted_tasks, "read"),
+    ("GET", r"/sorted/tasks", page_tasks, "read"),
+    ("GET", r"/zero-based/tasks", zero_based_tasks, "read"),
+    ("GET", r"/lenient-page/tasks", lenient_page_tasks, "read"),
     ("POST", r"/list/(?P<list_id>[^/]+)/task", create_in_list, "write"),
     ("PUT", r"/tasks/(?P<id>-?\d+)", put_task, "write"),
     ("POST", r"/bulk/tasks", bulk_tasks, "write"),

@@ -725,3 +725,52 @@ def test_header_since_tasks_filter_by_the_header(server):
     answer = call(server, "/header-since/tasks?per_page=500", headers={"X-Updated-Since": "2024-01-01T01:00:00Z"}).json()
     assert answer["total"] == TASKS - 180 and answer["tasks"][0]["updated_at"] == "2024-01-01T01:00:00Z"
     assert call(server, "/header-since/tasks?per_page=500").json()["total"] == TASKS
+
+
+# --- watermark order and page numbering ----------------------------------------------------------
+
+
+def test_unsorted_pages_cover_every_filtered_task_once_out_of_cursor_order(server):
+    since = "2024-01-01T00:10:00Z"
+    seen, page = [], 1
+    while True:
+        reply = call(server, f"/unsorted/tasks?page={page}&per_page=40&updated_since={since}").json()
+        seen += reply["tasks"]
+        if not reply["tasks"]:
+            break
+        page += 1
+    expected = [task for task in all_tasks(server) if epoch(task["updated_at"]) >= epoch(since)]
+    assert reply["total"] == len(expected)
+    assert sorted(ids(seen)) == ids(expected)
+    assert seen != ordered(seen), "the pages must not come in cursor order"
+    assert seen == call(server, f"/unsorted/tasks?per_page={TASKS}&updated_since={since}").json()["tasks"]
+
+
+def test_unsorted_fails_from_the_asked_page(server):
+    assert call(server, "/unsorted/tasks?page=1&fail_from_page=2").status == 200
+    assert call(server, "/unsorted/tasks?page=2&fail_from_page=2").status == 503
+
+
+def test_unsorted_delays_pages_after_the_first(server):
+    began = time.monotonic()
+    call(server, "/unsorted/tasks?page=1&delay_ms=300")
+    assert time.monotonic() - began < 0.25
+    began = time.monotonic()
+    call(server, "/unsorted/tasks?page=2&delay_ms=300")
+    assert time.monotonic() - began >= 0.3
+
+
+def test_sorted_is_the_page_endpoint(server):
+    assert call(server, "/sorted/tasks?page=2&per_page=30").body == call(server, "/page/tasks?page=2&per_page=30").body
+
+
+def test_zero_based_pages_start_at_zero(server):
+    first = call(server, "/zero-based/tasks?per_page=40").json()
+    assert first["page"] == 0 and ids(first["tasks"]) == list(range(1, 41)) and first["total"] == TASKS
+    assert ids(call(server, "/zero-based/tasks?page=1&per_page=40").json()["tasks"]) == list(range(41, 81))
+
+
+def test_lenient_page_answers_page_zero_as_page_one(server):
+    zero = call(server, "/lenient-page/tasks?page=0&per_page=40").json()
+    one = call(server, "/lenient-page/tasks?page=1&per_page=40").json()
+    assert zero == one and ids(one["tasks"]) == list(range(1, 41))

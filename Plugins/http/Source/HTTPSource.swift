@@ -11,8 +11,14 @@ import ETLPluginKit
 /// Incremental reads (the entry has a `cursor_field` and the stream an `incremental` object):
 /// the read starts from the state's `{"cursor": ...}`, or the entry's `initial_value` on the
 /// first run, minus the entry option `lookback_seconds` (re-read records are de-duplicated by a
-/// merge load). The new state is the highest cursor value of the pages emitted completely,
-/// never lower than the state the read started from; a read that finds nothing keeps the state.
+/// merge load). The new state never lets a resumed read skip a record (`ReadWatermark`): for a
+/// stream whose `incremental.sorted_by_cursor` is true, the highest cursor of the pages emitted
+/// completely (the order is checked); otherwise the state the read started from until the
+/// batch that completes the read, which carries the highest cursor of the whole read. Never
+/// lower than the start; a read that finds nothing keeps the state.
+///
+/// Pages are fetched one or two ahead on a thread that borrows the instance's `HTTPClient`
+/// for the read (`PagePrefetcher`); anything else that uses the client stops it first.
 final class HTTPSource: ETLSource {
     static let descriptor = PluginDescriptor(
         name: "http", version: "1.0.0",
@@ -38,11 +44,13 @@ final class HTTPSource: ETLSource {
     /// Fetches the first page of the first stream (a request that proves the URL, TLS and
     /// credentials work).
     func check() throws(PluginError) {
+        producer?.stopFetching()
         guard let stream = settings.streams.first else { return }
         _ = try StreamPages(settings: settings, client: client).pages(stream, variables: [:], watermark: nil, concurrency: 1, recordPaths: nil).next()
     }
 
     func discover() throws(PluginError) -> [StreamDescription] {
+        producer?.stopFetching()
         var streams: [StreamDescription] = []
         for stream in settings.streams {
             streams.append(StreamDescription(name: stream.name, schema: SchemaDiscovery.schema(try columns(of: stream))))
@@ -51,6 +59,8 @@ final class HTTPSource: ETLSource {
     }
 
     func read(_ request: ReadRequest) throws(PluginError) -> any ArrowBatchProducer {
+        producer?.stopFetching()
+        producer = nil
         let stream = try settings.stream(request.stream)
         let options = try request.options()
         let variables = try EntryOptionVariables.values(request)
@@ -61,7 +71,12 @@ final class HTTPSource: ETLSource {
         startState = incrementalRead ? request.stateJSON : nil
         if incrementalRead {
             let incremental = try ReadRequestCheck.incrementalSettings(stream, request)
-            if let state = request.stateJSON {
+            let perRun = try options.int("max_records_per_run", default: 0)
+            if !incremental.sortedByCursor, perRun > 0 {
+                throw .invalidConfig("the entry reads stream \"\(stream.name)\" incrementally with max_records_per_run \(perRun), but config.streams.\(stream.name).incremental does not set sorted_by_cursor: records come in no known order, so the watermark only moves at the end of a complete read and a limited run would never move it. Set \"sorted_by_cursor\": true if the API returns records sorted by the cursor, or drop max_records_per_run")
+            }
+            // A JSON null state is the checkpoint of a first run that had no watermark yet.
+            if let state = request.stateJSON, state.utf8.contains(where: { $0 != UInt8(ascii: " ") }), state != "null" {
                 startCursor = try CursorValue.fromState(state, format: incremental.cursorFormat)
             }
             var from = startCursor
@@ -86,13 +101,14 @@ final class HTTPSource: ETLSource {
             }
         }
         let columns = try self.columns(of: stream, variables: variables)
-        let fetcher = try StreamPages(settings: settings, client: client)
+        let pages = try StreamPages(settings: settings, client: client)
             .pages(stream, variables: variables, watermark: watermark, concurrency: settings.maxConcurrency,
                    recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
-        let producer = HTTPBatchProducer(schema: SchemaDiscovery.schema(columns), fetcher: fetcher, columns: columns,
-                                         incremental: incrementalRead ? stream.incremental : nil, startCursor: startCursor,
-                                         host: host, batchSize: Int(clamping: request.batchSize), maxRecords: request.maxRecords,
-                                         recordsPath: stream.recordsPath)
+        let producer = HTTPBatchProducer(schema: SchemaDiscovery.schema(columns), pages: try PagePrefetcher(pages, host: host),
+                                         columns: columns, incremental: incrementalRead ? stream.incremental : nil,
+                                         startCursor: startCursor, host: host, batchSize: Int(clamping: request.batchSize),
+                                         maxRecords: request.maxRecords, recordsPath: stream.recordsPath,
+                                         allowShortRead: stream.allowShortRead)
         self.producer = producer
         return producer
     }
@@ -104,7 +120,9 @@ final class HTTPSource: ETLSource {
 
     func checkpoint() throws(PluginError) -> String? {
         guard incrementalRead else { return nil }
-        guard let cursor = producer?.committedCursor else { return startState }
+        // No watermark yet (a first run before its read completes): JSON null, which the next
+        // run reads as "start from initial_value".
+        guard let cursor = producer?.watermark.current else { return startState ?? "null" }
         return cursor.stateJSON
     }
 

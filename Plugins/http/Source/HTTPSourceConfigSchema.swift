@@ -24,8 +24,10 @@ enum HTTPSourceConfigSchema {
                 "properties": {
                   "type": { "enum": ["page_number", "offset", "cursor", "link_header", "none"] },
                   "page_param": { "type": "string" }, "size_param": { "type": "string" },
-                  "page_size": { "type": "integer", "minimum": 1 }, "start_page": { "type": "integer" },
+                  "page_size": { "type": "integer", "minimum": 1 },
+                  "start_page": { "type": "integer", "default": 1, "description": "The first page's number: 1, or 0 for an API that counts pages from 0." },
                   "total_path": { "type": "string" },
+                  "allow_short_read": { "type": "boolean", "default": false, "description": "With total_path: warn instead of failing when a read ends with fewer records than the total." },
                   "offset_param": { "type": "string" }, "limit_param": { "type": "string" },
                   "limit": { "type": "integer", "minimum": 1 },
                   "cursor_param": { "type": "string" }, "cursor_path": { "type": "string" }
@@ -81,7 +83,8 @@ enum HTTPSourceConfigSchema {
                   "body_path": { "type": "string", "description": "With in: body, instead of param: the value of the body template the watermark replaces, e.g. $.filterGroups[0].filters[0].value." },
                   "format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"] },
                   "cursor_format": { "enum": ["iso8601", "epoch_seconds", "epoch_millis"], "description": "How records write their cursor when it is a number; default: format." },
-                  "cursor_path": { "type": "string" }
+                  "cursor_path": { "type": "string" },
+                  "sorted_by_cursor": { "type": "boolean", "default": false, "description": "The API returns records in cursor order: the watermark advances after every batch (checked: a record going backwards fails the read)." }
                 },
                 "required": ["cursor_path"],
                 "additionalProperties": false

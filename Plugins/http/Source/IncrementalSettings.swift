@@ -23,10 +23,14 @@ struct IncrementalSettings: Sendable, Hashable {
     var cursorFormat: WatermarkFormat
     /// The record's cursor value (`$.updated_at`).
     var cursorPath: JSONPathExpression
+    /// The API returns records in cursor order (`sorted_by_cursor`): the watermark may then
+    /// advance after every batch, and the source checks the order. Otherwise it advances only
+    /// at the end of a complete read, since an unread record may be older than any read so far.
+    var sortedByCursor: Bool
 
     /// Reads a stream's `incremental` object.
     init(_ config: PluginConfig) throws(PluginError) {
-        try config.rejectUnknownKeys(allowed: ["param", "in", "body_path", "format", "cursor_format", "cursor_path"])
+        try config.rejectUnknownKeys(allowed: ["param", "in", "body_path", "format", "cursor_format", "cursor_path", "sorted_by_cursor"])
         let placementName = try config.string("in", default: "query")
         guard let placement = Placement(rawValue: placementName) else {
             throw .invalidConfig("\(config.path).in \"\(placementName)\" is unknown; use \"query\", \"body\" or \"header\"")
@@ -62,5 +66,6 @@ struct IncrementalSettings: Sendable, Hashable {
         }
         self.cursorFormat = cursorFormat
         cursorPath = try JSONPathExpression(try config.string("cursor_path"), where: "\(config.path).cursor_path")
+        sortedByCursor = try config.bool("sorted_by_cursor", default: false)
     }
 }

@@ -19,6 +19,8 @@ final class PageFetcher {
     private var seenCursors: Set<String> = []
     private var seenLinks: Set<String> = []
     private var seenPages: Set<Int> = []
+    /// Records on the pages handed out so far (rejected ones included), for the short-read check.
+    private var recordsRead: Int64 = 0
     // Page-number and offset state.
     private var nextPage: Int64 = 0
     private var nextOffset: Int64 = 0
@@ -72,6 +74,22 @@ final class PageFetcher {
 
     /// The next page, or nil after the last one.
     func next() throws(PluginError) -> FetchedPage? {
+        guard let page = try fetchNext() else { return nil }
+        recordsRead += Int64(page.recordCount)
+        return page
+    }
+
+    /// After the last page: how far the read fell short of the API's total, nil when it did not
+    /// (or no total was announced).
+    func shortRead() -> ShortRead? {
+        guard let total = lastPage else { return nil }
+        if case .pageNumber(_, _, let size, let start, _) = stream.pagination {
+            return ShortRead.pageNumber(stream: stream.name, read: recordsRead, total: total, startPage: start, pageSize: size)
+        }
+        return recordsRead < total ? ShortRead(stream: stream.name, read: recordsRead, total: total) : nil
+    }
+
+    private func fetchNext() throws(PluginError) -> FetchedPage? {
         if queue.isEmpty, !concurrentRemaining.isEmpty { try fetchWindow() }
         if !queue.isEmpty { return queue.removeFirst() }
         guard let request = pending else { return nil }
@@ -139,7 +157,12 @@ final class PageFetcher {
         hasher.combine(first)
         hasher.combine(last)
         guard seenPages.insert(hasher.finalize()).inserted else {
-            throw .badData("\(source) returned the same records as an earlier page: the server repeats pages, so reading on would loop; check the stream's pagination settings")
+            var hint = "check the stream's pagination settings"
+            // Many 1-based APIs answer page 0 as page 1: then the second page repeats the first.
+            if case .pageNumber(_, _, _, 0, _) = stream.pagination, seenPages.count == 1 {
+                hint = "the API probably counts pages from 1 and answers page 0 like page 1: set pagination.start_page to 1"
+            }
+            throw .badData("\(source) returned the same records as an earlier page: the server repeats pages, so reading on would loop; \(hint)")
         }
     }
 

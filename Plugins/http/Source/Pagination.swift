@@ -22,13 +22,13 @@ enum Pagination: Sendable, Hashable {
         let type = try config.string("type")
         switch type {
         case "page_number":
-            try config.rejectUnknownKeys(allowed: ["type", "page_param", "size_param", "page_size", "start_page", "total_path"])
+            try config.rejectUnknownKeys(allowed: ["type", "page_param", "size_param", "page_size", "start_page", "total_path", "allow_short_read"])
             self = .pageNumber(pageParam: try config.string("page_param", default: "page"), sizeParam: try config.optionalString("size_param"),
                                pageSize: try Self.positive(config, "page_size", default: 50),
                                startPage: try config.int("start_page", default: 1),
                                totalPath: try Self.path(config, "total_path"))
         case "offset":
-            try config.rejectUnknownKeys(allowed: ["type", "offset_param", "limit_param", "limit", "total_path"])
+            try config.rejectUnknownKeys(allowed: ["type", "offset_param", "limit_param", "limit", "total_path", "allow_short_read"])
             self = .offset(offsetParam: try config.string("offset_param", default: "offset"),
                            limitParam: try config.string("limit_param", default: "limit"),
                            limit: try Self.positive(config, "limit", default: 100), totalPath: try Self.path(config, "total_path"))
@@ -49,6 +49,15 @@ enum Pagination: Sendable, Hashable {
         default:
             throw .invalidConfig("\(config.path).type \"\(type)\" is unknown; use page_number, offset, cursor, link_header or none")
         }
+    }
+
+    /// Reads `allow_short_read`, which only means something next to a `total_path`.
+    static func allowsShortRead(_ config: PluginConfig?) throws(PluginError) -> Bool {
+        guard let config, config.contains("allow_short_read") else { return false }
+        guard config.contains("total_path") else {
+            throw .invalidConfig("\(config.path).allow_short_read needs \(config.path).total_path: without a total the source cannot tell a short read; remove allow_short_read or add total_path")
+        }
+        return try config.bool("allow_short_read", default: false)
     }
 
     /// The records a full page holds, when the style says (for `stop_on_short_page`).

@@ -18,6 +18,8 @@ struct StreamSettings: Sendable {
     var recordsPath: JSONPathExpression
     /// How pages follow each other.
     var pagination: Pagination
+    /// Only warn when a read ends with fewer records than the total (`pagination.allow_short_read`).
+    var allowShortRead: Bool
     /// Stop at a page shorter than the page size.
     var stopOnShortPage: Bool
     /// Refuse to read more pages than this (a guard against a server that never ends).
@@ -57,7 +59,9 @@ struct StreamSettings: Sendable {
             body = nil
         }
         recordsPath = try JSONPathExpression(try config.string("records_path", default: "$"), where: "\(config.path).records_path")
-        pagination = try Pagination(try config.optionalObject("pagination"))
+        let paginationConfig = try config.optionalObject("pagination")
+        pagination = try Pagination(paginationConfig)
+        allowShortRead = try Pagination.allowsShortRead(paginationConfig)
         stopOnShortPage = try config.bool("stop_on_short_page", default: true)
         try Self.checkSelectingRecordsPath(config, recordsPath: recordsPath, pagination: pagination, stopOnShortPage: stopOnShortPage)
         maxPages = try config.int("max_pages", default: 100_000)

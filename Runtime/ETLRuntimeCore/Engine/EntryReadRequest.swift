@@ -20,6 +20,11 @@ extension ReadRequest {
         if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
         // The user's own names under a key of their own: they never collide with the runtime's.
         if let entryOptions = entry.options { options.append((ReadRequest.entryOptionsKey, entryOptions)) }
+        // Told apart from a preview's limit: a source whose watermark only moves at the end of a
+        // complete read refuses a per-run limit, which would keep it from ever moving.
+        if incremental, let perRun = entry.maxRecordsPerRun, perRun > 0 {
+            options.append(("max_records_per_run", JSONValue(integerLiteral: Int64(perRun))))
+        }
         let byCursor = entry.mode == .incremental
         let entryLimit = incremental ? (entry.maxRecordsPerRun ?? 0) : 0
         let maxRecords = limit.map { entryLimit == 0 ? $0 : min($0, entryLimit) } ?? entryLimit
