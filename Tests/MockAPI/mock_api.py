@@ -860,8 +860,11 @@ def header_since_tasks(app, request):
     header = request.header("X-Updated-Since")
     if header is not None:
         params["updated_since"] = header
+    records, total, page, _ = page_of(app, request, params=params)
+    return json_response(200, {"tasks": records, "total": total, "page": page})
 
 
+# ---------------------------------------------------------------------------------------------
 # Watermark order and page numbering (incremental reads that never skip a record; start_page)
 
 
