@@ -40,7 +40,7 @@ final class HTTPParentChildTests: XCTestCase {
         let schema = try XCTUnwrap(try source.discover().first { $0.name == "tasks" }).schema
         XCTAssertEqual(schema.fields.prefix(4).map(\.name), ["list_id", "list_name", "space_id", "id"])
         let before = try taskRequests().count
-        let result = try source.readAll(stream: "tasks", options: #"{"team_id": "t1"}"#)
+        let result = try source.readAll(stream: "tasks", options: #"{"entry_options": {"team_id": "t1"}}"#)
         XCTAssertEqual(result.rows.map { Array($0.prefix(4)) }, [
             ["101", "Backlog", "s1", "101-1"], ["101", "Backlog", "s1", "101-2"], ["101", "Backlog", "s1", "101-3"],
             ["102", "Sprint", "s1", "102-1"], ["102", "Sprint", "s1", "102-2"],
@@ -58,7 +58,7 @@ final class HTTPParentChildTests: XCTestCase {
         tasks["columns"] = [["name": "list_id"], ["name": "list_name"], ["name": "space_id"], ["name": "id"], ["name": "date_updated"]]
         streams["tasks"] = tasks
         let result = try source(streams).readAll(stream: "tasks", cursor: "date_updated", initialValue: "1704430890000",
-                                          options: #"{"team_id": "t1"}"#)
+                                          options: #"{"entry_options": {"team_id": "t1"}}"#)
         XCTAssertEqual(result.rows.map { $0[3] }, ["101-2", "101-3", "102-1", "102-2", "201-1"])
         let sent = Set(try taskRequests().map { ($0["query"] as? [String: Any])?["date_updated_gt"] as? String })
         XCTAssertEqual(sent, ["1704430890000"])
@@ -90,7 +90,7 @@ final class HTTPParentChildTests: XCTestCase {
                      "/clickup/list/300/task", "404"]) {
             var streams = self.streams
             streams["spaces"] = ["path": "/clickup/team/{team_id}/space", "records_path": "$.spaces"]
-            _ = try self.source(streams).readAll(stream: "tasks", options: #"{"team_id": "t9"}"#)
+            _ = try self.source(streams).readAll(stream: "tasks", options: #"{"entry_options": {"team_id": "t9"}}"#)
         }
     }
 
@@ -99,7 +99,7 @@ final class HTTPParentChildTests: XCTestCase {
         streams["lists"] = ["path": "/clickup/space/{space_id}/list", "records_path": "$.lists",
                             "parent": ["stream": "spaces", "fields": ["space_id": "$.space_key"]]]
         assertFails(["stream \"lists\"", "parent stream \"spaces\" record 0", "no value at $.space_key for {space_id}"]) {
-            _ = try self.source(streams).readAll(stream: "lists", options: #"{"team_id": "t1"}"#)
+            _ = try self.source(streams).readAll(stream: "lists", options: #"{"entry_options": {"team_id": "t1"}}"#)
         }
     }
 

@@ -84,13 +84,13 @@ final class HTTPSearchPlacementTests: XCTestCase {
         stream["body"] = ["filterGroups": [["filters": [["propertyName": "hs_lastmodifieddate", "operator": "{operator}", "value": "{since}"]]]],
                           "properties": ["dealname", "literal {{braces}}"]]
         let result = try HTTPTestPlugin.source(server, stream: stream)
-            .readAll(options: #"{"operator": "GT", "since": "1704082200000"}"#)
+            .readAll(options: #"{"entry_options": {"operator": "GT", "since": "1704082200000"}}"#)
         XCTAssertEqual(result.ids, [26, 27, 28, 29, 30])
         let body = try XCTUnwrap(try searchBodies().first)
         XCTAssertEqual(filterValue(body) as? String, "1704082200000")
         XCTAssertEqual(body["properties"] as? [String], ["dealname", "literal {braces}"])
         assertFails(["uses {operator}", "options have no \"operator\""]) {
-            _ = try HTTPTestPlugin.source(self.server, stream: stream).readAll(options: #"{"since": "0"}"#)
+            _ = try HTTPTestPlugin.source(self.server, stream: stream).readAll(options: #"{"entry_options": {"since": "0"}}"#)
         }
     }
 
