@@ -854,6 +854,13 @@ def hubspot_deal_search(app, request):
     return json_response(200, answer)
 
 
+def oauth_deal_search(app, request):
+    """The deal search for holders of a live OAuth token (the two-API example's CRM)."""
+    if not token_issuer(app).accepts(request.header("Authorization")):
+        return error_response(401, "invalid_token", [("WWW-Authenticate", 'Bearer error="invalid_token"')])
+    return hubspot_deal_search(app, request)
+
+
 def header_since_tasks(app, request):
     """As /page/tasks, the watermark taken from the `X-Updated-Since` header (ISO 8601)."""
     params = dict(request.query)
@@ -958,6 +965,7 @@ ROUTES = [
     ("GET", r"/clickup/space/(?P<space_id>[^/]+)/list", clickup_lists, "read"),
     ("GET", r"/clickup/list/(?P<list_id>[^/]+)/task", clickup_tasks, "read"),
     ("POST", r"/crm/v3/objects/deals/search", hubspot_deal_search, "read"),
+    ("POST", r"/oauth/crm/v3/objects/deals/search", oauth_deal_search, "read"),
     ("GET", r"/header-since/tasks", header_since_tasks, "read"),
 ]
 COMPILED_ROUTES = [(method, re.compile(pattern), handler, kind) for method, pattern, handler, kind in ROUTES]

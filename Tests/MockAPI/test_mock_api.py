@@ -721,6 +721,14 @@ def test_hubspot_deal_search_pages_by_after_and_filters_by_a_body_value(server):
     assert bad.status == 400
 
 
+def test_oauth_deal_search_needs_a_live_token(server):
+    assert call(server, "/oauth/crm/v3/objects/deals/search", method="POST", body={}).status == 401
+    token = token_request(server, {"grant_type": "client_credentials"}, basic=("etl-client", TOKEN)).json()["access_token"]
+    reply = call(server, "/oauth/crm/v3/objects/deals/search", method="POST", body={"limit": 100},
+                 headers={"Authorization": f"Bearer {token}"})
+    assert reply.status == 200 and reply.json()["total"] == 30 and len(reply.json()["results"]) == 30
+
+
 def test_header_since_tasks_filter_by_the_header(server):
     answer = call(server, "/header-since/tasks?per_page=500", headers={"X-Updated-Since": "2024-01-01T01:00:00Z"}).json()
     assert answer["total"] == TASKS - 180 and answer["tasks"][0]["updated_at"] == "2024-01-01T01:00:00Z"
