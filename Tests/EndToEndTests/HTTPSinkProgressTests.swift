@@ -17,14 +17,7 @@ final class HTTPSinkProgressTests: XCTestCase {
     }
 
     private func write(_ text: String, append: Bool = false) throws {
-        let path = workspace.folder.file("finished.csv")
-        if append, let handle = FileHandle(forWritingAtPath: path) {
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            try handle.close()
-        } else {
-            try text.write(toFile: path, atomically: false, encoding: .utf8)
-        }
+        try workspace.textFile("finished.csv", text, append: append)
     }
 
     /// The finished tasks (csv, by byte offset) written back to their lists; `maxRejects` high,

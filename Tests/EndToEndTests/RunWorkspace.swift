@@ -22,8 +22,14 @@ final class RunWorkspace {
     /// A log file of `count` lines: "line 1", "line 2", ...
     @discardableResult
     func logFile(_ name: String, lines range: ClosedRange<Int>, append: Bool = false) throws -> String {
+        try textFile(name, range.map { "line \($0)\n" }.joined(), append: append)
+    }
+
+    /// Writes `text` to the file `name` of the folder, or adds it at the end with `append`
+    /// (as a program appending to its output would); returns the file's path.
+    @discardableResult
+    func textFile(_ name: String, _ text: String, append: Bool = false) throws -> String {
         let path = folder.file(name)
-        let text = range.map { "line \($0)\n" }.joined()
         if append, let handle = FileHandle(forWritingAtPath: path) {
             handle.seekToEndOfFile()
             handle.write(Data(text.utf8))

@@ -13,17 +13,7 @@ final class TaskTrackerPipelineTests: XCTestCase {
     private let token = "tracker-secret-token-123"
 
     private func serverTasks(_ server: MockAPIServer) throws -> [String] {
-        let url = URL(string: "\(server.baseURL)/page/tasks?per_page=10000")!
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var body = Data()
-        URLSession.shared.dataTask(with: url) { data, _, _ in
-            body = data ?? Data()
-            done.signal()
-        }.resume()
-        done.wait()
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: body) as? [String: Any])
-        let tasks = try XCTUnwrap(object["tasks"] as? [[String: Any]])
-        return tasks.map { "\($0["id"] as? Int ?? -1)|\($0["name"] as? String ?? "")|\($0["status"] as? String ?? "")" }.sorted()
+        try server.tasks().map { "\($0["id"] as? Int ?? -1)|\($0["name"] as? String ?? "")|\($0["status"] as? String ?? "")" }.sorted()
     }
 
     private func warehouseTasks(_ workspace: RunWorkspace) throws -> [String] {

@@ -106,6 +106,17 @@ public final class MockAPIServer {
         try array(control("GET", "/_control/requests"), from: "/_control/requests")
     }
 
+    /// Every task the API holds, in its order (`GET /page/tasks?per_page=10000`, over plain HTTP, so
+    /// not in TLS mode); the request shows in `requests()` like any other.
+    public func tasks() throws -> [[String: Any]] {
+        let body = try control("GET", "/page/tasks?per_page=10000")
+        guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let tasks = object["tasks"] as? [[String: Any]] else {
+            throw Failure(description: "MockAPIServer: /page/tasks did not answer {\"tasks\": [...]}")
+        }
+        return tasks
+    }
+
     /// Every request to a write endpoint, in arrival order: `method`, `path`, `headers` (as sent,
     /// so an `Idempotency-Key` is there), `body` (the parsed JSON) and `time`.
     public func writes() throws -> [[String: Any]] {
