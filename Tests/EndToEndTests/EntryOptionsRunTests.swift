@@ -113,4 +113,36 @@ final class EntryOptionsRunTests: XCTestCase {
         XCTAssertFalse(run.stderr.contains(wrong), run.stderr)
         XCTAssertEqual(try workspace.run(["run"], environment: ["API_TOKEN": token]).status, 0)
     }
+
+    /// A first run stopped before its unsorted read completed leaves the JSON null state: the
+    /// next validate and dry run accept it (and the run starts from initial_value again).
+    func testTheNullStateOfAnUnfinishedFirstRunPassesValidateAndDryRun() throws {
+        let server = try MockAPIServer(token: token)
+        let workspace = try pipeline(
+            server, path: "/page/tasks",
+            entry: #""mode": "incremental", "write": "merge", "primary_key": ["id"], "cursor_field": "updated_at", "initial_value": "2024-01-01T00:00:00Z""#,
+            incremental: true)
+        XCTAssertEqual(try workspace.run(["state", "set", "tasks", "null"]).status, 0)
+        for command in [["validate"], ["run", "--dry-run"]] {
+            let outcome = try workspace.run(command)
+            XCTAssertEqual(outcome.status, 0, "\(command): \(outcome.stderr)")
+        }
+        let run = try workspace.run(["run"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try rows(workspace), "250\n")
+    }
+
+    /// An unsorted stream's watermark moves only when a read completes, so a per-run record limit
+    /// would keep it still forever: validate refuses it before any run.
+    func testARunLimitOnAnUnsortedStreamIsRefusedByValidate() throws {
+        let server = try MockAPIServer(token: token)
+        let workspace = try pipeline(
+            server, path: "/page/tasks",
+            entry: #""mode": "incremental", "write": "merge", "primary_key": ["id"], "cursor_field": "updated_at", "max_records_per_run": 100"#,
+            incremental: true)
+        let outcome = try workspace.run(["validate"])
+        XCTAssertEqual(outcome.status, 78, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("does not set sorted_by_cursor"), outcome.stderr)
+        XCTAssertTrue(try server.requests().isEmpty)
+    }
 }

@@ -71,25 +71,10 @@ final class HTTPSource: ETLSource {
         startState = incrementalRead ? request.stateJSON : nil
         if incrementalRead {
             let incremental = try ReadRequestCheck.incrementalSettings(stream, request)
-            let perRun = try options.int("max_records_per_run", default: 0)
-            if !incremental.sortedByCursor, perRun > 0 {
-                throw .invalidConfig("the entry reads stream \"\(stream.name)\" incrementally with max_records_per_run \(perRun), but config.streams.\(stream.name).incremental does not set sorted_by_cursor: records come in no known order, so the watermark only moves at the end of a complete read and a limited run would never move it. Set \"sorted_by_cursor\": true if the API returns records sorted by the cursor, or drop max_records_per_run")
-            }
-            // A JSON null state is the checkpoint of a first run that had no watermark yet.
-            if let state = request.stateJSON, state.utf8.contains(where: { $0 != UInt8(ascii: " ") }), state != "null" {
-                startCursor = try CursorValue.fromState(state, format: incremental.cursorFormat)
-            }
+            try ReadRequestCheck.refuseUnsortedRunLimit(stream, incremental, options: options)
+            startCursor = try ReadRequestCheck.startCursor(request.stateJSON, incremental)
             var from = startCursor
-            if from == nil, let initial = request.initialValueJSON {
-                let value: JSONValue
-                do throws(JSONSyntaxError) { value = try JSONValue(parsing: initial) } catch {
-                    throw .invalidConfig("the entry's initial_value is not JSON: \(error.message)")
-                }
-                guard let cursor = CursorValue(value, format: incremental.cursorFormat) else {
-                    throw .invalidConfig("the entry's initial_value \(initial) is not an ISO 8601 timestamp or an epoch number")
-                }
-                from = cursor
-            }
+            if from == nil { from = try ReadRequestCheck.initialCursor(request.initialValueJSON, incremental) }
             if let from {
                 let lookback = try options.double("lookback_seconds", default: 0)
                 guard lookback >= 0 else { throw .invalidConfig("options.lookback_seconds must not be negative (found \(lookback))") }

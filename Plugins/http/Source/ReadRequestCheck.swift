@@ -13,21 +13,45 @@ enum ReadRequestCheck {
         var watermark: String?
         if request.cursorField != nil {
             let incremental = try incrementalSettings(stream, request)
-            if let state = request.stateJSON { _ = try CursorValue.fromState(state, format: incremental.format) }
-            if let initial = request.initialValueJSON {
-                let value: JSONValue
-                do throws(JSONSyntaxError) { value = try JSONValue(parsing: initial) } catch {
-                    throw .invalidConfig("the entry's initial_value is not JSON: \(error.message)")
-                }
-                guard let cursor = CursorValue(value, format: incremental.format) else {
-                    throw .invalidConfig("the entry's initial_value \(initial) is not an ISO 8601 timestamp or an epoch number")
-                }
-                watermark = incremental.format.render(microseconds: cursor.microseconds)
+            try refuseUnsortedRunLimit(stream, incremental, options: try request.options())
+            _ = try startCursor(request.stateJSON, incremental)
+            if let initial = try initialCursor(request.initialValueJSON, incremental) {
+                watermark = incremental.format.render(microseconds: initial.microseconds)
             }
         }
         // Renders the first request as `read` would (no I/O): every {placeholder} must have a value.
         _ = try RequestBuilder(stream: stream, baseURL: settings.baseURL, variables: variables, watermark: watermark)
             .request(paging: [])
+    }
+
+    /// The cursor a resume state holds, nil for none: no state, or the JSON `null` a first run
+    /// checkpoints before its read completes (the next read starts from `initial_value`).
+    static func startCursor(_ state: String?, _ incremental: IncrementalSettings) throws(PluginError) -> CursorValue? {
+        guard let state else { return nil }
+        let text = state[...].trimmingWhitespace()
+        guard !text.isEmpty, text != "null" else { return nil }
+        return try CursorValue.fromState(text, format: incremental.cursorFormat)
+    }
+
+    /// The entry's `initial_value` as a cursor, nil when it has none.
+    static func initialCursor(_ initialJSON: String?, _ incremental: IncrementalSettings) throws(PluginError) -> CursorValue? {
+        guard let initialJSON else { return nil }
+        let value: JSONValue
+        do throws(JSONSyntaxError) { value = try JSONValue(parsing: initialJSON) } catch {
+            throw .invalidConfig("the entry's initial_value is not JSON: \(error.message)")
+        }
+        guard let cursor = CursorValue(value, format: incremental.cursorFormat) else {
+            throw .invalidConfig("the entry's initial_value \(initialJSON) is not an ISO 8601 timestamp or an epoch number")
+        }
+        return cursor
+    }
+
+    /// An unsorted stream's watermark moves only at the end of a complete read, so a per-run
+    /// record limit would keep it from ever moving.
+    static func refuseUnsortedRunLimit(_ stream: StreamSettings, _ incremental: IncrementalSettings, options: PluginConfig) throws(PluginError) {
+        let perRun = try options.int("max_records_per_run", default: 0)
+        guard !incremental.sortedByCursor, perRun > 0 else { return }
+        throw .invalidConfig("the entry reads stream \"\(stream.name)\" incrementally with max_records_per_run \(perRun), but config.streams.\(stream.name).incremental does not set sorted_by_cursor: records come in no known order, so the watermark only moves at the end of a complete read and a limited run would never move it. Set \"sorted_by_cursor\": true if the API returns records sorted by the cursor, or drop max_records_per_run")
     }
 
     /// The stream's `incremental` object, which an incremental entry (one with a cursor_field) needs.
