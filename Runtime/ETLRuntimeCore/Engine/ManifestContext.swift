@@ -90,13 +90,36 @@ package struct ManifestContext: Sendable {
         ((manifest.statePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("locks")
     }
 
-    /// The entries named, in manifest order, or every active one when none is named.
-    package func selectEntries(_ ids: [String]) throws(UnknownEntry) -> [ControlEntry] {
-        guard !ids.isEmpty else { return manifest.controlTable.filter(\.active) }
+    /// The entries named, or every active one when none is named, in the order they run: each
+    /// after the upstreams (`depends_on`) selected with it, otherwise in manifest order.
+    /// `withUpstream` adds the named entries' active upstreams, direct or not; `withDownstream`
+    /// the active entries that depend on them. A named entry runs even when inactive.
+    package func selectEntries(
+        _ ids: [String], withUpstream: Bool = false, withDownstream: Bool = false
+    ) throws(UnknownEntry) -> [ControlEntry] {
         for id in ids where manifest.entry(id: id) == nil {
             throw UnknownEntry(id: id, known: manifest.controlTable.map(\.id))
         }
-        return manifest.controlTable.filter { ids.contains($0.id) }
+        let graph = DependencyGraph(manifest.controlTable)
+        var chosen = ids.isEmpty ? Set(manifest.controlTable.filter(\.active).map(\.id)) : Set(ids)
+        let named = chosen
+        let active = Set(manifest.controlTable.filter(\.active).map(\.id))
+        if withUpstream { chosen.formUnion(graph.withUpstreams(named).intersection(active)) }
+        if withDownstream { chosen.formUnion(graph.withDownstreams(named).intersection(active)) }
+        return graph.runOrder(Array(chosen)).compactMap { manifest.entry(id: $0) }
+    }
+
+    /// Why some of `selected`'s upstreams will not run before them: inactive entries are never
+    /// run by `run`, so their downstreams read what they loaded last (one line per such pair).
+    package func inactiveUpstreamNotes(_ selected: [ControlEntry]) -> [String] {
+        let chosen = Set(selected.map(\.id))
+        return selected.flatMap { entry in
+            entry.dependsOn.compactMap { upstream in
+                guard !chosen.contains(upstream), let found = manifest.entry(id: upstream), !found.active else { return nil }
+                return "entry \(entry.id) depends on \(upstream), which is inactive (\"active\": false) and does not run: "
+                    + "\(entry.id) reads what \(upstream) loaded last"
+            }
+        }
     }
 
     /// An `--entry` that the manifest does not have.
