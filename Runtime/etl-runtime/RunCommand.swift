@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw Console.usage("\(error)")
         }
-        for note in context.inactiveUpstreamNotes(selected) { Logger(label: "etl.run").warning("\(note)") }
+        for note in context.manifest.inactiveUpstreamNotes(selected) { Logger(label: "etl.run").warning("\(note)") }
         let state: StateDatabase
         do {
             state = try context.openStateForRun(selected, accepting: fullRefresh ? Set(selected.map(\.id)) : [])

@@ -100,26 +100,7 @@ package struct ManifestContext: Sendable {
         for id in ids where manifest.entry(id: id) == nil {
             throw UnknownEntry(id: id, known: manifest.controlTable.map(\.id))
         }
-        let graph = DependencyGraph(manifest.controlTable)
-        var chosen = ids.isEmpty ? Set(manifest.controlTable.filter(\.active).map(\.id)) : Set(ids)
-        let named = chosen
-        let active = Set(manifest.controlTable.filter(\.active).map(\.id))
-        if withUpstream { chosen.formUnion(graph.withUpstreams(named).intersection(active)) }
-        if withDownstream { chosen.formUnion(graph.withDownstreams(named).intersection(active)) }
-        return graph.runOrder(Array(chosen)).compactMap { manifest.entry(id: $0) }
-    }
-
-    /// Why some of `selected`'s upstreams will not run before them: inactive entries are never
-    /// run by `run`, so their downstreams read what they loaded last (one line per such pair).
-    package func inactiveUpstreamNotes(_ selected: [ControlEntry]) -> [String] {
-        let chosen = Set(selected.map(\.id))
-        return selected.flatMap { entry in
-            entry.dependsOn.compactMap { upstream in
-                guard !chosen.contains(upstream), let found = manifest.entry(id: upstream), !found.active else { return nil }
-                return "entry \(entry.id) depends on \(upstream), which is inactive (\"active\": false) and does not run: "
-                    + "\(entry.id) reads what \(upstream) loaded last"
-            }
-        }
+        return manifest.runSelection(named: ids, withUpstream: withUpstream, withDownstream: withDownstream)
     }
 
     /// An `--entry` that the manifest does not have.

@@ -101,15 +101,18 @@ extension ManifestDecoder {
     /// `depends_on`: entry ids, each once. Whether they name entries, and form no cycle, is for
     /// the cross checks (`ManifestDependencyChecks`), once every id is known.
     private func dependsOn(_ node: JSONNode, _ path: JSONPath) -> [String] {
-        guard let ids = reader.strings(node, path, nonEmpty: false, what: "entry ids"), let elements = node.elements else { return [] }
-        var seen: Set<String> = []
+        guard let elements = node.elements else {
+            reader.report(path, at: node.location, "expected an array of entry ids, such as [\"stage_tasks\"], got \(reader.describe(node))")
+            return []
+        }
         var kept: [String] = []
-        for (index, (id, element)) in zip(ids, elements).enumerated() {
+        for (index, element) in elements.enumerated() {
             let elementPath = path.appending(index: index)
+            guard let id = reader.string(element, elementPath) else { continue }
             if !ManifestDecoder.isEntryID(id) {
                 reader.report(elementPath, at: element.location,
                               "expected the id of another entry (letters, digits, \"_\", \".\" and \"-\"), got \(reader.describe(element))")
-            } else if !seen.insert(id).inserted {
+            } else if kept.contains(id) {
                 reader.report(elementPath, at: element.location, "\(reader.describe(element)) is listed twice; list each upstream entry once")
             } else {
                 kept.append(id)
