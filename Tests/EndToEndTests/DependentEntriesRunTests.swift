@@ -59,6 +59,20 @@ final class DependentEntriesRunTests: XCTestCase {
         XCTAssertTrue(history.stdout.contains("upstream people failed in this run"), history.stdout)
     }
 
+    func testInProcessRunsSkipTheSameWay() throws {
+        let workspace = RunWorkspace()
+        try workspace.layeredPeopleManifest()
+        try workspace.textFile("in.csv", "id,name\nx,bad\n")
+        let outcome = try workspace.run(["run", "--in-process", "--jobs", "2"])
+        XCTAssertEqual(outcome.status, 1, outcome.stderr)
+        XCTAssertTrue(RunWorkspace.summaryLine("people_dim", in: outcome.stderr).contains("status=skipped"), outcome.stderr)
+        XCTAssertTrue(RunWorkspace.summaryLine("people_report", in: outcome.stderr).contains("status=skipped"), outcome.stderr)
+        XCTAssertTrue(RunWorkspace.summaryLine("other", in: outcome.stderr).contains("status=ok"), outcome.stderr)
+        XCTAssertEqual(
+            try workspace.stateQuery("SELECT entry_id, status FROM etl_runs ORDER BY entry_id"),
+            "other|ok\npeople|failed\npeople_dim|skipped\npeople_report|skipped\n")
+    }
+
     func testJobsRunIndependentEntriesSideBySideAndDependentOnesInTurn() throws {
         let workspace = RunWorkspace()
         try workspace.layeredPeopleManifest()
