@@ -3,7 +3,8 @@ import ETLRuntimeCore
 /// `run --dry-run`: what each selected entry would do, and from where.
 enum DryRunReport {
     /// `entries` come in run order (each after the upstreams selected with it), which the lines
-    /// keep; an entry's line names those upstreams. `redact` hides secrets in a watermark stored before states were kept in their stored form.
+    /// keep; an entry's line names those upstreams. `redact` hides secrets in a watermark stored
+    /// before states were kept in their stored form.
     static func print(_ entries: [ControlEntry], state: StateDatabase, fullRefresh: Bool, redact: (String) -> String) throws {
         let selected = Set(entries.map(\.id))
         for entry in entries {
