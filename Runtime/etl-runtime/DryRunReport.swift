@@ -2,8 +2,11 @@ import ETLRuntimeCore
 
 /// `run --dry-run`: what each selected entry would do, and from where.
 enum DryRunReport {
-    /// `redact` hides secrets in a watermark stored before states were kept in their stored form.
+    /// `entries` come in run order (each after the upstreams selected with it), which the lines
+    /// keep; an entry's line names those upstreams. `redact` hides secrets in a watermark stored
+    /// before states were kept in their stored form.
     static func print(_ entries: [ControlEntry], state: StateDatabase, fullRefresh: Bool, redact: (String) -> String) throws {
+        let selected = Set(entries.map(\.id))
         for entry in entries {
             let watermark = try state.watermark(entryID: entry.id)
             let from: String
@@ -13,7 +16,9 @@ enum DryRunReport {
                 from = "from watermark \(watermark.state.map(redact) ?? "none (first run)")"
             }
             let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
-            Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)")
+            let upstreams = entry.dependsOn.filter(selected.contains)
+            let after = upstreams.isEmpty ? "" : ", after \(upstreams.joined(separator: ", "))"
+            Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)\(after)")
         }
     }
 }

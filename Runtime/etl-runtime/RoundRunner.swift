@@ -18,9 +18,10 @@ struct RoundRunner {
     /// How to start worker processes; nil runs every entry in this process.
     let workers: EntryWorker.Launch?
 
-    /// Runs `entries`, whose locks this run holds; `lockDescriptors` (by entry id) are passed
-    /// down to their workers.
-    func runRound(_ entries: [ControlEntry], lockDescriptors: [String: Int32]) -> [EntryRunResult] {
+    /// Runs `entries` (in run order: see `ManifestContext.selectEntries`), whose locks this run
+    /// holds; `lockDescriptors` (by entry id) are passed down to their workers. Entries that
+    /// depend on one of `heldElsewhere` (held by another run) are skipped.
+    func runRound(_ entries: [ControlEntry], lockDescriptors: [String: Int32], heldElsewhere: [String] = []) -> [EntryRunResult] {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
@@ -34,32 +35,37 @@ struct RoundRunner {
         let context = self.context, fullRefresh = self.fullRefresh, takeOwnership = self.takeOwnership
         let workers = self.workers, jobs = self.jobs
         Thread.detachNewThread {
-            let limit = DispatchSemaphore(value: jobs)
-            let group = DispatchGroup()
-            for (index, entry) in entries.enumerated() {
-                limit.wait()
-                group.enter()
-                let lock = lockDescriptors[entry.id]
-                Thread.detachNewThread {
-                    defer {
-                        limit.signal()
-                        group.leave()
+            // Entries start in the order given, each once the upstreams it depends on in this
+            // round have ended (RoundSchedule), up to `jobs` at a time.
+            let schedule = ScheduleSlot(RoundSchedule(entries.map { (id: $0.id, dependsOn: $0.dependsOn) }, heldElsewhere: heldElsewhere))
+            let ended = DispatchSemaphore(value: 0)
+            var running = 0
+            while true {
+                while let step = schedule.next(mayStart: running < jobs) {
+                    switch step {
+                    case .skip(let index, let upstream, let outcome):
+                        let reason = Self.skipReason(upstream: upstream, outcome)
+                        logger.warning("entry \(entries[index].id) skipped: \(reason)")
+                        results.set(index, SkippedRun.record(
+                            entries[index].id, runID: runID, reason: reason, statePath: context.manifest.statePath))
+                    case .start(let index):
+                        running += 1
+                        let entry = entries[index]
+                        Thread.detachNewThread {
+                            defer {
+                                schedule.finished(index, status: results.status(index) ?? .failed)
+                                ended.signal()
+                            }
+                            Self.runEntry(
+                                entry, index: index, results: results, context: context, runID: runID, lock: lockDescriptors[entry.id],
+                                workers: workers, fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: progress, logger: logger)
+                        }
                     }
-                    results.markStarted(index)
-                    if let workers {
-                        // This thread waits for its worker: a worker dies when the thread that
-                        // started it ends (see EntryWorkerCommand), so it must outlive the work.
-                        results.set(index, EntryWorker(launch: workers).run(
-                            entry, runID: runID, pluginLabel: Self.pluginLabel([entry], manifest: context.manifest),
-                            fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
-                            progress: { progress.update(entry: entry.id, rowsRead: $0) }))
-                        return
-                    }
-                    let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
-                    results.set(index, context.runEntry(entry, runID: runID, options: options, logger: logger))
                 }
+                if running == 0 { break }
+                ended.wait()
+                running -= 1
             }
-            group.wait()
             var byte: UInt8 = 1
             _ = write(finished.write, &byte, 1)
         }
@@ -80,6 +86,36 @@ struct RoundRunner {
             RunSummary.print(result, format: format, redact: context.manifest.redacting)
         }
         return all
+    }
+
+    /// Runs one entry to its end in this thread and puts its result in its slot.
+    private static func runEntry(
+        _ entry: ControlEntry, index: Int, results: ResultSlots, context: ManifestContext, runID: String, lock: Int32?,
+        workers: EntryWorker.Launch?, fullRefresh: Bool, takeOwnership: Bool, progress: ProgressLine, logger: Logger
+    ) {
+        results.markStarted(index)
+        if let workers {
+            // This thread waits for its worker: a worker dies when the thread that
+            // started it ends (see EntryWorkerCommand), so it must outlive the work.
+            results.set(index, EntryWorker(launch: workers).run(
+                entry, runID: runID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
+                fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
+                progress: { progress.update(entry: entry.id, rowsRead: $0) }))
+            return
+        }
+        let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
+        results.set(index, context.runEntry(entry, runID: runID, options: options, logger: logger))
+    }
+
+    /// Why an entry was skipped, for its summary line, etl_runs and `status`.
+    static func skipReason(upstream: String, _ outcome: RoundSchedule.UpstreamOutcome) -> String {
+        switch outcome {
+        case .ended(let status):
+            return SkippedRun.reason(upstream: upstream, status: status)
+        case .heldElsewhere:
+            return "upstream \(upstream) is being run by another run (it holds its lock), so its target may be changing; "
+                + "this entry was not run. Run it again once that run ended"
+        }
     }
 
     /// In-process, a thread cannot be killed: once a stop is requested, the entries still
@@ -164,6 +200,11 @@ private final class ResultSlots: Sendable {
         slots.withLock { if $0.results[index] == nil { $0.results[index] = result } }
     }
 
+    /// How the entry at `index` ended, once it has.
+    func status(_ index: Int) -> EntryRunResult.Status? {
+        slots.withLock { $0.results[index]?.status }
+    }
+
     func has(_ index: Int) -> Bool {
         slots.withLock { $0.results[index] != nil }
     }
@@ -175,5 +216,22 @@ private final class ResultSlots: Sendable {
 
     func values() -> [EntryRunResult] {
         slots.withLock { $0.results.compactMap { $0 } }
+    }
+}
+
+/// The round's schedule, shared by the thread that starts entries and the threads that run them.
+private final class ScheduleSlot: Sendable {
+    private let schedule: Mutex<RoundSchedule>
+
+    init(_ schedule: RoundSchedule) {
+        self.schedule = Mutex(schedule)
+    }
+
+    func next(mayStart: Bool) -> RoundSchedule.Step? {
+        schedule.withLock { $0.next(mayStart: mayStart) }
+    }
+
+    func finished(_ index: Int, status: EntryRunResult.Status) {
+        schedule.withLock { $0.finished(index, status: status) }
     }
 }

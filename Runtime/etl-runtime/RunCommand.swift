@@ -21,10 +21,13 @@ struct RunCommand: ParsableCommand {
             and --max-failures failed rounds in a row (default 5) stop the run. \
             SIGINT/SIGTERM asks each running entry to stop at its next batch boundary; one still running after \
             its stop_timeout (default 30 s) is killed and recorded as cancelled. An entry's timeout stops it the same \
-            way and records it as failed.
+            way and records it as failed. \
+            Entries run after the entries they depend on (depends_on) when both run: an entry whose \
+            upstream failed, was skipped or cancelled in this run is not run and is recorded as skipped; \
+            --jobs N runs independent entries side by side. An upstream not selected does not hold an entry back.
 
             Exit codes, the most serious first: 130/143 stopped by SIGINT/SIGTERM (128 + the signal); \
-            78 manifest or plugin configuration invalid; 1 an entry failed; 75 an entry was left alone \
+            78 manifest or plugin configuration invalid; 1 an entry failed or was skipped; 75 an entry was left alone \
             because another run holds it; 0 every entry that ran succeeded.
             """
     )
@@ -34,6 +37,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("entry"), help: ArgumentHelp("Run only this entry (repeatable).", valueName: "id"))
     var entries: [String] = []
+
+    @Flag(name: .long, help: "With --entry: also run the active entries the named ones depend on (depends_on), directly or not, before them.")
+    var withUpstream = false
+
+    @Flag(name: .long, help: "With --entry: also run the active entries that depend on the named ones, directly or not, after them.")
+    var withDownstream = false
 
     @Flag(name: .long, help: "Ignore watermarks: reload everything and replace each target.")
     var fullRefresh = false
@@ -65,6 +74,8 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if withUpstream, entries.isEmpty { throw ValidationError("--with-upstream needs --entry: without it every active entry runs") }
+        if withDownstream, entries.isEmpty { throw ValidationError("--with-downstream needs --entry: without it every active entry runs") }
         if untilCaughtUp, every == nil { throw ValidationError("--until-caught-up needs --every") }
         if let maxFailures {
             if every == nil { throw ValidationError("--max-failures needs --every") }
@@ -77,10 +88,11 @@ struct RunCommand: ParsableCommand {
         let context = try location.loadContext()
         let selected: [ControlEntry]
         do {
-            selected = try context.selectEntries(entries)
+            selected = try context.selectEntries(entries, withUpstream: withUpstream, withDownstream: withDownstream)
         } catch {
             throw Console.usage("\(error)")
         }
+        for note in context.manifest.inactiveUpstreamNotes(selected) { Logger(label: "etl.run").warning("\(note)") }
         let state: StateDatabase
         do {
             state = try context.openStateForRun(selected, accepting: fullRefresh ? Set(selected.map(\.id)) : [])
@@ -118,7 +130,7 @@ struct RunCommand: ParsableCommand {
         let locks = RunLocks(folder: context.lockFolder)
         func round() throws -> RoundOutcome {
             let (held, locked) = try locks.acquire(selected)
-            return (held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors), locked)
+            return (held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors, heldElsewhere: locked), locked)
         }
         var outcome = try round()
         // When another run holds every entry, there is nothing to repeat: exit 75 at once.

@@ -6,7 +6,7 @@ import ETLRuntimeCore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the control table: each entry's watermark, last run and rows loaded.",
+        abstract: "Show the control table: each entry's watermark, last run, rows loaded and the entries it depends on.",
         discussion: "Reads only the state database: the manifest's secrets need not be set and no plugin is loaded.")
 
     @OptionGroup var location: PluginLocationOptions
@@ -22,6 +22,8 @@ struct StatusCommand: ParsableCommand {
         let redact = context.redacting
         // The lookback is the manifest's, not the state's: the next run applies what is written now.
         let lookback = { (id: String) in context.outline.entry(id: id)?.lookback }
+        // Lineage is the manifest's too: what the next run orders the entries by.
+        let dependsOn = { (id: String) in context.outline.entry(id: id)?.dependsOn ?? [] }
         if json {
             print(Console.json(rows.map { row -> [String: Any] in
                 [
@@ -30,6 +32,7 @@ struct StatusCommand: ParsableCommand {
                     "watermark": row.watermark.map(redact) as Any, "lookback": lookback(row.id) as Any, "last_run_id": row.lastRunID as Any,
                     "last_status": row.lastStatus as Any, "last_run_at": row.lastRunAt as Any,
                     "last_error": row.lastError.map(redact) as Any, "rows_loaded": row.rowsLoaded,
+                    "depends_on": dependsOn(row.id),
                 ]
             }))
             return
@@ -43,8 +46,11 @@ struct StatusCommand: ParsableCommand {
             ]
         }
         print(PluginListing.alignedColumns([header] + table), terminator: "")
-        for row in rows where row.lastStatus == "failed" {
-            print("\(row.id): last run failed: \(row.lastError.map(redact) ?? "no message")")
+        for row in rows where !dependsOn(row.id).isEmpty {
+            print("\(row.id): depends on \(dependsOn(row.id).joined(separator: ", "))")
+        }
+        for row in rows where row.lastStatus == "failed" || row.lastStatus == "skipped" {
+            print("\(row.id): last run \(row.lastStatus ?? ""): \(row.lastError.map(redact) ?? "no message")")
         }
     }
 }

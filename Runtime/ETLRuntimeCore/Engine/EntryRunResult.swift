@@ -8,6 +8,9 @@ package struct EntryRunResult: Sendable, Equatable, Codable {
         case failed
         /// Stopped at a batch boundary on SIGINT/SIGTERM; resumes next run.
         case cancelled
+        /// Not run: an upstream it depends on (`depends_on`) failed, was skipped or cancelled in
+        /// this run, so its input is not what this run meant it to be. The error says which.
+        case skipped
     }
 
     package var entryID: String

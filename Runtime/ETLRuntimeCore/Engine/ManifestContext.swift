@@ -90,13 +90,17 @@ package struct ManifestContext: Sendable {
         ((manifest.statePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("locks")
     }
 
-    /// The entries named, in manifest order, or every active one when none is named.
-    package func selectEntries(_ ids: [String]) throws(UnknownEntry) -> [ControlEntry] {
-        guard !ids.isEmpty else { return manifest.controlTable.filter(\.active) }
+    /// The entries named, or every active one when none is named, in the order they run: each
+    /// after the upstreams (`depends_on`) selected with it, otherwise in manifest order.
+    /// `withUpstream` adds the named entries' active upstreams, direct or not; `withDownstream`
+    /// the active entries that depend on them. A named entry runs even when inactive.
+    package func selectEntries(
+        _ ids: [String], withUpstream: Bool = false, withDownstream: Bool = false
+    ) throws(UnknownEntry) -> [ControlEntry] {
         for id in ids where manifest.entry(id: id) == nil {
             throw UnknownEntry(id: id, known: manifest.controlTable.map(\.id))
         }
-        return manifest.controlTable.filter { ids.contains($0.id) }
+        return manifest.runSelection(named: ids, withUpstream: withUpstream, withDownstream: withDownstream)
     }
 
     /// An `--entry` that the manifest does not have.

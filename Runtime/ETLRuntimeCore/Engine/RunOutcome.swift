@@ -5,7 +5,8 @@
 ///    did, as a shell reports a process the signal ended, so a stopped run never looks failed
 ///    or finished;
 /// 2. 78: an entry's manifest or plugin configuration is invalid (a person must fix it);
-/// 3. 1: an entry failed (the others still ran);
+/// 3. 1: an entry failed (the others still ran), or was skipped because an upstream it depends
+///    on did not succeed (the run did not load what it was asked to: it must not look done);
 /// 4. 75: an entry was left alone because another run holds its lock (try again later);
 /// 5. 0: every entry that ran succeeded, or none was due.
 package enum RunOutcome {

@@ -55,6 +55,10 @@ package struct ControlEntry: Sendable, Hashable {
     /// Plugins receive them as `entry_options` in the request's options. May hold `${VAR}` values:
     /// do not print it.
     package var options: JSONValue?
+    /// `depends_on`: the entries whose run this one waits for when both run in one `run`; when one
+    /// of them fails (or is skipped, or cancelled), this one is skipped. Ids of entries of the
+    /// manifest, acyclic (checked when it loads).
+    package var dependsOn: [String]
     /// Where the entry is, e.g. `$.control_table[1]`.
     package var jsonPath: String
     /// The line the entry starts on.
@@ -78,7 +82,7 @@ package struct ControlEntry: Sendable, Hashable {
         maxRecordsPerRun: Int? = nil, maxRejects: Int = ControlEntry.defaultMaxRejects,
         nullCursor: NullCursorPolicy = .fail, postSQL: [String] = [], transforms: [ManifestTransform] = [],
         timeout: ISO8601Duration? = nil, stopTimeout: ISO8601Duration = ControlEntry.defaultStopTimeout,
-        options: JSONValue? = nil, jsonPath: String, line: Int
+        options: JSONValue? = nil, dependsOn: [String] = [], jsonPath: String, line: Int
     ) {
         self.id = id
         self.active = active
@@ -104,6 +108,7 @@ package struct ControlEntry: Sendable, Hashable {
         self.timeout = timeout
         self.stopTimeout = stopTimeout
         self.options = options
+        self.dependsOn = dependsOn
         self.jsonPath = jsonPath
         self.line = line
     }

@@ -3,7 +3,7 @@ extension ManifestDecoder {
         "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
-        "options",
+        "options", "depends_on",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
 
@@ -90,11 +90,35 @@ extension ManifestDecoder {
                               "expected an object of the options the entry's plugins honour, such as {\"list_id\": 901}, got \(reader.describe(node))")
             }
         }
+        field("depends_on") { node, path in draft.dependsOn = dependsOn(node, path) }
         field("timeout") { node, path in draft.timeout = positiveDuration(node, path) }
         field("stop_timeout") { node, path in
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout
         }
         return draft
+    }
+
+    /// `depends_on`: entry ids, each once. Whether they name entries, and form no cycle, is for
+    /// the cross checks (`ManifestDependencyChecks`), once every id is known.
+    private func dependsOn(_ node: JSONNode, _ path: JSONPath) -> [String] {
+        guard let elements = node.elements else {
+            reader.report(path, at: node.location, "expected an array of entry ids, such as [\"stage_tasks\"], got \(reader.describe(node))")
+            return []
+        }
+        var kept: [String] = []
+        for (index, element) in elements.enumerated() {
+            let elementPath = path.appending(index: index)
+            guard let id = reader.string(element, elementPath) else { continue }
+            if !ManifestDecoder.isEntryID(id) {
+                reader.report(elementPath, at: element.location,
+                              "expected the id of another entry (letters, digits, \"_\", \".\" and \"-\"), got \(reader.describe(element))")
+            } else if kept.contains(id) {
+                reader.report(elementPath, at: element.location, "\(reader.describe(element)) is listed twice; list each upstream entry once")
+            } else {
+                kept.append(id)
+            }
+        }
+        return kept
     }
 
     /// A limit on time: a duration of at least one second (`PT0S` would stop or kill at once).

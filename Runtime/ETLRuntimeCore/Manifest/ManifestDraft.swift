@@ -66,6 +66,8 @@ struct EntryDraft {
     /// The `options` object (`${VAR}`s expanded; `"format": "path"` strings made absolute once
     /// checked against a plugin's entry options schema), when written.
     var options: JSONNode?
+    /// `depends_on`: the ids of the entries this one runs after, as written (valid ids, each once).
+    var dependsOn: [String] = []
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -81,7 +83,7 @@ struct EntryDraft {
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
             nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
-            options: options?.value, jsonPath: path.description,
+            options: options?.value, dependsOn: dependsOn, jsonPath: path.description,
             line: node.location.line)
     }
 }

@@ -92,6 +92,7 @@ package enum ManifestLoader {
             for index in draft.entries.indices { optionsCheck.check(&draft.entries[index]) }
         }
         ManifestCrossChecks(reader: checker, draft: draft).run()
+        ManifestDependencyChecks(reader: checker, draft: draft).run()
 
         let issues = inFileOrder(reader.located + checker.located, manifestFile: path)
         guard issues.isEmpty, let version = draft.version else {

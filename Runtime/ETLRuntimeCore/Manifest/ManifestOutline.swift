@@ -18,11 +18,13 @@ package struct ManifestOutline: Sendable {
         package var write: String?
         /// The `lookback` as written (`PT10M`), for `status` to show beside the watermark.
         package var lookback: String?
+        /// `depends_on`: the entries this one runs after (its lineage), the strings as written.
+        package var dependsOn: [String]
 
         /// Creates an entry outline.
         package init(
             id: String, source: String?, stream: String?, sink: String?, target: String?, active: Bool, mode: String?,
-            write: String?, lookback: String? = nil
+            write: String?, lookback: String? = nil, dependsOn: [String] = []
         ) {
             self.id = id
             self.source = source
@@ -33,6 +35,7 @@ package struct ManifestOutline: Sendable {
             self.mode = mode
             self.write = write
             self.lookback = lookback
+            self.dependsOn = dependsOn
         }
     }
 
@@ -140,7 +143,8 @@ private struct OutlineReader {
             id: id, source: string(node, "source"), stream: string(node, "stream"), sink: string(node, "sink"),
             target: string(node, "target"), active: active, mode: mode,
             write: string(node, "write") ?? mode.flatMap(LoadMode.init(rawValue:)).map { WriteMode.defaultMode(for: $0).rawValue },
-            lookback: string(node, "lookback"))
+            lookback: string(node, "lookback"),
+            dependsOn: node.member("depends_on")?.value.elements?.compactMap(\.stringValue) ?? [])
     }
 
     private func string(_ node: JSONNode, _ key: String) -> String? {
