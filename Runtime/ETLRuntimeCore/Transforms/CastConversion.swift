@@ -31,7 +31,11 @@ struct CastConversion {
             guard from == .utf8 else {
                 throw ExpressionError(at: 1, "a \"format\" reads text, but the column is \(from.expressionName)")
             }
-            pattern = try TimePattern.parse(format)
+            do {
+                pattern = try TimePattern.parse(format)
+            } catch {
+                throw ExpressionError(at: 1, "\"format\" at character \(error.position): \(error.message)")
+            }
         } else {
             pattern = nil
         }

@@ -57,19 +57,17 @@ package final class TransformPlan {
             }
         }
         rowsSeen += input.rowCount
+        // Steps set types as they run, but a batch emptied early skipped the rest: give it the plan's columns.
+        if table.rowCount == 0 {
+            table = TransformTable(columns: outputSchema.fields.map { TransformColumn(name: $0.name, type: $0.type, values: []) }, rowCount: 0)
+        }
         return (table, rejects)
     }
 
     /// Transforms an imported batch into a batch of `outputSchema`.
     package func apply(_ batch: ImportedRecordBatch) throws(ArrowError) -> (batch: ImportedRecordBatch, rejects: [SourceReject]) {
         let (table, rejects) = apply(TransformTable(batch))
-        var output = table
-        // Steps set types from the plan, but a batch of zero rows skipped them: give it the plan's schema.
-        if output.rowCount == 0 {
-            output = TransformTable(
-                columns: outputSchema.fields.map { TransformColumn(name: $0.name, type: $0.type, values: []) }, rowCount: 0)
-        }
-        return (try output.batch(), rejects)
+        return (try table.batch(), rejects)
     }
 
     /// The source row as a JSON object of texts, for etl_rejects' raw column.

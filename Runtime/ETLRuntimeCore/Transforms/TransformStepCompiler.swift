@@ -10,7 +10,7 @@ struct TransformStepCompiler {
     private var stepPath: String { "\(transform.jsonPath).\(transform.step.name)" }
 
     private func fail(_ suffix: String?, _ message: String) -> TransformError {
-        TransformError(suffix.map { "\(stepPath).\($0)" } ?? stepPath, message)
+        TransformError(suffix.map { $0.hasPrefix("[") ? stepPath + $0 : "\(stepPath).\($0)" } ?? stepPath, message)
     }
 
     private func index(of column: String, _ suffix: String?) throws(TransformError) -> Int {
