@@ -90,4 +90,14 @@ final class TransformRunTests: XCTestCase {
         XCTAssertEqual(validate.status, 78, validate.stderr)
         XCTAssertTrue(validate.stderr.contains(#"$.control_table[0].transforms[0].filter: at character 8: expected a column"#), validate.stderr)
     }
+
+    func testValidateAndDryRunTypeCheckAgainstTheDeclaredColumns() throws {
+        let workspace = try pipeline(maxRejects: 0, transforms: #"[{"cast": {"valor": "double"}}, {"derive": {"twice": "valor * 2", "bad": "nome + 1"}}]"#)
+        for command in [["validate"], ["run", "--dry-run"]] {
+            let outcome = try workspace.run(command)
+            XCTAssertEqual(outcome.status, 78, outcome.stderr)
+            XCTAssertTrue(outcome.stderr.contains(#"$.control_table[0].transforms[1].derive.bad: at character 6: "+" needs numbers, got text + int64"#), "\(command): \(outcome.stderr)")
+        }
+        XCTAssertEqual(try workspace.stateQuery("SELECT count(*) FROM etl_runs"), "0\n", "nothing ran")
+    }
 }
