@@ -15,7 +15,8 @@ final class TransformManifestTests: XCTestCase {
             "mode": "full", "transforms": [
               {"drop": ["tmp"]},
               {"cast": {"valor": {"type": "double", "decimal": ",", "thousands": "."}, "at": {"type": "timestamp", "format": "epoch_ms"}}},
-              {"map": {"status": {"values": {"A": "active"}, "default": "other"}}}
+              {"map": {"status": {"values": {"A": "active"}, "default": "other"}}},
+              {"explode": "tags"}
             ]
             """#)
         XCTAssertEqual(loaded.issues, [])
@@ -26,6 +27,7 @@ final class TransformManifestTests: XCTestCase {
                 ColumnCast(column: "at", type: .timestamp, format: "epoch_ms"),
             ]),
             .map([ColumnValueMap(column: "status", mappings: [ValueMapping(from: "A", to: "active")], defaultValue: "other")]),
+            .explode(column: "tags"),
         ])
     }
 

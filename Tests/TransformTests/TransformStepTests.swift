@@ -94,4 +94,27 @@ final class TransformStepTests: XCTestCase {
         let batch = try plan.apply(orders.batch()).batch
         XCTAssertEqual(TransformTable(batch).columns.map(\.values), orders.columns.map(\.values))
     }
+
+    func testExplodeMakesOneRowPerArrayElementAndRejectsTextThatIsNotAnArray() throws {
+        let orders = TransformFixture.table([
+            ("order", .int64, [.int(1), .int(2), .int(3), .int(4), .int(5)]),
+            ("items", .utf8, [.text(#"[{"sku": "a"}, {"sku": "b"}]"#), .text("[]"), .null, .text("{}"), .text(#"[{"sku": 7}, 2.5]"#)]),
+        ])
+        let result = try TransformFixture.run([
+            .explode(column: "items"), .derive([DerivedColumn(name: "sku", expression: "json_get(items, '$.sku')")]),
+        ], on: orders)
+        XCTAssertEqual(result.table.columns[0].values, [.int(1), .int(1), .int(2), .int(3), .int(5), .int(5)])
+        XCTAssertEqual(result.table.columns[1].values, [.text(#"{"sku":"a"}"#), .text(#"{"sku":"b"}"#), .null, .null, .text(#"{"sku":7}"#), .text("2.5")])
+        XCTAssertEqual(result.table.columns[2].values, [.text("a"), .text("b"), .null, .null, .text("7"), .null])
+        XCTAssertEqual(result.rejects.map(\.reason), [#"$.control_table[0].transforms[0].explode: "{}" is not a JSON array"#])
+        XCTAssertEqual(result.rejects.map(\.position), ["stream row 4"])
+    }
+
+    func testARowRejectedAfterExplodeIsNamedByItsSourceRow() throws {
+        let table = TransformFixture.table([("n", .utf8, [.text("[1]"), .text(#"[2, "x"]"#)])])
+        let result = try TransformFixture.run([.explode(column: "n"), .cast([ColumnCast(column: "n", type: .int64)])], on: table)
+        XCTAssertEqual(result.table.columns[0].values, [.int(1), .int(2)])
+        XCTAssertEqual(result.rejects.map(\.position), ["stream row 2"])
+        XCTAssertEqual(result.rejects.map(\.raw), [#"{"n":"[2, \"x\"]"}"#])
+    }
 }

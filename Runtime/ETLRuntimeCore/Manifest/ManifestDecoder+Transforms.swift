@@ -72,6 +72,8 @@ extension ManifestDecoder {
         case "filter":
             guard let text = reader.string(node, path), checkExpression(text, path, at: node.location) else { return nil }
             return .filter(expression: text)
+        case "explode":
+            return reader.string(node, path).map { .explode(column: $0) }
         default:
             return metadata(node, path).map { .metadata($0) }
         }

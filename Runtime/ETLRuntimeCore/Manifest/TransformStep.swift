@@ -19,12 +19,14 @@ package enum TransformStep: Sendable, Hashable {
     case derive([DerivedColumn])
     /// `{"filter": "age >= 18"}`: keep rows where the expression holds.
     case filter(expression: String)
+    /// `{"explode": "tags"}`: one row per element of the JSON array in a text column.
+    case explode(column: String)
     /// `{"metadata": {"loaded_at": "_loaded_at"}}`: add runtime columns.
     case metadata([MetadataColumn])
 
     /// The transform names, as written in a manifest.
     package static let names = [
-        "select", "drop", "rename", "cast", "trim", "null_values", "map", "derive", "filter", "metadata",
+        "select", "drop", "rename", "cast", "trim", "null_values", "map", "derive", "filter", "explode", "metadata",
     ]
 
     /// This transform's name, as written in a manifest.
@@ -39,6 +41,7 @@ package enum TransformStep: Sendable, Hashable {
         case .map: return "map"
         case .derive: return "derive"
         case .filter: return "filter"
+        case .explode: return "explode"
         case .metadata: return "metadata"
         }
     }

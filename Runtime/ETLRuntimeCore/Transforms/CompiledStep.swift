@@ -6,6 +6,9 @@ struct CompiledStep {
         case failures([Int: String])
         /// `filter`: which rows stay (dropped rows are not rejects).
         case keep([Bool])
+        /// `explode`: the table now has one row per element; `origins` gives each new row's row
+        /// before the step, and `failures` (by row before the step) the rows that left as rejects.
+        case expanded(origins: [Int], failures: [Int: String])
     }
 
     let apply: (inout TransformTable, TransformRunInfo) -> Outcome

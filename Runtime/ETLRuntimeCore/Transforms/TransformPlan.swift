@@ -54,6 +54,12 @@ package final class TransformPlan {
             case .keep(let keep):
                 table.keepRows(keep)
                 origin = origin.indices.filter { keep[$0] }.map { origin[$0] }
+            case .expanded(let origins, let failures):
+                for row in failures.keys.sorted() {
+                    rejects.append(SourceReject(
+                        position: "stream row \(rowsSeen + origin[row] + 1)", raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                }
+                origin = origins.map { origin[$0] }
             }
         }
         rowsSeen += input.rowCount

@@ -165,6 +165,10 @@ struct TransformStepCompiler {
                 }
                 return .keep(tests.map { $0 == .bool(true) })
             }
+        case .explode(let column):
+            let index = try index(of: column, nil)
+            try requireText(index, nil)
+            return ExplodeStep.compile(column: index, path: stepPath)
         case .metadata(let columns):
             for column in columns {
                 let type: ArrowColumnType = column.kind == .loadedAt ? .timestampMicrosecondsUTC : .utf8
