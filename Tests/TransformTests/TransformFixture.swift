@@ -46,11 +46,11 @@ enum TransformFixture {
     }
 
     /// id int64, name text, amount double, day date, at timestamp: three rows, the third mostly null.
-    static let orders = table([
+    static var orders: TransformTable { table([
         ("id", .int64, [.int(1), .int(2), .int(3)]),
         ("name", .utf8, [.text(" Ana "), .text("bob"), .null]),
         ("amount", .double, [.double(10.5), .double(2), .null]),
         ("day", .date32, [.date(19797), .date(19798), .null]),
         ("at", .timestampMicrosecondsUTC, [.timestamp(started), .timestamp(0), .null]),
-    ])
+    ]) }
 }

@@ -117,4 +117,20 @@ final class TransformStepTests: XCTestCase {
         XCTAssertEqual(result.rejects.map(\.position), ["stream row 2"])
         XCTAssertEqual(result.rejects.map(\.raw), [#"{"n":"[2, \"x\"]"}"#])
     }
+
+    func testColumnsNoStepTouchesAreCopiedFromTheImportedBatchWithTheRowsThatRemain() throws {
+        let transforms = [
+            ManifestTransform(step: .filter(expression: "id <> 2"), jsonPath: "$.t[0]", line: 1),
+            // amount 10.5 (row 1) cannot become an int64; 2.0 (row 2) could but row 2 is gone.
+            ManifestTransform(step: .rename([ColumnRename(from: "name", to: "who")]), jsonPath: "$.t[1]", line: 1),
+            ManifestTransform(step: .cast([ColumnCast(column: "amount", type: .int64)]), jsonPath: "$.t[2]", line: 1),
+        ]
+        let plan = try TransformPlan(transforms, schema: orders.schema, info: TransformRunInfo(runID: "r", startedMicros: 0))
+        let output = try plan.apply(orders.batch())
+        XCTAssertEqual(output.batch.schema.fields.map(\.name), ["id", "who", "amount", "day", "at"])
+        let table = TransformTable(output.batch)
+        // Row 1's 10.5 is not a whole number (rejected), row 2 is filtered out: row 3 remains.
+        XCTAssertEqual(table.columns.map(\.values), [[.int(3)], [.null], [.null], [.null], [.null]])
+        XCTAssertEqual(output.rejects.map(\.position), ["stream row 1"])
+    }
 }

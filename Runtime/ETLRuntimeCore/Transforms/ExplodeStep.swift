@@ -31,12 +31,9 @@ enum ExplodeStep {
                 }
             }
             var columns = table.columns
-            for column in columns.indices where column != index {
-                let values = columns[column].values
-                columns[column].values = origins.map { values[$0] }
-            }
+            for column in columns.indices where column != index { columns[column].repeatRows(origins) }
             columns[index].values = elements
-            table = TransformTable(columns: columns, rowCount: origins.count)
+            table = table.replacing(columns: columns, rowCount: origins.count)
             return .expanded(origins: origins, failures: failures)
         }
     }

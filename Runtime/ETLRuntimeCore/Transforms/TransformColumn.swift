@@ -1,61 +1,140 @@
 import ETLArrow
 
 /// A column of a batch while transforms run: its name, Arrow type and values.
-package struct TransformColumn: Sendable {
+///
+/// A column no step rewrites stays in the imported batch's memory (with a list of the rows still
+/// in the table once a filter or a reject removed some) and is copied straight into the output
+/// batch: only the columns a step reads or writes are decoded into `TransformValue`s.
+package struct TransformColumn {
     package var name: String
     package var type: ArrowColumnType
-    package var values: [TransformValue]
+    private var storage: Storage
+
+    private enum Storage {
+        /// Still in the batch; `rows` lists the batch rows in the table (nil: all of them, in order).
+        case imported(ImportedColumn, rows: [Int]?)
+        case decoded([TransformValue])
+    }
 
     package init(name: String, type: ArrowColumnType, values: [TransformValue]) {
         self.name = name
         self.type = type
-        self.values = values
+        storage = .decoded(values)
     }
 
-    /// Reads column `index` of `batch` into values.
+    /// Column `index` of `batch`, read lazily (the table keeps the batch alive).
     init(_ batch: ImportedRecordBatch, index: Int) {
         let field = batch.schema.fields[index]
-        let column = batch.column(index)
-        var values: [TransformValue] = []
-        values.reserveCapacity(batch.rowCount)
-        for row in 0..<batch.rowCount {
-            if column.isNull(row) {
-                values.append(.null)
-                continue
-            }
-            switch field.type {
-            case .bool: values.append(.bool(column.bool(row)))
-            case .int64: values.append(.int(column.int64(row)))
-            case .double: values.append(.double(column.double(row)))
-            case .utf8: values.append(.text(column.string(row)))
-            case .binary: values.append(.bytes(Array(column.bytes(row))))
-            case .timestampMicrosecondsUTC: values.append(.timestamp(column.timestampMicroseconds(row)))
-            case .date32: values.append(.date(column.date32(row)))
-            case .null: values.append(.null)
+        name = field.name
+        type = field.type
+        storage = .imported(batch.column(index), rows: nil)
+    }
+
+    /// The values, decoded from the batch on first need.
+    package var values: [TransformValue] {
+        get {
+            switch storage {
+            case .decoded(let values): return values
+            case .imported(let column, let rows):
+                guard let rows else { return (0..<column.count).map { Self.value(column, $0) } }
+                return rows.map { Self.value(column, $0) }
             }
         }
-        self.init(name: field.name, type: field.type, values: values)
+        set { storage = .decoded(newValue) }
+    }
+
+    /// The value of one row, without decoding the rest of the column.
+    func value(at row: Int) -> TransformValue {
+        switch storage {
+        case .decoded(let values): return values[row]
+        case .imported(let column, let rows): return Self.value(column, rows?[row] ?? row)
+        }
+    }
+
+    /// Only the rows where `keep` is true.
+    mutating func keepRows(_ keep: [Bool]) {
+        switch storage {
+        case .decoded(let values):
+            var kept: [TransformValue] = []
+            kept.reserveCapacity(values.count)
+            for (row, value) in values.enumerated() where keep[row] { kept.append(value) }
+            storage = .decoded(kept)
+        case .imported(let column, let rows):
+            var kept: [Int] = []
+            kept.reserveCapacity(keep.count)
+            for row in keep.indices where keep[row] { kept.append(rows?[row] ?? row) }
+            storage = .imported(column, rows: kept)
+        }
+    }
+
+    /// Row `origins[i]` as row i (explode repeats a row once per element).
+    mutating func repeatRows(_ origins: [Int]) {
+        switch storage {
+        case .decoded(let values): storage = .decoded(origins.map { values[$0] })
+        case .imported(let column, let rows): storage = .imported(column, rows: origins.map { rows?[$0] ?? $0 })
+        }
+    }
+
+    private static func value(_ column: ImportedColumn, _ row: Int) -> TransformValue {
+        if column.isNull(row) { return .null }
+        switch column.type {
+        case .bool: return .bool(column.bool(row))
+        case .int64: return .int(column.int64(row))
+        case .double: return .double(column.double(row))
+        case .utf8: return .text(column.string(row))
+        case .binary: return .bytes(Array(column.bytes(row)))
+        case .timestampMicrosecondsUTC: return .timestamp(column.timestampMicroseconds(row))
+        case .date32: return .date(column.date32(row))
+        case .null: return .null
+        }
     }
 
     /// Appends every value to column `index` of `builder`; the values match `type` (the
     /// transform plan guarantees it), so a mismatch is a bug in the plan.
     func append(to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
-        for value in values {
-            switch value {
-            case .null: try builder.appendNull(column: index)
-            case .bool(let bool): try builder.append(bool: bool, column: index)
-            case .int(let int): try builder.append(int64: int, column: index)
-            case .double(let double): try builder.append(double: double, column: index)
-            case .text(let text): try builder.append(string: text, column: index)
-            case .timestamp(let micros): try builder.append(timestampMicroseconds: micros, column: index)
-            case .date(let days): try builder.append(date32: days, column: index)
-            case .bytes(let bytes):
-                var failure: ArrowError?
-                bytes.withUnsafeBytes { raw in
-                    do throws(ArrowError) { try builder.append(binary: raw, column: index) } catch { failure = error }
-                }
-                if let failure { throw failure }
+        switch storage {
+        case .imported(let column, let rows):
+            if let rows {
+                for row in rows { try Self.copy(column, row, to: builder, index: index) }
+            } else {
+                for row in 0..<column.count { try Self.copy(column, row, to: builder, index: index) }
             }
+        case .decoded(let values):
+            for value in values { try Self.append(value, to: builder, index: index) }
+        }
+    }
+
+    /// One value copied from the imported batch, without going through `TransformValue`.
+    @inline(__always)
+    private static func copy(_ column: ImportedColumn, _ row: Int, to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
+        if column.isNull(row) { return try builder.appendNull(column: index) }
+        switch column.type {
+        case .bool: try builder.append(bool: column.bool(row), column: index)
+        case .int64: try builder.append(int64: column.int64(row), column: index)
+        case .double: try builder.append(double: column.double(row), column: index)
+        case .utf8: try builder.append(utf8: column.bytes(row), column: index)
+        case .binary: try builder.append(binary: column.bytes(row), column: index)
+        case .timestampMicrosecondsUTC: try builder.append(timestampMicroseconds: column.timestampMicroseconds(row), column: index)
+        case .date32: try builder.append(date32: column.date32(row), column: index)
+        case .null: try builder.appendNull(column: index)
+        }
+    }
+
+    private static func append(_ value: TransformValue, to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
+        switch value {
+        case .null: try builder.appendNull(column: index)
+        case .bool(let bool): try builder.append(bool: bool, column: index)
+        case .int(let int): try builder.append(int64: int, column: index)
+        case .double(let double): try builder.append(double: double, column: index)
+        case .text(let text): try builder.append(string: text, column: index)
+        case .timestamp(let micros): try builder.append(timestampMicroseconds: micros, column: index)
+        case .date(let days): try builder.append(date32: days, column: index)
+        case .bytes(let bytes):
+            var failure: ArrowError?
+            bytes.withUnsafeBytes { raw in
+                do throws(ArrowError) { try builder.append(binary: raw, column: index) } catch { failure = error }
+            }
+            if let failure { throw failure }
         }
     }
 }

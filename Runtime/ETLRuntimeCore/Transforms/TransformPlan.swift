@@ -79,7 +79,7 @@ package final class TransformPlan {
     /// The source row as a JSON object of texts, for etl_rejects' raw column.
     private static func raw(_ table: TransformTable, row: Int) -> String {
         JSONValue.object(JSONObject(table.columns.map { column in
-            (column.name, column.values[row].text.map(JSONValue.string) ?? .null)
+            (column.name, column.value(at: row).text.map(JSONValue.string) ?? .null)
         })).serialized()
     }
 }

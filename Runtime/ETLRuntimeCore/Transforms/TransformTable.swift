@@ -2,18 +2,30 @@ import CETLPlugin
 import ETLArrow
 
 /// A batch unpacked into columns, which the steps rewrite one after another.
-package struct TransformTable: Sendable {
+package struct TransformTable {
     package var columns: [TransformColumn]
     package private(set) var rowCount: Int
+    /// The imported batch whose memory columns not yet decoded still point into.
+    private let source: ImportedRecordBatch?
 
     package init(columns: [TransformColumn], rowCount: Int) {
         self.columns = columns
         self.rowCount = rowCount
+        source = nil
     }
 
-    init(_ batch: ImportedRecordBatch) {
+    package init(_ batch: ImportedRecordBatch) {
         columns = (0..<batch.schema.fields.count).map { TransformColumn(batch, index: $0) }
         rowCount = batch.rowCount
+        source = batch
+    }
+
+    /// The same table with the columns replaced and `rowCount` rows (explode), keeping the batch alive.
+    func replacing(columns: [TransformColumn], rowCount: Int) -> TransformTable {
+        var copy = self
+        copy.columns = columns
+        copy.rowCount = rowCount
+        return copy
     }
 
     package var schema: ArrowSchemaDescription {
@@ -24,12 +36,9 @@ package struct TransformTable: Sendable {
 
     /// Keeps the rows where `keep` is true, in every column.
     package mutating func keepRows(_ keep: [Bool]) {
-        for index in columns.indices {
-            var kept: [TransformValue] = []
-            kept.reserveCapacity(rowCount)
-            for (row, value) in columns[index].values.enumerated() where keep[row] { kept.append(value) }
-            columns[index].values = kept
-        }
+        // A filter that keeps every row (the usual case for a sanity check) copies nothing.
+        guard keep.contains(false) else { return }
+        for index in columns.indices { columns[index].keepRows(keep) }
         rowCount = keep.lazy.filter { $0 }.count
     }
 
