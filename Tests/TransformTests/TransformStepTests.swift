@@ -133,4 +133,23 @@ final class TransformStepTests: XCTestCase {
         XCTAssertEqual(table.columns.map(\.values), [[.int(3)], [.null], [.null], [.null], [.null]])
         XCTAssertEqual(output.rejects.map(\.position), ["stream row 1"])
     }
+
+    func testUnchangedColumnsMoveIntoTheOutputBesideBuiltOnes() throws {
+        let transforms = [
+            ManifestTransform(step: .select(columns: ["at", "id", "name", "id"]), jsonPath: "$.t[0]", line: 1),
+            ManifestTransform(step: .rename([ColumnRename(from: "at", to: "when")]), jsonPath: "$.t[1]", line: 1),
+            ManifestTransform(step: .derive([DerivedColumn(name: "name", expression: "upper(name)")]), jsonPath: "$.t[2]", line: 1),
+        ]
+        XCTAssertNotNil(TransformFixture.mistake(transforms.map(\.step), on: orders), "a column selected twice is named twice")
+        let distinct = [transforms[0].with(step: .select(columns: ["at", "id", "name"])), transforms[1], transforms[2]]
+        let plan = try TransformPlan(distinct, schema: orders.schema, info: TransformRunInfo(runID: "r", startedMicros: 0))
+        let output = try plan.apply(orders.batch())
+        XCTAssertEqual(TransformTable(output.batch).columns.map(\.values), [
+            [.timestamp(TransformFixture.started), .timestamp(0), .null], [.int(1), .int(2), .int(3)], [.text(" ANA "), .text("BOB"), .null],
+        ])
+    }
+}
+
+extension ManifestTransform {
+    func with(step: TransformStep) -> ManifestTransform { ManifestTransform(step: step, jsonPath: jsonPath, line: line) }
 }

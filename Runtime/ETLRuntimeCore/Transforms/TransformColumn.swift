@@ -11,8 +11,9 @@ package struct TransformColumn {
     private var storage: Storage
 
     private enum Storage {
-        /// Still in the batch; `rows` lists the batch rows in the table (nil: all of them, in order).
-        case imported(ImportedColumn, rows: [Int]?)
+        /// Still in the batch (its column `child`); `rows` lists the batch rows in the table
+        /// (nil: all of them, in order).
+        case imported(ImportedColumn, child: Int, rows: [Int]?)
         case decoded([TransformValue])
     }
 
@@ -27,7 +28,7 @@ package struct TransformColumn {
         let field = batch.schema.fields[index]
         name = field.name
         type = field.type
-        storage = .imported(batch.column(index), rows: nil)
+        storage = .imported(batch.column(index), child: index, rows: nil)
     }
 
     /// The values, decoded from the batch on first need.
@@ -35,7 +36,7 @@ package struct TransformColumn {
         get {
             switch storage {
             case .decoded(let values): return values
-            case .imported(let column, let rows):
+            case .imported(let column, _, let rows):
                 guard let rows else { return (0..<column.count).map { Self.value(column, $0) } }
                 return rows.map { Self.value(column, $0) }
             }
@@ -43,11 +44,18 @@ package struct TransformColumn {
         set { storage = .decoded(newValue) }
     }
 
+    /// The imported batch's column this one is, unchanged and with every row: it can move to
+    /// the output batch as it is. Nil once a step rewrote it or removed rows.
+    var unchangedChild: Int? {
+        if case .imported(_, let child, nil) = storage { return child }
+        return nil
+    }
+
     /// The value of one row, without decoding the rest of the column.
     func value(at row: Int) -> TransformValue {
         switch storage {
         case .decoded(let values): return values[row]
-        case .imported(let column, let rows): return Self.value(column, rows?[row] ?? row)
+        case .imported(let column, _, let rows): return Self.value(column, rows?[row] ?? row)
         }
     }
 
@@ -59,11 +67,11 @@ package struct TransformColumn {
             kept.reserveCapacity(values.count)
             for (row, value) in values.enumerated() where keep[row] { kept.append(value) }
             storage = .decoded(kept)
-        case .imported(let column, let rows):
+        case .imported(let column, let child, let rows):
             var kept: [Int] = []
             kept.reserveCapacity(keep.count)
             for row in keep.indices where keep[row] { kept.append(rows?[row] ?? row) }
-            storage = .imported(column, rows: kept)
+            storage = .imported(column, child: child, rows: kept)
         }
     }
 
@@ -71,7 +79,7 @@ package struct TransformColumn {
     mutating func repeatRows(_ origins: [Int]) {
         switch storage {
         case .decoded(let values): storage = .decoded(origins.map { values[$0] })
-        case .imported(let column, let rows): storage = .imported(column, rows: origins.map { rows?[$0] ?? $0 })
+        case .imported(let column, let child, let rows): storage = .imported(column, child: child, rows: origins.map { rows?[$0] ?? $0 })
         }
     }
 
@@ -93,7 +101,7 @@ package struct TransformColumn {
     /// transform plan guarantees it), so a mismatch is a bug in the plan.
     func append(to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
         switch storage {
-        case .imported(let column, let rows):
+        case .imported(let column, _, let rows):
             if let rows {
                 for row in rows { try Self.copy(column, row, to: builder, index: index) }
             } else {

@@ -42,14 +42,41 @@ package struct TransformTable {
         rowCount = keep.lazy.filter { $0 }.count
     }
 
-    /// Packs the columns into an Arrow batch with `schema`.
+    /// Packs the columns into an Arrow batch with `schema`. Columns no step changed move from the
+    /// imported batch as they are (no copy); the rest are built. Call it once: it consumes the
+    /// imported batch.
     func batch() throws(ArrowError) -> ImportedRecordBatch {
         let schema = self.schema
-        let builder = RecordBatchBuilder(schema: schema, capacity: rowCount)
-        for (index, column) in columns.enumerated() { try column.append(to: builder, index: index) }
-        let array = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
-        defer { array.deallocate() }
-        try builder.finish(into: array)
-        return try ImportedRecordBatch(taking: array, schema: schema)
+        var moved: [Int: Int] = [:]
+        if let source, source.childrenAreRows {
+            var taken = Set<Int>()
+            for (index, column) in columns.enumerated() {
+                // A column selected twice moves once and is copied the second time.
+                if let child = column.unchangedChild, taken.insert(child).inserted { moved[index] = child }
+            }
+        }
+        let builtIndices = columns.indices.filter { moved[$0] == nil }
+        let builder = RecordBatchBuilder(schema: ArrowSchemaDescription(fields: builtIndices.map { schema.fields[$0] }), capacity: rowCount)
+        for (position, index) in builtIndices.enumerated() { try columns[index].append(to: builder, index: position) }
+        let built = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
+        defer { built.deallocate() }
+        try builder.finish(into: built)
+        let output = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
+        defer { output.deallocate() }
+        if let source, !moved.isEmpty {
+            let input = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
+            defer { input.deallocate() }
+            source.export(to: input)
+            BatchAssembly.assemble(
+                into: output, length: rowCount,
+                children: columns.indices.map { index in
+                    moved[index].map { (input, $0) } ?? (built, builtIndices.firstIndex(of: index)!)
+                })
+            input.pointee.release?(input)
+            built.pointee.release?(built)
+        } else {
+            output.initialize(to: built.pointee)
+        }
+        return try ImportedRecordBatch(taking: output, schema: schema)
     }
 }
