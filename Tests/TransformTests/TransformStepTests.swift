@@ -150,6 +150,24 @@ final class TransformStepTests: XCTestCase {
     }
 }
 
+final class ColumnTakeTests: XCTestCase {
+    func testTheRowsAFilterLeavesAreGatheredForEveryType() throws {
+        let table = TransformFixture.table([
+            ("keep", .bool, [.bool(true), .bool(false), .bool(true), .null, .bool(true)]),
+            ("d", .double, [.double(1.5), .double(2), .null, .double(4), .double(-0.0)]),
+            ("b", .binary, [.bytes([1, 2]), .bytes([]), .null, .bytes([3]), .bytes([255])]),
+            ("t", .utf8, [.text("é"), .text(""), .null, .text("x"), .text("")]),
+        ])
+        let plan = try TransformPlan([ManifestTransform(step: .filter(expression: "keep"), jsonPath: "$.t[0]", line: 1)],
+                                     schema: table.schema, info: TransformRunInfo(runID: "r", startedMicros: 0))
+        let output = try plan.apply(table.batch())
+        XCTAssertEqual(TransformTable(output.batch).columns.map(\.values), [
+            [.bool(true), .bool(true), .bool(true)], [.double(1.5), .null, .double(-0.0)],
+            [.bytes([1, 2]), .null, .bytes([255])], [.text("é"), .null, .text("")],
+        ])
+    }
+}
+
 extension ManifestTransform {
     func with(step: TransformStep) -> ManifestTransform { ManifestTransform(step: step, jsonPath: jsonPath, line: line) }
 }

@@ -9,9 +9,17 @@ import CETLPlugin
 /// allows moving a child and then releasing its parent): how an untouched column goes from the
 /// source's batch to the sink's without a copy.
 enum BatchAssembly {
-    /// Moves each `(parent, child index)` into a new struct array at `out` (overwritten), in order.
-    /// Each moved child's release is set to NULL in its old parent, which the caller then releases.
-    static func assemble(into out: UnsafeMutablePointer<ArrowArray>, length: Int, children: [(UnsafeMutablePointer<ArrowArray>, Int)]) {
+    /// Where a child of the new batch comes from.
+    enum Child {
+        /// Child `index` of `parent`, moved: its release is set to NULL there, and the caller
+        /// releases the parent afterwards.
+        case moved(parent: UnsafeMutablePointer<ArrowArray>, index: Int)
+        /// An array the new batch takes over (e.g. from `ColumnTake`).
+        case owned(ArrowArray)
+    }
+
+    /// A new struct array at `out` (overwritten) of `children`, in order.
+    static func assemble(into out: UnsafeMutablePointer<ArrowArray>, length: Int, children: [Child]) {
         let count = children.count
         // One block, as RecordBatchBuilder lays it out: the buffer list (a NULL validity), the
         // child pointers, then the child structs.
@@ -24,10 +32,15 @@ enum BatchAssembly {
         bufferList[0] = nil
         let pointers = (block + listSize).bindMemory(to: UnsafeMutablePointer<ArrowArray>?.self, capacity: count)
         let structs = (block + listSize + pointersSize).bindMemory(to: ArrowArray.self, capacity: count)
-        for (index, (parent, child)) in children.enumerated() {
-            let source = parent.pointee.children[child]!
-            (structs + index).initialize(to: source.pointee)
-            source.pointee.release = nil
+        for (index, child) in children.enumerated() {
+            switch child {
+            case .moved(let parent, let childIndex):
+                let source = parent.pointee.children[childIndex]!
+                (structs + index).initialize(to: source.pointee)
+                source.pointee.release = nil
+            case .owned(let array):
+                (structs + index).initialize(to: array)
+            }
             pointers[index] = structs + index
         }
         out.initialize(to: ArrowArray(

@@ -51,6 +51,13 @@ package struct TransformColumn {
         return nil
     }
 
+    /// The imported column and the rows left of it, when no step rewrote it but rows were removed:
+    /// `ColumnTake` gathers them without decoding.
+    var remainingImportedRows: (column: ImportedColumn, rows: [Int])? {
+        if case .imported(let column, _, let rows?) = storage { return (column, rows) }
+        return nil
+    }
+
     /// The value of one row, without decoding the rest of the column.
     func value(at row: Int) -> TransformValue {
         switch storage {
@@ -102,29 +109,31 @@ package struct TransformColumn {
     func append(to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
         switch storage {
         case .imported(let column, _, let rows):
-            if let rows {
-                for row in rows { try Self.copy(column, row, to: builder, index: index) }
-            } else {
-                for row in 0..<column.count { try Self.copy(column, row, to: builder, index: index) }
-            }
+            try Self.copy(column, rows: rows ?? Array(0..<column.count), to: builder, index: index)
         case .decoded(let values):
             for value in values { try Self.append(value, to: builder, index: index) }
         }
     }
 
-    /// One value copied from the imported batch, without going through `TransformValue`.
-    @inline(__always)
-    private static func copy(_ column: ImportedColumn, _ row: Int, to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
-        if column.isNull(row) { return try builder.appendNull(column: index) }
+    /// Rows copied from the imported batch, without going through `TransformValue`: one loop per
+    /// type, so the per-row work is the null check and the append.
+    private static func copy(_ column: ImportedColumn, rows: [Int], to builder: RecordBatchBuilder, index: Int) throws(ArrowError) {
+        @inline(__always)
+        func each(_ append: (Int) throws(ArrowError) -> Void) throws(ArrowError) {
+            for row in rows {
+                if column.isNull(row) { try builder.appendNull(column: index) } else { try append(row) }
+            }
+        }
         switch column.type {
-        case .bool: try builder.append(bool: column.bool(row), column: index)
-        case .int64: try builder.append(int64: column.int64(row), column: index)
-        case .double: try builder.append(double: column.double(row), column: index)
-        case .utf8: try builder.append(utf8: column.bytes(row), column: index)
-        case .binary: try builder.append(binary: column.bytes(row), column: index)
-        case .timestampMicrosecondsUTC: try builder.append(timestampMicroseconds: column.timestampMicroseconds(row), column: index)
-        case .date32: try builder.append(date32: column.date32(row), column: index)
-        case .null: try builder.appendNull(column: index)
+        case .bool: try each { (row) throws(ArrowError) in try builder.append(bool: column.bool(row), column: index) }
+        case .int64: try each { (row) throws(ArrowError) in try builder.append(int64: column.int64(row), column: index) }
+        case .double: try each { (row) throws(ArrowError) in try builder.append(double: column.double(row), column: index) }
+        case .utf8: try each { (row) throws(ArrowError) in try builder.append(utf8: column.bytes(row), column: index) }
+        case .binary: try each { (row) throws(ArrowError) in try builder.append(binary: column.bytes(row), column: index) }
+        case .timestampMicrosecondsUTC:
+            try each { (row) throws(ArrowError) in try builder.append(timestampMicroseconds: column.timestampMicroseconds(row), column: index) }
+        case .date32: try each { (row) throws(ArrowError) in try builder.append(date32: column.date32(row), column: index) }
+        case .null: for _ in rows { try builder.appendNull(column: index) }
         }
     }
 

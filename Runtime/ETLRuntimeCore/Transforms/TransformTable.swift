@@ -43,19 +43,24 @@ package struct TransformTable {
     }
 
     /// Packs the columns into an Arrow batch with `schema`. Columns no step changed move from the
-    /// imported batch as they are (no copy); the rest are built. Call it once: it consumes the
-    /// imported batch.
+    /// imported batch as they are (no copy), or have their remaining rows gathered when a filter
+    /// or a reject removed some; the rest are built. Call it once: it consumes the imported batch.
     func batch() throws(ArrowError) -> ImportedRecordBatch {
         let schema = self.schema
         var moved: [Int: Int] = [:]
+        var taken: [Int: ArrowArray] = [:]
         if let source, source.childrenAreRows {
-            var taken = Set<Int>()
+            var movedChildren = Set<Int>()
             for (index, column) in columns.enumerated() {
-                // A column selected twice moves once and is copied the second time.
-                if let child = column.unchangedChild, taken.insert(child).inserted { moved[index] = child }
+                // A column selected twice moves once and is gathered the second time.
+                if let child = column.unchangedChild, movedChildren.insert(child).inserted {
+                    moved[index] = child
+                } else if let (imported, rows) = column.remainingImportedRows {
+                    taken[index] = ColumnTake.take(imported, rows: rows)
+                }
             }
         }
-        let builtIndices = columns.indices.filter { moved[$0] == nil }
+        let builtIndices = columns.indices.filter { moved[$0] == nil && taken[$0] == nil }
         let builder = RecordBatchBuilder(schema: ArrowSchemaDescription(fields: builtIndices.map { schema.fields[$0] }), capacity: rowCount)
         for (position, index) in builtIndices.enumerated() { try columns[index].append(to: builder, index: position) }
         let built = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
@@ -63,14 +68,16 @@ package struct TransformTable {
         try builder.finish(into: built)
         let output = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
         defer { output.deallocate() }
-        if let source, !moved.isEmpty {
+        if let source, !moved.isEmpty || !taken.isEmpty {
             let input = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
             defer { input.deallocate() }
             source.export(to: input)
             BatchAssembly.assemble(
                 into: output, length: rowCount,
                 children: columns.indices.map { index in
-                    moved[index].map { (input, $0) } ?? (built, builtIndices.firstIndex(of: index)!)
+                    if let child = moved[index] { return .moved(parent: input, index: child) }
+                    if let array = taken[index] { return .owned(array) }
+                    return .moved(parent: built, index: builtIndices.firstIndex(of: index)!)
                 })
             input.pointee.release?(input)
             built.pointee.release?(built)
