@@ -171,13 +171,12 @@ package final class EntryRunner {
         result: inout EntryRunResult
     ) throws -> String? {
         var committed = startState
-        let readAhead = BatchReadAhead(read, checkpoints: true)
+        let readAhead = BatchReadAhead(read, checkpoints: true, transform: transforms.readAheadTransform)
         defer { readAhead.finish() }
-        while !CancellationFlag.isCancelled, let read = try readAhead.next() {
-            result.rowsRead += read.batch.rowCount
-            options.progress?(entry.id, result.rowsRead)
-            let item = try transforms.apply(read)
+        while !CancellationFlag.isCancelled, let item = try readAhead.next() {
             let batch = item.batch
+            result.rowsRead += item.sourceRows
+            options.progress?(entry.id, result.rowsRead)
             let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
             var lateRejects: [SourceReject] = []
@@ -258,16 +257,15 @@ package final class EntryRunner {
         var violation: PluginContractViolation?
         let checkpoint: String?
         try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
-        let readAhead = BatchReadAhead(read, checkpoints: false)
+        let readAhead = BatchReadAhead(read, checkpoints: false, transform: transforms.readAheadTransform)
         defer { readAhead.finish() }
         do {
-            while let read = try readAhead.next() {
+            while let item = try readAhead.next() {
                 if CancellationFlag.isCancelled {
                     throw RunFailure("cancelled by a signal before the load finished; the target is unchanged")
                 }
-                result.rowsRead += read.batch.rowCount
+                result.rowsRead += item.sourceRows
                 options.progress?(entry.id, result.rowsRead)
-                let item = try transforms.apply(read)
                 rowsSent += item.batch.rowCount
                 rejects += item.rejects
                 try checkRejectLimit(adding: item.rejects.count, result: &result)

@@ -29,10 +29,16 @@ struct EntryTransformStage {
         outputSchema = plan.outputSchema
     }
 
+    /// Runs the transforms on the reader's thread (see BatchReadAhead), so they overlap the sink's writes.
+    var readAheadTransform: ((BatchReadAhead.Item) throws -> BatchReadAhead.Item)? {
+        guard plan != nil else { return nil }
+        return { item in try apply(item) }
+    }
+
     /// The batch as the sink should receive it, with the rows the transforms rejected.
     func apply(_ item: BatchReadAhead.Item) throws(ArrowError) -> BatchReadAhead.Item {
         guard let plan else { return item }
         let (batch, rejects) = try plan.apply(item.batch)
-        return BatchReadAhead.Item(batch: batch, rejects: item.rejects + rejects, checkpoint: item.checkpoint)
+        return BatchReadAhead.Item(batch: batch, rejects: item.rejects + rejects, checkpoint: item.checkpoint, sourceRows: item.sourceRows)
     }
 }
