@@ -83,7 +83,11 @@ extension ManifestDecoder {
     /// checked against the batch's columns when they are known (see TransformPlan).
     private func checkExpression(_ text: String, _ path: JSONPath, at location: JSONLocation) -> Bool {
         guard let error = ExpressionParser.checkSyntax(text) else { return true }
-        reader.report(path, at: location, error.description)
+        // An expression holding a secret's value must not be quoted back.
+        let message = reader.describer.isRedacted(location)
+            ? "at character \(error.position): the expression does not parse (it holds a secret variable's value, so it is not shown)"
+            : error.description
+        reader.report(path, at: location, message)
         return false
     }
 
