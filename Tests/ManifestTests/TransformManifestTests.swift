@@ -63,4 +63,13 @@ final class TransformManifestTests: XCTestCase {
         let renamed = #""mode": "incremental", "write": "merge", "primary_key": ["task_id"], "cursor_field": "updated_at""#
         XCTAssertEqual(try load(renamed + #", "transforms": [{"rename": {"id": "task_id"}}, {"select": ["task_id", "updated_at"]}]"#).issues, [])
     }
+
+    func testAnExpressionHoldingASecretIsNotQuotedInItsError() throws {
+        let workspace = try ManifestWorkspace()
+        let text = manifest(entry: commonEntryFields + #", "mode": "full", "transforms": [{"filter": "token = ${API_TOKEN} x"}]"#)
+        let issues = workspace.rendered(try workspace.load(text, environment: ["API_TOKEN": "'hunter2'"]))
+        XCTAssertEqual(issues, [
+            "plugins.json:6: $.control_table[0].transforms[0].filter: at character 19: the expression does not parse (it holds a secret variable's value, so it is not shown)",
+        ])
+    }
 }
