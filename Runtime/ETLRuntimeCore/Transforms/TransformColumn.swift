@@ -37,8 +37,7 @@ package struct TransformColumn {
             switch storage {
             case .decoded(let values): return values
             case .imported(let column, _, let rows):
-                guard let rows else { return (0..<column.count).map { Self.value(column, $0) } }
-                return rows.map { Self.value(column, $0) }
+                return Self.decode(column, rows: rows)
             }
         }
         set { storage = .decoded(newValue) }
@@ -87,6 +86,30 @@ package struct TransformColumn {
         switch storage {
         case .decoded(let values): storage = .decoded(origins.map { values[$0] })
         case .imported(let column, let child, let rows): storage = .imported(column, child: child, rows: origins.map { rows?[$0] ?? $0 })
+        }
+    }
+
+    /// The values at `rows` (nil: every row), one loop per type.
+    private static func decode(_ column: ImportedColumn, rows: [Int]?) -> [TransformValue] {
+        func each(_ value: (Int) -> TransformValue) -> [TransformValue] {
+            var output: [TransformValue] = []
+            output.reserveCapacity(rows?.count ?? column.count)
+            if let rows {
+                for row in rows { output.append(column.isNull(row) ? .null : value(row)) }
+            } else {
+                for row in 0..<column.count { output.append(column.isNull(row) ? .null : value(row)) }
+            }
+            return output
+        }
+        switch column.type {
+        case .bool: return each { .bool(column.bool($0)) }
+        case .int64: return each { .int(column.int64($0)) }
+        case .double: return each { .double(column.double($0)) }
+        case .utf8: return each { .text(column.string($0)) }
+        case .binary: return each { .bytes(Array(column.bytes($0))) }
+        case .timestampMicrosecondsUTC: return each { .timestamp(column.timestampMicroseconds($0)) }
+        case .date32: return each { .date(column.date32($0)) }
+        case .null: return Array(repeating: .null, count: rows?.count ?? column.count)
         }
     }
 

@@ -10,14 +10,40 @@ enum ExpressionArithmetic {
         }
         let integral = left.type != .double && right.type != .double && op != "/"
         let type: ArrowColumnType = integral ? .int64 : .double
+        let operation = Operation(rawValue: op)!
         return CompiledExpression(type: type) { context in
             let lhs = left.evaluate(context), rhs = right.evaluate(context)
             var output: [TransformValue] = []
             output.reserveCapacity(lhs.count)
             for row in lhs.indices {
-                output.append(apply(op, lhs[row], rhs[row], integral: integral, row: row, context: context, position: position))
+                // The common case first: two int64s that do not overflow, or two doubles.
+                if integral, case .int(let a) = lhs[row], case .int(let b) = rhs[row], let result = operation.integer(a, b) {
+                    output.append(.int(result))
+                } else {
+                    output.append(apply(op, lhs[row], rhs[row], integral: integral, row: row, context: context, position: position))
+                }
             }
             return output
+        }
+    }
+
+    /// The operator, decided once per expression rather than once per row.
+    private enum Operation: String {
+        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+
+        /// The int64 result, or nil when it overflows or divides by zero (the slow path says which).
+        @inline(__always)
+        func integer(_ a: Int64, _ b: Int64) -> Int64? {
+            let result: (partialValue: Int64, overflow: Bool)
+            switch self {
+            case .add: result = a.addingReportingOverflow(b)
+            case .subtract: result = a.subtractingReportingOverflow(b)
+            case .multiply: result = a.multipliedReportingOverflow(by: b)
+            case .divide, .remainder:
+                guard b != 0 else { return nil }
+                result = a.remainderReportingOverflow(dividingBy: b)
+            }
+            return result.overflow ? nil : result.partialValue
         }
     }
 

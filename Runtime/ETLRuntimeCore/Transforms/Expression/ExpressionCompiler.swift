@@ -114,18 +114,20 @@ package struct ExpressionCompiler {
             guard ExpressionTypes.comparable(left.type, right.type) else {
                 throw ExpressionError(at: position, "cannot compare \(left.type.expressionName) with \(right.type.expressionName); cast one side first")
             }
+            // The operator becomes a test of the ordering once, not a string comparison per row.
+            let holds: (Int) -> Bool = switch op {
+            case "=": { $0 == 0 }
+            case "!=": { $0 != 0 }
+            case "<": { $0 < 0 }
+            case "<=": { $0 <= 0 }
+            case ">": { $0 > 0 }
+            default: { $0 >= 0 }
+            }
             return CompiledExpression(type: .bool) { context in
                 let lhs = left.evaluate(context), rhs = right.evaluate(context)
                 return zip(lhs, rhs).map { pair in
                     guard let order = ExpressionTypes.compare(pair.0, pair.1) else { return .null }
-                    switch op {
-                    case "=": return .bool(order == 0)
-                    case "!=": return .bool(order != 0)
-                    case "<": return .bool(order < 0)
-                    case "<=": return .bool(order <= 0)
-                    case ">": return .bool(order > 0)
-                    default: return .bool(order >= 0)
-                    }
+                    return .bool(holds(order))
                 }
             }
         default:
