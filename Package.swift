@@ -150,6 +150,12 @@ let package = Package(
             dependencies: ["ETLArrow", "ETLRuntimeCore", "CETLPlugin", "TestSupport"],
             path: "Tests/ETLArrowTests"
         ),
+        // Transforms and the expression language, on in-memory batches (no plugins).
+        .testTarget(
+            name: "TransformTests",
+            dependencies: ["ETLRuntimeCore", "ETLArrow"],
+            path: "Tests/TransformTests"
+        ),
         .testTarget(
             name: "ManifestTests",
             dependencies: ["ETLRuntimeCore"],

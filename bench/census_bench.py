@@ -57,11 +57,23 @@ def count_rows(db):
     return int(out.stdout)
 
 
-def etl_runtime_manifest(csv, db, mode):
-    folder = os.path.join(WORK, f"manifest-{mode}")
+# Five typical transforms (issue 11): the load with them must stay within 20% of the plain load.
+TRANSFORMS = [
+    {"rename": {"sex": "gender"}},
+    {"cast": {"hours_per_week": "double"}},
+    {"map": {"income": {"<=50K": "low", ">50K": "high"}}},
+    {"derive": {"net_capital": "capital_gain - capital_loss"}},
+    {"filter": "age >= 18"},
+]
+
+
+def etl_runtime_manifest(csv, db, mode, transforms=None):
+    folder = os.path.join(WORK, f"manifest-{mode}{'-transforms' if transforms else ''}")
     os.makedirs(folder, exist_ok=True)
     entry = {"id": "adult", "source": "census", "stream": "census", "sink": "warehouse", "target": "adult",
              "mode": mode}
+    if transforms:
+        entry["transforms"] = transforms
     if mode == "incremental":
         entry.update({"write": "append", "cursor_field": "$offset"})
     manifest = {
@@ -80,6 +92,19 @@ def etl_runtime_manifest(csv, db, mode):
 def load_etl_runtime(csv, db):
     manifest = etl_runtime_manifest(csv, db, "full")
     return measure([RUNTIME, "run", "--manifest", manifest])
+
+
+def transforms_overhead(csv, repeats=3):
+    """The full load with and without TRANSFORMS, alternating, median of `repeats` each: (plain, transformed) seconds."""
+    times = {False: [], True: []}
+    for _ in range(repeats):
+        for with_transforms in (False, True):
+            db = os.path.join(WORK, f"transforms-{with_transforms}.db")
+            fresh(db)
+            warm(csv)
+            manifest = etl_runtime_manifest(csv, db, "full", TRANSFORMS if with_transforms else None)
+            times[with_transforms].append(measure([RUNTIME, "run", "--manifest", manifest])[0])
+    return statistics.median(times[False]), statistics.median(times[True])
 
 
 def load_sqlite3_import(csv, db):
@@ -186,6 +211,9 @@ def main():
     csv = os.path.join(WORK, f"census_{sizes[0]}.csv")
     print(f"no-op incremental tick (median of 10): {noop_tick(csv) * 1000:.0f} ms")
     print(f"list-plugins (median of 10): {list_plugins_time() * 1000:.0f} ms")
+    plain, transformed = transforms_overhead(csv)
+    print(f"five transforms (rename, cast, map, derive, filter), median of 3: {transformed:.2f} s vs {plain:.2f} s plain"
+          f" ({(transformed / plain - 1) * 100:+.0f}%; the bar is +20%)")
 
 
 if __name__ == "__main__":

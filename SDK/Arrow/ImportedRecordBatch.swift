@@ -46,6 +46,13 @@ public final class ImportedRecordBatch {
     /// Whether this object still owns the array (it was not exported again).
     public var ownsArray: Bool { array.pointee.release != nil }
 
+    /// Whether the struct array has offset 0 and no struct-level nulls, so each column's child
+    /// array holds the batch's rows as they are: a consumer may then move children out into a
+    /// batch of its own (the C Data Interface's "moving child arrays") instead of copying them.
+    public var childrenAreRows: Bool {
+        array.pointee.offset == 0 && (array.pointee.null_count == 0 || array.pointee.buffers?[0] == nil)
+    }
+
     /// Read access to column `index` (0-based), valid while this batch lives.
     public func column(_ index: Int) -> ImportedColumn {
         precondition(index >= 0 && index < columns.count, "ImportedRecordBatch: column \(index) is outside 0..<\(columns.count)")

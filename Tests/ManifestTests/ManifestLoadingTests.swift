@@ -128,7 +128,7 @@ final class ManifestLoadingTests: XCTestCase {
               {"map": {"status": {"A": "active", "X": null, "n": 0}}},
               {"derive": {"name_upper": "upper(name)"}},
               {"filter": "id > 0"},
-              {"metadata": {"loaded_at": "_loaded_at", "run_id": "_run", "source_position": "_pos"}}
+              {"metadata": {"loaded_at": "_loaded_at", "run_id": "_run"}}
             ]
             """#)
         let result = try workspace.load(text)
@@ -150,7 +150,6 @@ final class ManifestLoadingTests: XCTestCase {
             .filter(expression: "id > 0"),
             .metadata([
                 MetadataColumn(kind: .loadedAt, column: "_loaded_at"), MetadataColumn(kind: .runID, column: "_run"),
-                MetadataColumn(kind: .sourcePosition, column: "_pos"),
             ]),
         ])
         XCTAssertEqual(result.manifest?.controlTable.first?.transforms[2].line, line(of: #"{"cast""#, in: text))

@@ -171,7 +171,7 @@ final class ManifestMistakeTests: XCTestCase {
     func testUnknownTransformGetsASuggestion() throws {
         XCTAssertEqual(try entryIssues(#""mode": "full", "transforms": [{"renam": {"a": "b"}}, {"pivot": {}}]"#), [
             #"plugins.json:6: $.control_table[0].transforms[0].renam: unknown transform; did you mean "rename"?"#,
-            "plugins.json:6: $.control_table[0].transforms[1].pivot: unknown transform; transforms are select, rename, cast, trim, null_values, map, derive, filter, metadata",
+            "plugins.json:6: $.control_table[0].transforms[1].pivot: unknown transform; transforms are select, drop, rename, cast, trim, null_values, map, derive, filter, explode, metadata",
         ])
     }
 

@@ -17,6 +17,8 @@ final class BatchReadAhead: @unchecked Sendable {
         let rejects: [SourceReject]
         /// The source's checkpoint after this batch (nil when checkpoints were not asked for).
         let checkpoint: String?
+        /// Rows the source sent for this item: the batch's, unless transforms changed them.
+        let sourceRows: Int
     }
 
     private enum Slot {
@@ -28,6 +30,8 @@ final class BatchReadAhead: @unchecked Sendable {
 
     private let read: SourceReadStream
     private let takesCheckpoints: Bool
+    /// The entry's transforms, run on the reader's thread so they overlap the sink's writes.
+    private let transform: ((Item) throws -> Item)?
     private let condition = NSCondition()
     private var slot = Slot.empty
     private var stopping = false
@@ -35,9 +39,11 @@ final class BatchReadAhead: @unchecked Sendable {
 
     /// Starts reading `read`; with `checkpoints` (an incremental load), every item carries the
     /// checkpoint after it, which must be JSON text (see `SourceInstance.checkpoint(_:required:)`).
-    init(_ read: SourceReadStream, checkpoints: Bool) {
+    /// `transform` rewrites each item (the entry's transforms) on the reader's thread.
+    init(_ read: SourceReadStream, checkpoints: Bool, transform: ((Item) throws -> Item)? = nil) {
         self.read = read
         takesCheckpoints = checkpoints
+        self.transform = transform
         let thread = Thread { [self] in readAll() }
         thread.name = "etl-read-ahead"
         thread.start()
@@ -92,7 +98,8 @@ final class BatchReadAhead: @unchecked Sendable {
                 // Checkpoints are taken for incremental loads, which cannot resume without one.
                 let checkpoint = takesCheckpoints
                     ? try read.source.checkpoint(.afterBatch(rows: batch.rowCount), required: true) : nil
-                publish(.item(Item(batch: batch, rejects: rejects, checkpoint: checkpoint)))
+                let item = Item(batch: batch, rejects: rejects, checkpoint: checkpoint, sourceRows: batch.rowCount)
+                publish(.item(try transform?(item) ?? item))
             } catch {
                 publish(.failure(error))
                 return

@@ -60,7 +60,7 @@ package final class EntryRunner {
             // A stop asked for before the entry started (a signal while its worker was starting)
             // ends it here, before any plugin code runs.
             guard !CancellationFlag.isCancelled else { throw RunFailure(Self.stoppedBeforeStart) }
-            try load(into: &result, recorded: before)
+            try load(into: &result, recorded: before, started: started)
         } catch {
             // A plugin that stopped because the host asked it to (SIGTERM) was cancelled,
             // not broken: committed checkpoints stand and the next run resumes.
@@ -79,23 +79,21 @@ package final class EntryRunner {
 
     private var isIncremental: Bool { entry.mode == .incremental && !options.fullRefresh }
 
-    private func load(into result: inout EntryRunResult, recorded: StateDatabase.Watermark) throws {
-        guard entry.transforms.isEmpty else {
-            throw RunFailure("transforms are parsed but not applied by this version of etl-runtime; remove \"transforms\" from the entry to run it")
-        }
+    private func load(into result: inout EntryRunResult, recorded: StateDatabase.Watermark, started: Date) throws {
         let plugins = try EntryPlugins(entry: entry, manifest: manifest, catalog: catalog)
         let startState = try resumeState(sink: plugins.sink, recorded: recorded)
         let request = readRequest(startState: startState)
         let read = try plugins.source.read(request)
-        let schema = try read.schema()
+        // Transforms are checked against the stream's columns before the sink begins.
+        let transforms = try EntryTransformStage(entry: entry, schema: try read.schema(), runID: runID, started: started)
         let load = LoadRequest(
             entryID: entry.id, runID: runID, target: entry.target, writeMode: isIncremental ? entry.write : fullWriteMode,
-            primaryKey: entry.primaryKey, schema: schema, optionsJSON: loadOptionsJSON)
+            primaryKey: entry.primaryKey, schema: transforms.outputSchema, optionsJSON: loadOptionsJSON)
         var committedState = startState
         if isIncremental {
-            committedState = try loadIncrementally(read: read, plugins: plugins, load: load, from: startState, result: &result)
+            committedState = try loadIncrementally(read: read, plugins: plugins, load: load, transforms: transforms, from: startState, result: &result)
         } else {
-            committedState = try loadAtomically(read: read, plugins: plugins, load: load, result: &result)
+            committedState = try loadAtomically(read: read, plugins: plugins, load: load, transforms: transforms, result: &result)
         }
         result.watermark = committedState
         if CancellationFlag.isCancelled {
@@ -169,15 +167,15 @@ package final class EntryRunner {
     /// Incremental: every batch is its own load, committed with the checkpoint that
     /// matches it, so a killed run resumes exactly after its last committed batch.
     private func loadIncrementally(
-        read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, from startState: String?,
+        read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, transforms: EntryTransformStage, from startState: String?,
         result: inout EntryRunResult
     ) throws -> String? {
         var committed = startState
-        let readAhead = BatchReadAhead(read, checkpoints: true)
+        let readAhead = BatchReadAhead(read, checkpoints: true, transform: transforms.readAheadTransform)
         defer { readAhead.finish() }
         while !CancellationFlag.isCancelled, let item = try readAhead.next() {
             let batch = item.batch
-            result.rowsRead += batch.rowCount
+            result.rowsRead += item.sourceRows
             options.progress?(entry.id, result.rowsRead)
             let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
@@ -250,22 +248,25 @@ package final class EntryRunner {
     /// Full: one load for the whole stream; the sink swaps it in at commit, so readers
     /// never see a partial table and a failure keeps the previous one.
     private func loadAtomically(
-        read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, result: inout EntryRunResult
+        read: SourceReadStream, plugins: EntryPlugins, load: LoadRequest, transforms: EntryTransformStage, result: inout EntryRunResult
     ) throws -> String? {
         var rejects: [SourceReject] = []
+        // Rows handed to the sink: fewer than read when transforms reject or filter some.
+        var rowsSent = 0
         var sinkRejects: [SourceReject] = []
         var violation: PluginContractViolation?
         let checkpoint: String?
         try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
-        let readAhead = BatchReadAhead(read, checkpoints: false)
+        let readAhead = BatchReadAhead(read, checkpoints: false, transform: transforms.readAheadTransform)
         defer { readAhead.finish() }
         do {
             while let item = try readAhead.next() {
                 if CancellationFlag.isCancelled {
                     throw RunFailure("cancelled by a signal before the load finished; the target is unchanged")
                 }
-                result.rowsRead += item.batch.rowCount
+                result.rowsRead += item.sourceRows
                 options.progress?(entry.id, result.rowsRead)
+                rowsSent += item.batch.rowCount
                 rejects += item.rejects
                 try checkRejectLimit(adding: item.rejects.count, result: &result)
                 try plugins.sink.write(item.batch)
@@ -285,7 +286,7 @@ package final class EntryRunner {
             let reported = try plugins.sink.commit(stateJSON: checkpoint)
             let late = plugins.sink.context.takeRejects()
             result.rowsRejected += late.count
-            let count = CommittedRowCount(reported: reported, sent: result.rowsRead, refused: sinkRejects.count + late.count, mode: load.writeMode)
+            let count = CommittedRowCount(reported: reported, sent: rowsSent, refused: sinkRejects.count + late.count, mode: load.writeMode)
             result.rowsWritten = count.trusted
             try state.recordCheckpoint(runID: runID, entryID: entry.id, state: checkpoint, rowsWritten: count.trusted)
             try state.recordRejects(rejects + sinkRejects + late, runID: runID, entryID: entry.id)
@@ -325,7 +326,7 @@ package final class EntryRunner {
     /// the manifest's mistake, not the run's (exit 78): credentials the API refuses, an option a
     /// path needs, a stream that cannot be read incrementally. So is a plugin that cannot be loaded.
     static func isConfigurationMistake(_ error: Error) -> Bool {
-        if error is PluginLoadFailure { return true }
+        if error is PluginLoadFailure || error is TransformError { return true }
         guard let call = error as? PluginCallError else { return false }
         return configurationFunctions.contains(call.function) && call.status == ETL_INVALID_CONFIG
     }

@@ -57,6 +57,8 @@ package enum PluginConfigCheck {
         }
         guard let reads else { return issues }
         let states = manifest.secretForm
+        // Each source's streams, discovered at most once, and only when its config declares their columns.
+        var discovered: [String: [StreamSchema]] = [:]
         for entry in reads.entries {
             guard let source = sources[entry.source] else { continue }
             let stored = try reads.state?.watermark(entryID: entry.id).state
@@ -70,6 +72,13 @@ package enum PluginConfigCheck {
                 issues.append(ManifestIssue(
                     file: file, line: entry.line, jsonPath: entry.jsonPath,
                     message: "source \"\(entry.source)\" (plugin \"\(source.plugin.info.name)\") \(refusal): \(manifest.redacting(error.message))"))
+            }
+            if !entry.transforms.isEmpty, let endpoint = manifest.sources.first(where: { $0.name == entry.source }),
+                TransformSchemaCheck.declaresColumns(endpoint.config) {
+                if discovered[entry.source] == nil { discovered[entry.source] = (try? source.discover()) ?? [] }
+                if let issue = TransformSchemaCheck.issue(entry, streams: discovered[entry.source] ?? [], file: file) {
+                    issues.append(issue)
+                }
             }
         }
         return issues

@@ -20,6 +20,7 @@ struct ManifestCrossChecks {
             let source = endpoint(entry, key: "source", kind: .source)
             let sink = endpoint(entry, key: "sink", kind: .sink)
             checkModes(entry)
+            checkTransformKeys(entry)
             checkCapabilities(entry, source: source, sink: sink)
         }
     }
@@ -66,6 +67,19 @@ struct ManifestCrossChecks {
             reader.report(entry.path.appending(key: "write"), at: writeNode.location,
                           "write \"replace\" cannot be used with mode \"incremental\": each run would drop what earlier "
                             + "runs loaded; use \"append\", \"merge\" or \"scd2\"")
+        }
+    }
+
+    /// Transforms must not remove the key or cursor columns the load relies on (TransformKeyCheck).
+    private func checkTransformKeys(_ entry: EntryDraft) {
+        guard !entry.transforms.isEmpty, let node = entry.nodes["transforms"] else { return }
+        let cursor = entry.mode == .incremental ? entry.cursorField : nil
+        for problem in TransformKeyCheck.problems(entry.transforms.map(\.step), primaryKey: entry.primaryKey, cursorField: cursor) {
+            let step = entry.transforms[problem.stepIndex]
+            // The step's index in the written array (steps that did not decode are not in entry.transforms).
+            let stepIndex = step.jsonPath.split(separator: "[").last.flatMap { Int($0.dropLast()) } ?? problem.stepIndex
+            reader.report(entry.path.appending(key: "transforms").appending(index: stepIndex).appending(key: step.step.name),
+                          at: node.elements.map { $0.indices.contains(stepIndex) ? $0[stepIndex].location : node.location } ?? node.location, problem.message)
         }
     }
 

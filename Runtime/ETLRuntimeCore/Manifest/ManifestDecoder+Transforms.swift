@@ -38,6 +38,8 @@ extension ManifestDecoder {
         switch name {
         case "select":
             return reader.strings(node, path, nonEmpty: true, what: "column names").map { .select(columns: $0) }
+        case "drop":
+            return reader.strings(node, path, nonEmpty: true, what: "column names").map { .drop(columns: $0) }
         case "rename":
             // The new names reach the sink as column names.
             for member in node.members ?? [] {
@@ -61,14 +63,32 @@ extension ManifestDecoder {
             return valueMaps(node, path).map { .map($0) }
         case "derive":
             for member in node.members ?? [] { checkIdentifier(member.key, path.appending(key: member.key), at: member.keyLocation) }
-            return stringMap(node, path, what: "expressions").map { pairs in
-                .derive(pairs.map { DerivedColumn(name: $0.key, expression: $0.value) })
+            guard let pairs = stringMap(node, path, what: "expressions") else { return nil }
+            var failed = false
+            for member in node.members ?? [] {
+                if let text = member.value.stringValue, !checkExpression(text, path.appending(key: member.key), at: member.value.location) { failed = true }
             }
+            return failed ? nil : .derive(pairs.map { DerivedColumn(name: $0.key, expression: $0.value) })
         case "filter":
-            return reader.string(node, path).map { .filter(expression: $0) }
+            guard let text = reader.string(node, path), checkExpression(text, path, at: node.location) else { return nil }
+            return .filter(expression: text)
+        case "explode":
+            return reader.string(node, path).map { .explode(column: $0) }
         default:
             return metadata(node, path).map { .metadata($0) }
         }
+    }
+
+    /// Reports a syntax error in an expression with its position inside the text; the types are
+    /// checked against the batch's columns when they are known (see TransformPlan).
+    private func checkExpression(_ text: String, _ path: JSONPath, at location: JSONLocation) -> Bool {
+        guard let error = ExpressionParser.checkSyntax(text) else { return true }
+        // An expression holding a secret's value must not be quoted back.
+        let message = reader.describer.isRedacted(location)
+            ? "at character \(error.position): the expression does not parse (it holds a secret variable's value, so it is not shown)"
+            : error.description
+        reader.report(path, at: location, message)
+        return false
     }
 
     /// `{"key": "text", ...}` in order; nil when any value is not a non-empty string.
@@ -101,8 +121,10 @@ extension ManifestDecoder {
             var typeNode = member.value
             var typePath = columnPath
             var format: String?
+            var decimalMark: String?
+            var thousandsSeparator: String?
             if member.value.members != nil {
-                guard let spec = reader.object(member.value, columnPath, allowed: ["type", "format"], required: ["type"]),
+                guard let spec = reader.object(member.value, columnPath, allowed: ["type", "format", "decimal", "thousands"], required: ["type"]),
                     let specType = spec["type"]
                 else {
                     failed = true
@@ -113,6 +135,16 @@ extension ManifestDecoder {
                 if let formatNode = spec["format"] {
                     format = reader.string(formatNode, columnPath.appending(key: "format"))
                     if format == nil { failed = true }
+                }
+                for key in ["decimal", "thousands"] {
+                    guard let markNode = spec[key] else { continue }
+                    let mark = reader.string(markNode, columnPath.appending(key: key))
+                    guard let mark, mark.count == 1 else {
+                        if mark != nil { reader.report(columnPath.appending(key: key), at: markNode.location, "expected one character, such as \",\" or \".\"") }
+                        failed = true
+                        continue
+                    }
+                    if key == "decimal" { decimalMark = mark } else { thousandsSeparator = mark }
                 }
             }
             guard let type = castType(typeNode, typePath) else {
@@ -125,7 +157,19 @@ extension ManifestDecoder {
                 failed = true
                 continue
             }
-            result.append(ColumnCast(column: member.key, type: type, format: format))
+            if decimalMark != nil || thousandsSeparator != nil, !type.acceptsNumberMarks {
+                reader.report(columnPath, at: member.value.location,
+                              "\"decimal\" and \"thousands\" apply only to \"int64\" and \"double\" casts")
+                failed = true
+                continue
+            }
+            if let decimalMark, decimalMark == thousandsSeparator {
+                reader.report(columnPath.appending(key: "thousands"), at: member.value.location,
+                              "the thousands separator cannot also be the decimal mark \"\(decimalMark)\"")
+                failed = true
+                continue
+            }
+            result.append(ColumnCast(column: member.key, type: type, format: format, decimalMark: decimalMark, thousandsSeparator: thousandsSeparator))
         }
         return failed ? nil : result
     }
@@ -133,6 +177,13 @@ extension ManifestDecoder {
     private func castType(_ node: JSONNode, _ path: JSONPath) -> CastType? {
         let names = CastType.allCases.map(\.rawValue)
         if let text = node.stringValue, let type = CastType(name: text) { return type }
+        if node.stringValue == "decimal" {
+            // Arrow's decimal128 ("d:p,s") is outside ABI 1.2's column types, so no sink could receive one.
+            reader.report(path, at: node.location,
+                          "\"decimal\" is not a column type of ABI 1.2 (it has no Arrow decimal); cast to \"double\" "
+                            + "(with \"decimal\": \",\" for decimal commas), or keep \"string\" for exact digits")
+            return nil
+        }
         var message = "expected a type name (\(names.joined(separator: ", "))) or {\"type\": ..., \"format\": ...}, "
             + "got \(reader.describe(node))"
         if let text = node.stringValue, !reader.describer.isRedacted(node.location),
@@ -174,23 +225,40 @@ extension ManifestDecoder {
         var failed = false
         for member in members {
             let columnPath = path.appending(key: member.key)
-            guard let pairs = member.value.members else {
+            guard var pairs = member.value.members else {
                 reader.report(columnPath, at: member.value.location,
                               "expected an object of {from: to} replacements, got \(reader.describe(member.value))")
                 failed = true
                 continue
             }
+            // {"values": {...}, "default": x}: the replacements, and what every other value becomes.
+            var defaultValue: JSONValue?
+            var pairsPath = columnPath
+            if let valuesMember = pairs.first(where: { $0.key == "values" }), valuesMember.value.members != nil,
+                pairs.allSatisfy({ $0.key == "values" || $0.key == "default" }) {
+                if let defaultMember = pairs.first(where: { $0.key == "default" }) {
+                    guard defaultMember.value.value.isScalar else {
+                        reader.report(columnPath.appending(key: "default"), at: defaultMember.value.location,
+                                      "expected a string, number, boolean or null, got \(reader.describe(defaultMember.value))")
+                        failed = true
+                        continue
+                    }
+                    defaultValue = defaultMember.value.value
+                }
+                pairs = valuesMember.value.members ?? []
+                pairsPath = columnPath.appending(key: "values")
+            }
             var mappings: [ValueMapping] = []
             for pair in pairs {
                 guard pair.value.value.isScalar else {
-                    reader.report(columnPath.appending(key: pair.key), at: pair.value.location,
+                    reader.report(pairsPath.appending(key: pair.key), at: pair.value.location,
                                   "expected a string, number, boolean or null, got \(reader.describe(pair.value))")
                     failed = true
                     continue
                 }
                 mappings.append(ValueMapping(from: pair.key, to: pair.value.value))
             }
-            result.append(ColumnValueMap(column: member.key, mappings: mappings))
+            result.append(ColumnValueMap(column: member.key, mappings: mappings, defaultValue: defaultValue))
         }
         return failed ? nil : result
     }
@@ -207,6 +275,11 @@ extension ManifestDecoder {
         var failed = false
         for member in members {
             let memberPath = path.appending(key: member.key)
+            if member.key == "source_position" {
+                reader.report(memberPath, at: member.keyLocation, MetadataKind.sourcePositionRefusal)
+                failed = true
+                continue
+            }
             guard let kind = MetadataKind(rawValue: member.key) else {
                 let hint = DidYouMean.suggestion(for: member.key, among: kinds).map { "did you mean \(DidYouMean.quoted($0))?" }
                     ?? "kinds are \(kinds.joined(separator: ", "))"

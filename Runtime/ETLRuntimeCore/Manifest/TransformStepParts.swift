@@ -18,14 +18,21 @@ package struct ColumnCast: Sendable, Hashable {
     package var column: String
     /// The type to convert to.
     package var type: CastType
-    /// How text is read for dates and timestamps (strftime-style, e.g. `%d/%m/%Y`); nil for ISO 8601.
+    /// How text is read for dates and timestamps (strftime-style, e.g. `%d/%m/%Y`, or `epoch_s` /
+    /// `epoch_ms` for numbers of seconds or milliseconds); nil for ISO 8601.
     package var format: String?
+    /// The decimal mark numbers are written with (`","` for `1.234,56`); nil for `"."`.
+    package var decimalMark: String?
+    /// The thousands separator to ignore (`"."` for `1.234,56`); nil for none.
+    package var thousandsSeparator: String?
 
     /// Creates a cast.
-    package init(column: String, type: CastType, format: String? = nil) {
+    package init(column: String, type: CastType, format: String? = nil, decimalMark: String? = nil, thousandsSeparator: String? = nil) {
         self.column = column
         self.type = type
         self.format = format
+        self.decimalMark = decimalMark
+        self.thousandsSeparator = thousandsSeparator
     }
 }
 
@@ -61,6 +68,9 @@ package enum CastType: String, Sendable, CaseIterable {
 
     /// Whether a `format` makes sense: only text-to-time conversions take one.
     package var acceptsFormat: Bool { self == .date || self == .timestamp }
+
+    /// Whether `decimal` and `thousands` make sense: only numbers read from text take them.
+    package var acceptsNumberMarks: Bool { self == .int64 || self == .double }
 }
 
 /// Which columns `trim` applies to.
@@ -99,11 +109,14 @@ package struct ColumnValueMap: Sendable, Hashable {
     package var column: String
     /// Replacements in written order.
     package var mappings: [ValueMapping]
+    /// What a value no mapping names becomes; nil keeps it as it is.
+    package var defaultValue: JSONValue?
 
     /// Creates a column map.
-    package init(column: String, mappings: [ValueMapping]) {
+    package init(column: String, mappings: [ValueMapping], defaultValue: JSONValue? = nil) {
         self.column = column
         self.mappings = mappings
+        self.defaultValue = defaultValue
     }
 }
 
@@ -155,6 +168,9 @@ package enum MetadataKind: String, Sendable, CaseIterable {
     case loadedAt = "loaded_at"
     /// The run's id (as in `etl_runs`).
     case runID = "run_id"
-    /// Where the row came from (file:line, page, ...), as the source reported it.
-    case sourcePosition = "source_position"
+
+    /// Why `source_position` is not a kind: batches of ABI 1.2 carry no per-row positions (a
+    /// source names a position only when it rejects a row), so the runtime has none to add.
+    package static let sourcePositionRefusal =
+        "\"source_position\" is not available: batches carry no per-row positions in ABI 1.2 (sources name a position only for rejected rows); add a position column in the source if you need one"
 }

@@ -1,0 +1,85 @@
+import ETLArrow
+import ETLJSON
+
+/// An entry's transforms checked against the source's columns: the schema the sink receives,
+/// and how each batch becomes that schema. Rows a step cannot process leave the batch as
+/// rejects (reason: the step's JSON path, the column and the value); `filter` drops rows silently.
+package final class TransformPlan {
+    /// The columns the source sends.
+    package let inputSchema: ArrowSchemaDescription
+    /// The columns the sink receives.
+    package let outputSchema: ArrowSchemaDescription
+    private let steps: [CompiledStep]
+    private let info: TransformRunInfo
+    /// Rows seen so far in the run, so a reject's position counts through the whole stream.
+    private var rowsSeen = 0
+
+    /// Checks `transforms` against `schema`; throws the first mistake with its JSON path.
+    package init(_ transforms: [ManifestTransform], schema: ArrowSchemaDescription, info: TransformRunInfo) throws(TransformError) {
+        inputSchema = schema
+        self.info = info
+        var compiled: [CompiledStep] = []
+        var current = schema
+        for transform in transforms {
+            var compiler = TransformStepCompiler(schema: current, transform: transform)
+            compiled.append(try compiler.compile())
+            current = compiler.schema
+        }
+        steps = compiled
+        outputSchema = current
+    }
+
+    /// The output schema alone: what `validate` uses when the source's columns are known.
+    package static func check(_ transforms: [ManifestTransform], schema: ArrowSchemaDescription) throws(TransformError) -> ArrowSchemaDescription {
+        try TransformPlan(transforms, schema: schema, info: TransformRunInfo(runID: "", startedMicros: 0)).outputSchema
+    }
+
+    /// The transformed table and the rows rejected on the way.
+    package func apply(_ input: TransformTable) -> (table: TransformTable, rejects: [SourceReject]) {
+        var table = input
+        // Where each remaining row came from in `input`, for positions and the raw row of rejects.
+        var origin = Array(0..<input.rowCount)
+        var rejects: [SourceReject] = []
+        for step in steps where table.rowCount > 0 {
+            switch step.apply(&table, info) {
+            case .failures(let failures):
+                guard !failures.isEmpty else { continue }
+                for row in failures.keys.sorted() {
+                    rejects.append(SourceReject(
+                        position: "stream row \(rowsSeen + origin[row] + 1)", raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                }
+                let keep = (0..<table.rowCount).map { failures[$0] == nil }
+                table.keepRows(keep)
+                origin = origin.indices.filter { keep[$0] }.map { origin[$0] }
+            case .keep(let keep):
+                table.keepRows(keep)
+                origin = origin.indices.filter { keep[$0] }.map { origin[$0] }
+            case .expanded(let origins, let failures):
+                for row in failures.keys.sorted() {
+                    rejects.append(SourceReject(
+                        position: "stream row \(rowsSeen + origin[row] + 1)", raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                }
+                origin = origins.map { origin[$0] }
+            }
+        }
+        rowsSeen += input.rowCount
+        // Steps set types as they run, but a batch emptied early skipped the rest: give it the plan's columns.
+        if table.rowCount == 0 {
+            table = TransformTable(columns: outputSchema.fields.map { TransformColumn(name: $0.name, type: $0.type, values: []) }, rowCount: 0)
+        }
+        return (table, rejects)
+    }
+
+    /// Transforms an imported batch into a batch of `outputSchema`.
+    package func apply(_ batch: ImportedRecordBatch) throws(ArrowError) -> (batch: ImportedRecordBatch, rejects: [SourceReject]) {
+        let (table, rejects) = apply(TransformTable(batch))
+        return (try table.batch(), rejects)
+    }
+
+    /// The source row as a JSON object of texts, for etl_rejects' raw column.
+    private static func raw(_ table: TransformTable, row: Int) -> String {
+        JSONValue.object(JSONObject(table.columns.map { column in
+            (column.name, column.value(at: row).text.map(JSONValue.string) ?? .null)
+        })).serialized()
+    }
+}
