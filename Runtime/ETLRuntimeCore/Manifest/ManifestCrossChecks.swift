@@ -20,6 +20,7 @@ struct ManifestCrossChecks {
             let source = endpoint(entry, key: "source", kind: .source)
             let sink = endpoint(entry, key: "sink", kind: .sink)
             checkModes(entry)
+            SCD2OptionsCheck(reader: reader).check(entry)
             checkCapabilities(entry, source: source, sink: sink)
         }
     }

@@ -3,7 +3,7 @@ extension ManifestDecoder {
         "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
-        "options",
+        "options", "valid_from_column", "close_missing",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
 
@@ -90,6 +90,8 @@ extension ManifestDecoder {
                               "expected an object of the options the entry's plugins honour, such as {\"list_id\": 901}, got \(reader.describe(node))")
             }
         }
+        field("valid_from_column") { node, path in draft.validFromColumn = identifier(node, path) }
+        field("close_missing") { node, path in draft.closeMissing = reader.bool(node, path) ?? false }
         field("timeout") { node, path in draft.timeout = positiveDuration(node, path) }
         field("stop_timeout") { node, path in
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout

@@ -66,6 +66,9 @@ struct EntryDraft {
     /// The `options` object (`${VAR}`s expanded; `"format": "path"` strings made absolute once
     /// checked against a plugin's entry options schema), when written.
     var options: JSONNode?
+    /// scd2's `valid_from_column` and `close_missing`.
+    var validFromColumn: String?
+    var closeMissing = false
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -81,7 +84,7 @@ struct EntryDraft {
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
             nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
-            options: options?.value, jsonPath: path.description,
+            options: options?.value, validFromColumn: validFromColumn, closeMissing: closeMissing, jsonPath: path.description,
             line: node.location.line)
     }
 }
