@@ -18,7 +18,7 @@ final class SQLiteSink: ETLSink {
         name: "sqlite",
         version: "1.0.0",
         description: "Loads tables into a SQLite database file: replace, append, merge (upsert), scd2; state in the same transaction",
-        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql],
+        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models],
         configSchema: SQLiteSinkSettings.schema)
 
     /// Page cache per connection: generous for upserts into large indexes, still small next to
@@ -218,6 +218,16 @@ final class SQLiteSink: ETLSink {
             cache.reset()
             throw PluginError(isSQLError ? .invalidConfig : error.code, "post_sql failed and was rolled back: \(error.message)")
         }
+    }
+
+    /// Runs a SQL model entry in one transaction with its state (see ModelRun).
+    func runModel(_ request: ModelRequest) throws(PluginError) -> ModelResult {
+        if let load {
+            throw .internalError("run_model was called while the load into \(SQLIdentifier.quoted(load.request.target)) is open; commit or abort it first")
+        }
+        let result = try ModelRun(request: request, connection: connection, cache: cache, host: host).run()
+        host.debug("\(settings.path): model \(JSONText.string(request.entryID)) wrote \(result.rows) rows to \(SQLIdentifier.quoted(request.target)) (\(request.materialization))")
+        return result
     }
 
     /// Marks the load failed and rolls it back at once, releasing the write lock; the host
