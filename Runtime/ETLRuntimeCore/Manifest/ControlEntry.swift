@@ -55,6 +55,9 @@ package struct ControlEntry: Sendable, Hashable {
     package var validFromColumn: String?
     /// scd2 of a full snapshot: close the current version of every key the snapshot lacks.
     package var closeMissing: Bool
+    /// A SQL model entry's query, run inside the sink; nil for an entry with a source (a model
+    /// entry's `source` and `stream` are "").
+    package var model: SQLModel?
     /// The entry's `options`: a JSON object of values its plugins honour (each declares which with
     /// an entry options schema), e.g. the `{list_id}` of an http stream's path; nil when absent.
     /// Plugins receive them as `entry_options` in the request's options. May hold `${VAR}` values:
@@ -83,7 +86,7 @@ package struct ControlEntry: Sendable, Hashable {
         maxRecordsPerRun: Int? = nil, maxRejects: Int = ControlEntry.defaultMaxRejects,
         nullCursor: NullCursorPolicy = .fail, postSQL: [String] = [], transforms: [ManifestTransform] = [],
         timeout: ISO8601Duration? = nil, stopTimeout: ISO8601Duration = ControlEntry.defaultStopTimeout,
-        options: JSONValue? = nil, validFromColumn: String? = nil, closeMissing: Bool = false, jsonPath: String, line: Int
+        options: JSONValue? = nil, validFromColumn: String? = nil, closeMissing: Bool = false, model: SQLModel? = nil, jsonPath: String, line: Int
     ) {
         self.id = id
         self.active = active
@@ -111,6 +114,7 @@ package struct ControlEntry: Sendable, Hashable {
         self.options = options
         self.validFromColumn = validFromColumn
         self.closeMissing = closeMissing
+        self.model = model
         self.jsonPath = jsonPath
         self.line = line
     }

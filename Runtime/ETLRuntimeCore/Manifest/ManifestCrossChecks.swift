@@ -21,6 +21,7 @@ struct ManifestCrossChecks {
             let sink = endpoint(entry, key: "sink", kind: .sink)
             checkModes(entry)
             SCD2OptionsCheck(reader: reader).check(entry)
+            if entry.model != nil, let sink { checkModelSink(entry, sink: sink) }
             checkCapabilities(entry, source: source, sink: sink)
         }
     }
@@ -68,6 +69,15 @@ struct ManifestCrossChecks {
                           "write \"replace\" cannot be used with mode \"incremental\": each run would drop what earlier "
                             + "runs loaded; use \"append\", \"merge\" or \"scd2\"")
         }
+    }
+
+    /// A model entry runs inside its sink: the sink's plugin must offer `run_model`.
+    private func checkModelSink(_ entry: EntryDraft, sink: EndpointDraft) {
+        guard let contract = sink.contract, !contract.capabilities.contains("models"),
+              let node = entry.nodes["sql"] ?? entry.nodes["sql_file"] else { return }
+        reader.report(entry.path.appending(key: entry.nodes["sql"] != nil ? "sql" : "sql_file"), at: node.location,
+                      "sink \(DidYouMean.quoted(sink.name)) (plugin \(DidYouMean.quoted(contract.name))) cannot run SQL models "
+                        + "(no \"models\" capability); point the entry at a sink that can, such as a \"sqlite\" sink")
     }
 
     private func checkCapabilities(_ entry: EntryDraft, source: EndpointDraft?, sink: EndpointDraft?) {

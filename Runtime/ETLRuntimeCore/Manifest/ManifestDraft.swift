@@ -69,6 +69,8 @@ struct EntryDraft {
     /// scd2's `valid_from_column` and `close_missing`.
     var validFromColumn: String?
     var closeMissing = false
+    /// A SQL model entry's query (then `source` and `stream` are "").
+    var model: SQLModel?
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -84,7 +86,7 @@ struct EntryDraft {
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
             nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
-            options: options?.value, validFromColumn: validFromColumn, closeMissing: closeMissing, jsonPath: path.description,
+            options: options?.value, validFromColumn: validFromColumn, closeMissing: closeMissing, model: model, jsonPath: path.description,
             line: node.location.line)
     }
 }
