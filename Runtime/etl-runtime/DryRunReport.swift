@@ -12,6 +12,11 @@ enum DryRunReport {
             } else {
                 from = "from watermark \(watermark.state.map(redact) ?? "none (first run)")"
             }
+            if let model = entry.model {
+                // A model has no source: say what its sink will run and keep.
+                Swift.print("\(entry.id): SQL model → \(entry.sink).\(entry.target) (materialize \(model.materialization.rawValue)) \(from)")
+                continue
+            }
             let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
             Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)")
         }

@@ -17,7 +17,8 @@ struct ManifestCrossChecks {
                     firstEntryWithID[id] = entry
                 }
             }
-            let source = endpoint(entry, key: "source", kind: .source)
+            // A model entry has no source (a "source" key on it is reported where it is read).
+            let source = entry.model == nil ? endpoint(entry, key: "source", kind: .source) : nil
             let sink = endpoint(entry, key: "sink", kind: .sink)
             checkModes(entry)
             SCD2OptionsCheck(reader: reader).check(entry)
