@@ -3,15 +3,28 @@ import CSQLite
 /// A 64-bit FNV-1a hash of a row's stored values: how a read without a primary key recognises
 /// the rows it already emitted at the boundary cursor value. Stable across processes and
 /// versions (unlike Swift's seeded `Hasher`), since it is saved in resume states.
+///
+/// Only columns read straight from a table column are hashed (`storedColumns`): a query's
+/// computed column may differ at every read (`datetime('now') AS loaded_at`, `random()`), and
+/// hashing it made the boundary row look new on every run, so it was loaded again each time.
 enum RowHash {
+    /// The result columns of `statement` whose values come straight from a table column (SQLite's
+    /// column metadata names their origin), always including `cursor`. When none has an origin
+    /// (a query of expressions only), every column: there is nothing more stable to use.
+    static func storedColumns(_ statement: OpaquePointer, count: Int32, cursor: Int32) -> [Int32] {
+        let stored = (0..<count).filter { sqlite3_column_origin_name(statement, $0) != nil }
+        guard !stored.isEmpty else { return Array(0..<count) }
+        return stored.contains(cursor) ? stored : (stored + [cursor]).sorted()
+    }
+
     private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    /// Hashes result columns `0..<count` of the statement's current row: each value's storage
+    /// Hashes result columns `columns` of the statement's current row: each value's storage
     /// class, its length and its bytes, so ("ab", "c") and ("a", "bc") differ.
-    static func hash(_ statement: OpaquePointer, columns count: Int32) -> UInt64 {
+    static func hash(_ statement: OpaquePointer, columns: [Int32]) -> UInt64 {
         var hash = offsetBasis
-        for index in 0..<count {
+        for index in columns {
             let type = sqlite3_column_type(statement, index)
             mix(&hash, UInt8(truncatingIfNeeded: type))
             switch type {

@@ -27,6 +27,8 @@ final class RowWriter {
     private let countsChanges: Bool
     /// Batch columns whose NULLs must be refused (the key of merge and scd2).
     private let keyColumns: Set<Int>
+    /// The batch column that dates scd2 versions (valid_from_column), whose NULLs are refused.
+    private let validFromColumn: Int?
     /// The load's timestamp for scd2's ?n+1, bound before each batch.
     private let loadTime: String?
     /// 32 bytes per column and group row for timestamp and date text, reused group after group.
@@ -39,12 +41,14 @@ final class RowWriter {
     /// Doubles that were NaN, which SQLite stores as NULL (reported once at commit).
     private(set) var nanCount: Int64 = 0
 
-    init(statements: [SQLiteStatement], group: RowGroup?, countsChanges: Bool, keyColumns: Set<Int>, loadTime: String?,
+    init(statements: [SQLiteStatement], group: RowGroup?, countsChanges: Bool, keyColumns: Set<Int>, validFromColumn: Int? = nil,
+         loadTime: String?,
          columnNames: [String], target: String, database: String) {
         self.statements = statements
         self.group = group
         self.countsChanges = countsChanges
         self.keyColumns = keyColumns
+        self.validFromColumn = validFromColumn
         self.loadTime = loadTime
         self.columnCount = columnNames.count
         self.columnNames = columnNames
@@ -102,6 +106,9 @@ final class RowWriter {
     /// Runs every statement of the load for one row; returns the rows the target gained.
     private func writeRow(_ bound: UnsafeBufferPointer<BoundColumn>, row: Int, firstRow: Int64) throws(PluginError) -> Int64 {
         if !keyColumns.isEmpty { try checkKey(bound, row: row, firstRow: firstRow) }
+        if let validFromColumn, bound[validFromColumn].column.isNull(row) {
+            throw .badData("target \(SQLIdentifier.quoted(target)) in \(database): row \(firstRow + Int64(row) + 1) of the load has NULL in valid_from_column \(SQLIdentifier.quoted(batchColumnName(validFromColumn))), so its version would have no start; the load was rolled back. Fill the column in the source or filter such rows out")
+        }
         for statement in statements {
             let handle = statement.handle
             for column in bound {

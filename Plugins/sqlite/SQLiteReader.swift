@@ -25,6 +25,8 @@ final class SQLiteReader: ArrowBatchProducer {
     private var progress: CursorState?
     /// Boundary rows still expected from earlier runs (hash → how many more to skip).
     private var remainingSkips: [UInt64: Int]
+    /// The columns a row's hash covers (see `RowHash.storedColumns`).
+    private let hashedColumns: [Int32]
     /// The row's converted values, reused row after row.
     private var values: [ConvertedValue]
     /// Rows dealt with (emitted or rejected) in this read.
@@ -52,6 +54,8 @@ final class SQLiteReader: ArrowBatchProducer {
         self.progress = incremental?.startState
         self.remainingSkips = incremental?.skipsBoundaryRows == true ? (incremental?.startState?.boundary ?? [:]) : [:]
         self.values = Array(repeating: .null, count: columns.count)
+        self.hashedColumns = RowHash.storedColumns(statement.handle, count: Int32(columns.count),
+                                                   cursor: incremental?.cursorIndex ?? 0)
         self.stateJSON = startStateJSON
     }
 
@@ -113,7 +117,7 @@ final class SQLiteReader: ArrowBatchProducer {
             if !incremental.keyIndexes.isEmpty {
                 rowKey = try keyValues(incremental, cursor: rowCursor)
             } else {
-                rowHash = RowHash.hash(handle, columns: Int32(columns.count))
+                rowHash = RowHash.hash(handle, columns: hashedColumns)
                 if incremental.skipsBoundaryRows, isAtStartBoundary(rowCursor, incremental),
                    let remaining = remainingSkips[rowHash], remaining > 0 {
                     remainingSkips[rowHash] = remaining - 1

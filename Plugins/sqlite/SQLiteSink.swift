@@ -18,7 +18,7 @@ final class SQLiteSink: ETLSink {
         name: "sqlite",
         version: "1.0.0",
         description: "Loads tables into a SQLite database file: replace, append, merge (upsert), scd2; state in the same transaction",
-        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql],
+        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models],
         configSchema: SQLiteSinkSettings.schema)
 
     /// Page cache per connection: generous for upserts into large indexes, still small next to
@@ -93,6 +93,7 @@ final class SQLiteSink: ETLSink {
     func begin(_ request: LoadRequest) throws(PluginError) {
         let names = request.schema.fields.map(\.name)
         let key = try Self.validate(request, names: names)
+        let scd2 = try SCD2Options(request, names: names)
         let ownership = try LoadOwnership(request.options())
         try connection.execute("BEGIN IMMEDIATE", table: request.target)
         do throws(PluginError) {
@@ -113,8 +114,13 @@ final class SQLiteSink: ETLSink {
                 try KeyIndex.ensure(target: request.target, key: key, layout: prepared.layout, mode: request.writeMode,
                                     connection: connection, cache: cache)
             }
+            if scd2.closeMissing {
+                try connection.execute(LoadSQL.createSeenKeys(for: request.target, key: key), table: request.target)
+            }
             cache.advance(toVersion: try connection.integer("PRAGMA schema_version"))
-            load = SinkLoad(request: request, ownership: ownership, writer: try makeWriter(request, names: names, key: key))
+            let loadTime = ArrowTimestampText.text(micros: Clock.nowMicros())
+            load = SinkLoad(request: request, ownership: ownership, scd2: scd2, loadTime: loadTime,
+                            writer: try makeWriter(request, names: names, key: key, scd2: scd2, loadTime: loadTime))
         } catch {
             connection.rollbackIfOpen()
             cache.reset()
@@ -157,6 +163,10 @@ final class SQLiteSink: ETLSink {
                 guard counted == load.rowsWritten else {
                     throw .ioError("nothing was committed to \(target) in \(settings.path): the replace wrote \(load.rowsWritten) rows but the table holds \(counted) (a trigger, or a constraint with ON CONFLICT IGNORE/REPLACE, changed them); the previous table is kept. Remove what alters inserted rows, then run again")
                 }
+            }
+            if load.scd2.closeMissing {
+                let closed = try closeMissingKeys(load)
+                if closed > 0 { host.info("\(settings.path): closed the current version of \(closed) key(s) missing from the snapshot loaded into \(target)") }
             }
             try StateTable.write(state, entryID: load.request.entryID, runID: load.request.runID, target: load.request.target,
                                  rows: load.rowsAffected, owner: load.ownership.stateOwner, connection: connection)
@@ -210,6 +220,16 @@ final class SQLiteSink: ETLSink {
         }
     }
 
+    /// Runs a SQL model entry in one transaction with its state (see ModelRun).
+    func runModel(_ request: ModelRequest) throws(PluginError) -> ModelResult {
+        if let load {
+            throw .internalError("run_model was called while the load into \(SQLIdentifier.quoted(load.request.target)) is open; commit or abort it first")
+        }
+        let result = try ModelRun(request: request, connection: connection, cache: cache, host: host).run()
+        host.debug("\(settings.path): model \(JSONText.string(request.entryID)) wrote \(result.rows) rows to \(SQLIdentifier.quoted(request.target)) (\(request.materialization))")
+        return result
+    }
+
     /// Marks the load failed and rolls it back at once, releasing the write lock; the host
     /// still ends it with commit (refused) or abort.
     private func fail(_ load: SinkLoad, _ error: PluginError) {
@@ -218,21 +238,37 @@ final class SQLiteSink: ETLSink {
         cache.reset()
     }
 
-    private func makeWriter(_ request: LoadRequest, names: [String], key: [String]) throws(PluginError) -> RowWriter {
+    /// close_missing: ends, at the load's time, the current version of every key the snapshot
+    /// did not deliver; returns how many. Runs inside the load's transaction, before its commit.
+    private func closeMissingKeys(_ load: SinkLoad) throws(PluginError) -> Int64 {
+        let table = load.request.target
+        let close = try connection.prepare(LoadSQL.closeMissingKeys(in: table, key: load.request.primaryKey), table: table)
+        close.bind(text: load.loadTime, at: 1)
+        _ = try close.step(table: table)
+        let closed = sqlite3_changes64(connection.handle)
+        try connection.execute("DROP TABLE \(LoadSQL.seenKeysTable(for: table))", table: table)
+        return closed
+    }
+
+    private func makeWriter(_ request: LoadRequest, names: [String], key: [String], scd2: SCD2Options,
+                            loadTime: String) throws(PluginError) -> RowWriter {
         let table = request.target
-        let texts: [String]
+        var texts: [String]
         switch request.writeMode {
         case .replace, .append: texts = [LoadSQL.insert(into: table, columns: names)]
         case .merge: texts = [LoadSQL.upsert(into: table, columns: names, key: key)]
         case .scd2:
-            texts = [LoadSQL.closeChangedVersion(in: table, columns: names, key: key),
-                     LoadSQL.insertNewVersion(into: table, columns: names, key: key)]
+            // The version-inserting statement stays last: its changes count the load's rows.
+            texts = [LoadSQL.closeChangedVersion(in: table, columns: names, key: key, validFrom: scd2.validFromColumn),
+                     LoadSQL.insertNewVersion(into: table, columns: names, key: key, validFrom: scd2.validFromColumn)]
+            if scd2.closeMissing { texts.insert(LoadSQL.recordSeenKey(for: table, columns: names, key: key), at: 0) }
         }
         var prepared: [SQLiteStatement] = []
         for text in texts { prepared.append(try statement(text, table: table)) }
         let folded = names.map(SQLIdentifier.folded)
         let keyColumns = Set(key.compactMap { folded.firstIndex(of: SQLIdentifier.folded($0)) })
-        let loadTime = request.writeMode == .scd2 ? ArrowTimestampText.text(micros: Clock.nowMicros()) : nil
+        // ?n+1 only exists when no column dates the versions.
+        let versionTime = request.writeMode == .scd2 && scd2.validFromColumn == nil ? loadTime : nil
         var group: RowWriter.RowGroup?
         let groupRows = min(Self.rowsPerGroup, Int(connection.variableLimit) / max(names.count, 1))
         if request.writeMode == .replace || request.writeMode == .append, !names.isEmpty, groupRows >= 2 {
@@ -240,7 +276,7 @@ final class SQLiteSink: ETLSink {
                                        rows: groupRows)
         }
         return RowWriter(statements: prepared, group: group, countsChanges: request.writeMode == .merge || request.writeMode == .scd2,
-                         keyColumns: keyColumns, loadTime: loadTime, columnNames: names, target: table, database: settings.path)
+                         keyColumns: keyColumns, validFromColumn: scd2.validFromColumn, loadTime: versionTime, columnNames: names, target: table, database: settings.path)
     }
 
     /// Rows per grouped INSERT: past about 30 the gain levels off (bench/sqlite_insert_groups.c).

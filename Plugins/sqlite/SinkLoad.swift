@@ -6,6 +6,10 @@ final class SinkLoad {
     let request: LoadRequest
     /// The project running it, recorded as the owner at commit.
     let ownership: LoadOwnership
+    /// scd2's validity settings.
+    let scd2: SCD2Options
+    /// When the load began, as timestamp text: scd2's validity times, unless a column gives them.
+    let loadTime: String
     /// Binds and steps the rows.
     let writer: RowWriter
     /// Rows received so far.
@@ -16,9 +20,11 @@ final class SinkLoad {
     /// load can only end: commit refuses, abort is a no-op.
     var failure: PluginError?
 
-    init(request: LoadRequest, ownership: LoadOwnership, writer: RowWriter) {
+    init(request: LoadRequest, ownership: LoadOwnership, scd2: SCD2Options, loadTime: String, writer: RowWriter) {
         self.request = request
         self.ownership = ownership
+        self.scd2 = scd2
+        self.loadTime = loadTime
         self.writer = writer
     }
 }

@@ -15,6 +15,11 @@ enum DryRunReport {
             } else {
                 from = "from watermark \(watermark.state.map(redact) ?? "none (first run)")"
             }
+            if let model = entry.model {
+                // A model has no source: say what its sink will run and keep.
+                Swift.print("\(entry.id): SQL model → \(entry.sink).\(entry.target) (materialize \(model.materialization.rawValue)) \(from)")
+                continue
+            }
             let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
             let upstreams = entry.dependsOn.filter(selected.contains)
             let after = upstreams.isEmpty ? "" : ", after \(upstreams.joined(separator: ", "))"

@@ -20,7 +20,8 @@ enum CTableBuilder {
         switch plugin.kind {
         case .sink:
             descriptor.kind = etl_plugin_kind(ETL_KIND_SINK)
-            descriptor.sink = permanent(makeSinkAPI(offersSQL: swiftDescriptor.capabilities.contains(.sql)))
+            descriptor.sink = permanent(makeSinkAPI(offersSQL: swiftDescriptor.capabilities.contains(.sql),
+                                                   offersModels: swiftDescriptor.capabilities.contains(.models)))
         case .source:
             descriptor.kind = etl_plugin_kind(ETL_KIND_SOURCE)
             descriptor.source = permanent(makeSourceAPI())
@@ -41,7 +42,7 @@ enum CTableBuilder {
         return permanent(library)
     }
 
-    private static func makeSinkAPI(offersSQL: Bool) -> etl_sink_api {
+    private static func makeSinkAPI(offersSQL: Bool, offersModels: Bool) -> etl_sink_api {
         var api = etl_sink_api()
         api.struct_size = UInt32(MemoryLayout<etl_sink_api>.size)
         api.create_with_descriptor = { InstanceBridge.create(descriptor: $0, host: $1, hostInstance: $2, configJSON: $3, outInstance: $4, error: $5) }
@@ -54,6 +55,9 @@ enum CTableBuilder {
         api.read_state = { SinkBridge.readState($0, entryID: $1, outState: $2, error: $3) }
         // The header: NULL when the descriptor lacks ETL_CAP_SQL.
         api.execute_sql = offersSQL ? { SinkBridge.executeSQL($0, sql: $1, error: $2) } : nil
+        // The header: NULL when the descriptor lacks ETL_CAP_MODELS.
+        api.run_model = offersModels
+            ? { SinkBridge.runModel($0, request: $1, outRows: $2, outState: $3, outReads: $4, error: $5) } : nil
         return api
     }
 

@@ -45,11 +45,21 @@ public protocol ETLSink: AnyObject {
     /// Runs SQL against the target (e.g. an entry's `post_sql`). Only called when the descriptor
     /// declares `.sql`; the default refuses with `ETL_UNSUPPORTED`.
     func executeSQL(_ sql: String) throws(PluginError)
+
+    /// Runs a SQL model entry inside the sink (see `etl_sink_api.run_model`): the result and the
+    /// new state commit together, and a failure leaves target and state as they were. Only
+    /// called when the descriptor declares `.models`; the default refuses with `ETL_UNSUPPORTED`.
+    func runModel(_ request: ModelRequest) throws(PluginError) -> ModelResult
 }
 
 extension ETLSink {
     /// Refuses with `ETL_UNSUPPORTED`: sinks without `.sql` need not implement it.
     public func executeSQL(_ sql: String) throws(PluginError) {
         throw .unsupported("plugin '\(Self.descriptor.name)' cannot run SQL; remove post_sql from entries that use it")
+    }
+
+    /// Refuses with `ETL_UNSUPPORTED`: sinks without `.models` need not implement it.
+    public func runModel(_ request: ModelRequest) throws(PluginError) -> ModelResult {
+        throw .unsupported("plugin '\(Self.descriptor.name)' cannot run SQL models; give the entry a source, or use a sink whose plugin has the \"models\" capability")
     }
 }

@@ -30,14 +30,18 @@ public struct PluginCapabilities: OptionSet, Sendable, Hashable, CustomStringCon
     /// Source: `discover` lists real streams (`ETL_CAP_DISCOVER`).
     public static let discover = PluginCapabilities(rawValue: UInt64(ETL_CAP_DISCOVER))
 
+    /// Sink: implements `runModel`, SQL model entries (`ETL_CAP_MODELS`, ABI 1.2); without it the
+    /// kit leaves `run_model` NULL.
+    public static let models = PluginCapabilities(rawValue: UInt64(ETL_CAP_MODELS))
+
     /// Every capability a sink may declare.
-    public static let sinkCapabilities: PluginCapabilities = [.merge, .scd2, .transactional, .sql, .append, .replace]
+    public static let sinkCapabilities: PluginCapabilities = [.merge, .scd2, .transactional, .sql, .append, .replace, .models]
     /// Every capability a source may declare.
     public static let sourceCapabilities: PluginCapabilities = [.incremental, .discover]
 
     private static let names: [(PluginCapabilities, String)] = [
         (.incremental, "incremental"), (.merge, "merge"), (.scd2, "scd2"), (.transactional, "transactional"),
-        (.sql, "sql"), (.append, "append"), (.replace, "replace"), (.discover, "discover"),
+        (.sql, "sql"), (.append, "append"), (.replace, "replace"), (.discover, "discover"), (.models, "models"),
     ]
 
     /// The names of the bits that are set, e.g. "append, replace"; unknown bits as hex.

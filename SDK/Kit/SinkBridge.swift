@@ -113,4 +113,25 @@ enum SinkBridge {
             try box.sink.executeSQL(String(cString: sql))
         }
     }
+
+    static func runModel(_ pointer: UnsafeMutableRawPointer?, request: UnsafePointer<etl_model_request>?,
+                         outRows: UnsafeMutablePointer<Int64>?, outState: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                         outReads: UnsafeMutablePointer<UnsafePointer<CChar>?>?, error: UnsafeMutablePointer<etl_error>?) -> etl_status {
+        InstanceBridge.run(error) { () throws(PluginError) in
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "run_model")
+            guard let request else { throw .internalError("run_model was called with a NULL request: the host is broken") }
+            outState?.pointee = nil
+            outReads?.pointee = nil
+            if let open = box.openLoad {
+                throw .internalError("run_model was called while the load into '\(open.target)' is still open; commit or abort it first")
+            }
+            let result = try box.sink.runModel(try ModelRequest(copying: request))
+            outRows?.pointee = result.rows
+            outState?.pointee = box.returnedState.store(result.stateJSON)
+            let reads = result.reads.map { names in
+                JSONValue.array(names.map { JSONValue.string($0) }).serialized()
+            }
+            outReads?.pointee = box.returnedReads.store(reads)
+        }
+    }
 }

@@ -11,6 +11,8 @@ final class SinkInstanceBox {
     var openLoad: LoadRequest?
     /// Keeps the last `read_state` result alive until the next one (the header's lifetime).
     let returnedState = CStringSlot()
+    /// Keeps the last `run_model` lineage alive until the next call.
+    let returnedReads = CStringSlot()
 
     init(sink: any ETLSink, host: PluginHost) {
         self.sink = sink

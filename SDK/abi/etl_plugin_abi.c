@@ -24,7 +24,8 @@ ETL_ASSERT_OFFSET(etl_sink_api, struct_size, 0);
  * field of its newest version (a field added in the middle would break these). */
 _Static_assert(sizeof(etl_host_api) == ETL_HOST_API_SIZE_1_1, "etl_host_api grows only at its end");
 _Static_assert(sizeof(etl_source_api) == ETL_SOURCE_API_SIZE_1_2, "etl_source_api grows only at its end");
-_Static_assert(sizeof(etl_sink_api) == ETL_SINK_API_SIZE_1_1, "etl_sink_api grows only at its end");
+_Static_assert(sizeof(etl_sink_api) == ETL_SINK_API_SIZE_1_2, "etl_sink_api grows only at its end");
+_Static_assert(sizeof(etl_model_request) == ETL_MODEL_REQUEST_SIZE_1_2, "etl_model_request grows only at its end");
 _Static_assert(sizeof(etl_plugin_descriptor) == ETL_PLUGIN_DESCRIPTOR_SIZE_1_2,
                "etl_plugin_descriptor grows only at its end");
 _Static_assert(ETL_HOST_API_SIZE_1_0 < ETL_HOST_API_SIZE_1_1, "1.1 appends to etl_host_api");
@@ -33,6 +34,7 @@ _Static_assert(ETL_SINK_API_SIZE_1_0 < ETL_SINK_API_SIZE_1_1, "1.1 appends to et
 _Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 < ETL_PLUGIN_DESCRIPTOR_SIZE_1_1, "1.1 appends to the descriptor");
 _Static_assert(ETL_SOURCE_API_SIZE_1_1 < ETL_SOURCE_API_SIZE_1_2, "1.2 appends to etl_source_api");
 _Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 < ETL_PLUGIN_DESCRIPTOR_SIZE_1_2, "1.2 appends to the descriptor");
+_Static_assert(ETL_SINK_API_SIZE_1_1 < ETL_SINK_API_SIZE_1_2, "1.2 appends to etl_sink_api");
 
 #if UINTPTR_MAX == 0xffffffffffffffffu
 /* LP64 layout of ABI 1.0, as shipped: these numbers are what plugins built
@@ -73,6 +75,12 @@ _Static_assert(ETL_SOURCE_API_SIZE_1_2 == 72, "etl_source_api size 1.2");
 _Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_2 == 80, "etl_plugin_descriptor size 1.2");
 ETL_ASSERT_OFFSET(etl_source_api, check_read, 64);
 ETL_ASSERT_OFFSET(etl_plugin_descriptor, entry_options_schema_json, 72);
+_Static_assert(ETL_SINK_API_SIZE_1_2 == 96, "etl_sink_api size 1.2");
+ETL_ASSERT_OFFSET(etl_sink_api, run_model, 88);
+_Static_assert(ETL_MODEL_REQUEST_SIZE_1_2 == 88, "etl_model_request size 1.2");
+ETL_ASSERT_OFFSET(etl_model_request, materialization, 40);
+ETL_ASSERT_OFFSET(etl_model_request, primary_key, 48);
+ETL_ASSERT_OFFSET(etl_model_request, options_json, 80);
 #endif
 
 /* The ABI version this copy of the header declares, for tools that inspect a

@@ -605,6 +605,34 @@ typedef struct etl_load_request {
                                            entry's own "options" are its member "entry_options" */
 } etl_load_request;
 
+/* How a SQL model entry keeps its result (ABI 1.2). */
+typedef int32_t etl_materialization;
+#define ETL_MATERIALIZE_TABLE 1       /* replace the target with the query's rows, atomically */
+#define ETL_MATERIALIZE_INCREMENTAL 2 /* insert (or merge on primary_key) the rows the query returns */
+#define ETL_MATERIALIZE_VIEW 3        /* the target is a view of the query, replaced atomically */
+
+/*
+ * A SQL model entry (ABI 1.2): a query that runs inside the sink and writes
+ * its result to `target`. [host-owned] valid during `run_model`.
+ */
+typedef struct etl_model_request {
+  uint32_t struct_size;
+  const char* entry_id;                 /* key of the resume state */
+  const char* run_id;                   /* for metadata and logs */
+  const char* target;                   /* the table or view to write */
+  const char* sql;                      /* the query (a SELECT), as the entry wrote it */
+  etl_materialization materialization;
+  int32_t primary_key_count;
+  const char* const* primary_key;       /* incremental: merge on these columns (0: insert) */
+  const char* cursor_field;             /* incremental: the result column whose maximum over
+                                           the rows written is the new watermark; else NULL */
+  const char* state_json;               /* incremental: the state run_model last returned
+                                           for entry_id (as read_state gives it), or NULL */
+  const char* initial_value_json;       /* incremental: the watermark before any state (a
+                                           JSON scalar), or NULL */
+  const char* options_json;             /* as etl_load_request.options_json */
+} etl_model_request;
+
 typedef struct etl_sink_api {
   uint32_t struct_size;
 
@@ -698,6 +726,31 @@ typedef struct etl_sink_api {
 
   /* See etl_create_with_descriptor_fn and etl_source_api.create. */
   etl_create_with_descriptor_fn create_with_descriptor;
+
+  /* ---- ABI 1.2 ---- */
+
+  /*
+   * Optional (NULL when the descriptor lacks ETL_CAP_MODELS): runs a SQL
+   * model entry inside the sink. `{{watermark}}` in the SQL (incremental)
+   * stands for the current watermark — taken from state_json, else
+   * initial_value_json, else NULL — which the sink binds as a parameter and
+   * never pastes into the text. The result and the new state are committed
+   * together; on any failure the target and the state are as before.
+   * (out) out_rows: rows the target holds (table), gained or updated
+   *       (incremental), 0 (view).
+   * (out) out_state_json: [plugin-owned] valid until the next call on the
+   *       instance: the entry's new resume state (incremental; the previous
+   *       one when no row came), or NULL.
+   * (out) out_reads_json: [plugin-owned] valid until the next call on the
+   *       instance: a JSON array of the tables and views the query reads
+   *       (lineage), or NULL when the sink cannot tell.
+   * Returns: ETL_OK; ETL_INVALID_CONFIG (the SQL is wrong: the entry's
+   * mistake); ETL_RETRYABLE (busy: retried as `begin`); any other status
+   * fails the entry.
+   * [instance]
+   */
+  etl_status (*run_model)(void* instance, const etl_model_request* request, int64_t* out_rows,
+                          const char** out_state_json, const char** out_reads_json, etl_error* error);
 } etl_sink_api;
 
 /* ------------------------------------------------------------------------ */
@@ -717,6 +770,7 @@ typedef int32_t etl_plugin_kind;
 #define ETL_CAP_APPEND 0x20ULL                /* sink: ETL_WRITE_APPEND */
 #define ETL_CAP_REPLACE 0x40ULL               /* sink: ETL_WRITE_REPLACE */
 #define ETL_CAP_DISCOVER 0x80ULL              /* source: discover lists real streams */
+#define ETL_CAP_MODELS 0x100ULL               /* sink: run_model (SQL model entries), ABI 1.2 */
 
 /* [plugin-owned, static] valid until the process exits. */
 typedef struct etl_plugin_descriptor {
@@ -822,6 +876,8 @@ ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host,
 #define ETL_SOURCE_API_SIZE_1_2 ETL_FIELD_END(etl_source_api, check_read)
 #define ETL_SINK_API_SIZE_1_0 ETL_FIELD_END(etl_sink_api, execute_sql)
 #define ETL_SINK_API_SIZE_1_1 ETL_FIELD_END(etl_sink_api, create_with_descriptor)
+#define ETL_SINK_API_SIZE_1_2 ETL_FIELD_END(etl_sink_api, run_model)
+#define ETL_MODEL_REQUEST_SIZE_1_2 ETL_FIELD_END(etl_model_request, options_json)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 ETL_FIELD_END(etl_plugin_descriptor, sink)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 ETL_FIELD_END(etl_plugin_descriptor, user_data)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_2 ETL_FIELD_END(etl_plugin_descriptor, entry_options_schema_json)

@@ -78,7 +78,7 @@ final class ManyPluginTypesTests: XCTestCase {
             XCTAssertNotNil(descriptor.pointee.user_data)
         }
         let sink = try side.descriptor(named: "recording").pointee.sink!.pointee
-        XCTAssertEqual(sink.struct_size, etl_layout_sink_api_size_1_1)
+        XCTAssertEqual(sink.struct_size, etl_layout_sink_api_size_1_2)
         XCTAssertNil(sink.create, "create_with_descriptor serves every type; no 1.0 create is needed")
         XCTAssertNotNil(sink.create_with_descriptor)
         let source = try side.descriptor(named: "counting").pointee.source!.pointee

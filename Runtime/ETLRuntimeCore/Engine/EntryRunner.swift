@@ -156,6 +156,9 @@ package final class EntryRunner {
             ("state_owner", .string(state.stateID)),
             ("take_ownership", .bool(options.takeOwnership)),
         ]
+        // scd2's validity settings (validate allows them with write scd2 only).
+        if let column = entry.validFromColumn { members.append(("valid_from_column", .string(column))) }
+        if entry.closeMissing { members.append(("close_missing", .bool(true))) }
         if let entryOptions = entry.options { members.append((ReadRequest.entryOptionsKey, entryOptions)) }
         return JSONValue.object(JSONObject(members)).serialized()
     }

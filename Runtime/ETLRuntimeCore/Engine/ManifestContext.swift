@@ -127,6 +127,10 @@ extension ManifestContext {
             failed.error = manifest.redacting("\(error)")
             return failed
         }
+        if let model = entry.model {
+            return ModelRunner(entry: entry, model: model, manifest: manifest, catalog: catalog, state: state, runID: runID,
+                               options: options, logger: logger).run()
+        }
         return EntryRunner(
             entry: entry, manifest: manifest, catalog: catalog, state: state, runID: runID, options: options, logger: logger
         ).run()

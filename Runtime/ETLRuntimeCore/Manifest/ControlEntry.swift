@@ -50,6 +50,14 @@ package struct ControlEntry: Sendable, Hashable {
     /// How long the entry may take to stop once asked to (SIGINT/SIGTERM, or its `timeout`)
     /// before its worker process is killed (default 30 s).
     package var stopTimeout: ISO8601Duration
+    /// scd2: the column holding each record's effective date, used as `_valid_from` of the
+    /// version it starts (and `_valid_to` of the one it closes) instead of the load time.
+    package var validFromColumn: String?
+    /// scd2 of a full snapshot: close the current version of every key the snapshot lacks.
+    package var closeMissing: Bool
+    /// A SQL model entry's query, run inside the sink; nil for an entry with a source (a model
+    /// entry's `source` and `stream` are "").
+    package var model: SQLModel?
     /// The entry's `options`: a JSON object of values its plugins honour (each declares which with
     /// an entry options schema), e.g. the `{list_id}` of an http stream's path; nil when absent.
     /// Plugins receive them as `entry_options` in the request's options. May hold `${VAR}` values:
@@ -82,7 +90,8 @@ package struct ControlEntry: Sendable, Hashable {
         maxRecordsPerRun: Int? = nil, maxRejects: Int = ControlEntry.defaultMaxRejects,
         nullCursor: NullCursorPolicy = .fail, postSQL: [String] = [], transforms: [ManifestTransform] = [],
         timeout: ISO8601Duration? = nil, stopTimeout: ISO8601Duration = ControlEntry.defaultStopTimeout,
-        options: JSONValue? = nil, dependsOn: [String] = [], jsonPath: String, line: Int
+        options: JSONValue? = nil, dependsOn: [String] = [], validFromColumn: String? = nil, closeMissing: Bool = false,
+        model: SQLModel? = nil, jsonPath: String, line: Int
     ) {
         self.id = id
         self.active = active
@@ -109,6 +118,9 @@ package struct ControlEntry: Sendable, Hashable {
         self.stopTimeout = stopTimeout
         self.options = options
         self.dependsOn = dependsOn
+        self.validFromColumn = validFromColumn
+        self.closeMissing = closeMissing
+        self.model = model
         self.jsonPath = jsonPath
         self.line = line
     }

@@ -17,10 +17,13 @@ struct ManifestCrossChecks {
                     firstEntryWithID[id] = entry
                 }
             }
-            let source = endpoint(entry, key: "source", kind: .source)
+            // A model entry has no source (a "source" key on it is reported where it is read).
+            let source = entry.model == nil ? endpoint(entry, key: "source", kind: .source) : nil
             let sink = endpoint(entry, key: "sink", kind: .sink)
             checkModes(entry)
             checkTransformKeys(entry)
+            SCD2OptionsCheck(reader: reader).check(entry)
+            if entry.model != nil, let sink { checkModelSink(entry, sink: sink) }
             checkCapabilities(entry, source: source, sink: sink)
         }
     }
@@ -81,6 +84,15 @@ struct ManifestCrossChecks {
             reader.report(entry.path.appending(key: "transforms").appending(index: stepIndex).appending(key: step.step.name),
                           at: node.elements.map { $0.indices.contains(stepIndex) ? $0[stepIndex].location : node.location } ?? node.location, problem.message)
         }
+    }
+
+    /// A model entry runs inside its sink: the sink's plugin must offer `run_model`.
+    private func checkModelSink(_ entry: EntryDraft, sink: EndpointDraft) {
+        guard let contract = sink.contract, !contract.capabilities.contains("models"),
+              let node = entry.nodes["sql"] ?? entry.nodes["sql_file"] else { return }
+        reader.report(entry.path.appending(key: entry.nodes["sql"] != nil ? "sql" : "sql_file"), at: node.location,
+                      "sink \(DidYouMean.quoted(sink.name)) (plugin \(DidYouMean.quoted(contract.name))) cannot run SQL models "
+                        + "(no \"models\" capability); point the entry at a sink that can, such as a \"sqlite\" sink")
     }
 
     private func checkCapabilities(_ entry: EntryDraft, source: EndpointDraft?, sink: EndpointDraft?) {

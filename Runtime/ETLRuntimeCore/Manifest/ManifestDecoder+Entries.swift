@@ -3,9 +3,11 @@ extension ManifestDecoder {
         "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
-        "options", "depends_on",
+        "options", "depends_on", "valid_from_column", "close_missing", "sql", "sql_file", "materialize",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
+    /// A SQL model entry has no source, stream or mode (see ManifestDecoder+Models).
+    static let requiredModelKeys = ["id", "sink", "target"]
 
     func entries(_ node: JSONNode, _ path: JSONPath) -> [EntryDraft] {
         guard let elements = node.elements else {
@@ -18,8 +20,10 @@ extension ManifestDecoder {
     }
 
     private func entry(_ node: JSONNode, _ path: JSONPath) -> EntryDraft? {
+        let isModel = node.members?.contains { $0.key == "sql" || $0.key == "sql_file" } ?? false
         guard let object = reader.object(
-            node, path, allowed: ManifestDecoder.entryKeys, required: ManifestDecoder.requiredEntryKeys)
+            node, path, allowed: ManifestDecoder.entryKeys,
+            required: isModel ? ManifestDecoder.requiredModelKeys : ManifestDecoder.requiredEntryKeys)
         else { return nil }
         var draft = EntryDraft(path: path, node: node)
         for member in object.members { draft.nodes[member.key] = member.value }
@@ -91,9 +95,17 @@ extension ManifestDecoder {
             }
         }
         field("depends_on") { node, path in draft.dependsOn = dependsOn(node, path) }
+        field("valid_from_column") { node, path in draft.validFromColumn = identifier(node, path) }
+        field("close_missing") { node, path in draft.closeMissing = reader.bool(node, path) ?? false }
         field("timeout") { node, path in draft.timeout = positiveDuration(node, path) }
         field("stop_timeout") { node, path in
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout
+        }
+        if isModel {
+            model(object, path, into: &draft)
+        } else if let node = object["materialize"] {
+            reader.report(path.appending(key: "materialize"), at: node.location,
+                          "\"materialize\" belongs to SQL model entries (with \"sql\" or \"sql_file\"); an entry with a source writes as \"write\" says. Remove it")
         }
         return draft
     }

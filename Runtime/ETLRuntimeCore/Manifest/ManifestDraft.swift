@@ -68,6 +68,11 @@ struct EntryDraft {
     var options: JSONNode?
     /// `depends_on`: the ids of the entries this one runs after, as written (valid ids, each once).
     var dependsOn: [String] = []
+    /// scd2's `valid_from_column` and `close_missing`.
+    var validFromColumn: String?
+    var closeMissing = false
+    /// A SQL model entry's query (then `source` and `stream` are "").
+    var model: SQLModel?
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -83,7 +88,8 @@ struct EntryDraft {
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
             nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
-            options: options?.value, dependsOn: dependsOn, jsonPath: path.description,
+            options: options?.value, dependsOn: dependsOn, validFromColumn: validFromColumn, closeMissing: closeMissing, model: model,
+            jsonPath: path.description,
             line: node.location.line)
     }
 }

@@ -1,4 +1,6 @@
 import CETLPlugin
+import CETLPluginLayout
+import ETLJSON
 import ETLArrow
 
 /// A created sink plugin instance, used by one thread at a time.
@@ -102,6 +104,37 @@ package final class SinkInstance {
             throw PluginCallError(plugin: plugin.info.name, function: "execute_sql", status: ETL_UNSUPPORTED, message: "this sink does not run SQL")
         }
         try call("execute_sql") { errorPointer in sql.withCString { execute(instance, $0, errorPointer) } }
+    }
+
+    /// Runs a SQL model entry inside the sink (ABI 1.2 `run_model`); unsupported when the
+    /// plugin's table lacks it (validate refuses such entries first, by the `models` capability).
+    package func runModel(_ request: ModelRequest) throws(PluginCallError) -> ModelResult {
+        guard api.struct_size >= etl_layout_sink_api_size_1_2, let run = api.run_model else {
+            throw PluginCallError(plugin: plugin.info.name, function: "run_model", status: ETL_UNSUPPORTED, message: "this sink does not run SQL models")
+        }
+        let arena = CStringArena()
+        let keys = request.primaryKey.map { Optional(arena.string($0)) }
+        var rows: Int64 = 0
+        var state: UnsafePointer<CChar>?
+        var reads: UnsafePointer<CChar>?
+        try keys.withUnsafeBufferPointer { keyBuffer throws(PluginCallError) in
+            var cRequest = etl_model_request()
+            cRequest.struct_size = UInt32(MemoryLayout<etl_model_request>.size)
+            cRequest.entry_id = arena.string(request.entryID)
+            cRequest.run_id = arena.string(request.runID)
+            cRequest.target = arena.string(request.target)
+            cRequest.sql = arena.string(request.sql)
+            cRequest.materialization = request.materialization.cValue
+            cRequest.primary_key_count = Int32(keyBuffer.count)
+            cRequest.primary_key = keyBuffer.baseAddress
+            cRequest.cursor_field = arena.optional(request.cursorField)
+            cRequest.state_json = arena.optional(request.stateJSON)
+            cRequest.initial_value_json = arena.optional(request.initialValueJSON)
+            cRequest.options_json = arena.optional(request.optionsJSON)
+            try call("run_model") { run(instance, &cRequest, &rows, &state, &reads, $0) }
+        }
+        let names = reads.flatMap { try? JSONValue(parsing: String(cString: $0)) }?.arrayValue?.compactMap(\.stringValue)
+        return ModelResult(rows: rows, stateJSON: state.map { String(cString: $0) }, reads: names)
     }
 
     /// Calls into the plugin, marked for crash reports.
