@@ -15,14 +15,14 @@ enum DryRunReport {
             } else {
                 from = "from watermark \(watermark.state.map(redact) ?? "none (first run)")"
             }
+            let upstreams = entry.dependsOn.filter(selected.contains)
+            let after = upstreams.isEmpty ? "" : ", after \(upstreams.joined(separator: ", "))"
             if let model = entry.model {
                 // A model has no source: say what its sink will run and keep.
-                Swift.print("\(entry.id): SQL model → \(entry.sink).\(entry.target) (materialize \(model.materialization.rawValue)) \(from)")
+                Swift.print("\(entry.id): SQL model → \(entry.sink).\(entry.target) (materialize \(model.materialization.rawValue)) \(from)\(after)")
                 continue
             }
             let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
-            let upstreams = entry.dependsOn.filter(selected.contains)
-            let after = upstreams.isEmpty ? "" : ", after \(upstreams.joined(separator: ", "))"
             Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)\(after)")
         }
     }
