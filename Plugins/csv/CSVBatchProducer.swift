@@ -27,6 +27,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
     /// The most a row adds to the batch beyond its record's bytes: per column its value or
     /// offset width and a validity byte (a generous bound for one bit).
     private let rowOverhead: Int
+    /// The raw text of rejects in a single-byte encoding is transcoded here.
+    private let rawTranscoder: TranscodeBuffer?
     private let plan: [PlannedFile]
     private var nextPlanned = 0
     private var current: OpenFile?
@@ -85,7 +87,9 @@ final class CSVBatchProducer: ArrowBatchProducer {
             case .bool: total + 2
             }
         }
-        decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim)
+        decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
+                             encoding: settings.encoding)
+        rawTranscoder = settings.encoding == .utf8 ? nil : TranscodeBuffer(settings.encoding)
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -124,6 +128,10 @@ final class CSVBatchProducer: ArrowBatchProducer {
             records: while rows < limit {
                 switch try reader.advance() {
                 case .record:
+                    if reader.recordHasHighBytes && settings.encoding == .utf8,
+                       let error = InvalidUTF8Error.check(reader.recordRaw, path: file.path, line: reader.recordLine) {
+                        throw error
+                    }
                     guard reader.fields.count == fieldCount else {
                         reject(file, "expected \(fieldCount) fields, got \(reader.fields.count)")
                         progressed = true
@@ -170,7 +178,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
 
     private func reject(_ file: OpenFile, _ reason: String) {
         let reader = file.reader
-        host.reportReject(position: "\(file.path):\(reader.recordLine)", raw: reader.recordRaw, reason: reason)
+        let raw = rawTranscoder?.utf8(reader.recordRaw) ?? reader.recordRaw
+        host.reportReject(position: "\(file.path):\(reader.recordLine)", raw: raw, reason: reason)
     }
 
     // MARK: Files
@@ -228,6 +237,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
                 reader.reposition(offset: start.offset, line: start.line, continuing: start.continuing)
             } else {
                 try reader.skipByteOrderMark()
+                _ = try reader.skipLines(settings.skipRows)
             }
         }
         let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, header: header, startOffset: start.offset,

@@ -65,6 +65,23 @@ enum CSVConfigSchema {
           "default": "\"",
           "description": "The quote character (RFC 4180: a quoted field may hold delimiters, line breaks and doubled quotes). An empty string turns quoting off."
         },
+        "comment": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Lines starting with this prefix (e.g. \"#\") are skipped wherever a record would start, before and after the header; they are never rejected."
+        },
+        "skip_rows": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000,
+          "default": 0,
+          "description": "Physical lines skipped as they are at the start of each file, before the header (a title or a notice line). Line numbers in rejects and errors still count them."
+        },
+        "encoding": {
+          "enum": ["utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "windows-1252", "cp1252"],
+          "default": "utf-8",
+          "description": "The files' character encoding; values load as UTF-8. utf-8: a byte that is not UTF-8 fails the read once, naming the file, line and byte. latin-1 (ISO-8859-1) and windows-1252: every byte is a character, transcoded as values load; offsets in the resume state stay offsets of the original file."
+        },
         "null_values": {
           "type": "array",
           "items": { "type": "string" },

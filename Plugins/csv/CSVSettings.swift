@@ -14,6 +14,10 @@ struct CSVSettings: Sendable {
     let columns: [CSVColumn]
     /// Delimiter, quote and trimming.
     let dialect: CSVDialect
+    /// Physical lines skipped at the start of each file, before the header (`skip_rows`).
+    let skipRows: Int
+    /// The files' character encoding.
+    let encoding: SourceEncoding
     /// Unquoted values that load as null, as bytes.
     let nullValues: [[UInt8]]
     /// The longest record accepted, in bytes without its line break.
@@ -26,7 +30,7 @@ struct CSVSettings: Sendable {
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
-        "last_line_quiet_seconds", "remote",
+        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment",
     ]
 
     /// Reads the config.
@@ -67,7 +71,20 @@ struct CSVSettings: Sendable {
         if trim && (CSVDialect.isBlank(delimiter) || quote.map(CSVDialect.isBlank) == true) {
             throw .invalidConfig("\(config.path).trim cannot be true when the delimiter or the quote is a space or a tab: trimming would remove it")
         }
-        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim)
+        var comment: [UInt8]?
+        if let prefix = try config.optionalString("comment") {
+            guard !prefix.isEmpty, !prefix.utf8.contains(CSVDialect.lineFeed), !prefix.utf8.contains(CSVDialect.carriageReturn) else {
+                throw .invalidConfig("\(config.path).comment must be a non-empty prefix without line breaks, e.g. \"#\" (got \"\(prefix)\")")
+            }
+            comment = Array(prefix.utf8)
+        }
+        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim, comment: comment)
+        let skipRows = try config.int("skip_rows", default: 0)
+        guard skipRows >= 0 && skipRows <= 1_000_000 else {
+            throw .invalidConfig("\(config.path).skip_rows must be between 0 and 1000000 (got \(skipRows))")
+        }
+        self.skipRows = Int(skipRows)
+        encoding = try SourceEncoding.parse(config)
         nullValues = (try config.optionalStringArray("null_values") ?? [""]).map { Array($0.utf8) }
 
         let maxLineBytes = try config.int("max_line_bytes", default: 1 << 20)

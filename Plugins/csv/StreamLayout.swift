@@ -50,29 +50,29 @@ struct StreamLayout: Sendable {
         return StreamLayout(columns: settings.columns, headerSource: nil)
     }
 
-    /// Reads the header line of a freshly opened file (after a byte order mark); nil when the
-    /// file has no complete header line yet.
+    /// Reads the header line of a freshly opened file (after a byte order mark and the
+    /// `skip_rows` lines); nil when the file has no complete header line yet.
     /// - Throws: `ETL_BAD_DATA` for a header that cannot be read, has an empty name, names a
     ///   column twice or is not UTF-8.
     static func readHeader(_ reader: CSVRecordReader, _ settings: CSVSettings) throws(PluginError) -> [String]? {
         try reader.skipByteOrderMark()
         let path = reader.file.path
+        guard try reader.skipLines(settings.skipRows) else { return nil }
         switch try reader.advance() {
         case .end:
             return nil
         case .reject:
             throw .badData("the header line of \(path) (line \(reader.recordLine)) cannot be read: \(reader.rejectReason)")
         case .record:
-            break
+            if settings.encoding == .utf8, let error = InvalidUTF8Error.check(reader.recordRaw, path: path, line: reader.recordLine) {
+                throw error
+            }
         }
         var names: [String] = []
         for index in 0..<reader.fields.count {
             var field = reader.fields.spans[index]
             if settings.dialect.trim && !field.quoted { RowDecoder.trimBlanks(&field) }
-            guard UTF8Check.firstInvalidOffset(field.bytes) == nil else {
-                throw .badData("the header line of \(path) is not valid UTF-8 (column \(index + 1)); save the file as UTF-8")
-            }
-            let name = String(decoding: field.bytes, as: UTF8.self)
+            let name = settings.encoding.string(field.bytes)
             guard !name.isEmpty else {
                 throw .badData("column \(index + 1) of the header line of \(path) has no name; name it in the file, or set \"header\": false and declare every column")
             }
