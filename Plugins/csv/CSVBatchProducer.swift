@@ -250,6 +250,22 @@ final class CSVBatchProducer: ArrowBatchProducer {
         return file
     }
 
+    /// Records a compressed file read to its end: the state of its stored bytes, all of them,
+    /// so the next read skips it until its bytes change. Until it ends, its state is left as
+    /// it was: a read stopped in the middle takes the file again from its first line.
+    private func syncWholeFile(_ file: OpenFile) throws(PluginError) {
+        let raw = try ObservedFile(try opener.openRaw(file.path))
+        var entry = CSVFileState(path: file.path)
+        entry.offset = raw.size
+        entry.line = file.reader.nextLine
+        entry.size = raw.size
+        entry.device = raw.status.device
+        entry.inode = raw.status.inode
+        entry.head = try raw.head(forOffset: raw.size)
+        entry.fingerprint = try raw.source.fingerprint(before: raw.size)
+        state.files[file.path] = entry
+    }
+
     /// Of the states this read left for `paths` (copies of the same log, read just before),
     /// the one with the furthest offset whose bytes the reader's file holds.
     private func furthestHeldState(of paths: [String], in reader: CSVRecordReader) throws(PluginError) -> CSVFileState? {
@@ -268,19 +284,23 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private func closeCurrent() throws(PluginError) -> Bool {
         guard let file = current else { return false }
         current = nil
-        return try sync(file)
+        return try sync(file, ended: true)
     }
 
     /// Records the file's position in the state; true when it moved since the last sync (or
     /// when `force`d).
-    private func sync(_ file: OpenFile, force: Bool = false) throws(PluginError) -> Bool {
+    private func sync(_ file: OpenFile, force: Bool = false, ended: Bool = false) throws(PluginError) -> Bool {
         let reader = file.reader
         let offset = reader.consumedOffset
         let done = reader.endedWithoutLineBreak
-        guard force || offset != file.syncedOffset || done != file.syncedDone else { return false }
+        guard force || ended || offset != file.syncedOffset || done != file.syncedDone else { return false }
         file.syncedOffset = offset
         file.syncedDone = done
         guard isIncremental else { return true }
+        if opener.isWholeFile(file.path) {
+            if ended { try syncWholeFile(file) }
+            return true
+        }
         var entry = state.files[file.path] ?? CSVFileState(path: file.path)
         entry.offset = offset
         entry.line = reader.nextLine

@@ -82,6 +82,16 @@ enum CSVConfigSchema {
           "default": "utf-8",
           "description": "The files' character encoding; values load as UTF-8. utf-8: a byte that is not UTF-8 fails the read once, naming the file, line and byte. latin-1 (ISO-8859-1) and windows-1252: every byte is a character, transcoded as values load; offsets in the resume state stay offsets of the original file."
         },
+        "compression": {
+          "enum": ["auto", "none", "gzip", "zip"],
+          "default": "auto",
+          "description": "How the files are compressed. auto: by the name (.gz or .gzip: gzip, several concatenated members allowed; .zip: zip), else none. Compressed files are decompressed as they are read (bounded memory). An incremental read takes a compressed file whole: read to its end, it is skipped until its bytes change, then read again from its first line."
+        },
+        "zip_member": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The member of a .zip archive to read, by its full name in the archive. Default: the archive's only file (an error names the members when there are several). Stored and deflate members only; encrypted members and zip64 archives are refused."
+        },
         "null_values": {
           "type": "array",
           "items": { "type": "string" },

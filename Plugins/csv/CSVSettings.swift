@@ -16,6 +16,10 @@ struct CSVSettings: Sendable {
     let dialect: CSVDialect
     /// Physical lines skipped at the start of each file, before the header (`skip_rows`).
     let skipRows: Int
+    /// How the files are compressed (`auto`: by their names).
+    let compression: Compression
+    /// The member of a `.zip` to read (nil: the archive's only file).
+    let zipMember: String?
     /// The files' character encoding.
     let encoding: SourceEncoding
     /// Unquoted values that load as null, as bytes.
@@ -30,7 +34,7 @@ struct CSVSettings: Sendable {
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
-        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment",
+        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member",
     ]
 
     /// Reads the config.
@@ -85,6 +89,11 @@ struct CSVSettings: Sendable {
         }
         self.skipRows = Int(skipRows)
         encoding = try SourceEncoding.parse(config)
+        compression = try Compression.parse(config)
+        zipMember = try config.optionalString("zip_member")
+        if zipMember != nil && (compression == .none || compression == .gzip) {
+            throw .invalidConfig("\(config.path).zip_member applies only to .zip files, but compression is \"\(compression.rawValue)\"; remove zip_member or set compression to \"zip\" or \"auto\"")
+        }
         nullValues = (try config.optionalStringArray("null_values") ?? [""]).map { Array($0.utf8) }
 
         let maxLineBytes = try config.int("max_line_bytes", default: 1 << 20)
