@@ -88,7 +88,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
             }
         }
         decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
-                             encoding: settings.encoding)
+                             encoding: settings.encoding, numberFormat: settings.numberFormat)
         rawTranscoder = settings.encoding == .utf8 ? nil : TranscodeBuffer(settings.encoding)
     }
 

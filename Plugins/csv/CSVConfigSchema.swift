@@ -23,7 +23,7 @@ enum CSVConfigSchema {
         "header": {
           "type": "boolean",
           "default": true,
-          "description": "Whether the first line of each file names the columns. With columns declared, columns are matched to the header by name: a declared column missing from the header is an error; header columns not declared load as nullable text. Without columns, every column loads as text. With header false, columns is required and lists every field in order."
+          "description": "Whether the first line of each file names the columns. With columns declared, columns are matched to the header by name: a declared column missing from the header is an error; header columns not declared load as nullable text. Without columns, types are inferred (see infer_rows). With header false, columns is required and lists every field in order."
         },
         "columns": {
           "type": "array",
@@ -51,6 +51,19 @@ enum CSVConfigSchema {
             "required": ["name", "type"],
             "additionalProperties": false
           }
+        },
+        "columns_from": {
+          "type": "string",
+          "format": "path",
+          "minLength": 1,
+          "description": "A JSON file listing the columns, as columns does: [{\"name\": \"id\", \"type\": \"int64\"}, ...] (format and nullable too). Relative paths resolve against the manifest's folder. Not with columns."
+        },
+        "infer_rows": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 10000000,
+          "default": 1000,
+          "description": "With a header and no columns declared: how many records of the first file are sampled to infer each column's type (bool for true/false, int64, double, date %Y-%m-%d, ISO timestamp, else text; null_values and the number separators apply). discover prints the types inferred. 0: every column is text."
         },
         "delimiter": {
           "type": "string",
@@ -91,6 +104,15 @@ enum CSVConfigSchema {
           "type": "string",
           "minLength": 1,
           "description": "The member of a .zip archive to read, by its full name in the archive. Default: the archive's only file (an error names the members when there are several). Stored and deflate members only; encrypted members and zip64 archives are refused."
+        },
+        "decimal_separator": {
+          "enum": [".", ","],
+          "default": ".",
+          "description": "The decimal separator of double values (and of inferred types). With \",\", a value holding a \".\" is rejected unless \".\" is the thousands_separator: 1.5 is never guessed."
+        },
+        "thousands_separator": {
+          "enum": [".", ",", " ", "'", "_"],
+          "description": "A separator between groups of digits in int64 and double values, dropped before parsing: with decimal_separator \",\" and thousands_separator \".\", 1.234,56 loads as 1234.56. Default: none."
         },
         "null_values": {
           "type": "array",

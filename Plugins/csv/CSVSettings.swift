@@ -12,6 +12,9 @@ struct CSVSettings: Sendable {
     let header: Bool
     /// The declared columns (empty when none were declared).
     let columns: [CSVColumn]
+    /// How many records of the first file are sampled to infer types when no columns are
+    /// declared (0: every column is text).
+    let inferRows: Int
     /// Delimiter, quote and trimming.
     let dialect: CSVDialect
     /// Physical lines skipped at the start of each file, before the header (`skip_rows`).
@@ -22,6 +25,8 @@ struct CSVSettings: Sendable {
     let zipMember: String?
     /// The files' character encoding.
     let encoding: SourceEncoding
+    /// How int64 and double values write their separators.
+    let numberFormat: NumberFormat
     /// Unquoted values that load as null, as bytes.
     let nullValues: [[UInt8]]
     /// The longest record accepted, in bytes without its line break.
@@ -34,7 +39,7 @@ struct CSVSettings: Sendable {
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
-        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member",
+        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member", "decimal_separator", "thousands_separator", "infer_rows", "columns_from",
     ]
 
     /// Reads the config.
@@ -49,7 +54,14 @@ struct CSVSettings: Sendable {
         header = try config.bool("header", default: true)
 
         var columns: [CSVColumn] = []
-        for entry in try ConfigObjectList.objects(config, "columns") ?? [] {
+        var declared = try ConfigObjectList.objects(config, "columns") ?? []
+        if let schemaPath = try config.optionalString("columns_from") {
+            guard declared.isEmpty else {
+                throw .invalidConfig("\(config.path) has both columns and columns_from; keep one")
+            }
+            declared = try ColumnsFile.entries(schemaPath, configPath: "\(config.path).columns_from")
+        }
+        for entry in declared {
             let column = try CSVColumn(entry)
             if columns.contains(where: { $0.name == column.name }) {
                 throw .invalidConfig("\(entry.path).name \"\(column.name)\" is declared twice; column names must be unique")
@@ -60,6 +72,11 @@ struct CSVSettings: Sendable {
             throw .invalidConfig("\(config.path).columns is required when header is false: list every field in order, e.g. \"columns\": [{\"name\": \"age\", \"type\": \"int64\"}]")
         }
         self.columns = columns
+        let inferRows = try config.int("infer_rows", default: 1000)
+        guard inferRows >= 0 && inferRows <= 10_000_000 else {
+            throw .invalidConfig("\(config.path).infer_rows must be between 0 and 10000000 (got \(inferRows))")
+        }
+        self.inferRows = Int(inferRows)
 
         guard let delimiter = try Self.singleByte(config, "delimiter", default: ",", allowEmpty: false) else {
             throw .invalidConfig("\(config.path).delimiter is empty: set it to one character such as \",\"")
@@ -89,6 +106,7 @@ struct CSVSettings: Sendable {
         }
         self.skipRows = Int(skipRows)
         encoding = try SourceEncoding.parse(config)
+        numberFormat = try NumberFormat.parse(config)
         compression = try Compression.parse(config)
         zipMember = try config.optionalString("zip_member")
         if zipMember != nil && (compression == .none || compression == .gzip) {

@@ -21,7 +21,14 @@ final class RowDecoder {
     /// Why the last `decode` failed.
     private(set) var failure = ""
 
-    init(columns: [CSVColumn], nullValues: NullValueSet, trim: Bool, encoding: SourceEncoding = .utf8) {
+    /// How numbers are written, and room to rewrite one.
+    private let numberFormat: NumberFormat
+    private let numberScratch: UnsafeMutablePointer<UInt8>
+
+    init(columns: [CSVColumn], nullValues: NullValueSet, trim: Bool, encoding: SourceEncoding = .utf8,
+         numberFormat: NumberFormat = .plain) {
+        self.numberFormat = numberFormat
+        numberScratch = .allocate(capacity: NumberFormat.maxLength)
         transcoder = encoding == .utf8 ? nil : TranscodeBuffer(encoding)
         self.columns = columns
         columnCount = columns.count
@@ -42,6 +49,7 @@ final class RowDecoder {
         nullable.deallocate()
         values.deallocate()
         isNull.deallocate()
+        numberScratch.deallocate()
     }
 
     /// Checks and converts one row. `checkUTF8` is true when the record has a byte >= 0x80: a
@@ -67,10 +75,10 @@ final class RowDecoder {
             case .text:
                 values[index] = checkUTF8 ? 1 : 0
             case .int64:
-                guard let value = NumberParser.int64(field.start, field.count) else { return fail(column, field, "is not an int64") }
+                guard let value = numberFormat.int64(field.start, field.count, scratch: numberScratch) else { return fail(column, field, "is not an int64") }
                 values[index] = value
             case .double:
-                guard let value = NumberParser.double(field.start, field.count) else { return fail(column, field, "is not a double") }
+                guard let value = numberFormat.double(field.start, field.count, scratch: numberScratch) else { return fail(column, field, "is not a double") }
                 values[index] = Int64(bitPattern: value.bitPattern)
             case .bool:
                 guard let value = BoolLiteral.value(field.start, field.count) else {

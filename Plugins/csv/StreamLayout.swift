@@ -29,15 +29,19 @@ struct StreamLayout: Sendable {
         guard settings.header else { return StreamLayout(columns: settings.columns, headerSource: nil) }
         for path in paths {
             let header: [String]?
-            if let kept = keptHeaders[path] {
+            var inferred: [CSVColumnType]?
+            let infers = settings.columns.isEmpty && settings.inferRows > 0
+            if let kept = keptHeaders[path], !infers {
                 header = kept
             } else {
                 let reader = try CSVRecordReader(path: path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
                 header = try readHeader(reader, settings)
+                if infers, let names = header { inferred = try sampleTypes(reader, settings, columns: names.count) }
             }
             guard let names = header else { continue }
             let declared = Set(settings.columns.map(\.name))
-            let extra = names.filter { !declared.contains($0) }.map { CSVColumn(name: $0, type: .text) }
+            let extra = names.enumerated().filter { !declared.contains($0.element) }
+                .map { CSVColumn(name: $0.element, type: inferred?[$0.offset] ?? .text) }
             let layout = StreamLayout(columns: settings.columns + extra, headerSource: path)
             // A declared column missing from the first header fails the read before any batch.
             _ = try layout.mapping(forHeader: names, of: path)
@@ -48,6 +52,28 @@ struct StreamLayout: Sendable {
             throw .ioError("the csv source cannot tell the columns of stream '\(settings.stream)': \(which). Declare \"columns\" in the config, or add a file with a header line")
         }
         return StreamLayout(columns: settings.columns, headerSource: nil)
+    }
+
+    /// The types of a file's columns inferred from its first `infer_rows` records (the reader
+    /// stands after the header). A UTF-8 file's sample is checked like any record.
+    private static func sampleTypes(_ reader: CSVRecordReader, _ settings: CSVSettings, columns: Int) throws(PluginError) -> [CSVColumnType] {
+        var inference = TypeInference(columns: columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
+                                      numberFormat: settings.numberFormat)
+        var sampled = 0
+        while sampled < settings.inferRows {
+            switch try reader.advance() {
+            case .end: return inference.types
+            case .reject: sampled += 1
+            case .record:
+                sampled += 1
+                if reader.recordHasHighBytes && settings.encoding == .utf8,
+                   let error = InvalidUTF8Error.check(reader.recordRaw, path: reader.file.path, line: reader.recordLine) {
+                    throw error
+                }
+                inference.observe(reader.fields)
+            }
+        }
+        return inference.types
     }
 
     /// Reads the header line of a freshly opened file (after a byte order mark and the
