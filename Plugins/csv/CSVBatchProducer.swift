@@ -89,7 +89,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
         }
         decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
                              encoding: settings.encoding, numberFormat: settings.numberFormat)
-        rawTranscoder = settings.encoding == .utf8 ? nil : TranscodeBuffer(settings.encoding)
+        rawTranscoder = settings.encoding.readsAsUTF8 ? nil : TranscodeBuffer(settings.encoding)
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -128,7 +128,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
             records: while rows < limit {
                 switch try reader.advance() {
                 case .record:
-                    if reader.recordHasHighBytes && settings.encoding == .utf8,
+                    if reader.recordHasHighBytes && settings.encoding.readsAsUTF8,
                        let error = InvalidUTF8Error.check(reader.recordRaw, path: file.path, line: reader.recordLine) {
                         throw error
                     }

@@ -91,9 +91,9 @@ enum CSVConfigSchema {
           "description": "Physical lines skipped as they are at the start of each file, before the header (a title or a notice line). Line numbers in rejects and errors still count them."
         },
         "encoding": {
-          "enum": ["utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "windows-1252", "cp1252"],
+          "enum": ["utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "windows-1252", "cp1252", "utf-16", "utf16", "utf-16le", "utf16le", "utf-16be", "utf16be"],
           "default": "utf-8",
-          "description": "The files' character encoding; values load as UTF-8. utf-8: a byte that is not UTF-8 fails the read once, naming the file, line and byte. latin-1 (ISO-8859-1) and windows-1252: every byte is a character, transcoded as values load; offsets in the resume state stay offsets of the original file."
+          "description": "The files' character encoding; values load as UTF-8. utf-8: a byte that is not UTF-8 fails the read once, naming the file, line and byte. latin-1 (ISO-8859-1) and windows-1252: every byte is a character, transcoded as values load; offsets in the resume state stay offsets of the original file. utf-16 (byte order from the byte order mark the file must start with), utf-16le, utf-16be: transcoded to UTF-8 as a stream before parsing; incremental reads take such a file whole, as compressed files."
         },
         "compression": {
           "enum": ["auto", "none", "gzip", "zip"],

@@ -57,11 +57,11 @@ struct InputOpener {
         RemoteURL(path) == nil && !FileMatcher.isRegularFile(path)
     }
 
-    /// True when `path` is compressed: its records are read from the decompressed bytes, whose
+    /// True when `path` is compressed or UTF-16: its records are read from decoded bytes, whose
     /// offsets are not the file's, so an incremental read takes such a file whole, once per
     /// change of its bytes (see `ReadPlanner`).
     func isWholeFile(_ path: String) -> Bool {
-        settings.compression.resolved(for: path) != .none
+        settings.compression.resolved(for: path) != .none || settings.encoding.isUTF16
     }
 
     /// Opens one input, decompressing it when it is compressed.
@@ -69,11 +69,14 @@ struct InputOpener {
     ///   archive's member cannot be found or read.
     func open(_ path: String) throws(PluginError) -> any ByteSource {
         let raw = try openRaw(path)
+        let decompressed: any ByteSource
         switch settings.compression.resolved(for: path) {
-        case .gzip: return InflatingInput(raw: raw, format: .gzip)
-        case .zip: return InflatingInput(raw: raw, format: try ZipArchive.member(of: raw, named: settings.zipMember))
-        case .auto, .none: return raw
+        case .gzip: decompressed = InflatingInput(raw: raw, format: .gzip)
+        case .zip: decompressed = InflatingInput(raw: raw, format: try ZipArchive.member(of: raw, named: settings.zipMember))
+        case .auto, .none: decompressed = raw
         }
+        guard settings.encoding.isUTF16 else { return decompressed }
+        return UTF16Input(raw: decompressed, bigEndian: settings.encoding.utf16BigEndian)
     }
 
     /// Opens one input as its bytes are stored (compressed or not): what incremental reads

@@ -29,7 +29,7 @@ final class RowDecoder {
          numberFormat: NumberFormat = .plain) {
         self.numberFormat = numberFormat
         numberScratch = .allocate(capacity: NumberFormat.maxLength)
-        transcoder = encoding == .utf8 ? nil : TranscodeBuffer(encoding)
+        transcoder = encoding.isSingleByte ? TranscodeBuffer(encoding) : nil
         self.columns = columns
         columnCount = columns.count
         types = .allocate(capacity: Swift.max(columnCount, 1))

@@ -11,6 +11,11 @@ enum SourceEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
     case latin1 = "latin-1"
     case windows1252 = "windows-1252"
+    /// UTF-16 with a byte order mark, or in a set byte order: transcoded to UTF-8 as a stream
+    /// before parsing (`UTF16Input`).
+    case utf16 = "utf-16"
+    case utf16le = "utf-16le"
+    case utf16be = "utf-16be"
 
     /// The names `encoding` accepts, quoted, for messages.
     static var nameList: String { allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") }
@@ -23,15 +28,31 @@ enum SourceEncoding: String, Sendable, CaseIterable {
         case "utf-8", "utf8": return .utf8
         case "latin-1", "latin1", "iso-8859-1", "iso8859-1": return .latin1
         case "windows-1252", "cp1252": return .windows1252
+        case "utf-16", "utf16": return .utf16
+        case "utf-16le", "utf16le": return .utf16le
+        case "utf-16be", "utf16be": return .utf16be
         default:
             throw .invalidConfig("\(config.path).encoding \"\(name)\" is not supported; use one of \(nameList)")
         }
     }
 
+    /// True when the reader sees UTF-8 (a UTF-16 file is transcoded before it): its records are
+    /// checked as UTF-8, not transcoded value by value.
+    var readsAsUTF8: Bool { !isSingleByte }
+
+    /// Latin-1 or Windows-1252.
+    var isSingleByte: Bool { self == .latin1 || self == .windows1252 }
+
+    /// The byte order UTF-16 is read in: nil to take it from the byte order mark; nil for other
+    /// encodings too (see `isUTF16`).
+    var utf16BigEndian: Bool? { self == .utf16be ? true : self == .utf16le ? false : nil }
+
+    var isUTF16: Bool { self == .utf16 || self == .utf16le || self == .utf16be }
+
     /// The most UTF-8 bytes one byte of the file becomes.
     var maxExpansion: Int {
         switch self {
-        case .utf8: 1
+        case .utf8, .utf16, .utf16le, .utf16be: 1
         case .latin1: 2
         case .windows1252: 3
         }
@@ -44,7 +65,7 @@ enum SourceEncoding: String, Sendable, CaseIterable {
         for byte in bytes {
             let scalar: UInt32 = byte < 0x80 || self != .windows1252 || byte >= 0xA0
                 ? UInt32(byte) : Self.windows1252High[Int(byte) - 0x80]
-            if scalar < 0x80 || self == .utf8 {
+            if scalar < 0x80 || !isSingleByte {
                 out.storeBytes(of: byte, toByteOffset: written, as: UInt8.self)
                 written += 1
             } else if scalar < 0x800 {
@@ -63,7 +84,7 @@ enum SourceEncoding: String, Sendable, CaseIterable {
 
     /// `bytes` as a String (header names, messages).
     func string(_ bytes: UnsafeRawBufferPointer) -> String {
-        guard self != .utf8 else { return String(decoding: bytes, as: UTF8.self) }
+        guard isSingleByte else { return String(decoding: bytes, as: UTF8.self) }
         var out = [UInt8](repeating: 0, count: bytes.count * maxExpansion)
         let count = out.withUnsafeMutableBytes { transcode(bytes, into: $0.baseAddress!) }
         return String(decoding: out.prefix(count), as: UTF8.self)

@@ -5,7 +5,8 @@ import ETLPluginKit
 ///
 /// Without a header the declared columns are the fields, in order. With a header, the stream
 /// has the declared columns (in declared order) followed by any other column of the first
-/// file's header, loaded as nullable text; every file's header is then matched by name, so
+/// file's header, loaded as nullable text (or, when no column is declared, as the type
+/// `TypeInference` finds in the first file's first `infer_rows` records); every file's header is then matched by name, so
 /// files may order their columns differently but must all have every stream column and no
 /// other.
 struct StreamLayout: Sendable {
@@ -66,7 +67,7 @@ struct StreamLayout: Sendable {
             case .reject: sampled += 1
             case .record:
                 sampled += 1
-                if reader.recordHasHighBytes && settings.encoding == .utf8,
+                if reader.recordHasHighBytes && settings.encoding.readsAsUTF8,
                    let error = InvalidUTF8Error.check(reader.recordRaw, path: reader.file.path, line: reader.recordLine) {
                     throw error
                 }
@@ -90,7 +91,7 @@ struct StreamLayout: Sendable {
         case .reject:
             throw .badData("the header line of \(path) (line \(reader.recordLine)) cannot be read: \(reader.rejectReason)")
         case .record:
-            if settings.encoding == .utf8, let error = InvalidUTF8Error.check(reader.recordRaw, path: path, line: reader.recordLine) {
+            if settings.encoding.readsAsUTF8, let error = InvalidUTF8Error.check(reader.recordRaw, path: path, line: reader.recordLine) {
                 throw error
             }
         }
