@@ -114,6 +114,12 @@ enum CSVConfigSchema {
           "enum": [".", ",", " ", "'", "_"],
           "description": "A separator between groups of digits in int64 and double values, dropped before parsing: with decimal_separator \",\" and thousands_separator \".\", 1.234,56 loads as 1234.56. Default: none."
         },
+        "escape": {
+          "type": "string",
+          "maxLength": 1,
+          "default": "",
+          "description": "An escape character inside quoted fields, e.g. \"\\\": the character after it is literal (\\\" is a quote, \\\\ a backslash). Doubled quotes still work. Empty (default): quotes are only doubled. Outside quotes it is ordinary text."
+        },
         "null_values": {
           "type": "array",
           "items": { "type": "string" },

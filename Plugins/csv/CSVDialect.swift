@@ -7,6 +7,9 @@ struct CSVDialect: Sendable, Hashable {
     let quote: UInt8?
     /// Whether spaces and tabs around unquoted fields (and around quoted ones) are ignored.
     let trim: Bool
+    /// The `escape` byte: inside a quoted field the byte after it is literal (`\"` for a quote);
+    /// nil when quotes are only doubled.
+    var escape: UInt8? = nil
     /// The prefix of comment lines (`comment`), skipped wherever a record would start; nil when
     /// there are none.
     var comment: [UInt8]? = nil

@@ -39,7 +39,7 @@ struct CSVSettings: Sendable {
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
-        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member", "decimal_separator", "thousands_separator", "infer_rows", "columns_from",
+        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member", "decimal_separator", "thousands_separator", "infer_rows", "columns_from", "escape",
     ]
 
     /// Reads the config.
@@ -99,7 +99,17 @@ struct CSVSettings: Sendable {
             }
             comment = Array(prefix.utf8)
         }
-        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim, comment: comment)
+        var escape = try Self.singleByte(config, "escape", default: "", allowEmpty: true)
+        if escape == quote { escape = nil }  // a doubled quote is the default escape
+        if let escape {
+            guard quote != nil else {
+                throw .invalidConfig("\(config.path).escape applies inside quoted fields, but quote is \"\" (quoting off); remove escape or set quote")
+            }
+            if escape == delimiter || escape == CSVDialect.lineFeed || escape == CSVDialect.carriageReturn {
+                throw .invalidConfig("\(config.path).escape cannot be the delimiter or a line break")
+            }
+        }
+        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim, escape: escape, comment: comment)
         let skipRows = try config.int("skip_rows", default: 0)
         guard skipRows >= 0 && skipRows <= 1_000_000 else {
             throw .invalidConfig("\(config.path).skip_rows must be between 0 and 1000000 (got \(skipRows))")
@@ -161,7 +171,7 @@ struct CSVSettings: Sendable {
         let bytes = Array(text.utf8)
         if bytes.isEmpty && allowEmpty { return nil }
         guard bytes.count == 1, bytes[0] < 0x80 else {
-            throw .invalidConfig("\(config.path).\(key) must be exactly one ASCII character (got \"\(text)\")\(allowEmpty ? ", or \"\" to turn quoting off" : "")")
+            throw .invalidConfig("\(config.path).\(key) must be exactly one ASCII character (got \"\(text)\")\(allowEmpty ? ", or \"\" to turn it off" : "")")
         }
         return bytes[0]
     }
