@@ -12,7 +12,7 @@ BUILD_DIR := .build/debug
 BIN := $(BUILD_DIR)/etl-runtime
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 valgrind python3 python3-venv gcc make openssh-server
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev zlib1g-dev sqlite3 valgrind python3 python3-venv gcc make openssh-server
 PYTHON_PACKAGES := pyarrow pytest
 
 .PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install uninstall bench clean

@@ -48,6 +48,11 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CZlib", path: "Plugins/System/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
         // prctl for worker processes (variadic in C, so wrapped).
         .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
 
@@ -101,7 +106,7 @@ let package = Package(
         // libcurl transfers shared by the plugins that fetch over the network (http, csv's remote files).
         .target(name: "ETLTransport", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/Transport"),
         .target(
-            name: "CSVPlugin", dependencies: ["ETLPluginKit", "ETLTransport"], path: "Plugins/csv",
+            name: "CSVPlugin", dependencies: ["ETLPluginKit", "ETLTransport", "CZlib"], path: "Plugins/csv",
             linkerSettings: pluginLinkerSettings
         ),
         .target(

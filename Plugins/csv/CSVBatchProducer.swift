@@ -27,6 +27,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
     /// The most a row adds to the batch beyond its record's bytes: per column its value or
     /// offset width and a validity byte (a generous bound for one bit).
     private let rowOverhead: Int
+    /// The raw text of rejects in a single-byte encoding is transcoded here.
+    private let rawTranscoder: TranscodeBuffer?
     private let plan: [PlannedFile]
     private var nextPlanned = 0
     private var current: OpenFile?
@@ -85,7 +87,9 @@ final class CSVBatchProducer: ArrowBatchProducer {
             case .bool: total + 2
             }
         }
-        decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim)
+        decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
+                             encoding: settings.encoding, numberFormat: settings.numberFormat)
+        rawTranscoder = settings.encoding.readsAsUTF8 ? nil : TranscodeBuffer(settings.encoding)
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -124,6 +128,10 @@ final class CSVBatchProducer: ArrowBatchProducer {
             records: while rows < limit {
                 switch try reader.advance() {
                 case .record:
+                    if reader.recordHasHighBytes && settings.encoding.readsAsUTF8,
+                       let error = InvalidUTF8Error.check(reader.recordRaw, path: file.path, line: reader.recordLine) {
+                        throw error
+                    }
                     guard reader.fields.count == fieldCount else {
                         reject(file, "expected \(fieldCount) fields, got \(reader.fields.count)")
                         progressed = true
@@ -170,7 +178,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
 
     private func reject(_ file: OpenFile, _ reason: String) {
         let reader = file.reader
-        host.reportReject(position: "\(file.path):\(reader.recordLine)", raw: reader.recordRaw, reason: reason)
+        let raw = rawTranscoder?.utf8(reader.recordRaw) ?? reader.recordRaw
+        host.reportReject(position: "\(file.path):\(reader.recordLine)", raw: raw, reason: reason)
     }
 
     // MARK: Files
@@ -228,6 +237,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
                 reader.reposition(offset: start.offset, line: start.line, continuing: start.continuing)
             } else {
                 try reader.skipByteOrderMark()
+                _ = try reader.skipLines(settings.skipRows)
             }
         }
         let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, header: header, startOffset: start.offset,
@@ -238,6 +248,22 @@ final class CSVBatchProducer: ArrowBatchProducer {
             _ = try sync(file, force: true)
         }
         return file
+    }
+
+    /// Records a compressed file read to its end: the state of its stored bytes, all of them,
+    /// so the next read skips it until its bytes change. Until it ends, its state is left as
+    /// it was: a read stopped in the middle takes the file again from its first line.
+    private func syncWholeFile(_ file: OpenFile) throws(PluginError) {
+        let raw = try ObservedFile(try opener.openRaw(file.path))
+        var entry = CSVFileState(path: file.path)
+        entry.offset = raw.size
+        entry.line = file.reader.nextLine
+        entry.size = raw.size
+        entry.device = raw.status.device
+        entry.inode = raw.status.inode
+        entry.head = try raw.head(forOffset: raw.size)
+        entry.fingerprint = try raw.source.fingerprint(before: raw.size)
+        state.files[file.path] = entry
     }
 
     /// Of the states this read left for `paths` (copies of the same log, read just before),
@@ -258,19 +284,23 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private func closeCurrent() throws(PluginError) -> Bool {
         guard let file = current else { return false }
         current = nil
-        return try sync(file)
+        return try sync(file, ended: true)
     }
 
     /// Records the file's position in the state; true when it moved since the last sync (or
     /// when `force`d).
-    private func sync(_ file: OpenFile, force: Bool = false) throws(PluginError) -> Bool {
+    private func sync(_ file: OpenFile, force: Bool = false, ended: Bool = false) throws(PluginError) -> Bool {
         let reader = file.reader
         let offset = reader.consumedOffset
         let done = reader.endedWithoutLineBreak
-        guard force || offset != file.syncedOffset || done != file.syncedDone else { return false }
+        guard force || ended || offset != file.syncedOffset || done != file.syncedDone else { return false }
         file.syncedOffset = offset
         file.syncedDone = done
         guard isIncremental else { return true }
+        if opener.isWholeFile(file.path) {
+            if ended { try syncWholeFile(file) }
+            return true
+        }
         var entry = state.files[file.path] ?? CSVFileState(path: file.path)
         entry.offset = offset
         entry.line = reader.nextLine

@@ -23,7 +23,7 @@ enum CSVConfigSchema {
         "header": {
           "type": "boolean",
           "default": true,
-          "description": "Whether the first line of each file names the columns. With columns declared, columns are matched to the header by name: a declared column missing from the header is an error; header columns not declared load as nullable text. Without columns, every column loads as text. With header false, columns is required and lists every field in order."
+          "description": "Whether the first line of each file names the columns. With columns declared, columns are matched to the header by name: a declared column missing from the header is an error; header columns not declared load as nullable text. Without columns, types are inferred (see infer_rows). With header false, columns is required and lists every field in order."
         },
         "columns": {
           "type": "array",
@@ -52,6 +52,19 @@ enum CSVConfigSchema {
             "additionalProperties": false
           }
         },
+        "columns_from": {
+          "type": "string",
+          "format": "path",
+          "minLength": 1,
+          "description": "A JSON file listing the columns, as columns does: [{\"name\": \"id\", \"type\": \"int64\"}, ...] (format and nullable too). Relative paths resolve against the manifest's folder. Not with columns."
+        },
+        "infer_rows": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 10000000,
+          "default": 1000,
+          "description": "With a header and no columns declared: how many records of the first file are sampled to infer each column's type (bool for true/false, int64, double, date %Y-%m-%d, ISO timestamp, else text; null_values and the number separators apply). discover prints the types inferred. 0: every column is text."
+        },
         "delimiter": {
           "type": "string",
           "minLength": 1,
@@ -64,6 +77,48 @@ enum CSVConfigSchema {
           "maxLength": 1,
           "default": "\"",
           "description": "The quote character (RFC 4180: a quoted field may hold delimiters, line breaks and doubled quotes). An empty string turns quoting off."
+        },
+        "comment": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Lines starting with this prefix (e.g. \"#\") are skipped wherever a record would start, before and after the header; they are never rejected."
+        },
+        "skip_rows": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000,
+          "default": 0,
+          "description": "Physical lines skipped as they are at the start of each file, before the header (a title or a notice line). Line numbers in rejects and errors still count them."
+        },
+        "encoding": {
+          "enum": ["utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "windows-1252", "cp1252", "utf-16", "utf16", "utf-16le", "utf16le", "utf-16be", "utf16be"],
+          "default": "utf-8",
+          "description": "The files' character encoding; values load as UTF-8. utf-8: a byte that is not UTF-8 fails the read once, naming the file, line and byte. latin-1 (ISO-8859-1) and windows-1252: every byte is a character, transcoded as values load; offsets in the resume state stay offsets of the original file. utf-16 (byte order from the byte order mark the file must start with), utf-16le, utf-16be: transcoded to UTF-8 as a stream before parsing; incremental reads take such a file whole, as compressed files."
+        },
+        "compression": {
+          "enum": ["auto", "none", "gzip", "zip"],
+          "default": "auto",
+          "description": "How the files are compressed. auto: by the name (.gz or .gzip: gzip, several concatenated members allowed; .zip: zip), else none. Compressed files are decompressed as they are read (bounded memory). An incremental read takes a compressed file whole: read to its end, it is skipped until its bytes change, then read again from its first line."
+        },
+        "zip_member": {
+          "type": "string",
+          "minLength": 1,
+          "description": "The member of a .zip archive to read, by its full name in the archive. Default: the archive's only file (an error names the members when there are several). Stored and deflate members only; encrypted members and zip64 archives are refused."
+        },
+        "decimal_separator": {
+          "enum": [".", ","],
+          "default": ".",
+          "description": "The decimal separator of double values (and of inferred types). With \",\", a value holding a \".\" is rejected unless \".\" is the thousands_separator: 1.5 is never guessed."
+        },
+        "thousands_separator": {
+          "enum": [".", ",", " ", "'", "_"],
+          "description": "A separator between groups of digits in int64 and double values, dropped before parsing: with decimal_separator \",\" and thousands_separator \".\", 1.234,56 loads as 1234.56. Default: none."
+        },
+        "escape": {
+          "type": "string",
+          "maxLength": 1,
+          "default": "",
+          "description": "An escape character inside quoted fields, e.g. \"\\\": the character after it is literal (\\\" is a quote, \\\\ a backslash). Doubled quotes still work. Empty (default): quotes are only doubled. Outside quotes it is ordinary text."
         },
         "null_values": {
           "type": "array",

@@ -1,5 +1,5 @@
-/// How records are written: the delimiter, the quote character and whether unquoted fields
-/// are trimmed. The bytes the splitter and the framer look for.
+/// How records are written: the delimiter, the quote character, whether unquoted fields
+/// are trimmed, and the prefix of comment lines. The bytes the splitter and the framer look for.
 struct CSVDialect: Sendable, Hashable {
     /// The field separator (one byte, e.g. `,` or a tab).
     let delimiter: UInt8
@@ -7,6 +7,12 @@ struct CSVDialect: Sendable, Hashable {
     let quote: UInt8?
     /// Whether spaces and tabs around unquoted fields (and around quoted ones) are ignored.
     let trim: Bool
+    /// The `escape` byte: inside a quoted field the byte after it is literal (`\"` for a quote);
+    /// nil when quotes are only doubled.
+    var escape: UInt8? = nil
+    /// The prefix of comment lines (`comment`), skipped wherever a record would start; nil when
+    /// there are none.
+    var comment: [UInt8]? = nil
 
     static let lineFeed: UInt8 = 0x0A
     static let carriageReturn: UInt8 = 0x0D

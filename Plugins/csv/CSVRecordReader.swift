@@ -126,6 +126,42 @@ final class CSVRecordReader {
         finished = false
     }
 
+    /// Skips the first `count` physical lines of a freshly opened file as they are (`skip_rows`:
+    /// a title or a notice above the header), whatever quotes they hold. Returns false when the
+    /// file ends first.
+    func skipLines(_ count: Int) throws(PluginError) -> Bool {
+        for _ in 0..<count {
+            guard try skipPhysicalLine() else { return false }
+        }
+        return true
+    }
+
+    /// Skips the line starting at `start` up to and including its line feed; false when the
+    /// file ends before a line feed (the bytes are skipped all the same).
+    private func skipPhysicalLine() throws(PluginError) -> Bool {
+        while true {
+            if end > start, let hit = memchr(buffer + start, Int32(CSVDialect.lineFeed), end - start) {
+                consume(to: UnsafeRawPointer(hit) - UnsafeRawPointer(buffer) + 1, lines: 1)
+                return true
+            }
+            // A line longer than the buffer is dropped as it goes: only its end matters.
+            consume(to: end, lines: 0)
+            if try !fill() {
+                nextLine += 1
+                return false
+            }
+        }
+    }
+
+    /// True when the record at `start` begins with the `comment` prefix (more bytes are read
+    /// when the buffer holds fewer than the prefix).
+    private func startsWithComment(_ prefix: [UInt8]) throws(PluginError) -> Bool {
+        while end - start < prefix.count, try fill() {}
+        guard end - start >= prefix.count else { return false }
+        for (index, expected) in prefix.enumerated() where byte(start + index) != expected { return false }
+        return true
+    }
+
     /// Skips a UTF-8 byte order mark at the start of the file.
     func skipByteOrderMark() throws(PluginError) {
         guard consumedOffset == 0 else { return }
@@ -146,6 +182,10 @@ final class CSVRecordReader {
             if available == 0 {
                 if try fill() { continue }
                 return finish()
+            }
+            if let comment = dialect.comment, try startsWithComment(comment) {
+                _ = try skipPhysicalLine()
+                continue
             }
             let record = UnsafeRawPointer(buffer + start)
             guard let hit = memchr(record, Int32(CSVDialect.lineFeed), available) else {

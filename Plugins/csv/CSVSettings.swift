@@ -12,8 +12,21 @@ struct CSVSettings: Sendable {
     let header: Bool
     /// The declared columns (empty when none were declared).
     let columns: [CSVColumn]
+    /// How many records of the first file are sampled to infer types when no columns are
+    /// declared (0: every column is text).
+    let inferRows: Int
     /// Delimiter, quote and trimming.
     let dialect: CSVDialect
+    /// Physical lines skipped at the start of each file, before the header (`skip_rows`).
+    let skipRows: Int
+    /// How the files are compressed (`auto`: by their names).
+    let compression: Compression
+    /// The member of a `.zip` to read (nil: the archive's only file).
+    let zipMember: String?
+    /// The files' character encoding.
+    let encoding: SourceEncoding
+    /// How int64 and double values write their separators.
+    let numberFormat: NumberFormat
     /// Unquoted values that load as null, as bytes.
     let nullValues: [[UInt8]]
     /// The longest record accepted, in bytes without its line break.
@@ -26,7 +39,7 @@ struct CSVSettings: Sendable {
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
-        "last_line_quiet_seconds", "remote",
+        "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member", "decimal_separator", "thousands_separator", "infer_rows", "columns_from", "escape",
     ]
 
     /// Reads the config.
@@ -41,7 +54,14 @@ struct CSVSettings: Sendable {
         header = try config.bool("header", default: true)
 
         var columns: [CSVColumn] = []
-        for entry in try ConfigObjectList.objects(config, "columns") ?? [] {
+        var declared = try ConfigObjectList.objects(config, "columns") ?? []
+        if let schemaPath = try config.optionalString("columns_from") {
+            guard declared.isEmpty else {
+                throw .invalidConfig("\(config.path) has both columns and columns_from; keep one")
+            }
+            declared = try ColumnsFile.entries(schemaPath, configPath: "\(config.path).columns_from")
+        }
+        for entry in declared {
             let column = try CSVColumn(entry)
             if columns.contains(where: { $0.name == column.name }) {
                 throw .invalidConfig("\(entry.path).name \"\(column.name)\" is declared twice; column names must be unique")
@@ -52,6 +72,11 @@ struct CSVSettings: Sendable {
             throw .invalidConfig("\(config.path).columns is required when header is false: list every field in order, e.g. \"columns\": [{\"name\": \"age\", \"type\": \"int64\"}]")
         }
         self.columns = columns
+        let inferRows = try config.int("infer_rows", default: 1000)
+        guard inferRows >= 0 && inferRows <= 10_000_000 else {
+            throw .invalidConfig("\(config.path).infer_rows must be between 0 and 10000000 (got \(inferRows))")
+        }
+        self.inferRows = Int(inferRows)
 
         guard let delimiter = try Self.singleByte(config, "delimiter", default: ",", allowEmpty: false) else {
             throw .invalidConfig("\(config.path).delimiter is empty: set it to one character such as \",\"")
@@ -67,7 +92,36 @@ struct CSVSettings: Sendable {
         if trim && (CSVDialect.isBlank(delimiter) || quote.map(CSVDialect.isBlank) == true) {
             throw .invalidConfig("\(config.path).trim cannot be true when the delimiter or the quote is a space or a tab: trimming would remove it")
         }
-        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim)
+        var comment: [UInt8]?
+        if let prefix = try config.optionalString("comment") {
+            guard !prefix.isEmpty, !prefix.utf8.contains(CSVDialect.lineFeed), !prefix.utf8.contains(CSVDialect.carriageReturn) else {
+                throw .invalidConfig("\(config.path).comment must be a non-empty prefix without line breaks, e.g. \"#\" (got \"\(prefix)\")")
+            }
+            comment = Array(prefix.utf8)
+        }
+        var escape = try Self.singleByte(config, "escape", default: "", allowEmpty: true)
+        if escape == quote { escape = nil }  // a doubled quote is the default escape
+        if let escape {
+            guard quote != nil else {
+                throw .invalidConfig("\(config.path).escape applies inside quoted fields, but quote is \"\" (quoting off); remove escape or set quote")
+            }
+            if escape == delimiter || escape == CSVDialect.lineFeed || escape == CSVDialect.carriageReturn {
+                throw .invalidConfig("\(config.path).escape cannot be the delimiter or a line break")
+            }
+        }
+        dialect = CSVDialect(delimiter: delimiter, quote: quote, trim: trim, escape: escape, comment: comment)
+        let skipRows = try config.int("skip_rows", default: 0)
+        guard skipRows >= 0 && skipRows <= 1_000_000 else {
+            throw .invalidConfig("\(config.path).skip_rows must be between 0 and 1000000 (got \(skipRows))")
+        }
+        self.skipRows = Int(skipRows)
+        encoding = try SourceEncoding.parse(config)
+        numberFormat = try NumberFormat.parse(config)
+        compression = try Compression.parse(config)
+        zipMember = try config.optionalString("zip_member")
+        if zipMember != nil && (compression == .none || compression == .gzip) {
+            throw .invalidConfig("\(config.path).zip_member applies only to .zip files, but compression is \"\(compression.rawValue)\"; remove zip_member or set compression to \"zip\" or \"auto\"")
+        }
         nullValues = (try config.optionalStringArray("null_values") ?? [""]).map { Array($0.utf8) }
 
         let maxLineBytes = try config.int("max_line_bytes", default: 1 << 20)
@@ -117,7 +171,7 @@ struct CSVSettings: Sendable {
         let bytes = Array(text.utf8)
         if bytes.isEmpty && allowEmpty { return nil }
         guard bytes.count == 1, bytes[0] < 0x80 else {
-            throw .invalidConfig("\(config.path).\(key) must be exactly one ASCII character (got \"\(text)\")\(allowEmpty ? ", or \"\" to turn quoting off" : "")")
+            throw .invalidConfig("\(config.path).\(key) must be exactly one ASCII character (got \"\(text)\")\(allowEmpty ? ", or \"\" to turn it off" : "")")
         }
         return bytes[0]
     }

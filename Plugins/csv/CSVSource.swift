@@ -10,6 +10,10 @@ import ETLPluginKit
 ///   delimiters, line breaks and doubled quotes; a quote opens a quoted field only at the start
 ///   of a field (after blanks when trimming), elsewhere it is text. Text after a closing quote
 ///   (other than blanks when trimming) rejects the row. `quote: ""` turns quoting off.
+/// - Files are UTF-8 unless `encoding` says Latin-1 or Windows-1252 (transcoded value by value,
+///   offsets stay the file's); a byte that is not UTF-8 fails a UTF-8 read once, naming its line.
+///   `.gz` files and `.zip` members are decompressed as they are read; `skip_rows` lines are
+///   skipped before the header, `comment` lines anywhere.
 /// - A UTF-8 byte order mark at the start of a file is skipped. Blank lines (no bytes, or a
 ///   lone CR) are skipped wherever they are, never rejected.
 /// - Columns: with `header: false` the declared columns are the fields in order. With a header,

@@ -57,9 +57,32 @@ struct InputOpener {
         RemoteURL(path) == nil && !FileMatcher.isRegularFile(path)
     }
 
-    /// Opens one input.
-    /// - Throws: `ETL_IO_ERROR` when a local file cannot be opened.
+    /// True when `path` is compressed or UTF-16: its records are read from decoded bytes, whose
+    /// offsets are not the file's, so an incremental read takes such a file whole, once per
+    /// change of its bytes (see `ReadPlanner`).
+    func isWholeFile(_ path: String) -> Bool {
+        settings.compression.resolved(for: path) != .none || settings.encoding.isUTF16
+    }
+
+    /// Opens one input, decompressing it when it is compressed.
+    /// - Throws: `ETL_IO_ERROR` when a local file cannot be opened; `ETL_BAD_DATA` when a zip
+    ///   archive's member cannot be found or read.
     func open(_ path: String) throws(PluginError) -> any ByteSource {
+        let raw = try openRaw(path)
+        let decompressed: any ByteSource
+        switch settings.compression.resolved(for: path) {
+        case .gzip: decompressed = InflatingInput(raw: raw, format: .gzip)
+        case .zip: decompressed = InflatingInput(raw: raw, format: try ZipArchive.member(of: raw, named: settings.zipMember))
+        case .auto, .none: decompressed = raw
+        }
+        guard settings.encoding.isUTF16 else { return decompressed }
+        return UTF16Input(raw: decompressed, bigEndian: settings.encoding.utf16BigEndian)
+    }
+
+    /// Opens one input as its bytes are stored (compressed or not): what incremental reads
+    /// identify files by.
+    /// - Throws: `ETL_IO_ERROR` when a local file cannot be opened.
+    func openRaw(_ path: String) throws(PluginError) -> any ByteSource {
         guard let url = RemoteURL(path), let remote = settings.remote else { return try InputFile(path: path) }
         guard url.isHTTP else {
             return RemoteInput(url: url, settings: remote, host: host, resetHint: resetHint, plannedStart: 0)

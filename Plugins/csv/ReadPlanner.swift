@@ -37,7 +37,7 @@ enum ReadPlanner {
         var state = CSVResumeState()
         var warnings: [String] = []
         for path in paths {
-            let file = try ObservedFile(try opener.open(path))
+            let file = try ObservedFile(try opener.openRaw(path))
             let match = try matcher.match(for: file)
             if let match {
                 state.files[path] = try file.resuming(matcher.states[match])
@@ -60,6 +60,12 @@ enum ReadPlanner {
                 continue
             }
             guard resumed.offset < file.size else { continue }
+            if opener.isWholeFile(file.path) {
+                // A compressed file that changed is read again from its first line: offsets in
+                // it are offsets of decompressed bytes, which its new bytes may not keep.
+                plan.append(PlannedFile(path: file.path, offset: 0, line: 1, continuing: false, identity: file.identity, isNew: true, after: []))
+                continue
+            }
             plan.append(PlannedFile(path: file.path, offset: resumed.offset, line: resumed.line, continuing: resumed.done,
                                     identity: file.identity, isNew: false, after: after))
         }

@@ -4,15 +4,18 @@
 ///
 /// The rules match `RecordSplitter`: a quote opens a quoted field only at the start of a field
 /// (after blanks when trimming); elsewhere it is an ordinary byte. Inside quotes, a doubled
-/// quote is a literal quote and line feeds belong to the value.
+/// quote is a literal quote, the byte after the `escape` byte (when set) is literal, and line
+/// feeds belong to the value.
 struct RecordFramer {
     private enum State {
-        case fieldStart, unquoted, quoted, quoteInQuoted
+        case fieldStart, unquoted, quoted, quoteInQuoted, escapeInQuoted
     }
 
     private let delimiter: UInt8
     private let quote: UInt8
     private let trim: Bool
+    /// The `escape` byte: inside quotes, the byte after it is literal.
+    private let escape: UInt8?
     private var state = State.fieldStart
     /// Line feeds seen inside quotes so far: the record spans this many extra physical lines.
     private(set) var innerLineFeeds: Int64 = 0
@@ -21,10 +24,11 @@ struct RecordFramer {
         delimiter = dialect.delimiter
         self.quote = quote
         trim = dialect.trim
+        escape = dialect.escape
     }
 
     /// True when the bytes fed so far end inside an open quoted field.
-    var isInsideQuotes: Bool { state == .quoted }
+    var isInsideQuotes: Bool { state == .quoted || state == .escapeInQuoted }
 
     /// Scans `bytes`, the record's next piece, and returns the index in `bytes` of the line feed
     /// that ends the record, or nil when the record goes on past `bytes`.
@@ -50,9 +54,14 @@ struct RecordFramer {
             case .quoted:
                 if byte == quote {
                     state = .quoteInQuoted
+                } else if byte == escape {
+                    state = .escapeInQuoted
                 } else if byte == CSVDialect.lineFeed {
                     innerLineFeeds += 1
                 }
+            case .escapeInQuoted:
+                if byte == CSVDialect.lineFeed { innerLineFeeds += 1 }
+                state = .quoted
             case .quoteInQuoted:
                 if byte == quote {
                     state = .quoted

@@ -61,6 +61,7 @@ struct RecordSplitter: ~Copyable {
         fields.count = 0
         let delimiter = dialect.delimiter
         let trim = dialect.trim
+        let escapeByte = dialect.escape
         var scratchUsed = 0
         var index = 0
         func byte(_ at: Int) -> UInt8 { start.load(fromByteOffset: at, as: UInt8.self) }
@@ -75,6 +76,11 @@ struct RecordSplitter: ~Copyable {
                 var escaped = false
                 var closed = false
                 while cursor < length {
+                    if byte(cursor) == escapeByte && cursor + 1 < length {
+                        escaped = true
+                        cursor += 2
+                        continue
+                    }
                     if byte(cursor) == quote {
                         if cursor + 1 < length && byte(cursor + 1) == quote {
                             escaped = true
@@ -94,10 +100,17 @@ struct RecordSplitter: ~Copyable {
                     var written = 0
                     var at = contentStart
                     while at < contentEnd {
-                        let value = byte(at)
+                        var value = byte(at)
+                        if value == escapeByte {
+                            // The escaped byte itself, whatever it is.
+                            at += 1
+                            value = byte(at)
+                        } else if value == quote {
+                            at += 1
+                        }
                         target.storeBytes(of: value, toByteOffset: written, as: UInt8.self)
                         written += 1
-                        at += value == quote ? 2 : 1
+                        at += 1
                     }
                     fields.append(UnsafeRawPointer(target), written, quoted: true)
                     scratchUsed += written
@@ -109,7 +122,7 @@ struct RecordSplitter: ~Copyable {
                 if index == length { return nil }
                 guard byte(index) == delimiter else {
                     let shown = String(decoding: UnsafeRawBufferPointer(start: start + index, count: Swift.min(20, length - index)), as: UTF8.self)
-                    return "field \(fieldNumber): unexpected text \"\(shown)\" after the closing quote (a quote inside a quoted value must be doubled)"
+                    return "field \(fieldNumber): unexpected text \"\(shown)\" after the closing quote (a quote inside a quoted value must be doubled\(escapeByte.map { " or escaped with \"\(String(UnicodeScalar($0)))\"" } ?? ""))"
                 }
                 index += 1
                 continue

@@ -11,6 +11,8 @@ final class RowDecoder {
     private let nullable: UnsafeMutablePointer<Bool>
     private let nullValues: NullValueSet
     private let trim: Bool
+    /// Text values of a single-byte encoding are transcoded here before they load.
+    private let transcoder: TranscodeBuffer?
     /// Per field of the current row: its value bits (int64, double, bool, micros, days).
     private let values: UnsafeMutablePointer<Int64>
     /// Per field of the current row: true when it loads as null.
@@ -19,7 +21,15 @@ final class RowDecoder {
     /// Why the last `decode` failed.
     private(set) var failure = ""
 
-    init(columns: [CSVColumn], nullValues: NullValueSet, trim: Bool) {
+    /// How numbers are written, and room to rewrite one.
+    private let numberFormat: NumberFormat
+    private let numberScratch: UnsafeMutablePointer<UInt8>
+
+    init(columns: [CSVColumn], nullValues: NullValueSet, trim: Bool, encoding: SourceEncoding = .utf8,
+         numberFormat: NumberFormat = .plain) {
+        self.numberFormat = numberFormat
+        numberScratch = .allocate(capacity: NumberFormat.maxLength)
+        transcoder = encoding.isSingleByte ? TranscodeBuffer(encoding) : nil
         self.columns = columns
         columnCount = columns.count
         types = .allocate(capacity: Swift.max(columnCount, 1))
@@ -39,9 +49,12 @@ final class RowDecoder {
         nullable.deallocate()
         values.deallocate()
         isNull.deallocate()
+        numberScratch.deallocate()
     }
 
-    /// Checks and converts one row. `fields` holds exactly one field per column, field `i`
+    /// Checks and converts one row. `checkUTF8` is true when the record has a byte >= 0x80: a
+    /// UTF-8 file's records are checked whole before they get here (`InvalidUTF8Error`), so it
+    /// only says whether a single-byte encoding's text needs transcoding. `fields` holds exactly one field per column, field `i`
     /// belonging to column `columnOf[i]`; trimming is applied to the spans in place.
     /// Returns false, with `failure` saying which column and why, when any field is bad.
     @inline(__always)
@@ -60,15 +73,12 @@ final class RowDecoder {
             isNull[index] = false
             switch types[column] {
             case .text:
-                if checkUTF8, let bad = UTF8Check.firstInvalidOffset(field.bytes) {
-                    let byte = field.start.load(fromByteOffset: bad, as: UInt8.self)
-                    return fail(column, nil, "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)) at offset \(bad) of the value)")
-                }
+                values[index] = checkUTF8 ? 1 : 0
             case .int64:
-                guard let value = NumberParser.int64(field.start, field.count) else { return fail(column, field, "is not an int64") }
+                guard let value = numberFormat.int64(field.start, field.count, scratch: numberScratch) else { return fail(column, field, "is not an int64") }
                 values[index] = value
             case .double:
-                guard let value = NumberParser.double(field.start, field.count) else { return fail(column, field, "is not a double") }
+                guard let value = numberFormat.double(field.start, field.count, scratch: numberScratch) else { return fail(column, field, "is not a double") }
                 values[index] = Int64(bitPattern: value.bitPattern)
             case .bool:
                 guard let value = BoolLiteral.value(field.start, field.count) else {
@@ -101,7 +111,12 @@ final class RowDecoder {
                 continue
             }
             switch types[column] {
-            case .text: try builder.append(utf8: fields[index].bytes, column: column)
+            case .text:
+                if values[index] != 0, let transcoder {
+                    try builder.append(utf8: transcoder.utf8(fields[index].bytes), column: column)
+                } else {
+                    try builder.append(utf8: fields[index].bytes, column: column)
+                }
             case .int64: try builder.append(int64: values[index], column: column)
             case .double: try builder.append(double: Double(bitPattern: UInt64(bitPattern: values[index])), column: column)
             case .bool: try builder.append(bool: values[index] != 0, column: column)
@@ -149,7 +164,7 @@ final class RowDecoder {
             return false
         }
         let shown = Swift.min(field.count, 64)
-        var text = String(decoding: UnsafeRawBufferPointer(start: field.start, count: shown), as: UTF8.self)
+        var text = (transcoder?.encoding ?? .utf8).string(UnsafeRawBufferPointer(start: field.start, count: shown))
         if shown < field.count { text += "..." }
         failure = "column \(columns[column].name): \"\(text)\" \(problem)"
         return false

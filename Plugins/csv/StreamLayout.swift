@@ -5,7 +5,8 @@ import ETLPluginKit
 ///
 /// Without a header the declared columns are the fields, in order. With a header, the stream
 /// has the declared columns (in declared order) followed by any other column of the first
-/// file's header, loaded as nullable text; every file's header is then matched by name, so
+/// file's header, loaded as nullable text (or, when no column is declared, as the type
+/// `TypeInference` finds in the first file's first `infer_rows` records); every file's header is then matched by name, so
 /// files may order their columns differently but must all have every stream column and no
 /// other.
 struct StreamLayout: Sendable {
@@ -29,15 +30,19 @@ struct StreamLayout: Sendable {
         guard settings.header else { return StreamLayout(columns: settings.columns, headerSource: nil) }
         for path in paths {
             let header: [String]?
-            if let kept = keptHeaders[path] {
+            var inferred: [CSVColumnType]?
+            let infers = settings.columns.isEmpty && settings.inferRows > 0
+            if let kept = keptHeaders[path], !infers {
                 header = kept
             } else {
                 let reader = try CSVRecordReader(path: path, opener: opener, dialect: settings.dialect, maxLineBytes: settings.maxLineBytes, policy: policy)
                 header = try readHeader(reader, settings)
+                if infers, let names = header { inferred = try sampleTypes(reader, settings, columns: names.count) }
             }
             guard let names = header else { continue }
             let declared = Set(settings.columns.map(\.name))
-            let extra = names.filter { !declared.contains($0) }.map { CSVColumn(name: $0, type: .text) }
+            let extra = names.enumerated().filter { !declared.contains($0.element) }
+                .map { CSVColumn(name: $0.element, type: inferred?[$0.offset] ?? .text) }
             let layout = StreamLayout(columns: settings.columns + extra, headerSource: path)
             // A declared column missing from the first header fails the read before any batch.
             _ = try layout.mapping(forHeader: names, of: path)
@@ -50,29 +55,51 @@ struct StreamLayout: Sendable {
         return StreamLayout(columns: settings.columns, headerSource: nil)
     }
 
-    /// Reads the header line of a freshly opened file (after a byte order mark); nil when the
-    /// file has no complete header line yet.
+    /// The types of a file's columns inferred from its first `infer_rows` records (the reader
+    /// stands after the header). A UTF-8 file's sample is checked like any record.
+    private static func sampleTypes(_ reader: CSVRecordReader, _ settings: CSVSettings, columns: Int) throws(PluginError) -> [CSVColumnType] {
+        var inference = TypeInference(columns: columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
+                                      numberFormat: settings.numberFormat)
+        var sampled = 0
+        while sampled < settings.inferRows {
+            switch try reader.advance() {
+            case .end: return inference.types
+            case .reject: sampled += 1
+            case .record:
+                sampled += 1
+                if reader.recordHasHighBytes && settings.encoding.readsAsUTF8,
+                   let error = InvalidUTF8Error.check(reader.recordRaw, path: reader.file.path, line: reader.recordLine) {
+                    throw error
+                }
+                inference.observe(reader.fields)
+            }
+        }
+        return inference.types
+    }
+
+    /// Reads the header line of a freshly opened file (after a byte order mark and the
+    /// `skip_rows` lines); nil when the file has no complete header line yet.
     /// - Throws: `ETL_BAD_DATA` for a header that cannot be read, has an empty name, names a
     ///   column twice or is not UTF-8.
     static func readHeader(_ reader: CSVRecordReader, _ settings: CSVSettings) throws(PluginError) -> [String]? {
         try reader.skipByteOrderMark()
         let path = reader.file.path
+        guard try reader.skipLines(settings.skipRows) else { return nil }
         switch try reader.advance() {
         case .end:
             return nil
         case .reject:
             throw .badData("the header line of \(path) (line \(reader.recordLine)) cannot be read: \(reader.rejectReason)")
         case .record:
-            break
+            if settings.encoding.readsAsUTF8, let error = InvalidUTF8Error.check(reader.recordRaw, path: path, line: reader.recordLine) {
+                throw error
+            }
         }
         var names: [String] = []
         for index in 0..<reader.fields.count {
             var field = reader.fields.spans[index]
             if settings.dialect.trim && !field.quoted { RowDecoder.trimBlanks(&field) }
-            guard UTF8Check.firstInvalidOffset(field.bytes) == nil else {
-                throw .badData("the header line of \(path) is not valid UTF-8 (column \(index + 1)); save the file as UTF-8")
-            }
-            let name = String(decoding: field.bytes, as: UTF8.self)
+            let name = settings.encoding.string(field.bytes)
             guard !name.isEmpty else {
                 throw .badData("column \(index + 1) of the header line of \(path) has no name; name it in the file, or set \"header\": false and declare every column")
             }

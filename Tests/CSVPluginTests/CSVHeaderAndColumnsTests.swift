@@ -6,9 +6,10 @@ import XCTest
 final class CSVHeaderAndColumnsTests: XCTestCase {
     private let files = CSVFixture()
 
-    func testHeaderWithoutDeclaredColumnsLoadsEveryColumnAsTextNamedByTheHeader() throws {
+    /// Without inference (`infer_rows: 0`; by default types are inferred, CSVTypeInferenceTests).
+    func testHeaderWithoutDeclaredColumnsOrInferenceLoadsEveryColumnAsTextNamedByTheHeader() throws {
         let path = try files.write("people.csv", "name,age\nann,31\nbob,\n")
-        let result = try CSVTestSource.make(["path": path]).readAll(stream: "people")
+        let result = try CSVTestSource.make(["path": path, "infer_rows": 0]).readAll(stream: "people")
         XCTAssertEqual(result.schema.fields, [ArrowField(name: "name", type: .utf8), ArrowField(name: "age", type: .utf8)])
         XCTAssertEqual(result.rows, [["ann", "31"], ["bob", nil]])
     }

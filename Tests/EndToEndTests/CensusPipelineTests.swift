@@ -63,7 +63,9 @@ final class CensusPipelineTests: XCTestCase {
 
     private func badFilePipeline(_ workspace: RunWorkspace, maxRejects: Int) throws {
         var bytes = Array("1,a,1.5\n2,b\n3,c,notanumber\n".utf8)
-        bytes += Array("4,".utf8) + [0xFF] + Array(",2\n5,e,3.5\n6,\"unterminated,4\n".utf8)
+        // Line 4's score is not a double (a byte that is not UTF-8 used to be a reject here too;
+        // it now fails the read once: Latin1FileRunTests).
+        bytes += Array("4,d,1.2.3\n5,e,3.5\n6,\"unterminated,4\n".utf8)
         XCTAssertTrue(FileManager.default.createFile(atPath: workspace.folder.file("scores.csv"), contents: Data(bytes)))
         try workspace.manifest(
             sources: """
@@ -90,7 +92,7 @@ final class CensusPipelineTests: XCTestCase {
         let reasons = try workspace.stateQuery("SELECT reason FROM etl_rejects ORDER BY id")
         XCTAssertTrue(reasons.contains("expected 3 fields, got 2"), reasons)
         XCTAssertTrue(reasons.contains("notanumber"), reasons)
-        XCTAssertTrue(reasons.lowercased().contains("utf-8"), reasons)
+        XCTAssertTrue(reasons.contains("1.2.3"), reasons)
         XCTAssertTrue(reasons.lowercased().contains("quote"), reasons)
     }
 
