@@ -3,7 +3,8 @@ import TestSupport
 import XCTest
 
 /// examples/brazil-open-data.json on its bundled file (Latin-1, `;`, decimal comma, accented
-/// Portuguese headers, a title line): discover shows the inferred types and a run loads them.
+/// Portuguese headers, a title line): discover shows the inferred types, and a run renames the
+/// columns, casts the IBGE code to text, derives the density and loads them.
 final class BrazilOpenDataExampleTests: XCTestCase {
     private func example() throws -> RunWorkspace {
         let workspace = RunWorkspace()
@@ -29,10 +30,16 @@ final class BrazilOpenDataExampleTests: XCTestCase {
         let run = try workspace.run(["run"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let query = """
-            SELECT "município", "população", "área_km²", capital FROM raw_municipios WHERE "código_ibge" IN (1501402, 9999999) ORDER BY 1
+            SELECT ibge_code, municipality, state, population, area_km2, capital, density_per_km2, _loaded_at IS NOT NULL
+            FROM municipios WHERE ibge_code IN ('1501402', '9999999') ORDER BY 1
             """
         let rows = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("brazil.db"), query]).stdout
-        XCTAssertEqual(rows, "Belém|1303389|1059.46|1\nMunicípio Sem Dados|||0\n")
-        XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("brazil.db"), "SELECT count(*) FROM raw_municipios"]).stdout, "21\n")
+        XCTAssertEqual(rows, "1501402|Belém|PA|1303389|1059.46|1|1230.2|1\n9999999|Município Sem Dados|XX|||0||1\n")
+        let schema = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("brazil.db"), "SELECT name || ' ' || type FROM pragma_table_info('municipios')"]).stdout
+        XCTAssertEqual(schema.split(separator: "\n").map(String.init), [
+            "ibge_code TEXT", "municipality TEXT", "state TEXT", "reference_date TEXT", "population INTEGER",
+            "area_km2 REAL", "capital INTEGER", "density_per_km2 REAL", "_loaded_at TEXT",
+        ])
+        XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("brazil.db"), "SELECT count(*) FROM municipios"]).stdout, "21\n")
     }
 }
