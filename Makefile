@@ -13,6 +13,8 @@ BIN := $(BUILD_DIR)/etl-runtime
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev zlib1g-dev sqlite3 valgrind python3 python3-venv gcc make openssh-server
+# The postgres sink: libpq to build it, the server for the tests' throwaway cluster (Tests/Postgres).
+DEBIAN_PACKAGES += postgresql libpq-dev
 PYTHON_PACKAGES := pyarrow pytest
 
 .PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install uninstall bench clean
@@ -25,7 +27,8 @@ run: build
 
 test: build venv
 	$(MAKE) abi-check
-	$(SWIFT) test
+	# The PostgreSQL tests start their own throwaway cluster; here they fail rather than skip.
+	ETL_REQUIRE_POSTGRES=1 $(SWIFT) test
 	$(MAKE) sdk-examples
 	$(MAKE) memory-check
 	$(MAKE) install-check

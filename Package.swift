@@ -53,6 +53,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // libpq, for the postgres plugin and the tests that inspect its databases.
+        .systemLibrary(
+            name: "CLibPQ", path: "Plugins/System/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
         // prctl for worker processes (variadic in C, so wrapped).
         .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
 
@@ -184,6 +190,12 @@ let package = Package(
         .testTarget(
             name: "SQLitePluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport"],
             path: "Tests/SQLitePluginTests"
+        ),
+        // The throwaway PostgreSQL cluster (Tests/Postgres/cluster.sh) and a libpq connection to inspect it.
+        .target(name: "PostgresTestSupport", dependencies: ["TestSupport", "CLibPQ"], path: "Tests/PostgresTestSupport"),
+        .testTarget(
+            name: "PostgresPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PostgresTestSupport"],
+            path: "Tests/PostgresPluginTests"
         ),
         .testTarget(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
