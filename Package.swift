@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "etl_csv", type: .dynamic, targets: ["CSVPlugin"]),
         .library(name: "etl_sqlite", type: .dynamic, targets: ["SQLitePlugin"]),
         .library(name: "etl_http", type: .dynamic, targets: ["HTTPPlugin"]),
+        .library(name: "etl_postgres", type: .dynamic, targets: ["PostgresPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -124,6 +125,11 @@ let package = Package(
         .target(
             name: "HTTPPlugin", dependencies: ["ETLPluginKit", "ETLTransport", "CCurl"], path: "Plugins/http",
             exclude: ["README.md"],
+            linkerSettings: pluginLinkerSettings
+        ),
+
+        .target(
+            name: "PostgresPlugin", dependencies: ["ETLPluginKit", "CLibPQ"], path: "Plugins/postgres",
             linkerSettings: pluginLinkerSettings
         ),
 

@@ -1,0 +1,28 @@
+import ETLPluginKit
+
+/// One open load: begin → write* → commit or abort, all in one PostgreSQL transaction.
+final class PGLoad {
+    let request: LoadRequest
+    let ownership: LoadOwnership
+    /// The schema-qualified, quoted target, for SQL and messages.
+    let target: String
+    /// The COPY statement each batch runs (into the target, or into merge's staging table).
+    let copySQL: String
+    /// How each batch column is encoded.
+    let columns: [CopyColumn]
+    /// merge's upsert from the staging table, run at commit.
+    let upsertSQL: String?
+    /// Rows received so far.
+    var rowsWritten: Int64 = 0
+    /// The first failure. Once set the transaction has been rolled back; the load can only end.
+    var failure: PluginError?
+
+    init(request: LoadRequest, ownership: LoadOwnership, target: String, copySQL: String, columns: [CopyColumn], upsertSQL: String?) {
+        self.request = request
+        self.ownership = ownership
+        self.target = target
+        self.copySQL = copySQL
+        self.columns = columns
+        self.upsertSQL = upsertSQL
+    }
+}

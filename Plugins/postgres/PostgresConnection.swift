@@ -1,0 +1,123 @@
+import CLibPQ
+import Glibc
+import ETLPluginKit
+
+/// One libpq connection, used by one thread at a time (the plugin instance's).
+///
+/// Statements go through the simple or extended query protocol with text parameters (state,
+/// catalog look-ups); rows go in through `COPY ... FROM STDIN (FORMAT binary)` (see CopyIn).
+/// Every message names the server as "user@host:port/dbname" and never holds the password.
+final class PostgresConnection {
+    /// The raw handle.
+    let handle: OpaquePointer
+    /// "postgresql user@host:port/dbname", for messages.
+    let description: String
+    /// Scrubbed from every message.
+    let password: String?
+
+    /// Connects with the settings' keywords.
+    /// - Throws: `ETL_INVALID_CONFIG` for refused credentials, an unknown database or a bad URL;
+    ///   `ETL_RETRYABLE` when the server cannot be reached.
+    init(settings: PostgresSinkSettings) throws(PluginError) {
+        password = settings.password
+        let keys = settings.connectionKeywords.map { strdup($0.0) } + [nil]
+        let values = settings.connectionKeywords.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let connection = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { keyBuffer in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
+                // expand_dbname = 1: a URL in dbname is taken apart; keywords after it override its parts.
+                PQconnectdbParams(keyBuffer.baseAddress, valueBuffer.baseAddress, 1)
+            }
+        }
+        guard let connection else { throw .internalError("libpq could not allocate a connection (out of memory)") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = PostgresFailure.scrub(String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines,
+                                                password: settings.password)
+            PQfinish(connection)
+            let refused = message.contains("password authentication failed") || message.contains("no password supplied")
+                || message.contains("does not exist") || message.contains("invalid") || message.contains("authentication")
+            let hint = refused
+                ? "check user, dbname and the password (password_env, PGPASSWORD or ~/.pgpass)"
+                : "check that the server runs and host and port are right"
+            let text = "cannot connect to \(settings.description): \(message); \(hint)"
+            throw refused ? .invalidConfig(text) : .retryable(text)
+        }
+        handle = connection
+        let user = String(cString: PQuser(connection))
+        let host = String(cString: PQhost(connection))
+        let port = String(cString: PQport(connection))
+        let database = String(cString: PQdb(connection))
+        description = "postgresql \(user)@\(host):\(port)/\(database)"
+        // Dates as ISO text whatever the role's defaults; notices (e.g. "schema already exists")
+        // stay out of the log. (lc_messages is left alone: only a superuser may set it.)
+        try execute("SET DateStyle TO 'ISO, YMD'; SET client_min_messages TO warning", what: "setting up the session")
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// True when the connection broke (a server restart): the next load must reconnect.
+    var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// True inside a transaction (also a failed one, which only ROLLBACK ends).
+    var inTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+    }
+
+    /// Runs `sql` (one or more statements, no parameters).
+    func execute(_ sql: String, what: String) throws(PluginError) {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result, what: what)
+    }
+
+    /// Runs one statement with text parameters (nil is NULL); returns its rows as text.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [String?] = [], what: String) throws(PluginError) -> QueryRows {
+        let copies = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        let result = copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, what: what)
+        guard let result else { return QueryRows(rows: [], affected: 0) }
+        var rows: [[String?]] = []
+        for row in 0..<PQntuples(result) {
+            rows.append((0..<PQnfields(result)).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            })
+        }
+        return QueryRows(rows: rows, affected: Int64(String(cString: PQcmdTuples(result))) ?? 0)
+    }
+
+    /// Ends an open transaction with ROLLBACK; returns the problem when that failed.
+    @discardableResult
+    func rollbackIfOpen() -> String? {
+        guard inTransaction else { return nil }
+        let result = PQexec(handle, "ROLLBACK")
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+            return PostgresFailure.scrub(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines, password: password)
+        }
+        return nil
+    }
+
+    /// Throws the error a result carries, if any.
+    func check(_ result: OpaquePointer?, what: String) throws(PluginError) {
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            throw PostgresFailure.error(of: result, connection: handle, what: "\(description): \(what)", password: password)
+        }
+    }
+}
+
+/// The rows of a statement as text, and the rows it changed.
+struct QueryRows {
+    var rows: [[String?]]
+    /// PQcmdTuples: rows inserted, updated, deleted or copied.
+    var affected: Int64
+}

@@ -1,0 +1,246 @@
+import ETLArrow
+import ETLPluginKit
+
+/// The `postgres` sink: loads batches into PostgreSQL tables over libpq with
+/// `COPY ... FROM STDIN (FORMAT binary)`.
+///
+/// Each load is one transaction holding the table changes, the rows and the entry's resume state
+/// (`_etl_state`), so a load is all or nothing and the state always matches the data — a killed
+/// worker's connection drops and the server rolls its transaction back. `replace` deletes the old
+/// rows and copies the new ones inside that transaction (readers keep seeing the old rows until
+/// commit, under MVCC, and views on the table keep working: no rename swap, which PostgreSQL views
+/// would not follow), `append` copies, `merge` copies into a staging table and upserts with
+/// `INSERT ... ON CONFLICT`. Loads of one target are serialized by a transaction advisory lock.
+///
+/// The server is reached lazily (on `check`, `begin`, `readState`, `executeSQL`), so `validate`
+/// does not need it, and again after a broken connection (a server restart between loads).
+final class PostgresSink: ETLSink {
+    static let descriptor = PluginDescriptor(
+        name: "postgres",
+        version: "0.1.0",
+        description: "Loads tables into PostgreSQL with binary COPY: replace, append, merge (upsert); state in the same transaction",
+        capabilities: [.replace, .append, .merge, .transactional, .sql],
+        configSchema: PostgresSinkSettings.schema)
+
+    private let settings: PostgresSinkSettings
+    private let host: PluginHost
+    private var openConnection: PostgresConnection?
+    private var resolvedSchema: String?
+    private var load: PGLoad?
+
+    init(config: PluginConfig, host: PluginHost) throws(PluginError) {
+        settings = try PostgresSinkSettings(config)
+        self.host = host
+    }
+
+    /// Proves the server can be reached and logged into, and the schema used.
+    func check() throws(PluginError) {
+        guard load == nil else { return }
+        let connection = try connection()
+        let schema = try schema(connection)
+        let allowed = try connection.query("""
+            SELECT CASE WHEN to_regnamespace(quote_ident($1)) IS NULL THEN has_database_privilege(current_database(), 'CREATE') \
+            ELSE has_schema_privilege(quote_ident($1), 'CREATE') END
+            """, [schema], what: "checking the privileges on schema \(PGIdentifier.quoted(schema))")
+        if allowed.rows.first?.first != "t" {
+            throw .invalidConfig("\(connection.description): the role may not create tables in schema \(PGIdentifier.quoted(schema)); GRANT CREATE ON SCHEMA \(PGIdentifier.quoted(schema)) to it, or choose another schema")
+        }
+    }
+
+    func begin(_ request: LoadRequest) throws(PluginError) {
+        let key = try Self.validate(request)
+        let ownership = try LoadOwnership(request.options())
+        let connection = try connection()
+        let schema = try schema(connection)
+        let target = PGIdentifier.qualified(schema, request.target)
+        try connection.execute("BEGIN", what: "starting the load into \(target)")
+        do throws(PluginError) {
+            // Target first, then entry: every load takes them in this order, so two loads never
+            // wait on each other in a cycle.
+            for lockKey in ["target \(schema).\(request.target)", "entry \(schema).\(request.entryID)"] {
+                try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["etl-runtime \(lockKey)"],
+                                     what: "waiting for the lock of \(lockKey)")
+            }
+            try PGStateTable.ensure(schema: schema, connection: connection)
+            try PGTargetOwnership.check(request, ownership: ownership, schema: schema, connection: connection, host: host)
+            let prepared = try PGTargetPreparation.prepare(schema: schema, target: request.target, fields: request.schema.fields,
+                                                           mode: request.writeMode, connection: connection)
+            for action in prepared.actions { host.info("\(connection.description): \(action)") }
+            if request.writeMode == .replace && !prepared.emptied {
+                // DELETE, not TRUNCATE: TRUNCATE would block every reader until commit and show an
+                // empty table to transactions whose snapshot predates it.
+                try connection.execute("DELETE FROM \(target)", what: "emptying \(target) for the replace")
+            }
+            let names = request.schema.fields.map(\.name)
+            let columns = try Self.copyColumns(request, layout: prepared.layout, key: key, target: target)
+            let list = names.map(PGIdentifier.quoted).joined(separator: ", ")
+            var copyInto = target
+            var upsert: String?
+            if request.writeMode == .merge {
+                if let action = try MergeSQL.ensureKeyIndex(schema: schema, target: request.target, key: key, connection: connection) {
+                    host.info("\(connection.description): \(action)")
+                }
+                try connection.execute(MergeSQL.createStaging(target: target, columns: names), what: "creating the staging table of the merge into \(target)")
+                copyInto = "pg_temp.\(MergeSQL.stagingTable)"
+                upsert = MergeSQL.upsert(target: target, columns: names, key: key)
+            }
+            load = PGLoad(request: request, ownership: ownership, target: target,
+                          copySQL: "COPY \(copyInto) (\(list)) FROM STDIN (FORMAT binary)", columns: columns, upsertSQL: upsert)
+        } catch {
+            connection.rollbackIfOpen()
+            throw error
+        }
+    }
+
+    func write(_ batch: ImportedRecordBatch) throws(PluginError) {
+        guard let load else { throw .internalError("write without an open load") }
+        if let failure = load.failure {
+            throw PluginError(failure.code, "the load into \(load.target) already failed and was rolled back; abort it. The first error was: \(failure.message)")
+        }
+        try host.throwIfCancelled("loading table \(load.target)")
+        guard batch.rowCount > 0 else { return }
+        do throws(PluginError) {
+            let connection = try openConnectionOfLoad()
+            _ = try connection.copyIn(load.copySQL, what: "copying rows into \(load.target)") { (buffer, flush) throws(PluginError) in
+                try CopyRowEncoder.encode(batch, columns: load.columns, firstRow: load.rowsWritten, target: load.target,
+                                          into: buffer, flush: flush)
+            }
+            load.rowsWritten += Int64(batch.rowCount)
+        } catch {
+            load.failure = error
+            openConnection?.rollbackIfOpen()
+            throw error
+        }
+    }
+
+    func commit(state: String?) throws(PluginError) -> Int64 {
+        guard let load else { throw .internalError("commit without an open load") }
+        self.load = nil
+        if let failure = load.failure {
+            openConnection?.rollbackIfOpen()
+            throw PluginError(failure.code, "nothing was committed to \(load.target): a statement of the load failed, so the whole load was rolled back. The error was: \(failure.message)")
+        }
+        var affected = load.rowsWritten
+        do throws(PluginError) {
+            let connection = try openConnectionOfLoad()
+            if let upsert = load.upsertSQL {
+                affected = try connection.query(upsert, what: "merging the staged rows into \(load.target)").affected
+            }
+            let schema = try self.schema(connection)
+            try PGStateTable.write(state, request: load.request, rows: affected, owner: load.ownership.stateOwner,
+                                   schema: schema, connection: connection)
+            if load.ownership.takeOwnership, let owner = load.ownership.stateOwner {
+                try PGStateTable.handOver(target: load.request.target, to: owner, schema: schema, connection: connection)
+            }
+            try connection.execute("COMMIT", what: "committing the load into \(load.target)")
+        } catch {
+            openConnection?.rollbackIfOpen()
+            throw error
+        }
+        host.debug("\(openConnection?.description ?? settings.description): committed \(affected) rows to \(load.target) (\(load.request.writeMode))")
+        return affected
+    }
+
+    func abort() throws(PluginError) {
+        guard let load else { return }
+        self.load = nil
+        if let problem = openConnection?.rollbackIfOpen() {
+            throw .ioError("rolling back the load into \(load.target) failed: \(problem); the server rolls the transaction back when the connection closes")
+        }
+    }
+
+    func readState(entryID: String) throws(PluginError) -> String? {
+        let connection = try connection()
+        return try PGStateTable.read(entryID: entryID, schema: try schema(connection), connection: connection)
+    }
+
+    /// Runs `sql` (an entry's post_sql) in a transaction of its own; SQL that commits itself is
+    /// allowed. A SQL error (syntax, unknown table, privilege) is the entry's to fix.
+    func executeSQL(_ sql: String) throws(PluginError) {
+        if let load {
+            throw .internalError("execute_sql was called while the load into \(load.target) is open; commit or abort it first")
+        }
+        let connection = try connection()
+        do throws(PluginError) {
+            try connection.execute("BEGIN", what: "starting post_sql")
+            if let schema = settings.schema {
+                // Unqualified names in the SQL find the sink's tables first.
+                try connection.execute("SET LOCAL search_path TO \(PGIdentifier.quoted(schema)), public", what: "setting the search_path for post_sql")
+            }
+            try connection.execute(sql, what: "running post_sql")
+            if connection.inTransaction { try connection.execute("COMMIT", what: "committing post_sql") }
+        } catch {
+            connection.rollbackIfOpen()
+            throw PluginError(error.code, "post_sql failed and was rolled back: \(error.message)")
+        }
+    }
+
+    /// The connection, made (again) when there is none or it broke.
+    private func connection() throws(PluginError) -> PostgresConnection {
+        if let openConnection, !openConnection.isBroken { return openConnection }
+        if openConnection != nil { host.info("\(settings.description): the connection broke; connecting again") }
+        openConnection = nil
+        resolvedSchema = nil
+        let made = try PostgresConnection(settings: settings)
+        openConnection = made
+        return made
+    }
+
+    /// The connection an open load runs on: it is not replaced mid-load (the transaction died
+    /// with a broken one).
+    private func openConnectionOfLoad() throws(PluginError) -> PostgresConnection {
+        guard let openConnection else { throw .internalError("the load's connection is gone") }
+        return openConnection
+    }
+
+    /// The configured schema, or the connection's current one (the first of its search_path).
+    private func schema(_ connection: PostgresConnection) throws(PluginError) -> String {
+        if let schema = settings.schema { return schema }
+        if let resolvedSchema { return resolvedSchema }
+        guard let current = try connection.query("SELECT current_schema()", what: "reading the current schema").rows.first?.first ?? nil else {
+            throw .invalidConfig("\(connection.description): the role's search_path names no existing schema; set \"schema\" in the sink's config")
+        }
+        resolvedSchema = current
+        return current
+    }
+
+    /// How each batch column is encoded into the prepared target's column.
+    private static func copyColumns(_ request: LoadRequest, layout: PGTableLayout, key: [String], target: String) throws(PluginError) -> [CopyColumn] {
+        var columns: [CopyColumn] = []
+        for field in request.schema.fields {
+            guard let column = layout.column(named: field.name), let encoding = PGType.encoding(of: field.type, into: column.typeOID) else {
+                throw .internalError("column \(PGIdentifier.quoted(field.name)) of \(target) does not fit the load right after preparation")
+            }
+            columns.append(CopyColumn(name: field.name, encoding: encoding, isKey: key.contains(field.name)))
+        }
+        return columns
+    }
+
+    /// Refuses requests no transaction could carry out; returns the key for merge.
+    private static func validate(_ request: LoadRequest) throws(PluginError) -> [String] {
+        let target = request.target
+        try PGIdentifier.validate(target, what: "target")
+        guard target != PGStateTable.name else {
+            throw .invalidConfig("target \(PGIdentifier.quoted(target)) is the table where the sink keeps resume states; choose another target name")
+        }
+        let names = request.schema.fields.map(\.name)
+        guard !names.isEmpty else {
+            throw .invalidConfig("the load into \(PGIdentifier.quoted(target)) has no columns; select at least one column")
+        }
+        var seen: Set<String> = []
+        for name in names {
+            try PGIdentifier.validate(name, what: "column")
+            guard seen.insert(name).inserted else {
+                throw .invalidConfig("target \(PGIdentifier.quoted(target)): the column \(PGIdentifier.quoted(name)) appears twice; rename one of them")
+            }
+        }
+        guard request.writeMode == .merge else { return [] }
+        guard !request.primaryKey.isEmpty else {
+            throw .invalidConfig("write mode merge into \(PGIdentifier.quoted(target)) needs a primary_key: add \"primary_key\": [\"id\"] to the entry")
+        }
+        for column in request.primaryKey where !seen.contains(column) {
+            throw .invalidConfig("primary_key column \(PGIdentifier.quoted(column)) of the merge into \(PGIdentifier.quoted(target)) is not among the load's columns (\(names.map(PGIdentifier.quoted).joined(separator: ", "))); fix primary_key or select the column")
+        }
+        return request.primaryKey
+    }
+}

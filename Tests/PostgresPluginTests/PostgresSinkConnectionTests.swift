@@ -1,0 +1,101 @@
+import CETLPlugin
+import ETLArrow
+import ETLRuntimeCore
+import PostgresTestSupport
+import XCTest
+
+/// How the sink reaches the server: URL or keywords, the password from the environment, and
+/// the password never in a message.
+final class PostgresSinkConnectionTests: PostgresSinkTestCase {
+    private let schema = Batches.schema([("id", .int64)])
+
+    func testAURLReachesTheServerOverTCP() throws {
+        let sink = try PostgresPlugins.sink(configJSON: "{\"url\": \"\(database.url())\"}")
+        try load(sink, "t", schema, [[[1]]], mode: .append)
+        XCTAssertEqual(try rows("SELECT id FROM t"), [["1"]])
+    }
+
+    func testPasswordEnvLogsInAndKeywordsOverrideTheURL() throws {
+        let owned = try PostgresTestDatabase(owner: database.server.passwordUser)
+        setenv("ETL_TEST_PG_PASSWORD", owned.server.password, 1)
+        defer { unsetenv("ETL_TEST_PG_PASSWORD") }
+        // The URL names another database; the dbname keyword wins.
+        let config = "{\"url\": \"\(owned.url(user: owned.server.passwordUser).replacingOccurrences(of: owned.name, with: "postgres"))\", \"dbname\": \"\(owned.name)\", \"password_env\": \"ETL_TEST_PG_PASSWORD\", \"sslmode\": \"disable\"}"
+        let sink = try PostgresPlugins.sink(configJSON: config)
+        try sink.check()
+        try load(sink, "t", schema, [[[7]]], mode: .append)
+        XCTAssertEqual(try owned.connection.rows("SELECT id, (SELECT tableowner FROM pg_tables WHERE tablename = 't') FROM t"),
+                       [["7", owned.server.passwordUser]])
+    }
+
+    func testAWrongPasswordIsAConfigErrorThatNeverShowsThePassword() throws {
+        let wrong = "Wr0ng-Secret-Passw0rd"
+        setenv("ETL_TEST_PG_WRONG", wrong, 1)
+        defer { unsetenv("ETL_TEST_PG_WRONG") }
+        for host in [database.server.socketFolder, "127.0.0.1"] {
+            let sink = try PostgresPlugins.sink(configJSON: """
+                {"host": \(PostgresTestDatabase.quoted(host)), "port": "\(database.server.port)", "dbname": "\(database.name)", \
+                "user": "\(database.server.passwordUser)", "password_env": "ETL_TEST_PG_WRONG"}
+                """)
+            let error = callError { try sink.check() }
+            XCTAssertEqual(error?.status, ETL_INVALID_CONFIG)
+            let message = error?.message ?? ""
+            XCTAssertTrue(message.contains("password authentication failed for user \"etl_password\""), message)
+            XCTAssertTrue(message.contains("check user, dbname and the password"), message)
+            XCTAssertFalse(message.contains(wrong), message)
+            XCTAssertNotNil(callError { _ = try sink.readState(entryID: "entry") })
+        }
+    }
+
+    func testAnUnsetPasswordVariableIsRefusedWhenTheSinkIsCreated() throws {
+        unsetenv("ETL_TEST_PG_UNSET")
+        do {
+            _ = try PostgresPlugins.sink(configJSON: database.sinkConfig(", \"password_env\": \"ETL_TEST_PG_UNSET\""))
+            XCTFail("expected the sink to be refused")
+        } catch let error as PluginCallError {
+            XCTAssertEqual(error.status, ETL_INVALID_CONFIG)
+            XCTAssertTrue(error.message.contains("password_env names the variable ETL_TEST_PG_UNSET, which is not set"), error.message)
+        }
+    }
+
+    func testAnUnknownKeyAndABadURLAreRefused() throws {
+        for (config, expected) in [("{\"hostname\": \"x\"}", "unknown key \"hostname\""),
+                                   ("{\"url\": \"mysql://x\"}", "url must start with postgresql://"),
+                                   ("{\"port\": 70000}", "port must be a port number from 1 to 65535")] {
+            do {
+                _ = try PostgresPlugins.sink(configJSON: config)
+                XCTFail("expected \(config) to be refused")
+            } catch let error as PluginCallError {
+                XCTAssertTrue(error.message.contains(expected), error.message)
+            }
+        }
+    }
+
+    func testAnUnreachableServerIsRetryable() throws {
+        let sink = try PostgresPlugins.sink(configJSON: "{\"host\": \"127.0.0.1\", \"port\": 1, \"dbname\": \"x\"}")
+        let error = callError { try sink.check() }
+        XCTAssertEqual(error?.status, ETL_RETRYABLE)
+        XCTAssertTrue(error?.message.contains("check that the server runs") ?? false, error?.message ?? "")
+    }
+
+    func testTheSinkConnectsAgainAfterTheServerEndedItsSession() throws {
+        let sink = try makeSink()
+        try load(sink, "t", schema, [[[1]]], mode: .append)
+        try database.connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        // The first use notices the broken connection; the load after it reconnects.
+        _ = try? load(sink, "t", schema, [[[2]]], mode: .append)
+        try load(sink, "t", schema, [[[3]]], mode: .append)
+        XCTAssertTrue(try rows("SELECT id FROM t ORDER BY id").contains(["3"]))
+    }
+
+    func testPostSQLRunsInItsOwnTransactionAndASQLErrorIsAConfigError() throws {
+        let sink = try makeSink()
+        try load(sink, "t", schema, [[[1], [2]]], mode: .append)
+        try sink.executeSQL("CREATE TABLE t_count AS SELECT count(*) AS n FROM t; ANALYZE t")
+        XCTAssertEqual(try rows("SELECT n FROM t_count"), [["2"]])
+        let error = callError { try sink.executeSQL("INSERT INTO t VALUES (3); SELECT nope FROM t") }
+        XCTAssertEqual(error?.status, ETL_INVALID_CONFIG)
+        XCTAssertTrue(error?.message.contains("post_sql failed and was rolled back") ?? false, error?.message ?? "")
+        XCTAssertEqual(try rows("SELECT count(*) FROM t"), [["2"]])
+    }
+}

@@ -1,0 +1,86 @@
+import CETLPlugin
+import ETLArrow
+import XCTest
+
+/// Each Arrow type lands in its PostgreSQL type through binary COPY, and comes back as written.
+final class PostgresSinkTypeTests: PostgresSinkTestCase {
+    func testEveryArrowTypeRoundTripsIntoTheTypeTheSinkCreates() throws {
+        let schema = Batches.schema([("i", .int64), ("d", .double), ("b", .bool), ("t", .utf8), ("blob", .binary),
+                                     ("ts", .timestampMicrosecondsUTC), ("day", .date32), ("nothing", .null)])
+        // 2024-02-29 12:34:56.789012 UTC and 1969-12-31 (before both epochs), and 1999-12-31.
+        let rows: [[Cell]] = [
+            [.int(.max), 2.5, true, "Zoë ✓", .blob([0, 1, 255]), .timestamp(micros: 1_709_210_096_789_012), .date(days: 19_782), nil],
+            [.int(.min), -0.0, false, "", .blob([]), .timestamp(micros: -1), .date(days: -1), nil],
+            [0, 1e-300, nil, nil, nil, .timestamp(micros: 946_684_799_999_999), .date(days: 10_956), nil],
+        ]
+        XCTAssertEqual(try load(try makeSink(), "types", schema, [rows], mode: .replace), 3)
+        XCTAssertEqual(try self.rows("""
+            SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'types' ORDER BY ordinal_position
+            """), [["i", "bigint"], ["d", "double precision"], ["b", "boolean"], ["t", "text"], ["blob", "bytea"],
+                   ["ts", "timestamp with time zone"], ["day", "date"], ["nothing", "text"]])
+        try database.connection.execute("SET TIME ZONE 'UTC'")
+        XCTAssertEqual(try self.rows("SELECT i, d, b, t, encode(blob, 'hex'), ts, day, nothing FROM types ORDER BY i DESC"), [
+            ["9223372036854775807", "2.5", "t", "Zoë ✓", "0001ff", "2024-02-29 12:34:56.789012+00", "2024-02-29", nil],
+            ["0", "1e-300", nil, nil, nil, "1999-12-31 23:59:59.999999+00", "1999-12-31", nil],
+            ["-9223372036854775808", "-0", "f", "", "", "1969-12-31 23:59:59.999999+00", "1969-12-31", nil],
+        ])
+    }
+
+    func testNaNAndInfinityAreKeptAsPostgreSQLHasThem() throws {
+        let schema = Batches.schema([("d", .double)])
+        try load(try makeSink(), "floats", schema, [[[.double(.nan)], [.double(.infinity)], [.double(-.infinity)]]], mode: .append)
+        XCTAssertEqual(try rows("SELECT d::text FROM floats ORDER BY d"), [["-Infinity"], ["Infinity"], ["NaN"]])
+    }
+
+    func testColumnsAUserDeclaredNarrowerOrRicherAreFilled() throws {
+        try database.connection.execute("""
+            CREATE TABLE declared (small smallint, medium integer, exact numeric(30, 0), single real, name varchar(10),
+            doc jsonb, plain json, local_time timestamp)
+            """)
+        let schema = Batches.schema([("small", .int64), ("medium", .int64), ("exact", .int64), ("single", .double),
+                                     ("name", .utf8), ("doc", .utf8), ("plain", .utf8), ("local_time", .timestampMicrosecondsUTC)])
+        try load(try makeSink(), "declared", schema, [[
+            [-32768, 2_147_483_647, .int(.min), 1.5, "ten chars!", "{\"b\": [1, 2], \"a\": null}", "[1,  2]", .timestamp(micros: 0)],
+            [32767, -5, 10_000_000_000_000_000, 0.25, "é", "\"text\"", "{}", .timestamp(micros: 86_400_000_001)],
+            [0, 0, 0, -2.0, nil, nil, nil, nil],
+        ]], mode: .append)
+        XCTAssertEqual(try rows("SELECT small, medium, exact, single, name, doc::text, plain::text, local_time FROM declared ORDER BY small"), [
+            ["-32768", "2147483647", "-9223372036854775808", "1.5", "ten chars!", "{\"a\": null, \"b\": [1, 2]}", "[1,  2]", "1970-01-01 00:00:00"],
+            ["0", "0", "0", "-2", nil, nil, nil, nil],
+            ["32767", "-5", "10000000000000000", "0.25", "é", "\"text\"", "{}", "1970-01-02 00:00:00.000001"],
+        ])
+        XCTAssertEqual(try rows("SELECT exact = 10000000000000000::numeric FROM declared WHERE small = 32767"), [["t"]])
+    }
+
+    func testAValueOutsideADeclaredIntegerColumnFailsTheLoadNamingRowAndColumn() throws {
+        try database.connection.execute("CREATE TABLE narrow (id bigint, small smallint)")
+        let schema = Batches.schema([("id", .int64), ("small", .int64)])
+        let sink = try makeSink()
+        try sink.begin(request("narrow", schema, mode: .append))
+        let error = callError { try sink.write(try Batches.make(schema, [[1, 1], [2, 40_000]])) }
+        XCTAssertEqual(error?.status, ETL_BAD_DATA)
+        XCTAssertTrue(error?.message.contains("row 2, column \"small\" holds 40000, outside the range of the table's smallint column") ?? false, error?.message ?? "")
+        XCTAssertNotNil(callError { _ = try sink.commit(stateJSON: nil) })
+        XCTAssertEqual(try rows("SELECT count(*) FROM narrow"), [["0"]])
+    }
+
+    func testTextWithANulCharacterFailsTheLoadNamingRowAndColumn() throws {
+        let schema = Batches.schema([("id", .int64), ("note", .utf8)])
+        let sink = try makeSink()
+        try sink.begin(request("notes", schema, mode: .replace))
+        let error = callError { try sink.write(try Batches.make(schema, [[1, "fine"], [2, "bad\u{0}byte"]])) }
+        XCTAssertEqual(error?.status, ETL_BAD_DATA)
+        XCTAssertTrue(error?.message.contains("row 2, column \"note\" holds a NUL character") ?? false, error?.message ?? "")
+        try sink.abort()
+        XCTAssertEqual(try rows("SELECT to_regclass('notes') IS NULL"), [["t"]])
+    }
+
+    func testManyRowsAcrossSeveralCopyBuffersAllArrive() throws {
+        // ~3 MiB of COPY data: the 1 MiB buffer is flushed mid-batch several times.
+        let schema = Batches.schema([("id", .int64), ("payload", .utf8)])
+        let payload = String(repeating: "x", count: 300)
+        let rows: [[Cell]] = (0..<10_000).map { [.int(Int64($0)), .text(payload)] }
+        XCTAssertEqual(try load(try makeSink(), "bulk", schema, [rows, rows], mode: .append), 20_000)
+        XCTAssertEqual(try self.rows("SELECT count(*), count(DISTINCT id), sum(length(payload)) FROM bulk"), [["20000", "10000", "6000000"]])
+    }
+}
