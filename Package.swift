@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport"],
+            dependencies: ["TestSupport", "PostgresTestSupport"],
             path: "Tests/EndToEndTests"
         ),
         .testTarget(

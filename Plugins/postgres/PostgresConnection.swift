@@ -17,7 +17,7 @@ final class PostgresConnection {
 
     /// Connects with the settings' keywords.
     /// - Throws: `ETL_INVALID_CONFIG` for refused credentials, an unknown database or a bad URL;
-    ///   `ETL_RETRYABLE` when the server cannot be reached.
+    ///   `ETL_IO_ERROR` when the server cannot be reached.
     init(settings: PostgresSinkSettings) throws(PluginError) {
         password = settings.password
         let keys = settings.connectionKeywords.map { strdup($0.0) } + [nil]
@@ -34,7 +34,7 @@ final class PostgresConnection {
         }
         guard let connection else { throw .internalError("libpq could not allocate a connection (out of memory)") }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = PostgresFailure.scrub(String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines,
+            let message = PostgresFailure.scrub(String(cString: PQerrorMessage(connection)).oneLine,
                                                 password: settings.password)
             PQfinish(connection)
             let refused = message.contains("password authentication failed") || message.contains("no password supplied")
@@ -43,7 +43,8 @@ final class PostgresConnection {
                 ? "check user, dbname and the password (password_env, PGPASSWORD or ~/.pgpass)"
                 : "check that the server runs and host and port are right"
             let text = "cannot connect to \(settings.description): \(message); \(hint)"
-            throw refused ? .invalidConfig(text) : .retryable(text)
+            // Not ETL_RETRYABLE: the runtime would take that for a busy sink and wait for it.
+            throw refused ? .invalidConfig(text) : .ioError(text)
         }
         handle = connection
         let user = String(cString: PQuser(connection))
@@ -101,7 +102,7 @@ final class PostgresConnection {
         let result = PQexec(handle, "ROLLBACK")
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else {
-            return PostgresFailure.scrub(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines, password: password)
+            return PostgresFailure.scrub(String(cString: PQerrorMessage(handle)).oneLine, password: password)
         }
         return nil
     }

@@ -17,21 +17,25 @@ enum PostgresFailure {
         if state.isEmpty && PQstatus(connection) != CONNECTION_OK {
             return lostConnection(connection, what: what, password: password)
         }
-        let text = "\(what): \(message.trimmingTrailingNewlines)" + (state.isEmpty ? "" : " [SQLSTATE \(state)]")
+        let text = "\(what): \(message.oneLine)" + (state.isEmpty ? "" : " [SQLSTATE \(state)]")
         return PluginError(code(forSQLState: state), scrub(text, password: password))
     }
 
-    /// The connection broke (server gone, network down): worth retrying later.
+    /// The connection broke (server gone, network down). An I/O error, not ETL_RETRYABLE: the
+    /// runtime reads a retryable `begin` as "the sink is busy" and waits for it, which suits a
+    /// lock, not a server that is down.
     static func lostConnection(_ connection: OpaquePointer, what: String, password: String?) -> PluginError {
-        let message = String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines
-        return .retryable(scrub("\(what): the connection to PostgreSQL failed: \(message)", password: password))
+        let message = String(cString: PQerrorMessage(connection)).oneLine
+        return .ioError(scrub("\(what): the connection to PostgreSQL failed: \(message)", password: password))
     }
 
-    /// The code for a SQLSTATE: connection and serialization failures may succeed when retried,
-    /// bad values are bad data, a missing privilege or object is the configuration's to fix.
+    /// The code for a SQLSTATE: a deadlock, a serialization failure or a lock not available may
+    /// succeed when retried; bad values are bad data; a missing privilege or object is the
+    /// configuration's to fix.
     static func code(forSQLState state: String) -> PluginError.Code {
+        if state == "55P03" { return .retryable } // lock_not_available
         switch state.prefix(2) {
-        case "08", "40", "57": return .retryable // connection, rollback (deadlock, serialization), shutdown
+        case "40": return .retryable // transaction rollback: deadlock, serialization failure
         case "53", "58": return .ioError // disk full, out of memory, system errors
         case "22", "23": return .badData // data exceptions, constraint violations
         case "28", "3D", "3F", "42": return .invalidConfig // credentials, database, schema, privilege or syntax
@@ -60,10 +64,20 @@ enum PostgresFailure {
 }
 
 extension String {
-    /// libpq's messages end with a newline; messages here do not.
-    var trimmingTrailingNewlines: String {
-        var text = Substring(self)
-        while text.last == "\n" || text.last == " " { text = text.dropLast() }
-        return String(text)
+    /// libpq's messages end with a newline and continue on tab-indented lines; log lines are one
+    /// line each, so line breaks become spaces.
+    var oneLine: String {
+        var out = ""
+        var pendingSpace = false
+        for character in self {
+            if character == "\n" || character == "\t" || character == "\r" {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace && character != " " { out.append(" ") }
+                pendingSpace = false
+                out.append(character)
+            }
+        }
+        return out
     }
 }

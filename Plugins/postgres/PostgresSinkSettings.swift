@@ -1,3 +1,4 @@
+import CLibPQ
 import Glibc
 import ETLPluginKit
 
@@ -59,6 +60,9 @@ struct PostgresSinkSettings: Sendable {
             keywords.append(("dbname", url))
         }
         var parts: [String: String] = [:]
+        if let url = try config.optionalString("url") {
+            parts = try Self.parts(ofURL: url, path: config.path)
+        }
         for key in ["host", "dbname", "user"] {
             guard let value = try config.optionalString(key) else { continue }
             guard !value.isEmpty else { throw .invalidConfig("\(config.path).\(key) is empty: remove it or give a value") }
@@ -93,7 +97,7 @@ struct PostgresSinkSettings: Sendable {
         }
         connectionKeywords = keywords
         let user = parts["user"].map { "\($0)@" } ?? ""
-        let host = parts["host"] ?? (config.contains("url") ? "(url)" : "(PGHOST or the default socket)")
+        let host = parts["host"] ?? "(PGHOST or the default socket)"
         description = "postgresql \(user)\(host)\(parts["port"].map { ":\($0)" } ?? "")/\(parts["dbname"] ?? "")"
     }
 
@@ -109,6 +113,30 @@ struct PostgresSinkSettings: Sendable {
             throw .invalidConfig("\(config.path).port must be a port number from 1 to 65535 (got \(text))")
         }
         return String(number)
+    }
+
+    /// The user, host, port and dbname a URL names (for messages), parsed by libpq itself.
+    /// - Throws: `ETL_INVALID_CONFIG` when libpq cannot read it; the URL (which may hold a
+    ///   password) is not quoted back.
+    private static func parts(ofURL url: String, path: String) throws(PluginError) -> [String: String] {
+        var problem: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &problem) else {
+            let detail = problem.map { String(cString: $0).oneLine } ?? "out of memory"
+            if let problem { PQfreemem(problem) }
+            let scrubbed = detail.replacing(url, with: "<url>")
+            throw .invalidConfig("\(path).url is not a connection URI libpq can read: \(scrubbed); write it as postgresql://user@host:5432/dbname")
+        }
+        defer { PQconninfoFree(options) }
+        var parts: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            let name = String(cString: keyword)
+            if ["host", "port", "dbname", "user"].contains(name), let value = option.pointee.val {
+                parts[name] = String(cString: value)
+            }
+            option += 1
+        }
+        return parts
     }
 
     static func environmentValue(_ name: String) -> String? {

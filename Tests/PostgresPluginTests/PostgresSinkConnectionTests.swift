@@ -71,11 +71,15 @@ final class PostgresSinkConnectionTests: PostgresSinkTestCase {
         }
     }
 
-    func testAnUnreachableServerIsRetryable() throws {
-        let sink = try PostgresPlugins.sink(configJSON: "{\"host\": \"127.0.0.1\", \"port\": 1, \"dbname\": \"x\"}")
+    func testAnUnreachableServerIsAnIOErrorOnOneLineNamingTheServer() throws {
+        // Not retryable: the runtime would wait for a "busy" sink, up to ten minutes.
+        let sink = try PostgresPlugins.sink(configJSON: "{\"url\": \"postgresql://someone@127.0.0.1:1/nowhere\"}")
         let error = callError { try sink.check() }
-        XCTAssertEqual(error?.status, ETL_RETRYABLE)
-        XCTAssertTrue(error?.message.contains("check that the server runs") ?? false, error?.message ?? "")
+        XCTAssertEqual(error?.status, ETL_IO_ERROR)
+        let message = error?.message ?? ""
+        XCTAssertTrue(message.hasPrefix("cannot connect to postgresql someone@127.0.0.1:1/nowhere: "), message)
+        XCTAssertTrue(message.contains("check that the server runs"), message)
+        XCTAssertFalse(message.contains("\n"), message)
     }
 
     func testTheSinkConnectsAgainAfterTheServerEndedItsSession() throws {

@@ -1,0 +1,117 @@
+import Foundation
+import PostgresTestSupport
+import TestSupport
+import XCTest
+
+/// `etl-runtime run` into the throwaway PostgreSQL server: the bundled example manifest, and
+/// exactly-once incremental loads proven with real SIGKILLs of the worker in the middle of a COPY.
+final class PostgresPipelineTests: XCTestCase {
+    /// examples/postgres.json and the census sample in a workspace, pointed at a fresh database.
+    private func example(_ database: PostgresTestDatabase) throws -> RunWorkspace {
+        let workspace = RunWorkspace()
+        try FileManager.default.createDirectory(atPath: workspace.folder.file("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.source("examples/postgres.json"), toPath: workspace.folder.file("plugins.json"))
+        try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("data/adult.data"))
+        return workspace
+    }
+
+    func testTheExampleLoadsTheCensusSampleAndItsIncrementalEntryMovesOn() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try example(database)
+        let environment = ["PG_URL": database.url()]
+        let first = try workspace.run(["run"], environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let written = try XCTUnwrap(first.stderr.firstMatch(of: /summary entry=adult status=ok read=\d+ written=(\d+)/)?.1, first.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM census.adult"), String(written))
+        XCTAssertEqual(try database.connection.rows("""
+            SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'census' AND table_name = 'adult'
+            AND column_name IN ('age', 'workclass') ORDER BY column_name
+            """), [["age", "bigint"], ["workclass", "text"]])
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM census.stage_adult"), "1630")
+        let second = try workspace.run(["run", "--entry", "adult_stage"], environment: environment)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM census.stage_adult"), "3260")
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM census._etl_state WHERE entry_id IN ('adult', 'adult_stage')"), "2")
+        let status = try workspace.run(["status"], environment: environment)
+        XCTAssertTrue(status.stdout.contains("adult_stage"), status.stdout)
+    }
+
+    func testValidateAcceptsTheExampleWithoutReachingTheServer() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try example(database)
+        let validate = try workspace.run(["validate"], environment: ["PG_URL": "postgresql://nobody@127.0.0.1:1/none"])
+        XCTAssertEqual(validate.status, 0, validate.stderr + validate.stdout)
+    }
+
+    func testAWrongPasswordFailsTheRunWithoutShowingThePasswordAnywhere() throws {
+        let database = try PostgresTestDatabase(owner: try PostgresTestServer.require().passwordUser)
+        let workspace = try example(database)
+        let secret = "Sup3r-Secret-Wrong-Passw0rd"
+        try workspace.folder.write(".env", "PG_PASSWORD=\(secret)\n")
+        var manifest = try String(contentsOfFile: workspace.folder.file("plugins.json"), encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "\"schema\": \"census\"", with: "\"schema\": \"census\", \"password_env\": \"PG_PASSWORD\"")
+        try manifest.write(toFile: workspace.folder.file("plugins.json"), atomically: false, encoding: .utf8)
+        let run = try workspace.run(["run"], environment: ["PG_URL": database.url(user: database.server.passwordUser)])
+        XCTAssertEqual(run.status, 78, run.stderr)
+        XCTAssertTrue(run.stderr.contains("password authentication failed"), run.stderr)
+        XCTAssertFalse(run.stderr.contains(secret) || run.stdout.contains(secret), run.stderr)
+        // The example keeps its state in state/postgres_state.db.
+        let stored = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("state/postgres_state.db"),
+                                                                "SELECT group_concat(coalesce(error, ''), ' ') FROM etl_runs"]).stdout
+        XCTAssertFalse(stored.contains(secret), stored)
+        XCTAssertTrue(stored.contains("password authentication failed"), stored)
+    }
+
+    func testIncrementalLoadWhoseWorkerIsKilledDuringCopyEndsWithEveryRowExactlyOnce() throws {
+        let database = try PostgresTestDatabase()
+        let totalRows = 300_000
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": \#(totalRows), "seed": 5, "null_every": 9}}}"#,
+            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
+            entries: """
+                [{"id": "gen_stage", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen",
+                  "mode": "incremental", "write": "append", "cursor_field": "$offset", "batch_size": 20000}]
+                """)
+        let watcher = try PostgresTestConnection(database.keywords)
+        func committedRows() -> Int { Int((try? watcher.scalar("SELECT count(*) FROM gen")) ?? "") ?? 0 }
+        func copyRunning() -> Bool {
+            (try? watcher.scalar("SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()")) == "1"
+        }
+        var killedDuringCopy = 0
+        // Up to eight runs, each killed (at most three times in all) once it has committed a
+        // batch of its own and the server reports a COPY of this database in progress: polled,
+        // so the kill lands mid-COPY however fast the machine is.
+        for _ in 0..<8 where killedDuringCopy < 3 {
+            let before = committedRows()
+            guard before < totalRows else { break }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
+            process.arguments = ["run"]
+            process.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var worker: pid_t?
+            try waitUntil("a committed batch and a COPY in progress", timeout: 60, interval: 0.001) {
+                guard process.isRunning else { return true }
+                guard committedRows() > before, copyRunning() else { return false }
+                worker = WorkerProcesses.of(parent: process.processIdentifier).first
+                return worker != nil
+            }
+            if let worker, copyRunning() {
+                kill(worker, SIGKILL)
+                killedDuringCopy += 1
+            }
+            process.waitUntilExit()
+        }
+        XCTAssertGreaterThanOrEqual(killedDuringCopy, 2, "too few kills landed during a COPY to prove anything")
+        let final = try workspace.run(["run"])
+        XCTAssertEqual(final.status, 0, final.stderr)
+        XCTAssertEqual(try watcher.rows("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM gen"),
+                       [[String(totalRows), String(totalRows), "0", String(totalRows - 1)]])
+        XCTAssertEqual(try watcher.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'gen_stage'"), "{\"next\": \(totalRows)}")
+        XCTAssertEqual(try workspace.run(["state", "show", "gen_stage"]).stdout, "{\"next\": \(totalRows)}\n")
+        let killed = try workspace.stateQuery("SELECT count(*) FROM etl_runs WHERE status IN ('killed', 'failed')")
+        XCTAssertEqual(Int(killed.trimmingCharacters(in: .whitespacesAndNewlines)), killedDuringCopy)
+    }
+}
