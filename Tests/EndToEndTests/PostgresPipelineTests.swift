@@ -43,6 +43,18 @@ final class PostgresPipelineTests: XCTestCase {
         XCTAssertEqual(validate.status, 0, validate.stderr + validate.stdout)
     }
 
+    func testValidateRefusesAnUnsetPasswordVariable() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try example(database)
+        var manifest = try String(contentsOfFile: workspace.folder.file("plugins.json"), encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "\"schema\": \"census\"", with: "\"schema\": \"census\", \"password_env\": \"ETL_TEST_UNSET_PG_PASSWORD\"")
+        try manifest.write(toFile: workspace.folder.file("plugins.json"), atomically: false, encoding: .utf8)
+        let validate = try workspace.run(["validate"], environment: ["PG_URL": database.url()])
+        XCTAssertEqual(validate.status, 78, validate.stderr)
+        XCTAssertTrue((validate.stderr + validate.stdout).contains("password_env names the variable ETL_TEST_UNSET_PG_PASSWORD, which is not set"),
+                      validate.stderr + validate.stdout)
+    }
+
     func testAWrongPasswordFailsTheRunWithoutShowingThePasswordAnywhere() throws {
         let database = try PostgresTestDatabase(owner: try PostgresTestServer.require().passwordUser)
         let workspace = try example(database)

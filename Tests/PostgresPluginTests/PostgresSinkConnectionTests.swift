@@ -2,6 +2,7 @@ import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
 import PostgresTestSupport
+import Foundation
 import XCTest
 
 /// How the sink reaches the server: URL or keywords, the password from the environment, and
@@ -101,5 +102,51 @@ final class PostgresSinkConnectionTests: PostgresSinkTestCase {
         XCTAssertEqual(error?.status, ETL_INVALID_CONFIG)
         XCTAssertTrue(error?.message.contains("post_sql failed and was rolled back") ?? false, error?.message ?? "")
         XCTAssertEqual(try rows("SELECT count(*) FROM t"), [["2"]])
+    }
+
+    func testKeysLeftOutFallBackToLibpqsEnvironment() throws {
+        let server = database.server
+        let saved = ["PGHOST", "PGPORT", "PGUSER"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
+        defer { for (name, value) in saved { if let value { setenv(name, value, 1) } else { unsetenv(name) } } }
+        setenv("PGHOST", server.socketFolder, 1)
+        setenv("PGPORT", server.port, 1)
+        setenv("PGUSER", server.superuser, 1)
+        let sink = try PostgresPlugins.sink(configJSON: "{\"dbname\": \"\(database.name)\"}")
+        try load(sink, "t", schema, [[[5]]], mode: .append)
+        XCTAssertEqual(try rows("SELECT id FROM t"), [["5"]])
+    }
+
+    func testPostSQLFindsTheSinksSchemaFirst() throws {
+        let sink = try makeSink(", \"schema\": \"stage\"")
+        try load(sink, "t", schema, [[[1], [2], [3]]], mode: .append)
+        try sink.executeSQL("CREATE TABLE t_count AS SELECT count(*) AS n FROM t")
+        XCTAssertEqual(try rows("SELECT n FROM stage.t_count"), [["3"]])
+    }
+
+    func testLoadsOfOneTargetWaitForEachOther() throws {
+        let first = try makeSink(), second = try makeSink()
+        // The table and _etl_state exist: only the target's lock can make the second load wait.
+        try load(first, "t", schema, [[[0]]], mode: .append, entry: "setup")
+        try first.begin(request("t", schema, mode: .append, entry: "a"))
+        try first.write(try Batches.make(schema, [[1]]))
+        let secondDone = DispatchSemaphore(value: 0)
+        let request = self.request("t", schema, mode: .append, entry: "b")
+        let queue = DispatchQueue(label: "second load")
+        nonisolated(unsafe) let waiting = second
+        queue.async {
+            do {
+                try waiting.begin(request)
+                try waiting.write(try Batches.make(request.schema, [[2]]))
+                _ = try waiting.commit(stateJSON: nil)
+            } catch {
+                XCTFail("the second load failed: \(error)")
+            }
+            secondDone.signal()
+        }
+        // Still waiting on the first load's lock half a second later.
+        XCTAssertEqual(secondDone.wait(timeout: .now() + 0.5), .timedOut)
+        _ = try first.commit(stateJSON: nil)
+        XCTAssertEqual(secondDone.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(try rows("SELECT id FROM t ORDER BY id"), [["0"], ["1"], ["2"]])
     }
 }
