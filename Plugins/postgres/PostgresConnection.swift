@@ -14,11 +14,13 @@ final class PostgresConnection {
     let description: String
     /// Scrubbed from every message.
     let password: String?
+    /// Receives the server's warnings (libpq would print them to stderr); kept alive here.
+    private let notices: NoticeForwarder
 
     /// Connects with the settings' keywords.
     /// - Throws: `ETL_INVALID_CONFIG` for refused credentials, an unknown database or a bad URL;
     ///   `ETL_IO_ERROR` when the server cannot be reached.
-    init(settings: PostgresSinkSettings) throws(PluginError) {
+    init(settings: PostgresSinkSettings, host pluginHost: PluginHost) throws(PluginError) {
         password = settings.password
         let keys = settings.connectionKeywords.map { strdup($0.0) } + [nil]
         let values = settings.connectionKeywords.map { strdup($0.1) } + [nil]
@@ -52,6 +54,11 @@ final class PostgresConnection {
         let port = String(cString: PQport(connection))
         let database = String(cString: PQdb(connection))
         description = "postgresql \(user)@\(host):\(port)/\(database)"
+        notices = NoticeForwarder(host: pluginHost, server: description, password: settings.password)
+        PQsetNoticeProcessor(connection, { context, message in
+            guard let context, let message else { return }
+            Unmanaged<NoticeForwarder>.fromOpaque(context).takeUnretainedValue().forward(String(cString: message))
+        }, Unmanaged.passUnretained(notices).toOpaque())
         // Dates as ISO text whatever the role's defaults; notices (e.g. "schema already exists")
         // stay out of the log. (lc_messages is left alone: only a superuser may set it.)
         try execute("SET DateStyle TO 'ISO, YMD'; SET client_min_messages TO warning", what: "setting up the session")
@@ -113,6 +120,24 @@ final class PostgresConnection {
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
             throw PostgresFailure.error(of: result, connection: handle, what: "\(description): \(what)", password: password)
         }
+    }
+}
+
+/// Hands the server's notices and warnings (e.g. "there is no transaction in progress" after a
+/// post_sql that commits itself) to the run's log as warnings, instead of libpq's stderr.
+final class NoticeForwarder {
+    private let host: PluginHost
+    private let server: String
+    private let password: String?
+
+    init(host: PluginHost, server: String, password: String?) {
+        self.host = host
+        self.server = server
+        self.password = password
+    }
+
+    func forward(_ message: String) {
+        host.warning(PostgresFailure.scrub("\(server): \(message.oneLine)", password: password))
     }
 }
 

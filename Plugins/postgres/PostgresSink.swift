@@ -181,7 +181,7 @@ final class PostgresSink: ETLSink {
         if openConnection != nil { host.info("\(settings.description): the connection broke; connecting again") }
         openConnection = nil
         resolvedSchema = nil
-        let made = try PostgresConnection(settings: settings)
+        let made = try PostgresConnection(settings: settings, host: host)
         openConnection = made
         return made
     }

@@ -43,6 +43,21 @@ final class PostgresPipelineTests: XCTestCase {
         XCTAssertEqual(validate.status, 0, validate.stderr + validate.stdout)
     }
 
+    func testAServerWarningIsLoggedAsAWarningOfThePlugin() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try example(database)
+        var manifest = try String(contentsOfFile: workspace.folder.file("plugins.json"), encoding: .utf8)
+        // post_sql that commits itself twice: the second COMMIT draws a server WARNING.
+        manifest = manifest.replacingOccurrences(of: "\"mode\": \"full\"", with: "\"mode\": \"full\", \"post_sql\": \"COMMIT; COMMIT\"")
+        try manifest.write(toFile: workspace.folder.file("plugins.json"), atomically: false, encoding: .utf8)
+        let run = try workspace.run(["run", "--entry", "adult"], environment: ["PG_URL": database.url()])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stderr.split(separator: "\n").filter { $0.contains("there is no transaction in progress") }
+        XCTAssertEqual(lines.count, 1, run.stderr)
+        XCTAssertTrue(lines.first?.contains(" warning ") ?? false, run.stderr)
+        XCTAssertTrue(lines.first?.contains("postgresql etl@127.0.0.1:\(database.server.port)/\(database.name): WARNING:") ?? false, run.stderr)
+    }
+
     func testValidateRefusesAnUnsetPasswordVariable() throws {
         let database = try PostgresTestDatabase()
         let workspace = try example(database)
