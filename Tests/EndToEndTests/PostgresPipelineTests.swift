@@ -102,34 +102,13 @@ final class PostgresPipelineTests: XCTestCase {
                 """)
         let watcher = try PostgresTestConnection(database.keywords)
         func committedRows() -> Int { Int((try? watcher.scalar("SELECT count(*) FROM gen")) ?? "") ?? 0 }
-        func copyRunning() -> Bool {
-            (try? watcher.scalar("SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()")) == "1"
-        }
-        var killedDuringCopy = 0
-        // Up to eight runs, each killed (at most three times in all) once it has committed a
-        // batch of its own and the server reports a COPY of this database in progress: polled,
-        // so the kill lands mid-COPY however fast the machine is.
-        for _ in 0..<8 where killedDuringCopy < 3 {
-            let before = committedRows()
-            guard before < totalRows else { break }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
-            process.arguments = ["run"]
-            process.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var worker: pid_t?
-            try waitUntil("a committed batch and a COPY in progress", timeout: 60, interval: 0.001) {
-                guard process.isRunning else { return true }
-                guard committedRows() > before, copyRunning() else { return false }
-                worker = WorkerProcesses.of(parent: process.processIdentifier).first
-                return worker != nil
-            }
-            if let worker, copyRunning() {
-                kill(worker, SIGKILL)
-                killedDuringCopy += 1
-            }
-            process.waitUntilExit()
+        var before = 0
+        let killedDuringCopy = try killWorkersDuringCopy(workspace, watcher, kills: 3) { () -> Bool in
+            before = committedRows()
+            return before < totalRows
+        } ready: {
+            // A batch of this run committed: the kill lands past a checkpoint, mid-COPY.
+            committedRows() > before
         }
         XCTAssertGreaterThanOrEqual(killedDuringCopy, 2, "too few kills landed during a COPY to prove anything")
         let final = try workspace.run(["run"])
@@ -140,5 +119,93 @@ final class PostgresPipelineTests: XCTestCase {
         XCTAssertEqual(try workspace.run(["state", "show", "gen_stage"]).stdout, "{\"next\": \(totalRows)}\n")
         let killed = try workspace.stateQuery("SELECT count(*) FROM etl_runs WHERE status IN ('killed', 'failed')")
         XCTAssertEqual(Int(killed.trimmingCharacters(in: .whitespacesAndNewlines)), killedDuringCopy)
+    }
+
+    func testAMergeWhoseWorkerIsKilledDuringCopyEndsWithEveryKeyOnce() throws {
+        let database = try PostgresTestDatabase()
+        let totalRows = 300_000
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": \#(totalRows), "seed": 5}}}"#,
+            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
+            entries: """
+                [{"id": "gen_merge", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen",
+                  "mode": "incremental", "write": "merge", "primary_key": ["id"], "cursor_field": "$offset", "batch_size": 20000}]
+                """)
+        let watcher = try PostgresTestConnection(database.keywords)
+        func committedRows() -> Int { Int((try? watcher.scalar("SELECT count(*) FROM gen")) ?? "") ?? 0 }
+        var before = 0
+        let killed = try killWorkersDuringCopy(workspace, watcher, kills: 3) { () -> Bool in
+            before = committedRows()
+            return before < totalRows
+        } ready: {
+            committedRows() > before
+        }
+        XCTAssertGreaterThanOrEqual(killed, 2, "too few kills landed during a COPY to prove anything")
+        let final = try workspace.run(["run"])
+        XCTAssertEqual(final.status, 0, final.stderr)
+        XCTAssertEqual(try watcher.rows("SELECT count(*), count(DISTINCT id) FROM gen"), [[String(totalRows), String(totalRows)]])
+        XCTAssertEqual(try watcher.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'gen_merge'"), "{\"next\": \(totalRows)}")
+    }
+
+    func testAReplaceWhoseWorkerIsKilledDuringCopyKeepsThePreviousTable() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}}"#,
+            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
+            entries: """
+                [{"id": "gen_full", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen", "mode": "full",
+                  "batch_size": 20000}]
+                """)
+        let first = try workspace.run(["run"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let watcher = try PostgresTestConnection(database.keywords)
+        // A row the next replace deletes: while it is there, the previous table is.
+        try watcher.execute("CREATE VIEW gen_ids AS SELECT id FROM gen; INSERT INTO gen (id) VALUES (-1)")
+        var attempts = 0
+        let killed = try killWorkersDuringCopy(workspace, watcher, kills: 2) { () -> Bool in
+            attempts += 1
+            return attempts <= 6
+        } ready: { true }
+        XCTAssertGreaterThanOrEqual(killed, 2, "too few kills landed during a COPY to prove anything")
+        XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM gen_ids"), [["300001", "-1"]])
+        let final = try workspace.run(["run"])
+        XCTAssertEqual(final.status, 0, final.stderr)
+        XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM gen_ids"), [["300000", "0"]])
+    }
+
+    /// Starts `etl-runtime run` again and again (while `another` says so, at most 8 times) and
+    /// SIGKILLs the run's worker once `ready` holds and the server reports a COPY of this database
+    /// in progress — polled, so the kill lands mid-COPY however fast the machine is; stops after
+    /// `kills` kills. Returns how many landed during a COPY.
+    private func killWorkersDuringCopy(_ workspace: RunWorkspace, _ watcher: PostgresTestConnection, kills: Int,
+                                       another: () -> Bool, ready: @escaping () -> Bool) throws -> Int {
+        func copyRunning() -> Bool {
+            (try? watcher.scalar("SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()")) == "1"
+        }
+        var killed = 0
+        for _ in 0..<8 where killed < kills {
+            guard another() else { break }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
+            process.arguments = ["run"]
+            process.currentDirectoryURL = URL(fileURLWithPath: workspace.path)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var worker: pid_t?
+            try waitUntil("a COPY in progress", timeout: 60, interval: 0.001) {
+                guard process.isRunning else { return true }
+                guard ready(), copyRunning() else { return false }
+                worker = WorkerProcesses.of(parent: process.processIdentifier).first
+                return worker != nil
+            }
+            if let worker, copyRunning() {
+                kill(worker, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+        }
+        return killed
     }
 }
