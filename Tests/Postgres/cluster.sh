@@ -19,6 +19,14 @@
 # package creates (or `nobody`), and every server command runs through runuser.
 set -euo pipefail
 
+# Descriptors a caller left open beyond 0-2 (e.g. the pipes of a test that reads this script's
+# output to its end) would be inherited by the server and the watcher, which outlive the script:
+# the caller would wait for an end of file that never comes. (255 is bash's own script file.)
+for fd in /proc/$$/fd/*; do
+  n=${fd##*/}
+  case $n in 0|1|2|255) ;; *) eval "exec $n>&-" 2>/dev/null || true ;; esac
+done
+
 command=${1:-}
 dir=${2:-}
 [ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|env DIR [OWNER_PID]" >&2; exit 64; }
@@ -74,6 +82,10 @@ bindir=$(find_bindir)
 major=$("$bindir/pg_ctl" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/')
 mkdir -p "$dir"
 chmod 700 "$dir"
+if ! as_owner test -x "$(dirname "$dir")"; then
+  echo "cluster.sh: $owner cannot reach $dir (a folder above it is closed to that user); use a folder it can traverse, e.g. under /tmp" >&2
+  exit 1
+fi
 [ "$owner" = "$(id -un)" ] || chown "$owner" "$dir"
 
 # initdb costs ~1.5 s; a copy of an initdb'd template ~0.1 s. The template is made once per

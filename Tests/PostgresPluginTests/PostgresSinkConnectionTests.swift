@@ -104,6 +104,14 @@ final class PostgresSinkConnectionTests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT count(*) FROM t"), [["2"]])
     }
 
+    func testSSLModeIsPassedToLibpq() throws {
+        // The test server has no TLS: require must fail the connection, disable must not.
+        let required = try PostgresPlugins.sink(configJSON: "{\"url\": \"\(database.url())\", \"sslmode\": \"require\"}")
+        let error = callError { try required.check() }
+        XCTAssertTrue(error?.message.contains("server does not support SSL") ?? false, error?.message ?? "")
+        try PostgresPlugins.sink(configJSON: "{\"url\": \"\(database.url())\", \"sslmode\": \"disable\"}").check()
+    }
+
     func testKeysLeftOutFallBackToLibpqsEnvironment() throws {
         let server = database.server
         let saved = ["PGHOST", "PGPORT", "PGUSER"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
