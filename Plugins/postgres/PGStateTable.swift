@@ -14,8 +14,14 @@ enum PGStateTable {
         if try exists(schema: schema, connection: connection) { return }
         try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["etl-runtime setup \(schema)"],
                              what: "waiting for the setup lock of schema \(PGIdentifier.quoted(schema))")
+        // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists,
+        // which a role loading into an existing schema need not have.
+        let schemaExists = try connection.query("SELECT to_regnamespace(quote_ident($1)) IS NOT NULL", [schema],
+                                                what: "looking up schema \(PGIdentifier.quoted(schema))").rows.first?.first == "t"
+        if !schemaExists {
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PGIdentifier.quoted(schema))", what: "creating schema \(PGIdentifier.quoted(schema))")
+        }
         try connection.execute("""
-            CREATE SCHEMA IF NOT EXISTS \(PGIdentifier.quoted(schema));
             CREATE TABLE IF NOT EXISTS \(table) (entry_id text PRIMARY KEY, state_json text, run_id text, \
             target text, rows bigint, committed_at timestamptz, owner text)
             """, what: "creating \(table)")

@@ -53,6 +53,8 @@ final class PostgresSink: ETLSink {
         let connection = try connection()
         let schema = try schema(connection)
         let target = PGIdentifier.qualified(schema, request.target)
+        // A transaction left open (a load the host never ended) would swallow this BEGIN.
+        connection.rollbackIfOpen()
         try connection.execute("BEGIN", what: "starting the load into \(target)")
         do throws(PluginError) {
             // Target first, then entry: every load takes them in this order, so two loads never

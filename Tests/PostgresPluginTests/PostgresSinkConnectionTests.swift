@@ -104,6 +104,18 @@ final class PostgresSinkConnectionTests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT count(*) FROM t"), [["2"]])
     }
 
+    func testARoleAllowedToCreateTablesOnlyInItsSchemaCanLoad() throws {
+        // No CREATE on the database (so no CREATE SCHEMA), CREATE on the schema public.
+        let role = database.server.passwordUser
+        try database.connection.execute("GRANT USAGE, CREATE ON SCHEMA public TO \(role)")
+        setenv("ETL_TEST_PG_PASSWORD", database.server.password, 1)
+        defer { unsetenv("ETL_TEST_PG_PASSWORD") }
+        let sink = try PostgresPlugins.sink(configJSON: "{\"url\": \"\(database.url(user: role))\", \"password_env\": \"ETL_TEST_PG_PASSWORD\"}")
+        try sink.check()
+        try load(sink, "t", schema, [[[1]]], mode: .append, state: "{}")
+        XCTAssertEqual(try rows("SELECT id, (SELECT tableowner FROM pg_tables WHERE tablename = 't') FROM t"), [["1", role]])
+    }
+
     func testSSLModeIsPassedToLibpq() throws {
         // The test server has no TLS: require must fail the connection, disable must not.
         let required = try PostgresPlugins.sink(configJSON: "{\"url\": \"\(database.url())\", \"sslmode\": \"require\"}")
