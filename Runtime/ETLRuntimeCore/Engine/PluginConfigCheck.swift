@@ -73,7 +73,7 @@ package enum PluginConfigCheck {
                     file: file, line: entry.line, jsonPath: entry.jsonPath,
                     message: "source \"\(entry.source)\" (plugin \"\(source.plugin.info.name)\") \(refusal): \(manifest.redacting(error.message))"))
             }
-            if !entry.transforms.isEmpty, let endpoint = manifest.sources.first(where: { $0.name == entry.source }),
+            if !entry.transforms.isEmpty || entry.deleteWhen != nil, let endpoint = manifest.sources.first(where: { $0.name == entry.source }),
                 TransformSchemaCheck.declaresColumns(endpoint.config) {
                 if discovered[entry.source] == nil { discovered[entry.source] = (try? source.discover()) ?? [] }
                 if let issue = TransformSchemaCheck.issue(entry, streams: discovered[entry.source] ?? [], file: file) {

@@ -22,14 +22,16 @@ package enum TransformSchemaCheck {
         }
     }
 
-    /// The first mistake of `entry`'s transforms against `stream`'s columns, or nil.
+    /// The first mistake of `entry`'s transforms, then of its `delete_when`, against `stream`'s columns, or nil.
     package static func issue(_ entry: ControlEntry, streams: [StreamSchema], file: String) -> ManifestIssue? {
-        guard !entry.transforms.isEmpty, let stream = streams.first(where: { $0.name == entry.stream }) else { return nil }
+        guard !entry.transforms.isEmpty || entry.deleteWhen != nil,
+              let stream = streams.first(where: { $0.name == entry.stream }) else { return nil }
         do {
-            _ = try TransformPlan.check(entry.transforms, schema: stream.schema)
+            _ = try TransformPlan.check(entry.transforms, deleteWhen: entry.deleteWhen, schema: stream.schema)
             return nil
         } catch {
-            let line = entry.transforms.first { error.path.hasPrefix($0.jsonPath + ".") }?.line ?? entry.line
+            let line = entry.deleteWhen.flatMap { error.path == $0.jsonPath ? $0.line : nil }
+                ?? entry.transforms.first { error.path.hasPrefix($0.jsonPath + ".") }?.line ?? entry.line
             return ManifestIssue(file: file, line: line, jsonPath: error.path, message: error.message)
         }
     }
