@@ -81,6 +81,15 @@ final class SinkDeleteTests: SinkTestCase {
                        [["2024-01-01", "2024-01-10", "0"]])
     }
 
+    func testAnScd2DeleteDatedBeforeTheCurrentVersionClosesNothing() throws {
+        let dated = Batches.schema([("id", .int64), ("changed_on", .date32), ("_etl_delete", .bool)])
+        let options = #"{"delete_column": "_etl_delete", "valid_from_column": "changed_on"}"#
+        let sink = try makeSink()
+        try load(sink, "customers", dated, [[[1, .date(days: 19_732), false]]], mode: .scd2, key: ["id"], options: options)
+        XCTAssertEqual(try load(sink, "customers", dated, [[[1, .date(days: 19_723), true]]], mode: .scd2, key: ["id"], options: options), 0)
+        XCTAssertEqual(try database.rows("SELECT _valid_from, _valid_to, _is_current FROM customers"), [["2024-01-10", "NULL", "1"]])
+    }
+
     func testAnScd2DeleteIsDatedByTheLoadTimeOtherwise() throws {
         let sink = try makeSink()
         try load(sink, "customers", schema, [[[1, "Oslo", false]]], mode: .scd2, key: ["id"], options: deletes)
