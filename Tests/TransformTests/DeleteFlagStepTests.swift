@@ -87,7 +87,7 @@ final class DeleteFlagStepTests: XCTestCase {
         }
     }
 
-    func testAFilterThatFailsOnOneRowStillDropsTheRowsItRejects() throws {
+    func testAFilterThatFailsOnOneRowStillDropsTheRowsItFiltersOut() throws {
         // Before, a batch with a failing row skipped the filter for every other row of the batch.
         let table = TransformFixture.table([("id", .int64, [.int(5), .int(0), .int(1)])])
         let result = try TransformFixture.run([.filter(expression: "10 / id = 2")], on: table)
