@@ -73,6 +73,19 @@ final class ValidateDiscoveredColumnsTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains(#"transforms[0].filter: at character 1: unknown column"#), run.stderr)
     }
 
+    func testARemoteCSVWithAHeaderIsNotFetchedAndTheNoteSaysWhy() throws {
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"file": {"plugin": "csv", "config": {"path": "http://127.0.0.1:9/sales.csv", "stream": "sales"}}}"#,
+            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
+            entries: #"[{"id": "sales", "source": "file", "stream": "sales", "sink": "warehouse", "target": "sales", "mode": "full", "transforms": [{"filter": "nmae = 'ana'"}]}]"#)
+        let outcome = try workspace.run(["validate"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains(
+            #"note: type-checked when run opens the stream, not now: source "file" reads a remote file, whose header validate does not fetch"#),
+            outcome.stderr)
+    }
+
     /// A SQLite database with `events (id INTEGER, kind TEXT, amount REAL)` read by the sqlite source.
     private func sqlitePipeline(transforms: String) throws -> RunWorkspace {
         let workspace = RunWorkspace()
