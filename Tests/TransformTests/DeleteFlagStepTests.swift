@@ -112,10 +112,9 @@ final class DeleteFlagStepTests: XCTestCase {
         var entry = ControlEntry(id: "e", source: "s", stream: "st", sink: "k", target: "t", mode: .full, write: .merge,
                                  primaryKey: ["id"], deleteWhen: DeleteRule(expression: "_op = 1", jsonPath: rule.jsonPath, line: 7),
                                  jsonPath: "$.control_table[0]", line: 1)
-        let streams = [StreamSchema(name: "st", schema: feed.schema)]
-        let issue = TransformSchemaCheck.issue(entry, streams: streams, file: "plugins.json")
+        let issue = TransformSchemaCheck.issue(entry, schema: feed.schema, file: "plugins.json")
         XCTAssertEqual(issue?.description, "plugins.json:7: $.control_table[0].delete_when: at character 5: cannot compare text with int64; cast one side first (delete_when reads the columns after the transforms)")
         entry.deleteWhen?.expression = "_op = 'D'"
-        XCTAssertNil(TransformSchemaCheck.issue(entry, streams: streams, file: "plugins.json"))
+        XCTAssertNil(TransformSchemaCheck.issue(entry, schema: feed.schema, file: "plugins.json"))
     }
 }

@@ -84,6 +84,8 @@ package final class EntryRunner {
         let startState = try resumeState(sink: plugins.sink, recorded: recorded)
         let request = readRequest(startState: startState)
         let read = try plugins.source.read(request)
+        // The stream is open: the run reads it, whatever happens next (the history's lineage).
+        result.reads = [manifest.redacting(RunReads.source(entry.source, stream: entry.stream))]
         // Transforms are checked against the stream's columns before the sink begins.
         let writeMode = isIncremental ? entry.write : fullWriteMode
         let transforms = try EntryTransformStage(entry: entry, writeMode: writeMode, schema: try read.schema(), runID: runID, started: started)
