@@ -28,11 +28,12 @@ enum DryRunReport {
         }
     }
 
-    /// What `delete_when` will do to the load, e.g. ", deletes where _op = 'D'"; a replace (a full
-    /// refresh of a merge entry) leaves the matching rows out instead (DeleteFlagStep).
+    /// What `delete_when` will do to the load, e.g. ", deletes where _op = 'D' on the source's columns" (it reads
+    /// the columns as the source sends them); a replace (a full refresh of a merge entry) leaves
+    /// the matching rows out instead (DeleteFlagStep).
     private static func deletes(_ entry: ControlEntry, write: String, redact: (String) -> String) -> String {
         guard let rule = entry.deleteWhen else { return "" }
         let expression = redact(rule.expression)
-        return write == WriteMode.replace.rawValue ? ", leaves out rows where \(expression)" : ", deletes where \(expression)"
+        return write == WriteMode.replace.rawValue ? ", leaves out rows where \(expression) on the source's columns" : ", deletes where \(expression) on the source's columns"
     }
 }

@@ -17,7 +17,8 @@ struct EntryTransformStage {
     /// how the rows `delete_when` matches reach the sink (DeleteFlagStep).
     init(entry: ControlEntry, writeMode: WriteMode, schema: ArrowSchemaDescription, runID: String, started: Date) throws(TransformError) {
         let deleteHandling = entry.deleteWhen.map { _ in DeleteFlagStep.Handling(for: writeMode) }
-        deleteColumn = deleteHandling == .flag ? DeleteRule.flagColumn : nil
+        let flagColumn = deleteHandling == .flag ? DeleteRule.flagColumn : nil
+        deleteColumn = flagColumn
         guard !entry.transforms.isEmpty || entry.deleteWhen != nil else {
             plan = nil
             outputSchema = schema
@@ -26,9 +27,11 @@ struct EntryTransformStage {
         let info = TransformRunInfo(runID: runID, startedMicros: Int64((started.timeIntervalSince1970 * 1_000_000).rounded()))
         let deleteWhen = entry.deleteWhen.flatMap { rule in deleteHandling.map { (rule, $0) } }
         let plan = try TransformPlan(entry.transforms, deleteWhen: deleteWhen, schema: schema, info: info)
-        let names = Set(plan.outputSchema.fields.map(\.name))
+        // The flag column is no column of the target: neither a key nor a cursor.
+        let columns = plan.outputSchema.fields.map(\.name).filter { $0 != flagColumn }
+        let names = Set(columns)
         for key in entry.primaryKey where !names.contains(key) {
-            throw TransformError("\(entry.jsonPath).primary_key", "the transforms leave no column \"\(key)\"; primary_key names the columns the sink receives, after transforms (columns: \(plan.outputSchema.fields.map { "\"\($0.name)\"" }.joined(separator: ", ")))")
+            throw TransformError("\(entry.jsonPath).primary_key", "the transforms leave no column \"\(key)\"; primary_key names the columns the sink receives, after transforms (columns: \(columns.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
         if entry.mode == .incremental, let cursor = entry.cursorField, !cursor.hasPrefix("$"), !names.contains(cursor) {
             throw TransformError("\(entry.jsonPath).cursor_field", "the transforms remove the cursor column \"\(cursor)\"; an incremental entry's cursor column must reach the sink under its source name")

@@ -55,7 +55,7 @@ package struct ControlEntry: Sendable, Hashable {
     package var validFromColumn: String?
     /// scd2 of a full snapshot: close the current version of every key the snapshot lacks.
     package var closeMissing: Bool
-    /// merge and scd2: which rows are deletes (`delete_when`), evaluated after the transforms;
+    /// merge and scd2: which rows are deletes (`delete_when`), evaluated before the transforms;
     /// nil when the entry loads every row as data.
     package var deleteWhen: DeleteRule?
     /// A SQL model entry's query, run inside the sink; nil for an entry with a source (a model

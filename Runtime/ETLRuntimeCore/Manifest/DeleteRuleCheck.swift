@@ -1,7 +1,8 @@
 /// `delete_when` only means something to a load that can remove what it matches: write merge
 /// (the key's row is deleted) or scd2 (the key's current version is closed), into a sink that
-/// declares the `deletes` capability. It reads the columns the transforms hand on, so a column
-/// a transform removes cannot be tested: that much `validate` sees without the source's schema.
+/// declares the `deletes` capability. It reads the columns as the source sends them (type-checked
+/// with the transforms when the source's columns are known: TransformSchemaCheck), and its flag
+/// travels hidden through the transforms, so no transform may make a column of the flag's name.
 struct DeleteRuleCheck {
     let reader: ManifestReader
 
@@ -19,15 +20,12 @@ struct DeleteRuleCheck {
                           "sink \(DidYouMean.quoted(sink.name)) (plugin \(DidYouMean.quoted(contract.name))) cannot apply deletes "
                             + "(no \"deletes\" capability); remove delete_when or point the entry at a sink that can, such as a \"sqlite\" sink")
         }
-        guard let rule = entry.deleteWhen, let parsed = try? ExpressionParser.parse(rule.expression) else { return }
-        let steps = entry.transforms.map(\.step)
-        var reported = Set<String>()
-        for column in parsed.columns where reported.insert(column).inserted {
-            guard let index = TransformKeyCheck.removal(of: column, by: steps) else { continue }
-            let step = entry.transforms[index]
-            reader.report(path, at: node.location,
-                          "delete_when reads \"\(column)\", which \(step.jsonPath).\(step.step.name) removes; delete_when runs after the "
-                            + "transforms, on the columns the sink receives, so keep \"\(column)\" (it is stored in the target too) or test the column it became")
+        // The columns it reads are the source's, which only the source's schema can tell; but
+        // a transform naming a column like the flag is wrong whatever they are.
+        guard entry.deleteWhen != nil else { return }
+        for transform in entry.transforms where DeleteFlagStep.namesFlag(transform.step) {
+            let place = entry.place(of: transform)
+            reader.report(place.path, at: place.location, DeleteFlagStep.reservedMessage)
         }
     }
 }

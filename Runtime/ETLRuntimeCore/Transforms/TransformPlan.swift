@@ -11,11 +11,13 @@ package final class TransformPlan {
     package let outputSchema: ArrowSchemaDescription
     private let steps: [CompiledStep]
     private let info: TransformRunInfo
+    /// Whether the output ends with the delete flag column (DeleteFlagStep, `.flag`).
+    private let flagsDeletes: Bool
     /// Rows seen so far in the run, so a reject's position counts through the whole stream.
     private var rowsSeen = 0
 
-    /// Checks `transforms`, then `deleteWhen` (see DeleteFlagStep), against `schema`; throws the
-    /// first mistake with its JSON path.
+    /// Checks `deleteWhen` (see DeleteFlagStep) against `schema`, the source's columns, then
+    /// `transforms`; throws the first mistake with its JSON path.
     package init(
         _ transforms: [ManifestTransform], deleteWhen: (rule: DeleteRule, handling: DeleteFlagStep.Handling)? = nil,
         schema: ArrowSchemaDescription, info: TransformRunInfo
@@ -23,15 +25,26 @@ package final class TransformPlan {
         inputSchema = schema
         self.info = info
         var compiled: [CompiledStep] = []
+        if let deleteWhen {
+            compiled.append(try DeleteFlagStep.compile(deleteWhen.rule, handling: deleteWhen.handling, schema: schema))
+        }
         var current = schema
         for transform in transforms {
+            if deleteWhen != nil, DeleteFlagStep.namesFlag(transform.step) {
+                throw TransformError("\(transform.jsonPath).\(transform.step.name)", DeleteFlagStep.reservedMessage)
+            }
             var compiler = TransformStepCompiler(schema: current, transform: transform)
             compiled.append(try compiler.compile())
             current = compiler.schema
         }
         if let deleteWhen {
-            compiled.append(try DeleteFlagStep.compile(deleteWhen.rule, handling: deleteWhen.handling, schema: &current))
+            // No step can name the flag, so a column of its name here is the source's.
+            if current.fields.contains(where: { $0.name == DeleteRule.flagColumn }) {
+                throw TransformError(deleteWhen.rule.jsonPath, "the source sends a column \"\(DeleteRule.flagColumn)\", the name under which the delete flag travels to the sink; rename or drop that column in the transforms")
+            }
+            if deleteWhen.handling == .flag { current.fields.append(ArrowField(name: DeleteRule.flagColumn, type: .bool)) }
         }
+        flagsDeletes = deleteWhen?.handling == .flag
         steps = compiled
         outputSchema = current
     }
@@ -78,6 +91,7 @@ package final class TransformPlan {
             }
         }
         rowsSeen += input.rowCount
+        if flagsDeletes, table.rowCount > 0 { table.columns.append(DeleteFlagStep.flagColumn(table)) }
         // Steps set types as they run, but a batch emptied early skipped the rest: give it the plan's columns.
         if table.rowCount == 0 {
             table = TransformTable(columns: outputSchema.fields.map { TransformColumn(name: $0.name, type: $0.type, values: []) }, rowCount: 0)

@@ -25,7 +25,7 @@ package enum TransformSchemaCheck {
         }
     }
 
-    /// The first mistake of `entry`'s transforms, then of its `delete_when`, against the stream's columns `schema`, or nil.
+    /// The first mistake of `entry`'s `delete_when`, then of its transforms, against the stream's columns `schema`, or nil.
     package static func issue(_ entry: ControlEntry, schema: ArrowSchemaDescription, file: String) -> ManifestIssue? {
         guard !entry.transforms.isEmpty || entry.deleteWhen != nil else { return nil }
         do {
@@ -40,9 +40,12 @@ package enum TransformSchemaCheck {
 
     /// The note for an entry whose transforms could not be type-checked now, saying `why`. Not a
     /// problem: the run checks them when it opens the stream, before it writes anything.
+    /// An entry with `delete_when` alone gets the note at its `delete_when`.
     package static func deferredNote(_ entry: ControlEntry, why: String, file: String) -> ManifestIssue {
-        ManifestIssue(
-            file: file, line: entry.transforms.first?.line ?? entry.line, jsonPath: entry.jsonPath + ".transforms",
+        let place = entry.transforms.first.map { ($0.line, entry.jsonPath + ".transforms") }
+            ?? entry.deleteWhen.map { ($0.line, $0.jsonPath) } ?? (entry.line, entry.jsonPath + ".transforms")
+        return ManifestIssue(
+            file: file, line: place.0, jsonPath: place.1,
             message: "note: type-checked when run opens the stream, not now: \(why)")
     }
 }

@@ -17,7 +17,10 @@ struct TransformStepCompiler {
         if let index = schema.fields.firstIndex(where: { $0.name == column }) { return index }
         let names = schema.fields.map(\.name)
         var message = "unknown column \"\(column)\""
-        if let suggestion = DidYouMean.suggestion(for: column, among: names) {
+        if column == DeleteRule.flagColumn {
+            // The flag delete_when computes is no column while transforms run (TransformTable.deleteFlags).
+            message += ": the delete flag of delete_when travels hidden, and reaches the sink as the last column without being selected; transforms cannot name it"
+        } else if let suggestion = DidYouMean.suggestion(for: column, among: names) {
             message += " (did you mean \"\(suggestion)\"?)"
         } else {
             message += "; the columns here are \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
