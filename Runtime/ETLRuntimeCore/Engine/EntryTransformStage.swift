@@ -17,7 +17,12 @@ struct EntryTransformStage {
             return
         }
         let info = TransformRunInfo(runID: runID, startedMicros: Int64((started.timeIntervalSince1970 * 1_000_000).rounded()))
-        let plan = try TransformPlan(entry.transforms, schema: schema, info: info)
+        // The read asked for positions (ReadRequest.forEntry) and SourceReadStream.schema made sure
+        // they came last: the steps see the source's own columns, and `source_position` the rest.
+        var columns = schema
+        let positionsArrive = entry.asksSourcePositions && columns.fields.last?.name == ReadRequest.positionColumnName
+        if positionsArrive { columns.fields.removeLast() }
+        let plan = try TransformPlan(entry.transforms, schema: columns, info: info, positionsArrive: positionsArrive)
         let names = Set(plan.outputSchema.fields.map(\.name))
         for key in entry.primaryKey where !names.contains(key) {
             throw TransformError("\(entry.jsonPath).primary_key", "the transforms leave no column \"\(key)\"; primary_key names the columns the sink receives, after transforms (columns: \(plan.outputSchema.fields.map { "\"\($0.name)\"" }.joined(separator: ", ")))")

@@ -25,6 +25,7 @@ struct ManifestCrossChecks {
             SCD2OptionsCheck(reader: reader).check(entry)
             if entry.model != nil, let sink { checkModelSink(entry, sink: sink) }
             checkCapabilities(entry, source: source, sink: sink)
+            if let source { SourcePositionCheck(reader: reader).check(entry, source: source) }
         }
     }
 
