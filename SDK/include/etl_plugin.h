@@ -618,7 +618,9 @@ typedef struct etl_load_request {
   etl_write_mode write_mode;
   int32_t primary_key_count;
   const char* const* primary_key;       /* primary_key_count column names */
-  const struct ArrowSchema* schema;     /* struct schema of every batch; not released by the sink */
+  const struct ArrowSchema* schema;     /* struct schema of every batch; not released by the sink.
+                                           With "delete_column" in options_json (ETL_CAP_DELETES),
+                                           its last column is that bool flag, never stored */
   const char* options_json;             /* other entry settings as a JSON object, or NULL; the
                                            entry's own "options" are its member "entry_options" */
 } etl_load_request;
@@ -789,6 +791,7 @@ typedef int32_t etl_plugin_kind;
 #define ETL_CAP_REPLACE 0x40ULL               /* sink: ETL_WRITE_REPLACE */
 #define ETL_CAP_DISCOVER 0x80ULL              /* source: discover lists real streams */
 #define ETL_CAP_MODELS 0x100ULL               /* sink: run_model (SQL model entries), ABI 1.2 */
+#define ETL_CAP_DELETES 0x200ULL              /* sink: load option "delete_column" (merge, scd2), ABI 1.2 */
 #define ETL_CAP_POSITIONS 0x400ULL            /* source: per-row positions on request, ABI 1.2 */
 
 /* [plugin-owned, static] valid until the process exits. */

@@ -126,7 +126,7 @@ struct FakePlugins: PluginContractProviding {
                 """,
             libraryPath: "/opt/etl/plugins/libetl_http.so"),
         PluginContract(
-            name: "sqlite", kind: .sink, capabilities: ["append", "replace", "merge", "scd2", "sql", "transactional", "models"],
+            name: "sqlite", kind: .sink, capabilities: ["append", "replace", "merge", "scd2", "sql", "transactional", "models", "deletes"],
             configSchemaJSON: """
                 {"type": "object", "properties": {"path": {"type": "string", "format": "path"}},
                  "required": ["path"], "additionalProperties": false}

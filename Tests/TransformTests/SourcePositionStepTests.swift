@@ -60,7 +60,7 @@ final class SourcePositionStepTests: XCTestCase {
             id: "e", source: "s", stream: "st", sink: "k", target: "t", mode: .full, write: .replace,
             transforms: [ManifestTransform(step: position, jsonPath: "$.control_table[0].transforms[0]", line: 1)],
             jsonPath: "$.control_table[0]", line: 1)
-        let stage = try EntryTransformStage(entry: entry, schema: batch.schema, runID: "r", started: Date())
+        let stage = try EntryTransformStage(entry: entry, writeMode: .replace, schema: batch.schema, runID: "r", started: Date())
         XCTAssertEqual(stage.outputSchema.fields.map(\.name), ["id", "tags", "_source_position"])
         XCTAssertTrue(entry.asksSourcePositions)
         XCTAssertTrue(ReadRequest.forEntry(entry, startState: nil, fullRefresh: false).asksPositions)

@@ -9,9 +9,16 @@ struct EntryTransformStage {
     private let plan: TransformPlan?
     /// The schema the sink's load request carries.
     let outputSchema: ArrowSchemaDescription
+    /// The batches' last column flags deletes (`delete_when` of a merge or scd2 load): the load
+    /// options name it as `delete_column`.
+    let deleteColumn: String?
 
-    init(entry: ControlEntry, schema: ArrowSchemaDescription, runID: String, started: Date) throws(TransformError) {
-        guard !entry.transforms.isEmpty else {
+    /// `writeMode` is the load's (a full refresh may replace where the entry merges), which says
+    /// how the rows `delete_when` matches reach the sink (DeleteFlagStep).
+    init(entry: ControlEntry, writeMode: WriteMode, schema: ArrowSchemaDescription, runID: String, started: Date) throws(TransformError) {
+        let deleteHandling = entry.deleteWhen.map { _ in DeleteFlagStep.Handling(for: writeMode) }
+        deleteColumn = deleteHandling == .flag ? DeleteRule.flagColumn : nil
+        guard !entry.transforms.isEmpty || entry.deleteWhen != nil else {
             plan = nil
             outputSchema = schema
             return
@@ -22,7 +29,8 @@ struct EntryTransformStage {
         var columns = schema
         let positionsArrive = entry.asksSourcePositions && columns.fields.last?.name == ReadRequest.positionColumnName
         if positionsArrive { columns.fields.removeLast() }
-        let plan = try TransformPlan(entry.transforms, schema: columns, info: info, positionsArrive: positionsArrive)
+        let deleteWhen = entry.deleteWhen.flatMap { rule in deleteHandling.map { (rule, $0) } }
+        let plan = try TransformPlan(entry.transforms, deleteWhen: deleteWhen, schema: columns, info: info, positionsArrive: positionsArrive)
         let names = Set(plan.outputSchema.fields.map(\.name))
         for key in entry.primaryKey where !names.contains(key) {
             throw TransformError("\(entry.jsonPath).primary_key", "the transforms leave no column \"\(key)\"; primary_key names the columns the sink receives, after transforms (columns: \(plan.outputSchema.fields.map { "\"\($0.name)\"" }.joined(separator: ", ")))")

@@ -81,7 +81,7 @@ extension ManifestDecoder {
 
     /// Reports a syntax error in an expression with its position inside the text; the types are
     /// checked against the batch's columns when they are known (see TransformPlan).
-    private func checkExpression(_ text: String, _ path: JSONPath, at location: JSONLocation) -> Bool {
+    func checkExpression(_ text: String, _ path: JSONPath, at location: JSONLocation) -> Bool {
         guard let error = ExpressionParser.checkSyntax(text) else { return true }
         // An expression holding a secret's value must not be quoted back.
         let message = reader.describer.isRedacted(location)

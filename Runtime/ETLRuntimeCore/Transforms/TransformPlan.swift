@@ -17,11 +17,13 @@ package final class TransformPlan {
     /// see as a column: `metadata`'s `source_position` copies it, and rejects name it.
     private let positionsArrive: Bool
 
-    /// Checks `transforms` against `schema` (the source's columns, without `_etl_position`);
-    /// throws the first mistake with its JSON path.
+    /// Checks `transforms`, then `deleteWhen` (see DeleteFlagStep), against `schema` (the source's
+    /// columns, without `_etl_position`); throws the first mistake with its JSON path.
     /// - Parameter positionsArrive: batches carry `_etl_position` after the columns of `schema`.
-    package init(_ transforms: [ManifestTransform], schema: ArrowSchemaDescription, info: TransformRunInfo,
-                 positionsArrive: Bool = false) throws(TransformError) {
+    package init(
+        _ transforms: [ManifestTransform], deleteWhen: (rule: DeleteRule, handling: DeleteFlagStep.Handling)? = nil,
+        schema: ArrowSchemaDescription, info: TransformRunInfo, positionsArrive: Bool = false
+    ) throws(TransformError) {
         inputSchema = schema
         self.info = info
         self.positionsArrive = positionsArrive
@@ -32,13 +34,19 @@ package final class TransformPlan {
             compiled.append(try compiler.compile())
             current = compiler.schema
         }
+        if let deleteWhen {
+            compiled.append(try DeleteFlagStep.compile(deleteWhen.rule, handling: deleteWhen.handling, schema: &current))
+        }
         steps = compiled
         outputSchema = current
     }
 
     /// The output schema alone: what `validate` uses when the source's columns are known.
-    package static func check(_ transforms: [ManifestTransform], schema: ArrowSchemaDescription) throws(TransformError) -> ArrowSchemaDescription {
-        try TransformPlan(transforms, schema: schema, info: TransformRunInfo(runID: "", startedMicros: 0)).outputSchema
+    package static func check(
+        _ transforms: [ManifestTransform], deleteWhen: DeleteRule? = nil, schema: ArrowSchemaDescription
+    ) throws(TransformError) -> ArrowSchemaDescription {
+        try TransformPlan(transforms, deleteWhen: deleteWhen.map { ($0, .flag) }, schema: schema,
+                          info: TransformRunInfo(runID: "", startedMicros: 0)).outputSchema
     }
 
     /// The transformed table and the rows rejected on the way.
@@ -66,7 +74,12 @@ package final class TransformPlan {
                 let keep = (0..<table.rowCount).map { failures[$0] == nil }
                 table.keepRows(keep)
                 origin = origin.indices.filter { keep[$0] }.map { origin[$0] }
-            case .keep(let keep):
+            case .keep(var keep, let failures):
+                for row in failures.keys.sorted() {
+                    rejects.append(SourceReject(
+                        position: position(origin[row]), raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                    keep[row] = false
+                }
                 table.keepRows(keep)
                 origin = origin.indices.filter { keep[$0] }.map { origin[$0] }
             case .expanded(let origins, let failures):

@@ -160,10 +160,7 @@ struct TransformStepCompiler {
             return CompiledStep { table, step in
                 let context = ExpressionContext(table: table, now: step.startedMicros)
                 let tests = compiled.evaluate(context)
-                if !context.rowFailures.isEmpty {
-                    return .failures(context.rowFailures.mapValues { "\(path): \($0)" })
-                }
-                return .keep(tests.map { $0 == .bool(true) })
+                return .keep(tests.map { $0 == .bool(true) }, failures: context.rowFailures.mapValues { "\(path): \($0)" })
             }
         case .explode(let column):
             let index = try index(of: column, nil)
