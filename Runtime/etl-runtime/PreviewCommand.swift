@@ -39,7 +39,7 @@ struct PreviewCommand: ParsableCommand {
             // The request `run` sends, from the watermark the control table mirrors, capped at --limit.
             let read = try source.read(
                 .forEntry(entry, startState: context.manifest.secretForm.expanded(watermark.state), fullRefresh: false, limit: limit))
-            let schema = try read.stream.schema()
+            let schema = try read.schema()
             var rows: [[String]] = []
             while rows.count < limit, let batch = try read.stream.next() {
                 for row in 0..<batch.rowCount where rows.count < limit {

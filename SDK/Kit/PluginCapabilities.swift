@@ -40,15 +40,19 @@ public struct PluginCapabilities: OptionSet, Sendable, Hashable, CustomStringCon
     /// kit refuses a load that asks for deletes.
     public static let deletes = PluginCapabilities(rawValue: UInt64(ETL_CAP_DELETES))
 
+    /// Source: appends each row's position to its batches when the read asks for it
+    /// (`ETL_CAP_POSITIONS`, ABI 1.2; see `ReadRequest.wantsPositions` and `SourcePositionColumn`).
+    public static let positions = PluginCapabilities(rawValue: UInt64(ETL_CAP_POSITIONS))
+
     /// Every capability a sink may declare.
     public static let sinkCapabilities: PluginCapabilities = [.merge, .scd2, .transactional, .sql, .append, .replace, .models, .deletes]
     /// Every capability a source may declare.
-    public static let sourceCapabilities: PluginCapabilities = [.incremental, .discover]
+    public static let sourceCapabilities: PluginCapabilities = [.incremental, .discover, .positions]
 
     private static let names: [(PluginCapabilities, String)] = [
         (.incremental, "incremental"), (.merge, "merge"), (.scd2, "scd2"), (.transactional, "transactional"),
         (.sql, "sql"), (.append, "append"), (.replace, "replace"), (.discover, "discover"), (.models, "models"),
-        (.deletes, "deletes"),
+        (.deletes, "deletes"), (.positions, "positions"),
     ]
 
     /// The names of the bits that are set, e.g. "append, replace"; unknown bits as hex.

@@ -74,7 +74,7 @@ struct FakePlugins: PluginContractProviding {
     /// csv and http sources, sqlite and jsonl sinks, with schemas shaped like the real ones.
     static let standard = FakePlugins(contracts: [
         PluginContract(
-            name: "csv", kind: .source, capabilities: ["incremental", "discover"],
+            name: "csv", kind: .source, capabilities: ["incremental", "discover", "positions"],
             configSchemaJSON: """
                 {
                   "type": "object",
@@ -103,7 +103,7 @@ struct FakePlugins: PluginContractProviding {
                 """,
             libraryPath: "/opt/etl/plugins/libetl_csv.so"),
         PluginContract(
-            name: "http", kind: .source, capabilities: ["incremental"],
+            name: "http", kind: .source, capabilities: ["incremental", "positions"],
             configSchemaJSON: """
                 {
                   "type": "object",

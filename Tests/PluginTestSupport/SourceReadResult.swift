@@ -52,3 +52,32 @@ extension SourceInstance {
         return result
     }
 }
+
+extension SourceReadResult {
+    /// Each row's `_etl_position` (the last column, when the read asked for positions), in order.
+    package var positions: [String?] {
+        guard schema.fields.last?.name == ReadRequest.positionColumnName else { return [] }
+        return rows.map { $0.last ?? nil }
+    }
+
+    /// The rows without their `_etl_position`.
+    package var rowsWithoutPositions: [[String?]] {
+        guard schema.fields.last?.name == ReadRequest.positionColumnName else { return rows }
+        return rows.map { Array($0.dropLast()) }
+    }
+}
+
+extension ReadRequest {
+    /// The same request asking the source for each row's position (`"positions": true` added to
+    /// its options), as the runtime sends it for an entry that loads `source_position`.
+    package func askingForPositions() -> ReadRequest {
+        var copy = self
+        var members: [(String, JSONValue)] = []
+        if let text = optionsJSON, case .object(let object)? = try? JSONValue(parsing: text) {
+            members = object.members.map { ($0.key, $0.value) }
+        }
+        members.append((ReadRequest.positionsKey, .bool(true)))
+        copy.optionsJSON = JSONValue.object(JSONObject(members)).serialized()
+        return copy
+    }
+}

@@ -25,8 +25,13 @@ struct EntryTransformStage {
             return
         }
         let info = TransformRunInfo(runID: runID, startedMicros: Int64((started.timeIntervalSince1970 * 1_000_000).rounded()))
+        // The read asked for positions (ReadRequest.forEntry) and SourceReadStream.schema made sure
+        // they came last: the steps see the source's own columns, and `source_position` the rest.
+        var sourceColumns = schema
+        let positionsArrive = entry.asksSourcePositions && sourceColumns.fields.last?.name == ReadRequest.positionColumnName
+        if positionsArrive { sourceColumns.fields.removeLast() }
         let deleteWhen = entry.deleteWhen.flatMap { rule in deleteHandling.map { (rule, $0) } }
-        let plan = try TransformPlan(entry.transforms, deleteWhen: deleteWhen, schema: schema, info: info)
+        let plan = try TransformPlan(entry.transforms, deleteWhen: deleteWhen, schema: sourceColumns, info: info, positionsArrive: positionsArrive)
         // The flag column is no column of the target: neither a key nor a cursor.
         let columns = plan.outputSchema.fields.map(\.name).filter { $0 != flagColumn }
         let names = Set(columns)

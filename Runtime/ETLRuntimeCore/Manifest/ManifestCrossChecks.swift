@@ -26,6 +26,7 @@ struct ManifestCrossChecks {
             DeleteRuleCheck(reader: reader).check(entry, sink: sink)
             if entry.model != nil, let sink { checkModelSink(entry, sink: sink) }
             checkCapabilities(entry, source: source, sink: sink)
+            if let source { SourcePositionCheck(reader: reader).check(entry, source: source) }
         }
     }
 

@@ -263,11 +263,15 @@ extension ManifestDecoder {
         return failed ? nil : result
     }
 
+    /// `{"loaded_at": "col", ...}` (kind: column), or `["_loaded_at", ...]`: columns named as
+    /// written, each naming its kind (DESIGN.md's form; the leading `_` is optional).
     private func metadata(_ node: JSONNode, _ path: JSONPath) -> [MetadataColumn]? {
         let kinds = MetadataKind.allCases.map(\.rawValue)
+        if let elements = node.elements, !elements.isEmpty { return metadataList(elements, path) }
         guard let members = node.members, !members.isEmpty else {
             reader.report(path, at: node.location,
                           "expected an object of kind: column name (kinds: \(kinds.joined(separator: ", "))), "
+                            + "or an array of column names such as [\"_loaded_at\", \"_run_id\", \"_source_position\"], "
                             + "got \(reader.describe(node))")
             return nil
         }
@@ -275,11 +279,6 @@ extension ManifestDecoder {
         var failed = false
         for member in members {
             let memberPath = path.appending(key: member.key)
-            if member.key == "source_position" {
-                reader.report(memberPath, at: member.keyLocation, MetadataKind.sourcePositionRefusal)
-                failed = true
-                continue
-            }
             guard let kind = MetadataKind(rawValue: member.key) else {
                 let hint = DidYouMean.suggestion(for: member.key, among: kinds).map { "did you mean \(DidYouMean.quoted($0))?" }
                     ?? "kinds are \(kinds.joined(separator: ", "))"
@@ -292,6 +291,37 @@ extension ManifestDecoder {
             } else {
                 failed = true
             }
+        }
+        return failed ? nil : result
+    }
+
+    /// The array form: each element a column name that is also its kind.
+    private func metadataList(_ elements: [JSONNode], _ path: JSONPath) -> [MetadataColumn]? {
+        let names = MetadataKind.allCases.map { "_" + $0.rawValue }
+        var result: [MetadataColumn] = []
+        var elementOfKind: [MetadataKind: Int] = [:]
+        var failed = false
+        for (index, element) in elements.enumerated() {
+            let elementPath = path.appending(index: index)
+            guard let column = identifier(element, elementPath) else {
+                failed = true
+                continue
+            }
+            guard let kind = MetadataKind(columnName: column) else {
+                let hint = DidYouMean.suggestion(for: column, among: names).map { "did you mean \(DidYouMean.quoted($0))?" }
+                    ?? "the columns are \(names.joined(separator: ", ")) (the leading \"_\" is optional)"
+                reader.report(elementPath, at: element.location, "unknown metadata column \(reader.describe(element)); \(hint)")
+                failed = true
+                continue
+            }
+            if let earlier = elementOfKind[kind] {
+                reader.report(elementPath, at: element.location,
+                              "\(reader.describe(element)) adds \(kind.rawValue) again (element \(earlier) already does); list each kind once")
+                failed = true
+                continue
+            }
+            elementOfKind[kind] = index
+            result.append(MetadataColumn(kind: kind, column: column))
         }
         return failed ? nil : result
     }

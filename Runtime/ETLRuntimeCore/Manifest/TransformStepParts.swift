@@ -168,9 +168,12 @@ package enum MetadataKind: String, Sendable, CaseIterable {
     case loadedAt = "loaded_at"
     /// The run's id (as in `etl_runs`).
     case runID = "run_id"
+    /// Where the source read the row (`data.csv:17`), as its rejects name it (utf8). The source
+    /// sends it only when asked: its plugin needs the `positions` capability (ETL_CAP_POSITIONS).
+    case sourcePosition = "source_position"
 
-    /// Why `source_position` is not a kind: batches of ABI 1.2 carry no per-row positions (a
-    /// source names a position only when it rejects a row), so the runtime has none to add.
-    package static let sourcePositionRefusal =
-        "\"source_position\" is not available: batches carry no per-row positions in ABI 1.2 (sources name a position only for rejected rows); add a position column in the source if you need one"
+    /// The kind an element of the array form names (`"_loaded_at"` or `"loaded_at"`), or nil.
+    package init?(columnName: String) {
+        self.init(rawValue: columnName.hasPrefix("_") ? String(columnName.dropFirst()) : columnName)
+    }
 }

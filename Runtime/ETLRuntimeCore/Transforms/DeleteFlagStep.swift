@@ -34,14 +34,14 @@ package enum DeleteFlagStep {
         let path = rule.jsonPath
         switch handling {
         case .flag:
-            return CompiledStep { table, info in
-                let context = ExpressionContext(table: table, now: info.startedMicros)
+            return CompiledStep { table, step in
+                let context = ExpressionContext(table: table, now: step.startedMicros)
                 table.deleteFlags = compiled.evaluate(context).map { $0 == .bool(true) }
                 return .failures(context.rowFailures.mapValues { "\(path): \($0)" })
             }
         case .leaveOut:
-            return CompiledStep { table, info in
-                let context = ExpressionContext(table: table, now: info.startedMicros)
+            return CompiledStep { table, step in
+                let context = ExpressionContext(table: table, now: step.startedMicros)
                 let tests = compiled.evaluate(context)
                 return .keep(tests.map { $0 != .bool(true) }, failures: context.rowFailures.mapValues { "\(path): \($0)" })
             }

@@ -15,15 +15,20 @@ package final class TransformPlan {
     private let flagsDeletes: Bool
     /// Rows seen so far in the run, so a reject's position counts through the whole stream.
     private var rowsSeen = 0
+    /// Whether each batch ends with the source's `_etl_position` column, which the steps never
+    /// see as a column: `metadata`'s `source_position` copies it, and rejects name it.
+    private let positionsArrive: Bool
 
-    /// Checks `deleteWhen` (see DeleteFlagStep) against `schema`, the source's columns, then
-    /// `transforms`; throws the first mistake with its JSON path.
+    /// Checks `deleteWhen` (see DeleteFlagStep) against `schema` (the source's columns, without
+    /// `_etl_position`), then `transforms`; throws the first mistake with its JSON path.
+    /// - Parameter positionsArrive: batches carry `_etl_position` after the columns of `schema`.
     package init(
         _ transforms: [ManifestTransform], deleteWhen: (rule: DeleteRule, handling: DeleteFlagStep.Handling)? = nil,
-        schema: ArrowSchemaDescription, info: TransformRunInfo
+        schema: ArrowSchemaDescription, info: TransformRunInfo, positionsArrive: Bool = false
     ) throws(TransformError) {
         inputSchema = schema
         self.info = info
+        self.positionsArrive = positionsArrive
         var compiled: [CompiledStep] = []
         if let deleteWhen {
             compiled.append(try DeleteFlagStep.compile(deleteWhen.rule, handling: deleteWhen.handling, schema: schema))
@@ -58,18 +63,26 @@ package final class TransformPlan {
     }
 
     /// The transformed table and the rows rejected on the way.
-    package func apply(_ input: TransformTable) -> (table: TransformTable, rejects: [SourceReject]) {
+    package func apply(_ batch: TransformTable) -> (table: TransformTable, rejects: [SourceReject]) {
+        var input = batch
+        let positions = positionsArrive ? input.columns.popLast() : nil
         var table = input
         // Where each remaining row came from in `input`, for positions and the raw row of rejects.
         var origin = Array(0..<input.rowCount)
         var rejects: [SourceReject] = []
+        // The source's own position of a row when it sent them ("data.csv:17"), else its place in the stream.
+        let rowsBefore = rowsSeen
+        func position(_ row: Int) -> String {
+            positions?.value(at: row).text ?? "stream row \(rowsBefore + row + 1)"
+        }
         for step in steps where table.rowCount > 0 {
-            switch step.apply(&table, info) {
+            let context = StepContext(run: info, sourcePositions: positions, origin: origin, sourceRowCount: input.rowCount)
+            switch step.apply(&table, context) {
             case .failures(let failures):
                 guard !failures.isEmpty else { continue }
                 for row in failures.keys.sorted() {
                     rejects.append(SourceReject(
-                        position: "stream row \(rowsSeen + origin[row] + 1)", raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                        position: position(origin[row]), raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
                 }
                 let keep = (0..<table.rowCount).map { failures[$0] == nil }
                 table.keepRows(keep)
@@ -77,7 +90,7 @@ package final class TransformPlan {
             case .keep(var keep, let failures):
                 for row in failures.keys.sorted() {
                     rejects.append(SourceReject(
-                        position: "stream row \(rowsSeen + origin[row] + 1)", raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                        position: position(origin[row]), raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
                     keep[row] = false
                 }
                 table.keepRows(keep)
@@ -85,7 +98,7 @@ package final class TransformPlan {
             case .expanded(let origins, let failures):
                 for row in failures.keys.sorted() {
                     rejects.append(SourceReject(
-                        position: "stream row \(rowsSeen + origin[row] + 1)", raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
+                        position: position(origin[row]), raw: Self.raw(input, row: origin[row]), reason: failures[row]!))
                 }
                 origin = origins.map { origin[$0] }
             }

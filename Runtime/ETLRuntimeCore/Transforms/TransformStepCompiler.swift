@@ -141,10 +141,10 @@ struct TransformStepCompiler {
             }
             let outputSchema = schema
             let path = stepPath
-            return CompiledStep { table, info in
+            return CompiledStep { table, step in
                 var failures: [Int: String] = [:]
                 for (existing, compiled, name) in expressions {
-                    let context = ExpressionContext(table: table, now: info.startedMicros)
+                    let context = ExpressionContext(table: table, now: step.startedMicros)
                     let values = ExpressionTypes.convert(compiled.evaluate(context), to: outputSchema.fields[existing ?? table.columns.count].type)
                     for (row, reason) in context.rowFailures where failures[row] == nil { failures[row] = "\(path).\(name): \(reason)" }
                     let column = TransformColumn(name: name, type: outputSchema.fields[existing ?? table.columns.count].type, values: values)
@@ -160,8 +160,8 @@ struct TransformStepCompiler {
                 throw fail(nil, error.description)
             }
             let path = stepPath
-            return CompiledStep { table, info in
-                let context = ExpressionContext(table: table, now: info.startedMicros)
+            return CompiledStep { table, step in
+                let context = ExpressionContext(table: table, now: step.startedMicros)
                 let tests = compiled.evaluate(context)
                 return .keep(tests.map { $0 == .bool(true) }, failures: context.rowFailures.mapValues { "\(path): \($0)" })
             }
@@ -177,12 +177,20 @@ struct TransformStepCompiler {
                 }
                 schema.fields.append(ArrowField(name: column.column, type: type))
             }
-            return CompiledStep { table, info in
+            return CompiledStep { table, step in
                 for column in columns {
-                    let value: TransformValue = column.kind == .loadedAt ? .timestamp(info.startedMicros) : .text(info.runID)
-                    table.columns.append(TransformColumn(
-                        name: column.column, type: column.kind == .loadedAt ? .timestampMicrosecondsUTC : .utf8,
-                        values: Array(repeating: value, count: table.rowCount)))
+                    switch column.kind {
+                    case .loadedAt, .runID:
+                        let value: TransformValue = column.kind == .loadedAt ? .timestamp(step.startedMicros) : .text(step.runID)
+                        table.columns.append(TransformColumn(
+                            name: column.column, type: column.kind == .loadedAt ? .timestampMicrosecondsUTC : .utf8,
+                            values: Array(repeating: value, count: table.rowCount)))
+                    case .sourcePosition:
+                        // The read asked for positions whenever a step uses them (ReadRequest.forEntry),
+                        // and the host refused a stream without them (SourceReadStream.schema).
+                        table.columns.append(step.positionColumn(named: column.column)
+                            ?? TransformColumn(name: column.column, type: .utf8, values: Array(repeating: .null, count: table.rowCount)))
+                    }
                 }
                 return .failures([:])
             }
