@@ -86,6 +86,9 @@ package final class EntryRunner {
         let read = try plugins.source.read(request)
         // Transforms are checked against the stream's columns before the sink begins.
         let transforms = try EntryTransformStage(entry: entry, schema: try read.schema(), runID: runID, started: started)
+        if let problem = SinkColumnTypeCheck.problem(transforms.outputSchema, sink: plugins.sink.plugin, sinkName: entry.sink, entry: entry) {
+            throw problem
+        }
         let load = LoadRequest(
             entryID: entry.id, runID: runID, target: entry.target, writeMode: isIncremental ? entry.write : fullWriteMode,
             primaryKey: entry.primaryKey, schema: transforms.outputSchema, optionsJSON: loadOptionsJSON)

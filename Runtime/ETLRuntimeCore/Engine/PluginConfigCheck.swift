@@ -34,6 +34,7 @@ package enum PluginConfigCheck {
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
         var issues: [ManifestIssue] = []
         var sources: [String: SourceInstance] = [:]
+        var sinkPlugins: [String: LoadedPlugin] = [:]
         for endpoint in manifest.sources + manifest.sinks {
             if let problem = endpoint.pluginProblem {
                 // Its plugin cannot be used at all: say why, not that it "refuses this config".
@@ -46,6 +47,7 @@ package enum PluginConfigCheck {
                     sources[endpoint.name] = try SourceInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
                 } else {
                     _ = try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
+                    sinkPlugins[endpoint.name] = plugin
                 }
             } catch let call as PluginCallError {
                 // Any other refusal is not the config's fault (a plugin that cannot start): `run` reports it.
@@ -76,7 +78,7 @@ package enum PluginConfigCheck {
             if !entry.transforms.isEmpty, let endpoint = manifest.sources.first(where: { $0.name == entry.source }),
                 TransformSchemaCheck.declaresColumns(endpoint.config) {
                 if discovered[entry.source] == nil { discovered[entry.source] = (try? source.discover()) ?? [] }
-                if let issue = TransformSchemaCheck.issue(entry, streams: discovered[entry.source] ?? [], file: file) {
+                if let issue = TransformSchemaCheck.issue(entry, streams: discovered[entry.source] ?? [], file: file, sink: sinkPlugins[entry.sink]) {
                     issues.append(issue)
                 }
             }

@@ -22,11 +22,15 @@ package enum TransformSchemaCheck {
         }
     }
 
-    /// The first mistake of `entry`'s transforms against `stream`'s columns, or nil.
-    package static func issue(_ entry: ControlEntry, streams: [StreamSchema], file: String) -> ManifestIssue? {
+    /// The first mistake of `entry`'s transforms against `stream`'s columns, or nil; with `sink`,
+    /// also a column type the sink cannot receive (see `SinkColumnTypeCheck`).
+    package static func issue(_ entry: ControlEntry, streams: [StreamSchema], file: String, sink: LoadedPlugin? = nil) -> ManifestIssue? {
         guard !entry.transforms.isEmpty, let stream = streams.first(where: { $0.name == entry.stream }) else { return nil }
         do {
-            _ = try TransformPlan.check(entry.transforms, schema: stream.schema)
+            let output = try TransformPlan.check(entry.transforms, schema: stream.schema)
+            if let sink, let problem = SinkColumnTypeCheck.problem(output, sink: sink, sinkName: entry.sink, entry: entry) {
+                return ManifestIssue(file: file, line: entry.line, jsonPath: problem.path, message: problem.message)
+            }
             return nil
         } catch {
             let line = entry.transforms.first { error.path.hasPrefix($0.jsonPath + ".") }?.line ?? entry.line
