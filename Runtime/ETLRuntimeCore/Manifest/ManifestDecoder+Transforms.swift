@@ -218,8 +218,8 @@ extension ManifestDecoder {
         var message = "expected a type name (\(names.joined(separator: ", "))) or {\"type\": ..., \"format\": ...}, "
             + "got \(reader.describe(node))"
         if let text = node.stringValue, !reader.describer.isRedacted(node.location),
-            let suggestion = DidYouMean.suggestion(for: text, among: names + Array(CastType.aliases.keys).sorted()) {
-            message += "; did you mean \(DidYouMean.quoted(suggestion))?"
+            let suggestion = DidYouMean.suggestion(for: text, among: CastType.allCases.map(\.rawValue) + Array(CastType.aliases.keys).sorted()) {
+            message += "; did you mean \(DidYouMean.quoted(suggestion == "decimal" ? "decimal(P,S)" : suggestion))?"
         }
         reader.report(path, at: node.location, message)
         return nil
