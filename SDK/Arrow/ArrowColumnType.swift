@@ -98,7 +98,7 @@ public enum ArrowColumnType: Sendable, Hashable, RawRepresentable {
         guard format.hasPrefix("d:") else { return nil }
         let parts = format.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count == 2 || (parts.count == 3 && parts[2] == "128"),
-            parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII),
+            parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
             let precision = Int(parts[0]), let scale = Int(parts[1]),
             (1...ArrowDecimal.maximumPrecision).contains(precision), (0...precision).contains(scale)
         else { return nil }
