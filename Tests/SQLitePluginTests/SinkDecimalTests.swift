@@ -47,8 +47,11 @@ final class SinkDecimalTests: SinkTestCase {
         try load(sink, "prices", Batches.schema([("p", .double)]), [[[1.5]]], mode: .append)
         try load(sink, "prices", Batches.schema([("p", money)]), [[[.decimal(250, scale: 2)]]], mode: .append)
         XCTAssertEqual(try database.rows("SELECT p FROM prices ORDER BY p"), [["1.5"], ["2.5"]])
-        // A fraction into an INTEGER column would change its meaning: refused, and replace rebuilds.
+        // A fraction into an INTEGER column would change its meaning: refused, and replace rebuilds;
+        // whole decimals (scale 0) go in.
         try load(sink, "counts", Batches.schema([("n", .int64)]), [[[1]]], mode: .append)
+        try load(sink, "counts", Batches.schema([("n", .decimal128(precision: 20, scale: 0))]), [[[.decimal(2, scale: 0)]]], mode: .append)
+        XCTAssertEqual(try database.rows("SELECT n, typeof(n) FROM counts ORDER BY n"), [["1", "integer"], ["2", "integer"]])
         let error = callError { try sink.begin(self.request("counts", Batches.schema([("n", money)]), mode: .append)) }
         XCTAssertEqual(error?.status, ETL_BAD_DATA)
         XCTAssertTrue(error?.message.contains("column \"n\" is declared INTEGER in the table, but this load sends decimal(12,2) values (which need NUMERIC(12,2))") == true, error?.message ?? "")
