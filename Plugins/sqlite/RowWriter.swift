@@ -49,6 +49,8 @@ final class RowWriter {
 
     /// Doubles that were NaN, which SQLite stores as NULL (reported once at commit).
     private(set) var nanCount: Int64 = 0
+    /// The decimal `bind` refused (SQLITE_RANGE), which `failure` names.
+    private var inexactDecimal: ArrowDecimal?
 
     init(statements: [SQLiteStatement], group: RowGroup?, countsChanges: Bool, deletes: Deletes? = nil, keyColumns: Set<Int>,
          validFromColumn: Int? = nil,
@@ -223,6 +225,15 @@ final class RowWriter {
             }
         case .null:
             return sqlite3_bind_null(handle, parameter)
+        case .decimal128:
+            let value = column.decimal128(row)
+            switch SQLiteDecimalStorage.storage(of: value) {
+            case .integer(let integer): return sqlite3_bind_int64(handle, parameter, integer)
+            case .real(let double): return sqlite3_bind_double(handle, parameter, double)
+            case .inexact:
+                inexactDecimal = value
+                return SQLITE_RANGE
+            }
         }
     }
 
@@ -242,6 +253,12 @@ final class RowWriter {
 
     private func failure(_ code: Int32, statement: SQLiteStatement, column: BoundColumn?, rows: Range<Int>,
                          firstRow: Int64) -> PluginError {
+        if let value = inexactDecimal, let column {
+            inexactDecimal = nil
+            return .badData(SQLiteDecimalStorage.inexactMessage(
+                value, column: batchColumnName(Int(column.parameter) - 1), row: firstRow + Int64(rows.lowerBound) + 1,
+                target: target, database: database))
+        }
         let base = statement.connection.failure(code, sql: statement.sql, table: target)
         let first = firstRow + Int64(rows.lowerBound) + 1
         var message = base.message + (rows.count == 1 ? "; at row \(first) of the load"

@@ -67,6 +67,7 @@ enum ValueText {
         case .binary: return "0x" + column.bytes(row).map { String(format: "%02x", $0) }.joined()
         case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row)) + "µs"
         case .date32: return String(column.date32(row)) + "d"
+        case .decimal128: return column.decimal128(row).text
         case .null: return "NULL"
         }
     }

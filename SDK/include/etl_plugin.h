@@ -285,6 +285,9 @@ typedef struct etl_host_api {
    *   "b" bool, "l" int64, "g" double, "u" utf8, "z" binary,
    *   "tsu:UTC" timestamp (microseconds since the Unix epoch, UTC),
    *   "tdD" date32 (days since the Unix epoch), "n" null.
+   * Not "d:P,S" (decimal128, ABI 1.2): batches may carry it (SDK/ABI.md,
+   * "ABI 1.2: decimal128 columns"), but no append_* function takes a 128-bit
+   * value, so batch_begin refuses it; export such arrays yourself.
    * The batch is a struct array ("+s") whose children are the columns.
    * Append one value per column for each row, in any column order; `finish`
    * checks that every column got the same number of values.
@@ -298,7 +301,7 @@ typedef struct etl_host_api {
    * (out) out_builder: [plugin-owned] free it with batch_free. Set to NULL on
    *       failure.
    * Returns: ETL_OK; ETL_UNSUPPORTED for a column format outside the list
-   * above; ETL_INTERNAL for a NULL argument or a malformed schema. `error`
+   * above (decimal128 included); ETL_INTERNAL for a NULL argument or a malformed schema. `error`
    * says which column.
    * [any-thread] The new builder is then used on [the builder's thread].
    */

@@ -29,6 +29,7 @@ package struct SourceReadResult {
         case .utf8, .binary: return column.string(row)
         case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row))
         case .date32: return String(column.date32(row))
+        case .decimal128: return column.decimal128(row).text
         case .null: return nil
         }
     }

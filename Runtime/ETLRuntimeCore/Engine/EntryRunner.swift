@@ -89,6 +89,9 @@ package final class EntryRunner {
         // Transforms are checked against the stream's columns before the sink begins.
         let writeMode = isIncremental ? entry.write : fullWriteMode
         let transforms = try EntryTransformStage(entry: entry, writeMode: writeMode, schema: try read.schema(), runID: runID, started: started)
+        if let problem = SinkColumnTypeCheck.problem(transforms.outputSchema, sink: plugins.sink.plugin, sinkName: entry.sink, entry: entry) {
+            throw problem
+        }
         let load = LoadRequest(
             entryID: entry.id, runID: runID, target: entry.target, writeMode: writeMode,
             primaryKey: entry.primaryKey, schema: transforms.outputSchema, optionsJSON: loadOptionsJSON(deleteColumn: transforms.deleteColumn))

@@ -44,6 +44,7 @@ package enum PluginConfigCheck {
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
         var findings = Findings()
         var sources: [String: SourceInstance] = [:]
+        var sinkPlugins: [String: LoadedPlugin] = [:]
         for endpoint in manifest.sources + manifest.sinks {
             if let problem = endpoint.pluginProblem {
                 // Its plugin cannot be used at all: say why, not that it "refuses this config".
@@ -56,6 +57,7 @@ package enum PluginConfigCheck {
                     sources[endpoint.name] = try SourceInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
                 } else {
                     _ = try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
+                    sinkPlugins[endpoint.name] = plugin
                 }
             } catch let call as PluginCallError {
                 // Any other refusal is not the config's fault (a plugin that cannot start): `run` reports it.
@@ -101,7 +103,7 @@ package enum PluginConfigCheck {
                         entry, why: "source \"\(entry.source)\" lists no columns for stream \"\(entry.stream)\" yet", file: file))
                     continue
                 }
-                if let issue = TransformSchemaCheck.issue(entry, schema: stream.schema, file: file) { findings.issues.append(issue) }
+                if let issue = TransformSchemaCheck.issue(entry, schema: stream.schema, file: file, sink: sinkPlugins[entry.sink]) { findings.issues.append(issue) }
             case nil:
                 break
             }

@@ -25,11 +25,16 @@ package enum TransformSchemaCheck {
         }
     }
 
-    /// The first mistake of `entry`'s `delete_when`, then of its transforms, against the stream's columns `schema`, or nil.
-    package static func issue(_ entry: ControlEntry, schema: ArrowSchemaDescription, file: String) -> ManifestIssue? {
+    /// The first mistake of `entry`'s `delete_when`, then of its transforms, against the stream's
+    /// columns `schema`, or nil; with `sink`, also a column type the sink cannot receive (see
+    /// `SinkColumnTypeCheck`).
+    package static func issue(_ entry: ControlEntry, schema: ArrowSchemaDescription, file: String, sink: LoadedPlugin? = nil) -> ManifestIssue? {
         guard !entry.transforms.isEmpty || entry.deleteWhen != nil else { return nil }
         do {
-            _ = try TransformPlan.check(entry.transforms, deleteWhen: entry.deleteWhen, schema: schema)
+            let output = try TransformPlan.check(entry.transforms, deleteWhen: entry.deleteWhen, schema: schema)
+            if let sink, let problem = SinkColumnTypeCheck.problem(output, sink: sink, sinkName: entry.sink, entry: entry) {
+                return ManifestIssue(file: file, line: entry.line, jsonPath: problem.path, message: problem.message)
+            }
             return nil
         } catch {
             let line = entry.deleteWhen.flatMap { error.path == $0.jsonPath ? $0.line : nil }

@@ -74,7 +74,7 @@ struct TransformStepCompiler {
                 } catch {
                     throw fail(cast.column, error.message)
                 }
-                schema.fields[column].type = CastConversion.arrowType(cast.type)
+                schema.fields[column].type = CastConversion.arrowType(cast)
             }
             return castStep(conversions)
         case .trim(let selection):
@@ -209,7 +209,7 @@ struct TransformStepCompiler {
         return CompiledStep { table, _ in
             var failures: [Int: String] = [:]
             for (index, conversion) in conversions {
-                let type = CastConversion.arrowType(conversion.cast.type)
+                let type = CastConversion.arrowType(conversion.cast)
                 var output: [TransformValue] = []
                 output.reserveCapacity(table.rowCount)
                 for (row, value) in table.columns[index].values.enumerated() {
@@ -218,7 +218,7 @@ struct TransformStepCompiler {
                     case .failure(let failure):
                         output.append(.null)
                         if failures[row] == nil {
-                            failures[row] = "\(path).\(conversion.cast.column): cannot convert \(Self.quoted(value)) to \(conversion.cast.type.rawValue): \(failure.reason)"
+                            failures[row] = "\(path).\(conversion.cast.column): cannot convert \(Self.quoted(value)) to \(conversion.cast.typeName): \(failure.reason)"
                         }
                     }
                 }
