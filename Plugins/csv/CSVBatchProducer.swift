@@ -29,6 +29,9 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private let rowOverhead: Int
     /// The raw text of rejects in a single-byte encoding is transcoded here.
     private let rawTranscoder: TranscodeBuffer?
+    /// The `_etl_position` column when the read asked for positions (each row's `path:line`, as
+    /// its reject would say); nil leaves the row loop as it was.
+    private let positions: SourcePositionColumn?
     private let plan: [PlannedFile]
     private var nextPlanned = 0
     private var current: OpenFile?
@@ -65,7 +68,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
     }
 
     init(settings: CSVSettings, layout: StreamLayout, plan: [PlannedFile], state: CSVResumeState, incremental: Bool,
-         request: ReadRequest, host: PluginHost, opener: InputOpener) {
+         request: ReadRequest, positions: SourcePositionColumn? = nil, host: PluginHost, opener: InputOpener) {
         self.opener = opener
         self.settings = settings
         self.layout = layout
@@ -73,20 +76,21 @@ final class CSVBatchProducer: ArrowBatchProducer {
         self.state = state
         isIncremental = incremental
         self.host = host
-        schema = layout.schema
+        self.positions = positions
+        schema = positions?.schema ?? layout.schema
         policy = incremental ? .whenQuietFor(seconds: settings.lastLineQuietSeconds) : .always
         batchSize = Int(Swift.min(request.batchSize, Int64(Int32.max)))
         maxBatchBytes = Int(request.maxBatchBytes)
         maxRecords = request.maxRecords
         // Reserve for typical batches; buffers still grow for larger ones.
-        builder = RecordBatchBuilder(schema: layout.schema, capacity: Swift.min(batchSize, 16_384))
+        builder = RecordBatchBuilder(schema: schema, capacity: Swift.min(batchSize, 16_384))
         rowOverhead = layout.columns.reduce(0) { total, column in
             switch column.type {
             case .int64, .double, .timestamp: total + 9
             case .date, .text: total + 5
             case .bool: total + 2
             }
-        }
+        } + (positions == nil ? 0 : settings.path.utf8.count + 64)  // `path:line`, its offset and validity
         decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
                              encoding: settings.encoding, numberFormat: settings.numberFormat)
         rawTranscoder = settings.encoding.readsAsUTF8 ? nil : TranscodeBuffer(settings.encoding)
@@ -144,6 +148,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
                     }
                     do throws(ArrowError) {
                         try decoder.append(reader.fields.spans, columnOf: columnOf, to: builder)
+                        if let positions { try positions.append(Self.position(file, reader), to: builder) }
                     } catch {
                         throw PluginError(error, context: "\(file.path):\(reader.recordLine)")
                     }
@@ -179,7 +184,12 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private func reject(_ file: OpenFile, _ reason: String) {
         let reader = file.reader
         let raw = rawTranscoder?.utf8(reader.recordRaw) ?? reader.recordRaw
-        host.reportReject(position: "\(file.path):\(reader.recordLine)", raw: raw, reason: reason)
+        host.reportReject(position: Self.position(file, reader), raw: raw, reason: reason)
+    }
+
+    /// Where the current record starts, `path:line`: a reject's position and a row's `_etl_position`.
+    private static func position(_ file: OpenFile, _ reader: CSVRecordReader) -> String {
+        "\(file.path):\(reader.recordLine)"
     }
 
     // MARK: Files

@@ -30,6 +30,8 @@ import ETLPluginKit
 /// - Every row that cannot be read is reported to the host's rejects with `path:line` (the
 ///   physical line where the record starts), its raw bytes (the first 4096 bytes of a record
 ///   longer than `max_line_bytes`) and the reason; the reading goes on with the next record.
+///   A read that asks for positions gets the same `path:line` of every loaded row in the last
+///   column, `_etl_position` (`.positions`).
 ///
 /// Incremental reads use `cursor_field: "$offset"` (the only cursor this source has; any other
 /// is refused, as is an `initial_value`). The resume state (`CSVResumeState`) stores, per file
@@ -53,7 +55,7 @@ final class CSVSource: ETLSource {
     static let descriptor = PluginDescriptor(
         name: "csv", version: "1.0.0",
         description: "CSV and other delimited files (RFC 4180): a file or a glob, typed columns, incremental by byte offset",
-        capabilities: [.incremental, .discover], configSchema: CSVConfigSchema.text)
+        capabilities: [.incremental, .discover, .positions], configSchema: CSVConfigSchema.text)
 
     /// The one cursor field the source understands.
     static let offsetCursor = "$offset"
@@ -120,8 +122,9 @@ final class CSVSource: ETLSource {
         let layout = try StreamLayout.resolve(settings, paths: paths, opener: opener, policy: policy,
                                               keptHeaders: state.files.compactMapValues(\.header))
         host.debug("reading \(plan.count) of \(paths.count) file(s) matching \(settings.path)\(incremental ? " from their saved positions" : "")")
+        let positions = try SourcePositionColumn(request: request, streamSchema: layout.schema)
         let producer = CSVBatchProducer(settings: settings, layout: layout, plan: plan, state: state, incremental: incremental,
-                                        request: request, host: host, opener: opener)
+                                        request: request, positions: positions, host: host, opener: opener)
         self.producer = producer
         return producer
     }

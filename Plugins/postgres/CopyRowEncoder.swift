@@ -58,6 +58,9 @@ enum CopyRowEncoder {
                     buffer.append(int16: narrow)
                 case .numericFromInt64:
                     NumericBinary.appendField(column.int64(row), to: buffer)
+                case .numeric:
+                    let value = column.decimal128(row)
+                    NumericBinary.appendField(unscaled: value.unscaled, scale: Int(value.scale), to: buffer)
                 case .float8:
                     buffer.append(int32: 8)
                     buffer.append(int64: Int64(bitPattern: column.double(row).bitPattern))

@@ -43,12 +43,17 @@ enum NumericBinary {
 
     /// An Int64 (scale 0), e.g. into a numeric column a user declared.
     static func appendField(_ value: Int64, to buffer: CopyBuffer) {
-        var magnitude = value.magnitude
+        appendField(unscaled: Int128(value), scale: 0, to: buffer)
+    }
+
+    /// A decimal128 value: `unscaled` × 10^-scale.
+    static func appendField(unscaled: Int128, scale: Int, to buffer: CopyBuffer) {
+        var magnitude = unscaled.magnitude
         var digits: [UInt8] = []
         repeat {
             digits.append(UInt8(magnitude % 10))
             magnitude /= 10
         } while magnitude > 0
-        appendField(decimalDigits: digits.reversed(), negative: value < 0, scale: 0, to: buffer)
+        appendField(decimalDigits: digits.reversed(), negative: unscaled < 0, scale: scale, to: buffer)
     }
 }

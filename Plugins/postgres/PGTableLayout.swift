@@ -7,6 +7,8 @@ struct PGColumn: Sendable, Equatable {
     var typeOID: UInt32
     /// format_type(): "bigint", "character varying(20)", "numeric(12,2)".
     var typeName: String
+    /// pg_attribute.atttypmod (numeric: precision and scale; -1: none).
+    var typeModifier: Int32 = -1
 }
 
 /// The columns of an existing table, read from the catalog. Names are exact: the sink quotes
@@ -31,12 +33,13 @@ struct PGTableLayout: Sendable {
             throw .invalidConfig("target \(PGIdentifier.qualified(schema, table)) in \(connection.description) is \(what), and a load can only write a table; choose another target name")
         }
         let columns = try connection.query("""
-            SELECT a.attname, a.atttypid::oid::bigint, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+            SELECT a.attname, a.atttypid::oid::bigint, format_type(a.atttypid, a.atttypmod), a.atttypmod FROM pg_attribute a \
             WHERE a.attrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass AND a.attnum > 0 AND NOT a.attisdropped \
             ORDER BY a.attnum
             """, [schema, table], what: "reading the columns of \(PGIdentifier.qualified(schema, table))")
         return PGTableLayout(schema: schema, table: table, columns: columns.rows.map { row in
-            PGColumn(name: row[0] ?? "", typeOID: UInt32(row[1] ?? "") ?? 0, typeName: row[2] ?? "")
+            PGColumn(name: row[0] ?? "", typeOID: UInt32(row[1] ?? "") ?? 0, typeName: row[2] ?? "",
+                     typeModifier: Int32(row[3] ?? "") ?? -1)
         })
     }
 }

@@ -26,7 +26,7 @@ enum PGTargetPreparation {
         var conflicts: [(ArrowField, PGColumn)] = []
         for field in fields {
             if let present = existing.column(named: field.name) {
-                if PGType.encoding(of: field.type, into: present.typeOID) == nil { conflicts.append((field, present)) }
+                if PGType.encoding(of: field.type, into: present.typeOID, typeModifier: present.typeModifier) == nil { conflicts.append((field, present)) }
             } else {
                 missing.append(field)
             }

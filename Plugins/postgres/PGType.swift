@@ -32,6 +32,7 @@ enum PGType {
         case .date32: "date"
         // A column whose values are all NULL so far: text takes any later type's values by cast.
         case .null: "text"
+        case .decimal128(let precision, let scale): "numeric(\(precision),\(scale))"
         }
     }
 
@@ -40,8 +41,18 @@ enum PGType {
     /// narrower or richer is filled too: int64 into integer, smallint (range-checked) or numeric,
     /// double into real, text into varchar, char, json or jsonb, a timestamp into `timestamp`
     /// (UTC wall-clock time).
-    static func encoding(of type: ArrowColumnType, into oid: UInt32) -> FieldEncoding? {
-        switch (type, oid) {
+    ///
+    /// A decimal fills a `numeric` column whose scale is at least its own (or unconstrained):
+    /// PostgreSQL would round digits beyond a column's scale silently. A value with more digits
+    /// than the column's precision fails the load (numeric field overflow, bad data).
+    static func encoding(of type: ArrowColumnType, into oid: UInt32, typeModifier: Int32 = -1) -> FieldEncoding? {
+        if case .decimal128(_, let scale) = type {
+            guard oid == numeric else { return nil }
+            // numeric's typmod: ((precision << 16) | scale) + 4, or -1 when unconstrained.
+            let columnScale = typeModifier >= 4 ? Int((typeModifier - 4) & 0xFFFF) : Int.max
+            return scale <= columnScale ? .numeric : nil
+        }
+        return switch (type, oid) {
         case (.null, _): .null
         case (.int64, int8): .int8
         case (.int64, int4): .int4
@@ -62,5 +73,5 @@ enum PGType {
 
 /// How one column's values become COPY binary fields.
 enum FieldEncoding: Sendable {
-    case null, int8, int4, int2, numericFromInt64, float8, float4, bool, text, jsonb, bytea, timestamp, date
+    case null, int8, int4, int2, numericFromInt64, numeric, float8, float4, bool, text, jsonb, bytea, timestamp, date
 }

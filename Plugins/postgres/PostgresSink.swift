@@ -210,7 +210,7 @@ final class PostgresSink: ETLSink {
     private static func copyColumns(_ request: LoadRequest, layout: PGTableLayout, key: [String], target: String) throws(PluginError) -> [CopyColumn] {
         var columns: [CopyColumn] = []
         for field in request.schema.fields {
-            guard let column = layout.column(named: field.name), let encoding = PGType.encoding(of: field.type, into: column.typeOID) else {
+            guard let column = layout.column(named: field.name), let encoding = PGType.encoding(of: field.type, into: column.typeOID, typeModifier: column.typeModifier) else {
                 throw .internalError("column \(PGIdentifier.quoted(field.name)) of \(target) does not fit the load right after preparation")
             }
             columns.append(CopyColumn(name: field.name, encoding: encoding, isKey: key.contains(field.name)))

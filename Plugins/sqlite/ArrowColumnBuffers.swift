@@ -62,6 +62,16 @@ struct ArrowColumnBuffers {
         values.unsafelyUnwrapped.load(fromByteOffset: (first &+ row) &* 4, as: Int32.self)
     }
 
+    /// A decimal128 at `row`, with the scale of `type`.
+    @inline(__always)
+    func decimal128(_ row: Int) -> ArrowDecimal {
+        let base = values.unsafelyUnwrapped + (first &+ row) &* 16
+        var value = ArrowDecimal(unscaled: 0, scale: type.decimalScale ?? 0)
+        value.low = base.loadUnaligned(as: UInt64.self)
+        value.high = base.loadUnaligned(fromByteOffset: 8, as: Int64.self)
+        return value
+    }
+
     /// A bool at `row`.
     @inline(__always)
     func bool(_ row: Int) -> Bool {

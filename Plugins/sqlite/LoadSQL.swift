@@ -47,6 +47,26 @@ enum LoadSQL {
         return "INSERT INTO \(SQLIdentifier.quoted(table)) (\(list(all))) SELECT \(parameters(columns.count)), ?\(time), NULL, 1 WHERE NOT EXISTS (SELECT 1 FROM \(SQLIdentifier.quoted(table)) WHERE \"_is_current\" = 1 AND \(keyCondition(columns: columns, key: key)))"
     }
 
+    /// merge, a row flagged as a delete: removes the row of its key (none: nothing happens).
+    static func deleteKey(from table: String, columns: [String], key: [String]) -> String {
+        "DELETE FROM \(SQLIdentifier.quoted(table)) WHERE \(keyCondition(columns: columns, key: key)) AND \(namesLastColumn(columns))"
+    }
+
+    /// scd2, a row flagged as a delete: closes its key's current version at ?n+1 (the load's
+    /// time) or at the row's `validFrom` column, which, as for a change, must not be earlier than
+    /// the version's start. A key without a current version is left alone.
+    static func closeDeletedVersion(in table: String, columns: [String], key: [String], validFrom: Int? = nil) -> String {
+        let time = validFrom.map { $0 + 1 } ?? columns.count + 1
+        let ordered = validFrom == nil ? "" : " AND \"_valid_from\" <= ?\(time)"
+        return "UPDATE \(SQLIdentifier.quoted(table)) SET \"_valid_to\" = ?\(time), \"_is_current\" = 0 WHERE \"_is_current\" = 1 AND \(keyCondition(columns: columns, key: key))\(ordered) AND \(namesLastColumn(columns))"
+    }
+
+    /// An always-true test naming ?n: every batch column is bound to every statement of the
+    /// load, and SQLite refuses a parameter beyond the highest one a statement uses.
+    private static func namesLastColumn(_ columns: [String]) -> String {
+        "(?\(columns.count) IS NULL OR ?\(columns.count) IS NOT NULL)"
+    }
+
     /// close_missing: the table of keys an scd2 snapshot delivered (a TEMP table, private to the
     /// connection and gone with it).
     static func seenKeysTable(for table: String) -> String {

@@ -18,8 +18,17 @@ final class RowWriter {
         let rows: Int
     }
 
+    /// A load with a delete flag column (ETL_CAP_DELETES): rows flagged true run `statement`
+    /// (merge: DELETE of the key; scd2: closing its current version) instead of the load's.
+    struct Deletes {
+        /// The flag's batch column: the last, after the columns the statements bind.
+        let flagColumn: Int
+        let statement: SQLiteStatement
+    }
+
     /// The statements run for each row, in order (one, or two for scd2).
     private let statements: [SQLiteStatement]
+    private let deletes: Deletes?
     /// The grouped insert, for loads whose one statement is a plain INSERT.
     private let group: RowGroup?
     /// Whether the last statement's changes count the rows (merge: a conflict that does nothing
@@ -40,11 +49,15 @@ final class RowWriter {
 
     /// Doubles that were NaN, which SQLite stores as NULL (reported once at commit).
     private(set) var nanCount: Int64 = 0
+    /// The decimal `bind` refused (SQLITE_RANGE), which `failure` names.
+    private var inexactDecimal: ArrowDecimal?
 
-    init(statements: [SQLiteStatement], group: RowGroup?, countsChanges: Bool, keyColumns: Set<Int>, validFromColumn: Int? = nil,
+    init(statements: [SQLiteStatement], group: RowGroup?, countsChanges: Bool, deletes: Deletes? = nil, keyColumns: Set<Int>,
+         validFromColumn: Int? = nil,
          loadTime: String?,
          columnNames: [String], target: String, database: String) {
         self.statements = statements
+        self.deletes = deletes
         self.group = group
         self.countsChanges = countsChanges
         self.keyColumns = keyColumns
@@ -73,6 +86,7 @@ final class RowWriter {
         defer {
             // No binding may outlive the batch it points into.
             for statement in statements { statement.clearBindings() }
+            deletes?.statement.clearBindings()
             group?.statement.clearBindings()
             array.release?(&array)
         }
@@ -85,7 +99,10 @@ final class RowWriter {
         }
         if let loadTime {
             for statement in statements { statement.bind(text: loadTime, at: Int32(columnCount + 1)) }
+            deletes?.statement.bind(text: loadTime, at: Int32(columnCount + 1))
         }
+        // A row flagged true is a delete; false and null rows load (the flag is never bound).
+        let flags = deletes.map { ArrowColumnBuffers(batch: array, index: $0.flagColumn, type: .bool) }
         var affected: Int64 = 0
         try columns.withUnsafeBufferPointer { (bound) throws(PluginError) in
             var row = 0
@@ -96,15 +113,22 @@ final class RowWriter {
                 }
             }
             while row < rowCount {
-                affected &+= try writeRow(bound, row: row, firstRow: firstRow)
+                if let flags, let deletes, !flags.isNull(row), flags.bool(row) {
+                    affected &+= try writeRow(bound, row: row, firstRow: firstRow, statements: [deletes.statement])
+                } else {
+                    affected &+= try writeRow(bound, row: row, firstRow: firstRow)
+                }
                 row += 1
             }
         }
         return affected
     }
 
-    /// Runs every statement of the load for one row; returns the rows the target gained.
-    private func writeRow(_ bound: UnsafeBufferPointer<BoundColumn>, row: Int, firstRow: Int64) throws(PluginError) -> Int64 {
+    /// Runs every statement of the load (or `statements`: a delete's) for one row; returns the
+    /// rows the target gained, or changed when the last statement's changes count.
+    private func writeRow(_ bound: UnsafeBufferPointer<BoundColumn>, row: Int, firstRow: Int64,
+                          statements: [SQLiteStatement]? = nil) throws(PluginError) -> Int64 {
+        let statements = statements ?? self.statements
         if !keyColumns.isEmpty { try checkKey(bound, row: row, firstRow: firstRow) }
         if let validFromColumn, bound[validFromColumn].column.isNull(row) {
             throw .badData("target \(SQLIdentifier.quoted(target)) in \(database): row \(firstRow + Int64(row) + 1) of the load has NULL in valid_from_column \(SQLIdentifier.quoted(batchColumnName(validFromColumn))), so its version would have no start; the load was rolled back. Fill the column in the source or filter such rows out")
@@ -201,6 +225,15 @@ final class RowWriter {
             }
         case .null:
             return sqlite3_bind_null(handle, parameter)
+        case .decimal128:
+            let value = column.decimal128(row)
+            switch SQLiteDecimalStorage.storage(of: value) {
+            case .integer(let integer): return sqlite3_bind_int64(handle, parameter, integer)
+            case .real(let double): return sqlite3_bind_double(handle, parameter, double)
+            case .inexact:
+                inexactDecimal = value
+                return SQLITE_RANGE
+            }
         }
     }
 
@@ -220,6 +253,12 @@ final class RowWriter {
 
     private func failure(_ code: Int32, statement: SQLiteStatement, column: BoundColumn?, rows: Range<Int>,
                          firstRow: Int64) -> PluginError {
+        if let value = inexactDecimal, let column {
+            inexactDecimal = nil
+            return .badData(SQLiteDecimalStorage.inexactMessage(
+                value, column: batchColumnName(Int(column.parameter) - 1), row: firstRow + Int64(rows.lowerBound) + 1,
+                target: target, database: database))
+        }
         let base = statement.connection.failure(code, sql: statement.sql, table: target)
         let first = firstRow + Int64(rows.lowerBound) + 1
         var message = base.message + (rows.count == 1 ? "; at row \(first) of the load"

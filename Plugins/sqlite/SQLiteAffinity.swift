@@ -34,6 +34,8 @@ enum SQLiteColumnMapping {
         case .utf8, .timestampMicrosecondsUTC, .date32: return "TEXT"
         case .binary: return "BLOB"
         case .null: return ""
+        // NUMERIC affinity, with the precision and scale for readers of the schema (SQLite ignores them).
+        case .decimal128(let precision, let scale): return "NUMERIC(\(precision),\(scale))"
         }
     }
 
@@ -51,6 +53,10 @@ enum SQLiteColumnMapping {
         case .utf8, .timestampMicrosecondsUTC, .date32: return affinity == .text || (affinity == .numeric && isTemporal)
         case .binary: return false
         case .null: return true
+        // A REAL or NUMERIC column stores each decimal as SQLiteDecimalStorage says; an INTEGER
+        // column only whole ones (scale 0), else a fraction would change the column's meaning.
+        case .decimal128(_, let scale):
+            return affinity == .real || (affinity == .numeric && !isTemporal) || (affinity == .integer && scale == 0)
         }
     }
 }

@@ -21,6 +21,9 @@ final class SQLiteReader: ArrowBatchProducer {
     private let maxBatchBytes: Int
     private let maxRecords: Int64
     private let incremental: IncrementalReadSetup?
+    /// The `_etl_position` column when the read asked for positions: each row's position as a
+    /// reject of it would name it (its ordinal, or its cursor and key).
+    private let positions: SourcePositionColumn?
     /// Where the read stands after the last row dealt with.
     private var progress: CursorState?
     /// Boundary rows still expected from earlier runs (hash → how many more to skip).
@@ -40,10 +43,11 @@ final class SQLiteReader: ArrowBatchProducer {
     private(set) var stateJSON: String?
 
     init(statement: SQLiteStatement, columns: [SourceColumn], host: PluginHost, stream: String, request: ReadRequest,
-         incremental: IncrementalReadSetup?, startStateJSON: String?) {
+         positions: SourcePositionColumn? = nil, incremental: IncrementalReadSetup?, startStateJSON: String?) {
         self.statement = statement
         self.columns = columns
-        self.schema = ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type) })
+        self.positions = positions
+        self.schema = positions?.schema ?? ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type) })
         self.builder = RecordBatchBuilder(schema: schema, capacity: Int(min(request.batchSize, 65_536)))
         self.host = host
         self.stream = stream
@@ -158,6 +162,7 @@ final class SQLiteReader: ArrowBatchProducer {
             case .days(let value): try builder.append(date32: value, column: index)
             }
         }
+        if let positions { try positions.append(position(rowCursor, rowKey), to: builder) }
         advance(cursor: rowCursor, key: rowKey, hash: rowHash)
         return .emitted
     }
@@ -245,8 +250,8 @@ final class SQLiteReader: ArrowBatchProducer {
         statement.reset()
     }
 
-    /// Where a rejected row came from: its cursor and key for incremental reads, its ordinal in
-    /// the read otherwise.
+    /// Where a row came from, for its reject or its `_etl_position`: its cursor and key for
+    /// incremental reads, its ordinal in the read otherwise.
     private func position(_ cursor: SQLValue?, _ key: [SQLValue]?) -> String {
         guard let incremental else { return "\(statement.connection.path): stream \(stream), row \(ordinal)" }
         var parts = ["\(incremental.cursorField)=\(cursor?.displayText ?? "NULL")"]

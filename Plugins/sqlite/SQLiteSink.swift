@@ -18,7 +18,7 @@ final class SQLiteSink: ETLSink {
         name: "sqlite",
         version: "1.0.0",
         description: "Loads tables into a SQLite database file: replace, append, merge (upsert), scd2; state in the same transaction",
-        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models],
+        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models, .deletes],
         configSchema: SQLiteSinkSettings.schema)
 
     /// Page cache per connection: generous for upserts into large indexes, still small next to
@@ -91,7 +91,10 @@ final class SQLiteSink: ETLSink {
     }
 
     func begin(_ request: LoadRequest) throws(PluginError) {
-        let names = request.schema.fields.map(\.name)
+        // The delete flag (the last batch column, when asked for) is no column of the target.
+        let deleteFlag = try DeleteColumn.index(of: request)
+        let fields = request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count)
+        let names = fields.map(\.name)
         let key = try Self.validate(request, names: names)
         let scd2 = try SCD2Options(request, names: names)
         let ownership = try LoadOwnership(request.options())
@@ -101,7 +104,7 @@ final class SQLiteSink: ETLSink {
             // Before the target is touched: every write mode is refused alike.
             try StateTable.ensure(connection: connection, cache: cache)
             try TargetOwnership.check(request, ownership: ownership, connection: connection, host: host)
-            var columns = request.schema.fields.map { TargetColumn(name: $0.name, type: $0.type) }
+            var columns = fields.map { TargetColumn(name: $0.name, type: $0.type) }
             if request.writeMode == .scd2 { columns += TargetPreparation.historyColumns }
             let prepared = try TargetPreparation.prepare(target: request.target, columns: columns, mode: request.writeMode,
                                                          connection: connection, cache: cache)
@@ -120,7 +123,7 @@ final class SQLiteSink: ETLSink {
             cache.advance(toVersion: try connection.integer("PRAGMA schema_version"))
             let loadTime = ArrowTimestampText.text(micros: Clock.nowMicros())
             load = SinkLoad(request: request, ownership: ownership, scd2: scd2, loadTime: loadTime,
-                            writer: try makeWriter(request, names: names, key: key, scd2: scd2, loadTime: loadTime))
+                            writer: try makeWriter(request, names: names, key: key, scd2: scd2, deleteFlag: deleteFlag, loadTime: loadTime))
         } catch {
             connection.rollbackIfOpen()
             cache.reset()
@@ -250,7 +253,7 @@ final class SQLiteSink: ETLSink {
         return closed
     }
 
-    private func makeWriter(_ request: LoadRequest, names: [String], key: [String], scd2: SCD2Options,
+    private func makeWriter(_ request: LoadRequest, names: [String], key: [String], scd2: SCD2Options, deleteFlag: Int?,
                             loadTime: String) throws(PluginError) -> RowWriter {
         let table = request.target
         var texts: [String]
@@ -265,6 +268,13 @@ final class SQLiteSink: ETLSink {
         }
         var prepared: [SQLiteStatement] = []
         for text in texts { prepared.append(try statement(text, table: table)) }
+        var deletes: RowWriter.Deletes?
+        if let deleteFlag {
+            let text = request.writeMode == .merge
+                ? LoadSQL.deleteKey(from: table, columns: names, key: key)
+                : LoadSQL.closeDeletedVersion(in: table, columns: names, key: key, validFrom: scd2.validFromColumn)
+            deletes = RowWriter.Deletes(flagColumn: deleteFlag, statement: try statement(text, table: table))
+        }
         let folded = names.map(SQLIdentifier.folded)
         let keyColumns = Set(key.compactMap { folded.firstIndex(of: SQLIdentifier.folded($0)) })
         // ?n+1 only exists when no column dates the versions.
@@ -276,7 +286,7 @@ final class SQLiteSink: ETLSink {
                                        rows: groupRows)
         }
         return RowWriter(statements: prepared, group: group, countsChanges: request.writeMode == .merge || request.writeMode == .scd2,
-                         keyColumns: keyColumns, validFromColumn: scd2.validFromColumn, loadTime: versionTime, columnNames: names, target: table, database: settings.path)
+                         deletes: deletes, keyColumns: keyColumns, validFromColumn: scd2.validFromColumn, loadTime: versionTime, columnNames: names, target: table, database: settings.path)
     }
 
     /// Rows per grouped INSERT: past about 30 the gain levels off (bench/sqlite_insert_groups.c).

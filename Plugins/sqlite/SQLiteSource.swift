@@ -15,7 +15,7 @@ final class SQLiteSource: ETLSource {
         name: "sqlite",
         version: "1.0.0",
         description: "Reads a table or query of a SQLite database, in full or incrementally on a cursor column",
-        capabilities: [.incremental, .discover],
+        capabilities: [.incremental, .discover, .positions],
         configSchema: SQLiteSourceSettings.schema)
 
     private static let busyTimeoutMilliseconds: Int32 = 5_000
@@ -48,11 +48,12 @@ final class SQLiteSource: ETLSource {
         let connection = try connection()
         let columns = try SourceColumns.discover(settings, connection: connection)
         reader = nil
+        let positions = try SourcePositionColumn(request: request, streamSchema: Self.schema(columns))
         guard let cursorField = request.cursorField else {
             let plan = ReadPlan.full(columns: columns, relation: settings.relation)
             let statement = try prepare(plan, connection: connection)
             let reader = SQLiteReader(statement: statement, columns: columns, host: host, stream: settings.stream,
-                                      request: request, incremental: nil, startStateJSON: nil)
+                                      request: request, positions: positions, incremental: nil, startStateJSON: nil)
             self.reader = reader
             return reader
         }
@@ -94,7 +95,7 @@ final class SQLiteSource: ETLSource {
                                          keyIndexes: keyIndexes, nullCursor: options.nullCursor, startState: state,
                                          skipsBoundaryRows: plan.skipsBoundaryRows, rereadsWindow: lookbackStart != nil)
         let reader = SQLiteReader(statement: statement, columns: columns, host: host, stream: settings.stream,
-                                  request: request, incremental: setup, startStateJSON: request.stateJSON)
+                                  request: request, positions: positions, incremental: setup, startStateJSON: request.stateJSON)
         self.reader = reader
         return reader
     }

@@ -32,6 +32,9 @@ enum ValueConversion {
         switch type {
         case .null:
             return nil
+        case .decimal128:
+            // The source's columns are never decimal (its config has no such type).
+            return nil
         case .int64:
             switch storage {
             case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))

@@ -22,8 +22,18 @@ enum DryRunReport {
                 Swift.print("\(entry.id): SQL model → \(entry.sink).\(entry.target) (materialize \(model.materialization.rawValue)) \(from)\(after)")
                 continue
             }
-            let write = entry.mode == .full || !fullRefresh ? entry.write.rawValue : "replace"
-            Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)) \(from)\(after)")
+            // As EntryRunner: a full refresh replaces an incremental entry's target, except scd2's history.
+            let write = entry.mode == .full || !fullRefresh || entry.write == .scd2 ? entry.write.rawValue : "replace"
+            Swift.print("\(entry.id): \(entry.mode.rawValue) \(entry.source).\(entry.stream) → \(entry.sink).\(entry.target) (\(write)\(deletes(entry, write: write, redact: redact))) \(from)\(after)")
         }
+    }
+
+    /// What `delete_when` will do to the load, e.g. ", deletes where _op = 'D' on the source's columns" (it reads
+    /// the columns as the source sends them); a replace (a full refresh of a merge entry) leaves
+    /// the matching rows out instead (DeleteFlagStep).
+    private static func deletes(_ entry: ControlEntry, write: String, redact: (String) -> String) -> String {
+        guard let rule = entry.deleteWhen else { return "" }
+        let expression = redact(rule.expression)
+        return write == WriteMode.replace.rawValue ? ", leaves out rows where \(expression) on the source's columns" : ", deletes where \(expression) on the source's columns"
     }
 }

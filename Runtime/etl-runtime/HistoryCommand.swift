@@ -4,7 +4,7 @@ import ETLRuntimeCore
 /// `etl-runtime history`: past runs, newest first.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show past runs from etl_runs, newest first.",
+        commandName: "history", abstract: "Show past runs from etl_runs, newest first, with what each read.",
         discussion: "Reads only the state database: the manifest's secrets need not be set and no plugin is loaded.")
 
     @OptionGroup var location: PluginLocationOptions
@@ -34,16 +34,17 @@ struct HistoryCommand: ParsableCommand {
                     "run_id": run.runID, "entry": run.entryID, "started_at": run.startedAt, "ended_at": run.endedAt as Any,
                     "status": run.status, "rows_read": run.rowsRead, "rows_written": run.rowsWritten,
                     "rows_rejected": run.rowsRejected, "watermark": run.watermark.map(redact) as Any,
-                    "error": run.error.map(redact) as Any, "pid": run.pid,
+                    "error": run.error.map(redact) as Any, "pid": run.pid, "reads": run.reads as Any,
                 ]
             }))
             return
         }
-        let header = ["RUN", "ENTRY", "STARTED", "STATUS", "READ", "WRITTEN", "REJECTED", "ERROR"]
+        // READS is the run's lineage: a SQL model's tables, or an entry's `source:stream`.
+        let header = ["RUN", "ENTRY", "STARTED", "STATUS", "READ", "WRITTEN", "REJECTED", "READS", "ERROR"]
         let table = runs.map { run in
             [
                 run.runID, run.entryID, run.startedAt, run.status, String(run.rowsRead), String(run.rowsWritten),
-                String(run.rowsRejected), run.error.map(redact) ?? "",
+                String(run.rowsRejected), run.reads.map { redact($0.joined(separator: ",")) } ?? "-", run.error.map(redact) ?? "",
             ]
         }
         print(PluginListing.alignedColumns([header] + table), terminator: "")

@@ -39,7 +39,7 @@ struct PreviewCommand: ParsableCommand {
             // The request `run` sends, from the watermark the control table mirrors, capped at --limit.
             let read = try source.read(
                 .forEntry(entry, startState: context.manifest.secretForm.expanded(watermark.state), fullRefresh: false, limit: limit))
-            let schema = try read.stream.schema()
+            let schema = try read.schema()
             var rows: [[String]] = []
             while rows.count < limit, let batch = try read.stream.next() {
                 for row in 0..<batch.rowCount where rows.count < limit {
@@ -67,6 +67,7 @@ enum ValueText {
         case .binary: return "0x" + column.bytes(row).map { String(format: "%02x", $0) }.joined()
         case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row)) + "µs"
         case .date32: return String(column.date32(row)) + "d"
+        case .decimal128: return column.decimal128(row).text
         case .null: return "NULL"
         }
     }

@@ -103,9 +103,11 @@ struct RunCommand: ParsableCommand {
         if inProcess { try RoundRunner.refuseTimeoutsInProcess(selected) }
         if dryRun {
             // What `run` would find only when it creates the plugins, the dry run finds now.
-            let refusals = try PluginConfigCheck.issues(
+            let findings = try PluginConfigCheck.check(
                 context.manifest, catalog: context.catalog, file: location.manifestPath,
                 reads: PluginConfigCheck.EntryReads(entries: selected, state: state, fullRefresh: fullRefresh))
+            for note in findings.notes { Console.error("\(note)") }
+            let refusals = findings.issues
             guard refusals.isEmpty else {
                 ManifestProblems.report(refusals, manifestPath: location.manifestPath)
                 throw ExitCodes.invalidConfiguration

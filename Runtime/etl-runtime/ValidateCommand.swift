@@ -11,6 +11,8 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Prints every problem found (not just the first), one per line on stderr, as \
             FILE:LINE: JSON-PATH: message. Exits 0 when the manifest is valid and 78 when it is not. \
+            Lines whose message starts with "note:" say what is checked only when run reads (e.g. \
+            transforms of a stream whose columns are known only then); they do not fail validate. \
             ${VAR} references are read from the environment and from a .env file beside the \
             manifest; their values are never printed.
             """
@@ -31,9 +33,12 @@ struct ValidateCommand: ParsableCommand {
         // requests a source refuses (from the state stored so far), and entries whose settings
         // changed since they loaded data.
         let state = FileManager.default.fileExists(atPath: manifest.statePath) ? try StateDatabase(path: manifest.statePath) : nil
-        var later = try PluginConfigCheck.issues(
+        let findings = try PluginConfigCheck.check(
             manifest, catalog: catalog, file: manifestPath,
             reads: PluginConfigCheck.EntryReads(entries: manifest.controlTable, state: state))
+        // Notes say what could not be checked now (and will be when run reads): never a failure.
+        for note in findings.notes { Console.error("\(note)") }
+        var later = findings.issues
         if let state {
             let changes = try state.settingsChanges(manifest.controlTable)
             later += ManifestContext.SettingsChanged(changes: changes, manifest: manifest).issues(file: manifestPath)

@@ -39,7 +39,7 @@ struct ColumnBuilder {
             data.reserve(additional: 16 * capacityHint)
         case .bool:
             values.reserve(additional: (capacityHint + 7) / 8)
-        case .int64, .double, .timestampMicrosecondsUTC, .date32:
+        case .int64, .double, .timestampMicrosecondsUTC, .date32, .decimal128:
             values.reserve(additional: type.fixedWidth * capacityHint)
         case .null:
             break
@@ -55,6 +55,14 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func append<T: BitwiseCopyable>(fixed value: T) {
         values.append(value)
+        finishValue()
+    }
+
+    /// Appends a decimal128 value: its low word, then its high word (little-endian two's complement).
+    @inline(__always)
+    mutating func append(decimal value: ArrowDecimal) {
+        values.append(value.low)
+        values.append(value.high)
         finishValue()
     }
 
@@ -110,7 +118,7 @@ struct ColumnBuilder {
             values.appendBit(false, at: length)
         case .utf8, .binary:
             values.append(Int32(truncatingIfNeeded: data.count))
-        case .int64, .double, .timestampMicrosecondsUTC, .date32:
+        case .int64, .double, .timestampMicrosecondsUTC, .date32, .decimal128:
             values.append(repeating: 0, byteCount: type.fixedWidth)
         }
         if tag != ArrowColumnType.null.tag {

@@ -86,6 +86,21 @@ public struct ImportedColumn {
         checked(row, .date32).load(fromByteOffset: (firstIndex &+ row) &* 4, as: Int32.self)
     }
 
+    /// The value of a `.decimal128` column at `row` (read unaligned: a producer need only align
+    /// buffers to 8 bytes).
+    @inline(__always)
+    public func decimal128(_ row: Int) -> ArrowDecimal {
+        precondition(row >= 0 && row < count, "ImportedColumn: row \(row) is outside 0..<\(count)")
+        guard case .decimal128(_, let scale) = type else {
+            preconditionFailure("ImportedColumn: decimal128 read from a \(type.displayName) column")
+        }
+        let base = values.unsafelyUnwrapped + (firstIndex &+ row) &* 16
+        var value = ArrowDecimal(unscaled: 0, scale: scale)
+        value.low = base.loadUnaligned(as: UInt64.self)
+        value.high = base.loadUnaligned(fromByteOffset: 8, as: Int64.self)
+        return value
+    }
+
     @inline(__always)
     private func checked(_ row: Int, _ expected: ArrowColumnType) -> UnsafeRawPointer {
         precondition(row >= 0 && row < count, "ImportedColumn: row \(row) is outside 0..<\(count)")

@@ -106,6 +106,21 @@ public final class RecordBatchBuilder {
         try slot(column, .date32).pointee.append(fixed: date32)
     }
 
+    /// Appends an exact decimal to a `.decimal128(precision:scale:)` column. The value must have
+    /// the column's scale (`ArrowDecimal.rescaled(to:)` widens one) and fit its precision;
+    /// otherwise this throws `.misuse` (another scale) or `.badData` (too many digits) and
+    /// appends nothing: a value is never rounded to fit.
+    @inline(__always)
+    public func append(decimal128 value: ArrowDecimal, column: Int) throws(ArrowError) {
+        guard column >= 0 && column < columnCount else { throw missingColumn(column, appending: "decimal128") }
+        let target = columns + column
+        guard case .decimal128(let precision, let scale) = target.pointee.type else {
+            throw wrongType(column, appending: .decimal128(precision: ArrowDecimal.maximumPrecision, scale: Int(value.scale)))
+        }
+        guard Int(value.scale) == scale, value.fits(precision: precision) else { throw decimalMismatch(column, value) }
+        target.pointee.append(decimal: value)
+    }
+
     // MARK: State
 
     /// Rows complete in every column (the shortest column's length); 0 without columns.
@@ -181,6 +196,15 @@ public final class RecordBatchBuilder {
     private func wrongType(_ column: Int, appending type: ArrowColumnType) -> ArrowError {
         let actual = schema.fields[column].type
         return ArrowError(.misuse, "cannot append \(type.displayName) to \(label(column)): the column is \(actual.displayName) (\"\(actual.rawValue)\"); use \(actual.appendMethodName) or appendNull(column:)")
+    }
+
+    @inline(never)
+    private func decimalMismatch(_ column: Int, _ value: ArrowDecimal) -> ArrowError {
+        let type = schema.fields[column].type
+        if Int(value.scale) != type.decimalScale {
+            return ArrowError(.misuse, "cannot append \(value.text) (scale \(value.scale)) to \(label(column)): the column is \(type.displayName); rescale the value to the column's scale first")
+        }
+        return ArrowError(.badData, "cannot append \(value.text) to \(label(column)): it has more digits than \(type.displayName) holds")
     }
 
     @inline(never)

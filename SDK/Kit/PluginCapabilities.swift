@@ -34,14 +34,25 @@ public struct PluginCapabilities: OptionSet, Sendable, Hashable, CustomStringCon
     /// kit leaves `run_model` NULL.
     public static let models = PluginCapabilities(rawValue: UInt64(ETL_CAP_MODELS))
 
+    /// Sink: honours the load option `delete_column` of merge and scd2 loads (`ETL_CAP_DELETES`,
+    /// ABI 1.2): the batches then carry that bool column last, and a row with true deletes its
+    /// key (merge) or closes its current version (scd2) instead of being stored. Without it the
+    /// kit refuses a load that asks for deletes.
+    public static let deletes = PluginCapabilities(rawValue: UInt64(ETL_CAP_DELETES))
+
+    /// Source: appends each row's position to its batches when the read asks for it
+    /// (`ETL_CAP_POSITIONS`, ABI 1.2; see `ReadRequest.wantsPositions` and `SourcePositionColumn`).
+    public static let positions = PluginCapabilities(rawValue: UInt64(ETL_CAP_POSITIONS))
+
     /// Every capability a sink may declare.
-    public static let sinkCapabilities: PluginCapabilities = [.merge, .scd2, .transactional, .sql, .append, .replace, .models]
+    public static let sinkCapabilities: PluginCapabilities = [.merge, .scd2, .transactional, .sql, .append, .replace, .models, .deletes]
     /// Every capability a source may declare.
-    public static let sourceCapabilities: PluginCapabilities = [.incremental, .discover]
+    public static let sourceCapabilities: PluginCapabilities = [.incremental, .discover, .positions]
 
     private static let names: [(PluginCapabilities, String)] = [
         (.incremental, "incremental"), (.merge, "merge"), (.scd2, "scd2"), (.transactional, "transactional"),
         (.sql, "sql"), (.append, "append"), (.replace, "replace"), (.discover, "discover"), (.models, "models"),
+        (.deletes, "deletes"), (.positions, "positions"),
     ]
 
     /// The names of the bits that are set, e.g. "append, replace"; unknown bits as hex.

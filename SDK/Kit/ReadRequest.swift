@@ -18,6 +18,14 @@ extension ReadRequest {
             ?? PluginConfig(members: [:], path: "options")
     }
 
+    /// Whether the host asks for each row's source position (`"positions": true` in the options,
+    /// ABI 1.2): then the stream ends with the `_etl_position` column (see `SourcePositionColumn`).
+    /// The host asks only sources that declare `.positions`.
+    /// - Throws: `ETL_INVALID_CONFIG` when the options are not JSON or `positions` is not a boolean.
+    public var wantsPositions: Bool {
+        get throws(PluginError) { try options().optionalBool(ReadRequest.positionsKey) ?? false }
+    }
+
     /// Copies a C request, refusing one the header forbids (NULL stream, batch_size <= 0).
     init(copying request: UnsafePointer<etl_read_request>) throws(PluginError) {
         let raw = request.pointee

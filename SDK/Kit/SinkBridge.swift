@@ -39,6 +39,10 @@ enum SinkBridge {
             guard offered.contains(load.writeMode.requiredCapability) else {
                 throw .unsupported("plugin '\(box.pluginName)' does not support write mode \(load.writeMode) (it offers: \(offered)); choose one of those modes for target '\(load.target)'")
             }
+            // A host that ignores capabilities must not have its delete flags stored as data.
+            if !offered.contains(.deletes), try load.options().contains(LoadRequest.deleteColumnKey) {
+                throw .invalidConfig("plugin '\(box.pluginName)' cannot apply deletes (no ETL_CAP_DELETES capability), but the load into '\(load.target)' asks for them with the option \"\(LoadRequest.deleteColumnKey)\"; remove delete_when from the entry or load into a sink that offers deletes")
+            }
             try box.sink.begin(load)
             box.openLoad = load
         }

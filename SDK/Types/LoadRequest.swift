@@ -19,6 +19,11 @@ public struct LoadRequest: Sendable, Hashable {
     /// The entry's other settings as JSON object text, or nil (see SDK/ABI.md, "Entry options").
     public var optionsJSON: String?
 
+    /// The member of `optionsJSON` that names the batches' delete flag column (a merge or scd2
+    /// load of an entry with `delete_when`, to a sink with `ETL_CAP_DELETES`; SDK/ABI.md,
+    /// "Deletes"). That bool column is the schema's last; a row with true deletes its key.
+    public static let deleteColumnKey = "delete_column"
+
     public init(entryID: String, runID: String, target: String, writeMode: WriteMode, primaryKey: [String] = [],
                 schema: ArrowSchemaDescription, optionsJSON: String? = nil) {
         self.entryID = entryID

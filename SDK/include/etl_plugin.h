@@ -285,6 +285,9 @@ typedef struct etl_host_api {
    *   "b" bool, "l" int64, "g" double, "u" utf8, "z" binary,
    *   "tsu:UTC" timestamp (microseconds since the Unix epoch, UTC),
    *   "tdD" date32 (days since the Unix epoch), "n" null.
+   * Not "d:P,S" (decimal128, ABI 1.2): batches may carry it (SDK/ABI.md,
+   * "ABI 1.2: decimal128 columns"), but no append_* function takes a 128-bit
+   * value, so batch_begin refuses it; export such arrays yourself.
    * The batch is a struct array ("+s") whose children are the columns.
    * Append one value per column for each row, in any column order; `finish`
    * checks that every column got the same number of values.
@@ -298,7 +301,7 @@ typedef struct etl_host_api {
    * (out) out_builder: [plugin-owned] free it with batch_free. Set to NULL on
    *       failure.
    * Returns: ETL_OK; ETL_UNSUPPORTED for a column format outside the list
-   * above; ETL_INTERNAL for a NULL argument or a malformed schema. `error`
+   * above (decimal128 included); ETL_INTERNAL for a NULL argument or a malformed schema. `error`
    * says which column.
    * [any-thread] The new builder is then used on [the builder's thread].
    */
@@ -458,8 +461,26 @@ typedef struct etl_read_request {
                                   plugin must stop: the host does not cut the stream */
   const char* options_json;    /* other entry settings as a JSON object, or NULL; the
                                   entry's own "options" are its member "entry_options"
-                                  (SDK/ABI.md, "Entry options the runtime sends") */
+                                  (SDK/ABI.md, "Entry options the runtime sends").
+                                  With "positions": true (ETL_READ_OPTION_POSITIONS),
+                                  see "Source positions" below. */
 } etl_read_request;
+
+/*
+ * Source positions (ABI 1.2). The host asks for them only from a source whose
+ * descriptor has ETL_CAP_POSITIONS, and only for an entry that loads them (a
+ * `metadata` transform with `source_position`): the request's options_json
+ * then holds "positions": true. Such a source appends one last column, named
+ * ETL_POSITION_COLUMN, of format "u" (utf8), to the schema of the stream `read`
+ * returns and to every batch of it; for each row it holds the position the
+ * source would give report_reject for that row (e.g. "data.csv:17"). Without
+ * the option the stream is unchanged. The host refuses a stream that lacks the
+ * column when it asked for it, and one that has a column of that name when it
+ * did not (the name is reserved), naming the plugin. A null value is stored
+ * as a null position. `discover` never lists the column.
+ */
+#define ETL_READ_OPTION_POSITIONS "positions"
+#define ETL_POSITION_COLUMN "_etl_position"
 
 /*
  * The signature of `create` in both API tables: creates an instance from its
@@ -600,7 +621,9 @@ typedef struct etl_load_request {
   etl_write_mode write_mode;
   int32_t primary_key_count;
   const char* const* primary_key;       /* primary_key_count column names */
-  const struct ArrowSchema* schema;     /* struct schema of every batch; not released by the sink */
+  const struct ArrowSchema* schema;     /* struct schema of every batch; not released by the sink.
+                                           With "delete_column" in options_json (ETL_CAP_DELETES),
+                                           its last column is that bool flag, never stored */
   const char* options_json;             /* other entry settings as a JSON object, or NULL; the
                                            entry's own "options" are its member "entry_options" */
 } etl_load_request;
@@ -771,6 +794,8 @@ typedef int32_t etl_plugin_kind;
 #define ETL_CAP_REPLACE 0x40ULL               /* sink: ETL_WRITE_REPLACE */
 #define ETL_CAP_DISCOVER 0x80ULL              /* source: discover lists real streams */
 #define ETL_CAP_MODELS 0x100ULL               /* sink: run_model (SQL model entries), ABI 1.2 */
+#define ETL_CAP_DELETES 0x200ULL              /* sink: load option "delete_column" (merge, scd2), ABI 1.2 */
+#define ETL_CAP_POSITIONS 0x400ULL            /* source: per-row positions on request, ABI 1.2 */
 
 /* [plugin-owned, static] valid until the process exits. */
 typedef struct etl_plugin_descriptor {

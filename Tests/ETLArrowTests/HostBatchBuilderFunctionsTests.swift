@@ -167,6 +167,17 @@ final class HostBatchBuilderFunctionsTests: XCTestCase {
         XCTAssertTrue(message(&error).contains("column 1 (\"big\") has Arrow format \"U\""), message(&error))
     }
 
+    func testBeginRefusesADecimalColumnItHasNoAppendFor() {
+        var raw = ArrowSchema()
+        ArrowSchemaDescription(fields: [ArrowField(name: "amount", type: .decimal128(precision: 12, scale: 2))]).export(to: &raw)
+        defer { raw.release?(&raw) }
+        var builder: OpaquePointer?
+        var error = newError()
+        XCTAssertEqual(api.batch_begin!(&raw, 0, &builder, &error), ETL_UNSUPPORTED)
+        XCTAssertNil(builder)
+        XCTAssertEqual(message(&error), #"batch_begin: column "amount" is decimal(12,2) ("d:12,2"), which the host's batch builder cannot fill: ABI 1.2 has no append function for decimal128. Declare the column utf8 and let the entry cast it ({"cast": {"amount": "decimal(12,2)"}}), or export the Arrow array yourself"#)
+    }
+
     func testBeginWithNullSchemaIsInternal() {
         var builder: OpaquePointer?
         var error = newError()

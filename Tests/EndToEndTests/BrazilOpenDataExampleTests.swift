@@ -4,7 +4,8 @@ import XCTest
 
 /// examples/brazil-open-data.json on its bundled file (Latin-1, `;`, decimal comma, accented
 /// Portuguese headers, a title line): discover shows the inferred types, and a run renames the
-/// columns, casts the IBGE code to text, derives the density and loads them.
+/// columns, casts the IBGE code to text and the area to an exact decimal(10,2), derives the
+/// density and loads them.
 final class BrazilOpenDataExampleTests: XCTestCase {
     private func example() throws -> RunWorkspace {
         let workspace = RunWorkspace()
@@ -38,7 +39,7 @@ final class BrazilOpenDataExampleTests: XCTestCase {
         let schema = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("brazil.db"), "SELECT name || ' ' || type FROM pragma_table_info('municipios')"]).stdout
         XCTAssertEqual(schema.split(separator: "\n").map(String.init), [
             "ibge_code TEXT", "municipality TEXT", "state TEXT", "reference_date TEXT", "population INTEGER",
-            "area_km2 REAL", "capital INTEGER", "density_per_km2 REAL", "_loaded_at TEXT",
+            "area_km2 NUMERIC(10,2)", "capital INTEGER", "density_per_km2 REAL", "_loaded_at TEXT",
         ])
         XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("brazil.db"), "SELECT count(*) FROM municipios"]).stdout, "21\n")
     }

@@ -92,7 +92,7 @@ final class StateDatabaseTrustTests: XCTestCase {
         _ = try workspace.stateQuery("UPDATE etl_meta SET value = '99' WHERE key = 'schema_version'")
         let run = try workspace.run(["run"])
         XCTAssertEqual(run.status, 78, run.stderr)
-        XCTAssertTrue(run.stderr.contains("was written by a newer etl-runtime (state schema version 99; this one knows up to 2)"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("was written by a newer etl-runtime (state schema version 99; this one knows up to 3)"), run.stderr)
         XCTAssertEqual(try workspace.stateQuery("SELECT value FROM etl_meta WHERE key = 'schema_version'"), "99\n")
     }
 
@@ -104,6 +104,7 @@ final class StateDatabaseTrustTests: XCTestCase {
             DROP TABLE etl_meta; DROP INDEX etl_rejects_once;
             ALTER TABLE etl_control DROP COLUMN primary_key;
             ALTER TABLE etl_rejects DROP COLUMN last_run_id; ALTER TABLE etl_rejects DROP COLUMN times_seen;
+            ALTER TABLE etl_runs DROP COLUMN reads;
             INSERT INTO etl_rejects (run_id, entry_id, position, raw, reason, recorded_at) VALUES
               ('r1', 'people', 'in.csv:9', 'x', 'bad', 't'), ('r2', 'people', 'in.csv:9', 'x', 'bad', 't');
             PRAGMA application_id = 0; PRAGMA user_version = 0;
@@ -114,10 +115,37 @@ final class StateDatabaseTrustTests: XCTestCase {
         XCTAssertTrue(watermark.contains("offset"), watermark)
         let run = try workspace.run(["run"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertEqual(try workspace.stateQuery("PRAGMA user_version"), "2\n")
-        XCTAssertEqual(try workspace.stateQuery("SELECT value FROM etl_meta WHERE key = 'schema_version'"), "2\n")
+        XCTAssertEqual(try workspace.stateQuery("PRAGMA user_version"), "3\n")
+        XCTAssertEqual(try workspace.stateQuery("SELECT value FROM etl_meta WHERE key = 'schema_version'"), "3\n")
         XCTAssertEqual(try workspace.stateQuery("SELECT count(*) FROM etl_runs"), "2\n")
         XCTAssertEqual(try workspace.stateQuery("SELECT count(*) FROM etl_rejects"), "1\n", "duplicate rejects are merged")
         XCTAssertEqual(try warehouse(workspace, "SELECT count(*), count(DISTINCT id) FROM people"), "600|600\n")
+    }
+
+    func testAVersion2StateDatabaseIsMigratedKeepingItsRunsAndRecordsWhatNewRunsRead() throws {
+        let workspace = try pipeline()
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        // Turn it into what the runtime of state schema version 2 wrote: etl_runs without `reads`.
+        _ = try workspace.stateQuery("""
+            ALTER TABLE etl_runs DROP COLUMN reads;
+            UPDATE etl_meta SET value = '2' WHERE key = 'schema_version'; PRAGMA user_version = 2;
+            """)
+        let before = try workspace.stateQuery("SELECT run_id, status, rows_read, rows_written, watermark_after FROM etl_runs")
+        let run = try workspace.run(["run"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try workspace.stateQuery("PRAGMA user_version"), "3\n")
+        XCTAssertEqual(try workspace.stateQuery("SELECT value FROM etl_meta WHERE key = 'schema_version'"), "3\n")
+        XCTAssertEqual(
+            try workspace.stateQuery("SELECT run_id, status, rows_read, rows_written, watermark_after FROM etl_runs ORDER BY started_at LIMIT 1"),
+            before, "the version 2 run is kept as it was")
+        XCTAssertEqual(try workspace.stateQuery("SELECT quote(reads) FROM etl_runs ORDER BY started_at"), """
+            NULL
+            '["file:in"]'
+
+            """, "what an earlier run read is unknown; the new run records its source and stream")
+        XCTAssertEqual(try warehouse(workspace, "SELECT count(*), count(DISTINCT id) FROM people"), "600|600\n", "the watermark survived")
+        let history = try workspace.run(["history"])
+        XCTAssertEqual(history.status, 0, history.stderr)
+        XCTAssertEqual(history.stdout.split(separator: "\n").dropFirst().map { $0.contains(" file:in ") }, [true, false], history.stdout)
     }
 }

@@ -184,7 +184,7 @@ final class ManifestMistakeTests: XCTestCase {
     func testTransformArgumentsAreChecked() throws {
         let fields = #""mode": "full", "transforms": [{"cast": {"a": "int46", "b": {"type": "string", "format": "%Y"}}}, {"trim": "yes"}, {"metadata": {"loaded": "_at"}}, {"select": []}]"#
         XCTAssertEqual(try entryIssues(fields), [
-            #"plugins.json:6: $.control_table[0].transforms[0].cast.a: expected a type name (string, int64, double, bool, date, timestamp) or {"type": ..., "format": ...}, got "int46"; did you mean "int64"?"#,
+            #"plugins.json:6: $.control_table[0].transforms[0].cast.a: expected a type name (string, int64, double, bool, date, timestamp, decimal(P,S)) or {"type": ..., "format": ...}, got "int46"; did you mean "int64"?"#,
             #"plugins.json:6: $.control_table[0].transforms[0].cast.b.format: "format" applies only to "date" and "timestamp" casts"#,
             #"plugins.json:6: $.control_table[0].transforms[1].trim: expected true or an array of column names, got "yes""#,
             #"plugins.json:6: $.control_table[0].transforms[2].metadata.loaded: unknown metadata kind; did you mean "loaded_at"?"#,

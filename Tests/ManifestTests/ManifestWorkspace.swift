@@ -74,7 +74,7 @@ struct FakePlugins: PluginContractProviding {
     /// csv and http sources, sqlite and jsonl sinks, with schemas shaped like the real ones.
     static let standard = FakePlugins(contracts: [
         PluginContract(
-            name: "csv", kind: .source, capabilities: ["incremental", "discover"],
+            name: "csv", kind: .source, capabilities: ["incremental", "discover", "positions"],
             configSchemaJSON: """
                 {
                   "type": "object",
@@ -103,7 +103,7 @@ struct FakePlugins: PluginContractProviding {
                 """,
             libraryPath: "/opt/etl/plugins/libetl_csv.so"),
         PluginContract(
-            name: "http", kind: .source, capabilities: ["incremental"],
+            name: "http", kind: .source, capabilities: ["incremental", "positions"],
             configSchemaJSON: """
                 {
                   "type": "object",
@@ -126,7 +126,7 @@ struct FakePlugins: PluginContractProviding {
                 """,
             libraryPath: "/opt/etl/plugins/libetl_http.so"),
         PluginContract(
-            name: "sqlite", kind: .sink, capabilities: ["append", "replace", "merge", "scd2", "sql", "transactional", "models"],
+            name: "sqlite", kind: .sink, capabilities: ["append", "replace", "merge", "scd2", "sql", "transactional", "models", "deletes"],
             configSchemaJSON: """
                 {"type": "object", "properties": {"path": {"type": "string", "format": "path"}},
                  "required": ["path"], "additionalProperties": false}

@@ -38,16 +38,9 @@ final class TransformManifestTests: XCTestCase {
         ])
     }
 
-    func testDecimalAndSourcePositionAreRefusedWithTheReason() throws {
-        XCTAssertEqual(try load(#""mode": "full", "transforms": [{"cast": {"v": "decimal"}}, {"metadata": {"source_position": "_pos"}}]"#).issues, [
-            #"plugins.json:6: $.control_table[0].transforms[0].cast.v: "decimal" is not a column type of ABI 1.2 (it has no Arrow decimal); cast to "double" (with "decimal": "," for decimal commas), or keep "string" for exact digits"#,
-            #"plugins.json:6: $.control_table[0].transforms[1].metadata.source_position: "source_position" is not available: batches carry no per-row positions in ABI 1.2 (sources name a position only for rejected rows); add a position column in the source if you need one"#,
-        ])
-    }
-
     func testNumberMarksNeedANumberTypeAndDiffer() throws {
         XCTAssertEqual(try load(#""mode": "full", "transforms": [{"cast": {"d": {"type": "date", "decimal": ","}, "v": {"type": "double", "decimal": ",", "thousands": ","}, "w": {"type": "double", "decimal": ",,"}}}]"#).issues, [
-            #"plugins.json:6: $.control_table[0].transforms[0].cast.d: "decimal" and "thousands" apply only to "int64" and "double" casts"#,
+            #"plugins.json:6: $.control_table[0].transforms[0].cast.d: "decimal" and "thousands" apply only to "int64", "double" and "decimal" casts"#,
             #"plugins.json:6: $.control_table[0].transforms[0].cast.v.thousands: the thousands separator cannot also be the decimal mark ",""#,
             #"plugins.json:6: $.control_table[0].transforms[0].cast.w.decimal: expected one character, such as "," or ".""#,
         ])

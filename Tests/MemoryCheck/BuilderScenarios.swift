@@ -1,10 +1,18 @@
 import CETLPlugin
 import ETLArrow
 
-/// Every column type, in the order the scenarios fill them.
-let allTypesSchema = ArrowSchemaDescription(fields: ArrowColumnType.allCases.map {
+/// Every column type, in the order the scenarios fill them (one decimal stands for its family).
+let allTypesSchema = ArrowSchemaDescription(fields: (ArrowColumnType.plainTypes + [.decimal128(precision: 20, scale: 2)]).map {
     ArrowField(name: "c_\($0.displayName)", type: $0)
 })
+
+/// The types the host's C batch builder fills: all but decimal128, which it refuses at batch_begin.
+let hostTypesSchema = ArrowSchemaDescription(fields: allTypesSchema.fields.filter { !$0.type.isDecimal })
+
+/// The decimal of row `row`: negative on odd rows, with a fraction.
+func scenarioDecimal(_ row: Int) -> ArrowDecimal {
+    ArrowDecimal(unscaled: Int128(row) * 1_000_000_007 * (row % 2 == 0 ? 1 : -1), scale: 2)
+}
 
 /// Text of row `row`: empty, short, and longer than the 32-byte fast copy, with
 /// multi-byte characters in both.
@@ -18,7 +26,7 @@ func scenarioText(_ row: Int) -> String {
 
 /// Appends row `row` (nulls on every fourth row) to a builder over `allTypesSchema`.
 func appendRow(_ row: Int, to builder: RecordBatchBuilder) throws {
-    for (column, field) in allTypesSchema.fields.enumerated() {
+    for (column, field) in builder.schema.fields.enumerated() {
         if row % 4 == 3 || field.type == .null {
             try builder.appendNull(column: column)
             continue
@@ -31,6 +39,7 @@ func appendRow(_ row: Int, to builder: RecordBatchBuilder) throws {
         case .binary: try [UInt8(row & 0xFF), 0, 0xFF].withUnsafeBytes { try builder.append(binary: $0, column: column) }
         case .timestampMicrosecondsUTC: try builder.append(timestampMicroseconds: Int64(row) << 20, column: column)
         case .date32: try builder.append(date32: Int32(row) - 100, column: column)
+        case .decimal128: try builder.append(decimal128: scenarioDecimal(row), column: column)
         case .null: break
         }
     }
@@ -40,7 +49,7 @@ func appendRow(_ row: Int, to builder: RecordBatchBuilder) throws {
 func verify(_ batch: ImportedRecordBatch, first: Int) throws {
     for row in 0..<batch.rowCount {
         let source = first + row
-        for (column, field) in allTypesSchema.fields.enumerated() {
+        for (column, field) in batch.schema.fields.enumerated() {
             let values = batch.column(column)
             let shouldBeNull = source % 4 == 3 || field.type == .null
             try expect(values.isNull(row) == shouldBeNull, "null flag of row \(source) column \(column)")
@@ -53,6 +62,7 @@ func verify(_ batch: ImportedRecordBatch, first: Int) throws {
             case .binary: try expect(Array(values.bytes(row)) == [UInt8(source & 0xFF), 0, 0xFF], "binary at \(source)")
             case .timestampMicrosecondsUTC: try expect(values.timestampMicroseconds(row) == Int64(source) << 20, "timestamp at \(source)")
             case .date32: try expect(values.date32(row) == Int32(source) - 100, "date32 at \(source)")
+            case .decimal128: try expect(values.decimal128(row) == scenarioDecimal(source), "decimal128 at \(source)")
             case .null: break
             }
         }

@@ -1033,8 +1033,10 @@ class Handler(BaseHTTPRequestHandler):
                      "headers": redacted(headers), "body": logged_body(body), "time": time.time()}
             app.store.log("requests", entry)
         if kind == "write":
+            # raw_body: the bytes as sent, for checks that parsing would blur (a JSON number's digits).
             app.store.log("writes", {"method": self.command, "path": split.path, "headers": headers,
-                                     "body": logged_body(body), "time": entry["time"]})
+                                     "body": logged_body(body), "raw_body": body.decode("utf-8", errors="replace") if body else None,
+                                     "time": entry["time"]})
         response = self.run(handler, app, request)
         if entry is not None:
             app.store.set_status(entry, response.status)

@@ -55,6 +55,24 @@ final class ABICompatibilityTests: XCTestCase {
         XCTAssertEqual(try sink.readState(entryID: "numbers"), #"{"next": 10}"#)
     }
 
+    func testDecimalColumnsAreRefusedForASinkBuiltBeforeABI12WithTheFix() throws {
+        let counting = try plugin("abi_1_0_sink", as: "abi10_sink", named: "counting_sink")
+        let entry = ControlEntry(id: "e", source: "s", stream: "numbers", sink: "counter", target: "t", mode: .full,
+                                 transforms: [ManifestTransform(step: .cast([ColumnCast(column: "n", type: .decimal, digits: DecimalDigits(precision: 12, scale: 2))]),
+                                                                jsonPath: "$.control_table[0].transforms[0]", line: 9)],
+                                 jsonPath: "$.control_table[0]", line: 7)
+        let numbers = ArrowSchemaDescription(fields: [ArrowField(name: "n", type: .utf8)])
+        let expected = #"sink "counter" (plugin "counting_sink", built for ABI 1.0) cannot receive column "n", a decimal(12,2): decimal columns need a sink built for ABI 1.2 or later. Cast the column to "double" (or "string" for its exact digits) in the entry's transforms, or rebuild the plugin against etl_plugin.h 1.2"#
+        // `run`, before the sink begins:
+        let decimals = ArrowSchemaDescription(fields: [ArrowField(name: "n", type: .decimal128(precision: 12, scale: 2))])
+        XCTAssertEqual(SinkColumnTypeCheck.problem(decimals, sink: counting, sinkName: "counter", entry: entry),
+                       TransformError("$.control_table[0].sink", expected))
+        XCTAssertNil(SinkColumnTypeCheck.problem(numbers, sink: counting, sinkName: "counter", entry: entry))
+        // `validate`, when the source tells its columns:
+        let issue = TransformSchemaCheck.issue(entry, schema: numbers, file: "plugins.json", sink: counting)
+        XCTAssertEqual(issue?.description, "plugins.json:7: $.control_table[0].sink: " + expected)
+    }
+
     func testCreateWithDescriptorTellsPluginsThatShareOneFunctionApart() throws {
         let library = try PluginLibraryLoader.load(try fixtures.build("shared_create")).get()
         XCTAssertEqual(library.plugins.map(\.info.name), ["alpha", "beta", "gamma"])

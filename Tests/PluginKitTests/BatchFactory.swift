@@ -7,6 +7,8 @@ enum BatchFactory {
     /// A row of values in schema order; nil is a null.
     enum Value {
         case bool(Bool), int64(Int64), double(Double), text(String), bytes([UInt8]), timestamp(Int64), date(Int32), null
+        /// A decimal128 value, unscaled × 10^-scale.
+        case decimal(Int128, scale: Int)
     }
 
     /// A batch struct for `schema` holding `rows`; the caller owns it (release exactly once).
@@ -22,6 +24,7 @@ enum BatchFactory {
                 case .bytes(let bytes): try bytes.withUnsafeBytes { buffer in try builder.append(binary: buffer, column: column) }
                 case .timestamp(let micros): try builder.append(timestampMicroseconds: micros, column: column)
                 case .date(let days): try builder.append(date32: days, column: column)
+                case .decimal(let unscaled, let scale): try builder.append(decimal128: ArrowDecimal(unscaled: unscaled, scale: scale), column: column)
                 case .null: try builder.appendNull(column: column)
                 }
             }

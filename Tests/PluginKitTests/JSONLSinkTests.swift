@@ -96,6 +96,17 @@ final class JSONLSinkTests: XCTestCase {
         """)
     }
 
+    func testDecimalsAreJSONNumbersWithTheirExactDigits() throws {
+        let schema = ArrowSchemaDescription(fields: [ArrowField(name: "amount", type: .decimal128(precision: 38, scale: 2))])
+        let batch = try BatchFactory.makeBatch(schema, rows: [[.decimal(1_234_567_890_123_456_789_012, scale: 2)], [.decimal(-50, scale: 2)], [.null]])
+        let sink = try sink()
+        XCTAssertNil(sink.begin(target: "amounts", mode: etl_write_mode(ETL_WRITE_REPLACE), schema: schema))
+        XCTAssertNil(sink.write(batch))
+        XCTAssertEqual(try sink.commit(state: nil).get(), 3)
+        sink.destroy()
+        XCTAssertEqual(contents("amounts.jsonl"), "{\"amount\":12345678901234567890.12}\n{\"amount\":-0.50}\n{\"amount\":null}\n")
+    }
+
     func testNonFiniteDoublesAreReportedInTheLogAtCommit() throws {
         let schema = ArrowSchemaDescription(fields: [ArrowField(name: "x", type: .double)])
         let sink = try sink()

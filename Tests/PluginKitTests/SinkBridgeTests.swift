@@ -159,6 +159,25 @@ final class SinkBridgeTests: XCTestCase {
         sink.destroy()
     }
 
+    func testBeginAskingForDeletesIsRefusedForASinkWithoutTheDeletesCapability() throws {
+        let sink = try sink()
+        let flagged = ArrowSchemaDescription(fields: schema.fields + [ArrowField(name: "_etl_delete", type: .bool)])
+        let failure = sink.begin(target: "people", mode: etl_write_mode(ETL_WRITE_APPEND), schema: flagged,
+                                 options: #"{"max_rejects": 0, "delete_column": "_etl_delete"}"#)
+        XCTAssertEqual(failure?.status, ETL_INVALID_CONFIG)
+        XCTAssertEqual(failure?.message, #"plugin 'recording' cannot apply deletes (no ETL_CAP_DELETES capability), but the load into 'people' asks for them with the option "delete_column"; remove delete_when from the entry or load into a sink that offers deletes"#)
+        XCTAssertFalse(Journal.all.contains { $0.hasPrefix("begin") }, "the flags must never reach the sink as data")
+        // Other options pass as before.
+        XCTAssertNil(sink.begin(target: "people", mode: etl_write_mode(ETL_WRITE_APPEND), schema: schema, options: #"{"max_rejects": 0}"#))
+        sink.destroy()
+    }
+
+    func testTheDeletesCapabilityHasItsName() {
+        XCTAssertEqual(PluginCapabilities([.merge, .deletes]).description, "merge, deletes")
+        XCTAssertEqual(PluginCapabilities.deletes.rawValue, 0x200)
+        XCTAssertTrue(PluginCapabilities.sinkCapabilities.contains(.deletes))
+    }
+
     func testBeginWithAnUnknownWriteModeIsUnsupported() throws {
         let sink = try sink()
         let failure = sink.begin(target: "t", mode: 9, schema: schema)

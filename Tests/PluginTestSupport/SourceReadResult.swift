@@ -29,6 +29,7 @@ package struct SourceReadResult {
         case .utf8, .binary: return column.string(row)
         case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row))
         case .date32: return String(column.date32(row))
+        case .decimal128: return column.decimal128(row).text
         case .null: return nil
         }
     }
@@ -50,5 +51,34 @@ extension SourceInstance {
         }
         result.rejects = context.takeRejects()
         return result
+    }
+}
+
+extension SourceReadResult {
+    /// Each row's `_etl_position` (the last column, when the read asked for positions), in order.
+    package var positions: [String?] {
+        guard schema.fields.last?.name == ReadRequest.positionColumnName else { return [] }
+        return rows.map { $0.last ?? nil }
+    }
+
+    /// The rows without their `_etl_position`.
+    package var rowsWithoutPositions: [[String?]] {
+        guard schema.fields.last?.name == ReadRequest.positionColumnName else { return rows }
+        return rows.map { Array($0.dropLast()) }
+    }
+}
+
+extension ReadRequest {
+    /// The same request asking the source for each row's position (`"positions": true` added to
+    /// its options), as the runtime sends it for an entry that loads `source_position`.
+    package func askingForPositions() -> ReadRequest {
+        var copy = self
+        var members: [(String, JSONValue)] = []
+        if let text = optionsJSON, case .object(let object)? = try? JSONValue(parsing: text) {
+            members = object.members.map { ($0.key, $0.value) }
+        }
+        members.append((ReadRequest.positionsKey, .bool(true)))
+        copy.optionsJSON = JSONValue.object(JSONObject(members)).serialized()
+        return copy
     }
 }

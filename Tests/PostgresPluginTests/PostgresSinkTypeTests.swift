@@ -83,4 +83,47 @@ final class PostgresSinkTypeTests: PostgresSinkTestCase {
         XCTAssertEqual(try load(try makeSink(), "bulk", schema, [rows, rows], mode: .append), 20_000)
         XCTAssertEqual(try self.rows("SELECT count(*), count(DISTINCT id), sum(length(payload)) FROM bulk"), [["20000", "10000", "6000000"]])
     }
+
+    func testDecimalsLandExactlyInNumericOfTheirPrecisionAndScale() throws {
+        let schema = Batches.schema([("id", .int64), ("amount", .decimal128(precision: 38, scale: 4)), ("whole", .decimal128(precision: 5, scale: 0))])
+        let largest = Int128("99999999999999999999999999999999999999")!
+        try load(try makeSink(), "money", schema, [[
+            [1, .decimal(1_234_567, scale: 4), .decimal(12_345, scale: 0)],
+            [2, .decimal(-5, scale: 4), .decimal(-10_000, scale: 0)],
+            [3, .decimal(0, scale: 4), .decimal(0, scale: 0)],
+            [4, .decimal(largest, scale: 4), nil],
+            [5, .decimal(-largest, scale: 4), .decimal(100, scale: 0)],
+            [6, .decimal(100_000_000, scale: 4), .decimal(1, scale: 0)],
+        ]], mode: .replace)
+        XCTAssertEqual(try rows("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'money'::regclass AND attnum IN (2, 3) ORDER BY attnum"),
+                       [["numeric(38,4)"], ["numeric(5,0)"]])
+        XCTAssertEqual(try rows("SELECT amount::text, whole::text FROM money ORDER BY id"), [
+            ["123.4567", "12345"], ["-0.0005", "-10000"], ["0.0000", "0"],
+            ["9999999999999999999999999999999999.9999", nil], ["-9999999999999999999999999999999999.9999", "100"],
+            ["10000.0000", "1"],
+        ])
+    }
+
+    func testADecimalFillsANumericColumnWithAtLeastItsScaleAndIsRefusedWhereItWouldBeRounded() throws {
+        try database.connection.execute("CREATE TABLE prices (wide numeric(12, 4), free numeric, narrow numeric(12, 1))")
+        let fits = Batches.schema([("wide", .decimal128(precision: 10, scale: 2)), ("free", .decimal128(precision: 10, scale: 2))])
+        try load(try makeSink(), "prices", fits, [[[.decimal(1_999, scale: 2), .decimal(-1, scale: 2)]]], mode: .append)
+        XCTAssertEqual(try rows("SELECT wide::text, free::text FROM prices"), [["19.9900", "-0.01"]])
+        let rounded = Batches.schema([("narrow", .decimal128(precision: 10, scale: 2))])
+        let error = callError { try self.makeSink().begin(self.request("prices", rounded, mode: .append)) }
+        XCTAssertEqual(error?.status, ETL_BAD_DATA)
+        XCTAssertTrue(error?.message.contains("column \"narrow\" is numeric(12,1) in the table, but this load sends decimal(10,2) values (which need numeric(10,2))") ?? false,
+                      error?.message ?? "")
+    }
+
+    func testADecimalWithMoreDigitsThanTheColumnHoldsFailsTheLoad() throws {
+        try database.connection.execute("CREATE TABLE small (v numeric(4, 2))")
+        let schema = Batches.schema([("v", .decimal128(precision: 10, scale: 2))])
+        let sink = try makeSink()
+        try sink.begin(request("small", schema, mode: .append))
+        let error = callError { try sink.write(try Batches.make(schema, [[.decimal(123_456, scale: 2)]])) }
+        XCTAssertEqual(error?.status, ETL_BAD_DATA)
+        XCTAssertTrue(error?.message.contains("numeric field overflow") ?? false, error?.message ?? "")
+        try sink.abort()
+    }
 }

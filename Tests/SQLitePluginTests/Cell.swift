@@ -13,6 +13,8 @@ enum Cell: Equatable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Ex
     case blob([UInt8])
     case timestamp(micros: Int64)
     case date(days: Int32)
+    /// A decimal128 value: unscaled × 10^-scale.
+    case decimal(Int128, scale: Int)
     case null
 
     init(integerLiteral value: Int64) { self = .int(value) }
@@ -43,6 +45,7 @@ enum Batches {
                 case .blob(let bytes): try bytes.withUnsafeBytes { try builder.append(binary: $0, column: column) }
                 case .timestamp(let micros): try builder.append(timestampMicroseconds: micros, column: column)
                 case .date(let days): try builder.append(date32: days, column: column)
+                case .decimal(let unscaled, let scale): try builder.append(decimal128: ArrowDecimal(unscaled: unscaled, scale: scale), column: column)
                 case .null: try builder.appendNull(column: column)
                 }
             }

@@ -22,7 +22,7 @@ final class SinkSQLTests: SinkTestCase {
 
     func testTheSinkAdvertisesItsCapabilities() throws {
         let info = try SQLitePlugins.sinkPlugin().info
-        XCTAssertEqual(Set(info.capabilities), ["replace", "append", "merge", "scd2", "transactional", "sql", "models"])
+        XCTAssertEqual(Set(info.capabilities), ["replace", "append", "merge", "scd2", "transactional", "sql", "models", "deletes"])
     }
 
     func testAnUnknownConfigKeyIsRefused() throws {

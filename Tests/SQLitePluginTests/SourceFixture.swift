@@ -64,6 +64,7 @@ class SourceTestCase: XCTestCase {
         case .binary: return column.bytes(row).map { String($0) }.joined(separator: ",")
         case .timestampMicrosecondsUTC: return String(column.timestampMicroseconds(row))
         case .date32: return String(column.date32(row))
+        case .decimal128: return column.decimal128(row).text
         case .null: return "NULL"
         }
     }

@@ -94,8 +94,8 @@ final class SourceReadTests: SourceTestCase {
         XCTAssertThrowsError(try source.check())
     }
 
-    func testTheSourceAdvertisesIncrementalAndDiscover() throws {
-        XCTAssertEqual(Set(try SQLitePlugins.sourcePlugin().info.capabilities), ["incremental", "discover"])
+    func testTheSourceAdvertisesIncrementalDiscoverAndPositions() throws {
+        XCTAssertEqual(Set(try SQLitePlugins.sourcePlugin().info.capabilities), ["incremental", "discover", "positions"])
     }
 }
 

@@ -16,7 +16,7 @@ final class EntryTransformStageTests: XCTestCase {
 
     private func stageError(_ entry: ControlEntry) -> String? {
         do {
-            _ = try EntryTransformStage(entry: entry, schema: TransformFixture.orders.schema, runID: "r", started: Date())
+            _ = try EntryTransformStage(entry: entry, writeMode: entry.write, schema: TransformFixture.orders.schema, runID: "r", started: Date())
             return nil
         } catch {
             return "\(error)"
@@ -37,7 +37,7 @@ final class EntryTransformStageTests: XCTestCase {
     }
 
     func testWithoutTransformsTheSinkGetsTheSourcesSchema() throws {
-        let stage = try EntryTransformStage(entry: entry([]), schema: TransformFixture.orders.schema, runID: "r", started: Date())
+        let stage = try EntryTransformStage(entry: entry([]), writeMode: .merge, schema: TransformFixture.orders.schema, runID: "r", started: Date())
         XCTAssertEqual(stage.outputSchema, TransformFixture.orders.schema)
         XCTAssertNil(stage.readAheadTransform)
     }

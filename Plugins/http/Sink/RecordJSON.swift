@@ -1,8 +1,9 @@
 import ETLArrow
 import ETLPluginKit
 
-/// A row of an Arrow batch as a JSON object: int64 and double as numbers, bool, text, binary as
-/// text (invalid UTF-8 replaced), timestamps as ISO 8601 UTC, dates as `YYYY-MM-DD`, null as null.
+/// A row of an Arrow batch as a JSON object: int64, double and decimal as numbers (a decimal with
+/// its exact digits, `1234.50`), bool, text, binary as text (invalid UTF-8 replaced), timestamps
+/// as ISO 8601 UTC, dates as `YYYY-MM-DD`, null as null.
 enum RecordJSON {
     /// The row's columns as an object, in schema order.
     static func object(_ batch: ImportedRecordBatch, row: Int) -> JSONObject {
@@ -26,6 +27,7 @@ enum RecordJSON {
             let date = ArrowCivilTime.civilFromDays(Int64(column.date32(row)))
             return .string("\(String(date.year).leftPadded(to: 4))-\(String(date.month).leftPadded(to: 2))-\(String(date.day).leftPadded(to: 2))")
         case .null: return .null
+        case .decimal128: return JSONNumber(text: column.decimal128(row).text).map { .number($0) } ?? .null
         }
     }
 

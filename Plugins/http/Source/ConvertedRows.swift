@@ -12,12 +12,20 @@ struct ConvertedRows {
     private(set) var count = 0
     /// The page body `Cell.bodyText` cells point into (empty for rows made from trees).
     let body: [UInt8]
+    /// Each row's index among its page's records, for rows made from trees (records that failed
+    /// to convert leave gaps); empty for a scanned page, whose row i is record i.
+    private(set) var recordIndices: [Int] = []
 
     /// Room for `capacity` rows of `width` cells, whose `bodyText` cells point into `body`.
     init(width: Int, capacity: Int, body: [UInt8] = []) {
         self.width = width
         self.body = body
         cells.reserveCapacity(width * capacity)
+    }
+
+    /// The index among its page's records of `row` (what a reject of that record would name).
+    func recordIndex(ofRow row: Int) -> Int {
+        recordIndices.isEmpty ? row : recordIndices[row]
     }
 
     /// True when no row was added.
@@ -59,15 +67,16 @@ struct ConvertedRows {
         }
     }
 
-    /// Converts `record` and adds it as a row; a record that fails in any column adds nothing
-    /// and returns why.
-    mutating func append(_ record: JSONValue, using converter: RecordConverter) -> RecordProblem? {
+    /// Converts `record`, the page's record number `index`, and adds it as a row; a record that
+    /// fails in any column adds nothing and returns why.
+    mutating func append(_ record: JSONValue, index: Int, using converter: RecordConverter) -> RecordProblem? {
         let start = cells.count
         if let problem = converter.appendCells(of: record, to: &cells) {
             cells.removeSubrange(start...)
             return problem
         }
         count += 1
+        recordIndices.append(index)
         return nil
     }
 

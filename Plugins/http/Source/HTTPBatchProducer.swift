@@ -21,6 +21,9 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     private let maxRecords: Int64
     private let recordsPath: JSONPathExpression
     private let allowShortRead: Bool
+    /// The `_etl_position` column when the read asked for positions: each row's
+    /// `<page URL> record <index>`, as a reject of that record would name it.
+    private let positions: SourcePositionColumn?
     private var current: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?, next: Int)?
     private var lookahead: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)?
     private var emitted: Int64 = 0
@@ -33,8 +36,9 @@ final class HTTPBatchProducer: ArrowBatchProducer {
 
     init(schema: ArrowSchemaDescription, pages: PagePrefetcher, columns: [ColumnSpec], incremental: IncrementalSettings?,
          startCursor: CursorValue?, host: PluginHost, batchSize: Int, maxRecords: Int64, recordsPath: JSONPathExpression,
-         allowShortRead: Bool) {
-        self.schema = schema
+         allowShortRead: Bool, positions: SourcePositionColumn? = nil) {
+        self.schema = positions?.schema ?? schema
+        self.positions = positions
         self.pages = pages
         self.converter = RecordConverter(columns: columns)
         self.incremental = incremental
@@ -83,6 +87,11 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 var take = min(batchSize - rows, page.rows.count - page.next)
                 if maxRecords > 0 { take = min(take, Int(maxRecords - emitted)) }
                 try page.rows.append(rows: page.next..<page.next + take, to: builder)
+                if let positions {
+                    for row in page.next..<page.next + take {
+                        try positions.append(Self.position(page.page, record: page.rows.recordIndex(ofRow: row)), to: builder)
+                    }
+                }
                 page.next += take
                 rows += take
                 emitted += Int64(take)
@@ -196,7 +205,7 @@ final class HTTPBatchProducer: ArrowBatchProducer {
                 order.note(cursor, record: index)
                 if order.descent != nil { return (rows, maxCursor, order) }
             }
-            if let problem = rows.append(record, using: converter) {
+            if let problem = rows.append(record, index: index, using: converter) {
                 reject(record, page: page, index: index, reason: problem.reason)
             }
         }
@@ -250,6 +259,12 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     }
 
     private func reject(_ record: JSONValue, page: FetchedPage, index: Int, reason: String) {
-        host.reportReject(position: "\(page.source) record \(index)", raw: record.serialized(), reason: reason)
+        host.reportReject(position: Self.position(page, record: index), raw: record.serialized(), reason: reason)
+    }
+
+    /// A record's place, `<page URL> record <index>` (0-based among the page's records): a
+    /// reject's position and a row's `_etl_position`.
+    private static func position(_ page: FetchedPage, record index: Int) -> String {
+        "\(page.source) record \(index)"
     }
 }

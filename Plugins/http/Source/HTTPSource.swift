@@ -23,7 +23,7 @@ final class HTTPSource: ETLSource {
     static let descriptor = PluginDescriptor(
         name: "http", version: "1.0.0",
         description: "JSON records from an HTTP API over libcurl: pagination, incremental watermarks, retries, rate limit",
-        capabilities: [.incremental, .discover], configSchema: HTTPSourceConfigSchema.text,
+        capabilities: [.incremental, .discover, .positions], configSchema: HTTPSourceConfigSchema.text,
         entryOptionsSchema: EntryOptionVariables.schema)
 
     private let settings: HTTPSourceSettings
@@ -89,11 +89,13 @@ final class HTTPSource: ETLSource {
         let pages = try StreamPages(settings: settings, client: client)
             .pages(stream, variables: variables, watermark: watermark, concurrency: settings.maxConcurrency,
                    recordPaths: Self.scanPaths(stream, columns: columns, incremental: incrementalRead))
-        let producer = HTTPBatchProducer(schema: SchemaDiscovery.schema(columns), pages: try PagePrefetcher(pages, host: host),
+        let schema = SchemaDiscovery.schema(columns)
+        let positions = try SourcePositionColumn(request: request, streamSchema: schema)
+        let producer = HTTPBatchProducer(schema: schema, pages: try PagePrefetcher(pages, host: host),
                                          columns: columns, incremental: incrementalRead ? stream.incremental : nil,
                                          startCursor: startCursor, host: host, batchSize: Int(clamping: request.batchSize),
                                          maxRecords: request.maxRecords, recordsPath: stream.recordsPath,
-                                         allowShortRead: stream.allowShortRead)
+                                         allowShortRead: stream.allowShortRead, positions: positions)
         self.producer = producer
         return producer
     }

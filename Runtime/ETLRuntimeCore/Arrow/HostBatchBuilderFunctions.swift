@@ -13,7 +13,8 @@ import ETLArrow
 ///   - ETL_INTERNAL for a missing column, a wrong type, a NULL pointer or a negative
 ///     length (the value is not appended; batch_last_error says why);
 ///   - ETL_BAD_DATA for invalid UTF-8 given to append_utf8;
-///   - ETL_UNSUPPORTED from batch_begin for a column format outside ABI 1.
+///   - ETL_UNSUPPORTED from batch_begin for a column format outside ABI 1, and for decimal128
+///     (ABI 1.2 has no append function for it; see `decimalRefusal`).
 package enum HostBatchBuilderFunctions {
     /// Sets the batch-building functions and `set_error` in `api`; leaves every other field as it is.
     package static func install(into api: inout etl_host_api) {
@@ -32,6 +33,16 @@ package enum HostBatchBuilderFunctions {
         api.batch_last_error = hostBatchLastError
         api.batch_free = hostBatchFree
         api.set_error = hostSetError
+    }
+}
+
+extension HostBatchBuilderFunctions {
+    /// Why batch_begin refuses a decimal column: no `append_*` of ABI 1.2 takes a 128-bit value,
+    /// so the builder could never fill it. A plugin sends decimals in Arrow arrays it builds itself.
+    static func decimalRefusal(_ field: ArrowField) -> String {
+        "column \"\(field.name)\" is \(field.type.displayName) (\"\(field.type.format)\"), which the host's batch builder cannot fill: "
+            + "ABI 1.2 has no append function for decimal128. Declare the column utf8 and let the entry cast it "
+            + "({\"cast\": {\"\(field.name)\": \"\(field.type.displayName)\"}}), or export the Arrow array yourself"
     }
 }
 
@@ -58,6 +69,10 @@ private func hostBatchBegin(
         let status = error.kind == .unsupported ? ETL_UNSUPPORTED : ETL_INTERNAL
         HostErrorText.write(status, "batch_begin: \(error.message)", into: errorOut)
         return status
+    }
+    if let field = description.fields.first(where: { $0.type.isDecimal }) {
+        HostErrorText.write(ETL_UNSUPPORTED, "batch_begin: \(HostBatchBuilderFunctions.decimalRefusal(field))", into: errorOut)
+        return ETL_UNSUPPORTED
     }
     let capacity = Int(clamping: Swift.max(capacityHint, 0))
     let builder = HostBatchBuilder(builder: RecordBatchBuilder(schema: description, capacity: capacity))

@@ -32,4 +32,6 @@ package struct RunRecord: Sendable, Equatable, Codable {
     package var watermark: String?
     package var error: String?
     package var pid: Int
+    /// What the run read (`etl_runs.reads`, see `RunReads`); nil when unknown.
+    package var reads: [String]? = nil
 }

@@ -103,15 +103,16 @@ package final class StateDatabase {
     }
 
     /// Records a committed checkpoint: the new watermark and the rows it added, in the control
-    /// table and in the run's row (so a run that dies later still shows what it committed).
-    package func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int) throws {
+    /// table and in the run's row (so a run that dies later still shows what it committed), with
+    /// what the run read when it is known by then (a SQL model's tables: see `RunReads`).
+    package func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int, reads: [String]? = nil) throws {
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
                 "UPDATE etl_control SET watermark = ?2, state_override = 0, rows_loaded = rows_loaded + ?3, updated_at = ?4 WHERE id = ?1",
                 [.text(entryID), SQLiteValue(state), .integer(Int64(rowsWritten)), .text(Timestamp.now())])
             try connection.query(
-                "UPDATE etl_runs SET rows_written = rows_written + ?3, watermark_after = ?4 WHERE run_id = ?1 AND entry_id = ?2",
-                [.text(runID), .text(entryID), .integer(Int64(rowsWritten)), SQLiteValue(state)])
+                "UPDATE etl_runs SET rows_written = rows_written + ?3, watermark_after = ?4, reads = coalesce(?5, reads) WHERE run_id = ?1 AND entry_id = ?2",
+                [.text(runID), .text(entryID), .integer(Int64(rowsWritten)), SQLiteValue(state), SQLiteValue(reads.map(RunReads.stored))])
         }
     }
 
@@ -165,12 +166,12 @@ package final class StateDatabase {
             try connection.query(
                 """
                 UPDATE etl_runs SET ended_at = ?3, status = ?4, rows_read = ?5, rows_written = ?6, rows_rejected = ?7,
-                  watermark_after = ?8, error = ?9 WHERE run_id = ?1 AND entry_id = ?2
+                  watermark_after = ?8, error = ?9, reads = coalesce(?10, reads) WHERE run_id = ?1 AND entry_id = ?2
                 """,
                 [
                     .text(result.runID), .text(result.entryID), .text(now), .text(result.status.rawValue),
                     .integer(Int64(result.rowsRead)), .integer(Int64(result.rowsWritten)), .integer(Int64(result.rowsRejected)),
-                    SQLiteValue(result.watermark), SQLiteValue(result.error),
+                    SQLiteValue(result.watermark), SQLiteValue(result.error), SQLiteValue(result.reads.map(RunReads.stored)),
                 ])
             try connection.query(
                 "UPDATE etl_control SET last_status = ?2, last_error = ?3 WHERE id = ?1",
@@ -231,7 +232,7 @@ package final class StateDatabase {
     package func runs(entryID: String?, limit: Int) throws -> [RunRecord] {
         var sql = """
             SELECT run_id, entry_id, started_at, ended_at, status, rows_read, rows_written, rows_rejected,
-              watermark_after, error, pid FROM etl_runs
+              watermark_after, error, pid, reads FROM etl_runs
             """
         var values: [SQLiteValue] = []
         if let entryID {
@@ -244,8 +245,19 @@ package final class StateDatabase {
             RunRecord(
                 runID: row[0].text ?? "", entryID: row[1].text ?? "", startedAt: row[2].text ?? "", endedAt: row[3].text,
                 status: row[4].text ?? "", rowsRead: Int(row[5].integer ?? 0), rowsWritten: Int(row[6].integer ?? 0),
-                rowsRejected: Int(row[7].integer ?? 0), watermark: row[8].text, error: row[9].text, pid: Int(row[10].integer ?? 0))
+                rowsRejected: Int(row[7].integer ?? 0), watermark: row[8].text, error: row[9].text, pid: Int(row[10].integer ?? 0),
+                reads: RunReads.parse(row[11].text))
         }
+    }
+
+    /// What the newest run of `entryID` that got as far as reading read (see `RunReads`), with
+    /// that run's id; nil when no run of it recorded what it read.
+    package func lastReads(entryID: String) throws -> (runID: String, reads: [String])? {
+        let rows = try connection.query(
+            "SELECT run_id, reads FROM etl_runs WHERE entry_id = ?1 AND reads IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT 1",
+            [.text(entryID)])
+        guard let row = rows.first, let reads = RunReads.parse(row[1].text) else { return nil }
+        return (row[0].text ?? "", reads)
     }
 
     /// Rejected rows of an entry (newest run first), for tests and `history`.

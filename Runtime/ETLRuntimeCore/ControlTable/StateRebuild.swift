@@ -5,7 +5,9 @@ import Foundation
 /// `state rebuild`: a new state database for a manifest whose database is lost, damaged or
 /// unusable, rebuilt from what survives it — each transactional sink stores every entry's resume
 /// state in the same transaction as the data (`_etl_state`), which is the truth the control table
-/// only mirrors. The old file is moved aside, never deleted: its run history stays readable.
+/// only mirrors. The old file is moved aside, never deleted: its run history (and what each run
+/// read, `etl_runs.reads`) stays readable there; the new file starts with an empty history of the
+/// current layout, so no run rows are copied.
 package enum StateRebuild {
     /// What was recovered for one entry.
     package struct Outcome: Sendable {

@@ -12,8 +12,9 @@ enum StateSchema {
     /// 'ETLR': marks a SQLite file as an etl-runtime state database.
     static let applicationID: Int64 = 0x4554_4C52
     /// The layout this runtime writes. 1: the tables of etl-runtime ≤ 0.6 (no etl_meta);
-    /// 2: etl_meta, rejects kept once per record, per-run progress, the recorded primary key.
-    static let currentVersion: Int64 = 2
+    /// 2: etl_meta, rejects kept once per record, per-run progress, the recorded primary key;
+    /// 3: what each run read (`etl_runs.reads`), the lineage `history` and `status` show.
+    static let currentVersion: Int64 = 3
 
     /// Version 1, as earlier runtimes created it (kept to migrate from, and for the tests).
     static let version1 = """
@@ -59,8 +60,16 @@ enum StateSchema {
         CREATE UNIQUE INDEX etl_rejects_once ON etl_rejects(entry_id, position, raw, reason);
         """
 
+    /// From version 2 to 3. What a run read: for a SQL model, the tables and views its query
+    /// read in its sink (as the sink reported them); for an entry with a source, `source:stream`.
+    /// A JSON array of strings, NULL when unknown (runs recorded before version 3, runs that
+    /// ended before they read, sinks that do not report it).
+    static let version3 = """
+        ALTER TABLE etl_runs ADD COLUMN reads TEXT;
+        """
+
     /// The steps that bring a database from version N-1 to N, by N.
-    static let migrations: [Int64: String] = [2: version2]
+    static let migrations: [Int64: String] = [2: version2, 3: version3]
 
     /// Checks what the file at `connection` is and brings it to `currentVersion`.
     /// - Throws: `StateDatabaseError` of kind `.unusable` for a file that is not a state

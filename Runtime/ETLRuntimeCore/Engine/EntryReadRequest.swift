@@ -20,6 +20,8 @@ extension ReadRequest {
         if let lag = entry.safetyLag { options.append(("safety_lag_seconds", JSONValue(integerLiteral: lag.seconds))) }
         // The user's own names under a key of their own: they never collide with the runtime's.
         if let entryOptions = entry.options { options.append((ReadRequest.entryOptionsKey, entryOptions)) }
+        // Only an entry that loads positions pays for them (validate made sure the source can).
+        if entry.asksSourcePositions { options.append((ReadRequest.positionsKey, .bool(true))) }
         // Told apart from a preview's limit: a source whose watermark only moves at the end of a
         // complete read refuses a per-run limit, which would keep it from ever moving.
         if incremental, let perRun = entry.maxRecordsPerRun, perRun > 0 {
@@ -34,5 +36,13 @@ extension ReadRequest {
             initialValueJSON: byCursor ? entry.initialValue?.serialized() : nil,
             batchSize: Int64(limit.map { min($0, entry.batchSize) } ?? entry.batchSize), maxBatchBytes: Int64(entry.maxBatchBytes),
             maxRecords: Int64(maxRecords), optionsJSON: JSONValue.object(JSONObject(options)).serialized())
+    }
+}
+
+extension ReadRequest {
+    /// Whether the request asks the source for the `_etl_position` column (`"positions": true`).
+    package var asksPositions: Bool {
+        guard let optionsJSON, case .object(let options)? = try? JSONValue(parsing: optionsJSON) else { return false }
+        return options[ReadRequest.positionsKey] == .bool(true)
     }
 }

@@ -22,6 +22,9 @@ package struct EntryRunResult: Sendable, Equatable, Codable {
     /// The watermark (resume state) after the run.
     package var watermark: String?
     package var error: String?
+    /// What the run read (`etl_runs.reads`, see `RunReads`): a SQL model's tables, or the entry's
+    /// `source:stream` once the stream opened; nil when unknown (it ended before reading).
+    package var reads: [String]?
     /// The entry failed because the manifest (a plugin's config) is wrong: exit 78, not 1.
     package var configurationInvalid: Bool = false
     package var durationSeconds: Double = 0

@@ -84,11 +84,17 @@ package final class EntryRunner {
         let startState = try resumeState(sink: plugins.sink, recorded: recorded)
         let request = readRequest(startState: startState)
         let read = try plugins.source.read(request)
+        // The stream is open: the run reads it, whatever happens next (the history's lineage).
+        result.reads = [manifest.redacting(RunReads.source(entry.source, stream: entry.stream))]
         // Transforms are checked against the stream's columns before the sink begins.
-        let transforms = try EntryTransformStage(entry: entry, schema: try read.schema(), runID: runID, started: started)
+        let writeMode = isIncremental ? entry.write : fullWriteMode
+        let transforms = try EntryTransformStage(entry: entry, writeMode: writeMode, schema: try read.schema(), runID: runID, started: started)
+        if let problem = SinkColumnTypeCheck.problem(transforms.outputSchema, sink: plugins.sink.plugin, sinkName: entry.sink, entry: entry) {
+            throw problem
+        }
         let load = LoadRequest(
-            entryID: entry.id, runID: runID, target: entry.target, writeMode: isIncremental ? entry.write : fullWriteMode,
-            primaryKey: entry.primaryKey, schema: transforms.outputSchema, optionsJSON: loadOptionsJSON)
+            entryID: entry.id, runID: runID, target: entry.target, writeMode: writeMode,
+            primaryKey: entry.primaryKey, schema: transforms.outputSchema, optionsJSON: loadOptionsJSON(deleteColumn: transforms.deleteColumn))
         var committedState = startState
         if isIncremental {
             committedState = try loadIncrementally(read: read, plugins: plugins, load: load, transforms: transforms, from: startState, result: &result)
@@ -149,8 +155,9 @@ package final class EntryRunner {
 
     /// What a sink may want to know of the entry (see SDK/ABI.md, "Entry options"): how many
     /// records it may refuse before the load should stop, and which project (state database)
-    /// is loading, so a sink can refuse a target another project owns.
-    private var loadOptionsJSON: String {
+    /// is loading, so a sink can refuse a target another project owns; and which column flags
+    /// deletes, when `delete_when` flags them (merge, scd2).
+    private func loadOptionsJSON(deleteColumn: String?) -> String {
         var members: [(String, JSONValue)] = [
             ("max_rejects", JSONValue(integerLiteral: Int64(entry.maxRejects))),
             ("state_owner", .string(state.stateID)),
@@ -159,6 +166,7 @@ package final class EntryRunner {
         // scd2's validity settings (validate allows them with write scd2 only).
         if let column = entry.validFromColumn { members.append(("valid_from_column", .string(column))) }
         if entry.closeMissing { members.append(("close_missing", .bool(true))) }
+        if let deleteColumn { members.append((LoadRequest.deleteColumnKey, .string(deleteColumn))) }
         if let entryOptions = entry.options { members.append((ReadRequest.entryOptionsKey, entryOptions)) }
         return JSONValue.object(JSONObject(members)).serialized()
     }

@@ -77,10 +77,16 @@ package final class ModelRunner {
         let committed = states.stored(outcome.stateJSON)
         result.rowsWritten = Int(outcome.rows)
         result.watermark = committed
-        try state.recordCheckpoint(runID: runID, entryID: entry.id, state: committed, rowsWritten: result.rowsWritten)
+        // What the query read goes into the run's row with its commit: the lineage `history` and
+        // `status` show, kept even when a `post_sql` fails afterwards.
+        result.reads = outcome.reads.map { $0.map(manifest.redacting) }
+        try state.recordCheckpoint(runID: runID, entryID: entry.id, state: committed, rowsWritten: result.rowsWritten, reads: result.reads)
         if let reads = outcome.reads {
             logger.info("model ran", metadata: ["reads": "\(reads.joined(separator: ", "))", "rows": "\(outcome.rows)",
                                                 "materialize": "\(model.materialization)"])
+            for finding in UndeclaredUpstreams.find(model: entry, reads: reads, manifest: manifest) {
+                logger.warning("\(manifest.redacting(UndeclaredUpstreams.warning(finding, model: entry)))")
+            }
         }
         for sql in entry.postSQL {
             try sink.executeSQL(sql)

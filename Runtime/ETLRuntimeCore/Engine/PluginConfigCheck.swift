@@ -24,20 +24,31 @@ package enum PluginConfigCheck {
         }
     }
 
+    /// What the check found: problems (validate exits 78) and notes (printed, exit 0).
+    package struct Findings: Sendable {
+        package var issues: [ManifestIssue] = []
+        /// Things validate could not check now and `run` checks later, e.g. transforms whose
+        /// stream's columns only the run can know (`TransformSchemaCheck.deferredNote`).
+        package var notes: [ManifestIssue] = []
+    }
+
     /// One issue per endpoint whose plugin refused its config (status ETL_INVALID_CONFIG) or
     /// could not be loaded, with the endpoint's line and JSON path; then, for each entry of
     /// `reads` whose source was created, one issue when the source's `check_read` refuses the
-    /// read request the run would send (ABI 1.2), with the entry's line and JSON path.
-    package static func issues(
+    /// read request the run would send (ABI 1.2), with the entry's line and JSON path, and the
+    /// first mistake of its transforms against the stream's columns when the source can tell
+    /// them without a network request (a note saying why when it cannot).
+    package static func check(
         _ manifest: Manifest, catalog: PluginCatalog, file: String, reads: EntryReads? = nil
-    ) throws -> [ManifestIssue] {
+    ) throws -> Findings {
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
-        var issues: [ManifestIssue] = []
+        var findings = Findings()
         var sources: [String: SourceInstance] = [:]
+        var sinkPlugins: [String: LoadedPlugin] = [:]
         for endpoint in manifest.sources + manifest.sinks {
             if let problem = endpoint.pluginProblem {
                 // Its plugin cannot be used at all: say why, not that it "refuses this config".
-                issues.append(ManifestIssue(file: file, line: endpoint.line, jsonPath: endpoint.jsonPath + ".plugin", message: problem))
+                findings.issues.append(ManifestIssue(file: file, line: endpoint.line, jsonPath: endpoint.jsonPath + ".plugin", message: problem))
                 continue
             }
             do {
@@ -46,19 +57,20 @@ package enum PluginConfigCheck {
                     sources[endpoint.name] = try SourceInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
                 } else {
                     _ = try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
+                    sinkPlugins[endpoint.name] = plugin
                 }
             } catch let call as PluginCallError {
                 // Any other refusal is not the config's fault (a plugin that cannot start): `run` reports it.
                 guard call.status == ETL_INVALID_CONFIG else { continue }
-                issues.append(issue(endpoint, call.message, manifest, file))
+                findings.issues.append(issue(endpoint, call.message, manifest, file))
             } catch {
-                issues.append(issue(endpoint, "\(error)", manifest, file))
+                findings.issues.append(issue(endpoint, "\(error)", manifest, file))
             }
         }
-        guard let reads else { return issues }
+        guard let reads else { return findings }
         let states = manifest.secretForm
-        // Each source's streams, discovered at most once, and only when its config declares their columns.
-        var discovered: [String: [StreamSchema]] = [:]
+        // Each source's streams, discovered at most once, and only when that costs no network request.
+        var discovered: [String: Result<[StreamSchema], PluginCallError>] = [:]
         for entry in reads.entries {
             guard let source = sources[entry.source] else { continue }
             let stored = try reads.state?.watermark(entryID: entry.id).state
@@ -69,19 +81,34 @@ package enum PluginConfigCheck {
                 let refusal = error.status == ETL_INVALID_CONFIG
                     ? "refuses this entry"
                     : "could not check this entry (\(PluginStatus.name(error.status)))"
-                issues.append(ManifestIssue(
+                findings.issues.append(ManifestIssue(
                     file: file, line: entry.line, jsonPath: entry.jsonPath,
                     message: "source \"\(entry.source)\" (plugin \"\(source.plugin.info.name)\") \(refusal): \(manifest.redacting(error.message))"))
             }
-            if !entry.transforms.isEmpty, let endpoint = manifest.sources.first(where: { $0.name == entry.source }),
-                TransformSchemaCheck.declaresColumns(endpoint.config) {
-                if discovered[entry.source] == nil { discovered[entry.source] = (try? source.discover()) ?? [] }
-                if let issue = TransformSchemaCheck.issue(entry, streams: discovered[entry.source] ?? [], file: file) {
-                    issues.append(issue)
+            guard !entry.transforms.isEmpty || entry.deleteWhen != nil, let endpoint = manifest.sources.first(where: { $0.name == entry.source }) else { continue }
+            if let refusal = OfflineDiscovery.refusal(endpoint) {
+                findings.notes.append(TransformSchemaCheck.deferredNote(entry, why: refusal, file: file))
+                continue
+            }
+            if discovered[entry.source] == nil {
+                discovered[entry.source] = Result { () throws(PluginCallError) in try source.discover() }
+            }
+            switch discovered[entry.source] {
+            case .failure(let error):
+                findings.notes.append(TransformSchemaCheck.deferredNote(
+                    entry, why: "source \"\(entry.source)\" cannot tell its columns yet (\(manifest.redacting(error.message)))", file: file))
+            case .success(let streams):
+                guard let stream = streams.first(where: { $0.name == entry.stream }), !stream.schema.fields.isEmpty else {
+                    findings.notes.append(TransformSchemaCheck.deferredNote(
+                        entry, why: "source \"\(entry.source)\" lists no columns for stream \"\(entry.stream)\" yet", file: file))
+                    continue
                 }
+                if let issue = TransformSchemaCheck.issue(entry, schema: stream.schema, file: file, sink: sinkPlugins[entry.sink]) { findings.issues.append(issue) }
+            case nil:
+                break
             }
         }
-        return issues
+        return findings
     }
 
     private static func issue(_ endpoint: ManifestEndpoint, _ reason: String, _ manifest: Manifest, _ file: String) -> ManifestIssue {

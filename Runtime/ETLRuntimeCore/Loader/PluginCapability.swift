@@ -3,7 +3,7 @@ import CETLPlugin
 /// The capability bits of `etl_plugin_descriptor.capabilities`, with the names that
 /// `list-plugins` prints and the manifest checks use.
 package enum PluginCapability: String, CaseIterable, Sendable, Codable {
-    case incremental, merge, scd2, transactional, sql, append, replace, discover, models
+    case incremental, merge, scd2, transactional, sql, append, replace, discover, models, deletes, positions
 
     /// The ETL_CAP_* bit this capability stands for.
     package var bit: UInt64 {
@@ -17,6 +17,8 @@ package enum PluginCapability: String, CaseIterable, Sendable, Codable {
         case .replace: return UInt64(ETL_CAP_REPLACE)
         case .discover: return UInt64(ETL_CAP_DISCOVER)
         case .models: return UInt64(ETL_CAP_MODELS)
+        case .deletes: return UInt64(ETL_CAP_DELETES)
+        case .positions: return UInt64(ETL_CAP_POSITIONS)
         }
     }
 

@@ -55,6 +55,9 @@ package struct ControlEntry: Sendable, Hashable {
     package var validFromColumn: String?
     /// scd2 of a full snapshot: close the current version of every key the snapshot lacks.
     package var closeMissing: Bool
+    /// merge and scd2: which rows are deletes (`delete_when`), evaluated before the transforms;
+    /// nil when the entry loads every row as data.
+    package var deleteWhen: DeleteRule?
     /// A SQL model entry's query, run inside the sink; nil for an entry with a source (a model
     /// entry's `source` and `stream` are "").
     package var model: SQLModel?
@@ -91,7 +94,7 @@ package struct ControlEntry: Sendable, Hashable {
         nullCursor: NullCursorPolicy = .fail, postSQL: [String] = [], transforms: [ManifestTransform] = [],
         timeout: ISO8601Duration? = nil, stopTimeout: ISO8601Duration = ControlEntry.defaultStopTimeout,
         options: JSONValue? = nil, dependsOn: [String] = [], validFromColumn: String? = nil, closeMissing: Bool = false,
-        model: SQLModel? = nil, jsonPath: String, line: Int
+        deleteWhen: DeleteRule? = nil, model: SQLModel? = nil, jsonPath: String, line: Int
     ) {
         self.id = id
         self.active = active
@@ -120,6 +123,7 @@ package struct ControlEntry: Sendable, Hashable {
         self.dependsOn = dependsOn
         self.validFromColumn = validFromColumn
         self.closeMissing = closeMissing
+        self.deleteWhen = deleteWhen
         self.model = model
         self.jsonPath = jsonPath
         self.line = line

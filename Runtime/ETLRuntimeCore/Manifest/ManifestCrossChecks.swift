@@ -23,8 +23,10 @@ struct ManifestCrossChecks {
             checkModes(entry)
             checkTransformKeys(entry)
             SCD2OptionsCheck(reader: reader).check(entry)
+            DeleteRuleCheck(reader: reader).check(entry, sink: sink)
             if entry.model != nil, let sink { checkModelSink(entry, sink: sink) }
             checkCapabilities(entry, source: source, sink: sink)
+            if let source { SourcePositionCheck(reader: reader).check(entry, source: source) }
         }
     }
 
@@ -75,14 +77,11 @@ struct ManifestCrossChecks {
 
     /// Transforms must not remove the key or cursor columns the load relies on (TransformKeyCheck).
     private func checkTransformKeys(_ entry: EntryDraft) {
-        guard !entry.transforms.isEmpty, let node = entry.nodes["transforms"] else { return }
+        guard !entry.transforms.isEmpty else { return }
         let cursor = entry.mode == .incremental ? entry.cursorField : nil
         for problem in TransformKeyCheck.problems(entry.transforms.map(\.step), primaryKey: entry.primaryKey, cursorField: cursor) {
-            let step = entry.transforms[problem.stepIndex]
-            // The step's index in the written array (steps that did not decode are not in entry.transforms).
-            let stepIndex = step.jsonPath.split(separator: "[").last.flatMap { Int($0.dropLast()) } ?? problem.stepIndex
-            reader.report(entry.path.appending(key: "transforms").appending(index: stepIndex).appending(key: step.step.name),
-                          at: node.elements.map { $0.indices.contains(stepIndex) ? $0[stepIndex].location : node.location } ?? node.location, problem.message)
+            let place = entry.place(of: entry.transforms[problem.stepIndex])
+            reader.report(place.path, at: place.location, problem.message)
         }
     }
 

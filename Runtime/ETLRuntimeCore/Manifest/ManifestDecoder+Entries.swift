@@ -3,7 +3,7 @@ extension ManifestDecoder {
         "id", "active", "description", "source", "stream", "sink", "target", "mode", "write", "primary_key",
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
-        "options", "depends_on", "valid_from_column", "close_missing", "sql", "sql_file", "materialize",
+        "options", "depends_on", "valid_from_column", "close_missing", "delete_when", "sql", "sql_file", "materialize",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
     /// A SQL model entry has no source, stream or mode (see ManifestDecoder+Models).
@@ -97,6 +97,10 @@ extension ManifestDecoder {
         field("depends_on") { node, path in draft.dependsOn = dependsOn(node, path) }
         field("valid_from_column") { node, path in draft.validFromColumn = identifier(node, path) }
         field("close_missing") { node, path in draft.closeMissing = reader.bool(node, path) ?? false }
+        field("delete_when") { node, path in
+            guard let text = reader.string(node, path), checkExpression(text, path, at: node.location) else { return }
+            draft.deleteWhen = DeleteRule(expression: text, jsonPath: path.description, line: node.location.line)
+        }
         field("timeout") { node, path in draft.timeout = positiveDuration(node, path) }
         field("stop_timeout") { node, path in
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout

@@ -7,7 +7,7 @@ extension ManifestDecoder {
     /// The keys only an entry with a source reads; a model entry with one is refused.
     static let sourceOnlyKeys = ["source", "stream", "mode", "write", "lookback", "safety_lag", "batch_size",
                                  "max_batch_bytes", "max_records_per_run", "null_cursor", "transforms",
-                                 "valid_from_column", "close_missing"]
+                                 "valid_from_column", "close_missing", "delete_when"]
 
     /// Whether the entry is a model (it has `sql` or `sql_file`).
     static func isModel(_ object: ManifestReader.Object) -> Bool {

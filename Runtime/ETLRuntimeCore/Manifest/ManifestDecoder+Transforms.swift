@@ -1,3 +1,6 @@
+import ETLArrow
+import Foundation
+
 extension ManifestDecoder {
     func transforms(_ node: JSONNode, _ path: JSONPath) -> [ManifestTransform] {
         guard let elements = node.elements else {
@@ -81,7 +84,7 @@ extension ManifestDecoder {
 
     /// Reports a syntax error in an expression with its position inside the text; the types are
     /// checked against the batch's columns when they are known (see TransformPlan).
-    private func checkExpression(_ text: String, _ path: JSONPath, at location: JSONLocation) -> Bool {
+    func checkExpression(_ text: String, _ path: JSONPath, at location: JSONLocation) -> Bool {
         guard let error = ExpressionParser.checkSyntax(text) else { return true }
         // An expression holding a secret's value must not be quoted back.
         let message = reader.describer.isRedacted(location)
@@ -123,21 +126,23 @@ extension ManifestDecoder {
             var format: String?
             var decimalMark: String?
             var thousandsSeparator: String?
+            var spec: ManifestReader.Object?
             if member.value.members != nil {
-                guard let spec = reader.object(member.value, columnPath, allowed: ["type", "format", "decimal", "thousands"], required: ["type"]),
-                    let specType = spec["type"]
+                guard let object = reader.object(member.value, columnPath, allowed: ["type", "format", "decimal", "thousands", "precision", "scale"], required: ["type"]),
+                    let specType = object["type"]
                 else {
                     failed = true
                     continue
                 }
+                spec = object
                 typeNode = specType
                 typePath = columnPath.appending(key: "type")
-                if let formatNode = spec["format"] {
+                if let formatNode = object["format"] {
                     format = reader.string(formatNode, columnPath.appending(key: "format"))
                     if format == nil { failed = true }
                 }
                 for key in ["decimal", "thousands"] {
-                    guard let markNode = spec[key] else { continue }
+                    guard let markNode = object[key] else { continue }
                     let mark = reader.string(markNode, columnPath.appending(key: key))
                     guard let mark, mark.count == 1 else {
                         if mark != nil { reader.report(columnPath.appending(key: key), at: markNode.location, "expected one character, such as \",\" or \".\"") }
@@ -147,7 +152,22 @@ extension ManifestDecoder {
                     if key == "decimal" { decimalMark = mark } else { thousandsSeparator = mark }
                 }
             }
-            guard let type = castType(typeNode, typePath) else {
+            guard let (type, shorthandDigits) = castType(typeNode, typePath, spec: spec) else {
+                failed = true
+                continue
+            }
+            var digits = shorthandDigits
+            if type == .decimal, digits == nil {
+                guard let spec, let parsed = decimalDigits(spec, columnPath) else {
+                    failed = true
+                    continue
+                }
+                digits = parsed
+            } else if let spec, let key = ["precision", "scale"].first(where: { spec[$0] != nil }) {
+                let message = type == .decimal
+                    ? "\"\(typeNode.stringValue ?? "")\" gives the precision and scale already; drop \"\(key)\" or write \"type\": \"decimal\""
+                    : "\"precision\" and \"scale\" apply only to \"decimal\" casts"
+                reader.report(columnPath.appending(key: key), at: spec[key]?.location, message)
                 failed = true
                 continue
             }
@@ -159,7 +179,7 @@ extension ManifestDecoder {
             }
             if decimalMark != nil || thousandsSeparator != nil, !type.acceptsNumberMarks {
                 reader.report(columnPath, at: member.value.location,
-                              "\"decimal\" and \"thousands\" apply only to \"int64\" and \"double\" casts")
+                              "\"decimal\" and \"thousands\" apply only to \"int64\", \"double\" and \"decimal\" casts")
                 failed = true
                 continue
             }
@@ -169,28 +189,93 @@ extension ManifestDecoder {
                 failed = true
                 continue
             }
-            result.append(ColumnCast(column: member.key, type: type, format: format, decimalMark: decimalMark, thousandsSeparator: thousandsSeparator))
+            result.append(ColumnCast(column: member.key, type: type, format: format, decimalMark: decimalMark,
+                                     thousandsSeparator: thousandsSeparator, digits: digits))
         }
         return failed ? nil : result
     }
 
-    private func castType(_ node: JSONNode, _ path: JSONPath) -> CastType? {
-        let names = CastType.allCases.map(\.rawValue)
-        if let text = node.stringValue, let type = CastType(name: text) { return type }
-        if node.stringValue == "decimal" {
-            // Arrow's decimal128 ("d:p,s") is outside ABI 1.2's column types, so no sink could receive one.
-            reader.report(path, at: node.location,
-                          "\"decimal\" is not a column type of ABI 1.2 (it has no Arrow decimal); cast to \"double\" "
-                            + "(with \"decimal\": \",\" for decimal commas), or keep \"string\" for exact digits")
-            return nil
+    /// The type, and for the shorthand `"decimal(12,2)"` its precision and scale.
+    private func castType(_ node: JSONNode, _ path: JSONPath, spec: ManifestReader.Object?) -> (CastType, DecimalDigits?)? {
+        let names = CastType.allCases.map(\.rawValue).filter { $0 != "decimal" } + ["decimal(P,S)"]
+        if let text = node.stringValue {
+            if text == "decimal" {
+                guard spec != nil else {
+                    // No default scale: guessing how many digits follow the point would round or pad silently.
+                    reader.report(path, at: node.location,
+                                  "a decimal needs its scale (digits after the point): write \"decimal(12,2)\" (precision 12, scale 2), "
+                                    + "or {\"type\": \"decimal\", \"scale\": 2} (precision 38)")
+                    return nil
+                }
+                return (.decimal, nil)
+            }
+            if text.lowercased().hasPrefix("decimal(") || text.lowercased().hasPrefix("decimal (") {
+                guard let digits = decimalShorthand(text, path, at: node.location) else { return nil }
+                return (.decimal, digits)
+            }
+            if let type = CastType(name: text) { return (type, nil) }
         }
         var message = "expected a type name (\(names.joined(separator: ", "))) or {\"type\": ..., \"format\": ...}, "
             + "got \(reader.describe(node))"
         if let text = node.stringValue, !reader.describer.isRedacted(node.location),
-            let suggestion = DidYouMean.suggestion(for: text, among: names + Array(CastType.aliases.keys).sorted()) {
-            message += "; did you mean \(DidYouMean.quoted(suggestion))?"
+            let suggestion = DidYouMean.suggestion(for: text, among: CastType.allCases.map(\.rawValue) + Array(CastType.aliases.keys).sorted()) {
+            message += "; did you mean \(DidYouMean.quoted(suggestion == "decimal" ? "decimal(P,S)" : suggestion))?"
         }
         reader.report(path, at: node.location, message)
+        return nil
+    }
+
+    /// `decimal(P,S)` (spaces allowed around the numbers), within decimal128's limits.
+    private func decimalShorthand(_ text: String, _ path: JSONPath, at location: JSONLocation) -> DecimalDigits? {
+        let inner = text.drop(while: { $0 != "(" }).dropFirst()
+        let parts = inner.hasSuffix(")") ? inner.dropLast().split(separator: ",", omittingEmptySubsequences: false) : []
+        let numbers = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let precision = numbers[0], let scale = numbers[1] else {
+            reader.report(path, at: location, "expected \"decimal(P,S)\" with the precision P (digits in all, 1 to 38) and the scale S "
+                            + "(digits after the point, 0 to P), such as \"decimal(12,2)\", got \(DidYouMean.quoted(text))")
+            return nil
+        }
+        guard let message = Self.decimalDigitsProblem(precision: precision, scale: scale) else {
+            return DecimalDigits(precision: precision, scale: scale)
+        }
+        reader.report(path, at: location, "\(DidYouMean.quoted(text)): \(message)")
+        return nil
+    }
+
+    /// `"precision"` (default 38) and `"scale"` (required) of `{"type": "decimal", ...}`.
+    private func decimalDigits(_ spec: ManifestReader.Object, _ columnPath: JSONPath) -> DecimalDigits? {
+        var precision = DecimalDigits.defaultPrecision
+        if let node = spec["precision"] {
+            guard let value = reader.integer(node, columnPath.appending(key: "precision"), minimum: 1) else { return nil }
+            guard value <= ArrowDecimal.maximumPrecision else {
+                reader.report(columnPath.appending(key: "precision"), at: node.location,
+                              "a decimal holds at most \(ArrowDecimal.maximumPrecision) digits (Arrow decimal128), got \(value)")
+                return nil
+            }
+            precision = value
+        }
+        guard let node = spec["scale"] else {
+            reader.report(columnPath, at: spec.node.location,
+                          "missing required key \"scale\" (digits after the point, 0 to the precision): a decimal cast does not guess it, "
+                            + "e.g. {\"type\": \"decimal\", \"precision\": 12, \"scale\": 2}")
+            return nil
+        }
+        guard let scale = reader.integer(node, columnPath.appending(key: "scale"), minimum: 0) else { return nil }
+        if let message = Self.decimalDigitsProblem(precision: precision, scale: scale) {
+            reader.report(columnPath.appending(key: "scale"), at: node.location, message)
+            return nil
+        }
+        return DecimalDigits(precision: precision, scale: scale)
+    }
+
+    /// Why a precision and scale are outside decimal128, or nil.
+    static func decimalDigitsProblem(precision: Int, scale: Int) -> String? {
+        if !(1...ArrowDecimal.maximumPrecision).contains(precision) {
+            return "the precision (digits in all) must be 1 to \(ArrowDecimal.maximumPrecision), got \(precision)"
+        }
+        if !(0...precision).contains(scale) {
+            return "the scale (digits after the point) must be 0 to the precision \(precision), got \(scale)"
+        }
         return nil
     }
 
@@ -263,11 +348,15 @@ extension ManifestDecoder {
         return failed ? nil : result
     }
 
+    /// `{"loaded_at": "col", ...}` (kind: column), or `["_loaded_at", ...]`: columns named as
+    /// written, each naming its kind (DESIGN.md's form; the leading `_` is optional).
     private func metadata(_ node: JSONNode, _ path: JSONPath) -> [MetadataColumn]? {
         let kinds = MetadataKind.allCases.map(\.rawValue)
+        if let elements = node.elements, !elements.isEmpty { return metadataList(elements, path) }
         guard let members = node.members, !members.isEmpty else {
             reader.report(path, at: node.location,
                           "expected an object of kind: column name (kinds: \(kinds.joined(separator: ", "))), "
+                            + "or an array of column names such as [\"_loaded_at\", \"_run_id\", \"_source_position\"], "
                             + "got \(reader.describe(node))")
             return nil
         }
@@ -275,11 +364,6 @@ extension ManifestDecoder {
         var failed = false
         for member in members {
             let memberPath = path.appending(key: member.key)
-            if member.key == "source_position" {
-                reader.report(memberPath, at: member.keyLocation, MetadataKind.sourcePositionRefusal)
-                failed = true
-                continue
-            }
             guard let kind = MetadataKind(rawValue: member.key) else {
                 let hint = DidYouMean.suggestion(for: member.key, among: kinds).map { "did you mean \(DidYouMean.quoted($0))?" }
                     ?? "kinds are \(kinds.joined(separator: ", "))"
@@ -292,6 +376,37 @@ extension ManifestDecoder {
             } else {
                 failed = true
             }
+        }
+        return failed ? nil : result
+    }
+
+    /// The array form: each element a column name that is also its kind.
+    private func metadataList(_ elements: [JSONNode], _ path: JSONPath) -> [MetadataColumn]? {
+        let names = MetadataKind.allCases.map { "_" + $0.rawValue }
+        var result: [MetadataColumn] = []
+        var elementOfKind: [MetadataKind: Int] = [:]
+        var failed = false
+        for (index, element) in elements.enumerated() {
+            let elementPath = path.appending(index: index)
+            guard let column = identifier(element, elementPath) else {
+                failed = true
+                continue
+            }
+            guard let kind = MetadataKind(columnName: column) else {
+                let hint = DidYouMean.suggestion(for: column, among: names).map { "did you mean \(DidYouMean.quoted($0))?" }
+                    ?? "the columns are \(names.joined(separator: ", ")) (the leading \"_\" is optional)"
+                reader.report(elementPath, at: element.location, "unknown metadata column \(reader.describe(element)); \(hint)")
+                failed = true
+                continue
+            }
+            if let earlier = elementOfKind[kind] {
+                reader.report(elementPath, at: element.location,
+                              "\(reader.describe(element)) adds \(kind.rawValue) again (element \(earlier) already does); list each kind once")
+                failed = true
+                continue
+            }
+            elementOfKind[kind] = index
+            result.append(MetadataColumn(kind: kind, column: column))
         }
         return failed ? nil : result
     }

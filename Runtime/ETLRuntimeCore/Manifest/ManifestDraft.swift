@@ -71,6 +71,8 @@ struct EntryDraft {
     /// scd2's `valid_from_column` and `close_missing`.
     var validFromColumn: String?
     var closeMissing = false
+    /// `delete_when`, when written and its syntax is right.
+    var deleteWhen: DeleteRule?
     /// A SQL model entry's query (then `source` and `stream` are "").
     var model: SQLModel?
 
@@ -88,7 +90,8 @@ struct EntryDraft {
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
             maxBatchBytes: maxBatchBytes, maxRecordsPerRun: maxRecordsPerRun, maxRejects: maxRejects,
             nullCursor: nullCursor, postSQL: postSQL, transforms: transforms, timeout: timeout, stopTimeout: stopTimeout,
-            options: options?.value, dependsOn: dependsOn, validFromColumn: validFromColumn, closeMissing: closeMissing, model: model,
+            options: options?.value, dependsOn: dependsOn, validFromColumn: validFromColumn, closeMissing: closeMissing,
+            deleteWhen: deleteWhen, model: model,
             jsonPath: path.description,
             line: node.location.line)
     }

@@ -14,8 +14,8 @@ package struct PluginContract: Sendable, Hashable {
     package var name: String
     /// Source or sink.
     package var kind: PluginKind
-    /// Capability names: "incremental", "merge", "scd2", "transactional", "sql",
-    /// "append", "replace", "discover".
+    /// Capability names (`PluginCapability`): "incremental", "merge", "scd2", "transactional",
+    /// "sql", "append", "replace", "discover", "models", "positions".
     package var capabilities: Set<String>
     /// The JSON Schema of the plugin's `config` object, as the plugin published it.
     package var configSchemaJSON: String

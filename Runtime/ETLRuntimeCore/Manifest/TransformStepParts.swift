@@ -26,14 +26,40 @@ package struct ColumnCast: Sendable, Hashable {
     /// The thousands separator to ignore (`"."` for `1.234,56`); nil for none.
     package var thousandsSeparator: String?
 
-    /// Creates a cast.
-    package init(column: String, type: CastType, format: String? = nil, decimalMark: String? = nil, thousandsSeparator: String? = nil) {
+    /// Precision and scale of a `decimal` cast (nil for other types).
+    package var digits: DecimalDigits?
+
+    /// Creates a cast; a `decimal` cast needs `digits`.
+    package init(column: String, type: CastType, format: String? = nil, decimalMark: String? = nil, thousandsSeparator: String? = nil,
+                 digits: DecimalDigits? = nil) {
         self.column = column
         self.type = type
         self.format = format
         self.decimalMark = decimalMark
         self.thousandsSeparator = thousandsSeparator
+        self.digits = digits
     }
+
+    /// The type as messages and `decimal(12,2)` casts write it.
+    package var typeName: String {
+        if type == .decimal, let digits { return "decimal(\(digits.precision),\(digits.scale))" }
+        return type.rawValue
+    }
+}
+
+/// The shape of a `decimal` cast: `precision` digits in all (1...38), `scale` of them after the point.
+package struct DecimalDigits: Sendable, Hashable {
+    package var precision: Int
+    package var scale: Int
+
+    /// Creates a shape; the decoder has checked 1 ≤ precision ≤ 38 and 0 ≤ scale ≤ precision.
+    package init(precision: Int, scale: Int) {
+        self.precision = precision
+        self.scale = scale
+    }
+
+    /// The precision a `decimal` cast gets when it gives none: decimal128's largest.
+    package static let defaultPrecision = 38
 }
 
 /// The types a `cast` can produce; they match the Arrow column types of ABI 1.
@@ -50,6 +76,8 @@ package enum CastType: String, Sendable, CaseIterable {
     case date
     /// UTC timestamp (microseconds since the epoch).
     case timestamp
+    /// Exact decimal (Arrow decimal128) of a given precision and scale.
+    case decimal
 
     /// Other spellings people write for the same types.
     package static let aliases: [String: CastType] = [
@@ -70,7 +98,7 @@ package enum CastType: String, Sendable, CaseIterable {
     package var acceptsFormat: Bool { self == .date || self == .timestamp }
 
     /// Whether `decimal` and `thousands` make sense: only numbers read from text take them.
-    package var acceptsNumberMarks: Bool { self == .int64 || self == .double }
+    package var acceptsNumberMarks: Bool { self == .int64 || self == .double || self == .decimal }
 }
 
 /// Which columns `trim` applies to.
@@ -168,9 +196,12 @@ package enum MetadataKind: String, Sendable, CaseIterable {
     case loadedAt = "loaded_at"
     /// The run's id (as in `etl_runs`).
     case runID = "run_id"
+    /// Where the source read the row (`data.csv:17`), as its rejects name it (utf8). The source
+    /// sends it only when asked: its plugin needs the `positions` capability (ETL_CAP_POSITIONS).
+    case sourcePosition = "source_position"
 
-    /// Why `source_position` is not a kind: batches of ABI 1.2 carry no per-row positions (a
-    /// source names a position only when it rejects a row), so the runtime has none to add.
-    package static let sourcePositionRefusal =
-        "\"source_position\" is not available: batches carry no per-row positions in ABI 1.2 (sources name a position only for rejected rows); add a position column in the source if you need one"
+    /// The kind an element of the array form names (`"_loaded_at"` or `"loaded_at"`), or nil.
+    package init?(columnName: String) {
+        self.init(rawValue: columnName.hasPrefix("_") ? String(columnName.dropFirst()) : columnName)
+    }
 }

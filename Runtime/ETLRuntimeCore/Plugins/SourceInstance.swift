@@ -79,7 +79,8 @@ package final class SourceInstance {
         defer { stream.deallocate() }
         let status = sites["read"].run { error.withPointer { api.read(instance, &cRequest, stream, $0) } }
         try raise(status, "read", error)
-        return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream), batchSize: Int(cRequest.batch_size))
+        return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream), batchSize: Int(cRequest.batch_size),
+                                positionsAsked: request.asksPositions)
     }
 
     /// The C form of `request`; its strings live as long as `arena`.
@@ -164,20 +165,42 @@ package final class SourceReadStream {
     /// The `batch_size` the read asked for: no batch may be longer.
     private let batchSize: Int
     private var rowsYielded = 0
+    /// Whether the read asked for the `_etl_position` column (`"positions": true`).
+    package let positionsAsked: Bool
 
-    init(source: SourceInstance, stream: ImportedArrayStream, batchSize: Int) {
+    init(source: SourceInstance, stream: ImportedArrayStream, batchSize: Int, positionsAsked: Bool) {
         self.source = source
         self.openStream = stream
         self.batchSize = batchSize
+        self.positionsAsked = positionsAsked
     }
 
     /// The Arrow stream; valid until this object is released. `schema()` and `next()` below
     /// add the host's checks of what the plugin yields.
     package var stream: ImportedArrayStream { openStream! }
 
-    /// The stream's schema.
-    package func schema() throws(ArrowError) -> ArrowSchemaDescription {
-        try source.sites["get_schema"].run { () throws(ArrowError) in try stream.schema() }
+    /// The stream's schema, ending with the `_etl_position` column exactly when the read asked
+    /// for positions: a source that leaves it out when asked, or sends the reserved name unasked,
+    /// broke the contract (SDK/ABI.md, "Source positions") and is refused, naming the plugin.
+    package func schema() throws -> ArrowSchemaDescription {
+        let schema = try source.sites["get_schema"].run { () throws(ArrowError) in try stream.schema() }
+        let name = ReadRequest.positionColumnName
+        let reserved = schema.fields.indices.filter { schema.fields[$0].name == name }
+        if positionsAsked {
+            guard reserved == [schema.fields.count - 1], schema.fields.last?.type == .utf8 else {
+                let found = reserved.isEmpty
+                    ? "has no such column"
+                    : "has it as column \(reserved[0] + 1) of \(schema.fields.count), of type \(schema.fields[reserved[0]].type)"
+                throw PluginContractViolation(
+                    source.plugin,
+                    "was asked for source positions (\"\(ReadRequest.positionsKey)\": true) but its stream \(found); nothing was loaded. This is a bug in the plugin: a source with the positions capability appends one last utf8 column \"\(name)\" when asked")
+            }
+        } else if let index = reserved.first {
+            throw PluginContractViolation(
+                source.plugin,
+                "sent a column \"\(name)\" (column \(index + 1)) though the read did not ask for source positions; nothing was loaded. The name is reserved for positions a read asks for: this is a bug in the plugin, which must send it only on \"\(ReadRequest.positionsKey)\": true (or rename the column in the source's config)")
+        }
+        return schema
     }
 
     /// The next batch, nil at the end of the stream. A batch that breaks the C Data Interface

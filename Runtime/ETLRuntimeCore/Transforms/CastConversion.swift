@@ -7,16 +7,21 @@ struct CastConversion {
     let from: ArrowColumnType
     let cast: ColumnCast
     private let pattern: [TimePattern.Piece]?
+    /// Reads text, integers and doubles into the cast's decimal (decimal casts only).
+    private let decimalParser: ArrowDecimalParser?
 
     /// The Arrow type a cast produces.
-    static func arrowType(_ type: CastType) -> ArrowColumnType {
-        switch type {
+    static func arrowType(_ cast: ColumnCast) -> ArrowColumnType {
+        switch cast.type {
         case .string: return .utf8
         case .int64: return .int64
         case .double: return .double
         case .bool: return .bool
         case .date: return .date32
         case .timestamp: return .timestampMicrosecondsUTC
+        case .decimal:
+            let digits = cast.digits ?? DecimalDigits(precision: DecimalDigits.defaultPrecision, scale: 0)
+            return .decimal128(precision: digits.precision, scale: digits.scale)
         }
     }
 
@@ -26,7 +31,13 @@ struct CastConversion {
     init(from: ArrowColumnType, cast: ColumnCast) throws(ExpressionError) {
         self.from = from
         self.cast = cast
-        let to = Self.arrowType(cast.type)
+        let to = Self.arrowType(cast)
+        if case .decimal128(let precision, let scale) = to {
+            decimalParser = ArrowDecimalParser(
+                precision: precision, scale: scale, decimalMark: cast.decimalMark?.first ?? ".", thousandsSeparator: cast.thousandsSeparator?.first)
+        } else {
+            decimalParser = nil
+        }
         if let format = cast.format, !Self.epochFormats.contains(format) {
             guard from == .utf8 else {
                 throw ExpressionError(at: 1, "a \"format\" reads text, but the column is \(from.expressionName)")
@@ -50,6 +61,7 @@ struct CastConversion {
         case (_, .utf8), (.utf8, _), (.null, _): supported = true
         case (.int64, .double), (.double, .int64), (.bool, .int64), (.int64, .bool): supported = true
         case (.timestampMicrosecondsUTC, .date32), (.date32, .timestampMicrosecondsUTC): supported = true
+        case (.int64, .decimal128), (.double, .decimal128), (.decimal128, .decimal128), (.decimal128, .int64), (.decimal128, .double): supported = true
         case (.int64, .timestampMicrosecondsUTC), (.int64, .date32), (.double, .timestampMicrosecondsUTC):
             supported = cast.format.map(Self.epochFormats.contains) == true
             if !supported {
@@ -58,7 +70,7 @@ struct CastConversion {
         default: supported = from == to
         }
         guard supported else {
-            throw ExpressionError(at: 1, "cannot cast \(from.expressionName) to \(cast.type.rawValue)")
+            throw ExpressionError(at: 1, "cannot cast \(from.expressionName) to \(cast.typeName)")
         }
     }
 
@@ -71,6 +83,7 @@ struct CastConversion {
         case .double: return double(value)
         case .bool: return boolean(value)
         case .date, .timestamp: return time(value)
+        case .decimal: return decimal(value)
         }
     }
 
@@ -90,6 +103,10 @@ struct CastConversion {
         switch value {
         case .int: return .success(value)
         case .bool(let bool): return .success(.int(bool ? 1 : 0))
+        case .decimal(let decimal):
+            let (whole, fraction) = decimal.unscaled.quotientAndRemainder(dividingBy: ArrowDecimal.powersOfTen[Int(decimal.scale)])
+            guard fraction == 0, let int = Int64(exactly: whole) else { return fail("it is not a whole number in int64 range") }
+            return .success(.int(int))
         case .double(let double):
             guard double == double.rounded(), let int = Int64(exactly: double) else { return fail("it is not a whole number in int64 range") }
             return .success(.int(int))
@@ -107,6 +124,7 @@ struct CastConversion {
         switch value {
         case .double: return .success(value)
         case .int(let int): return .success(.double(Double(int)))
+        case .decimal(let decimal): return .success(.double(decimal.doubleValue))
         case .text(let text):
             let normalized = normalizedNumber(text)
             // Swift's Double(_:) also reads "nan", "inf" and hex floats; data files mean none of those.
@@ -119,7 +137,30 @@ struct CastConversion {
     }
 
     private var hint: String {
-        cast.decimalMark == nil && cast.thousandsSeparator == nil ? " (for 1.234,56 write {\"type\": \"\(cast.type.rawValue)\", \"decimal\": \",\", \"thousands\": \".\"})" : ""
+        guard cast.decimalMark == nil && cast.thousandsSeparator == nil else { return "" }
+        let digits = cast.digits.map { ", \"precision\": \($0.precision), \"scale\": \($0.scale)" } ?? ""
+        return " (for 1.234,56 write {\"type\": \"\(cast.type.rawValue)\"\(digits), \"decimal\": \",\", \"thousands\": \".\"})"
+    }
+
+    /// Text read digit by digit, integers and decimals exactly, doubles through their shortest
+    /// text; a value needing more digits than the cast keeps is refused, never rounded.
+    private func decimal(_ value: TransformValue) -> Result<TransformValue, CastFailure> {
+        let parser = decimalParser!
+        let parsed: Result<ArrowDecimal, ArrowDecimalParser.Failure>
+        switch value {
+        case .text(let text):
+            parsed = parser.parse(text)
+            if case .failure(let failure) = parsed, failure.reason == "it is not a decimal number" { return fail(failure.reason + hint) }
+        case .int(let int): parsed = parser.value(of: int)
+        case .double(let double): parsed = parser.value(of: double)
+        // Its own digits, reread at the new scale: exact, or refused when digits would go.
+        case .decimal(let decimal): parsed = ArrowDecimalParser(precision: parser.precision, scale: parser.scale).parse(decimal.text)
+        default: return fail("unsupported")
+        }
+        switch parsed {
+        case .success(let decimal): return .success(.decimal(decimal))
+        case .failure(let failure): return fail(failure.reason)
+        }
     }
 
     private static let trueTexts: Set<String> = ["true", "t", "yes", "y", "1"]

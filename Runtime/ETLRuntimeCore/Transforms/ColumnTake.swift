@@ -38,6 +38,14 @@ enum ColumnTake {
                 }
             }
             buffers.append(UnsafeMutableRawPointer(values))
+        case .decimal128:
+            let values = allocate(16 * count).assumingMemoryBound(to: UInt64.self)
+            for (position, row) in rows.enumerated() {
+                let value = column.isNull(row) ? ArrowDecimal(unscaled: 0, scale: 0) : column.decimal128(row)
+                values[2 * position] = value.low
+                values[2 * position + 1] = UInt64(bitPattern: value.high)
+            }
+            buffers.append(UnsafeMutableRawPointer(values))
         case .date32:
             let values = allocate(4 * count).assumingMemoryBound(to: Int32.self)
             for (position, row) in rows.enumerated() { values[position] = column.isNull(row) ? 0 : column.date32(row) }

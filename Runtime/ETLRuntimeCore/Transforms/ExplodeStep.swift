@@ -5,6 +5,7 @@ import ETLJSON
 /// repeated. Elements arrive as text (strings unquoted, numbers and booleans as written, objects
 /// and arrays as JSON) so a later `cast` or `json_get` can type them. A null or an empty array
 /// keeps its row with a null (the parent is not lost); text that is not a JSON array is a reject.
+/// Each new row keeps its parent's delete flag (TransformTable.deleteFlags).
 enum ExplodeStep {
     static func compile(column index: Int, path: String) -> CompiledStep {
         CompiledStep { table, _ in
@@ -33,7 +34,7 @@ enum ExplodeStep {
             var columns = table.columns
             for column in columns.indices where column != index { columns[column].repeatRows(origins) }
             columns[index].values = elements
-            table = table.replacing(columns: columns, rowCount: origins.count)
+            table = table.replacing(columns: columns, origins: origins)
             return .expanded(origins: origins, failures: failures)
         }
     }

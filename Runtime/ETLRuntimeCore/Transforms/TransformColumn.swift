@@ -109,6 +109,7 @@ package struct TransformColumn {
         case .binary: return each { .bytes(Array(column.bytes($0))) }
         case .timestampMicrosecondsUTC: return each { .timestamp(column.timestampMicroseconds($0)) }
         case .date32: return each { .date(column.date32($0)) }
+        case .decimal128: return each { .decimal(column.decimal128($0)) }
         case .null: return Array(repeating: .null, count: rows?.count ?? column.count)
         }
     }
@@ -123,6 +124,7 @@ package struct TransformColumn {
         case .binary: return .bytes(Array(column.bytes(row)))
         case .timestampMicrosecondsUTC: return .timestamp(column.timestampMicroseconds(row))
         case .date32: return .date(column.date32(row))
+        case .decimal128: return .decimal(column.decimal128(row))
         case .null: return .null
         }
     }
@@ -156,6 +158,7 @@ package struct TransformColumn {
         case .timestampMicrosecondsUTC:
             try each { (row) throws(ArrowError) in try builder.append(timestampMicroseconds: column.timestampMicroseconds(row), column: index) }
         case .date32: try each { (row) throws(ArrowError) in try builder.append(date32: column.date32(row), column: index) }
+        case .decimal128: try each { (row) throws(ArrowError) in try builder.append(decimal128: column.decimal128(row), column: index) }
         case .null: for _ in rows { try builder.appendNull(column: index) }
         }
     }
@@ -169,6 +172,7 @@ package struct TransformColumn {
         case .text(let text): try builder.append(string: text, column: index)
         case .timestamp(let micros): try builder.append(timestampMicroseconds: micros, column: index)
         case .date(let days): try builder.append(date32: days, column: index)
+        case .decimal(let value): try builder.append(decimal128: value, column: index)
         case .bytes(let bytes):
             var failure: ArrowError?
             bytes.withUnsafeBytes { raw in

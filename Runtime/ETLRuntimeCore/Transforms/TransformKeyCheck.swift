@@ -17,17 +17,22 @@ package enum TransformKeyCheck {
             }
         }
         for key in primaryKey {
-            // The step that last removed the column, unless a later one made it again.
-            var removedAt: Int?
-            for (index, step) in steps.enumerated() {
-                if removes(step, key) { removedAt = index }
-                if renamesTo(step, key) || derives(step, key) { removedAt = nil }
-            }
-            if let removedAt {
+            if let removedAt = removal(of: key, by: steps) {
                 problems.append(Problem(stepIndex: removedAt, message: "\(steps[removedAt].name) removes the primary key column \"\(key)\"; primary_key names the columns the sink receives after transforms, so keep \"\(key)\" or list the new name in primary_key"))
             }
         }
         return problems.sorted { $0.stepIndex < $1.stepIndex }
+    }
+
+    /// The step that last removes `column` from the batch, unless a later one makes it again;
+    /// nil when it reaches the sink (or never was a column: only the source's schema can tell).
+    package static func removal(of column: String, by steps: [TransformStep]) -> Int? {
+        var removedAt: Int?
+        for (index, step) in steps.enumerated() {
+            if removes(step, column) { removedAt = index }
+            if renamesTo(step, column) || derives(step, column) { removedAt = nil }
+        }
+        return removedAt
     }
 
     private static func removes(_ step: TransformStep, _ column: String) -> Bool {

@@ -17,7 +17,10 @@ struct TransformStepCompiler {
         if let index = schema.fields.firstIndex(where: { $0.name == column }) { return index }
         let names = schema.fields.map(\.name)
         var message = "unknown column \"\(column)\""
-        if let suggestion = DidYouMean.suggestion(for: column, among: names) {
+        if column == DeleteRule.flagColumn {
+            // The flag delete_when computes is no column while transforms run (TransformTable.deleteFlags).
+            message += ": the delete flag of delete_when travels hidden, and reaches the sink as the last column without being selected; transforms cannot name it"
+        } else if let suggestion = DidYouMean.suggestion(for: column, among: names) {
             message += " (did you mean \"\(suggestion)\"?)"
         } else {
             message += "; the columns here are \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
@@ -71,7 +74,7 @@ struct TransformStepCompiler {
                 } catch {
                     throw fail(cast.column, error.message)
                 }
-                schema.fields[column].type = CastConversion.arrowType(cast.type)
+                schema.fields[column].type = CastConversion.arrowType(cast)
             }
             return castStep(conversions)
         case .trim(let selection):
@@ -138,10 +141,10 @@ struct TransformStepCompiler {
             }
             let outputSchema = schema
             let path = stepPath
-            return CompiledStep { table, info in
+            return CompiledStep { table, step in
                 var failures: [Int: String] = [:]
                 for (existing, compiled, name) in expressions {
-                    let context = ExpressionContext(table: table, now: info.startedMicros)
+                    let context = ExpressionContext(table: table, now: step.startedMicros)
                     let values = ExpressionTypes.convert(compiled.evaluate(context), to: outputSchema.fields[existing ?? table.columns.count].type)
                     for (row, reason) in context.rowFailures where failures[row] == nil { failures[row] = "\(path).\(name): \(reason)" }
                     let column = TransformColumn(name: name, type: outputSchema.fields[existing ?? table.columns.count].type, values: values)
@@ -157,13 +160,10 @@ struct TransformStepCompiler {
                 throw fail(nil, error.description)
             }
             let path = stepPath
-            return CompiledStep { table, info in
-                let context = ExpressionContext(table: table, now: info.startedMicros)
+            return CompiledStep { table, step in
+                let context = ExpressionContext(table: table, now: step.startedMicros)
                 let tests = compiled.evaluate(context)
-                if !context.rowFailures.isEmpty {
-                    return .failures(context.rowFailures.mapValues { "\(path): \($0)" })
-                }
-                return .keep(tests.map { $0 == .bool(true) })
+                return .keep(tests.map { $0 == .bool(true) }, failures: context.rowFailures.mapValues { "\(path): \($0)" })
             }
         case .explode(let column):
             let index = try index(of: column, nil)
@@ -177,12 +177,20 @@ struct TransformStepCompiler {
                 }
                 schema.fields.append(ArrowField(name: column.column, type: type))
             }
-            return CompiledStep { table, info in
+            return CompiledStep { table, step in
                 for column in columns {
-                    let value: TransformValue = column.kind == .loadedAt ? .timestamp(info.startedMicros) : .text(info.runID)
-                    table.columns.append(TransformColumn(
-                        name: column.column, type: column.kind == .loadedAt ? .timestampMicrosecondsUTC : .utf8,
-                        values: Array(repeating: value, count: table.rowCount)))
+                    switch column.kind {
+                    case .loadedAt, .runID:
+                        let value: TransformValue = column.kind == .loadedAt ? .timestamp(step.startedMicros) : .text(step.runID)
+                        table.columns.append(TransformColumn(
+                            name: column.column, type: column.kind == .loadedAt ? .timestampMicrosecondsUTC : .utf8,
+                            values: Array(repeating: value, count: table.rowCount)))
+                    case .sourcePosition:
+                        // The read asked for positions whenever a step uses them (ReadRequest.forEntry),
+                        // and the host refused a stream without them (SourceReadStream.schema).
+                        table.columns.append(step.positionColumn(named: column.column)
+                            ?? TransformColumn(name: column.column, type: .utf8, values: Array(repeating: .null, count: table.rowCount)))
+                    }
                 }
                 return .failures([:])
             }
@@ -201,7 +209,7 @@ struct TransformStepCompiler {
         return CompiledStep { table, _ in
             var failures: [Int: String] = [:]
             for (index, conversion) in conversions {
-                let type = CastConversion.arrowType(conversion.cast.type)
+                let type = CastConversion.arrowType(conversion.cast)
                 var output: [TransformValue] = []
                 output.reserveCapacity(table.rowCount)
                 for (row, value) in table.columns[index].values.enumerated() {
@@ -210,7 +218,7 @@ struct TransformStepCompiler {
                     case .failure(let failure):
                         output.append(.null)
                         if failures[row] == nil {
-                            failures[row] = "\(path).\(conversion.cast.column): cannot convert \(Self.quoted(value)) to \(conversion.cast.type.rawValue): \(failure.reason)"
+                            failures[row] = "\(path).\(conversion.cast.column): cannot convert \(Self.quoted(value)) to \(conversion.cast.typeName): \(failure.reason)"
                         }
                     }
                 }

@@ -5,6 +5,11 @@ import ETLArrow
 package struct TransformTable {
     package var columns: [TransformColumn]
     package private(set) var rowCount: Int
+    /// `delete_when`'s result per row (true: a delete), computed on the columns as the source
+    /// sent them. It is no column of the table, so no step can name, drop or overwrite it, but
+    /// it follows the rows: a filter or a reject removes a row's flag with the row, and an
+    /// exploded row repeats its flag. Nil when the entry flags no deletes.
+    package var deleteFlags: [Bool]?
     /// The imported batch whose memory columns not yet decoded still point into.
     private let source: ImportedRecordBatch?
 
@@ -20,11 +25,13 @@ package struct TransformTable {
         source = batch
     }
 
-    /// The same table with the columns replaced and `rowCount` rows (explode), keeping the batch alive.
-    func replacing(columns: [TransformColumn], rowCount: Int) -> TransformTable {
+    /// The same table with the columns replaced and row `origins[i]` as row i (explode), keeping
+    /// the batch alive; each row's delete flag is repeated as its columns are.
+    func replacing(columns: [TransformColumn], origins: [Int]) -> TransformTable {
         var copy = self
         copy.columns = columns
-        copy.rowCount = rowCount
+        copy.rowCount = origins.count
+        copy.deleteFlags = deleteFlags.map { flags in origins.map { flags[$0] } }
         return copy
     }
 
@@ -39,6 +46,7 @@ package struct TransformTable {
         // A filter that keeps every row (the usual case for a sanity check) copies nothing.
         guard keep.contains(false) else { return }
         for index in columns.indices { columns[index].keepRows(keep) }
+        deleteFlags = deleteFlags.map { flags in flags.indices.filter { keep[$0] }.map { flags[$0] } }
         rowCount = keep.lazy.filter { $0 }.count
     }
 

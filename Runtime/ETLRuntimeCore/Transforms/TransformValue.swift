@@ -13,6 +13,8 @@ package enum TransformValue: Sendable, Hashable {
     /// Days since the epoch.
     case date(Int32)
     case bytes([UInt8])
+    /// An exact decimal; its scale is its column's.
+    case decimal(ArrowDecimal)
 
     package var isNull: Bool { if case .null = self { return true } else { return false } }
 
@@ -28,6 +30,7 @@ package enum TransformValue: Sendable, Hashable {
         case .timestamp(let micros): return ArrowTimestampText.text(micros: micros)
         case .date(let days): return ArrowTimestampText.withBuffer { ArrowTimestampText.writeDate(days: Int64(days), into: $0) }
         case .bytes(let bytes): return bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        case .decimal(let value): return value.text
         }
     }
 
@@ -37,11 +40,13 @@ package enum TransformValue: Sendable, Hashable {
         return String(value)
     }
 
-    /// The number inside, for arithmetic (int and double only).
+    /// The number inside as a double, for arithmetic that leaves exact types (int, double and
+    /// decimal, the nearest double to its digits).
     var number: Double? {
         switch self {
         case .int(let value): return Double(value)
         case .double(let value): return value
+        case .decimal(let value): return value.doubleValue
         default: return nil
         }
     }

@@ -80,6 +80,9 @@ struct JSONLRowEncoder {
             out.append(UInt8(ascii: "\""))
             CivilDate.appendDate(daysSinceEpoch: Int64(column.date32(row)), to: &out)
             out.append(UInt8(ascii: "\""))
+        case .decimal128:
+            // A JSON number with the exact digits (`1234.50`), never rounded through a double.
+            out.append(contentsOf: column.decimal128(row).text.utf8)
         }
         return true
     }

@@ -18,6 +18,10 @@
  *   LIE_INVALID_UTF8_AT=k        the last byte of the word of n == k is 0xFF (not UTF-8)
  *   LIE_DECREASING_OFFSET_AT=k   the offsets of n == k's word go backwards
  *   LIE_EXTRA_ROW                every batch has one row more than batch_size
+ *   LIE_WORD_IS_POSITION         the `word` column is named "_etl_position" (the
+ *                                reserved name), though no read asks for positions
+ *   LIE_POSITIONS_CAPABILITY     declares ETL_CAP_POSITIONS but never appends the
+ *                                position column a read asks for
  */
 #include "etl_plugin.h"
 
@@ -28,6 +32,18 @@
 
 #ifndef LYING_SOURCE_NAME
 #define LYING_SOURCE_NAME "liar"
+#endif
+
+#ifdef LIE_WORD_IS_POSITION
+#define LIAR_WORD_COLUMN ETL_POSITION_COLUMN
+#else
+#define LIAR_WORD_COLUMN "word"
+#endif
+
+#ifdef LIE_POSITIONS_CAPABILITY
+#define LIAR_CAPABILITIES (ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER | ETL_CAP_POSITIONS)
+#else
+#define LIAR_CAPABILITIES (ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER)
 #endif
 
 typedef struct liar_instance {
@@ -93,7 +109,7 @@ static int liar_stream_schema(struct ArrowSchema* out, const char* name) {
     return ENOMEM;
   }
   liar_leaf(out->children[0], "l", "n", 0);
-  liar_leaf(out->children[1], "u", "word", ARROW_FLAG_NULLABLE);
+  liar_leaf(out->children[1], "u", LIAR_WORD_COLUMN, ARROW_FLAG_NULLABLE);
   return 0;
 }
 
@@ -345,7 +361,7 @@ static const etl_plugin_descriptor liar_descriptor = {
     .name = LYING_SOURCE_NAME,
     .version = "1.0.0",
     .description = "Test fixture: numbered words, with one chosen lie",
-    .capabilities = ETL_CAP_INCREMENTAL | ETL_CAP_DISCOVER,
+    .capabilities = LIAR_CAPABILITIES,
     .config_schema_json = "{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0}}, "
         "\"required\": [\"count\"], \"additionalProperties\": false}",
     .source = &liar_api,

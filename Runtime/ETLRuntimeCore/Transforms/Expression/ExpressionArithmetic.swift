@@ -2,13 +2,16 @@ import ETLArrow
 
 /// `+ - * /` and `%`. int64 with int64 stays int64 (an overflow rejects the row); `/` always
 /// gives a double, so `7 / 2` is 3.5 as a spreadsheet user expects; dividing by zero rejects the row.
+/// Decimals stay exact where the result has a decimal type (see `DecimalArithmetic`); with a
+/// double, or for `/` and `%`, they become doubles.
 enum ExpressionArithmetic {
     static func compile(_ op: String, _ left: CompiledExpression, _ right: CompiledExpression, position: Int) throws(ExpressionError) -> CompiledExpression {
         guard left.type.isNumeric && right.type.isNumeric else {
             let hint = op == "+" && (left.type == .utf8 || right.type == .utf8) ? "; join texts with || or concat(...)" : ""
             throw ExpressionError(at: position, "\"\(op)\" needs numbers, got \(left.type.expressionName) \(op) \(right.type.expressionName)\(hint)")
         }
-        let integral = left.type != .double && right.type != .double && op != "/"
+        if let exact = DecimalArithmetic.compile(op, left, right, position: position) { return exact }
+        let integral = left.type != .double && right.type != .double && !left.type.isDecimal && !right.type.isDecimal && op != "/"
         let type: ArrowColumnType = integral ? .int64 : .double
         let operation = Operation(rawValue: op)!
         return CompiledExpression(type: type) { context in

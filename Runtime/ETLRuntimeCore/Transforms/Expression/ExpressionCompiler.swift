@@ -91,6 +91,7 @@ package struct ExpressionCompiler {
                 switch value {
                 case .int(let int): return int == .min ? .double(-Double(int)) : .int(-int)
                 case .double(let double): return .double(-double)
+                case .decimal(let decimal): return .decimal(DecimalArithmetic.negated(decimal))
                 default: return .null
                 }
             }

@@ -40,9 +40,16 @@ extension ArrowColumnType {
         case .date32: return "date"
         case .binary: return "binary"
         case .null: return "null"
+        case .decimal128(let precision, let scale): return "decimal(\(precision),\(scale))"
         }
     }
 
-    var isNumeric: Bool { self == .int64 || self == .double || self == .null }
+    /// Whether arithmetic and numeric comparisons take it (null: a literal null fits anywhere).
+    var isNumeric: Bool {
+        switch self {
+        case .int64, .double, .null, .decimal128: return true
+        default: return false
+        }
+    }
     var isTime: Bool { self == .timestampMicrosecondsUTC || self == .date32 }
 }

@@ -111,12 +111,18 @@ enum ExpressionFunctions {
                 guard case .int(let digits)? = args[1].constant, (0...15).contains(digits) else {
                     throw ExpressionError(at: nodes[1].position, "round() needs a literal number of decimal places from 0 to 15 as argument 2")
                 }
+                if case .decimal128(let precision, let scale) = args[0].type {
+                    return roundDecimal(args[0], precision: precision, scale: scale, digits: Int(digits))
+                }
                 let scale = pow(10.0, Double(digits))
                 return CompiledExpression(type: .double) { context in
                     args[0].evaluate(context).map { $0.number.map { .double(($0 * scale).rounded(.toNearestOrAwayFromZero) / scale) } ?? .null }
                 }
             }
             if args[0].type == .int64 { return args[0] }
+            if case .decimal128(let precision, let scale) = args[0].type {
+                return roundDecimal(args[0], precision: precision, scale: scale, digits: 0)
+            }
             return CompiledExpression(type: .double) { context in
                 args[0].evaluate(context).map { $0.number.map { .double($0.rounded(.toNearestOrAwayFromZero)) } ?? .null }
             }
@@ -127,6 +133,7 @@ enum ExpressionFunctions {
                     switch value {
                     case .int(let int): return int == .min ? .double(-Double(int)) : .int(abs(int))
                     case .double(let double): return .double(abs(double))
+                    case .decimal(let decimal): return .decimal(decimal.unscaled < 0 ? DecimalArithmetic.negated(decimal) : decimal)
                     default: return .null
                     }
                 }
@@ -194,6 +201,16 @@ enum ExpressionFunctions {
             let columns = args.map { $0.evaluate(context) }
             return (0..<context.table.rowCount).map { row in
                 .text(columns.reduce(into: "") { text, column in text += column[row].text ?? "" })
+            }
+        }
+    }
+
+    /// round() of a decimal stays an exact decimal: half away from zero, as for doubles.
+    private static func roundDecimal(_ arg: CompiledExpression, precision: Int, scale: Int, digits: Int) -> CompiledExpression {
+        CompiledExpression(type: DecimalArithmetic.roundedType(precision: precision, scale: scale, digits: digits)) { context in
+            arg.evaluate(context).map { value in
+                guard case .decimal(let decimal) = value else { return .null }
+                return .decimal(DecimalArithmetic.rounded(decimal, digits: digits))
             }
         }
     }
