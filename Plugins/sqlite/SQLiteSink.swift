@@ -30,6 +30,8 @@ final class SQLiteSink: ETLSink {
     /// SQLite's 4 KiB default (fewer WAL frames, syscalls and b-tree pages per row). An existing
     /// file keeps its page size; in WAL mode it could not change anyway.
     private static let newDatabasePageSize = 16_384
+    /// How long opening the file waits for another connection's setup at least (see `init`).
+    private static let setupWaitMilliseconds: Int32 = 5_000
 
     private let settings: SQLiteSinkSettings
     private let host: PluginHost
@@ -45,17 +47,25 @@ final class SQLiteSink: ETLSink {
         try FileSystem.makeParentDirectories(of: settings.path)
         connection = try SQLiteConnection(path: settings.path, readOnly: false, create: true)
         connection.setBusyTimeout(milliseconds: settings.busyTimeoutMilliseconds)
-        if try connection.integer("PRAGMA page_count") == 0 {
-            try connection.execute("PRAGMA page_size = \(Self.newDatabasePageSize)")
+        // Setting up a new file takes locks for an instant: two entries of one run opening a new
+        // warehouse together meet here, and a short busy_timeout_ms (meant for loads, which the
+        // runtime waits for) must not fail the second one. So these statements retry for at least
+        // `setupWaitMilliseconds`.
+        let setupWait = max(settings.busyTimeoutMilliseconds, Self.setupWaitMilliseconds)
+        let connection = self.connection
+        try Self.retryingWhileBusy(milliseconds: setupWait) { () throws(PluginError) in
+            if try connection.integer("PRAGMA page_count") == 0 {
+                try connection.execute("PRAGMA page_size = \(Self.newDatabasePageSize)")
+            }
         }
         let journalMode = settings.journalMode
-        var mode = try connection.text("PRAGMA journal_mode")?.lowercased() ?? "unknown"
+        var mode = try Self.retryingWhileBusy(milliseconds: setupWait) { () throws(PluginError) in
+            try connection.text("PRAGMA journal_mode")?.lowercased() ?? "unknown"
+        }
         if mode != journalMode {
             // Changing the journal mode needs an exclusive lock, and SQLite refuses (without
-            // waiting) when another connection is doing the same — two entries of one run
-            // opening a new warehouse together. Retry within the busy timeout.
-            let connection = self.connection
-            mode = try Self.retryingWhileBusy(milliseconds: settings.busyTimeoutMilliseconds) { () throws(PluginError) in
+            // waiting) when another connection is doing the same.
+            mode = try Self.retryingWhileBusy(milliseconds: setupWait) { () throws(PluginError) in
                 try connection.text("PRAGMA journal_mode = \(journalMode)")?.lowercased() ?? "unknown"
             }
         }

@@ -69,4 +69,20 @@ final class SinkFailureTests: SinkTestCase {
         XCTAssertEqual(error?.status, ETL_RETRYABLE)
         try database.execute("ROLLBACK")
     }
+
+    /// Two entries of one run opening a new warehouse together: the second meets the first's
+    /// setup lock for an instant, and a short busy_timeout_ms (meant for loads) must not fail it.
+    func testOpeningAFileAnotherConnectionHoldsLockedForAnInstantWaitsForIt() throws {
+        try database.execute("CREATE TABLE other (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO other VALUES (1)")
+        nonisolated(unsafe) let holder = database!
+        let released = expectation(description: "lock released")
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
+            try? holder.execute("COMMIT")
+            released.fulfill()
+        }
+        let sink = try makeSink(#", "busy_timeout_ms": 10"#)
+        wait(for: [released], timeout: 10)
+        try load(sink, "people", schema, [[[1, "Ada"]]], mode: .append)
+        XCTAssertEqual(try database.scalar("SELECT count(*) FROM people"), "1")
+    }
 }
