@@ -55,7 +55,6 @@ struct PostgresSourceSettings: Sendable {
         "query": {"type": "string", "minLength": 1, "description": "One SELECT statement to read instead of a table; needs \"stream\"."},
         "stream": {"type": "string", "minLength": 1, "description": "The stream's name (default: the table's name; required with query)."}
       },
-      "not": {"required": ["table", "query"]},
       "additionalProperties": false
     }
     """#
