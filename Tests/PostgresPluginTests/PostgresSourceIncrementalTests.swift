@@ -134,6 +134,30 @@ final class PostgresSourceIncrementalTests: PostgresSourceTestCase {
         }
     }
 
+    func testABinaryOrBooleanCursorIsRefused() throws {
+        try execute("CREATE TABLE events (id int, raw bytea, flag bool)")
+        for cursor in ["raw", "flag"] {
+            XCTAssertThrowsError(try readAll(try makeSource(#", "table": "events""#), stream: "events", cursor: cursor, options: byID)) { error in
+                XCTAssertEqual((error as? PluginCallError)?.status, ETL_INVALID_CONFIG, "\(error)")
+                XCTAssertTrue("\(error)".contains("cursor_field \"\(cursor)\""), "\(error)")
+            }
+        }
+    }
+
+    func testAnUnkeyedLookbackListsEachBoundaryRowOnce() throws {
+        try execute("CREATE TABLE events (at timestamptz, name text); INSERT INTO events VALUES ('2024-01-01 10:00+00', 'a'), ('2024-01-01 10:10+00', 'b')")
+        let source = try makeSource(#", "table": "events""#)
+        let options = #"{"lookback_seconds": 3600}"#
+        let first = try readAll(source, stream: "events", cursor: "at", options: options)
+        let second = try readAll(source, stream: "events", state: first.state, cursor: "at", options: options)
+        XCTAssertEqual(second.rows.map { $0[1] }, ["a", "b"])
+        XCTAssertEqual(second.state, first.state)
+        try execute("INSERT INTO events VALUES ('2024-01-01 10:20+00', 'c')")
+        let third = try readAll(source, stream: "events", state: second.state, cursor: "at", options: options)
+        XCTAssertEqual(third.rows.map { $0[1] }, ["a", "b", "c"])
+        XCTAssertTrue(third.state?.contains(#""cursor":"2024-01-01 10:20:00+00""#) ?? false, third.state ?? "nil")
+    }
+
     func testAStateRecordedForAnotherCursorFieldIsRefused() throws {
         try execute("CREATE TABLE events (id int, updated int, created int)")
         let state = #"{"cursor_field":"created","cursor":1,"key":{"id":1},"null_rows":0}"#

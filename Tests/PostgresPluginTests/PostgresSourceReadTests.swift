@@ -54,6 +54,29 @@ final class PostgresSourceReadTests: PostgresSourceTestCase {
         XCTAssertEqual(Set(outcome.rows.map { $0[0] }).count, 200_000)
     }
 
+    func testMaxBatchBytesBoundsBatchesOfWideRows() throws {
+        try execute("CREATE TABLE wide AS SELECT g AS id, repeat('x', 1000) AS filler FROM generate_series(1, 2000) g")
+        let outcome = try readAll(try makeSource(#", "table": "wide""#), stream: "wide", batchSize: 100_000, maxBatchBytes: 64 * 1024)
+        XCTAssertEqual(outcome.batches.reduce(0, +), 2_000)
+        XCTAssertGreaterThan(outcome.batches.count, 20, "about 64 rows of 1 kB per batch: \(outcome.batches)")
+        XCTAssertLessThanOrEqual(outcome.batches.max() ?? 0, 70)
+    }
+
+    func testPositionsNameTheServerStreamAndRow() throws {
+        try execute("CREATE TABLE t (id int); INSERT INTO t VALUES (5), (6)")
+        let outcome = try readAll(try makeSource(#", "table": "t""#), stream: "t", options: #"{"positions": true}"#)
+        XCTAssertEqual(outcome.schema?.fields.map(\.name), ["id", "_etl_position"])
+        XCTAssertEqual(outcome.rows.map { $0[1] }, ["postgresql etl@\(database.server.socketFolder):\(database.server.port)/\(database.name): stream t, row 1",
+                                                    "postgresql etl@\(database.server.socketFolder):\(database.server.port)/\(database.name): stream t, row 2"])
+    }
+
+    func testAnUnsetPasswordVariableIsRefusedLikeTheSinks() throws {
+        XCTAssertThrowsError(try makeSource(#", "table": "t", "password_env": "ETL_TEST_UNSET_PG_SOURCE_PASSWORD""#)) { error in
+            XCTAssertEqual((error as? PluginCallError)?.status, ETL_INVALID_CONFIG, "\(error)")
+            XCTAssertTrue("\(error)".contains("password_env names the variable ETL_TEST_UNSET_PG_SOURCE_PASSWORD, which is not set"), "\(error)")
+        }
+    }
+
     func testARowCommittedDuringTheReadIsNotSeen() throws {
         try execute("CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10)")
         let outcome = try readAll(try makeSource(#", "table": "t""#), stream: "t", batchSize: 3) {
@@ -73,11 +96,12 @@ final class PostgresSourceReadTests: PostgresSourceTestCase {
     func testDiscoverListsTheTablesAndViewsOfTheSchemaWithArrowTypes() throws {
         try execute("""
             CREATE SCHEMA app; CREATE TABLE app.orders (id bigint, total numeric(10,2), placed timestamptz);
-            CREATE VIEW app.open_orders AS SELECT id, placed::date AS day FROM app.orders; CREATE TABLE public.other (x int)
+            CREATE VIEW app.open_orders AS SELECT id, placed::date AS day FROM app.orders; CREATE TABLE public.other (x int);
+            CREATE MATERIALIZED VIEW app.totals AS SELECT sum(total) AS total FROM app.orders
             """)
         let streams = try makeSource(#", "schema": "app""#).discover()
-        XCTAssertEqual(streams.map(\.name), ["open_orders", "orders"])
-        XCTAssertEqual(streams.map { $0.schema.fields.map(\.type) }, [[.int64, .date32], [.int64, .decimal128(precision: 10, scale: 2), .timestampMicrosecondsUTC]])
+        XCTAssertEqual(streams.map(\.name), ["open_orders", "orders", "totals"])
+        XCTAssertEqual(streams.map { $0.schema.fields.map(\.type) }, [[.int64, .date32], [.int64, .decimal128(precision: 10, scale: 2), .timestampMicrosecondsUTC], [.utf8]])
         let read = try readAll(try makeSource(#", "schema": "app""#), stream: "orders")
         XCTAssertEqual(read.rows, [])
     }

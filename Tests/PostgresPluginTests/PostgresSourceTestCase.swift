@@ -41,10 +41,10 @@ class PostgresSourceTestCase: XCTestCase {
     /// Reads a stream to its end, taking the checkpoint after every batch as the runtime does;
     /// `between` runs after the first batch.
     func readAll(_ source: SourceInstance, stream: String, state: String? = nil, cursor: String? = nil,
-                 initial: String? = nil, options: String? = nil, batchSize: Int = 1_000, maxRecords: Int = 0,
+                 initial: String? = nil, options: String? = nil, batchSize: Int = 1_000, maxRecords: Int = 0, maxBatchBytes: Int = 0,
                  between: (() throws -> Void)? = nil) throws -> PostgresReadOutcome {
         let read = try source.read(ReadRequest(entryID: "entry", stream: stream, stateJSON: state, cursorField: cursor,
-                                               initialValueJSON: initial, batchSize: Int64(batchSize), maxRecords: Int64(maxRecords),
+                                               initialValueJSON: initial, batchSize: Int64(batchSize), maxBatchBytes: Int64(maxBatchBytes), maxRecords: Int64(maxRecords),
                                                optionsJSON: options))
         var outcome = PostgresReadOutcome(rows: [], state: try source.checkpoint(), rejects: [], batches: [])
         while let batch = try read.stream.next() {
