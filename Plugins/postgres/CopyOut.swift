@@ -34,7 +34,21 @@ final class CopyOut {
 
     deinit {
         if let message { PQfreemem(message) }
-        if !finished { drain() }
+        if !finished { cancel() }
+    }
+
+    /// Stops a COPY whose rows are no longer wanted (max_records reached, the stream released
+    /// early): the server is asked to cancel, then what it already sent is read and dropped, so
+    /// the connection can run statements again. Reading the rest instead would read the whole
+    /// table. The transaction is left failed; the caller rolls it back.
+    func cancel() {
+        guard !finished else { return }
+        if let request = PQgetCancel(connection.handle) {
+            var problem = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(request, &problem, Int32(problem.count))
+            PQfreeCancel(request)
+        }
+        drain()
     }
 
     /// The fields of the next tuple, each a view into libpq's buffer valid until the next call

@@ -67,6 +67,12 @@ final class PGSourceReader: ArrowBatchProducer {
         self.stateJSON = request.stateJSON
     }
 
+    /// A stream released before its end (the run stopped) cancels its COPY and ends the
+    /// transaction, so the connection serves the next read.
+    deinit {
+        if !finished { stopEarly() }
+    }
+
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
         guard !finished else { return false }
         if host.isCancelled {
@@ -76,7 +82,7 @@ final class PGSourceReader: ArrowBatchProducer {
         var dealtWith = 0
         while emitted < batchSize && dealtWith < batchSize {
             if maxRecords > 0 && consumed >= maxRecords {
-                try finish()
+                stopEarly()
                 break
             }
             let more: Bool
@@ -214,17 +220,22 @@ final class PGSourceReader: ArrowBatchProducer {
         progress = state
     }
 
+    /// The COPY ended: the snapshot's transaction ends too.
     private func finish() throws(ArrowError) {
         guard !finished else { return }
         finished = true
         do {
-            // Reads to the end of the COPY (maxRecords may stop early), then ends the snapshot.
-            var rest = fields
-            while try copy.nextTuple(fieldCount: rest.count, into: &rest) {}
             try connection.execute("COMMIT", what: "ending the read of stream \"\(stream)\"")
         } catch {
             throw ArrowError(.producerFailed, "reading stream \"\(stream)\": \(error.message)")
         }
+    }
+
+    /// max_records reached: the rest of the COPY is cancelled rather than read.
+    private func stopEarly() {
+        finished = true
+        copy.cancel()
+        connection.rollbackIfOpen()
     }
 
     private func text(_ field: UnsafeRawBufferPointer?) -> String? {

@@ -143,3 +143,25 @@ final class PostgresSourceReadTests: PostgresSourceTestCase {
         XCTAssertEqual(Set(try Self.sourcePlugin().info.capabilities), ["incremental", "discover", "positions"])
     }
 }
+
+/// Reads that stop before the end of their COPY.
+final class PostgresSourceEarlyStopTests: PostgresSourceTestCase {
+    func testAReadStoppedByMaxRecordsLeavesTheConnectionReadyForTheNextRead() throws {
+        try execute("CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 200000) g")
+        let source = try makeSource(#", "table": "big""#)
+        let first = try readAll(source, stream: "big", batchSize: 10, maxRecords: 25)
+        XCTAssertEqual(first.batches, [10, 10, 5])
+        let second = try readAll(source, stream: "big", batchSize: 100_000)
+        XCTAssertEqual(second.batches.reduce(0, +), 200_000)
+    }
+
+    func testAStreamReleasedMidReadLeavesTheConnectionReadyForTheNextRead() throws {
+        try execute("CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 200000) g")
+        let source = try makeSource(#", "table": "big""#)
+        do {
+            let read = try source.read(ReadRequest(entryID: "entry", stream: "big", batchSize: 100))
+            XCTAssertEqual(try read.stream.next()?.rowCount, 100)
+        }
+        XCTAssertEqual(try readAll(source, stream: "big", batchSize: 100_000).batches.reduce(0, +), 200_000)
+    }
+}
