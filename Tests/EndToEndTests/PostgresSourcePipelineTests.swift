@@ -36,4 +36,28 @@ final class PostgresSourcePipelineTests: XCTestCase {
         XCTAssertTrue(second.stderr.contains("read=2 "), second.stderr)
         XCTAssertEqual(try sqlite("SELECT count(*), (SELECT status FROM orders WHERE id = 7) FROM orders"), "5001|shipped")
     }
+
+    func testValidateAcceptsAPostgresSourceWithoutReachingTheServer() throws {
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"shop": {"plugin": "postgres", "config": {"url": "${PG_URL}", "table": "orders"}}}"#,
+            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
+            entries: """
+                [{"id": "orders", "source": "shop", "stream": "orders", "sink": "warehouse", "target": "orders", "mode": "incremental",
+                  "write": "merge", "primary_key": ["id"], "cursor_field": "updated", "null_cursor": "load", "lookback": "PT10M"}]
+                """)
+        let validate = try workspace.run(["validate"], environment: ["PG_URL": "postgresql://nobody@127.0.0.1:1/none"])
+        XCTAssertEqual(validate.status, 0, validate.stderr + validate.stdout)
+    }
+
+    func testValidateRefusesTableWithQuery() throws {
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"shop": {"plugin": "postgres", "config": {"url": "postgresql://x@127.0.0.1:1/none", "table": "orders", "query": "SELECT 1"}}}"#,
+            sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
+            entries: #"[{"id": "orders", "source": "shop", "stream": "orders", "sink": "warehouse", "target": "orders", "mode": "full"}]"#)
+        let validate = try workspace.run(["validate"])
+        XCTAssertEqual(validate.status, 78, validate.stderr + validate.stdout)
+        XCTAssertTrue((validate.stderr + validate.stdout).contains("both \"table\" and \"query\""), validate.stderr + validate.stdout)
+    }
 }
