@@ -48,9 +48,11 @@ struct PostgresSinkSettings: Sendable {
     """#
 
     /// Reads the config, refusing unknown keys, bad values and an unset `password_env` with
-    /// `ETL_INVALID_CONFIG`.
-    init(_ config: PluginConfig, environment: (String) -> String? = Self.environmentValue) throws(PluginError) {
-        try config.rejectUnknownKeys(allowed: Self.keys)
+    /// `ETL_INVALID_CONFIG`. `extraKeys` are keys the caller reads itself (the source's
+    /// `table`, `query` and `stream`), so the source shares these connection keys exactly.
+    init(_ config: PluginConfig, extraKeys: Set<String> = [],
+         environment: (String) -> String? = Self.environmentValue) throws(PluginError) {
+        try config.rejectUnknownKeys(allowed: Self.keys.union(extraKeys))
         // Applied first, so that a URL's own connect_timeout or application_name wins.
         var keywords: [(String, String)] = [("connect_timeout", "10"), ("application_name", "etl-runtime")]
         if let url = try config.optionalString("url") {
