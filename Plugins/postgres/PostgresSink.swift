@@ -22,7 +22,7 @@ final class PostgresSink: ETLSink {
         name: "postgres",
         version: "0.1.0",
         description: "Loads tables into PostgreSQL with binary COPY: replace, append, merge (upsert), scd2; state in the same transaction",
-        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .deletes],
+        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models, .deletes],
         configSchema: PostgresSinkSettings.schema)
 
     private let settings: PostgresSinkSettings
@@ -202,6 +202,15 @@ final class PostgresSink: ETLSink {
             connection.rollbackIfOpen()
             throw PluginError(error.code, "post_sql failed and was rolled back: \(error.message)")
         }
+    }
+
+    /// Runs a SQL model entry (ETL_CAP_MODELS) in a transaction of its own; see PGModelRun.
+    func runModel(_ request: ModelRequest) throws(PluginError) -> ModelResult {
+        if let load {
+            throw .internalError("run_model was called while the load into \(load.target) is open; commit or abort it first")
+        }
+        let connection = try connection()
+        return try PGModelRun(request: request, connection: connection, schema: try schema(connection), host: host).run()
     }
 
     /// The connection, made (again) when there is none or it broke.
