@@ -131,6 +131,24 @@ final class PostgresSinkModelTests: PostgresSinkTestCase {
         XCTAssertEqual(try state("model_orders"), first.stateJSON)
     }
 
+    func testAModelFindsTheSinkSchemaFirstAndNamesTablesOfOtherSchemasWithTheirSchema() throws {
+        try stage()
+        try database.connection.execute("CREATE SCHEMA mart; CREATE TABLE mart.stage_orders (id bigint); INSERT INTO mart.stage_orders VALUES (42)")
+        let sink = try makeSink(#", "schema": "mart""#)
+        let result = try sink.runModel(model("SELECT s.id, o.customer FROM stage_orders s LEFT JOIN public.stage_orders o USING (id)", "ids", .table))
+        XCTAssertEqual(result.reads, ["public.stage_orders", "stage_orders"])
+        XCTAssertEqual(try rows("SELECT id, customer FROM mart.ids"), [["42", nil]])
+        XCTAssertEqual(try rows("SELECT count(*) FROM mart._etl_state WHERE entry_id = 'model_ids'"), [["1"]])
+    }
+
+    func testAnIncrementalModelWithAKeyKeepsTheLastRowTheQueryGaveForAKey() throws {
+        try database.connection.execute("CREATE TABLE feed (seq bigint, id bigint, city text); INSERT INTO feed VALUES (1, 1, 'Oslo'), (2, 1, 'Bergen'), (3, 2, 'Rome')")
+        let sink = try makeSink()
+        let result = try sink.runModel(model("SELECT id, city, seq FROM feed ORDER BY seq", "cities", .incremental, key: ["id"], cursor: "seq"))
+        XCTAssertEqual(result.rows, 2)
+        XCTAssertEqual(try rows("SELECT id, city FROM cities ORDER BY id"), [["1", "Bergen"], ["2", "Rome"]])
+    }
+
     func testModelMistakesAreRefusedWithTheirRemedy() throws {
         try stage()
         let sink = try makeSink()

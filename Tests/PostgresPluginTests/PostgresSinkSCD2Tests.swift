@@ -29,6 +29,9 @@ final class PostgresSinkSCD2Tests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("""
             SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'customers'::regclass AND attnum > 0 ORDER BY attnum
             """), [["bigint"], ["text"], ["timestamp with time zone"], ["timestamp with time zone"], ["boolean"]])
+        // Each row finds its key's current version through a partial index.
+        XCTAssertEqual(try rows("SELECT indexdef LIKE '%(id) WHERE _is_current' FROM pg_indexes WHERE tablename = 'customers' AND indexname LIKE 'etl_cur_customers_%'"),
+                       [["t"]])
     }
 
     func testUnchangedRowsAndRepeatedNullsAddNothing() throws {
