@@ -105,7 +105,9 @@ final class PostgresSink: ETLSink {
                                            what: "creating the index of current versions of \(target)")
                     let textCompared = Set(prepared.layout.columns.filter { $0.typeOID == PGType.json }.map(\.name))
                     apply = PGStagedApply(scd2: SCD2SQL.Plan(target: target, columns: names, key: key, textCompared: textCompared,
-                                                             validFromColumn: scd2.validFromColumn, deleteFlag: flagName,
+                                                             validFromColumn: scd2.validFromColumn,
+                                                             validFromIsText: fields.contains { $0.name == scd2.validFromColumn && $0.type == .utf8 },
+                                                             deleteFlag: flagName,
                                                              closeMissing: scd2.closeMissing))
                 }
             }

@@ -27,6 +27,8 @@ enum SCD2SQL {
         /// Columns whose type has no equality operator (json): compared as text.
         var textCompared: Set<String> = []
         var validFromColumn: String?
+        /// The valid_from column holds text, which may not parse as a timestamp.
+        var validFromIsText = false
         var deleteFlag: String?
         var closeMissing = false
     }
@@ -44,7 +46,19 @@ enum SCD2SQL {
                 : "tgt.\(q(name)) IS NOT DISTINCT FROM _etl_r.\(q(name))"
         }
         let changed = same.isEmpty ? "false" : "NOT (\(same.joined(separator: " AND ")))"
-        let time = plan.validFromColumn.map { "CAST(_etl_r.\(q($0)) AS timestamptz)" } ?? "_etl_load_time"
+        var dating = "_etl_time := \(plan.validFromColumn.map { "CAST(_etl_r.\(q($0)) AS timestamptz)" } ?? "_etl_load_time");"
+        if let column = plan.validFromColumn, plan.validFromIsText {
+            // Text that is no timestamp fails the load naming its row and value (the cast's own
+            // error names neither). The sub-block costs a savepoint per row: text columns only.
+            let message = "row %s of the load has %L in valid_from_column \(q(column)), which PostgreSQL cannot read as a timestamp (%s); "
+                + "write it like 2024-01-31 or 2024-01-31 12:00:00+00, or cast the column in the source's columns"
+            dating = """
+                BEGIN \(dating)
+                EXCEPTION WHEN data_exception THEN
+                  RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = format(\(PGIdentifier.literal(message)), _etl_r._etl_seq, _etl_r.\(q(column)), SQLERRM);
+                END;
+                """
+        }
         let ordered = plan.validFromColumn == nil ? "" : " AND tgt.\"_valid_from\" <= _etl_time"
         let close = "UPDATE \(plan.target) AS tgt SET \"_valid_to\" = _etl_time, \"_is_current\" = false WHERE tgt.\"_is_current\" AND \(keyMatch)"
         let list = (plan.columns + ["_valid_from", "_valid_to", "_is_current"]).map(q).joined(separator: ", ")
@@ -77,7 +91,7 @@ enum SCD2SQL {
             DECLARE _etl_r record; _etl_time timestamptz; _etl_rows bigint; _etl_count bigint := 0;
             BEGIN
               FOR _etl_r IN SELECT * FROM pg_temp.\(MergeSQL.stagingTable) ORDER BY _etl_seq LOOP
-                _etl_time := \(time);
+                \(dating)
                 \(body)
               END LOOP;
               RETURN _etl_count;

@@ -66,6 +66,19 @@ final class PostgresSinkSCD2Tests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT to_char(_valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM customers"), [["2024-03-01 12:30"]])
     }
 
+    func testTimestampTextThatDoesNotParseFailsTheLoadNamingRowValueAndColumn() throws {
+        let text = Batches.schema([("id", .int64), ("city", .utf8), ("since", .utf8)])
+        let sink = try makeSink()
+        let error = callError {
+            try self.load(sink, "customers", text, [[[1, "Oslo", "2024-03-01"], [2, "Rome", "next tuesday"]]], mode: .scd2, key: ["id"],
+                          options: #"{"valid_from_column": "since"}"#)
+        }
+        XCTAssertEqual(error?.status, ETL_BAD_DATA)
+        XCTAssertTrue(error?.message.contains("row 2 of the load has 'next tuesday' in valid_from_column \"since\", which PostgreSQL cannot read as a timestamp") ?? false,
+                      error?.message ?? "")
+        XCTAssertEqual(try rows("SELECT to_regclass('customers') IS NULL"), [["t"]])
+    }
+
     func testANullEffectiveDateFailsTheLoadNamingTheRowAndColumn() throws {
         let sink = try makeSink()
         let error = callError {
