@@ -91,8 +91,9 @@ struct PGModelRun {
                 try userSQL("CREATE OR REPLACE VIEW \(target) AS \(sql)")
                 try connection.execute("RELEASE SAVEPOINT etl_view", what: "model \(entry)")
                 return
-            } catch where error.code == .invalidConfig && !error.message.contains("syntax error") {
-                // Columns dropped, renamed or retyped: PostgreSQL refuses to replace such a view.
+            } catch where error.message.contains("[SQLSTATE 42P16]") {
+                // invalid_table_definition: columns dropped, renamed or retyped, which CREATE OR
+                // REPLACE VIEW refuses. Any other error (the query's own) fails the model.
                 try connection.execute("ROLLBACK TO SAVEPOINT etl_view", what: "model \(entry)")
             }
         }
