@@ -2,31 +2,48 @@ import ETLPluginKit
 
 /// merge: batches are copied into a temporary staging table (dropped at commit), then upserted
 /// into the target in one statement. Within one load the last row of a key wins, as in the
-/// sqlite sink: `_etl_seq` numbers the staged rows in arrival order.
+/// sqlite sink: `_etl_seq` numbers the staged rows in arrival order. With a delete flag
+/// (`delete_when`) a key whose last row is flagged is deleted instead: applying the rows one by
+/// one would leave the same table, since only a key's last row decides its fate.
 enum MergeSQL {
     static let stagingTable = "_etl_merge_stage"
 
     /// The staging table: the load's columns with exactly the target's types (so the COPY
-    /// encodings chosen for the target fit it), plus the arrival number.
-    static func createStaging(target: String, columns: [String]) -> String {
+    /// encodings chosen for the target fit it), the delete flag's boolean column when the load
+    /// has one (never a target column), plus the arrival number.
+    static func createStaging(target: String, columns: [String], deleteFlag: String? = nil) -> String {
         let list = columns.map(PGIdentifier.quoted).joined(separator: ", ")
+        let flag = deleteFlag.map { "ALTER TABLE pg_temp.\(stagingTable) ADD COLUMN \(PGIdentifier.quoted($0)) boolean; " } ?? ""
         return """
             DROP TABLE IF EXISTS pg_temp.\(stagingTable); \
             CREATE TEMP TABLE \(stagingTable) ON COMMIT DROP AS SELECT \(list) FROM \(target) WITH NO DATA; \
-            ALTER TABLE pg_temp.\(stagingTable) ADD COLUMN _etl_seq bigint GENERATED ALWAYS AS IDENTITY
+            \(flag)ALTER TABLE pg_temp.\(stagingTable) ADD COLUMN _etl_seq bigint GENERATED ALWAYS AS IDENTITY
             """
     }
 
-    /// The upsert of the staged rows, the last of each key only.
-    static func upsert(target: String, columns: [String], key: [String]) -> String {
+    /// The upsert of the staged rows, the last of each key only; keys whose last row is a
+    /// delete are skipped (`deleteKeys` removes them).
+    static func upsert(target: String, columns: [String], key: [String], deleteFlag: String? = nil) -> String {
         let list = columns.map(PGIdentifier.quoted).joined(separator: ", ")
         let keyList = key.map(PGIdentifier.quoted).joined(separator: ", ")
         let keySet = Set(key)
         let updates = columns.filter { !keySet.contains($0) }.map { "\(PGIdentifier.quoted($0)) = excluded.\(PGIdentifier.quoted($0))" }
         let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET \(updates.joined(separator: ", "))"
+        let flag = deleteFlag.map { ", \(PGIdentifier.quoted($0)) AS _etl_delete" } ?? ""
+        let kept = deleteFlag == nil ? "" : " WHERE last._etl_delete IS NOT TRUE"
         return """
-            INSERT INTO \(target) (\(list)) SELECT DISTINCT ON (\(keyList)) \(list) FROM pg_temp.\(stagingTable) \
-            ORDER BY \(keyList), _etl_seq DESC ON CONFLICT (\(keyList)) \(action)
+            INSERT INTO \(target) (\(list)) SELECT \(list) FROM (SELECT DISTINCT ON (\(keyList)) \(list)\(flag) \
+            FROM pg_temp.\(stagingTable) ORDER BY \(keyList), _etl_seq DESC) AS last\(kept) ON CONFLICT (\(keyList)) \(action)
+            """
+    }
+
+    /// Deletes the target's row of every key whose last staged row is flagged as a delete.
+    static func deleteKeys(target: String, key: [String], deleteFlag: String) -> String {
+        let keyList = key.map(PGIdentifier.quoted).joined(separator: ", ")
+        let match = key.map { "tgt.\(PGIdentifier.quoted($0)) = last.\(PGIdentifier.quoted($0))" }.joined(separator: " AND ")
+        return """
+            DELETE FROM \(target) AS tgt USING (SELECT DISTINCT ON (\(keyList)) \(keyList), \(PGIdentifier.quoted(deleteFlag)) AS _etl_delete \
+            FROM pg_temp.\(stagingTable) ORDER BY \(keyList), _etl_seq DESC) AS last WHERE \(match) AND last._etl_delete
             """
     }
 

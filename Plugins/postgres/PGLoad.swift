@@ -10,19 +10,19 @@ final class PGLoad {
     let copySQL: String
     /// How each batch column is encoded.
     let columns: [CopyColumn]
-    /// merge's upsert from the staging table, run at commit.
-    let upsertSQL: String?
+    /// What merge and scd2 run at commit to apply the staged rows.
+    let apply: PGStagedApply?
     /// Rows received so far.
     var rowsWritten: Int64 = 0
     /// The first failure. Once set the transaction has been rolled back; the load can only end.
     var failure: PluginError?
 
-    init(request: LoadRequest, ownership: LoadOwnership, target: String, copySQL: String, columns: [CopyColumn], upsertSQL: String?) {
+    init(request: LoadRequest, ownership: LoadOwnership, target: String, copySQL: String, columns: [CopyColumn], apply: PGStagedApply?) {
         self.request = request
         self.ownership = ownership
         self.target = target
         self.copySQL = copySQL
         self.columns = columns
-        self.upsertSQL = upsertSQL
+        self.apply = apply
     }
 }

@@ -10,7 +10,10 @@ import ETLPluginKit
 /// rows and copies the new ones inside that transaction (readers keep seeing the old rows until
 /// commit, under MVCC, and views on the table keep working: no rename swap, which PostgreSQL views
 /// would not follow), `append` copies, `merge` copies into a staging table and upserts with
-/// `INSERT ... ON CONFLICT`. Loads of one target are serialized by a transaction advisory lock.
+/// `INSERT ... ON CONFLICT`, `scd2` copies into the staging table and applies the rows in order
+/// with a temporary PL/pgSQL function (SCD2SQL). A `delete_column` flag (ETL_CAP_DELETES) is
+/// staged with the rows and never stored. Loads of one target are serialized by a transaction
+/// advisory lock.
 ///
 /// The server is reached lazily (on `check`, `begin`, `readState`, `executeSQL`), so `validate`
 /// does not need it, and again after a broken connection (a server restart between loads).
@@ -18,8 +21,8 @@ final class PostgresSink: ETLSink {
     static let descriptor = PluginDescriptor(
         name: "postgres",
         version: "0.1.0",
-        description: "Loads tables into PostgreSQL with binary COPY: replace, append, merge (upsert); state in the same transaction",
-        capabilities: [.replace, .append, .merge, .transactional, .sql],
+        description: "Loads tables into PostgreSQL with binary COPY: replace, append, merge (upsert), scd2; state in the same transaction",
+        capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models, .deletes],
         configSchema: PostgresSinkSettings.schema)
 
     private let settings: PostgresSinkSettings
@@ -48,7 +51,11 @@ final class PostgresSink: ETLSink {
     }
 
     func begin(_ request: LoadRequest) throws(PluginError) {
-        let key = try Self.validate(request)
+        // The delete flag (the last batch column, when asked for) is no column of the target.
+        let deleteFlag = try PGDeleteColumn.index(of: request)
+        let fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
+        let key = try Self.validate(request, fields: fields)
+        let scd2 = try PGSCD2Options(request, fields: fields)
         let ownership = try LoadOwnership(request.options())
         let connection = try connection()
         let schema = try schema(connection)
@@ -65,7 +72,11 @@ final class PostgresSink: ETLSink {
             }
             try PGStateTable.ensure(schema: schema, connection: connection)
             try PGTargetOwnership.check(request, ownership: ownership, schema: schema, connection: connection, host: host)
-            let prepared = try PGTargetPreparation.prepare(schema: schema, target: request.target, fields: request.schema.fields,
+            if request.writeMode == .scd2 {
+                try Self.requireHistoryColumns(schema: schema, target: request.target, connection: connection)
+            }
+            let stored = request.writeMode == .scd2 ? fields + PGSCD2Options.historyColumns : fields
+            let prepared = try PGTargetPreparation.prepare(schema: schema, target: request.target, fields: stored,
                                                            mode: request.writeMode, connection: connection)
             for action in prepared.actions { host.info("\(connection.description): \(action)") }
             if request.writeMode == .replace && !prepared.emptied {
@@ -73,21 +84,35 @@ final class PostgresSink: ETLSink {
                 // empty table to transactions whose snapshot predates it.
                 try connection.execute("DELETE FROM \(target)", what: "emptying \(target) for the replace")
             }
-            let names = request.schema.fields.map(\.name)
-            let columns = try Self.copyColumns(request, layout: prepared.layout, key: key, target: target)
-            let list = names.map(PGIdentifier.quoted).joined(separator: ", ")
+            let names = fields.map(\.name)
+            let flagName = deleteFlag.map { request.schema.fields[$0].name }
+            let columns = try Self.copyColumns(request, layout: prepared.layout, key: key, target: target, deleteFlag: deleteFlag)
+            let list = request.schema.fields.map { PGIdentifier.quoted($0.name) }.joined(separator: ", ")
             var copyInto = target
-            var upsert: String?
-            if request.writeMode == .merge {
-                if let action = try MergeSQL.ensureKeyIndex(schema: schema, target: request.target, key: key, connection: connection) {
+            var apply: PGStagedApply?
+            if request.writeMode == .merge || request.writeMode == .scd2 {
+                if request.writeMode == .merge, let action = try MergeSQL.ensureKeyIndex(schema: schema, target: request.target, key: key, connection: connection) {
                     host.info("\(connection.description): \(action)")
                 }
-                try connection.execute(MergeSQL.createStaging(target: target, columns: names), what: "creating the staging table of the merge into \(target)")
+                try connection.execute(MergeSQL.createStaging(target: target, columns: names, deleteFlag: flagName),
+                                       what: "creating the staging table of the \(request.writeMode) into \(target)")
                 copyInto = "pg_temp.\(MergeSQL.stagingTable)"
-                upsert = MergeSQL.upsert(target: target, columns: names, key: key)
+                if request.writeMode == .merge {
+                    apply = PGStagedApply(deleteSQL: flagName.map { MergeSQL.deleteKeys(target: target, key: key, deleteFlag: $0) },
+                                          upsertSQL: MergeSQL.upsert(target: target, columns: names, key: key, deleteFlag: flagName))
+                } else {
+                    try connection.execute(SCD2SQL.currentVersionIndex(schema: schema, target: request.target, key: key),
+                                           what: "creating the index of current versions of \(target)")
+                    let textCompared = Set(prepared.layout.columns.filter { $0.typeOID == PGType.json }.map(\.name))
+                    apply = PGStagedApply(scd2: SCD2SQL.Plan(target: target, columns: names, key: key, textCompared: textCompared,
+                                                             validFromColumn: scd2.validFromColumn,
+                                                             validFromIsText: fields.contains { $0.name == scd2.validFromColumn && $0.type == .utf8 },
+                                                             deleteFlag: flagName,
+                                                             closeMissing: scd2.closeMissing))
+                }
             }
             load = PGLoad(request: request, ownership: ownership, target: target,
-                          copySQL: "COPY \(copyInto) (\(list)) FROM STDIN (FORMAT binary)", columns: columns, upsertSQL: upsert)
+                          copySQL: "COPY \(copyInto) (\(list)) FROM STDIN (FORMAT binary)", columns: columns, apply: apply)
         } catch {
             connection.rollbackIfOpen()
             throw error
@@ -125,8 +150,12 @@ final class PostgresSink: ETLSink {
         var affected = load.rowsWritten
         do throws(PluginError) {
             let connection = try openConnectionOfLoad()
-            if let upsert = load.upsertSQL {
-                affected = try connection.query(upsert, what: "merging the staged rows into \(load.target)").affected
+            if let apply = load.apply {
+                let applied = try apply.run(on: connection, target: load.target)
+                affected = applied.affected
+                if applied.closedMissing > 0 {
+                    host.info("\(connection.description): closed the current version of \(applied.closedMissing) key(s) missing from the snapshot loaded into \(load.target)")
+                }
             }
             let schema = try self.schema(connection)
             try PGStateTable.write(state, request: load.request, rows: affected, owner: load.ownership.stateOwner,
@@ -177,6 +206,15 @@ final class PostgresSink: ETLSink {
         }
     }
 
+    /// Runs a SQL model entry (ETL_CAP_MODELS) in a transaction of its own; see PGModelRun.
+    func runModel(_ request: ModelRequest) throws(PluginError) -> ModelResult {
+        if let load {
+            throw .internalError("run_model was called while the load into \(load.target) is open; commit or abort it first")
+        }
+        let connection = try connection()
+        return try PGModelRun(request: request, connection: connection, schema: try schema(connection), host: host).run()
+    }
+
     /// The connection, made (again) when there is none or it broke.
     private func connection() throws(PluginError) -> PostgresConnection {
         if let openConnection, !openConnection.isBroken { return openConnection }
@@ -207,9 +245,15 @@ final class PostgresSink: ETLSink {
     }
 
     /// How each batch column is encoded into the prepared target's column.
-    private static func copyColumns(_ request: LoadRequest, layout: PGTableLayout, key: [String], target: String) throws(PluginError) -> [CopyColumn] {
+    private static func copyColumns(_ request: LoadRequest, layout: PGTableLayout, key: [String], target: String,
+                                    deleteFlag: Int?) throws(PluginError) -> [CopyColumn] {
         var columns: [CopyColumn] = []
-        for field in request.schema.fields {
+        for (index, field) in request.schema.fields.enumerated() {
+            if index == deleteFlag {
+                // Into the staging table's boolean flag column; a NULL flag loads the row.
+                columns.append(CopyColumn(name: field.name, encoding: .bool, isKey: false))
+                continue
+            }
             guard let column = layout.column(named: field.name), let encoding = PGType.encoding(of: field.type, into: column.typeOID, typeModifier: column.typeModifier) else {
                 throw .internalError("column \(PGIdentifier.quoted(field.name)) of \(target) does not fit the load right after preparation")
             }
@@ -218,14 +262,24 @@ final class PostgresSink: ETLSink {
         return columns
     }
 
-    /// Refuses requests no transaction could carry out; returns the key for merge.
-    private static func validate(_ request: LoadRequest) throws(PluginError) -> [String] {
+    /// An existing scd2 target must have been made by scd2: adding history columns to plain
+    /// rows would invent versions with no start.
+    private static func requireHistoryColumns(schema: String, target: String, connection: PostgresConnection) throws(PluginError) {
+        guard let layout = try PGTableLayout.read(schema: schema, table: target, connection: connection) else { return }
+        if let history = PGSCD2Options.historyColumns.first(where: { layout.column(named: $0.name) == nil }) {
+            throw .invalidConfig("target \(PGIdentifier.qualified(schema, target)) in \(connection.description) exists without the scd2 history column \(PGIdentifier.quoted(history.name)) (it was not created by an scd2 load); load scd2 history into a new target, or drop the table so the next load creates it")
+        }
+    }
+
+    /// Refuses requests no transaction could carry out; returns the key for merge and scd2.
+    /// `fields` are the stored columns (without the delete flag).
+    private static func validate(_ request: LoadRequest, fields: [ArrowField]) throws(PluginError) -> [String] {
         let target = request.target
         try PGIdentifier.validate(target, what: "target")
         guard target != PGStateTable.name else {
             throw .invalidConfig("target \(PGIdentifier.quoted(target)) is the table where the sink keeps resume states; choose another target name")
         }
-        let names = request.schema.fields.map(\.name)
+        let names = fields.map(\.name)
         guard !names.isEmpty else {
             throw .invalidConfig("the load into \(PGIdentifier.quoted(target)) has no columns; select at least one column")
         }
@@ -236,12 +290,20 @@ final class PostgresSink: ETLSink {
                 throw .invalidConfig("target \(PGIdentifier.quoted(target)): the column \(PGIdentifier.quoted(name)) appears twice; rename one of them")
             }
         }
-        guard request.writeMode == .merge else { return [] }
+        guard request.writeMode == .merge || request.writeMode == .scd2 else { return [] }
+        if request.writeMode == .scd2 {
+            if let clash = names.first(where: { name in PGSCD2Options.historyColumns.contains { $0.name == name } }) {
+                throw .invalidConfig("target \(PGIdentifier.quoted(target)): the source has a column \(PGIdentifier.quoted(clash)), a name scd2 keeps for its history columns (_valid_from, _valid_to, _is_current); rename it")
+            }
+            if let odd = names.first(where: { $0.contains(SCD2SQL.bodyTag) }) {
+                throw .invalidConfig("target \(PGIdentifier.quoted(target)): the column name \(PGIdentifier.quoted(odd)) contains \(SCD2SQL.bodyTag), which the scd2 load's SQL reserves; rename it")
+            }
+        }
         guard !request.primaryKey.isEmpty else {
-            throw .invalidConfig("write mode merge into \(PGIdentifier.quoted(target)) needs a primary_key: add \"primary_key\": [\"id\"] to the entry")
+            throw .invalidConfig("write mode \(request.writeMode) into \(PGIdentifier.quoted(target)) needs a primary_key: add \"primary_key\": [\"id\"] to the entry")
         }
         for column in request.primaryKey where !seen.contains(column) {
-            throw .invalidConfig("primary_key column \(PGIdentifier.quoted(column)) of the merge into \(PGIdentifier.quoted(target)) is not among the load's columns (\(names.map(PGIdentifier.quoted).joined(separator: ", "))); fix primary_key or select the column")
+            throw .invalidConfig("primary_key column \(PGIdentifier.quoted(column)) of the \(request.writeMode) into \(PGIdentifier.quoted(target)) is not among the load's columns (\(names.map(PGIdentifier.quoted).joined(separator: ", "))); fix primary_key or select the column")
         }
         return request.primaryKey
     }

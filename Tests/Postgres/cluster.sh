@@ -8,6 +8,9 @@
 #                                      DIR/env). With OWNER_PID, a watcher stops the cluster and
 #                                      removes DIR once that process is gone (a killed test run).
 #   cluster.sh stop DIR                stop the server (fast shutdown) and remove DIR
+#   cluster.sh restart DIR             restart the server as after a crash (immediate shutdown: no
+#                                      checkpoint, every connection cut, crash recovery on start);
+#                                      same socket and port
 #   cluster.sh env DIR                 print the connection env again
 #
 # Printed env: PGHOST (the socket folder), PGPORT, PGUSER (a trusted superuser), PGDATABASE, and
@@ -29,7 +32,7 @@ done
 
 command=${1:-}
 dir=${2:-}
-[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|env DIR [OWNER_PID]" >&2; exit 64; }
+[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|restart|env DIR [OWNER_PID]" >&2; exit 64; }
 
 script=$(readlink -f "$0")
 package_root=$(cd "$(dirname "$script")/../.." && pwd)
@@ -73,8 +76,15 @@ case "$command" in
     stop_cluster
     exit 0
     ;;
+  restart)
+    bindir=$(sed -n 's/^ETL_PG_BINDIR=//p' "$dir/env")
+    # pg_ctl restart reuses the options of the start (postmaster.opts): port and socket stay.
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 restart </dev/null >/dev/null 2>&1 \
+      || { echo "cluster.sh: the restart failed; the server's log:" >&2; tail -n 30 "$dir/server.log" >&2; exit 1; }
+    exit 0
+    ;;
   start) ;;
-  *) echo "usage: $0 start|stop|env DIR [OWNER_PID]" >&2; exit 64 ;;
+  *) echo "usage: $0 start|stop|restart|env DIR [OWNER_PID]" >&2; exit 64 ;;
 esac
 
 owner_pid=${3:-}

@@ -92,6 +92,17 @@ public final class PostgresTestServer: Sendable {
         return .success(PostgresTestServer(environment: environment, folder: folder))
     }
 
+    /// Restarts the server as after a crash (`pg_ctl restart -m immediate`): every connection is
+    /// cut, transactions in flight are lost, the server recovers from its WAL and listens on the
+    /// same socket and port again. The cluster runs with synchronous_commit off, so a commit made
+    /// just before may be lost with it: run CHECKPOINT first to keep what the test set up.
+    public func restartImmediately() throws {
+        let outcome = Self.runScript(TestPaths.source("Tests/Postgres/cluster.sh"), ["restart", folder], outputFolder: folder + ".restart")
+        guard outcome.status == 0 else {
+            throw Unavailable(binariesMissing: false, description: "cluster.sh restart failed (exit \(outcome.status)): \(outcome.stderr)")
+        }
+    }
+
     /// Runs the cluster script with its output in files, by posix_spawn and waitpid: this runs
     /// inside a `static let` initializer and an exit handler, where Foundation's Process (which
     /// needs its own monitoring thread and run loop) hung.
