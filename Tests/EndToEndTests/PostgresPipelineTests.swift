@@ -6,12 +6,14 @@ import XCTest
 /// `etl-runtime run` into the throwaway PostgreSQL server: the bundled example manifest, and
 /// exactly-once incremental loads proven with real SIGKILLs of the worker in the middle of a COPY.
 final class PostgresPipelineTests: XCTestCase {
-    /// examples/postgres.json and the census sample in a workspace, pointed at a fresh database.
+    /// examples/postgres.json and its two samples (census, Brazilian open data) in a workspace.
     private func example(_ database: PostgresTestDatabase) throws -> RunWorkspace {
         let workspace = RunWorkspace()
         try FileManager.default.createDirectory(atPath: workspace.folder.file("data"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestPaths.source("examples/postgres.json"), toPath: workspace.folder.file("plugins.json"))
         try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("data/adult.data"))
+        try FileManager.default.copyItem(
+            atPath: TestPaths.source("examples/data/municipios_2022.csv"), toPath: workspace.folder.file("data/municipios_2022.csv"))
         return workspace
     }
 
@@ -34,6 +36,36 @@ final class PostgresPipelineTests: XCTestCase {
         XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM census._etl_state WHERE entry_id IN ('adult', 'adult_stage')"), "2")
         let status = try workspace.run(["status"], environment: environment)
         XCTAssertTrue(status.stdout.contains("adult_stage"), status.stdout)
+    }
+
+    /// The open-data entry: the same source and transforms as examples/brazil-open-data.json,
+    /// into PostgreSQL's own types (accents kept, the decimal(10,2) cast as numeric(10,2)).
+    func testTheExampleLoadsTheBrazilianOpenDataSampleWithAccentsAndExactDecimals() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try example(database)
+        let run = try workspace.run(["run", "--entry", "municipios"], environment: ["PG_URL": database.url()])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try database.connection.rows("""
+            SELECT ibge_code, municipality, state, reference_date::text, population::text, area_km2::text, capital::text,
+                   density_per_km2::text, _loaded_at IS NOT NULL
+            FROM open_data.municipios WHERE ibge_code IN ('1501402', '3550308', '9999999') ORDER BY 1
+            """), [
+                ["1501402", "Belém", "PA", "2022-08-01", "1303389", "1059.46", "true", "1230.2", "t"],
+                ["3550308", "São Paulo", "SP", "2022-08-01", "11451245", "1521.11", "true", "7528.2", "t"],
+                ["9999999", "Município Sem Dados", "XX", "2022-08-01", nil, nil, "false", nil, "t"],
+            ])
+        XCTAssertEqual(try database.connection.rows("""
+            SELECT column_name, data_type, numeric_precision::text, numeric_scale::text FROM information_schema.columns
+            WHERE table_schema = 'open_data' AND table_name = 'municipios' ORDER BY ordinal_position
+            """), [
+                ["ibge_code", "text", nil, nil], ["municipality", "text", nil, nil], ["state", "text", nil, nil],
+                ["reference_date", "date", nil, nil], ["population", "bigint", "64", "0"], ["area_km2", "numeric", "10", "2"],
+                ["capital", "boolean", nil, nil], ["density_per_km2", "double precision", "53", nil],
+                ["_loaded_at", "timestamp with time zone", nil, nil],
+            ])
+        // numeric adds exactly: the file's 20 areas sum to 36472.96 (a double sum would need rounding to say so).
+        XCTAssertEqual(try database.connection.scalar("SELECT sum(area_km2)::text FROM open_data.municipios"), "36472.96")
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM open_data.municipios"), "21")
     }
 
     func testValidateAcceptsTheExampleWithoutReachingTheServer() throws {

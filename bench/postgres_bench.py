@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Census CSV → PostgreSQL: etl-runtime against its peers, in one run, as ratios.
+
+Every tool loads the same generated census-shaped file (bench/gen_census.py) into the same
+typed table (bigint and text columns) of one throwaway cluster that this script starts with
+Tests/Postgres/cluster.sh and stops at the end. That cluster runs with fsync = off and
+synchronous_commit = off (its template's settings), the same for every peer: this compares the
+clients, not the disk. Peers:
+
+* `psql \\copy ... (FORMAT csv, NULL ' ?')` (postgresql-client): the server parses the text;
+  no trimming (text values keep the space after the comma), blank last line dropped by `head`;
+* psycopg 3 `COPY ... FROM STDIN (FORMAT csv)`, the file's bytes streamed in 1 MiB blocks;
+* pyarrow's CSV reader + the ADBC PostgreSQL driver's `adbc_ingest` (whole table in memory);
+* pandas `read_csv` + `to_sql` through SQLAlchemy + psycopg, default method (executemany,
+  which SQLAlchemy 2 sends as multi-row INSERTs), chunks of 10,000 rows;
+* pgloader (Debian package), trimming and `?` → NULL per field, when apt has it.
+
+Time and peak memory come from /usr/bin/time. Then a merge: 10,000 changed rows (every 100th
+key, hours_per_week changed) into a 1 M-row table keyed by id, with an etl-runtime merge entry.
+
+Usage: postgres_bench.py ROWS [ROWS ...]   (make bench runs 1000000 5000000)
+"""
+import atexit
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+RUNTIME = os.path.join(ROOT, ".build", "release", "etl-runtime")
+CLUSTER = os.path.join(ROOT, "Tests", "Postgres", "cluster.sh")
+WORK = os.environ.get("ETL_BENCH_DIR", os.path.join(tempfile.gettempdir(), "etl-bench"))
+COLUMNS = json.load(open(os.path.join(ROOT, "examples", "data", "adult.names.json")))
+PG_TYPES = {"int64": "bigint", "text": "text", "double": "double precision"}
+CREATE = "CREATE TABLE adult(" + ", ".join(f'{c["name"]} {PG_TYPES[c["type"]]}' for c in COLUMNS) + ")"
+
+
+def start_cluster():
+    """A throwaway cluster under WORK (the cluster's owner must reach it: /tmp is fine); returns its env."""
+    folder = os.path.join(WORK, "pg-cluster")
+    subprocess.run([CLUSTER, "stop", folder], check=True)
+    out = subprocess.run([CLUSTER, "start", folder, str(os.getpid())], check=True, capture_output=True, text=True).stdout
+    atexit.register(lambda: subprocess.run([CLUSTER, "stop", folder]))
+    env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    return {key: env[key] for key in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "ETL_PG_BINDIR")}
+
+
+def measure(command, env=None, cwd=None):
+    """Runs a command under /usr/bin/time; returns (seconds, peak MiB)."""
+    stats = os.path.join(WORK, "pg-time.txt")
+    started = time.monotonic()
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats] + command, env=env, cwd=cwd,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.monotonic() - started
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
+    _, peak_kib = open(stats).read().split()[-2:]
+    return elapsed, int(peak_kib) / 1024
+
+
+def warm(path):
+    """Reads the input once so every tool starts with it in the page cache."""
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+class Server:
+    def __init__(self, env):
+        self.env = env
+        self.environ = dict(os.environ, **env)
+        self.url = f"postgresql://{env['PGUSER']}@127.0.0.1:{env['PGPORT']}/{env['PGDATABASE']}"
+
+    def sql(self, statement):
+        out = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", statement],
+                             env=self.environ, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"psql failed: {statement}\n{out.stderr}")
+        return out.stdout.strip()
+
+    def fresh_table(self):
+        """An empty typed table, and a checkpoint so no peer pays for the previous one's dirty pages."""
+        self.sql("DROP TABLE IF EXISTS adult CASCADE; DROP TABLE IF EXISTS _etl_state")
+        self.sql(CREATE)
+        self.sql("CHECKPOINT")
+
+
+def etl_runtime_manifest(server, csv, name, columns, entry_options, target="adult"):
+    folder = os.path.join(WORK, f"pg-manifest-{name}")
+    os.makedirs(folder, exist_ok=True)
+    entry = {"id": target, "source": "census", "stream": "census", "sink": "warehouse", "target": target, "mode": "full"}
+    entry.update(entry_options)
+    manifest = {
+        "manifest_version": 1,
+        "state": {"path": os.path.join(folder, "state.db")},
+        "sources": {"census": {"plugin": "csv", "config": {
+            "path": csv, "stream": "census", "header": False, "columns": columns, "null_values": ["?"], "trim": True}}},
+        "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": server.url}}},
+        "control_table": [entry],
+    }
+    path = os.path.join(folder, "plugins.json")
+    json.dump(manifest, open(path, "w"), indent=1)
+    return path
+
+
+def load_etl_runtime(server, csv, rows):
+    # write replace into the existing typed table: the rows are copied in (binary COPY) and committed.
+    manifest = etl_runtime_manifest(server, csv, "load", COLUMNS, {})
+    return measure([RUNTIME, "run", "--manifest", manifest])
+
+
+def load_psql_copy(server, csv, rows):
+    command = f"head -n {rows} {csv} | psql -X -q -v ON_ERROR_STOP=1 -c \"\\copy adult FROM STDIN WITH (FORMAT csv, NULL ' ?')\""
+    return measure(["sh", "-c", command], env=server.environ)
+
+
+PSYCOPG = """
+import sys, psycopg
+with psycopg.connect(sys.argv[2]) as connection, open(sys.argv[1], "rb") as data:
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY adult FROM STDIN WITH (FORMAT csv, NULL ' ?')") as copy:
+            previous = None
+            while True:
+                block = data.read(1 << 20)
+                if not block:
+                    # The file ends with a blank line, which COPY would read as a short row.
+                    copy.write(previous.rstrip(b"\\n") + b"\\n")
+                    break
+                if previous:
+                    copy.write(previous)
+                previous = block
+"""
+
+ADBC = """
+import sys, json, pyarrow.csv as csv, adbc_driver_postgresql.dbapi as dbapi
+names = [c["name"] for c in json.load(open(sys.argv[3]))]
+table = csv.read_csv(sys.argv[1], read_options=csv.ReadOptions(column_names=names),
+                     convert_options=csv.ConvertOptions(null_values=["?", " ?"], strings_can_be_null=True))
+with dbapi.connect(sys.argv[2]) as connection:
+    with connection.cursor() as cursor:
+        cursor.adbc_ingest("adult", table, mode="append")
+    connection.commit()
+"""
+
+PANDAS = """
+import sys, json, pandas as pd, sqlalchemy
+names = [c["name"] for c in json.load(open(sys.argv[3]))]
+frame = pd.read_csv(sys.argv[1], header=None, names=names, skipinitialspace=True, na_values="?")
+engine = sqlalchemy.create_engine(sys.argv[2].replace("postgresql://", "postgresql+psycopg://"))
+frame.to_sql("adult", engine, if_exists="append", index=False, chunksize=10000)
+"""
+
+
+def load_python(code, python):
+    def run(server, csv, rows):
+        script = os.path.join(WORK, "pg-peer.py")
+        open(script, "w").write(code)
+        return measure([python, script, csv, server.url, os.path.join(ROOT, "examples", "data", "adult.names.json")])
+    return run
+
+
+def load_pgloader(server, csv, rows):
+    fields = ", ".join(f"{c['name']} [trim both whitespace, null if '?']" for c in COLUMNS)
+    command = (f"LOAD CSV FROM '{csv}' ({fields})\n"
+               f"INTO {server.url}?tablename=adult ({', '.join(c['name'] for c in COLUMNS)})\n"
+               "WITH fields terminated by ',', fields optionally enclosed by '\"';\n")
+    script = os.path.join(WORK, "pg-load.load")
+    open(script, "w").write(command)
+    return measure(["pgloader", "--no-ssl-cert-verification", "-q", script], cwd=WORK)
+
+
+def pgloader_missing():
+    """Why pgloader is skipped, or None."""
+    if shutil.which("pgloader"):
+        return None
+    return "no pgloader on the PATH (make bench installs the Debian package pgloader; apt here had none, or it failed)"
+
+
+def keyed_copy(csv, rows, path):
+    """The census file with an id first (0, 1, ...): a table a merge can key on."""
+    if os.path.exists(path):
+        return
+    with open(csv) as source, open(path + ".part", "w") as out:
+        for number, line in enumerate(source):
+            if number == rows:
+                break
+            out.write(f"{number}, {line}")
+    os.replace(path + ".part", path)
+
+
+def changed_rows(keyed, path, every=100):
+    """Every `every`th row of the keyed file with hours_per_week + 1 (10,000 of 1 M)."""
+    with open(keyed) as source, open(path, "w") as out:
+        for number, line in enumerate(source):
+            if number % every == 0:
+                fields = line.rstrip("\n").split(", ")
+                fields[13] = str(int(fields[13]) + 1)
+                out.write(", ".join(fields) + "\n")
+
+
+def merge_benchmark(server, csv, rows):
+    keyed = os.path.join(WORK, f"census_keyed_{rows}.csv")
+    changes = os.path.join(WORK, f"census_changes_{rows}.csv")
+    keyed_copy(csv, rows, keyed)
+    changed_rows(keyed, changes)
+    columns = [{"name": "id", "type": "int64"}] + COLUMNS
+    options = {"write": "merge", "primary_key": ["id"]}
+    server.sql("DROP TABLE IF EXISTS adult_keyed")
+    shutil.rmtree(os.path.join(WORK, "pg-manifest-merge"), ignore_errors=True)
+    # The 1 M-row table, made by a merge entry (table, unique index on id), then the 10,000 changes.
+    first, _ = measure([RUNTIME, "run", "--manifest", etl_runtime_manifest(server, keyed, "merge", columns, options, "adult_keyed")])
+    server.sql("VACUUM ANALYZE adult_keyed")
+    server.sql("CHECKPOINT")
+    changed = sum(1 for _ in open(changes))
+    seconds, peak = measure([RUNTIME, "run", "--manifest", etl_runtime_manifest(server, changes, "merge", columns, options, "adult_keyed")])
+    total = server.sql("SELECT count(*) FROM adult_keyed")
+    # The changed value of id 0 must be in the table.
+    expected = open(changes).readline().rstrip("\n").split(", ")[13]
+    found = server.sql("SELECT hours_per_week FROM adult_keyed WHERE id = 0")
+    if found != expected:
+        raise SystemExit(f"merge check failed: id 0 has hours_per_week {found}, expected {expected}")
+    return first, seconds, peak, changed, int(total)
+
+
+def main():
+    sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000]
+    os.makedirs(WORK, exist_ok=True)
+    python = os.environ.get("BENCH_PYTHON", sys.executable)
+    if not os.access(RUNTIME, os.X_OK):
+        raise SystemExit(f"no release build at {RUNTIME}: run swift build -c release")
+    server = Server(start_cluster())
+    print(f"throwaway PostgreSQL {server.sql('SHOW server_version')} on 127.0.0.1:{server.env['PGPORT']}, "
+          f"fsync={server.sql('SHOW fsync')}, synchronous_commit={server.sql('SHOW synchronous_commit')} (same for every tool)")
+    peers = [
+        ("etl-runtime", load_etl_runtime),
+        ("psql \\copy", load_psql_copy),
+        ("psycopg COPY", load_python(PSYCOPG, python)),
+        ("pyarrow + ADBC", load_python(ADBC, python)),
+        ("pandas to_sql", load_python(PANDAS, python)),
+        ("pgloader", load_pgloader),
+    ]
+    only = os.environ.get("BENCH_PEERS")
+    if only:
+        peers = [peer for peer in peers if peer[0] == "etl-runtime" or peer[0].split()[0] in only.split(",")]
+    skip = pgloader_missing()
+    results = {}
+    for rows in sizes:
+        csv = os.path.join(WORK, f"census_{rows}.csv")
+        if not os.path.exists(csv):
+            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_census.py"), str(rows), csv], check=True)
+        size_mb = os.path.getsize(csv) / 1e6
+        print(f"\n{rows:,} rows ({size_mb:.0f} MB) → PostgreSQL")
+        print(f"{'tool':<18}{'seconds':>9}{'peak MiB':>10}{'rows':>11}   vs etl-runtime")
+        for name, load in peers:
+            if name == "pgloader" and skip:
+                print(f"{name:<18}   skipped: {skip}")
+                continue
+            server.fresh_table()
+            warm(csv)
+            seconds, peak = load(server, csv, rows)
+            loaded = int(server.sql("SELECT count(*) FROM adult"))
+            results[(rows, name)] = (seconds, peak)
+            base = results[(rows, "etl-runtime")][0]
+            note = "" if loaded == rows else f"   (expected {rows:,} rows)"
+            print(f"{name:<18}{seconds:>9.2f}{peak:>10.0f}{loaded:>11,}   {seconds / base:>5.2f}x the time{note}", flush=True)
+        fastest = min((value[0], name) for (size, name), value in results.items() if size == rows and name != "etl-runtime")
+        print(f"fastest peer: {fastest[1]}, {fastest[0] / results[(rows, 'etl-runtime')][0]:.2f}x etl-runtime's time (target ≥ 1.25x)")
+    if len(sizes) > 1:
+        small, large = results[(sizes[0], "etl-runtime")], results[(sizes[-1], "etl-runtime")]
+        print(f"\netl-runtime peak memory: {small[1]:.0f} MiB at {sizes[0]:,} rows, {large[1]:.0f} MiB at {sizes[-1]:,} rows"
+              f" ({large[1] / small[1]:.2f}x)")
+    rows = 1_000_000
+    csv = os.path.join(WORK, f"census_{rows}.csv")
+    if not os.path.exists(csv):
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_census.py"), str(rows), csv], check=True)
+    first, seconds, peak, changed, total = merge_benchmark(server, csv, rows)
+    print(f"\nmerge (etl-runtime, write merge, primary_key id): {rows:,}-row table made in {first:.2f} s; "
+          f"{changed:,} changed rows merged into it in {seconds:.2f} s, peak {peak:.0f} MiB "
+          f"(table: {total:,} rows, changes checked; the target is < 1 s)")
+
+
+if __name__ == "__main__":
+    main()
