@@ -1,0 +1,94 @@
+import Foundation
+import PostgresTestSupport
+import TestSupport
+import XCTest
+
+/// Many hosts, one manifest: `"state": {"url": ...}` puts the control table in PostgreSQL, and
+/// `run` processes on several "hosts" (each a folder of its own: its own copy of the manifest
+/// and data, its own local locks) share it. Each entry run is claimed by exactly one of them.
+final class SharedPostgresStateTests: XCTestCase {
+    /// A host's folder: plugins.json with the state in `database`, a csv sink into it.
+    private func host(_ database: PostgresTestDatabase, entries: String, sources: String? = nil) throws -> RunWorkspace {
+        let workspace = RunWorkspace()
+        try workspace.folder.write("people.csv", "id,name\n" + (1...50).map { "\($0),person \($0)" }.joined(separator: "\n") + "\n")
+        let defaultSources = #"{"file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        try workspace.folder.write(
+            "plugins.json",
+            """
+            {"manifest_version": 1, "state": {"url": "\(database.url())", "schema": "shared_state"},
+             "sources": \(sources ?? defaultSources),
+             "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": "\(database.url())"}}},
+             "control_table": \(entries)}
+            """)
+        return workspace
+    }
+
+    private static let sixEntries = "[" + (1...6).map {
+        #"{"id": "people_\#($0)", "source": "file", "stream": "people", "sink": "warehouse", "target": "people_\#($0)", "mode": "full"}"#
+    }.joined(separator: ", ") + "]"
+
+    private func finish(_ run: (process: Process, stderr: Pipe)) -> (status: Int32, stderr: String) {
+        let text = String(decoding: run.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.process.waitUntilExit()
+        return (run.process.terminationStatus, text)
+    }
+
+    func testThreeHostsStartedAtOnceRunEveryEntryExactlyOnce() throws {
+        let database = try PostgresTestDatabase()
+        let hosts = try (0..<3).map { _ in try host(database, entries: Self.sixEntries) }
+        let runs = try hosts.map { try $0.startRun(["run", "--jobs", "2"]) }
+        let ended = runs.map(finish)
+        for end in ended { XCTAssertEqual(end.status, 0, end.stderr) }
+        XCTAssertEqual(
+            try database.connection.rows("SELECT entry_id, status, count(*) FROM shared_state.etl_runs GROUP BY 1, 2 ORDER BY 1, 2"),
+            (1...6).map { ["people_\($0)", "ok", "1"] })
+        let summaries = ended.flatMap { $0.stderr.split(separator: "\n").filter { $0.contains(" summary entry=") } }
+        XCTAssertEqual(summaries.filter { $0.contains("status=ok") }.count, 6, "\(summaries)")
+        XCTAssertEqual(summaries.filter { $0.contains("status=elsewhere") }.count, 12, "\(summaries)")
+        XCTAssertTrue(summaries.filter { $0.contains("status=elsewhere") }.allSatisfy { $0.contains("elsewhere: another host") },
+                      "\(summaries)")
+        for index in 1...6 {
+            XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM people_\(index)"), "50")
+        }
+        XCTAssertEqual(try database.connection.scalar("SELECT count(DISTINCT host) FROM shared_state.etl_runs"), "1")
+    }
+
+    func testARunnerKilledMidEntryIsRecordedKilledAndTheNextTickOnAnotherHostRunsTheEntry() throws {
+        let database = try PostgresTestDatabase()
+        let entries = #"[{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}]"#
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}}"#
+        let first = try host(database, entries: entries, sources: sources)
+        let second = try host(database, entries: entries, sources: sources)
+        let third = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        let killed = try first.startRun(["run"])
+        try waitUntil("the first host's run of big under way", timeout: 60, interval: 0.005) {
+            !killed.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        XCTAssertTrue(killed.process.isRunning, "the run ended before it could be killed")
+
+        // While the first host holds the claim, another host's tick leaves the entry alone (exit 0).
+        let meanwhile = try third.run(["run"])
+        XCTAssertEqual(meanwhile.status, 0, meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("summary entry=big status=elsewhere"), meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("running elsewhere: another host holds its claim"), meanwhile.stderr)
+
+        kill(killed.process.processIdentifier, SIGKILL)
+        _ = finish(killed)
+        // The server frees the claim when it sees the connection close.
+        try waitUntil("the claim freed", timeout: 10, interval: 0.01) {
+            (try? watcher.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == "0"
+        }
+        let next = try second.run(["run"])
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertTrue(next.stderr.contains("summary entry=big status=ok"), next.stderr)
+        XCTAssertEqual(
+            try watcher.rows("SELECT status, count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' GROUP BY status ORDER BY status"),
+            [["killed", "1"], ["ok", "1"]])
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM big"), "300000")
+        let history = try second.run(["history", "--entry", "big"])
+        XCTAssertEqual(history.status, 0, history.stderr)
+        XCTAssertTrue(history.stdout.contains("killed"), history.stdout)
+    }
+}
