@@ -9,6 +9,7 @@ import XCTest
 final class SharedPostgresStateTests: XCTestCase {
     /// A host's folder: plugins.json with the state in `database`, a csv sink into it.
     private func host(_ database: PostgresTestDatabase, entries: String, sources: String? = nil) throws -> RunWorkspace {
+        // "side" loads into a schema of its own: its loads never wait on those of "warehouse".
         let workspace = RunWorkspace()
         try workspace.folder.write("people.csv", "id,name\n" + (1...50).map { "\($0),person \($0)" }.joined(separator: "\n") + "\n")
         let defaultSources = #"{"file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
@@ -17,7 +18,8 @@ final class SharedPostgresStateTests: XCTestCase {
             """
             {"manifest_version": 1, "state": {"url": "\(database.url())", "schema": "shared_state"},
              "sources": \(sources ?? defaultSources),
-             "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": "\(database.url())"}}},
+             "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": "\(database.url())"}},
+                       "side": {"plugin": "postgres", "config": {"url": "\(database.url())", "schema": "side"}}},
              "control_table": \(entries)}
             """)
         return workspace
@@ -51,6 +53,37 @@ final class SharedPostgresStateTests: XCTestCase {
             XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM people_\(index)"), "50")
         }
         XCTAssertEqual(try database.connection.scalar("SELECT count(DISTINCT host) FROM shared_state.etl_runs"), "1")
+    }
+
+    func testAnEntryAnotherHostRanSinceThisRoundBeganIsNotRunAgainButTheNextTickRunsIt() throws {
+        let database = try PostgresTestDatabase()
+        let entries = """
+            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
+             {"id": "small", "source": "file", "stream": "people", "sink": "side", "target": "small", "mode": "full"}]
+            """
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let busy = try host(database, entries: entries, sources: sources)
+        let quick = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        // One entry at a time: this host reaches "small" only after "big".
+        let round = try busy.startRun(["run", "--jobs", "1"])
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        let other = try quick.run(["run", "--entry", "small"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stderr.contains("summary entry=small status=ok"), other.stderr)
+        let ended = finish(round)
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("summary entry=big status=ok"), ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("summary entry=small status=elsewhere"), ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("ran elsewhere: another host's run of it began after this round began"), ended.stderr)
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'small'"), "1")
+        // The next tick is a new round: the full entry runs again.
+        let next = try busy.run(["run", "--entry", "small"])
+        XCTAssertTrue(next.stderr.contains("summary entry=small status=ok"), next.stderr)
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'small' AND status = 'ok'"), "2")
     }
 
     func testARunnerKilledMidEntryIsRecordedKilledAndTheNextTickOnAnotherHostRunsTheEntry() throws {
