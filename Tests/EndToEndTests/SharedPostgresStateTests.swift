@@ -8,8 +8,8 @@ import XCTest
 /// and data, its own local locks) share it. Each entry run is claimed by exactly one of them.
 final class SharedPostgresStateTests: XCTestCase {
     /// A host's folder: plugins.json with the state in `database`, a csv sink into it.
+    /// "side" loads into a schema of its own, so its loads never wait on those of "warehouse".
     private func host(_ database: PostgresTestDatabase, entries: String, sources: String? = nil) throws -> RunWorkspace {
-        // "side" loads into a schema of its own: its loads never wait on those of "warehouse".
         let workspace = RunWorkspace()
         try workspace.folder.write("people.csv", "id,name\n" + (1...50).map { "\($0),person \($0)" }.joined(separator: "\n") + "\n")
         let defaultSources = #"{"file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
@@ -123,5 +123,47 @@ final class SharedPostgresStateTests: XCTestCase {
         let history = try second.run(["history", "--entry", "big"])
         XCTAssertEqual(history.status, 0, history.stderr)
         XCTAssertTrue(history.stdout.contains("killed"), history.stdout)
+    }
+
+    func testStatusHistoryAndValidateReadTheSharedState() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try host(database, entries: Self.sixEntries)
+        XCTAssertEqual(try workspace.run(["validate"]).status, 0)
+        XCTAssertEqual(try database.connection.scalar("SELECT value FROM shared_state.etl_meta WHERE key = 'schema_version'"), "3")
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        let status = try workspace.run(["status", "--json"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]], status.stdout)
+        XCTAssertEqual(rows.map { $0["id"] as? String }, (1...6).map { "people_\($0)" })
+        XCTAssertTrue(rows.allSatisfy { $0["last_status"] as? String == "ok" && $0["rows_loaded"] as? Int == 50 }, status.stdout)
+        let history = try workspace.run(["history", "--entry", "people_3"])
+        XCTAssertEqual(history.stdout.split(separator: "\n").count, 2, history.stdout)
+        let reset = try workspace.run(["state", "reset", "people_2"])
+        XCTAssertEqual(reset.status, 0, reset.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT state_override FROM shared_state.etl_control WHERE id = 'people_2'"), "1")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("state/etl_state.db")), "no SQLite state is written")
+    }
+
+    func testAWrongOrUnsetStatePasswordStopsTheRunWithExit78WithoutShowingThePassword() throws {
+        let database = try PostgresTestDatabase(owner: try PostgresTestServer.require().passwordUser)
+        let workspace = try host(database, entries: Self.sixEntries)
+        var manifest = try String(contentsOfFile: workspace.folder.file("plugins.json"), encoding: .utf8)
+        manifest = manifest.replacingOccurrences(
+            of: #""state": {"url": "\#(database.url())", "schema": "shared_state"}"#,
+            with: #""state": {"url": "\#(database.url(user: database.server.passwordUser))", "password_env": "STATE_PASSWORD"}"#)
+        try manifest.write(toFile: workspace.folder.file("plugins.json"), atomically: false, encoding: .utf8)
+        let unset = try workspace.run(["validate"])
+        XCTAssertEqual(unset.status, 78, unset.stderr + unset.stdout)
+        XCTAssertTrue(unset.stderr.contains("state.password_env names STATE_PASSWORD, which is not set"), unset.stderr)
+        let secret = "Wr0ng-State-Passw0rd"
+        try workspace.folder.write(".env", "STATE_PASSWORD=\(secret)\n")
+        let wrong = try workspace.run(["run"])
+        XCTAssertEqual(wrong.status, 78, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("password authentication failed"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains(secret) || wrong.stdout.contains(secret), wrong.stderr)
+        try workspace.folder.write(".env", "STATE_PASSWORD=\(database.server.password)\n")
+        let right = try workspace.run(["run", "--entry", "people_1"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM etl_runtime.etl_runs WHERE status = 'ok'"), "1")
     }
 }

@@ -29,7 +29,8 @@ package final class EntryClaim {
         self.connection = connection
     }
 
-    /// Closing the connection frees the lock.
+    /// Marks where the claim may end: the lock goes with the connection, when the claim is freed
+    /// after this last use (or when the process dies).
     package func release() {
         withExtendedLifetime(connection) {}
     }

@@ -17,10 +17,11 @@ final class PostgresStateConnection: StateConnection {
     init(_ server: PostgresStateServer) throws(StateDatabaseError) {
         self.server = server
         path = server.description
-        password = server.passwordEnvironmentVariable.flatMap { ProcessInfo.processInfo.environment[$0] ?? getenv($0).map { String(cString: $0) } }
+        // getenv, not ProcessInfo: the manifest's .env is exported with setenv after start-up.
+        password = server.passwordEnvironmentVariable.flatMap { getenv($0).map { String(cString: $0) } }
         if let variable = server.passwordEnvironmentVariable, password == nil {
             throw StateDatabaseError(
-                path: path, sql: nil,
+                path: path, sql: nil, kind: .unusable,
                 message: "state.password_env names \(variable), which is not set (in the environment or the manifest's .env); set it to the password, or drop password_env to use PGPASSWORD or ~/.pgpass")
         }
         var keywords: [(String, String)] = [("dbname", server.url), ("application_name", "etl-runtime state")]
@@ -41,8 +42,12 @@ final class PostgresStateConnection: StateConnection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.scrub(String(cString: PQerrorMessage(connection)), password: password)
             PQfinish(connection)
+            // Refused credentials or an unknown database need a person (exit 78); a server
+            // that does not answer may come back (exit 1, like any failed statement).
+            let refused = message.contains("authentication") || message.contains("no password supplied")
+                || message.contains("does not exist")
             throw StateDatabaseError(
-                path: path, sql: nil,
+                path: path, sql: nil, kind: refused ? .unusable : .failed,
                 message: "cannot connect: \(message); check state.url, the password (state.password_env, PGPASSWORD or ~/.pgpass) and that the server runs")
         }
         handle = connection

@@ -38,6 +38,13 @@ enum PostgresStateSchema {
     /// Creates the schema and tables when missing (under the state's advisory lock, so hosts
     /// starting together create them once) and refuses a schema of a newer runtime.
     static func prepare(_ connection: PostgresStateConnection) throws(StateDatabaseError) {
+        // Every entry's worker opens the state: when it is already of this version, no DDL
+        // (and no wait on the other hosts' writes) is needed.
+        let meta = PostgresStateConnection.quoted(connection.server.schema) + ".etl_meta"
+        if try connection.query("SELECT to_regclass(?1) IS NOT NULL", [.text(meta)]).first?.first?.text == "t",
+           try connection.query("SELECT value FROM etl_meta WHERE key = 'schema_version'").first?.first?.integer == StateSchema.currentVersion {
+            return
+        }
         try connection.transaction { () throws(StateDatabaseError) in
             let schema = connection.server.schema
             // CREATE SCHEMA only when missing: IF NOT EXISTS still needs CREATE on the database.

@@ -8,7 +8,8 @@ package struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
         /// A statement failed (busy, disk full, ...): the database itself is fine.
         case failed
         /// The file is no state database of ours, is damaged, or is of a newer runtime:
-        /// nothing may use it until the user acts (exit 78).
+        /// nothing may use it until the user acts (exit 78). For a state in PostgreSQL: the
+        /// server refuses the credentials, or `state.password_env` is unset.
         case unusable
     }
 
