@@ -46,6 +46,10 @@ struct RoundRunner {
             while true {
                 while let step = schedule.next(mayStart: running < jobs) {
                     switch step {
+                    case .skip(let index, let upstream, .ended(.elsewhere)):
+                        var result = EntryRunResult(entryID: entries[index].id, runID: runID, status: .elsewhere)
+                        result.error = "ran elsewhere: upstream \(upstream) runs on another host, which runs this entry after it; not run here"
+                        results.set(index, result)
                     case .skip(let index, let upstream, let outcome):
                         let reason = Self.skipReason(upstream: upstream, outcome)
                         logger.warning("entry \(entries[index].id) skipped: \(reason)")

@@ -125,6 +125,33 @@ final class SharedPostgresStateTests: XCTestCase {
         XCTAssertTrue(history.stdout.contains("killed"), history.stdout)
     }
 
+    func testADownstreamOfAnEntryRunningOnAnotherHostIsLeftToThatHost() throws {
+        let database = try PostgresTestDatabase()
+        let entries = """
+            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
+             {"id": "after_big", "source": "file", "stream": "people", "sink": "side", "target": "after_big", "mode": "full", "depends_on": ["big"]}]
+            """
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let busy = try host(database, entries: entries, sources: sources)
+        let other = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        let round = try busy.startRun(["run"])
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        let meanwhile = try other.run(["run"])
+        XCTAssertEqual(meanwhile.status, 0, meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("summary entry=after_big status=elsewhere"), meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("upstream big runs on another host, which runs this entry after it"), meanwhile.stderr)
+        let ended = finish(round)
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertEqual(
+            try watcher.rows("SELECT entry_id, status FROM shared_state.etl_runs ORDER BY started_at"),
+            [["big", "ok"], ["after_big", "ok"]])
+        XCTAssertEqual(try watcher.scalar("SELECT last_status FROM shared_state.etl_control WHERE id = 'after_big'"), "ok")
+    }
+
     func testStatusHistoryAndValidateReadTheSharedState() throws {
         let database = try PostgresTestDatabase()
         let workspace = try host(database, entries: Self.sixEntries)
