@@ -168,6 +168,8 @@ final class SharedPostgresStateTests: XCTestCase {
         let reset = try workspace.run(["state", "reset", "people_2"])
         XCTAssertEqual(reset.status, 0, reset.stderr)
         XCTAssertEqual(try database.connection.scalar("SELECT state_override FROM shared_state.etl_control WHERE id = 'people_2'"), "1")
+        XCTAssertEqual(try workspace.run(["state", "set", "people_4", #"{"offset": 7}"#]).status, 0)
+        XCTAssertEqual(try workspace.run(["state", "show", "people_4"]).stdout, "{\"offset\": 7}\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("state/etl_state.db")), "no SQLite state is written")
     }
 
