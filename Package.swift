@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CProcessControl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CLibPQ", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"

@@ -12,7 +12,7 @@ struct EntryWorker {
         var executable: String
         /// `--manifest`, `--plugin-dir`, `--log-format`, `--verbose`, as `run` was given them.
         var arguments: [String]
-        var statePath: String
+        var stateLocation: StateLocation
     }
 
     let launch: Launch
@@ -26,7 +26,7 @@ struct EntryWorker {
         // The run's row exists before the worker does: a worker that dies at once (or is
         // stopped while it starts) is then still a run in the history, not a missing one.
         do {
-            let state = try StateDatabase(path: launch.statePath, pagesChecked: true)
+            let state = try StateDatabase(location: launch.stateLocation, pagesChecked: true)
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: try state.watermark(entryID: entry.id).state)
         } catch {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not record its start: \(error)")
@@ -66,7 +66,7 @@ struct EntryWorker {
         WorkerRegistry.remove(process.pid)
         if let result = outcome.result {
             let recorded = outcome.deadlines.timedOut(result)
-            if recorded != result { try? StateDatabase(path: launch.statePath, pagesChecked: true).finishRun(recorded) }
+            if recorded != result { try? StateDatabase(location: launch.stateLocation, pagesChecked: true).finishRun(recorded) }
             return recorded
         }
         if outcome.deadlines.killed, outcome.end == .signal(SIGKILL) {
@@ -93,6 +93,6 @@ struct EntryWorker {
         status: EntryRunResult.Status = .failed
     ) -> EntryRunResult {
         UnfinishedRun.record(
-            entry.id, runID: runID, started: started, rowsRead: rowsRead, reason: reason, status: status, statePath: launch.statePath)
+            entry.id, runID: runID, started: started, rowsRead: rowsRead, reason: reason, status: status, stateLocation: launch.stateLocation)
     }
 }

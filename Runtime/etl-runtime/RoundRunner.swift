@@ -20,8 +20,11 @@ struct RoundRunner {
 
     /// Runs `entries` (in run order: see `ManifestContext.selectEntries`), whose locks this run
     /// holds; `lockDescriptors` (by entry id) are passed down to their workers. Entries that
-    /// depend on one of `heldElsewhere` (held by another run) are skipped.
-    func runRound(_ entries: [ControlEntry], lockDescriptors: [String: Int32], heldElsewhere: [String] = []) -> [EntryRunResult] {
+    /// depend on one of `heldElsewhere` (held by another run) are skipped. `roundStart` (a
+    /// `Timestamp`): in a shared state, an entry another host ran successfully since is not rerun.
+    func runRound(
+        _ entries: [ControlEntry], lockDescriptors: [String: Int32], heldElsewhere: [String] = [], roundStart: String = Timestamp.now()
+    ) -> [EntryRunResult] {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
@@ -43,11 +46,15 @@ struct RoundRunner {
             while true {
                 while let step = schedule.next(mayStart: running < jobs) {
                     switch step {
+                    case .skip(let index, let upstream, .ended(.elsewhere)):
+                        var result = EntryRunResult(entryID: entries[index].id, runID: runID, status: .elsewhere)
+                        result.error = "ran elsewhere: upstream \(upstream) runs on another host, which runs this entry after it; not run here"
+                        results.set(index, result)
                     case .skip(let index, let upstream, let outcome):
                         let reason = Self.skipReason(upstream: upstream, outcome)
                         logger.warning("entry \(entries[index].id) skipped: \(reason)")
                         results.set(index, SkippedRun.record(
-                            entries[index].id, runID: runID, reason: reason, statePath: context.manifest.statePath))
+                            entries[index].id, runID: runID, reason: reason, stateLocation: context.manifest.stateLocation))
                     case .start(let index):
                         running += 1
                         let entry = entries[index]
@@ -57,7 +64,8 @@ struct RoundRunner {
                                 ended.signal()
                             }
                             Self.runEntry(
-                                entry, index: index, results: results, context: context, runID: runID, lock: lockDescriptors[entry.id],
+                                entry, index: index, results: results, context: context, runID: runID, roundStart: roundStart,
+                                lock: lockDescriptors[entry.id],
                                 workers: workers, fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: progress, logger: logger)
                         }
                     }
@@ -90,10 +98,22 @@ struct RoundRunner {
 
     /// Runs one entry to its end in this thread and puts its result in its slot.
     private static func runEntry(
-        _ entry: ControlEntry, index: Int, results: ResultSlots, context: ManifestContext, runID: String, lock: Int32?,
-        workers: EntryWorker.Launch?, fullRefresh: Bool, takeOwnership: Bool, progress: ProgressLine, logger: Logger
+        _ entry: ControlEntry, index: Int, results: ResultSlots, context: ManifestContext, runID: String, roundStart: String,
+        lock: Int32?, workers: EntryWorker.Launch?, fullRefresh: Bool, takeOwnership: Bool, progress: ProgressLine, logger: Logger
     ) {
         results.markStarted(index)
+        // In a shared state the claim is held here, by the process that outlives the worker.
+        let claim: EntryClaim?
+        switch SharedStateClaim.decide(
+            entry, runID: runID, roundStart: roundStart, location: context.manifest.stateLocation, redact: context.manifest.redacting) {
+        case .run(let held):
+            claim = held
+        case .notHere(let result):
+            logger.info("entry \(entry.id): \(result.error ?? "not run here")")
+            results.set(index, result)
+            return
+        }
+        defer { claim?.release() }
         if let workers {
             // This thread waits for its worker: a worker dies when the thread that
             // started it ends (see EntryWorkerCommand), so it must outlive the work.
@@ -155,7 +175,7 @@ struct RoundRunner {
             }
             results.set(index, UnfinishedRun.record(
                 entry.id, runID: runID, started: started, rowsRead: 0, reason: reason.error, status: reason.status,
-                statePath: context.manifest.statePath, recordStart: deadlines[index] == nil))
+                stateLocation: context.manifest.stateLocation, recordStart: deadlines[index] == nil))
         }
     }
 

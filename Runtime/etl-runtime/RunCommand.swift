@@ -85,6 +85,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
+        // The first round's start, for a shared state (see SharedStateClaim): taken before
+        // anything else so that hosts started together by cron agree on it.
+        let commandStart = Timestamp.now()
         let context = try location.loadContext()
         let selected: [ControlEntry]
         do {
@@ -130,9 +133,12 @@ struct RunCommand: ParsableCommand {
             context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,
             workers: inProcess ? nil : try workerLaunch(context))
         let locks = RunLocks(folder: context.lockFolder)
+        var roundsStarted = 0
         func round() throws -> RoundOutcome {
+            let roundStart = roundsStarted == 0 ? commandStart : Timestamp.now()
+            roundsStarted += 1
             let (held, locked) = try locks.acquire(selected)
-            return (held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors, heldElsewhere: locked), locked)
+            return (held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors, heldElsewhere: locked, roundStart: roundStart), locked)
         }
         var outcome = try round()
         // When another run holds every entry, there is nothing to repeat: exit 75 at once.
@@ -158,7 +164,7 @@ extension RunCommand {
         var last = first
         while !CancellationFlag.isCancelled {
             let results = last.results
-            if untilCaughtUp, results.allSatisfy({ $0.status == .ok && $0.rowsRead == 0 && $0.rowsRejected == 0 }) { break }
+            if untilCaughtUp, results.allSatisfy({ $0.status == .elsewhere || ($0.status == .ok && $0.rowsRead == 0 && $0.rowsRejected == 0) }) { break }
             guard case .wait(let seconds) = backoff.next(afterRoundFailed: results.contains { $0.status == .failed }) else {
                 let limit = backoff.maxFailures
                 logger.error("\(limit) rounds in a row failed (--max-failures \(limit)); stopping. Fix what the summary lines above say, then start the run again")
@@ -184,7 +190,7 @@ extension RunCommand {
         for folder in location.pluginDirectories { arguments += ["--plugin-dir", folder] }
         if global.verbose { arguments.append("--verbose") }
         if global.quiet { arguments.append("--quiet") }
-        return EntryWorker.Launch(executable: executable, arguments: arguments, statePath: context.manifest.statePath)
+        return EntryWorker.Launch(executable: executable, arguments: arguments, stateLocation: context.manifest.stateLocation)
     }
 }
 

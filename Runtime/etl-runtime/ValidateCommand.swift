@@ -32,7 +32,10 @@ struct ValidateCommand: ParsableCommand {
         // What `run` would otherwise find only later: configs a plugin refuses when created, read
         // requests a source refuses (from the state stored so far), and entries whose settings
         // changed since they loaded data.
-        let state = FileManager.default.fileExists(atPath: manifest.statePath) ? try StateDatabase(path: manifest.statePath) : nil
+        // A state in PostgreSQL is opened (its schema created when missing): `run` connects to
+        // it first, so a URL or password that does not work is found here.
+        let state = manifest.stateServer != nil || FileManager.default.fileExists(atPath: manifest.statePath)
+            ? try StateDatabase(location: manifest.stateLocation) : nil
         let findings = try PluginConfigCheck.check(
             manifest, catalog: catalog, file: manifestPath,
             reads: PluginConfigCheck.EntryReads(entries: manifest.controlTable, state: state))

@@ -124,6 +124,15 @@ final class EntryDependencyTests: XCTestCase {
         XCTAssertNil(schedule.next(mayStart: true))
     }
 
+    func testDownstreamsOfAnUpstreamRunningOnAnotherHostAreLeftToThatHostTransitively() {
+        var schedule = RoundSchedule([("stage", []), ("dim", ["stage"]), ("report", ["dim"]), ("other", [])])
+        XCTAssertEqual(schedule.next(mayStart: true), .start(0))
+        schedule.finished(0, status: .elsewhere)
+        XCTAssertEqual(schedule.next(mayStart: true), .skip(1, upstream: "stage", because: .ended(.elsewhere)))
+        XCTAssertEqual(schedule.next(mayStart: true), .skip(2, upstream: "dim", because: .ended(.elsewhere)))
+        XCTAssertEqual(schedule.next(mayStart: true), .start(3))
+    }
+
     func testACancelledUpstreamSkipsItsDownstreams() {
         var schedule = RoundSchedule([("stage", []), ("dim", ["stage"])])
         _ = schedule.next(mayStart: true)

@@ -15,6 +15,11 @@ final class RunOutcomeTests: XCTestCase {
         XCTAssertEqual(RunOutcome.exitCode(results: [], lockedEntries: [], signal: nil), 0)
     }
 
+    func testAnEntryRunningOnAnotherHostIsNoFailure() {
+        XCTAssertEqual(RunOutcome.exitCode(results: [result(.ok), result(.elsewhere)], lockedEntries: [], signal: nil), 0)
+        XCTAssertEqual(RunOutcome.exitCode(results: [result(.elsewhere), result(.failed)], lockedEntries: [], signal: nil), 1)
+    }
+
     func testASignalWinsWhateverTheEntriesDid() {
         let all = [result(.ok), result(.failed, configurationInvalid: true), result(.cancelled)]
         XCTAssertEqual(RunOutcome.exitCode(results: all, lockedEntries: ["x"], signal: SIGTERM), 143)

@@ -8,7 +8,8 @@ package struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
         /// A statement failed (busy, disk full, ...): the database itself is fine.
         case failed
         /// The file is no state database of ours, is damaged, or is of a newer runtime:
-        /// nothing may use it until the user acts (exit 78).
+        /// nothing may use it until the user acts (exit 78). For a state in PostgreSQL: the
+        /// server refuses the credentials, or `state.password_env` is unset.
         case unusable
     }
 
@@ -36,8 +37,9 @@ package struct StateDatabaseError: Error, Sendable, CustomStringConvertible {
 /// A thin owner of one `sqlite3*` handle, for the runtime's own state database. The
 /// plugins bind the same system library (never a bundled copy), so the process has one
 /// SQLite and one set of POSIX locks.
-final class SQLiteConnection {
+final class SQLiteConnection: StateConnection {
     let path: String
+    var dialect: StateDialect { .sqlite }
     private let handle: OpaquePointer
 
     init(path: String) throws(StateDatabaseError) {
@@ -70,7 +72,7 @@ final class SQLiteConnection {
 
     /// Runs one statement with bound values; returns every row as text-or-integer values.
     @discardableResult
-    func query(_ sql: String, _ values: [SQLiteValue] = []) throws(StateDatabaseError) -> [[SQLiteValue]] {
+    func query(_ sql: String, _ values: [SQLiteValue]) throws(StateDatabaseError) -> [[SQLiteValue]] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw error(sql)

@@ -1,11 +1,14 @@
 import CSQLite
 import Foundation
 
-/// The runtime's state database (SQLite at the manifest's `state.path`): the control
-/// table, the run history and the rejects. Plain tables any SQLite client can read.
+/// The runtime's state database: the control table, the run history and the rejects. SQLite
+/// at the manifest's `state.path` (the default), or a schema of a PostgreSQL database
+/// (`state.url`) that several hosts share. Plain tables any client can read.
 package final class StateDatabase {
+    /// How messages name it: the file's path, or the server without its password.
     package let path: String
-    private let connection: SQLiteConnection
+    package let location: StateLocation
+    private let connection: any StateConnection
 
     /// The project's id: sinks record it as the owner of the targets this project loads.
     package private(set) var stateID: String
@@ -16,12 +19,27 @@ package final class StateDatabase {
     ///   it opened the file moments ago: an entry's worker and the run's bookkeeping of it then
     ///   skip that read, which costs ~20 ms for a state database of 20 MB, per open.
     /// - Throws: `StateDatabaseError` (kind `.unusable` when the file must not be used).
-    package init(path: String, pagesChecked: Bool = false) throws {
-        self.path = path
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        connection = try SQLiteConnection(path: path)
-        try StateSchema.prepare(connection, checkPages: !pagesChecked)
+    package convenience init(path: String, pagesChecked: Bool = false) throws {
+        try self.init(location: .file(path), pagesChecked: pagesChecked)
+    }
+
+    /// Opens the state database at `location`: as `init(path:)` for a file; for a server, connects
+    /// and creates the schema and its tables when missing (see `PostgresStateSchema`).
+    package init(location: StateLocation, pagesChecked: Bool = false) throws {
+        self.location = location
+        path = location.description
+        switch location {
+        case .file(let path):
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let sqlite = try SQLiteConnection(path: path)
+            try StateSchema.prepare(sqlite, checkPages: !pagesChecked)
+            connection = sqlite
+        case .server(let server):
+            let postgres = try PostgresStateConnection(server)
+            try PostgresStateSchema.prepare(postgres)
+            connection = postgres
+        }
         stateID = try StateSchema.stateID(connection)
     }
 
@@ -75,7 +93,7 @@ package final class StateDatabase {
             let rows = try connection.query(
                 """
                 SELECT source, stream, sink, target, mode, write_mode, cursor_field, primary_key, rows_loaded,
-                  watermark IS NOT NULL, state_override FROM etl_control WHERE id = ?1
+                  CASE WHEN watermark IS NULL THEN 0 ELSE 1 END, state_override FROM etl_control WHERE id = ?1
                 """, [.text(entry.id)])
             guard let row = rows.first else { continue }
             let recorded = EntrySettingsChange.Recorded(
@@ -154,6 +172,12 @@ package final class StateDatabase {
                 ON CONFLICT (run_id, entry_id) DO UPDATE SET watermark_before = ?4, pid = ?5
                 """,
                 [.text(runID), .text(entryID), .text(now), SQLiteValue(watermarkBefore), .integer(Int64(getpid()))])
+            if location.isShared {
+                // Shared by several hosts: a pid alone does not say which process ran it.
+                try connection.query(
+                    "UPDATE etl_runs SET host = ?3 WHERE run_id = ?1 AND entry_id = ?2",
+                    [.text(runID), .text(entryID), .text(ProcessInfo.processInfo.hostName)])
+            }
             try connection.query(
                 "UPDATE etl_control SET last_run_id = ?2, last_status = 'running', last_run_at = ?3 WHERE id = ?1",
                 [.text(entryID), .text(runID), .text(now)])
@@ -191,24 +215,47 @@ package final class StateDatabase {
                     INSERT INTO etl_rejects (run_id, last_run_id, entry_id, position, raw, reason, recorded_at)
                     VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6)
                     ON CONFLICT (entry_id, position, raw, reason) DO UPDATE SET
-                      times_seen = times_seen + (last_run_id IS NOT ?1), last_run_id = ?1
+                      times_seen = times_seen + CASE WHEN last_run_id = ?1 THEN 0 ELSE 1 END, last_run_id = ?1
                     """,
                     [.text(runID), .text(entryID), .text(reject.position), .text(reject.raw), .text(reject.reason), .text(now)])
             }
         }
     }
 
-    /// Runs left 'running' by a process that no longer exists (killed): marked as such.
+    /// Runs left 'running' by a process that no longer exists (killed): marked as such. In a
+    /// shared (PostgreSQL) state a pid says nothing about other hosts: a run is dead when its
+    /// entry's claim (`EntryClaim`, an advisory lock that dies with its connection) is free.
     package func markAbandonedRuns() throws {
         let rows = try connection.query("SELECT run_id, entry_id, pid FROM etl_runs WHERE status = 'running'")
         for row in rows {
-            guard let pid = row[2].integer, !ProcessLiveness.isRunning(pid_t(pid)) else { continue }
+            if location.isShared {
+                let free = try connection.query(
+                    "SELECT CASE WHEN pg_try_advisory_lock(\(EntryClaim.keySQL)) THEN pg_advisory_unlock(\(EntryClaim.keySQL)) ELSE false END",
+                    [.text(EntryClaim.keyText(schema: stateSchema, entryID: row[1].text ?? ""))])
+                guard free.first?.first?.text == "t" else { continue }
+            } else {
+                guard let pid = row[2].integer, !ProcessLiveness.isRunning(pid_t(pid)) else { continue }
+            }
             try connection.query(
-                "UPDATE etl_runs SET status = 'killed', ended_at = ?3, error = 'the process ended without finishing the run (killed or crashed); the next run resumes from the last checkpoint' WHERE run_id = ?1 AND entry_id = ?2",
+                "UPDATE etl_runs SET status = 'killed', ended_at = ?3, error = 'the process ended without finishing the run (killed or crashed); the next run resumes from the last checkpoint' WHERE run_id = ?1 AND entry_id = ?2 AND status = 'running'",
                 [row[0], row[1], .text(Timestamp.now())])
             try connection.query(
                 "UPDATE etl_control SET last_status = 'killed' WHERE id = ?1 AND last_run_id = ?2", [row[1], row[0]])
         }
+    }
+
+    /// The schema of a shared state, "" for a file.
+    private var stateSchema: String {
+        if case .server(let server) = location { return server.schema }
+        return ""
+    }
+
+    /// True when another run of `entryID` that started at or after `since` (a timestamp of
+    /// `Timestamp.now()`) succeeded: in a shared state, another host ran it in this round.
+    package func succeededElsewhere(entryID: String, since: String, exceptRunID runID: String) throws -> Bool {
+        try !connection.query(
+            "SELECT 1 FROM etl_runs WHERE entry_id = ?1 AND status = 'ok' AND started_at >= ?2 AND run_id <> ?3 LIMIT 1",
+            [.text(entryID), .text(since), .text(runID)]).isEmpty
     }
 
     /// The control table, in id order.
@@ -239,7 +286,7 @@ package final class StateDatabase {
             sql += " WHERE entry_id = ?"
             values.append(.text(entryID))
         }
-        sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?"
+        sql += " ORDER BY started_at DESC, \(connection.dialect.insertionOrder) DESC LIMIT ?"
         values.append(.integer(Int64(limit)))
         return try connection.query(sql, values).map { row in
             RunRecord(
@@ -254,7 +301,7 @@ package final class StateDatabase {
     /// that run's id; nil when no run of it recorded what it read.
     package func lastReads(entryID: String) throws -> (runID: String, reads: [String])? {
         let rows = try connection.query(
-            "SELECT run_id, reads FROM etl_runs WHERE entry_id = ?1 AND reads IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT 1",
+            "SELECT run_id, reads FROM etl_runs WHERE entry_id = ?1 AND reads IS NOT NULL ORDER BY started_at DESC, \(connection.dialect.insertionOrder) DESC LIMIT 1",
             [.text(entryID)])
         guard let row = rows.first, let reads = RunReads.parse(row[1].text) else { return nil }
         return (row[0].text ?? "", reads)

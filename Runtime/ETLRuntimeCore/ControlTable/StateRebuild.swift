@@ -30,6 +30,11 @@ package enum StateRebuild {
     /// Hold every entry's lock while calling this: no run may write the state meanwhile.
     package static func run(_ context: ManifestContext) throws -> Result {
         let manifest = context.manifest
+        if let server = manifest.stateServer {
+            throw StateDatabaseError(
+                path: server.description, sql: nil,
+                message: "`state rebuild` rebuilds a SQLite state file; a state in PostgreSQL is kept by its server (restore it from the server's backups, or drop the schema and run again to start afresh)")
+        }
         let path = manifest.statePath
         let previousID = readStateID(path)
         var movedAside: String?

@@ -116,7 +116,7 @@ enum StateSchema {
     }
 
     /// The database's project id (see `etl_meta.state_id`).
-    static func stateID(_ connection: SQLiteConnection) throws(StateDatabaseError) -> String {
+    static func stateID(_ connection: any StateConnection) throws(StateDatabaseError) -> String {
         try connection.query("SELECT value FROM etl_meta WHERE key = 'state_id'").first?.first?.text ?? ""
     }
 
@@ -194,7 +194,7 @@ enum StateSchema {
             + "state each sink committed with its data (_etl_state); the run history stays in the moved file"
     }
 
-    private static func randomStateID() -> String {
+    static func randomStateID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
     }

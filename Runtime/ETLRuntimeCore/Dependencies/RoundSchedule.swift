@@ -10,7 +10,8 @@ package struct RoundSchedule: Sendable {
     package enum Step: Sendable, Equatable {
         /// Start the entry at this index.
         case start(Int)
-        /// Record the entry at this index as skipped, because `upstream` ended this way.
+        /// Record the entry at this index as skipped, because `upstream` ended this way (`elsewhere`:
+        /// not run here, and not recorded, see `EntryRunResult.Status.elsewhere`).
         case skip(Int, upstream: String, because: UpstreamOutcome)
     }
 
@@ -58,7 +59,9 @@ package struct RoundSchedule: Sendable {
                 case .ended(.ended(.ok)):
                     continue
                 case .ended(let outcome):
-                    states[position] = .ended(.ended(.skipped))
+                    // An upstream another host runs (shared state): that host runs this entry
+                    // after it, so here it is `elsewhere` too, down the chain.
+                    states[position] = .ended(.ended(outcome == .ended(.elsewhere) ? .elsewhere : .skipped))
                     return .skip(position, upstream: ids[upstream], because: outcome)
                 }
             }

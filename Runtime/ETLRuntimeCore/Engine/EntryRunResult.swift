@@ -11,6 +11,10 @@ package struct EntryRunResult: Sendable, Equatable, Codable {
         /// Not run: an upstream it depends on (`depends_on`) failed, was skipped or cancelled in
         /// this run, so its input is not what this run meant it to be. The error says which.
         case skipped
+        /// Not run here: the state is shared (PostgreSQL) and another host holds the entry's claim
+        /// (it is running there), or ran it since this round began. Not recorded in etl_runs (the
+        /// other host's run is the record) and not a failure: exit 0. The error says which.
+        case elsewhere
     }
 
     package var entryID: String

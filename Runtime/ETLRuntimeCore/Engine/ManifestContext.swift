@@ -47,7 +47,7 @@ package struct ManifestContext: Sendable {
     /// Opens the state database, records the manifest's entries in `etl_control` and
     /// marks runs whose process died as killed.
     package func openState() throws -> StateDatabase {
-        let database = try StateDatabase(path: manifest.statePath)
+        let database = try StateDatabase(location: manifest.stateLocation)
         try database.synchronize(with: manifest.controlTable)
         try database.markAbandonedRuns()
         return database
@@ -57,7 +57,7 @@ package struct ManifestContext: Sendable {
     /// settings changed since it loaded data (see `EntrySettingsChange`) is refused, unless its
     /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe).
     package func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>) throws -> StateDatabase {
-        let database = try StateDatabase(path: manifest.statePath)
+        let database = try StateDatabase(location: manifest.stateLocation)
         let changes = try database.synchronize(with: manifest.controlTable, accepting: accepting)
         let selected = Set(entries.map(\.id))
         let refused = changes.filter { selected.contains($0.entryID) }
@@ -121,7 +121,7 @@ extension ManifestContext {
     package func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
         let state: StateDatabase
         do {
-            state = try StateDatabase(path: manifest.statePath, pagesChecked: true)
+            state = try StateDatabase(location: manifest.stateLocation, pagesChecked: true)
         } catch {
             var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
             failed.error = manifest.redacting("\(error)")

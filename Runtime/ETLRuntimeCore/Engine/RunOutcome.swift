@@ -8,7 +8,8 @@
 /// 3. 1: an entry failed (the others still ran), or was skipped because an upstream it depends
 ///    on did not succeed (the run did not load what it was asked to: it must not look done);
 /// 4. 75: an entry was left alone because another run holds its lock (try again later);
-/// 5. 0: every entry that ran succeeded, or none was due.
+/// 5. 0: every entry that ran succeeded, or none was due, or (state in PostgreSQL) another
+///    host is running it or ran it in this round (`elsewhere`).
 package enum RunOutcome {
     package static let success: Int32 = 0
     /// One or more entries failed, or stopped short without a signal to explain it.
@@ -22,8 +23,9 @@ package enum RunOutcome {
     /// alone, and that received `signal` first (nil when none arrived).
     package static func exitCode(results: [EntryRunResult], lockedEntries: [String], signal: Int32?) -> Int32 {
         if let signal { return 128 + signal }
-        if results.contains(where: { $0.status != .ok && $0.configurationInvalid }) { return configurationInvalid }
-        if results.contains(where: { $0.status != .ok }) { return entryFailed }
+        let notDone = results.filter { $0.status != .ok && $0.status != .elsewhere }
+        if notDone.contains(where: { $0.configurationInvalid }) { return configurationInvalid }
+        if !notDone.isEmpty { return entryFailed }
         if !lockedEntries.isEmpty { return locked }
         return success
     }

@@ -16,7 +16,7 @@ package struct StateContext: Sendable {
     /// `ManifestContext.openState` it leaves `etl_control` as the last run recorded it: the
     /// entries here are not validated.
     package func openState() throws -> StateDatabase {
-        let database = try StateDatabase(path: outline.statePath)
+        let database = try StateDatabase(location: outline.stateLocation)
         try database.markAbandonedRuns()
         return database
     }

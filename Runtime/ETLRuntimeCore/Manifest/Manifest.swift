@@ -13,6 +13,8 @@ package struct Manifest: Sendable {
     package var pluginDirectories: [String]
     /// `state.path`, absolute (default `state/etl_state.db` beside the manifest).
     package var statePath: String
+    /// `state.url` (with `schema`, `password_env`): the state in PostgreSQL instead of `statePath`.
+    package var stateServer: PostgresStateServer? = nil
     /// `sources`, in the written order.
     package var sources: [ManifestEndpoint]
     /// `sinks`, in the written order.
@@ -25,6 +27,11 @@ package struct Manifest: Sendable {
     package var substitutions: [VariableSubstitution]
     /// The variables of the `.env` beside the manifest, for `exportDotEnv()`. Never print them.
     package var dotEnv: [String: String]
+
+    /// Where the state database is: `stateServer` when set, else the file at `statePath`.
+    package var stateLocation: StateLocation {
+        stateServer.map { .server($0) } ?? .file(statePath)
+    }
 
     /// Creates a manifest.
     package init(

@@ -30,9 +30,8 @@ struct ManifestDecoder {
         }
         if let node = top["state"] {
             let path = top.path.appending(key: "state")
-            if let state = reader.object(node, path, allowed: ["path"]), let pathNode = state["path"],
-                let statePath = reader.string(pathNode, path.appending(key: "path")) {
-                draft.statePath = PathResolver.absolute(statePath, relativeTo: directory)
+            if let state = reader.object(node, path, allowed: ["path", "url", "schema", "password_env"]) {
+                decodeState(state, node, path, into: &draft)
             }
         }
         if let node = top["sources"] {

@@ -4,6 +4,7 @@ struct ManifestDraft {
     var version: Int?
     var pluginDirectories: [String] = []
     var statePath: String
+    var stateServer: PostgresStateServer?
     var sources: [EndpointDraft] = []
     var sinks: [EndpointDraft] = []
     var entries: [EntryDraft] = []

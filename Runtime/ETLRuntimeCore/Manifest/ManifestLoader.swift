@@ -98,13 +98,14 @@ package enum ManifestLoader {
         guard issues.isEmpty, let version = draft.version else {
             return ManifestLoadResult(manifest: nil, issues: issues)
         }
-        let manifest = Manifest(
+        var manifest = Manifest(
             manifestPath: absolutePath, manifestDirectory: directory, manifestVersion: version,
             pluginDirectories: draft.pluginDirectories, statePath: draft.statePath,
             sources: draft.sources.compactMap { makeEndpoint($0, expansion) },
             sinks: draft.sinks.compactMap { makeEndpoint($0, expansion) },
             controlTable: draft.entries.compactMap { $0.makeEntry() },
             substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv), dotEnv: dotEnv)
+        manifest.stateServer = draft.stateServer
         return ManifestLoadResult(manifest: manifest, issues: [])
     }
 

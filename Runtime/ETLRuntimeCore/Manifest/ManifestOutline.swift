@@ -43,6 +43,12 @@ package struct ManifestOutline: Sendable {
     package var manifestPath: String
     /// `state.path`, absolute (default `state/etl_state.db` beside the manifest).
     package var statePath: String
+    /// `state.url`: the state in PostgreSQL instead of `statePath`.
+    package var stateServer: PostgresStateServer? = nil
+    /// Where the state database is (see `Manifest.stateLocation`).
+    package var stateLocation: StateLocation {
+        stateServer.map { .server($0) } ?? .file(statePath)
+    }
     /// The entries with a usable id, in the written order.
     package var entries: [Entry]
     /// The substitutions that could be made, for `redacting(_:)`.
@@ -87,16 +93,24 @@ extension ManifestLoader {
             return .failure(reader.issue(.root, expansion.root, "expected an object (the manifest), got \(reader.describe(expansion.root))"))
         }
         var statePath = PathResolver.absolute(ManifestDecoder.defaultStatePath, relativeTo: directory)
-        if let state = top.first(where: { $0.key == "state" })?.value {
+        var stateServer: PostgresStateServer?
+        if let state = top.first(where: { $0.key == "state" })?.value, state.member("url") != nil {
+            switch reader.stateServer(state) {
+            case .success(let server): stateServer = server
+            case .failure(let issue): return .failure(issue)
+            }
+        } else if let state = top.first(where: { $0.key == "state" })?.value {
             switch reader.statePath(state) {
             case .success(let text): statePath = PathResolver.absolute(text, relativeTo: directory)
             case .failure(let issue): return .failure(issue)
             }
         }
         let elements = top.first { $0.key == "control_table" }?.value.elements ?? []
-        return .success(ManifestOutline(
+        var outline = ManifestOutline(
             manifestPath: absolutePath, statePath: statePath, entries: elements.compactMap(reader.entry),
-            substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv)))
+            substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv))
+        outline.stateServer = stateServer
+        return .success(outline)
     }
 }
 
@@ -117,6 +131,22 @@ private struct OutlineReader {
 
     func issue(_ path: JSONPath, _ node: JSONNode, _ message: String) -> ManifestIssue {
         ManifestIssue(file: file, line: node.location.line, jsonPath: path.description, message: message)
+    }
+
+    /// `state.url` with its `schema` and `password_env` (the full manifest checks them further).
+    func stateServer(_ state: JSONNode) -> Result<PostgresStateServer, ManifestIssue> {
+        let path = JSONPath.root.appending(key: "state")
+        guard let urlNode = state.member("url")?.value, let url = urlNode.stringValue,
+              PostgresStateServer.isPostgresURL(url) else {
+            return .failure(issue(path.appending(key: "url"), state, "expected a PostgreSQL URL (postgresql://user@host:port/dbname)"))
+        }
+        if let problem = expansion.problems.first(where: { $0.location == urlNode.location }) {
+            return .failure(issue(path.appending(key: "url"), urlNode, problem.message))
+        }
+        var server = PostgresStateServer(url: url)
+        if let schema = state.member("schema")?.value.stringValue, !schema.isEmpty { server.schema = schema }
+        server.passwordEnvironmentVariable = state.member("password_env")?.value.stringValue
+        return .success(server)
     }
 
     func statePath(_ state: JSONNode) -> Result<String, ManifestIssue> {

@@ -9,13 +9,13 @@ package enum UnfinishedRun {
     /// as far as recording it).
     package static func record(
         _ entryID: String, runID: String, started: Date, rowsRead: Int, reason: String, status: EntryRunResult.Status,
-        statePath: String, recordStart: Bool = false
+        stateLocation: StateLocation, recordStart: Bool = false
     ) -> EntryRunResult {
         var result = EntryRunResult(entryID: entryID, runID: runID, status: status)
         result.rowsRead = rowsRead
         result.error = reason
         result.durationSeconds = Date().timeIntervalSince(started)
-        if let state = try? StateDatabase(path: statePath, pagesChecked: true) {
+        if let state = try? StateDatabase(location: stateLocation, pagesChecked: true) {
             if recordStart, let before = try? state.watermark(entryID: entryID) {
                 try? state.startRun(runID: runID, entryID: entryID, watermarkBefore: before.state)
             }

@@ -1,0 +1,145 @@
+import CLibPQ
+import Foundation
+
+/// A libpq connection to the state schema (`state.url`), for one thread at a time. Statements
+/// use the same `?N` placeholders as SQLite (rewritten to `$N`) and text parameters; every
+/// value comes back as text (or NULL), which `SQLiteValue` reads as text or integer. Messages
+/// name the server without its password, and the password is scrubbed from libpq's errors.
+final class PostgresStateConnection: StateConnection {
+    let path: String
+    var dialect: StateDialect { .postgres }
+    let server: PostgresStateServer
+    private let handle: OpaquePointer
+    private let password: String?
+
+    /// Connects and makes the state schema the session's search path (it may not exist yet:
+    /// `PostgresStateSchema.prepare` creates it).
+    init(_ server: PostgresStateServer) throws(StateDatabaseError) {
+        self.server = server
+        path = server.description
+        // getenv, not ProcessInfo: the manifest's .env is exported with setenv after start-up.
+        password = server.passwordEnvironmentVariable.flatMap { getenv($0).map { String(cString: $0) } }
+        if let variable = server.passwordEnvironmentVariable, password == nil {
+            throw StateDatabaseError(
+                path: path, sql: nil, kind: .unusable,
+                message: "state.password_env names \(variable), which is not set (in the environment or the manifest's .env); set it to the password, or drop password_env to use PGPASSWORD or ~/.pgpass")
+        }
+        var keywords: [(String, String)] = [("dbname", server.url), ("application_name", "etl-runtime state")]
+        if let password { keywords.append(("password", password)) }
+        let keys = keywords.map { strdup($0.0) } + [nil]
+        let values = keywords.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let connection = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { keyBuffer in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
+                // expand_dbname = 1: the URL in dbname is taken apart.
+                PQconnectdbParams(keyBuffer.baseAddress, valueBuffer.baseAddress, 1)
+            }
+        }
+        guard let connection else { throw StateDatabaseError(path: path, sql: nil, message: "libpq could not allocate a connection (out of memory)") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.scrub(String(cString: PQerrorMessage(connection)), password: password)
+            PQfinish(connection)
+            // Refused credentials or an unknown database need a person (exit 78); a server
+            // that does not answer may come back (exit 1, like any failed statement).
+            let refused = message.contains("authentication") || message.contains("no password supplied")
+                || message.contains("does not exist")
+            throw StateDatabaseError(
+                path: path, sql: nil, kind: refused ? .unusable : .failed,
+                message: "cannot connect: \(message); check state.url, the password (state.password_env, PGPASSWORD or ~/.pgpass) and that the server runs")
+        }
+        handle = connection
+        try execute("SET client_min_messages TO warning; SET search_path TO \(Self.quoted(server.schema))")
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// `name` as a quoted SQL identifier.
+    static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    func execute(_ sql: String) throws(StateDatabaseError) {
+        guard let result = PQexec(handle, sql) else { throw failure(sql) }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(sql, result) }
+    }
+
+    @discardableResult
+    func query(_ sql: String, _ values: [SQLiteValue]) throws(StateDatabaseError) -> [[SQLiteValue]] {
+        let statement = Self.numberedPlaceholders(sql)
+        let texts: [UnsafeMutablePointer<CChar>?] = values.map { $0.text.map { strdup($0) } ?? nil }
+        defer { texts.forEach { free($0) } }
+        let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            PQexecParams(handle, statement, Int32(values.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        guard let result else { throw failure(statement) }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(statement, result) }
+        let columns = PQnfields(result)
+        return (0..<PQntuples(result)).map { row in
+            (0..<columns).map { column in
+                PQgetisnull(result, row, column) == 1 ? .null : .text(String(cString: PQgetvalue(result, row, column)))
+            }
+        }
+    }
+
+    /// The state's writers (every host's) take turns, like SQLite's BEGIN IMMEDIATE: without it
+    /// two hosts synchronizing the control table at once could deadlock on its rows.
+    func transaction<T>(_ body: () throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T {
+        try execute("BEGIN")
+        do {
+            try query("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))", [.text("etl-runtime state " + server.schema)])
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// `?N` → `$N`; a bare `?` takes the next number. Question marks inside quotes stay.
+    static func numberedPlaceholders(_ sql: String) -> String {
+        var output = ""
+        var next = 1
+        var inQuote = false
+        var characters = sql.makeIterator()
+        var pending: Character? = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if character == "'" { inQuote.toggle() }
+            guard character == "?", !inQuote else {
+                output.append(character)
+                continue
+            }
+            var digits = ""
+            while let digit = pending, digit.isASCII, digit.isNumber {
+                digits.append(digit)
+                pending = characters.next()
+            }
+            if digits.isEmpty {
+                digits = String(next)
+                next += 1
+            }
+            output += "$" + digits
+        }
+        return output
+    }
+
+    private func failure(_ sql: String, _ result: OpaquePointer? = nil) -> StateDatabaseError {
+        let text = result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(handle))
+        return StateDatabaseError(path: path, sql: sql, message: Self.scrub(text, password: password))
+    }
+
+    /// One line, without the password.
+    static func scrub(_ message: String, password: String?) -> String {
+        var text = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        if let password, !password.isEmpty { text = text.replacingOccurrences(of: password, with: "***") }
+        return text
+    }
+}

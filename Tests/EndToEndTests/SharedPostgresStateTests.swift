@@ -1,0 +1,198 @@
+import Foundation
+import PostgresTestSupport
+import TestSupport
+import XCTest
+
+/// Many hosts, one manifest: `"state": {"url": ...}` puts the control table in PostgreSQL, and
+/// `run` processes on several "hosts" (each a folder of its own: its own copy of the manifest
+/// and data, its own local locks) share it. Each entry run is claimed by exactly one of them.
+final class SharedPostgresStateTests: XCTestCase {
+    /// A host's folder: plugins.json with the state in `database`, a csv sink into it.
+    /// "side" loads into a schema of its own, so its loads never wait on those of "warehouse".
+    private func host(_ database: PostgresTestDatabase, entries: String, sources: String? = nil) throws -> RunWorkspace {
+        let workspace = RunWorkspace()
+        try workspace.folder.write("people.csv", "id,name\n" + (1...50).map { "\($0),person \($0)" }.joined(separator: "\n") + "\n")
+        let defaultSources = #"{"file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        try workspace.folder.write(
+            "plugins.json",
+            """
+            {"manifest_version": 1, "state": {"url": "\(database.url())", "schema": "shared_state"},
+             "sources": \(sources ?? defaultSources),
+             "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": "\(database.url())"}},
+                       "side": {"plugin": "postgres", "config": {"url": "\(database.url())", "schema": "side"}}},
+             "control_table": \(entries)}
+            """)
+        return workspace
+    }
+
+    private static let sixEntries = "[" + (1...6).map {
+        #"{"id": "people_\#($0)", "source": "file", "stream": "people", "sink": "warehouse", "target": "people_\#($0)", "mode": "full"}"#
+    }.joined(separator: ", ") + "]"
+
+    private func finish(_ run: (process: Process, stderr: Pipe)) -> (status: Int32, stderr: String) {
+        let text = String(decoding: run.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.process.waitUntilExit()
+        return (run.process.terminationStatus, text)
+    }
+
+    func testThreeHostsStartedAtOnceRunEveryEntryExactlyOnce() throws {
+        let database = try PostgresTestDatabase()
+        let hosts = try (0..<3).map { _ in try host(database, entries: Self.sixEntries) }
+        let runs = try hosts.map { try $0.startRun(["run", "--jobs", "2"]) }
+        let ended = runs.map(finish)
+        for end in ended { XCTAssertEqual(end.status, 0, end.stderr) }
+        XCTAssertEqual(
+            try database.connection.rows("SELECT entry_id, status, count(*) FROM shared_state.etl_runs GROUP BY 1, 2 ORDER BY 1, 2"),
+            (1...6).map { ["people_\($0)", "ok", "1"] })
+        let summaries = ended.flatMap { $0.stderr.split(separator: "\n").filter { $0.contains(" summary entry=") } }
+        XCTAssertEqual(summaries.filter { $0.contains("status=ok") }.count, 6, "\(summaries)")
+        XCTAssertEqual(summaries.filter { $0.contains("status=elsewhere") }.count, 12, "\(summaries)")
+        XCTAssertTrue(summaries.filter { $0.contains("status=elsewhere") }.allSatisfy { $0.contains("elsewhere: another host") },
+                      "\(summaries)")
+        for index in 1...6 {
+            XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM people_\(index)"), "50")
+        }
+        XCTAssertEqual(try database.connection.scalar("SELECT count(DISTINCT host) FROM shared_state.etl_runs"), "1")
+    }
+
+    func testAnEntryAnotherHostRanSinceThisRoundBeganIsNotRunAgainButTheNextTickRunsIt() throws {
+        let database = try PostgresTestDatabase()
+        let entries = """
+            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
+             {"id": "small", "source": "file", "stream": "people", "sink": "side", "target": "small", "mode": "full"}]
+            """
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let busy = try host(database, entries: entries, sources: sources)
+        let quick = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        // One entry at a time: this host reaches "small" only after "big".
+        let round = try busy.startRun(["run", "--jobs", "1"])
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        let other = try quick.run(["run", "--entry", "small"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stderr.contains("summary entry=small status=ok"), other.stderr)
+        let ended = finish(round)
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("summary entry=big status=ok"), ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("summary entry=small status=elsewhere"), ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("ran elsewhere: another host's run of it began after this round began"), ended.stderr)
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'small'"), "1")
+        // The next tick is a new round: the full entry runs again.
+        let next = try busy.run(["run", "--entry", "small"])
+        XCTAssertTrue(next.stderr.contains("summary entry=small status=ok"), next.stderr)
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'small' AND status = 'ok'"), "2")
+    }
+
+    func testARunnerKilledMidEntryIsRecordedKilledAndTheNextTickOnAnotherHostRunsTheEntry() throws {
+        let database = try PostgresTestDatabase()
+        let entries = #"[{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}]"#
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}}"#
+        let first = try host(database, entries: entries, sources: sources)
+        let second = try host(database, entries: entries, sources: sources)
+        let third = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        let killed = try first.startRun(["run"])
+        try waitUntil("the first host's run of big under way", timeout: 60, interval: 0.005) {
+            !killed.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        XCTAssertTrue(killed.process.isRunning, "the run ended before it could be killed")
+
+        // While the first host holds the claim, another host's tick leaves the entry alone (exit 0).
+        let meanwhile = try third.run(["run"])
+        XCTAssertEqual(meanwhile.status, 0, meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("summary entry=big status=elsewhere"), meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("running elsewhere: another host holds its claim"), meanwhile.stderr)
+
+        kill(killed.process.processIdentifier, SIGKILL)
+        _ = finish(killed)
+        // The server frees the claim when it sees the connection close.
+        try waitUntil("the claim freed", timeout: 10, interval: 0.01) {
+            (try? watcher.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == "0"
+        }
+        let next = try second.run(["run"])
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertTrue(next.stderr.contains("summary entry=big status=ok"), next.stderr)
+        XCTAssertEqual(
+            try watcher.rows("SELECT status, count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' GROUP BY status ORDER BY status"),
+            [["killed", "1"], ["ok", "1"]])
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM big"), "300000")
+        let history = try second.run(["history", "--entry", "big"])
+        XCTAssertEqual(history.status, 0, history.stderr)
+        XCTAssertTrue(history.stdout.contains("killed"), history.stdout)
+    }
+
+    func testADownstreamOfAnEntryRunningOnAnotherHostIsLeftToThatHost() throws {
+        let database = try PostgresTestDatabase()
+        let entries = """
+            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
+             {"id": "after_big", "source": "file", "stream": "people", "sink": "side", "target": "after_big", "mode": "full", "depends_on": ["big"]}]
+            """
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let busy = try host(database, entries: entries, sources: sources)
+        let other = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        let round = try busy.startRun(["run"])
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        let meanwhile = try other.run(["run"])
+        XCTAssertEqual(meanwhile.status, 0, meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("summary entry=after_big status=elsewhere"), meanwhile.stderr)
+        XCTAssertTrue(meanwhile.stderr.contains("upstream big runs on another host, which runs this entry after it"), meanwhile.stderr)
+        let ended = finish(round)
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertEqual(
+            try watcher.rows("SELECT entry_id, status FROM shared_state.etl_runs ORDER BY started_at"),
+            [["big", "ok"], ["after_big", "ok"]])
+        XCTAssertEqual(try watcher.scalar("SELECT last_status FROM shared_state.etl_control WHERE id = 'after_big'"), "ok")
+    }
+
+    func testStatusHistoryAndValidateReadTheSharedState() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try host(database, entries: Self.sixEntries)
+        XCTAssertEqual(try workspace.run(["validate"]).status, 0)
+        XCTAssertEqual(try database.connection.scalar("SELECT value FROM shared_state.etl_meta WHERE key = 'schema_version'"), "3")
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        let status = try workspace.run(["status", "--json"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]], status.stdout)
+        XCTAssertEqual(rows.map { $0["id"] as? String }, (1...6).map { "people_\($0)" })
+        XCTAssertTrue(rows.allSatisfy { $0["last_status"] as? String == "ok" && $0["rows_loaded"] as? Int == 50 }, status.stdout)
+        let history = try workspace.run(["history", "--entry", "people_3"])
+        XCTAssertEqual(history.stdout.split(separator: "\n").count, 2, history.stdout)
+        let reset = try workspace.run(["state", "reset", "people_2"])
+        XCTAssertEqual(reset.status, 0, reset.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT state_override FROM shared_state.etl_control WHERE id = 'people_2'"), "1")
+        XCTAssertEqual(try workspace.run(["state", "set", "people_4", #"{"offset": 7}"#]).status, 0)
+        XCTAssertEqual(try workspace.run(["state", "show", "people_4"]).stdout, "{\"offset\": 7}\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("state/etl_state.db")), "no SQLite state is written")
+    }
+
+    func testAWrongOrUnsetStatePasswordStopsTheRunWithExit78WithoutShowingThePassword() throws {
+        let database = try PostgresTestDatabase(owner: try PostgresTestServer.require().passwordUser)
+        let workspace = try host(database, entries: Self.sixEntries)
+        var manifest = try String(contentsOfFile: workspace.folder.file("plugins.json"), encoding: .utf8)
+        manifest = manifest.replacingOccurrences(
+            of: #""state": {"url": "\#(database.url())", "schema": "shared_state"}"#,
+            with: #""state": {"url": "\#(database.url(user: database.server.passwordUser))", "password_env": "STATE_PASSWORD"}"#)
+        try manifest.write(toFile: workspace.folder.file("plugins.json"), atomically: false, encoding: .utf8)
+        let unset = try workspace.run(["validate"])
+        XCTAssertEqual(unset.status, 78, unset.stderr + unset.stdout)
+        XCTAssertTrue(unset.stderr.contains("state.password_env names STATE_PASSWORD, which is not set"), unset.stderr)
+        let secret = "Wr0ng-State-Passw0rd"
+        try workspace.folder.write(".env", "STATE_PASSWORD=\(secret)\n")
+        let wrong = try workspace.run(["run"])
+        XCTAssertEqual(wrong.status, 78, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("password authentication failed"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains(secret) || wrong.stdout.contains(secret), wrong.stderr)
+        try workspace.folder.write(".env", "STATE_PASSWORD=\(database.server.password)\n")
+        let right = try workspace.run(["run", "--entry", "people_1"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM etl_runtime.etl_runs WHERE status = 'ok'"), "1")
+    }
+}
