@@ -112,12 +112,14 @@ let package = Package(
         // Built-in plugins: each a Swift library against the kit, loaded through dlopen.
         // libcurl transfers shared by the plugins that fetch over the network (http, csv's remote files).
         .target(name: "ETLTransport", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/Transport"),
+        // Incremental-read settings shared by the database sources (sqlite, postgres).
+        .target(name: "ETLSQLSource", dependencies: ["ETLPluginKit"], path: "Plugins/SQLSource"),
         .target(
             name: "CSVPlugin", dependencies: ["ETLPluginKit", "ETLTransport", "CZlib"], path: "Plugins/csv",
             linkerSettings: pluginLinkerSettings
         ),
         .target(
-            name: "SQLitePlugin", dependencies: ["ETLPluginKit", "CSQLite"], path: "Plugins/sqlite",
+            name: "SQLitePlugin", dependencies: ["ETLPluginKit", "ETLSQLSource", "CSQLite"], path: "Plugins/sqlite",
             exclude: ["README.md"],
             linkerSettings: pluginLinkerSettings
         ),
@@ -129,7 +131,7 @@ let package = Package(
         ),
 
         .target(
-            name: "PostgresPlugin", dependencies: ["ETLPluginKit", "CLibPQ"], path: "Plugins/postgres",
+            name: "PostgresPlugin", dependencies: ["ETLPluginKit", "ETLSQLSource", "CLibPQ"], path: "Plugins/postgres",
             linkerSettings: pluginLinkerSettings
         ),
 

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLPluginKit
+import ETLSQLSource
 
 /// What the reader needs to follow an incremental read (see PGReadPlan for the hidden columns).
 struct PGIncrementalSetup: Sendable {

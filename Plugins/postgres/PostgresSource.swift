@@ -1,6 +1,7 @@
 import CLibPQ
 import ETLArrow
 import ETLPluginKit
+import ETLSQLSource
 
 /// The `postgres` source: reads a table, view or query as one stream through
 /// `COPY (query) TO STDOUT (FORMAT binary)`, in full or incrementally on a cursor column with

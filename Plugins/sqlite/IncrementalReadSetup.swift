@@ -1,3 +1,4 @@
+import ETLSQLSource
 /// What a reader needs to follow an incremental read: which result columns hold the cursor and
 /// key, the NULL policy, and where the read started.
 struct IncrementalReadSetup: Sendable {

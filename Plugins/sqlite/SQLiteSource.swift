@@ -1,6 +1,7 @@
 import CSQLite
 import ETLArrow
 import ETLPluginKit
+import ETLSQLSource
 
 /// The `sqlite` source: reads one table or query of a SQLite database file as one stream, in
 /// full or incrementally on a cursor column (standing in for a production database with change

@@ -1,7 +1,10 @@
 import ETLPluginKit
 
+// The incremental-read settings shared by the database sources (sqlite, postgres), so both read
+// the same keys with the same rules.
+
 /// What an incremental entry does with rows whose cursor is NULL.
-enum NullCursorHandling: String, Sendable {
+public enum NullCursorHandling: String, Sendable {
     /// Emit them (once: in the first run, or a full refresh, before every non-NULL cursor).
     case load
     /// Report each to the host's rejects (also once).
@@ -13,20 +16,20 @@ enum NullCursorHandling: String, Sendable {
 
 /// The entry settings the source reads from the request's `options_json`:
 /// `{"primary_key": ["id"], "lookback_seconds": 600, "safety_lag_seconds": 30, "null_cursor": "fail"}`.
-struct IncrementalOptions: Sendable, Equatable {
+public struct IncrementalOptions: Sendable, Equatable {
     /// Columns that identify a row; ties on the cursor are then ordered and resumed by key.
-    var primaryKey: [String] = []
-    /// Re-read this far back before the watermark (timestamp text cursors), for late rows;
+    public var primaryKey: [String] = []
+    /// Re-read this far back before the watermark (timestamp and date cursors), for late rows;
     /// the re-read rows rely on a merge to land once.
-    var lookbackSeconds: Double = 0
-    /// Read only rows whose cursor is at least this old (timestamp text cursors), so rows that
+    public var lookbackSeconds: Double = 0
+    /// Read only rows whose cursor is at least this old (timestamp and date cursors), so rows that
     /// long transactions commit late are not skipped.
-    var safetyLagSeconds: Double = 0
+    public var safetyLagSeconds: Double = 0
     /// The NULL cursor policy.
-    var nullCursor: NullCursorHandling = .fail
+    public var nullCursor: NullCursorHandling = .fail
 
     /// Reads the options, ignoring keys meant for other parts of the runtime.
-    init(_ options: PluginConfig) throws(PluginError) {
+    public init(_ options: PluginConfig) throws(PluginError) {
         primaryKey = try options.optionalStringArray("primary_key") ?? []
         lookbackSeconds = try options.double("lookback_seconds", default: 0)
         safetyLagSeconds = try options.double("safety_lag_seconds", default: 0)
@@ -41,5 +44,5 @@ struct IncrementalOptions: Sendable, Equatable {
     }
 
     /// Defaults: no key, no lookback, no lag, fail on NULL cursors.
-    init() {}
+    public init() {}
 }
