@@ -196,13 +196,13 @@ let package = Package(
             path: "Tests/CSVPluginTests"
         ),
         .testTarget(
-            name: "SQLitePluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport"],
+            name: "SQLitePluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport", "PluginTestSupport"],
             path: "Tests/SQLitePluginTests"
         ),
         // The throwaway PostgreSQL cluster (Tests/Postgres/cluster.sh) and a libpq connection to inspect it.
         .target(name: "PostgresTestSupport", dependencies: ["TestSupport", "CLibPQ"], path: "Tests/PostgresTestSupport"),
         .testTarget(
-            name: "PostgresPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PostgresTestSupport"],
+            name: "PostgresPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport", "PostgresTestSupport"],
             path: "Tests/PostgresPluginTests"
         ),
         .testTarget(

@@ -27,7 +27,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+# Timing and page-cache warming as the SQLite benchmark does them, so both measure alike.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from census_bench import measure, warm  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 RUNTIME = os.path.join(ROOT, ".build", "release", "etl-runtime")
@@ -46,26 +49,6 @@ def start_cluster():
     atexit.register(lambda: subprocess.run([CLUSTER, "stop", folder]))
     env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
     return {key: env[key] for key in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "ETL_PG_BINDIR")}
-
-
-def measure(command, env=None, cwd=None):
-    """Runs a command under /usr/bin/time; returns (seconds, peak MiB)."""
-    stats = os.path.join(WORK, "pg-time.txt")
-    started = time.monotonic()
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats] + command, env=env, cwd=cwd,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.monotonic() - started
-    if done.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
-    _, peak_kib = open(stats).read().split()[-2:]
-    return elapsed, int(peak_kib) / 1024
-
-
-def warm(path):
-    """Reads the input once so every tool starts with it in the page cache."""
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
 
 
 class Server:

@@ -1,5 +1,6 @@
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import PostgresTestSupport
 import TestSupport
 import XCTest

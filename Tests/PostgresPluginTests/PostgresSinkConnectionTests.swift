@@ -1,8 +1,9 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
-import PostgresTestSupport
 import Foundation
+import PluginTestSupport
+import PostgresTestSupport
 import XCTest
 
 /// How the sink reaches the server: URL or keywords, the password from the environment, and

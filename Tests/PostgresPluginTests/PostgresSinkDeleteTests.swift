@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// The load option `delete_column` (ETL_CAP_DELETES) in PostgreSQL: the last batch column flags

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// scd2 into PostgreSQL, with the sqlite sink's rules: history columns `_valid_from`, `_valid_to`,

@@ -1,5 +1,6 @@
 import CETLPlugin
 import ETLArrow
+import PluginTestSupport
 import XCTest
 
 /// A source that gains columns adds them to the table; one whose types changed is refused

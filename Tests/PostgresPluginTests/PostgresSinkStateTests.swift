@@ -1,5 +1,6 @@
 import CETLPlugin
 import ETLArrow
+import PluginTestSupport
 import XCTest
 
 /// `_etl_state` commits in the same transaction as the rows, so state and data never disagree.

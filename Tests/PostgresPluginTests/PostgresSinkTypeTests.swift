@@ -1,5 +1,6 @@
 import CETLPlugin
 import ETLArrow
+import PluginTestSupport
 import XCTest
 
 /// Each Arrow type lands in its PostgreSQL type through binary COPY, and comes back as written.

@@ -1,5 +1,6 @@
 import CETLPlugin
 import ETLArrow
+import PluginTestSupport
 import XCTest
 
 /// replace, append and merge, as their transactions leave the target.

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// The load option `delete_column` (ETL_CAP_DELETES): the last batch column flags rows that

@@ -2,6 +2,7 @@ import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
 import Glibc
+import PluginTestSupport
 import XCTest
 
 /// When the OS refuses the warehouse (a folder that is not writable, a full disk) the error says

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// Each target's committed state belongs to one etl-runtime project (the id of its state

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// Plain inserts (replace, append) go several rows per INSERT statement. Whatever the batch

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// scd2's `valid_from_column` (a record's effective date dates its version) and `close_missing`

@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// `scd2`: history rows with _valid_from, _valid_to and _is_current.

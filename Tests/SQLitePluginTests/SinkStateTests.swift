@@ -1,6 +1,7 @@
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
+import PluginTestSupport
 import XCTest
 
 /// The entry's resume state commits in the same transaction as its rows.

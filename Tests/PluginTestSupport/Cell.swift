@@ -2,8 +2,9 @@ import CETLPlugin
 import ETLArrow
 
 /// One value of a test batch, written as a literal: `1`, `2.5`, `"text"`, `true`, `nil`, or
-/// `.timestamp(...)`, `.date(...)`, `.blob(...)` for the types without a literal.
-enum Cell: Equatable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
+/// `.timestamp(...)`, `.date(...)`, `.blob(...)` for the types without a literal. Shared by the
+/// sqlite and postgres plugin tests.
+public enum Cell: Equatable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral
 {
     case int(Int64)
@@ -17,23 +18,23 @@ enum Cell: Equatable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Ex
     case decimal(Int128, scale: Int)
     case null
 
-    init(integerLiteral value: Int64) { self = .int(value) }
-    init(floatLiteral value: Double) { self = .double(value) }
-    init(stringLiteral value: String) { self = .text(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(nilLiteral: ()) { self = .null }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(nilLiteral: ()) { self = .null }
 }
 
 /// Builds batches the way a source would: RecordBatchBuilder → exported ArrowArray →
 /// ImportedRecordBatch, ready for `SinkInstance.write`.
-enum Batches {
+public enum Batches {
     /// A schema from (name, type) pairs.
-    static func schema(_ columns: [(String, ArrowColumnType)]) -> ArrowSchemaDescription {
+    public static func schema(_ columns: [(String, ArrowColumnType)]) -> ArrowSchemaDescription {
         ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.0, type: $0.1) })
     }
 
     /// One batch holding `rows` (each row one cell per column, in schema order).
-    static func make(_ schema: ArrowSchemaDescription, _ rows: [[Cell]]) throws -> ImportedRecordBatch {
+    public static func make(_ schema: ArrowSchemaDescription, _ rows: [[Cell]]) throws -> ImportedRecordBatch {
         let builder = RecordBatchBuilder(schema: schema, capacity: rows.count)
         for row in rows {
             for (column, cell) in row.enumerated() {
