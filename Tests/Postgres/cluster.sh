@@ -51,7 +51,8 @@ find_bindir() {
 # The account that owns the cluster, and how to run a command as it.
 if [ "$(id -u)" = 0 ]; then
   if id postgres >/dev/null 2>&1; then owner=postgres; else owner=nobody; fi
-  as_owner() { runuser -u "$owner" -- "$@"; }
+  # From /: the caller's folder (a checkout in a private temporary folder) may be closed to it.
+  as_owner() { (cd / && runuser -u "$owner" -- "$@"); }
 else
   owner=$(id -un)
   as_owner() { "$@"; }
@@ -101,7 +102,15 @@ fi
 # initdb costs ~1.5 s; a copy of an initdb'd template ~0.1 s. The template is made once per
 # server major version, into a temporary name renamed into place, so concurrent test processes
 # never see half of one.
-template="$package_root/.build/postgres-template-$major"
+# It lives under .build unless the cluster's owner cannot reach the checkout (root running
+# the tests in a private folder, e.g. one made by mktemp -d): then under the temporary folder.
+template_root="$package_root/.build"
+if ! as_owner test -x "$package_root"; then
+  template_root="${TMPDIR:-/tmp}/etl-runtime-pg-$(printf %s "$package_root" | cksum | cut -d' ' -f1)"
+  mkdir -p "$template_root"
+  chmod 755 "$template_root"
+fi
+template="$template_root/postgres-template-$major"
 make_template() {
   local staging="$template.$$"
   rm -rf "$staging"
@@ -129,8 +138,8 @@ shared_buffers = 32MB
 CONF
   mv -T "$staging" "$template" 2>/dev/null || rm -rf "$staging"
 }
-if [ ! -f "$template/data/PG_VERSION" ] && [ -w "$package_root/.build" -o ! -e "$package_root/.build" ]; then
-  mkdir -p "$package_root/.build"
+if [ ! -f "$template/data/PG_VERSION" ] && [ -w "$template_root" -o ! -e "$template_root" ]; then
+  mkdir -p "$template_root"
   make_template
 fi
 if [ -f "$template/data/PG_VERSION" ]; then
