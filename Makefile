@@ -15,7 +15,15 @@ PYTHON := $(VENV)/bin/python
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev zlib1g-dev sqlite3 valgrind python3 python3-venv gcc make openssh-server
 # The postgres sink: libpq to build it, the server for the tests' throwaway cluster (Tests/Postgres).
 DEBIAN_PACKAGES += postgresql libpq-dev
+# Parquet page codecs (gzip is zlib, above).
+DEBIAN_PACKAGES += libsnappy-dev libzstd-dev
 PYTHON_PACKAGES := pyarrow pytest
+# Parquet interop peers (files written by them are read by us, and ours by them).
+PYTHON_PACKAGES += duckdb fastparquet
+# Object-store emulators the tests start on loopback: S3 (moto's server mode) and GCS.
+PYTHON_PACKAGES += "moto[server]" gcp-storage-emulator
+# ADBC drivers: their wheels ship the shared libraries the adbc plugin tests load.
+PYTHON_PACKAGES += adbc-driver-manager adbc-driver-sqlite adbc-driver-postgresql
 
 .PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install uninstall bench clean
 

@@ -60,6 +60,16 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
 
+        // Page codecs of Parquet files: snappy (the default) and zstd; gzip goes through CZlib.
+        .systemLibrary(
+            name: "CSnappy", path: "Plugins/System/CSnappy", pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd", path: "Plugins/System/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+
         // prctl for worker processes (variadic in C, so wrapped).
         .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
 
@@ -112,6 +122,10 @@ let package = Package(
         // Built-in plugins: each a Swift library against the kit, loaded through dlopen.
         // libcurl transfers shared by the plugins that fetch over the network (http, csv's remote files).
         .target(name: "ETLTransport", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/Transport"),
+        // Apache Thrift's compact protocol: the encoding of Parquet's footer and page headers.
+        .target(name: "ETLThrift", path: "Plugins/Thrift"),
+        // The Parquet file format (metadata, pages, encodings, codecs), apart from any plugin.
+        .target(name: "ETLParquetFormat", dependencies: ["ETLThrift", "ETLArrow", "CSnappy", "CZstd", "CZlib"], path: "Plugins/ParquetFormat"),
         // Incremental-read settings shared by the database sources (sqlite, postgres).
         .target(name: "ETLSQLSource", dependencies: ["ETLPluginKit"], path: "Plugins/SQLSource"),
         .target(

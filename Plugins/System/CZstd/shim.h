@@ -1,0 +1,2 @@
+/* The system zstd (libzstd-dev): Parquet's ZSTD page codec. */
+#include <zstd.h>
