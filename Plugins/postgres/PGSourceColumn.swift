@@ -86,6 +86,9 @@ struct PGSourceColumn: Sendable, Equatable {
 
     /// The Arrow schema of `columns`.
     static func schema(_ columns: [PGSourceColumn]) -> ArrowSchemaDescription {
-        ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type) })
+        ArrowSchemaDescription(fields: columns.map {
+            // json and jsonb arrive as their text; marked as JSON, a postgres sink recreates them as jsonb.
+            ArrowField(name: $0.name, type: $0.type, extensionName: [114, 3802].contains($0.typeOID) ? ArrowField.jsonExtension : nil)
+        })
     }
 }

@@ -48,14 +48,14 @@ enum PGTargetPreparation {
                                     actions: ["recreated table \(name) because its columns no longer match the source (\(changed))"])
         }
         if let (field, present) = conflicts.first {
-            var message = "target \(name) in \(connection.description): column \(PGIdentifier.quoted(present.name)) is \(present.typeName) in the table, but this load sends \(field.type.displayName) values (which need \(PGType.declared(for: field.type))); nothing was written."
+            var message = "target \(name) in \(connection.description): column \(PGIdentifier.quoted(present.name)) is \(present.typeName) in the table, but this load sends \(field.type.displayName) values (which need \(PGType.declared(for: field))); nothing was written."
             if conflicts.count > 1 { message += " \(conflicts.count - 1) more column(s) conflict the same way." }
             message += " To fix: run a full refresh with write mode replace (it recreates the table with the new types), cast the column to the table's type in the entry's transforms, or ALTER the table yourself."
             throw .badData(message)
         }
         guard !missing.isEmpty else { return PGPreparedTarget(layout: existing, emptied: false, actions: []) }
         // Schema drift: new source columns; existing rows get NULL in them.
-        let additions = missing.map { "ADD COLUMN \(PGIdentifier.quoted($0.name)) \(PGType.declared(for: $0.type))" }
+        let additions = missing.map { "ADD COLUMN \(PGIdentifier.quoted($0.name)) \(PGType.declared(for: $0))" }
         try connection.execute("ALTER TABLE \(name) \(additions.joined(separator: ", "))", what: "adding new columns to \(name)")
         let added = missing.map { PGIdentifier.quoted($0.name) }.joined(separator: ", ")
         return PGPreparedTarget(layout: try reload(schema, target, connection), emptied: false,
@@ -63,7 +63,7 @@ enum PGTargetPreparation {
     }
 
     private static func create(_ name: String, fields: [ArrowField], connection: PostgresConnection) throws(PluginError) {
-        let definitions = fields.map { "\(PGIdentifier.quoted($0.name)) \(PGType.declared(for: $0.type))" }
+        let definitions = fields.map { "\(PGIdentifier.quoted($0.name)) \(PGType.declared(for: $0))" }
         try connection.execute("CREATE TABLE \(name) (\(definitions.joined(separator: ", ")))", what: "creating table \(name)")
     }
 

@@ -20,6 +20,11 @@ enum PGType {
     static let numeric: UInt32 = 1700
     static let jsonb: UInt32 = 3802
 
+    /// The type a new column gets for a field: its Arrow type's, or jsonb for JSON text (arrow.json).
+    static func declared(for field: ArrowField) -> String {
+        field.isJSON ? "jsonb" : declared(for: field.type)
+    }
+
     /// The type a new column gets for an Arrow type.
     static func declared(for type: ArrowColumnType) -> String {
         switch type {

@@ -64,6 +64,7 @@ public struct ArrowSchemaDescription: Sendable, Hashable {
         guard child.n_children == 0 else {
             throw ArrowError(.invalidArray, "\(label) of format \"\(format)\" has \(child.n_children) children; columns of ABI 1 have none")
         }
-        return ArrowField(name: name, type: type, nullable: child.flags & Int64(ARROW_FLAG_NULLABLE) != 0)
+        return ArrowField(name: name, type: type, nullable: child.flags & Int64(ARROW_FLAG_NULLABLE) != 0,
+                          extensionName: ArrowFieldMetadata.extensionName(in: child.metadata))
     }
 }

@@ -30,8 +30,10 @@ extension ArrowSchemaDescription {
                 byteCount: CStringCopy.byteCount(of: field.type.rawValue) + CStringCopy.byteCount(of: field.name))
             let (format, afterChildFormat) = CStringCopy.write(field.type.rawValue, to: strings)
             let (name, _) = CStringCopy.write(field.name, to: afterChildFormat)
+            // The metadata block, when there is one, is freed with the strings (releaseExportedChildSchema).
+            let metadata = field.extensionName.map { UnsafePointer(ArrowFieldMetadata.encodeExtension($0).assumingMemoryBound(to: CChar.self)) }
             (childStructs + index).initialize(to: ArrowSchema(
-                format: format, name: name, metadata: nil,
+                format: format, name: name, metadata: metadata,
                 flags: field.nullable ? Int64(ARROW_FLAG_NULLABLE) : 0,
                 n_children: 0, children: nil, dictionary: nil,
                 release: releaseExportedChildSchema, private_data: strings))
@@ -44,10 +46,11 @@ extension ArrowSchemaDescription {
     }
 }
 
-/// Release callback of an exported column schema: frees its strings.
+/// Release callback of an exported column schema: frees its strings and its metadata.
 private func releaseExportedChildSchema(_ schema: UnsafeMutablePointer<ArrowSchema>?) {
     guard let schema, schema.pointee.release != nil else { return }
     free(schema.pointee.private_data)
+    free(UnsafeMutableRawPointer(mutating: schema.pointee.metadata))
     schema.pointee.release = nil
 }
 

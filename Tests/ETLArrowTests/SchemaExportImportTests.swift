@@ -33,6 +33,39 @@ final class SchemaExportImportTests: XCTestCase {
         XCTAssertEqual(at.flags & Int64(ARROW_FLAG_NULLABLE), Int64(ARROW_FLAG_NULLABLE))
     }
 
+    func testAJSONColumnCarriesTheArrowJSONExtensionInItsMetadata() throws {
+        let schema = ArrowSchemaDescription(fields: [
+            ArrowField(name: "doc", type: .utf8, extensionName: ArrowField.jsonExtension), ArrowField(name: "plain", type: .utf8),
+        ])
+        var raw = ArrowSchema()
+        schema.export(to: &raw)
+        defer { raw.release?(&raw) }
+        XCTAssertNil(raw.children[1]!.pointee.metadata, "a plain column has no metadata")
+        // The C Data Interface layout: int32 pair count, then int32 length + bytes for each key and value.
+        let metadata = UnsafeRawPointer(raw.children[0]!.pointee.metadata!)
+        func int32(_ offset: Int) -> Int32 { metadata.loadUnaligned(fromByteOffset: offset, as: Int32.self) }
+        func text(_ offset: Int, _ length: Int32) -> String {
+            String(decoding: UnsafeRawBufferPointer(start: metadata + offset, count: Int(length)), as: UTF8.self)
+        }
+        XCTAssertEqual(int32(0), 2)
+        XCTAssertEqual(int32(4), 20)
+        XCTAssertEqual(text(8, 20), "ARROW:extension:name")
+        XCTAssertEqual(int32(28), 10)
+        XCTAssertEqual(text(32, 10), "arrow.json")
+        let imported = try ArrowSchemaDescription(importing: &raw)
+        XCTAssertEqual(imported, schema)
+        XCTAssertTrue(imported.fields[0].isJSON)
+        XCTAssertFalse(imported.fields[1].isJSON)
+    }
+
+    func testChangingAColumnsTypeDropsItsExtension() {
+        var field = ArrowField(name: "doc", type: .utf8, extensionName: ArrowField.jsonExtension)
+        field.type = .utf8
+        XCTAssertTrue(field.isJSON, "the same type keeps the extension")
+        field.type = .int64
+        XCTAssertNil(field.extensionName)
+    }
+
     func testChildMovedOutSurvivesReleaseOfTheRoot() {
         let schema = ArrowSchemaDescription(fields: [ArrowField(name: "city", type: .utf8)])
         var raw = ArrowSchema()

@@ -78,6 +78,7 @@ final class HTTPFastPageTests: XCTestCase {
         XCTAssertEqual(scanned.rows, tree.rows)
         XCTAssertEqual(scanned.rejects, tree.rejects)
         XCTAssertEqual(scanned.rows.count, 4)
+        XCTAssertEqual(scanned.schema.fields.filter(\.isJSON).map(\.name), ["meta"], "a json column is marked as JSON text (arrow.json)")
         // The mock serves records by updated_at: ids 3, 1, 2, 4.
         let byID = Dictionary(uniqueKeysWithValues: scanned.rows.map { ($0[0] ?? "", $0) })
         let first = try XCTUnwrap(byID["1"])

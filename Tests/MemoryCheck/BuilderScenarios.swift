@@ -1,10 +1,11 @@
 import CETLPlugin
 import ETLArrow
 
-/// Every column type, in the order the scenarios fill them (one decimal stands for its family).
+/// Every column type, in the order the scenarios fill them (one decimal stands for its family),
+/// then a JSON text column, whose exported schema carries extension metadata.
 let allTypesSchema = ArrowSchemaDescription(fields: (ArrowColumnType.plainTypes + [.decimal128(precision: 20, scale: 2)]).map {
     ArrowField(name: "c_\($0.displayName)", type: $0)
-})
+} + [ArrowField(name: "c_json", type: .utf8, extensionName: ArrowField.jsonExtension)])
 
 /// The types the host's C batch builder fills: all but decimal128, which it refuses at batch_begin.
 let hostTypesSchema = ArrowSchemaDescription(fields: allTypesSchema.fields.filter { !$0.type.isDecimal })

@@ -27,6 +27,30 @@ final class PostgresSinkTypeTests: PostgresSinkTestCase {
         ])
     }
 
+    func testJSONTextMarkedAsArrowJSONBecomesAJSONBColumn() throws {
+        let schema = ArrowSchemaDescription(fields: [
+            ArrowField(name: "id", type: .int64), ArrowField(name: "doc", type: .utf8, extensionName: ArrowField.jsonExtension),
+            ArrowField(name: "note", type: .utf8),
+        ])
+        try load(try makeSink(), "documents", schema, [[[1, "{\"b\": [1, 2], \"a\": null}", "{\"kept\": \"as text\"}"], [2, nil, nil]]], mode: .replace)
+        XCTAssertEqual(try rows("""
+            SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'documents' ORDER BY ordinal_position
+            """), [["id", "bigint"], ["doc", "jsonb"], ["note", "text"]])
+        XCTAssertEqual(try rows("SELECT doc::text, doc->'b'->>1, note FROM documents ORDER BY id"),
+                       [["{\"a\": null, \"b\": [1, 2]}", "2", "{\"kept\": \"as text\"}"], [nil, nil, nil]])
+    }
+
+    func testTextThatIsNotJSONFailsALoadIntoJSONBAndKeepsNothing() throws {
+        let schema = ArrowSchemaDescription(fields: [ArrowField(name: "doc", type: .utf8, extensionName: ArrowField.jsonExtension)])
+        let sink = try makeSink()
+        try sink.begin(request("documents", schema, mode: .replace))
+        var error = callError { try sink.write(try Batches.make(schema, [["{}"], ["{not json"]])) }
+        if error == nil { error = callError { _ = try sink.commit(stateJSON: nil) } } else { try sink.abort() }
+        XCTAssertEqual(error?.status, ETL_BAD_DATA, error?.message ?? "")
+        XCTAssertTrue(error?.message.contains("json") ?? false, error?.message ?? "")
+        XCTAssertEqual(try rows("SELECT to_regclass('documents') IS NULL"), [["t"]])
+    }
+
     func testNaNAndInfinityAreKeptAsPostgreSQLHasThem() throws {
         let schema = Batches.schema([("d", .double)])
         try load(try makeSink(), "floats", schema, [[[.double(.nan)], [.double(.infinity)], [.double(-.infinity)]]], mode: .append)

@@ -22,6 +22,7 @@ final class PostgresSourceReadTests: PostgresSourceTestCase {
         XCTAssertEqual(types, [.int64, .int64, .int64, .double, .double, .bool, .utf8, .utf8, .utf8, .utf8, .binary,
                                .timestampMicrosecondsUTC, .timestampMicrosecondsUTC, .date32, .decimal128(precision: 12, scale: 2),
                                .utf8, .utf8, .utf8, .utf8])
+        XCTAssertEqual(outcome.schema?.fields.filter(\.isJSON).map(\.name), ["doc"], "jsonb is read as JSON text (arrow.json)")
         XCTAssertEqual(outcome.rows.first, ["-2", "40000", "9000000000", "1.5", "2.25", "true", "héllo", "var", "ab ", "nm", "0,255",
                                             "1714557600000000", "1714564800000000", "19844", "-1234567890.05",
                                             "12345678901234567890123456789012345678901234.567", "1.50", #"{"a": 1}"#,
@@ -95,13 +96,14 @@ final class PostgresSourceReadTests: PostgresSourceTestCase {
 
     func testDiscoverListsTheTablesAndViewsOfTheSchemaWithArrowTypes() throws {
         try execute("""
-            CREATE SCHEMA app; CREATE TABLE app.orders (id bigint, total numeric(10,2), placed timestamptz);
+            CREATE SCHEMA app; CREATE TABLE app.orders (id bigint, total numeric(10,2), placed timestamptz, note json);
             CREATE VIEW app.open_orders AS SELECT id, placed::date AS day FROM app.orders; CREATE TABLE public.other (x int);
             CREATE MATERIALIZED VIEW app.totals AS SELECT sum(total) AS total FROM app.orders
             """)
         let streams = try makeSource(#", "schema": "app""#).discover()
         XCTAssertEqual(streams.map(\.name), ["open_orders", "orders", "totals"])
-        XCTAssertEqual(streams.map { $0.schema.fields.map(\.type) }, [[.int64, .date32], [.int64, .decimal128(precision: 10, scale: 2), .timestampMicrosecondsUTC], [.utf8]])
+        XCTAssertEqual(streams.map { $0.schema.fields.map(\.type) }, [[.int64, .date32], [.int64, .decimal128(precision: 10, scale: 2), .timestampMicrosecondsUTC, .utf8], [.utf8]])
+        XCTAssertEqual(streams[1].schema.fields.map(\.isJSON), [false, false, false, true], "json is discovered as JSON text")
         let read = try readAll(try makeSource(#", "schema": "app""#), stream: "orders")
         XCTAssertEqual(read.rows, [])
     }

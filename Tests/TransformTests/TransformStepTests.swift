@@ -26,6 +26,22 @@ final class TransformStepTests: XCTestCase {
                        "$.control_table[0].transforms[0].rename.Name: unknown column \"Name\" (did you mean \"name\"?)")
     }
 
+    func testAJSONColumnStaysJSONThroughSelectAndRenameButNotThroughACastOrADerivation() throws {
+        var doc = TransformColumn(name: "doc", type: .utf8, values: [.text("{\"n\": 1}")])
+        doc.extensionName = ArrowField.jsonExtension
+        let table = TransformTable(columns: [doc, TransformColumn(name: "other", type: .utf8, values: [.text("{}")])], rowCount: 1)
+        let steps: [TransformStep] = [.select(columns: ["other", "doc"]), .rename([ColumnRename(from: "doc", to: "payload")])]
+        let plan = try TransformPlan(steps.enumerated().map { ManifestTransform(step: $1, jsonPath: "$.t[\($0)]", line: 1) },
+                                     schema: table.schema, info: TransformRunInfo(runID: "r", startedMicros: 0))
+        let renamed = plan.apply(table).table
+        XCTAssertEqual(renamed.schema.fields.map(\.isJSON), [false, true])
+        XCTAssertEqual(plan.outputSchema, renamed.schema, "the load request declares what the batches carry")
+        let cast = try TransformFixture.run([.cast([ColumnCast(column: "payload", type: .int64)])], on: renamed).table
+        XCTAssertNil(cast.columns[1].extensionName)
+        let derived = try TransformFixture.run([.derive([DerivedColumn(name: "payload", expression: "other")])], on: renamed).table
+        XCTAssertEqual(derived.schema.fields.map(\.isJSON), [false, false], "new values replace the JSON ones")
+    }
+
     func testTrimAndNullValuesWorkOnTextColumns() throws {
         let raw = TransformFixture.table([("a", .utf8, [.text(" x "), .text("?"), .text("")]), ("n", .int64, [.int(1), .int(2), .int(3)])])
         let trimmed = try TransformFixture.run([.trim(.allColumns), .nullValues(.allColumns(["?", ""]))], on: raw).table

@@ -30,7 +30,8 @@ enum SchemaDiscovery {
 
     /// The schema for columns.
     static func schema(_ columns: [ColumnSpec]) -> ArrowSchemaDescription {
-        ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type.arrowType, nullable: true) })
+        ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type.arrowType, nullable: true,
+                                                                extensionName: $0.type == .json ? ArrowField.jsonExtension : nil) })
     }
 
     private static func observedType(_ value: JSONValue) -> ColumnType? {

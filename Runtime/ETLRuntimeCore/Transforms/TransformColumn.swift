@@ -7,7 +7,12 @@ import ETLArrow
 /// batch: only the columns a step reads or writes are decoded into `TransformValue`s.
 package struct TransformColumn {
     package var name: String
-    package var type: ArrowColumnType
+    /// Changing the type drops `extensionName`, as `ArrowField.type` does.
+    package var type: ArrowColumnType {
+        didSet { if type != oldValue { extensionName = nil } }
+    }
+    /// The field's Arrow extension (arrow.json), carried through select and rename.
+    package var extensionName: String?
     private var storage: Storage
 
     private enum Storage {
@@ -28,6 +33,7 @@ package struct TransformColumn {
         let field = batch.schema.fields[index]
         name = field.name
         type = field.type
+        extensionName = field.extensionName
         storage = .imported(batch.column(index), child: index, rows: nil)
     }
 

@@ -107,7 +107,11 @@ package final class TransformPlan {
         if flagsDeletes, table.rowCount > 0 { table.columns.append(DeleteFlagStep.flagColumn(table)) }
         // Steps set types as they run, but a batch emptied early skipped the rest: give it the plan's columns.
         if table.rowCount == 0 {
-            table = TransformTable(columns: outputSchema.fields.map { TransformColumn(name: $0.name, type: $0.type, values: []) }, rowCount: 0)
+            table = TransformTable(columns: outputSchema.fields.map { field in
+                var column = TransformColumn(name: field.name, type: field.type, values: [])
+                column.extensionName = field.extensionName
+                return column
+            }, rowCount: 0)
         }
         return (table, rejects)
     }

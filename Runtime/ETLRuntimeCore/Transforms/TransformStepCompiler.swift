@@ -133,7 +133,8 @@ struct TransformStepCompiler {
                 let type = compiled.type == .null ? ArrowColumnType.utf8 : compiled.type
                 let existing = schema.fields.firstIndex { $0.name == derived.name }
                 if let existing {
-                    schema.fields[existing].type = type
+                    // New values: whatever the old column's values were (JSON text, say) no longer holds.
+                    schema.fields[existing] = ArrowField(name: derived.name, type: type)
                 } else {
                     schema.fields.append(ArrowField(name: derived.name, type: type))
                 }

@@ -36,7 +36,7 @@ package struct TransformTable {
     }
 
     package var schema: ArrowSchemaDescription {
-        ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type) })
+        ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.name, type: $0.type, extensionName: $0.extensionName) })
     }
 
     package func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
