@@ -1,36 +1,70 @@
 import CLibPQ
 import ETLPluginKit
 
+/// One `COPY ... FROM STDIN (FORMAT binary)` kept open across a load's batches: a COPY per batch
+/// would cost a round trip and a server-side COPY start per batch, and make the sink wait for the
+/// server at the end of each batch instead of encoding the next one while the server stores this one.
+///
+/// Rows the server refuses (a constraint, say) are reported when the COPY ends, which `finish`
+/// does before the state row and the commit, so nothing of a failed COPY is ever committed.
+final class CopyIn {
+    private let connection: PostgresConnection
+    private let what: String
+    let buffer = CopyBuffer()
+    private var ended = false
+
+    /// Starts `sql` on `connection`; the stream's header is buffered, not yet sent.
+    init(_ sql: String, on connection: PostgresConnection, what: String) throws(PluginError) {
+        self.connection = connection
+        self.what = what
+        try connection.startCopy(sql, what: what)
+        buffer.appendHeader()
+    }
+
+    /// Sends the buffered bytes (the encoder calls this whenever the buffer passes its flush size).
+    func flush(_ full: CopyBuffer) throws(PluginError) {
+        try connection.sendCopyData(full, what: what)
+    }
+
+    /// Ends the stream and returns the rows the server copied, or throws the server's error.
+    func finish() throws(PluginError) -> Int64 {
+        ended = true
+        buffer.appendTrailer()
+        try connection.sendCopyData(buffer, what: what)
+        return try connection.endCopy(what: what)
+    }
+
+    /// Ends the COPY as failed (the server discards it and fails the transaction); `reason` goes
+    /// to the server's log. Does nothing once ended.
+    func cancel(_ reason: String) {
+        guard !ended else { return }
+        ended = true
+        connection.cancelCopy(reason)
+    }
+}
+
 extension PostgresConnection {
-    /// Runs `COPY ... FROM STDIN (FORMAT binary)` (`sql`), with `produce` filling the stream after
-    /// its header and sending full buffers through the function it is given; returns the rows the
-    /// server copied. A failure while producing cancels the COPY (the server discards it and the
-    /// transaction is failed), so no partial batch is ever kept.
-    func copyIn(_ sql: String, what: String,
-                _ produce: (CopyBuffer, (CopyBuffer) throws(PluginError) -> Void) throws(PluginError) -> Void) throws(PluginError) -> Int64 {
+    fileprivate func startCopy(_ sql: String, what: String) throws(PluginError) {
         let started = PQexec(handle, sql)
-        let status = started.map(PQresultStatus) ?? PGRES_FATAL_ERROR
-        if status != PGRES_COPY_IN {
-            defer { PQclear(started) }
+        defer { PQclear(started) }
+        guard (started.map(PQresultStatus) ?? PGRES_FATAL_ERROR) == PGRES_COPY_IN else {
             try check(started, what: what)
             throw .internalError("\(description): \(what): the server did not enter COPY mode")
         }
-        PQclear(started)
-        let buffer = CopyBuffer()
-        buffer.appendHeader()
-        do throws(PluginError) {
-            try produce(buffer) { (full: CopyBuffer) throws(PluginError) in try self.send(full, what: what) }
-            buffer.appendTrailer()
-            try send(buffer, what: what)
-        } catch {
-            // Ends the COPY as failed; the server then reports an error, which is not the news.
-            _ = PQputCopyEnd(handle, "etl-runtime cancelled the COPY: \(error.message)")
-            drainResults()
-            throw error
-        }
-        guard PQputCopyEnd(handle, nil) == 1 else {
+    }
+
+    fileprivate func sendCopyData(_ buffer: CopyBuffer, what: String) throws(PluginError) {
+        guard buffer.count > 0 else { return }
+        guard PQputCopyData(handle, buffer.base.assumingMemoryBound(to: CChar.self), Int32(buffer.count)) == 1 else {
+            // libpq leaves COPY mode when the server refused a row mid-stream: its error is the news.
+            if PQstatus(handle) == CONNECTION_OK, let refusal = serverResults(what: what).failure { throw refusal }
             throw PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
         }
+        buffer.removeAll()
+    }
+
+    /// Reads the results that are left: the rows a finished COPY copied, and the first error.
+    private func serverResults(what: String) -> (copied: Int64, failure: PluginError?) {
         var copied: Int64 = 0
         var failure: PluginError?
         while let result = PQgetResult(handle) {
@@ -41,19 +75,21 @@ extension PostgresConnection {
             }
             PQclear(result)
         }
+        return (copied, failure)
+    }
+
+    fileprivate func endCopy(what: String) throws(PluginError) -> Int64 {
+        guard PQputCopyEnd(handle, nil) == 1 else {
+            throw PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
+        }
+        let (copied, failure) = serverResults(what: what)
         if let failure { throw failure }
         return copied
     }
 
-    private func send(_ buffer: CopyBuffer, what: String) throws(PluginError) {
-        guard buffer.count > 0 else { return }
-        guard PQputCopyData(handle, buffer.base.assumingMemoryBound(to: CChar.self), Int32(buffer.count)) == 1 else {
-            throw PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
-        }
-        buffer.removeAll()
-    }
-
-    private func drainResults() {
+    fileprivate func cancelCopy(_ reason: String) {
+        _ = PQputCopyEnd(handle, "etl-runtime cancelled the COPY: \(reason)")
+        // The server's answer is the error the cancel caused, which is not the news.
         while let result = PQgetResult(handle) { PQclear(result) }
     }
 }

@@ -12,6 +12,9 @@ final class PGLoad {
     let columns: [CopyColumn]
     /// What merge and scd2 run at commit to apply the staged rows.
     let apply: PGStagedApply?
+    /// The COPY the batches stream into, opened by the first batch with rows and ended by
+    /// `commit` (or cancelled by `abort`).
+    var copy: CopyIn?
     /// Rows received so far.
     var rowsWritten: Int64 = 0
     /// The first failure. Once set the transaction has been rolled back; the load can only end.

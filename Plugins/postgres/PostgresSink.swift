@@ -128,13 +128,14 @@ final class PostgresSink: ETLSink {
         guard batch.rowCount > 0 else { return }
         do throws(PluginError) {
             let connection = try openConnectionOfLoad()
-            _ = try connection.copyIn(load.copySQL, what: "copying rows into \(load.target)") { (buffer, flush) throws(PluginError) in
-                try CopyRowEncoder.encode(batch, columns: load.columns, firstRow: load.rowsWritten, target: load.target,
-                                          into: buffer, flush: flush)
-            }
+            if load.copy == nil { load.copy = try CopyIn(load.copySQL, on: connection, what: "copying rows into \(load.target)") }
+            guard let copy = load.copy else { return }
+            try CopyRowEncoder.encode(batch, columns: load.columns, firstRow: load.rowsWritten, target: load.target,
+                                      into: copy.buffer, flush: copy.flush)
             load.rowsWritten += Int64(batch.rowCount)
         } catch {
             load.failure = error
+            load.copy?.cancel(error.message)
             openConnection?.rollbackIfOpen()
             throw error
         }
@@ -150,6 +151,12 @@ final class PostgresSink: ETLSink {
         var affected = load.rowsWritten
         do throws(PluginError) {
             let connection = try openConnectionOfLoad()
+            if let copy = load.copy {
+                let copied = try copy.finish()
+                guard copied == load.rowsWritten else {
+                    throw .internalError("\(connection.description): the server copied \(copied) rows into \(load.target) but \(load.rowsWritten) were sent; nothing was committed")
+                }
+            }
             if let apply = load.apply {
                 let applied = try apply.run(on: connection, target: load.target)
                 affected = applied.affected
@@ -175,6 +182,7 @@ final class PostgresSink: ETLSink {
     func abort() throws(PluginError) {
         guard let load else { return }
         self.load = nil
+        load.copy?.cancel("the load was aborted")
         if let problem = openConnection?.rollbackIfOpen() {
             throw .ioError("rolling back the load into \(load.target) failed: \(problem); the server rolls the transaction back when the connection closes")
         }

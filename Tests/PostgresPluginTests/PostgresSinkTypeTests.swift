@@ -1,5 +1,6 @@
 import CETLPlugin
 import ETLArrow
+import ETLRuntimeCore
 import PluginTestSupport
 import XCTest
 
@@ -44,8 +45,9 @@ final class PostgresSinkTypeTests: PostgresSinkTestCase {
         let schema = ArrowSchemaDescription(fields: [ArrowField(name: "doc", type: .utf8, extensionName: ArrowField.jsonExtension)])
         let sink = try makeSink()
         try sink.begin(request("documents", schema, mode: .replace))
-        var error = callError { try sink.write(try Batches.make(schema, [["{}"], ["{not json"]])) }
-        if error == nil { error = callError { _ = try sink.commit(stateJSON: nil) } } else { try sink.abort() }
+        // The server checks the JSON as the COPY arrives; its refusal comes back when the COPY ends, at commit.
+        try sink.write(try Batches.make(schema, [["{}"], ["{not json"]]))
+        let error = callError { _ = try sink.commit(stateJSON: nil) }
         XCTAssertEqual(error?.status, ETL_BAD_DATA, error?.message ?? "")
         XCTAssertTrue(error?.message.contains("json") ?? false, error?.message ?? "")
         XCTAssertEqual(try rows("SELECT to_regclass('documents') IS NULL"), [["t"]])
@@ -109,6 +111,25 @@ final class PostgresSinkTypeTests: PostgresSinkTestCase {
         XCTAssertEqual(try self.rows("SELECT count(*), count(DISTINCT id), sum(length(payload)) FROM bulk"), [["20000", "10000", "6000000"]])
     }
 
+    func testARowTheServerRefusesMidStreamFailsTheLoadWithTheServersReason() throws {
+        // One COPY spans the load: the server refuses row 100 while later megabytes are still
+        // being sent, and the sink reports that refusal (not a lost connection) and keeps nothing.
+        try database.connection.execute("CREATE TABLE checked (id bigint CHECK (id <> 100), payload text)")
+        let schema = Batches.schema([("id", .int64), ("payload", .utf8)])
+        let payload = String(repeating: "x", count: 300)
+        let sink = try makeSink()
+        try sink.begin(request("checked", schema, mode: .append))
+        var failure: PluginCallError?
+        for batch in 0..<4 where failure == nil {
+            let rows: [[Cell]] = (0..<10_000).map { [.int(Int64(batch * 10_000 + $0)), .text(payload)] }
+            do { try sink.write(try Batches.make(schema, rows)) } catch let error as PluginCallError { failure = error }
+        }
+        if failure == nil { failure = callError { _ = try sink.commit(stateJSON: nil) } } else { try sink.abort() }
+        XCTAssertEqual(failure?.status, ETL_BAD_DATA, failure?.message ?? "")
+        XCTAssertTrue(failure?.message.contains("violates check constraint") ?? false, failure?.message ?? "")
+        XCTAssertEqual(try rows("SELECT count(*) FROM checked"), [["0"]])
+    }
+
     func testDecimalsLandExactlyInNumericOfTheirPrecisionAndScale() throws {
         let schema = Batches.schema([("id", .int64), ("amount", .decimal128(precision: 38, scale: 4)), ("whole", .decimal128(precision: 5, scale: 0))])
         let largest = Int128("99999999999999999999999999999999999999")!
@@ -146,9 +167,10 @@ final class PostgresSinkTypeTests: PostgresSinkTestCase {
         let schema = Batches.schema([("v", .decimal128(precision: 10, scale: 2))])
         let sink = try makeSink()
         try sink.begin(request("small", schema, mode: .append))
-        let error = callError { try sink.write(try Batches.make(schema, [[.decimal(123_456, scale: 2)]])) }
+        try sink.write(try Batches.make(schema, [[.decimal(123_456, scale: 2)]]))
+        let error = callError { _ = try sink.commit(stateJSON: nil) }
         XCTAssertEqual(error?.status, ETL_BAD_DATA)
         XCTAssertTrue(error?.message.contains("numeric field overflow") ?? false, error?.message ?? "")
-        try sink.abort()
+        XCTAssertEqual(try rows("SELECT count(*) FROM small"), [["0"]])
     }
 }
