@@ -12,7 +12,8 @@ import ETLPluginKit
 struct PostgresSinkSettings: Sendable {
     /// libpq connection keywords and values, in the order libpq should apply them (later ones win).
     let connectionKeywords: [(String, String)]
-    /// The password read from `password_env`, if any: only for scrubbing libpq's messages.
+    /// The password read from `password_env`, or else the one inside `url`, if any: only for
+    /// scrubbing libpq's messages.
     let password: String?
     /// The schema holding the targets and `_etl_state`; nil: the connection's current schema.
     let schema: String?
@@ -89,7 +90,8 @@ struct PostgresSinkSettings: Sendable {
             keywords.append(("password", value))
             password = value
         } else {
-            password = nil
+            // A URL may carry a password itself (say `"url": "${PG_URL}"`): it is scrubbed like password_env's.
+            password = parts["password"]
         }
         if let schema = try config.optionalString("schema") {
             try PGIdentifier.validate(schema, what: "\(config.path).schema")
@@ -117,7 +119,8 @@ struct PostgresSinkSettings: Sendable {
         return String(number)
     }
 
-    /// The user, host, port and dbname a URL names (for messages), parsed by libpq itself.
+    /// The user, host, port and dbname a URL names (for messages), and its password (for
+    /// scrubbing only), parsed by libpq itself.
     /// - Throws: `ETL_INVALID_CONFIG` when libpq cannot read it; the URL (which may hold a
     ///   password) is not quoted back.
     private static func parts(ofURL url: String, path: String) throws(PluginError) -> [String: String] {
@@ -133,7 +136,7 @@ struct PostgresSinkSettings: Sendable {
         var option = options
         while let keyword = option.pointee.keyword {
             let name = String(cString: keyword)
-            if ["host", "port", "dbname", "user"].contains(name), let value = option.pointee.val {
+            if ["host", "port", "dbname", "user", "password"].contains(name), let value = option.pointee.val {
                 parts[name] = String(cString: value)
             }
             option += 1

@@ -1,4 +1,4 @@
-import ETLRuntimeCore
+@testable import ETLRuntimeCore
 import XCTest
 
 /// `"state": {"url": "postgresql://...", "schema": ..., "password_env": ...}`: the state in
@@ -58,5 +58,11 @@ final class StateURLManifestTests: XCTestCase {
     func testMessagesNameTheServerWithoutAPasswordWrittenInTheURL() {
         let server = PostgresStateServer(url: "postgresql://etl:hunter2@db:5432/w")
         XCTAssertEqual(server.description, "postgresql://etl:***@db:5432/w (schema etl_runtime)")
+    }
+
+    func testAPasswordWrittenInTheURLIsKnownForScrubbingTheServersMessages() {
+        XCTAssertEqual(PostgresStateConnection.passwordInURL("postgresql://etl:s%40cret@db:5432/w"), "s@cret")
+        XCTAssertNil(PostgresStateConnection.passwordInURL("postgresql://etl@db:5432/w"))
+        XCTAssertEqual(PostgresStateConnection.scrub("failed: s@cret is wrong", password: "s@cret"), "failed: *** is wrong")
     }
 }

@@ -49,6 +49,20 @@ final class PostgresSinkConnectionTests: PostgresSinkTestCase {
         }
     }
 
+    func testAPasswordInsideTheURLIsScrubbedFromTheServersMessages() throws {
+        let owned = try PostgresTestDatabase(owner: database.server.passwordUser)
+        let password = owned.server.password
+        // As `"url": "${PG_URL}"` would give it: the password inside the URL, percent-encoded.
+        let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+        let url = owned.url(user: owned.server.passwordUser).replacingOccurrences(of: "\(owned.server.passwordUser)@", with: "\(owned.server.passwordUser):\(encoded)@")
+        let sink = try PostgresPlugins.sink(configJSON: "{\"url\": \(PostgresTestDatabase.quoted(url))}")
+        try sink.check()
+        let error = callError { try sink.executeSQL("DO $$ BEGIN RAISE EXCEPTION 'the password is %', '\(password)'; END $$") }
+        let message = error?.message ?? ""
+        XCTAssertTrue(message.contains("the password is ***"), message)
+        XCTAssertFalse(message.contains(password), message)
+    }
+
     func testAnUnsetPasswordVariableIsRefusedWhenTheSinkIsCreated() throws {
         unsetenv("ETL_TEST_PG_UNSET")
         do {

@@ -10,7 +10,7 @@ final class PostgresStateConnection: StateConnection {
     var dialect: StateDialect { .postgres }
     let server: PostgresStateServer
     private let handle: OpaquePointer
-    private let password: String?
+    private var password: String?
 
     /// Connects and makes the state schema the session's search path (it may not exist yet:
     /// `PostgresStateSchema.prepare` creates it).
@@ -26,6 +26,8 @@ final class PostgresStateConnection: StateConnection {
         }
         var keywords: [(String, String)] = [("dbname", server.url), ("application_name", "etl-runtime state")]
         if let password { keywords.append(("password", password)) }
+        // A URL may carry a password itself (say `"url": "${STATE_URL}"`): scrub that one too.
+        if password == nil { password = Self.passwordInURL(server.url) }
         let keys = keywords.map { strdup($0.0) } + [nil]
         let values = keywords.map { strdup($0.1) } + [nil]
         defer {
@@ -134,6 +136,18 @@ final class PostgresStateConnection: StateConnection {
     private func failure(_ sql: String, _ result: OpaquePointer? = nil) -> StateDatabaseError {
         let text = result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(handle))
         return StateDatabaseError(path: path, sql: sql, message: Self.scrub(text, password: password))
+    }
+
+    /// The password a connection URI holds, as libpq reads it (nil when it has none or cannot be read).
+    static func passwordInURL(_ url: String) -> String? {
+        guard let options = PQconninfoParse(url, nil) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val { return String(cString: value) }
+            option += 1
+        }
+        return nil
     }
 
     /// One line, without the password.
