@@ -34,18 +34,20 @@ struct HistoryCommand: ParsableCommand {
                     "run_id": run.runID, "entry": run.entryID, "started_at": run.startedAt, "ended_at": run.endedAt as Any,
                     "status": run.status, "rows_read": run.rowsRead, "rows_written": run.rowsWritten,
                     "rows_rejected": run.rowsRejected, "watermark": run.watermark.map(redact) as Any,
-                    "error": run.error.map(redact) as Any, "pid": run.pid, "reads": run.reads as Any,
+                    "error": run.error.map(redact) as Any, "pid": run.pid, "reads": run.reads as Any, "host": run.host as Any,
                 ]
             }))
             return
         }
         // READS is the run's lineage: a SQL model's tables, or an entry's `source:stream`.
-        let header = ["RUN", "ENTRY", "STARTED", "STATUS", "READ", "WRITTEN", "REJECTED", "READS", "ERROR"]
+        // HOST only for a state several hosts share (PostgreSQL), where it says who ran what.
+        let shared = runs.contains { $0.host != nil }
+        let header = ["RUN", "ENTRY", "STARTED", "STATUS", "READ", "WRITTEN", "REJECTED", "READS"] + (shared ? ["HOST"] : []) + ["ERROR"]
         let table = runs.map { run in
             [
                 run.runID, run.entryID, run.startedAt, run.status, String(run.rowsRead), String(run.rowsWritten),
-                String(run.rowsRejected), run.reads.map { redact($0.joined(separator: ",")) } ?? "-", run.error.map(redact) ?? "",
-            ]
+                String(run.rowsRejected), run.reads.map { redact($0.joined(separator: ",")) } ?? "-",
+            ] + (shared ? [run.host ?? "-"] : []) + [run.error.map(redact) ?? ""]
         }
         print(PluginListing.alignedColumns([header] + table), terminator: "")
     }

@@ -34,4 +34,6 @@ package struct RunRecord: Sendable, Equatable, Codable {
     package var pid: Int
     /// What the run read (`etl_runs.reads`, see `RunReads`); nil when unknown.
     package var reads: [String]? = nil
+    /// The host that ran it, in a shared (PostgreSQL) state; nil in a SQLite state, which one host owns.
+    package var host: String? = nil
 }

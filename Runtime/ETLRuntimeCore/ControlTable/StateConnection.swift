@@ -22,7 +22,9 @@ extension StateConnection {
 struct StateDialect: Sendable {
     /// The column that orders rows inserted at the same time (SQLite's rowid, a serial in PostgreSQL).
     var insertionOrder: String
+    /// etl_runs' host column, or NULL where there is none (a SQLite state belongs to one host).
+    var runHost: String
 
-    static let sqlite = StateDialect(insertionOrder: "rowid")
-    static let postgres = StateDialect(insertionOrder: "seq")
+    static let sqlite = StateDialect(insertionOrder: "rowid", runHost: "NULL")
+    static let postgres = StateDialect(insertionOrder: "seq", runHost: "host")
 }

@@ -279,7 +279,7 @@ package final class StateDatabase {
     package func runs(entryID: String?, limit: Int) throws -> [RunRecord] {
         var sql = """
             SELECT run_id, entry_id, started_at, ended_at, status, rows_read, rows_written, rows_rejected,
-              watermark_after, error, pid, reads FROM etl_runs
+              watermark_after, error, pid, reads, \(connection.dialect.runHost) FROM etl_runs
             """
         var values: [SQLiteValue] = []
         if let entryID {
@@ -293,7 +293,7 @@ package final class StateDatabase {
                 runID: row[0].text ?? "", entryID: row[1].text ?? "", startedAt: row[2].text ?? "", endedAt: row[3].text,
                 status: row[4].text ?? "", rowsRead: Int(row[5].integer ?? 0), rowsWritten: Int(row[6].integer ?? 0),
                 rowsRejected: Int(row[7].integer ?? 0), watermark: row[8].text, error: row[9].text, pid: Int(row[10].integer ?? 0),
-                reads: RunReads.parse(row[11].text))
+                reads: RunReads.parse(row[11].text), host: row[12].text)
         }
     }
 
