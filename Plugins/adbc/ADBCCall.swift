@@ -21,7 +21,9 @@ enum ADBCCall {
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
         let suffix = state.isEmpty ? "" : " (SQLSTATE \(state))"
-        return PluginError(code(for: status), "\(operation) failed: \(name(of: status)): \(detail)\(suffix)")
+        // SQLSTATE class 28 (invalid authorization) is a credential to fix, not a failure to retry.
+        let code = state.hasPrefix("28") ? .invalidConfig : code(for: status)
+        return PluginError(code, "\(operation) failed: \(name(of: status)): \(detail)\(suffix)")
     }
 
     /// The spec's name of a status code, e.g. ADBC_STATUS_NOT_FOUND.

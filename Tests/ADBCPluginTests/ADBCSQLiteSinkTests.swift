@@ -82,6 +82,7 @@ final class ADBCSQLiteSinkTests: ADBCSinkTestCase {
         let error = callError { try sink.write(try Batches.make(money, [[2, .decimal(1234, scale: 2)]])) }
         XCTAssertTrue(error?.message.contains("decimal128") ?? false, error?.message ?? "")
         XCTAssertNotNil(callError { _ = try sink.commit(stateJSON: "{\"run\": 2}") })
+        try sink.abort()
         XCTAssertEqual(try database.rows("SELECT id FROM scores"), [["integer:1"]])
         XCTAssertEqual(try sink.readState(entryID: "entry"), "{\"run\": 1}")
     }
