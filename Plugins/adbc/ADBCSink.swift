@@ -33,9 +33,9 @@ final class ADBCSink: ETLSink {
         settings = try ADBCSinkSettings(config)
         self.host = host
         session = try ADBCSession(settings.driver)
-        transactional = try session.disableAutocommit()
+        transactional = settings.useTransactions ? try session.disableAutocommit() : false
         let revision = session.driver.version == 1_001_000 ? "1.1.0" : "1.0.0"
-        host.debug("loaded the ADBC driver \(session.driver.description) through \(session.driver.entrypoint) (revision \(revision)); \(transactional ? "loads are transactions" : "the driver has no transactions: loads commit batch by batch")")
+        host.debug("loaded the ADBC driver \(session.driver.description) through \(session.driver.entrypoint) (revision \(revision)); \(transactional ? "loads are transactions" : "loads commit batch by batch (no transactions)")")
     }
 
     /// Connecting in `init` proved the database is reachable and the options were accepted.
@@ -116,7 +116,7 @@ final class ADBCSink: ETLSink {
         self.load = nil
         guard transactional else {
             if load.batches > 0 {
-                host.warning("the load into \(SQLText.identifier(load.request.target)) was aborted, but the driver has no transactions: the \(load.rows) rows it took stay")
+                host.warning("the load into \(SQLText.identifier(load.request.target)) was aborted, but loads are not transactions here: the \(load.rows) rows it took stay")
             }
             return
         }
@@ -127,7 +127,7 @@ final class ADBCSink: ETLSink {
 
     func readState(entryID: String) throws(PluginError) -> String? {
         guard transactional else {
-            throw .unsupported("the driver \(session.driver.description) has no transactions, so state cannot commit with the rows; the runtime keeps it")
+            throw .unsupported("loads through \(session.driver.description) are not transactions (the driver has none, or \"transactions\" is \"off\"), so state cannot commit with the rows; the runtime keeps it")
         }
         let state = try ADBCStateTable.read(entryID: entryID, session: session, schema: settings.dbSchema)
         // Ends the read's transaction: it must not hold a snapshot (or locks) until the next load.

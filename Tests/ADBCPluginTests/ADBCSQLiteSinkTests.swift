@@ -126,4 +126,15 @@ final class ADBCSQLiteSinkTests: ADBCSinkTestCase {
         try sink.executeSQL("CREATE TABLE summary AS SELECT count(*) AS n FROM scores")
         XCTAssertEqual(try database.rows("SELECT n FROM summary"), [["integer:1"]])
     }
+
+    func testWithTransactionsOffTheDriversOwnModesLoadAndTheRuntimeKeepsTheState() throws {
+        let sink = try makeSink(", \"transactions\": \"off\"")
+        try load(sink, "scores", schema, [[[1, "a", 1.0], [2, "b", 2.0]]], mode: .replace, state: "{\"offset\": 2}")
+        try load(sink, "scores", schema, [[[3, "c", 3.0]]], mode: .append, state: "{\"offset\": 3}")
+        try load(sink, "scores", schema, [[[4, "d", 4.0]], [[5, "e", 5.0]]], mode: .replace, state: "{\"offset\": 5}")
+        XCTAssertEqual(try database.rows("SELECT id FROM scores ORDER BY id"), [["integer:4"], ["integer:5"]])
+        // No SQL of ours ran: no state table, and the runtime is told to keep the state itself.
+        XCTAssertEqual(try database.rows("SELECT name FROM sqlite_master WHERE name = '_etl_state'"), [])
+        XCTAssertEqual(callError { _ = try sink.readState(entryID: "entry") }?.status, ETL_UNSUPPORTED)
+    }
 }
