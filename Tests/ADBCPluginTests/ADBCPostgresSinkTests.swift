@@ -31,24 +31,25 @@ final class ADBCPostgresSinkTests: ADBCSinkTestCase {
 
     func testEveryABITypeIsStoredWithItsExactValueInTheMatchingColumnType() throws {
         let types = Batches.schema([("flag", .bool), ("count", .int64), ("ratio", .double), ("label", .utf8), ("payload", .binary),
-                                    ("seen_at", .timestampMicrosecondsUTC), ("day", .date32), ("amount", .decimal128(precision: 20, scale: 4))])
+                                    ("seen_at", .timestampMicrosecondsUTC), ("day", .date32), ("amount", .decimal128(precision: 20, scale: 4)), ("missing", .null)])
         let sink = try makeSink()
         XCTAssertEqual(try load(sink, "typed", types, [
             [[true, .int(Int64.min), 1.5, "héllo", .blob([0, 1, 255]), .timestamp(micros: 1_700_000_000_123_456), .date(days: 19_000),
-              .decimal(-1_234_567_890_123_456, scale: 4)]],
-            [[false, .int(Int64.max), -2.25e300, "", .blob([]), .timestamp(micros: -1), .date(days: -1), .decimal(5, scale: 4)],
-             [nil, nil, nil, nil, nil, nil, nil, nil]],
+              .decimal(-1_234_567_890_123_456, scale: 4), nil]],
+            [[false, .int(Int64.max), -2.25e300, "", .blob([]), .timestamp(micros: -1), .date(days: -1), .decimal(5, scale: 4), nil],
+             [nil, nil, nil, nil, nil, nil, nil, nil, nil]],
         ], mode: .replace), 3)
         try database.connection.execute("SET TIME ZONE 'UTC'")
-        XCTAssertEqual(try rows("SELECT flag, count, ratio, label, encode(payload, 'hex'), seen_at, day, amount FROM typed ORDER BY count NULLS LAST"), [
-            ["t", "-9223372036854775808", "1.5", "héllo", "0001ff", "2023-11-14 22:13:20.123456+00", "2022-01-08", "-123456789012.3456"],
-            ["f", "9223372036854775807", "-2.25e+300", "", "", "1969-12-31 23:59:59.999999+00", "1969-12-31", "0.0005"],
-            [nil, nil, nil, nil, nil, nil, nil, nil],
+        XCTAssertEqual(try rows("SELECT flag, count, ratio, label, encode(payload, 'hex'), seen_at, day, amount, missing FROM typed ORDER BY count NULLS LAST"), [
+            ["t", "-9223372036854775808", "1.5", "héllo", "0001ff", "2023-11-14 22:13:20.123456+00", "2022-01-08", "-123456789012.3456", nil],
+            ["f", "9223372036854775807", "-2.25e+300", "", "", "1969-12-31 23:59:59.999999+00", "1969-12-31", "0.0005", nil],
+            [nil, nil, nil, nil, nil, nil, nil, nil, nil],
         ])
         XCTAssertEqual(try rows("""
             SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'typed' ORDER BY ordinal_position
             """), [["flag", "boolean"], ["count", "bigint"], ["ratio", "double precision"], ["label", "text"], ["payload", "bytea"],
-                   ["seen_at", "timestamp with time zone"], ["day", "date"], ["amount", "numeric"]])
+                   ["seen_at", "timestamp with time zone"], ["day", "date"], ["amount", "numeric"],
+                   ["missing", "text"]])
     }
 
     func testAppendAddsRowsToWhatIsThere() throws {
@@ -85,6 +86,19 @@ final class ADBCPostgresSinkTests: ADBCSinkTestCase {
         // The sink is usable again: the rerun commits.
         try load(sink, "scores", schema, [[[3, "c", 3.0]]], mode: .replace, state: "{\"run\": 2}")
         XCTAssertEqual(try rows("SELECT id FROM scores"), [["3"]])
+    }
+
+    func testAViewOnTheTargetBlocksTheSwapAndTheOldTableStays() throws {
+        let sink = try makeSink()
+        try load(sink, "scores", schema, [[[1, "a", 1.0]]], mode: .replace)
+        try database.connection.execute("CREATE VIEW top_scores AS SELECT name FROM scores")
+        try sink.begin(request("scores", schema, mode: .replace))
+        try sink.write(try Batches.make(schema, [[2, "b", 2.0]]))
+        let error = callError { _ = try sink.commit(stateJSON: nil) }
+        XCTAssertTrue(error?.message.contains("other objects depend on it") ?? false, error?.message ?? "")
+        XCTAssertTrue(error?.message.contains("the previous table and state are kept") ?? false, error?.message ?? "")
+        try sink.abort()
+        XCTAssertEqual(try rows("SELECT name FROM top_scores"), [["a"]])
     }
 
     func testStateIsExactlyOnceAcrossAnAbortedAppendAndTheRerun() throws {
