@@ -38,15 +38,16 @@ struct DriverSchema {
 /// Copying rather than moving the driver's buffers: most columns need converting anyway, and
 /// the copy frees the driver's batch as soon as it is read.
 struct DriverBatchCopy {
-    let array: UnsafePointer<ArrowArray>
+    /// The batch's struct (a copy of the pointers: the driver's batch must outlive this value).
+    let array: ArrowArray
     let schema: DriverSchema
 
     /// Checks the batch's shape against the schema (children, lengths, buffers), so reads stay
     /// inside the driver's buffers.
-    init(_ array: UnsafePointer<ArrowArray>, schema: DriverSchema) throws(ArrowError) {
+    init(_ array: ArrowArray, schema: DriverSchema) throws(ArrowError) {
         self.array = array
         self.schema = schema
-        let parent = array.pointee
+        let parent = array
         guard Int(parent.n_children) == schema.types.count, let children = parent.children else {
             throw ArrowError(.invalidArray, "the driver sent a batch with \(parent.n_children) columns where its schema has \(schema.types.count)")
         }
@@ -70,11 +71,11 @@ struct DriverBatchCopy {
         }
     }
 
-    var rowCount: Int { Int(array.pointee.length) }
+    var rowCount: Int { Int(array.length) }
 
     /// Appends rows `rows` (0-based within the batch) to `builder`, whose schema is `schema.abi`.
     func append(rows: Range<Int>, to builder: RecordBatchBuilder) throws(ArrowError) {
-        let parent = array.pointee
+        let parent = array
         let parentValidity = parent.null_count != 0 ? parent.buffers?[0]?.assumingMemoryBound(to: UInt8.self) : nil
         for (column, type) in schema.types.enumerated() {
             let child = parent.children[column]!.pointee

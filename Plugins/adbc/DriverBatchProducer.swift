@@ -11,7 +11,7 @@ final class DriverBatchProducer: ArrowBatchProducer {
     private let maxBatchBytes: Int
     private var remaining: Int64?
     /// The driver batch being read, and the next row of it.
-    private var current = ArrowArray()
+    private let current = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
     private var nextRow = 0
 
     var schema: ArrowSchemaDescription { stream.schema.abi }
@@ -19,13 +19,15 @@ final class DriverBatchProducer: ArrowBatchProducer {
     init(stream: DriverStream, request: ReadRequest, host: PluginHost) {
         self.stream = stream
         self.host = host
+        current.initialize(to: ArrowArray())
         batchSize = Int(max(request.batchSize, 1))
         maxBatchBytes = Int(request.maxBatchBytes)
         remaining = request.maxRecords > 0 ? request.maxRecords : nil
     }
 
     deinit {
-        current.release?(&current)
+        current.pointee.release?(current)
+        current.deallocate()
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -34,13 +36,13 @@ final class DriverBatchProducer: ArrowBatchProducer {
         var produced = 0
         let wanted = min(batchSize, remaining.map { Int($0) } ?? Int.max)
         while produced < wanted {
-            if current.release == nil || nextRow >= Int(current.length) {
-                current.release?(&current)
+            if current.pointee.release == nil || nextRow >= Int(current.pointee.length) {
+                current.pointee.release?(current)
                 nextRow = 0
-                guard try stream.next(into: &current) else { break }
+                guard try stream.next(into: current) else { break }
                 continue
             }
-            let copy = try DriverBatchCopy(&current, schema: stream.schema)
+            let copy = try DriverBatchCopy(current.pointee, schema: stream.schema)
             let end = min(copy.rowCount, nextRow + (wanted - produced))
             try copy.append(rows: nextRow..<end, to: builder)
             produced += end - nextRow

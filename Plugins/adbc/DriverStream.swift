@@ -64,7 +64,7 @@ enum DriverQuery {
             var batch = ArrowArray()
             while try stream.next(into: &batch) {
                 defer { batch.release?(&batch) }
-                let copy = try DriverBatchCopy(&batch, schema: stream.schema)
+                let copy = try DriverBatchCopy(batch, schema: stream.schema)
                 let builder = RecordBatchBuilder(schema: stream.schema.abi)
                 try copy.append(rows: 0..<copy.rowCount, to: builder)
                 var built = ArrowArray()

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import TestSupport
 import XCTest
 
@@ -53,5 +54,51 @@ final class ADBCPipelineTests: XCTestCase {
         let output = outcome.stdout + outcome.stderr
         XCTAssertTrue(output.contains("sink \"warehouse\" (plugin \"adbc\") does not support write \"merge\"; it supports \"replace\" or \"append\""), output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("warehouse.db")), output)
+    }
+
+    /// Incremental appends through the PostgreSQL driver, the worker SIGKILLed mid-COPY again and
+    /// again: rows and state commit together, so the final run ends with every row exactly once.
+    func testAnIncrementalAppendWhoseWorkerIsKilledDuringIngestEndsWithEveryRowOnce() throws {
+        let database = try PostgresTestDatabase()
+        let totalRows = 300_000
+        let workspace = RunWorkspace()
+        let driver = try ProjectPython.packageFolder("adbc_driver_postgresql") + "/libadbc_driver_postgresql.so"
+        try workspace.manifest(
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": \#(totalRows), "seed": 5}}}"#,
+            sinks: #"{"warehouse": {"plugin": "adbc", "config": {"driver_path": "\#(driver)", "options": {"uri": "\#(database.url())"}}}}"#,
+            entries: """
+                [{"id": "gen_stage", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen",
+                  "mode": "incremental", "write": "append", "cursor_field": "$offset", "batch_size": 20000}]
+                """)
+        let watcher = try PostgresTestConnection(database.keywords)
+        func committedRows() -> Int { Int((try? watcher.scalar("SELECT count(*) FROM gen")) ?? "") ?? 0 }
+        func copyRunning() -> Bool {
+            (try? watcher.scalar("SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()")) == "1"
+        }
+        var killed = 0
+        for _ in 0..<8 where killed < 3 {
+            let before = committedRows()
+            guard before < totalRows else { break }
+            let run = try workspace.startRun(["run"])
+            var worker: pid_t?
+            // Polled: the kill lands after a batch of this run committed, while the next one is copied.
+            try waitUntil("a COPY in progress after a commit", timeout: 60, interval: 0.001) {
+                guard run.process.isRunning else { return true }
+                guard committedRows() > before, copyRunning() else { return false }
+                worker = WorkerProcesses.of(parent: run.process.processIdentifier).first
+                return worker != nil
+            }
+            if let worker, copyRunning() {
+                kill(worker, SIGKILL)
+                killed += 1
+            }
+            run.process.waitUntilExit()
+        }
+        XCTAssertGreaterThanOrEqual(killed, 2, "too few kills landed during a COPY to prove anything")
+        let final = try workspace.run(["run"])
+        XCTAssertEqual(final.status, 0, final.stderr)
+        XCTAssertEqual(try watcher.rows("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM gen"),
+                       [[String(totalRows), String(totalRows), "0", String(totalRows - 1)]])
+        XCTAssertEqual(try watcher.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'gen_stage'"), "{\"next\": \(totalRows)}")
     }
 }
