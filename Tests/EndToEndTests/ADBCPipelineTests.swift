@@ -101,4 +101,36 @@ final class ADBCPipelineTests: XCTestCase {
                        [[String(totalRows), String(totalRows), "0", String(totalRows - 1)]])
         XCTAssertEqual(try watcher.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'gen_stage'"), "{\"next\": \(totalRows)}")
     }
+
+    /// A wrong password read through options_env: the run fails saying why, and the password is
+    /// in no output and no file the run left (logs, state database).
+    func testAPasswordFromTheEnvironmentIsInNoOutputAndNoFile() throws {
+        let database = try PostgresTestDatabase()
+        let server = database.server
+        let secret = "Wr0ng-" + UUID().uuidString
+        let workspace = RunWorkspace()
+        try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("adult.data"))
+        let columns = try String(contentsOfFile: TestPaths.source("examples/data/adult.names.json"), encoding: .utf8)
+        let driver = try ProjectPython.packageFolder("adbc_driver_postgresql") + "/libadbc_driver_postgresql.so"
+        try workspace.manifest(
+            sources: """
+                {"census": {"plugin": "csv", "config": {"path": "adult.data", "header": false, "columns": \(columns)}}}
+                """,
+            sinks: #"{"warehouse": {"plugin": "adbc", "config": {"driver_path": "\#(driver)", "options_env": {"uri": "WAREHOUSE_URI"}}}}"#,
+            entries: #"[{"id": "adult", "source": "census", "stream": "adult", "sink": "warehouse", "target": "adult", "mode": "full"}]"#)
+        let uri = "postgresql://\(server.passwordUser):\(secret)@127.0.0.1:\(server.port)/\(database.name)"
+        var outputs = ""
+        for command in ["validate", "run"] {
+            let outcome = try workspace.run([command], environment: ["WAREHOUSE_URI": uri])
+            outputs += outcome.stdout + outcome.stderr
+            if command == "run" { XCTAssertNotEqual(outcome.status, 0, outputs) }
+        }
+        XCTAssertTrue(outputs.contains("password authentication failed"), outputs)
+        XCTAssertFalse(outputs.contains(secret), outputs)
+        let enumerator = FileManager.default.enumerator(atPath: workspace.path)
+        while let relative = enumerator?.nextObject() as? String {
+            guard let contents = FileManager.default.contents(atPath: workspace.path + "/" + relative) else { continue }
+            XCTAssertNil(contents.range(of: Data(secret.utf8)), "the password is in \(relative)")
+        }
+    }
 }
