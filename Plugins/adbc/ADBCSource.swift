@@ -25,14 +25,22 @@ final class ADBCSource: ETLSource {
         host.debug("loaded the ADBC driver \(session.driver.description) through \(session.driver.entrypoint) (revision \(session.driver.version == 1_001_000 ? "1.1.0" : "1.0.0"))")
     }
 
-    /// Connecting in `init` proved the database is reachable; running the query proves the SQL.
+    /// Connecting in `init` proved the database is reachable; describing the query proves the SQL.
     func check() throws(PluginError) {
-        _ = try DriverStream(sql: settings.sql, session: session)
+        _ = try resultSchema()
     }
 
     func discover() throws(PluginError) -> [StreamDescription] {
-        let stream = try DriverStream(sql: settings.sql, session: session)
-        return [StreamDescription(name: settings.streamName, schema: stream.schema.abi)]
+        [StreamDescription(name: settings.streamName, schema: try resultSchema().abi)]
+    }
+
+    /// The query's columns: asked of the driver without running the query where it can answer
+    /// (ADBC 1.1.0 ExecuteSchema), else from the stream of the query itself.
+    private func resultSchema() throws(PluginError) -> DriverSchema {
+        let statement = try ADBCStatement(session)
+        try statement.setSQL(settings.sql)
+        if let schema = try statement.resultSchema(revision: session.driver.version) { return schema }
+        return try DriverStream(sql: settings.sql, session: session).schema
     }
 
     func checkRead(_ request: ReadRequest) throws(PluginError) {

@@ -3,9 +3,9 @@ import ETLPluginKit
 
 /// One ADBC statement on a session, with the config's `statement_options` already set.
 final class ADBCStatement {
-    private let session: ADBCSession
+    let session: ADBCSession
     var scrubberForMessages: SecretScrubber { session.scrubber }
-    private let statement = UnsafeMutablePointer<AdbcStatement>.allocate(capacity: 1)
+    let statement = UnsafeMutablePointer<AdbcStatement>.allocate(capacity: 1)
     private var open = false
 
     init(_ session: ADBCSession) throws(PluginError) {
@@ -72,4 +72,26 @@ final class ADBCStatement {
 extension ADBCStatement {
     /// Removes the session's secrets from a driver's text.
     func scrub(_ text: String) -> String { scrubberForMessages.scrub(text) }
+}
+
+extension ADBCStatement {
+    /// The columns the statement's SQL would return, without running it (ADBC 1.1.0
+    /// `AdbcStatementExecuteSchema`); nil when the driver cannot tell (revision 1.0.0, or not
+    /// implemented), so the caller runs the query instead.
+    func resultSchema(revision: Int32) throws(PluginError) -> DriverSchema? {
+        guard revision >= ADBC_VERSION_1_1_0 else { return nil }
+        let statement = self.statement
+        var raw = ArrowSchema()
+        do throws(PluginError) {
+            try session.call("reading the query's columns", session.table.StatementExecuteSchema) { $0(statement, &raw, $1) }
+        } catch where error.code == .unsupported {
+            return nil
+        }
+        defer { raw.release?(&raw) }
+        do throws(ArrowError) {
+            return try DriverSchema(importing: &raw)
+        } catch {
+            throw PluginError(error.kind == .unsupported ? .unsupported : .ioError, error.message)
+        }
+    }
 }

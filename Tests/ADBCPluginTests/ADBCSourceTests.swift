@@ -67,9 +67,11 @@ final class ADBCSourceTests: XCTestCase {
         let source = try ADBCPlugins.source("""
             {"driver_path": \(ADBCPlugins.quoted(try ADBCPlugins.driverPath("postgresql"))), "options": {"uri": "\(database.url())"}, "table": "mixed"}
             """)
+        let types: [ArrowColumnType] = [.int64, .int64, .int64, .double, .double, .utf8, .utf8, .utf8, .binary, .bool,
+                                        .date32, .timestampMicrosecondsUTC, .timestampMicrosecondsUTC]
+        XCTAssertEqual(try source.discover().first?.schema.fields.map(\.type), types)
         let result = try source.readAll(ReadRequest(entryID: "e", stream: "mixed"))
-        XCTAssertEqual(result.schema.fields.map(\.type), [.int64, .int64, .int64, .double, .double, .utf8, .utf8, .utf8, .binary, .bool,
-                                                          .date32, .timestampMicrosecondsUTC, .timestampMicrosecondsUTC])
+        XCTAssertEqual(result.schema.fields.map(\.type), types)
         // 2024-02-29 12:34:56.789012 UTC = 1709210096789012 µs; the zoned one is two hours earlier.
         XCTAssertEqual(result.rows, [
             ["-32768", "2147483647", "-9223372036854775808", "1.5", "0.1", "12345.678", "é", "long", "\u{0}\u{FFFD}", "true",

@@ -109,13 +109,15 @@ struct AdbcDriver {
     AdbcStatusCode (*StatementSetSqlQuery)(struct AdbcStatement *, const char *, struct AdbcError *);
     AdbcUnusedFunction StatementSetSubstraitPlan;
 
-    /* Revision 1.1.0: error details, then typed options, cancellation, statistics and
-     * ExecuteSchema (29 entries), none of which the plugin calls. */
-    AdbcUnusedFunction revision_1_1_0[29];
+    /* Revision 1.1.0 (29 entries): error details, typed options, cancellation and statistics,
+     * which the plugin does not call, then StatementExecuteSchema, then more typed options. */
+    AdbcUnusedFunction revision_1_1_0_first[21];
+    AdbcStatusCode (*StatementExecuteSchema)(struct AdbcStatement *, struct ArrowSchema *, struct AdbcError *);
+    AdbcUnusedFunction revision_1_1_0_last[7];
 };
 
 /* The size of the table a driver fills for each revision (the spec's ADBC_DRIVER_*_SIZE). */
-#define ETL_ADBC_DRIVER_1_0_0_SIZE (offsetof(struct AdbcDriver, revision_1_1_0))
+#define ETL_ADBC_DRIVER_1_0_0_SIZE (offsetof(struct AdbcDriver, revision_1_1_0_first))
 #define ETL_ADBC_DRIVER_1_1_0_SIZE (sizeof(struct AdbcDriver))
 
 /* AdbcDriverInitFunc: the entry point a driver library exports. */
