@@ -7,23 +7,37 @@ import ETLPluginKit
 /// the rows behind the statement, so it lives until the stream is released).
 final class DriverStream {
     private let statement: ADBCStatement
-    private let stream = UnsafeMutablePointer<ArrowArrayStream>.allocate(capacity: 1)
+    private let stream: UnsafeMutablePointer<ArrowArrayStream>
     let schema: DriverSchema
 
     /// Runs `sql` and reads the stream's schema.
     init(sql: String, session: ADBCSession) throws(PluginError) {
-        statement = try ADBCStatement(session)
+        let statement = try ADBCStatement(session)
+        let stream = UnsafeMutablePointer<ArrowArrayStream>.allocate(capacity: 1)
         stream.initialize(to: ArrowArrayStream())
-        try statement.setSQL(sql)
-        try statement.executeQuery(into: stream, "running the query \(ADBCStatement.excerpt(sql))")
+        do throws(PluginError) {
+            try statement.setSQL(sql)
+            try statement.executeQuery(into: stream, "running the query \(ADBCStatement.excerpt(sql))")
+            schema = try Self.schema(of: stream, statement)
+        } catch {
+            // No deinit for a half-made object: release what the driver handed over here.
+            stream.pointee.release?(stream)
+            stream.deallocate()
+            throw error
+        }
+        self.statement = statement
+        self.stream = stream
+    }
+
+    private static func schema(of stream: UnsafeMutablePointer<ArrowArrayStream>, _ statement: ADBCStatement) throws(PluginError) -> DriverSchema {
         var raw = ArrowSchema()
         let status = stream.pointee.get_schema?(stream, &raw) ?? -1
         guard status == 0, raw.release != nil else {
-            throw .ioError("the driver's result stream has no schema: \(Self.lastError(of: stream, statement))")
+            throw .ioError("the driver's result stream has no schema: \(lastError(of: stream, statement))")
         }
         defer { raw.release?(&raw) }
         do throws(ArrowError) {
-            schema = try DriverSchema(importing: &raw)
+            return try DriverSchema(importing: &raw)
         } catch {
             throw PluginError(error.kind == .unsupported ? .unsupported : .ioError, error.message)
         }

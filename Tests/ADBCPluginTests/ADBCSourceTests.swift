@@ -43,6 +43,16 @@ final class ADBCSourceTests: XCTestCase {
         XCTAssertEqual(try source.readAll(ReadRequest(entryID: "e", stream: "t", batchSize: 10, maxRecords: 2)).rows, [["1"], ["2"]])
     }
 
+    func testSQLTheDatabaseRefusesIsQuotedWithTheDriversReason() throws {
+        let folder = TemporaryDirectory("adbc-source")
+        let source = try sqliteSource(folder.path + "/data.db", "\"query\": \"SELEC id FROM nowhere\"")
+        XCTAssertThrowsError(try source.readAll(ReadRequest(entryID: "e", stream: "query"))) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("running the query \"SELEC id FROM nowhere\" failed"), message)
+            XCTAssertTrue(message.contains("syntax error"), message)
+        }
+    }
+
     func testAnIncrementalReadIsRefusedAtCheckTime() throws {
         let folder = TemporaryDirectory("adbc-source")
         let file = SQLiteFile(path: folder.path + "/data.db")
