@@ -22,7 +22,10 @@ enum ADBCCall {
         }
         let suffix = state.isEmpty ? "" : " (SQLSTATE \(state))"
         // SQLSTATE class 28 (invalid authorization) is a credential to fix, not a failure to retry.
-        let code = state.hasPrefix("28") ? .invalidConfig : code(for: status)
+        // SQLite's lock contention reaches us as ADBC_STATUS_INTERNAL (or INVALID_ARGUMENT when
+        // met while preparing) with SQLite's own text: another writer, so worth retrying.
+        let code: PluginError.Code = state.hasPrefix("28") ? .invalidConfig
+            : detail.contains("database is locked") ? .retryable : code(for: status)
         return PluginError(code, "\(operation) failed: \(name(of: status)): \(detail)\(suffix)")
     }
 

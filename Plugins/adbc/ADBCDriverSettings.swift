@@ -17,11 +17,15 @@ struct ADBCDriverSettings: Sendable {
     let databaseOptions: [(String, String)]
     let connectionOptions: [(String, String)]
     let statementOptions: [(String, String)]
+    /// SQL run once right after connecting, each statement committed on its own (session
+    /// settings such as SQLite's busy_timeout or PostgreSQL's search_path).
+    let connectionSQL: [String]
     let scrubber: SecretScrubber
     /// The config path of each database option, for messages about a refused one.
     let optionPaths: [String: String]
 
-    static let keys: Set<String> = ["driver", "driver_path", "entrypoint", "options", "options_env", "connection_options", "statement_options"]
+    static let keys: Set<String> = ["driver", "driver_path", "entrypoint", "options", "options_env", "connection_options", "statement_options",
+                                    "connection_sql"]
 
     /// The JSON Schema properties of those keys, spliced into each plugin's schema.
     static let schemaProperties = #"""
@@ -60,6 +64,11 @@ struct ADBCDriverSettings: Sendable {
           "type": "object",
           "additionalProperties": {"type": "string"},
           "description": "Options set on every statement (e.g. a driver's batch size for ingest or reads)."
+        },
+        "connection_sql": {
+          "type": "array",
+          "items": {"type": "string", "minLength": 1},
+          "description": "SQL statements run once after connecting, before any load or read, in the database's dialect: session settings such as [\"PRAGMA busy_timeout = 5000\"] for SQLite files that several entries write at once."
         }
     """#
 
@@ -100,6 +109,10 @@ struct ADBCDriverSettings: Sendable {
         optionPaths = paths
         connectionOptions = try Self.stringMap(config, "connection_options")
         statementOptions = try Self.stringMap(config, "statement_options")
+        connectionSQL = try config.optionalStringArray("connection_sql") ?? []
+        for (index, sql) in connectionSQL.enumerated() where sql.allSatisfy(\.isWhitespace) {
+            throw .invalidConfig("\(config.path).connection_sql[\(index)] is empty: give a SQL statement or remove it")
+        }
         let written = (databaseOptions + connectionOptions + statementOptions).map(\.1)
         scrubber = SecretScrubber(environmentValues: environmentValues, optionValues: written)
     }

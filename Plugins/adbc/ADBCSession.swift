@@ -39,6 +39,12 @@ final class ADBCSession {
             }
         }
         try call("connecting with the driver \(name)", table.ConnectionInit) { $0(connection, database, $1) }
+        // Still in autocommit: each setting commits, so a later rollback cannot undo it.
+        for (index, sql) in settings.connectionSQL.enumerated() {
+            let statement = try ADBCStatement(self)
+            try statement.setSQL(sql)
+            _ = try statement.executeUpdate("connection_sql[\(index)]: running \(ADBCStatement.excerpt(sql))")
+        }
     }
 
     deinit {

@@ -47,7 +47,7 @@ final class ADBCSink: ETLSink {
         let ingestTable = staged ? ADBCLoad.stagingTable(for: request.target) : request.target
         if transactional {
             do throws(PluginError) {
-                try ADBCStateTable.ensure(session, schema: settings.dbSchema)
+                try ADBCStateTable.claim(entryID: request.entryID, session: session, schema: settings.dbSchema)
                 if staged { try session.execute("DROP TABLE IF EXISTS \(SQLText.table(ingestTable, schema: settings.dbSchema))") }
             } catch {
                 session.rollback()

@@ -46,6 +46,31 @@ final class ADBCPipelineTests: XCTestCase {
         XCTAssertEqual(try warehouse(workspace, "SELECT entry_id, target, rows FROM _etl_state"), "adult|adult|4000\n")
     }
 
+    /// Three entries loading one SQLite file at once (`--jobs 3`), with the busy_timeout the
+    /// README advises set through connection_sql: every load waits its turn, none fails.
+    func testParallelEntriesIntoOneSQLiteFileEachLoadExactlyOnce() throws {
+        let workspace = RunWorkspace()
+        try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("adult.data"))
+        let columns = try String(contentsOfFile: TestPaths.source("examples/data/adult.names.json"), encoding: .utf8)
+        let entries = ["a1": "replace", "a2": "replace", "a3": "append"].sorted { $0.key < $1.key }.map { id, write in
+            #"{"id": "\#(id)", "source": "census", "stream": "adult", "sink": "warehouse", "target": "\#(id)", "mode": "full", "write": "\#(write)", "batch_size": 100}"#
+        }
+        try workspace.manifest(
+            sources: #"{"census": {"plugin": "csv", "config": {"path": "adult.data", "header": false, "columns": \#(columns), "null_values": ["?"], "trim": true}}}"#,
+            sinks: """
+                {"warehouse": {"plugin": "adbc", "config": {"driver": "adbc_driver_sqlite",
+                 "options": {"uri": "file:\(workspace.folder.file("warehouse.db"))"}, "connection_sql": ["PRAGMA busy_timeout = 10000"]}}}
+                """,
+            entries: "[" + entries.joined(separator: ", ") + "]")
+        for _ in 0..<3 {
+            let outcome = try workspace.run(["run", "--jobs", "3"], environment: ["LD_LIBRARY_PATH": try driverFolder()])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        }
+        XCTAssertEqual(try warehouse(workspace, "SELECT (SELECT count(*) FROM a1), (SELECT count(*) FROM a2), (SELECT count(*) FROM a3)"),
+                       "4000|4000|12000\n")
+        XCTAssertEqual(try warehouse(workspace, "SELECT entry_id, rows FROM _etl_state ORDER BY entry_id"), "a1|4000\na2|4000\na3|4000\n")
+    }
+
     func testValidateRefusesAMergeEntryBeforeAnythingRuns() throws {
         let workspace = RunWorkspace()
         try censusPipeline(workspace, write: "merge", entryKeys: ", \"primary_key\": [\"age\"]")
