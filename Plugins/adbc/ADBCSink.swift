@@ -78,7 +78,6 @@ final class ADBCSink: ETLSink {
         self.load = nil
         let target = SQLText.table(load.request.target, schema: settings.dbSchema)
         if let failure = load.failure {
-            if transactional { session.rollback() }
             throw PluginError(failure.code, "nothing was committed to \(target)\(transactional ? "" : " after the failure (rows the driver committed before it stay)"): \(failure.message)")
         }
         do throws(PluginError) {
@@ -120,6 +119,8 @@ final class ADBCSink: ETLSink {
             }
             return
         }
+        // A failed load was rolled back when it failed.
+        guard load.failure == nil else { return }
         if let problem = session.rollback() {
             throw .ioError("rolling back the load into \(SQLText.identifier(load.request.target)) failed: \(problem); the database undoes it when the connection closes")
         }
