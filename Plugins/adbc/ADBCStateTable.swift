@@ -14,29 +14,32 @@ enum ADBCStateTable {
             """)
     }
 
-    /// The first statement of a load's transaction: deletes the entry's state row (the commit
-    /// writes it again), creating the table first when it is missing. Writing first matters to
-    /// SQLite: a transaction that only read before its first write cannot wait for the write lock
-    /// (SQLite answers "database is locked" at once to avoid a deadlock), one that starts with a
-    /// write waits for it under busy_timeout.
+    /// The first statement of a load's transaction: a write to the entry's state row that changes
+    /// nothing, creating the table first when it is missing. Writing first matters to SQLite: a
+    /// transaction that only read before its first write cannot wait for the write lock (SQLite
+    /// answers "database is locked" at once to avoid a deadlock), one that starts with a write
+    /// waits for it under busy_timeout. Changing nothing matters to databases whose DDL commits
+    /// the open transaction (Snowflake: the driver's CREATE TABLE at ingest): the state stays
+    /// whole whatever commits early.
     static func claim(entryID: String, session: ADBCSession, schema: String?) throws(PluginError) {
-        let delete = "DELETE FROM \(SQLText.table(name, schema: schema)) WHERE entry_id = \(SQLText.literal(entryID))"
+        let touch = "UPDATE \(SQLText.table(name, schema: schema)) SET entry_id = entry_id WHERE entry_id = \(SQLText.literal(entryID))"
         do throws(PluginError) {
-            try session.execute(delete)
+            try session.execute(touch)
         } catch {
             // Most likely no table yet (PostgreSQL also refuses every later statement of the
             // failed transaction): create it in a transaction of its own, then claim again.
             session.rollback()
             try ensure(session, schema: schema)
             try session.commit()
-            try session.execute(delete)
+            try session.execute(touch)
         }
     }
 
-    /// Writes the entry's state row; `claim` deleted the old one in the same transaction.
+    /// Replaces the entry's state row, inside the load's transaction.
     static func write(_ state: String?, entryID: String, runID: String, target: String, rows: Int64,
                       committedAt: String, session: ADBCSession, schema: String?) throws(PluginError) {
         let table = SQLText.table(name, schema: schema)
+        try session.execute("DELETE FROM \(table) WHERE entry_id = \(SQLText.literal(entryID))")
         try session.execute("""
             INSERT INTO \(table) (entry_id, state_json, run_id, target, rows, committed_at) VALUES \
             (\(SQLText.literal(entryID)), \(SQLText.literal(state)), \(SQLText.literal(runID)), \
