@@ -23,6 +23,8 @@ struct ADBCDriverSettings: Sendable {
     let scrubber: SecretScrubber
     /// The config path of each database option, for messages about a refused one.
     let optionPaths: [String: String]
+    /// Where the config sits ("config"), for messages.
+    let configPath: String
 
     static let keys: Set<String> = ["driver", "driver_path", "entrypoint", "options", "options_env", "connection_options", "statement_options",
                                     "connection_sql"]
@@ -73,6 +75,7 @@ struct ADBCDriverSettings: Sendable {
     """#
 
     init(_ config: PluginConfig, environment: (String) -> String? = Self.environmentValue) throws(PluginError) {
+        configPath = config.path
         let name = try config.optionalString("driver")
         let path = try config.optionalString("driver_path")
         switch (name, path) {

@@ -34,7 +34,7 @@ final class ADBCSession {
         try call("creating a connection with the driver \(name)", table.ConnectionNew) { $0(connection, $1) }
         connectionOpen = true
         for (key, value) in settings.connectionOptions {
-            try call("connection_options.\(key): setting the connection option \(key)", table.ConnectionSetOption) {
+            try call("\(settings.configPath).connection_options.\(key): setting the connection option \(key)", table.ConnectionSetOption) {
                 $0(connection, key, value, $1)
             }
         }
@@ -43,8 +43,11 @@ final class ADBCSession {
         for (index, sql) in settings.connectionSQL.enumerated() {
             let statement = try ADBCStatement(self)
             try statement.setSQL(sql)
-            _ = try statement.executeUpdate("connection_sql[\(index)]: running \(ADBCStatement.excerpt(sql))")
+            _ = try statement.executeUpdate("\(settings.configPath).connection_sql[\(index)]: running \(ADBCStatement.excerpt(sql))")
         }
+        // Statement options are the driver's to accept: a statement made now refuses a wrong one
+        // at validate time rather than at the first load.
+        if !settings.statementOptions.isEmpty { _ = try ADBCStatement(self) }
     }
 
     deinit {

@@ -16,7 +16,7 @@ final class ADBCStatement {
         try session.call("creating a statement", session.table.StatementNew) { $0(connection, statement, $1) }
         open = true
         for (key, value) in session.settings.statementOptions {
-            try setOption(key, value, what: "statement_options.\(key): setting the statement option \(key)")
+            try setOption(key, value, what: "\(session.settings.configPath).statement_options.\(key): setting the statement option \(key)")
         }
     }
 

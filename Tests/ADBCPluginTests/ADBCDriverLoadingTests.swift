@@ -70,6 +70,26 @@ final class ADBCDriverLoadingTests: XCTestCase {
         XCTAssertTrue(message.contains("ADBC_STATUS_NOT_IMPLEMENTED"), message)
     }
 
+    func testConnectionAndStatementOptionsAndConnectionSQLAreCheckedWhenTheSinkIsCreated() throws {
+        let folder = TemporaryDirectory("adbc-options")
+        let base = "\"driver_path\": \(try sqliteDriver), \"options\": {\"uri\": \"file:\(folder.path)/w.db\"}"
+        let cases: [(String, String)] = [
+            ("\"connection_options\": {\"no_such_option\": \"1\"}",
+             "config.connection_options.no_such_option: setting the connection option no_such_option failed"),
+            ("\"statement_options\": {\"no_such_option\": \"1\"}",
+             "config.statement_options.no_such_option: setting the statement option no_such_option failed"),
+            ("\"connection_sql\": [\"PRAGMA busy_timeout = 100\", \"NOT SQL\"]",
+             "config.connection_sql[1]: running \"NOT SQL\" failed"),
+        ]
+        for (extra, expected) in cases {
+            let message = sinkError("{\(base), \(extra)}")?.message ?? ""
+            XCTAssertTrue(message.contains(expected), "\(extra): \(message)")
+        }
+        // The settings the driver accepts: the sink comes up.
+        XCTAssertNil(try ADBCPlugins.sink("{\(base), \"connection_sql\": [\"PRAGMA busy_timeout = 100\"], \"statement_options\": {\"adbc.sqlite.query.batch_rows\": \"512\"}}")
+            .readState(entryID: "e"))
+    }
+
     func testADatabaseTheDriverCannotOpenReportsTheDriversMessage() throws {
         let error = sinkError("{\"driver_path\": \(try sqliteDriver), \"options\": {\"uri\": \"file:/nonexistent-folder/w.db\"}}")
         let message = error?.message ?? ""
