@@ -7,8 +7,8 @@ final class ADBCSession {
     let driver: ADBCDriverLibrary
     let settings: ADBCDriverSettings
     /// Allocated once: drivers keep their state behind these structs' private_data.
-    let database = UnsafeMutablePointer<AdbcDatabase>.allocate(capacity: 1)
-    let connection = UnsafeMutablePointer<AdbcConnection>.allocate(capacity: 1)
+    let database: UnsafeMutablePointer<AdbcDatabase>
+    let connection: UnsafeMutablePointer<AdbcConnection>
     private var databaseOpen = false
     private var connectionOpen = false
 
@@ -18,7 +18,10 @@ final class ADBCSession {
     init(_ settings: ADBCDriverSettings) throws(PluginError) {
         self.settings = settings
         driver = try ADBCDriverLibrary(location: settings.location, entrypoint: settings.entrypoint, scrubber: settings.scrubber)
+        // Allocated only once the driver loaded: a half-made object gets no deinit.
+        database = .allocate(capacity: 1)
         database.initialize(to: AdbcDatabase())
+        connection = .allocate(capacity: 1)
         connection.initialize(to: AdbcConnection())
         let table = driver.table.pointee
         let name = driver.description

@@ -56,13 +56,13 @@ enum ADBCStateTable {
                 "SELECT state_json FROM \(table) WHERE entry_id = \(SQLText.literal(entryID))", session: session)
         } catch {
             // No table yet: nothing was ever committed. Anything else is a real failure.
-            if try !exists(session, schema: schema) { return nil }
+            if !exists(session, schema: schema) { return nil }
             throw error
         }
         return values.first ?? nil
     }
 
-    private static func exists(_ session: ADBCSession, schema: String?) throws(PluginError) -> Bool {
+    private static func exists(_ session: ADBCSession, schema: String?) -> Bool {
         // The failed SELECT may have aborted a transaction (PostgreSQL refuses every statement
         // after an error until rollback).
         session.rollback()
