@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "etl_sqlite", type: .dynamic, targets: ["SQLitePlugin"]),
         .library(name: "etl_http", type: .dynamic, targets: ["HTTPPlugin"]),
         .library(name: "etl_postgres", type: .dynamic, targets: ["PostgresPlugin"]),
+        .library(name: "etl_adbc", type: .dynamic, targets: ["ADBCPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -148,6 +149,17 @@ let package = Package(
             name: "PostgresPlugin", dependencies: ["ETLPluginKit", "ETLSQLSource", "CLibPQ"], path: "Plugins/postgres",
             linkerSettings: pluginLinkerSettings
         ),
+        // Our declarations of the ADBC C API (structs, status codes, option names) from the spec.
+        .target(
+            name: "CADBC", dependencies: ["CETLPlugin"], path: "Plugins/System/CADBC",
+            publicHeadersPath: "include", cSettings: valgrindReadableDebugInfo
+        ),
+        // Any ADBC driver library as a sink and a source (dlopen at run time, so no link to one).
+        .target(
+            name: "ADBCPlugin", dependencies: ["ETLPluginKit", "CADBC"], path: "Plugins/adbc",
+            exclude: ["README.md"],
+            linkerSettings: pluginLinkerSettings
+        ),
 
         // SDK example: a sink written in Swift with the authoring kit.
         .target(
@@ -218,6 +230,11 @@ let package = Package(
         .testTarget(
             name: "PostgresPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport", "PostgresTestSupport"],
             path: "Tests/PostgresPluginTests"
+        ),
+        .testTarget(
+            name: "ADBCPluginTests",
+            dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport", "PluginTestSupport", "PostgresTestSupport"],
+            path: "Tests/ADBCPluginTests"
         ),
         .testTarget(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
