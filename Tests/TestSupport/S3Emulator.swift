@@ -1,0 +1,61 @@
+import Foundation
+
+/// moto's S3 server (`.venv/bin/moto_server`, from `make venv`) on a free loopback port for as
+/// long as this object lives. Objects are put with boto3 (which comes with moto), so a test's
+/// setup does not go through the code under test.
+public final class S3Emulator {
+    private let server: GuardedProcess
+    /// `http://127.0.0.1:PORT`, for a config's `remote.endpoint`.
+    public var endpoint: String { "http://127.0.0.1:\(server.port)" }
+    public var port: Int { server.port }
+
+    /// Starts moto; `environment` is added to its own (e.g. `INITIAL_NO_AUTH_ACTION_COUNT`).
+    public init(environment: [String: String] = [:]) throws {
+        let moto = TestPaths.source(".venv/bin/moto_server")
+        server = try GuardedProcess(script: "emulator_guard.py", arguments: ["--", moto, "-H", "127.0.0.1", "-p", "{port}"],
+                                    environment: environment)
+    }
+
+    /// Runs boto3 code with `s3` bound to a client of this emulator (key pair `testing`).
+    @discardableResult
+    public func boto3(_ code: String, _ arguments: [String] = [], accessKey: String = "testing", secretKey: String = "testing") throws -> String {
+        let prelude = """
+            import sys, boto3
+            s3 = boto3.client("s3", endpoint_url="\(endpoint)", region_name="us-east-1",
+                              aws_access_key_id="\(accessKey)", aws_secret_access_key="\(secretKey)")
+
+            """
+        return try ProjectPython.run(prelude + code, arguments)
+    }
+
+    public func createBucket(_ name: String) throws {
+        try boto3("s3.create_bucket(Bucket=sys.argv[1])", [name])
+    }
+
+    /// Puts `text` as the object `key`.
+    public func put(_ bucket: String, _ key: String, _ text: String) throws {
+        try put(bucket, key, data: Data(text.utf8))
+    }
+
+    public func put(_ bucket: String, _ key: String, data: Data) throws {
+        let scratch = TemporaryDirectory("s3-put")
+        let file = scratch.file("body")
+        try data.write(to: URL(fileURLWithPath: file))
+        try boto3("s3.upload_file(sys.argv[3], sys.argv[1], sys.argv[2])", [bucket, key, file])
+    }
+
+    /// The object's bytes as boto3 reads them.
+    public func get(_ bucket: String, _ key: String) throws -> String {
+        try boto3("sys.stdout.write(s3.get_object(Bucket=sys.argv[1], Key=sys.argv[2])['Body'].read().decode())", [bucket, key])
+    }
+
+    /// The keys in the bucket, sorted.
+    public func keys(_ bucket: String) throws -> [String] {
+        let text = try boto3("""
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=sys.argv[1]):
+                for item in page.get("Contents", []):
+                    print(item["Key"])
+            """, [bucket])
+        return text.split(separator: "\n").map(String.init).sorted()
+    }
+}
