@@ -105,7 +105,13 @@ final class ObjectStoreHTTP {
         }
         var lines = try authorizer.authorize(handle, body: request.body)
         lines += request.headers.map { "\($0.name): \($0.value)" }
-        lines.append("Expect:")  // no wait for `100 Continue` before a body
+        if settings.s3Credentials == nil {
+            lines.append("Expect:")  // no wait for `100 Continue` before a body
+        } else {
+            // libcurl 7.88 signs a header-removing "Name:" line as if it were sent, breaking
+            // SigV4: keep the Expect header and only shorten the wait for `100 Continue`.
+            _ = etl_curl_set_long(handle, CURLOPT_EXPECT_100_TIMEOUT_MS, 200)
+        }
         var list: UnsafeMutablePointer<curl_slist>?
         for line in lines { list = curl_slist_append(list, line) }
         defer { curl_slist_free_all(list) }

@@ -73,7 +73,7 @@ struct S3Dialect: ObjectStoreDialect {
 
     func copyRequest(bucket: String, from: String, to: String) -> ObjectStoreRequest {
         ObjectStoreRequest(method: "PUT", url: url(bucket: bucket, key: to),
-                           headers: [("x-amz-copy-source", "/" + URLText.encode(bucket) + "/" + ObjectKeyEncoding.path(from)), ("Content-Type", "")],
+                           headers: [("x-amz-copy-source", "/" + URLText.encode(bucket) + "/" + ObjectKeyEncoding.path(from))],
                            body: .bytes([]), subject: "copying s3://\(bucket)/\(from) to \(to)")
     }
 

@@ -1,0 +1,82 @@
+import ETLPluginKit
+import ETLTransport
+import Foundation
+import TestSupport
+import XCTest
+
+/// libcurl's AWS Signature V4 as S3 checks it: moto started with authentication on
+/// (`INITIAL_NO_AUTH_ACTION_COUNT`: only the first four requests, the launcher's readiness probe and three that create an IAM user and
+/// its key, pass unsigned), so every request of ours is verified against the key moto issued.
+final class S3SignatureTests: XCTestCase {
+    private var emulator: S3Emulator!
+    private let environment = ScopedEnvironment()
+    private var keyID = ""
+    private var secret = ""
+
+    override func setUpWithError() throws {
+        emulator = try S3Emulator(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "4"])
+        let issued = try ProjectPython.run("""
+            import json, sys, boto3
+            iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
+            iam.create_user(UserName="loader")
+            key = iam.create_access_key(UserName="loader")["AccessKey"]
+            iam.put_user_policy(UserName="loader", PolicyName="all", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+            print(key["AccessKeyId"], key["SecretAccessKey"])
+            """, [emulator.endpoint])
+        let parts = issued.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        keyID = parts[0]
+        secret = parts[1]
+        try emulator.boto3("s3.create_bucket(Bucket='lake'); s3.put_object(Bucket='lake', Key='in/a b.csv', Body=b'id\\n1\\n')",
+                           accessKey: keyID, secretKey: secret)
+        environment.clearCloudVariables()
+    }
+
+    override func tearDown() {
+        environment.restore()
+        emulator = nil
+    }
+
+    private func store() throws -> ObjectStore {
+        let config = try PluginConfig(parsing: "{\"endpoint\": \"\(emulator.endpoint)\", \"retries\": 0}", path: "config.remote")
+        let settings = try ObjectStoreSettings(config, provider: .s3, configPath: "config.remote")
+        return try ObjectStore(provider: .s3, bucket: "lake", settings: settings, isCancelled: { false }, warn: { _ in })
+    }
+
+    func testSignedRequestsPassVerification() throws {
+        environment.set("AWS_ACCESS_KEY_ID", keyID)
+        environment.set("AWS_SECRET_ACCESS_KEY", secret)
+        let store = try store()
+        let objects = try store.list(prefix: "in/")  // a query string, signed
+        XCTAssertEqual(objects.map(\.key), ["in/a b.csv"])
+        let reader = store.reader(for: objects[0])  // a key that needs encoding, a Range header
+        XCTAssertEqual(try reader.bytes(at: 2, count: 3), Array("\n1\n".utf8))
+        let scratch = TemporaryDirectory("s3-signed-put")
+        try store.put(key: "out/b.csv", file: try scratch.write("b.csv", "id\n2\n"))  // UNSIGNED-PAYLOAD body
+        try store.copy(from: "out/b.csv", to: "out/c.csv")
+        try store.delete(key: "out/b.csv")
+        XCTAssertEqual(try store.list(prefix: "out/").map(\.key), ["out/c.csv"])
+    }
+
+    func testAWrongSecretIsAConfigErrorThatNamesNoSecret() throws {
+        environment.set("AWS_ACCESS_KEY_ID", keyID)
+        environment.set("AWS_SECRET_ACCESS_KEY", "wrong-secret-value-123")
+        XCTAssertThrowsError(try store().list(prefix: "")) { error in
+            let failure = error as? PluginError
+            XCTAssertEqual(failure?.code, .invalidConfig)
+            let message = failure?.message ?? ""
+            XCTAssertTrue(message.contains("403") && message.contains("AWS_SECRET_ACCESS_KEY"), message)
+            XCTAssertFalse(message.contains("wrong-secret-value-123"), message)
+            XCTAssertFalse(message.contains(self.secret), message)
+        }
+    }
+
+    func testAnUnknownKeyIsRefused() throws {
+        environment.set("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000")
+        environment.set("AWS_SECRET_ACCESS_KEY", secret)
+        XCTAssertThrowsError(try store().stat(key: "in/a b.csv")) { error in
+            XCTAssertEqual((error as? PluginError)?.code, .invalidConfig)
+            XCTAssertFalse(((error as? PluginError)?.message ?? "").contains(self.secret))
+        }
+    }
+}
