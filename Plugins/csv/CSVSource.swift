@@ -102,6 +102,9 @@ final class CSVSource: ETLSource {
         if incremental && request.initialValueJSON != nil {
             throw .invalidConfig("initial_value does not apply to cursor_field \"\(Self.offsetCursor)\": the csv source reads each new file from its first line; remove initial_value from entry '\(request.entryID)'")
         }
+        if !incremental, let limit = settings.maxFilesPerRun {
+            throw .invalidConfig("max_files_per_run (\(limit)) applies to incremental reads only (a full read must load every file, or the target would be replaced by a part of the data): give entry '\(request.entryID)' cursor_field \"\(Self.offsetCursor)\", or remove max_files_per_run")
+        }
         producer = nil
         var saved = CSVResumeState()
         if incremental, let text = request.stateJSON { saved = try CSVResumeState(parsing: text, entryID: request.entryID) }
