@@ -36,6 +36,7 @@ struct InputOpener {
         var byPath: [String: RemoteInput] = [:]
         var store: ObjectStore?
         var objects: [String: ObjectInfo] = [:]
+        var objectInputs: [String: ObjectStoreInput] = [:]
     }
 
     /// True when the configured path expands to several files (a local glob, or a glob in the
@@ -137,8 +138,11 @@ struct InputOpener {
             guard let info = found else {
                 throw .ioError("\(path) does not exist (no such object); check the config's path")
             }
+            if let input = opened.objectInputs[path], input.info == info { return input }
             opened.objects[path] = info
-            return ObjectStoreInput(path: path, info: info, store: store)
+            let input = ObjectStoreInput(path: path, info: info, store: store)
+            opened.objectInputs[path] = input
+            return input
         }
         guard let url = RemoteURL(path), let remote = settings.remote else { return try InputFile(path: path) }
         guard url.isHTTP else {

@@ -77,17 +77,42 @@ final class ObjectStoreCSVTests: XCTestCase {
         XCTAssertEqual(entries.map { $0["path"] as? String }, ["s3://lake/in/a.csv", "s3://lake/in/b.csv"])
         XCTAssertTrue(entries.allSatisfy { ($0["etag"] as? String)?.isEmpty == false && $0["modified"] is Double }, "\(entries)")
 
+        try s3.startRecording()
         let unchanged = try CSVTestSource.make(source).readAll(stream: "in", state: state, cursor: "$offset")
         XCTAssertEqual(unchanged.rows, [])
+        let requests = try s3.recordedRequests()
+        XCTAssertEqual(requests.count, 1, "\(requests)")
+        XCTAssertTrue(requests.first?.hasPrefix("GET /lake/?list-type=2") == true, "only the listing: \(requests)")
 
         try s3.put("lake", "in/a.csv", "id,city\n1,Oslo\n4,Bern\n")  // grew: only the new row
         try s3.put("lake", "in/b.csv", "id,city\n5,Kyiv\n")  // rewritten: read again from its first line
         try s3.put("lake", "in/c.csv", "id,city\n6,Rome\n")  // new
         let changed = try CSVTestSource.make(source).readAll(stream: "in", state: state, cursor: "$offset")
         XCTAssertEqual(changed.rows, [["4", "Bern"], ["5", "Kyiv"], ["6", "Rome"]])
+        let fetched = try s3.recordedRequests().filter { $0.hasPrefix("GET /lake/in/") }
+        // One GET per object, of its first bytes (all of these small objects): they answer the
+        // state's checks, the header and the records alike.
+        XCTAssertEqual(fetched, ["GET /lake/in/a.csv bytes=0-21", "GET /lake/in/b.csv bytes=0-14", "GET /lake/in/c.csv bytes=0-14"])
         let after = try objectsInState(changed.lastCheckpoint)
         XCTAssertEqual(after.map { $0["path"] as? String }, ["s3://lake/in/a.csv", "s3://lake/in/b.csv", "s3://lake/in/c.csv"])
         XCTAssertNotEqual(after[0]["etag"] as? String, entries[0]["etag"] as? String)
+    }
+
+    func testALargeObjectStreamsThroughAConnectionCutMidwayAndEveryRowLoadsOnce() throws {
+        let s3 = try S3Emulator()
+        try s3.createBucket("lake")
+        let rows = 150_000
+        try s3.put("lake", "big/all.csv", "id,city\n" + (0..<rows).map { "\($0),c\($0 % 97)\n" }.joined())
+        // Every byte comes from moto; the proxy drops the first long answer after 1 MB.
+        let proxy = try GuardedProcess(script: "cutting_proxy.py", arguments: ["--target", String(s3.port), "--cut-after", "1000000", "--cuts", "1"])
+        var source = config("s3://lake/big/all.csv", endpoint: "http://127.0.0.1:\(proxy.port)")
+        source["remote"] = ["endpoint": "http://127.0.0.1:\(proxy.port)", "retries": 2, "retry_base_seconds": 0.01]
+        try s3.startRecording()
+        let result = try CSVTestSource.make(source).readAll(stream: "all", cursor: "$offset")
+        XCTAssertEqual(result.ids, Array(0..<rows))
+        XCTAssertEqual(result.rejects, [])
+        let ranges = try s3.recordedRequests().filter { $0.hasPrefix("GET /lake/big/all.csv") }
+        XCTAssertEqual(ranges.count, 3, "first bytes, the rest, the rest after the cut: \(ranges)")
     }
 
     func testMaxFilesPerRunLoadsTheFilesInChunksAcrossRuns() throws {

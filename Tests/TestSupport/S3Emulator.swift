@@ -9,11 +9,41 @@ public final class S3Emulator {
     public var endpoint: String { "http://127.0.0.1:\(server.port)" }
     public var port: Int { server.port }
 
+    private let scratch = TemporaryDirectory("s3-emulator")
+
     /// Starts moto; `environment` is added to its own (e.g. `INITIAL_NO_AUTH_ACTION_COUNT`).
     public init(environment: [String: String] = [:]) throws {
         let moto = TestPaths.source(".venv/bin/moto_server")
+        var merged = environment
+        merged["MOTO_RECORDER_FILEPATH"] = scratch.file("recording.jsonl")
         server = try GuardedProcess(script: "emulator_guard.py", arguments: ["--", moto, "-H", "127.0.0.1", "-p", "{port}"],
-                                    environment: environment)
+                                    environment: merged)
+    }
+
+    /// Starts moto's request recorder afresh: `recordedRequests()` then lists what came after.
+    public func startRecording() throws {
+        try ProjectPython.run("""
+            import sys, urllib.request
+            for action in ("reset-recording", "start-recording"):
+                urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/moto-api/recorder/" + action, data=b"", method="POST")).read()
+            """, [endpoint])
+    }
+
+    /// The requests moto received since `startRecording()`: "METHOD /path?query" (the path as sent)
+    /// and the Range header when there was one.
+    public func recordedRequests() throws -> [String] {
+        let text = try ProjectPython.run("""
+            import json, sys, urllib.parse, urllib.request
+            recording = urllib.request.urlopen(sys.argv[1] + "/moto-api/recorder/download-recording").read().decode()
+            for line in recording.splitlines():
+                if line.strip():
+                    entry = json.loads(line)
+                    parts = urllib.parse.urlsplit(entry["url"])
+                    target = parts.path + ("?" + parts.query if parts.query else "")
+                    ranged = {k.lower(): v for k, v in entry["headers"].items()}.get("range")
+                    print(entry["method"], target + (" " + ranged if ranged else ""))
+            """, [endpoint])
+        return text.split(separator: "\n").map(String.init)
     }
 
     /// Runs boto3 code with `s3` bound to a client of this emulator (key pair `testing`).
