@@ -51,7 +51,7 @@ struct GCSDialect: ObjectStoreDialect {
 
     func putRequest(bucket: String, key: String, path: String, size: Int64, contentType: String) -> ObjectStoreRequest {
         let url = "\(settings.endpoint)/upload/storage/v1/b/\(URLText.encode(bucket))/o?" + ObjectKeyEncoding.query([("uploadType", "media"), ("name", key)])
-        return ObjectStoreRequest(method: "POST", url: url, headers: [("Content-Type", contentType)], body: .file(path: path, size: size),
+        return ObjectStoreRequest(method: "POST", url: url, headers: [("Content-Type", contentType)], body: .file(path: path, offset: 0, size: size),
                                   subject: "uploading gs://\(bucket)/\(key)")
     }
 

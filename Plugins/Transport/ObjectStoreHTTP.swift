@@ -75,8 +75,7 @@ final class ObjectStoreHTTP {
         _ = etl_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
         _ = etl_curl_set_progress_callback(handle, TransferContext.progress)
         _ = etl_curl_set_pointer(handle, CURLOPT_XFERINFODATA, transfer.pointer)
-        var file: UnsafeMutablePointer<FILE>?
-        defer { if let file { fclose(file) } }
+        var upload: FileRangeUpload?
         switch request.body {
         case .none:
             if request.method == "HEAD" {
@@ -92,14 +91,14 @@ final class ObjectStoreHTTP {
                 _ = etl_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
             }
             if request.method != "POST" { _ = etl_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method) }
-        case .file(let path, let size):
-            guard let opened = fopen(path, "rb") else {
+        case .file(let path, let offset, let size):
+            guard let range = FileRangeUpload(path: path, offset: offset, size: size) else {
                 throw .ioError("cannot open \(path) to upload it to \(request.subject); check that it exists and is readable")
             }
-            file = opened
-            // With no read function, libcurl freads READDATA: the file streams up in chunks.
+            upload = range
             _ = etl_curl_set_long(handle, CURLOPT_UPLOAD, 1)
-            _ = etl_curl_set_pointer(handle, CURLOPT_READDATA, UnsafeMutableRawPointer(opened))
+            _ = etl_curl_set_data_callback(handle, CURLOPT_READFUNCTION, FileRangeUpload.read)
+            _ = etl_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(range).toOpaque())
             _ = etl_curl_set_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))
             if request.method != "PUT" { _ = etl_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method) }
         }
@@ -116,8 +115,39 @@ final class ObjectStoreHTTP {
         for line in lines { list = curl_slist_append(list, line) }
         defer { curl_slist_free_all(list) }
         _ = etl_curl_set_slist(handle, CURLOPT_HTTPHEADER, list)
-        let code = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
+        let code = withExtendedLifetime((transfer, upload)) { curl_easy_perform(handle) }
         return CurlTransfer.outcome(handle, code: code, transfer: transfer)
+    }
+}
+
+/// The bytes of one upload: `size` bytes of a local file from `offset` (a whole file, or one
+/// part of a multipart upload), handed to libcurl in its chunks by `read`.
+final class FileRangeUpload {
+    private let file: UnsafeMutablePointer<FILE>
+    private var left: Int64
+
+    init?(path: String, offset: Int64, size: Int64) {
+        guard let file = fopen(path, "rb") else { return nil }
+        guard fseeko(file, off_t(offset), SEEK_SET) == 0 else {
+            fclose(file)
+            return nil
+        }
+        self.file = file
+        left = size
+    }
+
+    deinit { fclose(file) }
+
+    /// CURLOPT_READFUNCTION: 0 once the range is sent (or the file ended early, which libcurl
+    /// reports as a failed upload since the declared size was not reached).
+    static let read: etl_curl_data_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let upload = Unmanaged<FileRangeUpload>.fromOpaque(context).takeUnretainedValue()
+        let wanted = Int(min(Int64(size * count), upload.left))
+        guard wanted > 0 else { return 0 }
+        let got = fread(buffer, 1, wanted, upload.file)
+        upload.left -= Int64(got)
+        return got
     }
 }
 

@@ -6,8 +6,9 @@ struct ObjectStoreRequest {
         case none
         /// A small body held in memory (XML or JSON).
         case bytes([UInt8])
-        /// `size` bytes of the local file at `path`, streamed by libcurl (never held in memory).
-        case file(path: String, size: Int64)
+        /// `size` bytes of the local file at `path` from byte `offset`, streamed by libcurl
+        /// (never held in memory).
+        case file(path: String, offset: Int64, size: Int64)
     }
 
     var method: String

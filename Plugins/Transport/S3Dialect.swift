@@ -64,7 +64,7 @@ struct S3Dialect: ObjectStoreDialect {
 
     func putRequest(bucket: String, key: String, path: String, size: Int64, contentType: String) -> ObjectStoreRequest {
         ObjectStoreRequest(method: "PUT", url: url(bucket: bucket, key: key), headers: [("Content-Type", contentType)],
-                           body: .file(path: path, size: size), subject: "uploading s3://\(bucket)/\(key)")
+                           body: .file(path: path, offset: 0, size: size), subject: "uploading s3://\(bucket)/\(key)")
     }
 
     func deleteRequest(bucket: String, key: String) -> ObjectStoreRequest {

@@ -22,6 +22,11 @@ enum XMLText {
         elements(name, in: text).first.map(unescape)
     }
 
+    /// `text` with `&`, `<`, `>` and `"` written as entities, for element content.
+    static func escape(_ text: String) -> String {
+        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+    }
+
     /// `text` with the five predefined entities and numeric character references decoded.
     static func unescape(_ text: Substring) -> String {
         guard text.contains("&") else { return String(text) }

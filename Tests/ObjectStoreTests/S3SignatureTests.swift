@@ -58,6 +58,30 @@ final class S3SignatureTests: XCTestCase {
         XCTAssertEqual(try store.list(prefix: "out/").map(\.key), ["out/c.csv"])
     }
 
+    func testALargeFileGoesUpAsASignedMultipartUploadAndComesBackWhole() throws {
+        environment.set("AWS_ACCESS_KEY_ID", keyID)
+        environment.set("AWS_SECRET_ACCESS_KEY", secret)
+        let scratch = TemporaryDirectory("s3-multipart")
+        let path = scratch.file("big.bin")
+        var bytes = [UInt8](repeating: 0, count: 11 << 20 + 12_345)  // 3 parts of 5 MiB, the last shorter
+        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 13) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let store = try store()
+        store.multipartPartSize = 5 << 20
+        try store.put(key: "out/big.bin", file: path)
+        let info = try XCTUnwrap(store.stat(key: "out/big.bin"))
+        XCTAssertEqual(info.size, Int64(bytes.count))
+        XCTAssertTrue(info.etag.hasSuffix("-3"), "a multipart ETag names its part count: \(info.etag)")
+        let digest = try emulator.boto3("""
+            import hashlib
+            sys.stdout.write(hashlib.sha256(s3.get_object(Bucket="lake", Key="out/big.bin")["Body"].read()).hexdigest())
+            """, accessKey: keyID, secretKey: secret)
+        let local = try ProjectPython.run("import hashlib, sys; sys.stdout.write(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())", [path])
+        XCTAssertEqual(digest, local)
+        let pending = try emulator.boto3("print(len(s3.list_multipart_uploads(Bucket='lake').get('Uploads', [])))", accessKey: keyID, secretKey: secret)
+        XCTAssertEqual(pending.trimmingCharacters(in: .whitespacesAndNewlines), "0")
+    }
+
     func testAWrongSecretIsAConfigErrorThatNamesNoSecret() throws {
         environment.set("AWS_ACCESS_KEY_ID", keyID)
         environment.set("AWS_SECRET_ACCESS_KEY", "wrong-secret-value-123")
