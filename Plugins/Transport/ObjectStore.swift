@@ -17,10 +17,10 @@ import ETLPluginKit
 /// ```
 ///
 /// Listings follow S3's continuation tokens and GCS's page tokens to the end. Reads go through
-/// `ObjectReader`. `put` streams the file: on S3 one PUT, or a multipart upload for files larger
-/// than `multipartPartSize` (parts retried on their own, the upload aborted on failure); on GCS
-/// one media upload up to `singlePutLimit` (5 GiB), larger files refused with a clear error
-/// (resumable uploads are not written yet). `copy` is server-side, for publishing a finished
+/// `ObjectReader`. `put` streams the file: one PUT (S3) or media upload (GCS) up to
+/// `multipartPartSize`; beyond, an S3 multipart upload (parts retried on their own, the upload
+/// aborted on failure) or a GCS resumable upload (chunks; after a failed chunk the session is
+/// asked how much arrived and the upload goes on from there). `copy` is server-side, for publishing a finished
 /// file under its final name (S3 has no rename: copy then delete). Statuses become errors that
 /// name the object and how to fix the cause: 401/403 → `ETL_INVALID_CONFIG` (credentials),
 /// 404 → `ETL_IO_ERROR`; secrets are scrubbed from every message.
@@ -37,8 +37,9 @@ package final class ObjectStore {
     private let warn: (String) -> Void
     /// Objects per listing page (S3 allows 1000 at most, GCS 1000 by default); tests lower it.
     package var pageSize = 1000
-    /// S3: files larger than this go up as a multipart upload in parts of this size (at least
-    /// 5 MiB, S3's minimum part; 64 MiB by default, so up to 640 GB in 10,000 parts).
+    /// Files larger than this go up in parts (S3 multipart) or chunks (GCS resumable) of this
+    /// size (S3: at least 5 MiB, its minimum part; GCS: rounded down to 256 KiB multiples;
+    /// 64 MiB by default, so up to 640 GB in S3's 10,000 parts).
     package var multipartPartSize: Int64 = 64 << 20
 
     /// A store for `bucket`. `isCancelled` is asked while waiting for the network; `warn`
@@ -110,8 +111,14 @@ package final class ObjectStore {
             }).run(path: path, size: size, partSize: partSize, contentType: contentType)
             return
         }
+        if provider == .gcs, size > multipartPartSize {
+            try GCSResumableUpload(settings: settings, http: http, bucket: bucket, key: key, fail: { response, request in
+                self.failure(response, request: request)
+            }).run(path: path, size: size, chunkSize: multipartPartSize, contentType: contentType)
+            return
+        }
         guard size <= dialect.singlePutLimit else {
-            throw .ioError("\(path) is \(size) bytes, more than the \(dialect.singlePutLimit) bytes one upload to \(display(key)) may carry (resumable GCS uploads are not supported yet); write smaller files")
+            throw .ioError("\(path) is \(size) bytes, more than the \(dialect.singlePutLimit) bytes one upload to \(display(key)) may carry; lower multipartPartSize")
         }
         let request = dialect.putRequest(bucket: bucket, key: key, path: path, size: size, contentType: contentType)
         let response = try http.send(request)

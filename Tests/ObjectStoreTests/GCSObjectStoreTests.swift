@@ -50,6 +50,19 @@ final class GCSObjectStoreTests: XCTestCase {
         XCTAssertEqual(try emulator.get("lake", "out/final/p.csv"), "id\n9\n")
     }
 
+    func testALargeFileGoesUpAsAResumableUploadInChunks() throws {
+        environment.set("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.env-token")
+        let scratch = TemporaryDirectory("gcs-resumable")
+        let path = scratch.file("big.bin")
+        let text = (0..<200_000).map { "line \($0)\n" }.joined()  // ~2.2 MB: 4 chunks of 512 KiB and a short one
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let store = try store()
+        store.multipartPartSize = 512 << 10
+        try store.put(key: "out/big.txt", file: path, contentType: "text/plain")
+        XCTAssertEqual(try store.stat(key: "out/big.txt")?.size, Int64(text.utf8.count))
+        XCTAssertTrue(try emulator.get("lake", "out/big.txt") == text)
+    }
+
     func testNoCredentialsIsAConfigErrorSayingWhereToPutThem() throws {
         XCTAssertThrowsError(try store()) { error in
             let message = (error as? PluginError)?.message ?? ""
