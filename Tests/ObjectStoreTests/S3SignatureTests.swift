@@ -5,8 +5,8 @@ import TestSupport
 import XCTest
 
 /// libcurl's AWS Signature V4 as S3 checks it: moto started with authentication on
-/// (`INITIAL_NO_AUTH_ACTION_COUNT`: only the first four requests, the launcher's readiness probe and three that create an IAM user and
-/// its key, pass unsigned), so every request of ours is verified against the key moto issued.
+/// (`S3Emulator.authenticating()`), so every request of ours is verified against the key moto
+/// issued.
 final class S3SignatureTests: XCTestCase {
     private var emulator: S3Emulator!
     private let environment = ScopedEnvironment()
@@ -14,19 +14,7 @@ final class S3SignatureTests: XCTestCase {
     private var secret = ""
 
     override func setUpWithError() throws {
-        emulator = try S3Emulator(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "4"])
-        let issued = try ProjectPython.run("""
-            import json, sys, boto3
-            iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
-            iam.create_user(UserName="loader")
-            key = iam.create_access_key(UserName="loader")["AccessKey"]
-            iam.put_user_policy(UserName="loader", PolicyName="all", PolicyDocument=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-            print(key["AccessKeyId"], key["SecretAccessKey"])
-            """, [emulator.endpoint])
-        let parts = issued.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        keyID = parts[0]
-        secret = parts[1]
+        (emulator, keyID, secret) = try S3Emulator.authenticating()
         try emulator.boto3("s3.create_bucket(Bucket='lake'); s3.put_object(Bucket='lake', Key='in/a b.csv', Body=b'id\\n1\\n')",
                            accessKey: keyID, secretKey: secret)
         environment.clearCloudVariables()

@@ -20,6 +20,25 @@ public final class S3Emulator {
                                     environment: merged)
     }
 
+    /// moto checking every request's signature, and the IAM key it issued (allowed everything):
+    /// the first four requests pass unchecked (`INITIAL_NO_AUTH_ACTION_COUNT`): the launcher's
+    /// readiness probe and the three that create the user, its key and its policy.
+    public static func authenticating() throws -> (emulator: S3Emulator, keyID: String, secret: String) {
+        let emulator = try S3Emulator(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "4"])
+        let issued = try ProjectPython.run("""
+            import json, sys, boto3
+            iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
+            iam.create_user(UserName="loader")
+            key = iam.create_access_key(UserName="loader")["AccessKey"]
+            iam.put_user_policy(UserName="loader", PolicyName="all", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+            print(key["AccessKeyId"], key["SecretAccessKey"])
+            """, [emulator.endpoint])
+        let parts = issued.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard parts.count == 2 else { throw GuardedProcess.Failure(description: "S3Emulator: IAM gave no key: \(issued)") }
+        return (emulator, parts[0], parts[1])
+    }
+
     /// Starts moto's request recorder afresh: `recordedRequests()` then lists what came after.
     public func startRecording() throws {
         try ProjectPython.run("""
