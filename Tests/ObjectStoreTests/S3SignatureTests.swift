@@ -70,6 +70,27 @@ final class S3SignatureTests: XCTestCase {
         XCTAssertEqual(pending.trimmingCharacters(in: .whitespacesAndNewlines), "0")
     }
 
+    func testTemporaryCredentialsSendTheirSessionToken() throws {
+        let temporary = try emulator.boto3("""
+            import json
+            iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+            iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+            iam.put_role_policy(RoleName="reader", PolicyName="all", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+            sts = boto3.client("sts", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+            c = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/reader", RoleSessionName="etl")["Credentials"]
+            print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+            """, [emulator.endpoint, keyID, secret], accessKey: keyID, secretKey: secret)
+        let parts = temporary.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        environment.set("AWS_ACCESS_KEY_ID", parts[0])
+        environment.set("AWS_SECRET_ACCESS_KEY", parts[1])
+        environment.set("AWS_SESSION_TOKEN", parts[2])
+        XCTAssertEqual(try store().list(prefix: "in/").map(\.key), ["in/a b.csv"])
+        environment.set("AWS_SESSION_TOKEN", nil)
+        XCTAssertThrowsError(try store().list(prefix: "in/"), "without its session token the temporary key is refused")
+    }
+
     func testAWrongSecretIsAConfigErrorThatNamesNoSecret() throws {
         environment.set("AWS_ACCESS_KEY_ID", keyID)
         environment.set("AWS_SECRET_ACCESS_KEY", "wrong-secret-value-123")
