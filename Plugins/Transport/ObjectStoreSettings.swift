@@ -27,6 +27,37 @@ package struct ObjectStoreSettings: Sendable {
     package var s3Credentials: AWSCredentials?
     package var gcsCredentials: GCSCredentials?
 
+    /// The JSON Schema properties of the object-store keys (`endpoint`, `region`, `profile`,
+    /// `path_style`, `credentials_file`), comma-separated, for a plugin to put into its `remote`
+    /// object's `properties` beside the transport keys (see `schema`).
+    package static let schemaProperties = #"""
+    "endpoint": { "type": "string", "minLength": 1, "description": "s3:// and gs:// paths: the store's base URL, e.g. http://127.0.0.1:9000 for MinIO or an emulator, https://storage.googleapis.com for GCS HMAC keys through an s3:// path (with region \"auto\"). Default: AWS S3 in the region, or Google Cloud Storage." },
+    "region": { "type": "string", "minLength": 1, "description": "s3:// paths: the signing region. Default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1." },
+    "profile": { "type": "string", "minLength": 1, "description": "s3:// paths: the profile of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE) whose key to use, instead of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment or .env, or the AWS_PROFILE (default) profile." },
+    "path_style": { "type": "boolean", "description": "s3:// paths: address objects as endpoint/bucket/key instead of bucket.endpoint/key. Default: true with an endpoint, false for AWS." },
+    "credentials_file": { "type": "string", "format": "path", "minLength": 1, "description": "gs:// paths: a service account's JSON key file, exchanged for access tokens (a JWT signed RS256). Default: GOOGLE_OAUTH_ACCESS_TOKEN (an access token), else GOOGLE_APPLICATION_CREDENTIALS (a key file)." }
+    """#
+
+    /// The whole `remote` object's schema for a plugin whose paths are only object-store paths
+    /// (e.g. `"remote": \(ObjectStoreSettings.schema)` in a parquet plugin's config schema).
+    package static let schema = #"""
+    {
+      "type": "object",
+      "description": "How s3:// and gs:// paths are reached. Credentials come from the environment (or the manifest's .env), ~/.aws/credentials profiles or a service-account key file, never from the manifest.",
+      "properties": {
+        "timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 30, "description": "The longest stall (no byte received) before an attempt fails." },
+        "connect_timeout_seconds": { "type": "number", "exclusiveMinimum": 0, "default": 10 },
+        "retries": { "type": "integer", "minimum": 0, "maximum": 20, "default": 3, "description": "Extra attempts on connection errors, stalls, 408, 429 and 5xx; a read cut after bytes arrived resumes with a byte range." },
+        "retry_base_seconds": { "type": "number", "minimum": 0, "default": 0.2 },
+        "retry_max_seconds": { "type": "number", "minimum": 0, "default": 30 },
+        "verify_tls": { "type": "boolean", "default": true },
+        "ca_bundle": { "type": "string", "format": "path", "minLength": 1 },
+        $PROPERTIES$
+      },
+      "additionalProperties": false
+    }
+    """#.replacingAll("$PROPERTIES$", with: schemaProperties)
+
     /// Keys of the `remote` object for object stores.
     package static let keys: Set<String> = HTTPClientSettings.keys.subtracting(["rate_limit_per_second"])
         .union(["endpoint", "region", "profile", "path_style", "credentials_file"])

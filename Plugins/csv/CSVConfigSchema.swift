@@ -176,11 +176,7 @@ enum CSVConfigSchema {
             "retry_max_seconds": { "type": "number", "minimum": 0, "default": 30 },
             "verify_tls": { "type": "boolean", "default": true },
             "ca_bundle": { "type": "string", "format": "path", "minLength": 1 },
-            "endpoint": { "type": "string", "minLength": 1, "description": "s3:// and gs:// paths: the store's base URL, e.g. http://127.0.0.1:9000 for MinIO or an emulator, https://storage.googleapis.com for GCS HMAC keys through an s3:// path (with region \"auto\"). Default: AWS S3 in the region, or Google Cloud Storage." },
-            "region": { "type": "string", "minLength": 1, "description": "s3:// paths: the signing region. Default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1." },
-            "profile": { "type": "string", "minLength": 1, "description": "s3:// paths: the profile of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE) whose key to use, instead of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment or .env, or the AWS_PROFILE (default) profile." },
-            "path_style": { "type": "boolean", "description": "s3:// paths: address objects as endpoint/bucket/key instead of bucket.endpoint/key. Default: true with an endpoint, false for AWS." },
-            "credentials_file": { "type": "string", "format": "path", "minLength": 1, "description": "gs:// paths: a service account's JSON key file, exchanged for access tokens (a JWT signed RS256). Default: GOOGLE_OAUTH_ACCESS_TOKEN (an access token), else GOOGLE_APPLICATION_CREDENTIALS (a key file)." }
+            $OBJECT_STORE_PROPERTIES$
           },
           "additionalProperties": false
         }
@@ -189,4 +185,5 @@ enum CSVConfigSchema {
       "additionalProperties": false
     }
     """#.replacingAll("$AUTH_SCHEMA$", with: HTTPAuth.schema)
+        .replacingAll("$OBJECT_STORE_PROPERTIES$", with: ObjectStoreSettings.schemaProperties)
 }

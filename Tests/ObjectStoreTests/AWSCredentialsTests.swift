@@ -103,3 +103,12 @@ final class AWSCredentialsTests: XCTestCase {
         XCTAssertEqual(try store.list(prefix: "").map(\.key), ["x.csv"])
     }
 }
+
+/// The `remote` schema other plugins embed lists exactly the keys the settings read.
+final class ObjectStoreSchemaTests: XCTestCase {
+    func testTheSchemaNamesEveryKeyTheSettingsRead() throws {
+        let schema = try PluginConfig(parsing: ObjectStoreSettings.schema, path: "schema")
+        let properties = try XCTUnwrap(schema.optionalObject("properties"))
+        XCTAssertEqual(Set(properties.keys), ObjectStoreSettings.keys)
+    }
+}
