@@ -160,7 +160,7 @@ package final class ObjectStore {
         switch status {
         case 400 where storeSaid.contains("AuthorizationHeaderMalformed") || storeSaid.contains("region"):
             error = .invalidConfig("\(subject): HTTP 400; the signing region looks wrong: set remote.region (or AWS_REGION) to the bucket's region.\(said)")
-        case 301, 307 where provider == .s3:
+        case 301 where provider == .s3, 307 where provider == .s3:
             error = .invalidConfig("\(subject): HTTP \(status), the bucket lives in another region than \(settings.region); set remote.region (or AWS_REGION) to the bucket's region.\(said)")
         case 401, 403:
             let fix = provider == .s3
