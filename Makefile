@@ -17,6 +17,8 @@ DEBIAN_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev zlib1g-dev sql
 DEBIAN_PACKAGES += postgresql libpq-dev
 # Parquet page codecs (gzip is zlib, above).
 DEBIAN_PACKAGES += libsnappy-dev libzstd-dev
+# OpenSSL libcrypto: service-account JWTs for GCS, SHA-256 for S3 signatures.
+DEBIAN_PACKAGES += libssl-dev
 PYTHON_PACKAGES := pyarrow pytest
 # Parquet interop peers (files written by them are read by us, and ours by them).
 PYTHON_PACKAGES += duckdb fastparquet

@@ -71,6 +71,12 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
 
+        // OpenSSL's libcrypto: RS256 for service-account JWTs (GCS), SHA-256 for S3 payload hashes.
+        .systemLibrary(
+            name: "CCrypto", path: "Plugins/System/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
         // prctl for worker processes (variadic in C, so wrapped).
         .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
 
@@ -122,7 +128,7 @@ let package = Package(
 
         // Built-in plugins: each a Swift library against the kit, loaded through dlopen.
         // libcurl transfers shared by the plugins that fetch over the network (http, csv's remote files).
-        .target(name: "ETLTransport", dependencies: ["ETLPluginKit", "CCurl"], path: "Plugins/Transport"),
+        .target(name: "ETLTransport", dependencies: ["ETLPluginKit", "ETLJSON", "CCurl", "CCrypto"], path: "Plugins/Transport"),
         // Apache Thrift's compact protocol: the encoding of Parquet's footer and page headers.
         .target(name: "ETLThrift", path: "Plugins/Thrift"),
         // The Parquet file format (metadata, pages, encodings, codecs), apart from any plugin.
@@ -239,6 +245,11 @@ let package = Package(
         .testTarget(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
             path: "Tests/HTTPPluginTests"
+        ),
+        // The object-store layer of ETLTransport against real emulators (moto, gcp-storage-emulator).
+        .testTarget(
+            name: "ObjectStoreTests", dependencies: ["ETLTransport", "ETLPluginKit", "TestSupport"],
+            path: "Tests/ObjectStoreTests"
         ),
         .testTarget(
             name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin", "CETLPluginLayout"],

@@ -58,7 +58,18 @@ final class CurlStream {
 
     /// Starts a transfer of `url` from byte `start` (to `end` inclusive, or to the end of the
     /// file); with `listOnly`, of the names in the folder `url` (sftp).
-    init(url: RemoteURL, settings: RemoteSettings, start: Int64, end: Int64?, listOnly: Bool = false) throws(PluginError) {
+    convenience init(url: RemoteURL, settings: RemoteSettings, start: Int64, end: Int64?, listOnly: Bool = false) throws(PluginError) {
+        try self.init(isHTTP: url.isHTTP, start: start, end: end) { easy in
+            let headers = RemoteCurlSetup.configure(easy, url: url, settings: settings)
+            if listOnly { _ = etl_curl_set_long(easy, CURLOPT_DIRLISTONLY, 1) }
+            return headers
+        }
+    }
+
+    /// Starts a transfer from byte `start` (to `end` inclusive, or to the end) on a handle
+    /// `configure` set up (URL, credentials, headers; it returns the header list to free).
+    init(isHTTP: Bool, start: Int64, end: Int64?,
+         configure: (UnsafeMutableRawPointer) throws(PluginError) -> UnsafeMutablePointer<curl_slist>?) throws(PluginError) {
         guard CurlGlobal.isReady, let multi = curl_multi_init() else {
             throw .internalError("libcurl could not be initialised (curl_multi_init failed)")
         }
@@ -66,13 +77,20 @@ final class CurlStream {
             curl_multi_cleanup(multi)
             throw .internalError("libcurl could not be initialised (curl_easy_init failed)")
         }
+        let headers: UnsafeMutablePointer<curl_slist>?
+        do throws(PluginError) {
+            headers = try configure(easy)
+        } catch {
+            curl_easy_cleanup(easy)
+            curl_multi_cleanup(multi)
+            throw error
+        }
         self.multi = multi
         self.easy = easy
-        isHTTP = url.isHTTP
+        self.isHTTP = isHTTP
         rangeStart = start
         wanted = end.map { $0 - start + 1 }
-        headers = RemoteCurlSetup.configure(easy, url: url, settings: settings)
-        if listOnly { _ = etl_curl_set_long(easy, CURLOPT_DIRLISTONLY, 1) }
+        self.headers = headers
         if start > 0 || end != nil {
             _ = etl_curl_set_string(easy, CURLOPT_RANGE, "\(start)-\(end.map(String.init) ?? "")")
         }

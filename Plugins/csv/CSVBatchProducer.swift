@@ -273,6 +273,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
         entry.inode = raw.status.inode
         entry.head = try raw.head(forOffset: raw.size)
         entry.fingerprint = try raw.source.fingerprint(before: raw.size)
+        entry.etag = opener.objectVersion(file.path)?.etag
+        entry.modified = opener.objectVersion(file.path)?.modified
         state.files[file.path] = entry
     }
 
@@ -323,6 +325,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
         entry.done = done
         entry.fingerprint = try reader.fingerprint()
         entry.header = file.keptHeader
+        entry.etag = opener.objectVersion(file.path)?.etag
+        entry.modified = opener.objectVersion(file.path)?.modified
         state.files[file.path] = entry
         return true
     }

@@ -13,7 +13,7 @@ enum CSVConfigSchema {
           "type": "string",
           "format": "path",
           "minLength": 1,
-          "description": "The file to read, or a glob such as data/*.csv (* ? and [...] in the last parts of the path); matching files are read in byte order of their paths. Relative paths resolve against the manifest's folder."
+          "description": "The file to read, or a glob such as data/*.csv (* ? and [...] in the last parts of the path); matching files are read in byte order of their paths. Relative paths resolve against the manifest's folder. May be a URL (https://, sftp://) or an object-store path (s3://bucket/prefix/*.csv, gs://bucket/prefix/*.csv): see remote."
         },
         "stream": {
           "type": "string",
@@ -144,11 +144,17 @@ enum CSVConfigSchema {
           "default": 10,
           "description": "Incremental reads only: a last line without a line break may still be being written, so it is loaded only once the file has not been modified for this many seconds. Full reads always load it."
         },
+        "max_files_per_run": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000000,
+          "description": "Incremental reads only: read at most this many files that have something new per run, in byte order of their paths (name files by date to read the oldest first); the others are read by the next runs. A full read with this key is an error."
+        },
         "remote": {
           "type": "object",
-          "description": "For a path that is a URL: https://host/data/file.csv or http://... (one file), sftp://host:22/data/file.csv or sftp://host/data/*.csv (a glob in the last segment, listed on the server). Files are streamed, never copied; incremental reads resume by byte range. Secrets come from environment variables only.",
+          "description": "For a path that is a URL: https://host/data/file.csv or http://... (one file), sftp://host:22/data/file.csv or sftp://host/data/*.csv (a glob in the last segment, listed on the server), s3://bucket/prefix/*.csv or gs://bucket/prefix/*.csv (one object, or a glob over the object names under one prefix). Files are streamed, never copied; incremental reads resume by byte range, and skip objects whose ETag and size did not change. Secrets come from environment variables (or the manifest's .env), ~/.aws/credentials profiles or a service-account key file only. Keys for http(s)/sftp (auth, sftp) and for s3/gs (endpoint, region, profile, path_style, credentials_file) are errors with the other kind of path.",
           "properties": {
-            "auth": AUTH,
+            "auth": $AUTH_SCHEMA$,
             "sftp": {
               "type": "object",
               "description": "sftp login: username_env, and password_env or private_key_path (+ passphrase_env); the host key is checked against known_hosts_path unless insecure_skip_host_key_check is true.",
@@ -169,7 +175,8 @@ enum CSVConfigSchema {
             "retry_base_seconds": { "type": "number", "minimum": 0, "default": 0.2 },
             "retry_max_seconds": { "type": "number", "minimum": 0, "default": 30 },
             "verify_tls": { "type": "boolean", "default": true },
-            "ca_bundle": { "type": "string", "format": "path", "minLength": 1 }
+            "ca_bundle": { "type": "string", "format": "path", "minLength": 1 },
+            $OBJECT_STORE_PROPERTIES$
           },
           "additionalProperties": false
         }
@@ -177,5 +184,6 @@ enum CSVConfigSchema {
       "required": ["path"],
       "additionalProperties": false
     }
-    """#.replacingAll("AUTH", with: HTTPAuth.schema)
+    """#.replacingAll("$AUTH_SCHEMA$", with: HTTPAuth.schema)
+        .replacingAll("$OBJECT_STORE_PROPERTIES$", with: ObjectStoreSettings.schemaProperties)
 }

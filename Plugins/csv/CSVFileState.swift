@@ -31,6 +31,11 @@ struct CSVFileState: Sendable, Hashable {
     /// resumes it then needs no request for its first line. Nil for other files, and in states
     /// saved before headers were kept (the header is read from the file then).
     var header: [String]?
+    /// For an object in a store (`s3://`, `gs://`): its ETag and modification time when it was
+    /// read. The same ETag and size as the listing shows now means the object did not change,
+    /// and is skipped without a request; nil for other files.
+    var etag: String?
+    var modified: Double?
 
     /// Reads one element of `files`. `device`, `head` and `head_bytes` are optional: the
     /// path-keyed state of earlier versions has none of them.
@@ -45,6 +50,8 @@ struct CSVFileState: Sendable, Hashable {
         done = try object.bool("done")
         fingerprint = try object.string("fingerprint")
         header = try object.optionalStringArray("header")
+        etag = try object.optionalString("etag")
+        modified = try object.optionalDouble("modified")
         guard offset >= 0, line >= 1, size >= 0 else {
             throw .invalidConfig("\(object.path) has offset \(offset), line \(line), size \(size): offset and size must be 0 or more, line 1 or more")
         }
@@ -73,6 +80,8 @@ struct CSVFileState: Sendable, Hashable {
         done = false
         fingerprint = ""
         header = nil
+        etag = nil
+        modified = nil
     }
 
     /// The element as JSON text, members in a fixed order.
@@ -83,6 +92,8 @@ struct CSVFileState: Sendable, Hashable {
         if let head { text += "\"head_bytes\":\(head.length),\"head\":\(JSONValue.string(head.hash).serialized())," }
         text += "\"done\":\(done),\"fingerprint\":\(JSONValue.string(fingerprint).serialized())"
         if let header { text += ",\"header\":" + JSONValue.array(header.map { .string($0) }).serialized() }
+        if let etag { text += ",\"etag\":" + JSONValue.string(etag).serialized() }
+        if let modified, let number = JSONNumber(modified) { text += ",\"modified\":" + JSONValue.number(number).serialized() }
         return text + "}"
     }
 }

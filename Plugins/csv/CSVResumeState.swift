@@ -2,7 +2,8 @@ import ETLPluginKit
 
 /// The resume state of an incremental read: `{"files": [{"path": ..., "offset": ..., "line":
 /// ..., "size": ..., "device": ..., "inode": ..., "head_bytes": ..., "head": ..., "done": ...,
-/// "fingerprint": ...}, ...]}`, one element per file the glob matched at the last read (files
+/// "fingerprint": ..., "etag": ..., "modified": ...}, ...]}` (`etag` and `modified` for objects
+/// in a store only), one element per file the glob matched at the last read (files
 /// that left it are dropped), in path order. States saved by earlier versions lack `device`,
 /// `head_bytes` and `head`; they still load, and the next checkpoint adds them.
 struct CSVResumeState: Sendable {

@@ -36,10 +36,16 @@ struct CSVSettings: Sendable {
     let lastLineQuietSeconds: Int64
     /// How remote inputs are reached, when `path` is a URL (`https://`, `http://`, `sftp://`).
     let remote: RemoteSettings?
+    /// How the store is reached, when `path` is an object-store path (`s3://`, `gs://`).
+    let objectStore: ObjectStoreSettings?
+    /// Incremental reads: at most this many files with something to read are read per run,
+    /// in byte order of their paths; the others wait for the next run (nil: no limit).
+    let maxFilesPerRun: Int?
 
     static let keys: Set<String> = [
         "path", "stream", "header", "columns", "delimiter", "quote", "null_values", "trim", "max_line_bytes",
         "last_line_quiet_seconds", "remote", "encoding", "skip_rows", "comment", "compression", "zip_member", "decimal_separator", "thousands_separator", "infer_rows", "columns_from", "escape",
+        "max_files_per_run",
     ]
 
     /// Reads the config.
@@ -49,7 +55,21 @@ struct CSVSettings: Sendable {
         try config.rejectUnknownKeys(allowed: Self.keys)
         path = try config.string("path")
         guard !path.isEmpty else { throw .invalidConfig("\(config.path).path is empty: set it to a CSV file or a glob such as data/*.csv") }
-        remote = try Self.remoteSettings(config, path: path)
+        if ObjectStoreURL.isObjectStore(path) {
+            objectStore = try Self.objectStoreSettings(config, path: path)
+            remote = nil
+        } else {
+            objectStore = nil
+            remote = try Self.remoteSettings(config, path: path)
+        }
+        if let limit = try config.optionalInt("max_files_per_run") {
+            guard limit >= 1 && limit <= 1_000_000 else {
+                throw .invalidConfig("\(config.path).max_files_per_run must be between 1 and 1000000 (got \(limit)); remove it to read every file in one run")
+            }
+            maxFilesPerRun = Int(limit)
+        } else {
+            maxFilesPerRun = nil
+        }
         stream = try config.optionalString("stream") ?? StreamName.derived(fromPath: RemoteURL(path).map(\.display) ?? path)
         header = try config.bool("header", default: true)
 
@@ -135,12 +155,23 @@ struct CSVSettings: Sendable {
         }
     }
 
+    /// The `remote` settings when `path` is an object-store path, after checking the path.
+    private static func objectStoreSettings(_ config: PluginConfig, path: String) throws(PluginError) -> ObjectStoreSettings {
+        guard let url = ObjectStoreURL(path), !url.key.isEmpty, !url.lastSegment.isEmpty else {
+            throw .invalidConfig("\(config.path).path \"\(path)\" is not a usable object-store path: it needs a bucket and an object key or a pattern, e.g. s3://bucket/landing/*.csv")
+        }
+        if FileMatcher.isPattern(url.folderPrefix) {
+            throw .invalidConfig("\(config.path).path \(url.text) has a wildcard before its last segment: a pattern may only match object names under one prefix, e.g. \(url.provider.rawValue)://\(url.bucket)/landing/*.csv")
+        }
+        return try ObjectStoreSettings(try config.optionalObject("remote"), provider: url.provider, configPath: "\(config.path).remote")
+    }
+
     /// The `remote` settings when `path` is a URL, after checking what a URL may name.
     private static func remoteSettings(_ config: PluginConfig, path: String) throws(PluginError) -> RemoteSettings? {
         let object = try config.optionalObject("remote")
         guard RemoteURL.isRemote(path) else {
             if object != nil {
-                throw .invalidConfig("\(config.path).remote applies only when path is an https://, http:// or sftp:// URL; remove it or set path to a URL")
+                throw .invalidConfig("\(config.path).remote applies only when path is an https://, http://, sftp://, s3:// or gs:// URL; remove it or set path to a URL")
             }
             return nil
         }

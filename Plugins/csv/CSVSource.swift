@@ -45,6 +45,15 @@ import ETLPluginKit
 /// snapshot of each file's size when it opens the file; bytes written later wait for the next
 /// read.
 ///
+/// Object stores: `s3://bucket/prefix/*.csv` and `gs://bucket/prefix/*.csv` (one object, or a
+/// glob over the names directly under a prefix) are listed and streamed through the transport's
+/// `ObjectStore` (credentials from the environment, `.env`, `~/.aws/credentials` profiles or a
+/// service-account key; see `ObjectStoreSettings` and the `remote` keys of `CSVConfigSchema`).
+/// Their state also keeps each object's ETag and last-modified time: an object listed with the
+/// ETag and size it had when read to its end is skipped without fetching a byte; a changed one
+/// is checked by its bytes like a rewritten file. `max_files_per_run` (incremental reads only)
+/// reads at most that many files with something new per run, in path order.
+///
 /// A last line without a line break may still be being written. A full read loads it; an
 /// incremental read loads it only once the file has not been modified for
 /// `last_line_quiet_seconds` (default 10) and has not grown, and then marks the file `done`.
@@ -101,6 +110,9 @@ final class CSVSource: ETLSource {
         }
         if incremental && request.initialValueJSON != nil {
             throw .invalidConfig("initial_value does not apply to cursor_field \"\(Self.offsetCursor)\": the csv source reads each new file from its first line; remove initial_value from entry '\(request.entryID)'")
+        }
+        if !incremental, let limit = settings.maxFilesPerRun {
+            throw .invalidConfig("max_files_per_run (\(limit)) applies to incremental reads only (a full read must load every file, or the target would be replaced by a part of the data): give entry '\(request.entryID)' cursor_field \"\(Self.offsetCursor)\", or remove max_files_per_run")
         }
         producer = nil
         var saved = CSVResumeState()

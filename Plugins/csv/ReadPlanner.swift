@@ -37,6 +37,11 @@ enum ReadPlanner {
         var state = CSVResumeState()
         var warnings: [String] = []
         for path in paths {
+            if let unchanged = unchangedObject(path, opener: opener, saved: saved) {
+                // Same ETag and size as when it was read to its end: nothing to fetch.
+                state.files[path] = unchanged
+                continue
+            }
             let file = try ObservedFile(try opener.openRaw(path))
             let match = try matcher.match(for: file)
             if let match {
@@ -69,7 +74,20 @@ enum ReadPlanner {
             plan.append(PlannedFile(path: file.path, offset: resumed.offset, line: resumed.line, continuing: resumed.done,
                                     identity: file.identity, isNew: false, after: after))
         }
+        if let limit = settings.maxFilesPerRun, plan.count > limit {
+            // The files left out keep their saved state (or, new, have none): the next run
+            // plans them again.
+            plan = Array(plan.prefix(limit))
+        }
         return IncrementalPlan(paths: paths, files: plan, state: state, warnings: warnings)
+    }
+
+    /// The saved state of an object (s3://, gs://) the listing shows with the ETag and size it
+    /// had when it was read to its end; nil for a changed or partly read object, or another file.
+    private static func unchangedObject(_ path: String, opener: InputOpener, saved: CSVResumeState) -> CSVFileState? {
+        guard let version = opener.objectVersion(path), let state = saved.files[path], let etag = state.etag,
+              !etag.isEmpty, etag == version.etag, state.size == version.size, state.offset == version.size else { return nil }
+        return state
     }
 
     /// The files that hold a saved state only by beginning with the bytes it read, while the
