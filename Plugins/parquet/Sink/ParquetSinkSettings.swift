@@ -41,8 +41,7 @@ struct ParquetSinkSettings: Sendable {
             "column": { "type": "string", "minLength": 1 },
             "load_date": { "type": "string", "minLength": 1 }
           },
-          "minProperties": 1,
-          "maxProperties": 1,
+          "oneOf": [ { "required": ["column"] }, { "required": ["load_date"] } ],
           "additionalProperties": false
         },
         "fsync": { "type": "boolean", "default": true, "description": "Wait for files and state to reach stable storage before publishing them." }
