@@ -70,6 +70,33 @@ final class ParquetWriterLayoutTests: XCTestCase {
         try assertBothReadersSee(rows, in: path)
     }
 
+    func testRepeatedNumbersDatesAndDecimalsAreDictionaryEncodedToo() throws {
+        let schema = Batches.schema([("age", .int64), ("score", .double), ("day", .date32), ("at", .timestampMicrosecondsUTC),
+                                     ("small", .decimal128(precision: 5, scale: 1)), ("big", .decimal128(precision: 25, scale: 3)),
+                                     ("flag", .bool)])
+        let rows: [[Cell]] = (0..<1_000).map { (index: Int) -> [Cell] in
+            [.int(Int64(20 + index % 7)), .double(index % 2 == 0 ? -0.0 : 0.0), .date(days: Int32(index % 3)),
+             .timestamp(micros: Int64(index % 4) * 1_000_000), .decimal(Int128(index % 5) - 2, scale: 1),
+             index % 9 == 0 ? .null : .decimal(Int128(index % 6) * 1_000_000_000_000_000_000 - 1, scale: 3), .bool(index % 2 == 0)]
+        }
+        let path = try ParquetWriterFile.write(folder.file("numbers.parquet"), schema, [rows])
+        let chunks = try columns(path)
+        for name in ["age", "score", "day", "at", "small", "big"] {
+            XCTAssertEqual(chunks[name]?.first?["dictionary"] as? Bool, true, name)
+            XCTAssertEqual(chunks[name]?.first?["encodings"] as? [String], ["PLAIN", "RLE", "RLE_DICTIONARY"], name)
+        }
+        XCTAssertEqual(chunks["flag"]?.first?["dictionary"] as? Bool, false, "booleans are one bit each already")
+        try assertBothReadersSee(rows, in: path)
+    }
+
+    func testUniqueIntegersStayPlainBecauseADictionaryWouldNotPay() throws {
+        let schema = Batches.schema([("id", .int64)])
+        let rows: [[Cell]] = (0..<1_000).map { [.int(Int64($0) * 7_919)] }
+        let path = try ParquetWriterFile.write(folder.file("ids.parquet"), schema, [rows])
+        XCTAssertEqual(try columns(path)["id"]?.first?["encodings"] as? [String], ["PLAIN", "RLE"])
+        try assertBothReadersSee(rows, in: path)
+    }
+
     func testUniqueStringsStayPlainBecauseADictionaryWouldNotPay() throws {
         let schema = Batches.schema([("id", .utf8)])
         let rows: [[Cell]] = (0..<1_000).map { [.text("unique-value-\($0)")] }

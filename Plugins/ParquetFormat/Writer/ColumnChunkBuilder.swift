@@ -3,9 +3,9 @@ import ETLArrow
 /// One column of the row group being built: values become pages as they arrive (so memory holds
 /// the row group's compressed pages, not its values), and `finish` puts the dictionary page first.
 ///
-/// Byte-array columns start dictionary-encoded. The dictionary is dropped after the first page
-/// when it does not make that page smaller than PLAIN would; once it outgrows
-/// `dictionaryBytes`, the pages already written keep it and the rest of the chunk is PLAIN.
+/// Columns other than booleans start dictionary-encoded. The dictionary is dropped after the first
+/// page when it does not make that page smaller than PLAIN would (unique ids, measurements); once
+/// it outgrows `dictionaryBytes`, the pages already written keep it and the rest of the chunk is PLAIN.
 struct ColumnChunkBuilder {
     /// What the chunk's pages and metadata hold once finished.
     struct Chunk {
@@ -41,6 +41,8 @@ struct ColumnChunkBuilder {
     // The chunk's dictionary.
     private var dictionaryState: DictionaryState
     private var dictionaryIndex: [[UInt8]: UInt32] = [:]
+    /// Fixed-width values (integers, double bit patterns, decimals) by value, which spares an allocation per lookup.
+    private var fixedDictionaryIndex: [Int128: UInt32] = [:]
     private var dictionaryPlain: [UInt8] = []
     private var dictionaryCount: UInt32 = 0
 
@@ -99,9 +101,7 @@ struct ColumnChunkBuilder {
             case .int32: appendFixed(Int32(truncatingIfNeeded: unscaled))
             case .int64: appendFixed(Int64(truncatingIfNeeded: unscaled))
             default:
-                let bytes = DecimalBytes.bigEndian(unscaled, length: plan.fixedLength ?? 16)
-                plain.append(contentsOf: bytes)
-                pageValueBytes += bytes.count
+                appendFixedLength(unscaled)
             }
         case .utf8, .binary:
             let bytes = column.bytes(row)
@@ -114,8 +114,42 @@ struct ColumnChunkBuilder {
     }
 
     private mutating func appendFixed<T: FixedWidthInteger>(_ value: T) {
+        if dictionaryState != .off {
+            indices.append(fixedDictionaryEntry(Int128(truncatingIfNeeded: value)) { dictionary in
+                withUnsafeBytes(of: value.littleEndian) { dictionary.append(contentsOf: $0) }
+            })
+            // PLAIN bytes are only needed while the dictionary is on trial.
+            if dictionaryState == .kept {
+                pageValueBytes += 4
+                return
+            }
+        }
         withUnsafeBytes(of: value.littleEndian) { plain.append(contentsOf: $0) }
         pageValueBytes += MemoryLayout<T>.size
+    }
+
+    /// A decimal as FIXED_LEN_BYTE_ARRAY (big-endian, `plan.fixedLength` bytes).
+    private mutating func appendFixedLength(_ unscaled: Int128) {
+        let length = plan.fixedLength ?? 16
+        if dictionaryState != .off {
+            indices.append(fixedDictionaryEntry(unscaled) { $0.append(contentsOf: DecimalBytes.bigEndian(unscaled, length: length)) })
+            if dictionaryState == .kept {
+                pageValueBytes += 4
+                return
+            }
+        }
+        plain.append(contentsOf: DecimalBytes.bigEndian(unscaled, length: length))
+        pageValueBytes += length
+    }
+
+    /// The dictionary index of a fixed-width value; `encode` appends its PLAIN form to the dictionary when it is new.
+    private mutating func fixedDictionaryEntry(_ key: Int128, encode: (inout [UInt8]) -> Void) -> UInt32 {
+        if let index = fixedDictionaryIndex[key] { return index }
+        let index = dictionaryCount
+        fixedDictionaryIndex[key] = index
+        dictionaryCount += 1
+        encode(&dictionaryPlain)
+        return index
     }
 
     private mutating func appendByteArray(_ bytes: UnsafeRawBufferPointer) {
@@ -158,6 +192,7 @@ struct ColumnChunkBuilder {
             dictionaryState = dictionaryPlain.count + indexBytes < plain.count ? .kept : .off
             if dictionaryState == .off {
                 dictionaryIndex = [:]
+                fixedDictionaryIndex = [:]
                 dictionaryPlain = []
                 dictionaryCount = 0
             }

@@ -10,9 +10,9 @@ struct ParquetColumnPlan: Sendable {
     let fixedLength: Int?
     let schemaElement: WrittenSchemaElement
 
-    /// Whether the column starts dictionary-encoded: byte arrays, where repeated values are common
-    /// and a dictionary saves the most.
-    var prefersDictionary: Bool { physicalType == .byteArray }
+    /// Whether the column starts dictionary-encoded (see `ColumnChunkBuilder`): every type but
+    /// booleans (one bit each already) and null columns (no values).
+    var prefersDictionary: Bool { physicalType != .boolean && arrowType != .null }
 
     init(_ field: ArrowField) {
         name = field.name
