@@ -124,12 +124,12 @@ final class ParquetWriterLayoutTests: XCTestCase {
 
     func testStatisticsHoldMinMaxAndNullCountPerColumnChunk() throws {
         let schema = Batches.schema([("n", .int64), ("s", .utf8), ("x", .double), ("b", .bool), ("d", .date32),
-                                     ("big", .decimal128(precision: 30, scale: 2)), ("none", .null)])
+                                     ("big", .decimal128(precision: 30, scale: 2)), ("none", .null), ("p", .utf8)])
         let rows: [[Cell]] = [
-            [5, "pear", 2.5, true, .date(days: 10), .decimal(-500, scale: 2), nil],
-            [nil, nil, .double(.nan), nil, nil, nil, nil],
-            [-2, "apple", -0.0, false, .date(days: -3), .decimal(12_345, scale: 2), nil],
-            [9, "Zebra", 7.0, true, .date(days: 4), .decimal(1, scale: 2), nil],
+            [5, "pear", 2.5, true, .date(days: 10), .decimal(-500, scale: 2), nil, "abc"],
+            [nil, nil, .double(.nan), nil, nil, nil, nil, "ab"],
+            [-2, "apple", -0.0, false, .date(days: -3), .decimal(12_345, scale: 2), nil, "abd"],
+            [9, "Zebra", 7.0, true, .date(days: 4), .decimal(1, scale: 2), nil, "abcd"],
         ]
         let path = try ParquetWriterFile.write(folder.file("stats.parquet"), schema, [rows])
         let chunks = try columns(path)
@@ -143,5 +143,6 @@ final class ParquetWriterLayoutTests: XCTestCase {
         XCTAssertEqual([stat("d", "min"), stat("d", "max")], ["1969-12-29", "1970-01-11"])
         XCTAssertEqual([stat("big", "min"), stat("big", "max")], ["-5.00", "123.45"])
         XCTAssertEqual([stat("none", "null_count"), stat("none", "min")], ["4", "<null>"])
+        XCTAssertEqual([stat("p", "min"), stat("p", "max")], ["ab", "abd"], "a prefix sorts before the longer text")
     }
 }

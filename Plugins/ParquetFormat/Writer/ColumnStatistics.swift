@@ -1,4 +1,5 @@
 import ETLArrow
+import Glibc
 
 /// Min, max, null and NaN counts of one column chunk, in the order parquet.thrift's ColumnOrder
 /// TYPE_ORDER defines for the column's type: signed for numbers, dates, timestamps and decimals,
@@ -78,8 +79,14 @@ struct ColumnStatistics: Sendable {
         left.withUnsafeBytes { unsignedLess($0, right) }
     }
 
+    /// Unsigned byte-wise order (memcmp, then the shorter first): the order of BYTE_ARRAY bounds.
     private static func unsignedLess(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
-        left.lexicographicallyPrecedes(right)
+        let common = min(left.count, right.count)
+        if common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress {
+            let order = memcmp(leftBase, rightBase, common)
+            if order != 0 { return order < 0 }
+        }
+        return left.count < right.count
     }
 
     private static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

@@ -17,6 +17,8 @@ protocol DatasetStorage: Sendable {
     func list(_ folder: String) throws(PluginError) -> [String]
     /// Whether a file exists at `path`.
     func exists(_ path: String) -> Bool
+    /// Whether `path` is a folder (on an object store: a prefix with objects below it).
+    func isFolder(_ path: String) -> Bool
     /// The content of a small file (state, journal), or nil when it does not exist.
     func readSmallFile(_ path: String) throws(PluginError) -> [UInt8]?
     /// Writes a small file whole: readers see the old content or the new one.
@@ -36,4 +38,13 @@ protocol DatasetFileOutput: ParquetByteOutput {
     func finish() throws(PluginError)
     /// Closes and deletes the file.
     func discard()
+}
+
+/// Path arithmetic shared by every storage: `/`-separated paths or keys.
+enum DatasetPath {
+    /// The folder part of `path` (`.` for a bare name).
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }

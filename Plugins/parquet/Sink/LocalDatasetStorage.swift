@@ -74,7 +74,7 @@ struct LocalDatasetStorage: DatasetStorage {
             output.discard()
             throw error
         }
-        try syncFolder(Self.folder(of: path))
+        try syncFolder(DatasetPath.folder(of: path))
     }
 
     func makeFolder(_ path: String) throws(PluginError) {
@@ -96,12 +96,6 @@ struct LocalDatasetStorage: DatasetStorage {
         guard descriptor >= 0 else { throw Self.failure("opening the folder", path) }
         defer { _ = close(descriptor) }
         guard fsync(descriptor) == 0 else { throw Self.failure("syncing the folder", path) }
-    }
-
-    /// The folder part of `path`.
-    static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The `ETL_IO_ERROR` for a failed system call, with `errno`'s explanation.

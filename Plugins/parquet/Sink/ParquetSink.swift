@@ -19,7 +19,7 @@ final class ParquetSink: ETLSink {
 
     private let settings: ParquetSinkSettings
     private let host: PluginHost
-    private let storage: LocalDatasetStorage
+    private let storage: any DatasetStorage
     private let states: SinkStateStore
     private var load: ParquetLoad?
 

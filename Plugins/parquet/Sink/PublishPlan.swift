@@ -83,13 +83,13 @@ struct PublishPlan: Sendable, Equatable {
             } else if !storage.exists(rename.to) {
                 throw .badData("publishing run \(runID) of entry '\(entryID)': neither \(rename.from) nor \(rename.to) exists, so that part of the load is lost; run the entry with --full-refresh to reload it")
             }
-            let folder = LocalDatasetStorage.folder(of: rename.to)
+            let folder = DatasetPath.folder(of: rename.to)
             if !touchedFolders.contains(folder) { touchedFolders.append(folder) }
         }
         for folder in touchedFolders { try storage.syncFolder(folder) }
         for folder in successFolders { try storage.writeSmallFile(folder + "/_SUCCESS", []) }
         for path in deletes { try storage.delete(path) }
-        for folder in Set(deletes.map(LocalDatasetStorage.folder(of:))).sorted() { try storage.syncFolder(folder) }
+        for folder in Set(deletes.map(DatasetPath.folder(of:))).sorted() { try storage.syncFolder(folder) }
         try states.store(self)
     }
 }
