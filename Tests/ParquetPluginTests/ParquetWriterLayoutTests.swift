@@ -89,6 +89,14 @@ final class ParquetWriterLayoutTests: XCTestCase {
         try assertBothReadersSee(rows, in: path)
     }
 
+    func testPagesOfNullsOnlyDoNotDecideAgainstTheDictionary() throws {
+        let schema = Batches.schema([("s", .utf8)])
+        let rows: [[Cell]] = (0..<1_150).map { (index: Int) -> [Cell] in [index < 150 ? .null : .text("v\(index % 3)")] }
+        let path = try ParquetWriterFile.write(folder.file("late.parquet"), schema, [rows], options: ParquetWriterOptions(pageValues: 100))
+        XCTAssertEqual(try columns(path)["s"]?.first?["encodings"] as? [String], ["PLAIN", "RLE", "RLE_DICTIONARY"])
+        try assertBothReadersSee(rows, in: path)
+    }
+
     func testUniqueIntegersStayPlainBecauseADictionaryWouldNotPay() throws {
         let schema = Batches.schema([("id", .int64)])
         let rows: [[Cell]] = (0..<1_000).map { [.int(Int64($0) * 7_919)] }

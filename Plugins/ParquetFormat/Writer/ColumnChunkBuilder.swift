@@ -187,7 +187,8 @@ struct ColumnChunkBuilder {
         levelBytes = []
 
         let encoding: ParquetEncoding
-        if dictionaryState == .trial {
+        // A page of nulls only says nothing about whether a dictionary pays: the trial goes on.
+        if dictionaryState == .trial && !indices.isEmpty {
             let indexBytes = 1 + (indices.count * RLEHybridEncoder.bitWidth(forMaximum: max(dictionaryCount, 1) - 1) + 7) / 8
             dictionaryState = dictionaryPlain.count + indexBytes < plain.count ? .kept : .off
             if dictionaryState == .off {
