@@ -25,9 +25,9 @@ final class ParquetSinkRecoveryTests: ParquetSinkTestCase {
     func testTemporaryFilesOfAKilledRunAreRemovedByTheNextLoadOfTheTarget() throws {
         let sink = try makeSink()
         try load(sink, "t", schema, [[[1, "CA"]]], mode: .append)
-        try Data("half a file".utf8).write(to: URL(fileURLWithPath: lake + "/t/.tmp-killed-part-00001.parquet"))
+        try Data("half a file".utf8).write(to: URL(fileURLWithPath: lake + "/t/.tmp-killed-part-00001.parquet.inprogress"))
         try FileManager.default.createDirectory(atPath: lake + "/t/state=XX", withIntermediateDirectories: true)
-        try Data("half".utf8).write(to: URL(fileURLWithPath: lake + "/t/state=XX/.tmp-killed-part-00000.parquet"))
+        try Data("half".utf8).write(to: URL(fileURLWithPath: lake + "/t/state=XX/.tmp-killed-part-00000.parquet.inprogress"))
         try load(sink, "t", schema, [[[2, "NY"]]], mode: .append, run: "run-2")
         XCTAssertEqual(files(lake + "/t"), ["_SUCCESS", "part-00000.parquet", "part-00001.parquet"])
     }
@@ -39,10 +39,10 @@ final class ParquetSinkRecoveryTests: ParquetSinkTestCase {
         let sink = try makeSink()
         try load(sink, "t", schema, [[[1, "CA"]]], mode: .append, state: "1")
         // The files the killed commit had finished: a complete Parquet file under its temporary name.
-        try ParquetWriterFile.write(lake + "/t/.tmp-run-2-part-00001.parquet", schema, [[[2, "NY"]]])
+        try ParquetWriterFile.write(lake + "/t/.tmp-run-2-part-00001.parquet.inprogress", schema, [[[2, "NY"]]])
         let plan = """
             {"entry_id": "entry", "run_id": "run-2", "target": "t", "rows": 1, "state_json": "2",
-             "renames": [{"from": "\(lake!)/t/.tmp-run-2-part-00001.parquet", "to": "\(lake!)/t/part-00001.parquet"}],
+             "renames": [{"from": "\(lake!)/t/.tmp-run-2-part-00001.parquet.inprogress", "to": "\(lake!)/t/part-00001.parquet"}],
              "success_folders": ["\(lake!)/t"], "deletes": []}
             """
         try Data(plan.utf8).write(to: URL(fileURLWithPath: lake + "/_etl_state/entry.pending.json"))
@@ -57,7 +57,7 @@ final class ParquetSinkRecoveryTests: ParquetSinkTestCase {
         try ParquetWriterFile.write(lake + "/t/part-00001.parquet", schema, [[[2, "NY"]]])
         let plan = """
             {"entry_id": "entry", "run_id": "run-2", "target": "t", "rows": 1, "state_json": "2",
-             "renames": [{"from": "\(lake!)/t/.tmp-run-2-part-00001.parquet", "to": "\(lake!)/t/part-00001.parquet"}],
+             "renames": [{"from": "\(lake!)/t/.tmp-run-2-part-00001.parquet.inprogress", "to": "\(lake!)/t/part-00001.parquet"}],
              "success_folders": ["\(lake!)/t"], "deletes": ["\(lake!)/t/part-00000.parquet"]}
             """
         try Data(plan.utf8).write(to: URL(fileURLWithPath: lake + "/_etl_state/entry.pending.json"))

@@ -112,6 +112,9 @@ final class ParquetSinkRunTests: XCTestCase {
         XCTAssertFalse(after.contains("grp=c/_SUCCESS"))
         let oldRows = try ProjectPython.run("import pyarrow.parquet as pq, sys; print(pq.read_table(sys.argv[1]).num_rows)", [workspace.folder.file("lake/rows")])
         XCTAssertEqual(oldRows.trimmingCharacters(in: .whitespacesAndNewlines), "1000", "readers skip the hidden temporary files")
+        let duckRows = try ProjectPython.run("import duckdb, sys; print(duckdb.sql(\"SELECT count(*) FROM read_parquet('\" + sys.argv[1] + \"/**/*.parquet')\").fetchall()[0][0])",
+                                             [workspace.folder.file("lake/rows")])
+        XCTAssertEqual(duckRows.trimmingCharacters(in: .whitespacesAndNewlines), "1000", "DuckDB's globs match hidden files, but not the temporary suffix")
 
         let rerun = try workspace.run(["run"])
         XCTAssertEqual(rerun.status, 0, rerun.stderr)

@@ -1,8 +1,10 @@
 import ETLParquetFormat
 import ETLPluginKit
 
-/// One Parquet file a load is writing: under a temporary name (`.tmp-<run>-part-00007.parquet`,
-/// hidden from readers by its leading dot) until the load publishes it as `part-00007.parquet`.
+/// One Parquet file a load is writing: under a temporary name
+/// (`.tmp-<run>-part-00007.parquet.inprogress`) until the load publishes it as `part-00007.parquet`.
+/// The leading dot hides it from pyarrow and Spark; the suffix keeps it out of `*.parquet` globs,
+/// which DuckDB matches against hidden files too.
 final class PartFile {
     let folder: String
     let temporaryPath: String
@@ -14,7 +16,7 @@ final class PartFile {
          storage: any DatasetStorage) throws(PluginError) {
         self.folder = folder
         let name = PartFile.name(partNumber)
-        temporaryPath = folder + "/" + PartFile.temporaryPrefix + runTag + "-" + name
+        temporaryPath = folder + "/" + PartFile.temporaryPrefix + runTag + "-" + name + ".inprogress"
         finalPath = folder + "/" + name
         output = try storage.createFile(temporaryPath)
         writer = ParquetFileWriter(fields: fields, options: options, output: output)
