@@ -31,9 +31,20 @@ public final class ParquetFileWriter {
         builders = plans.map { ColumnChunkBuilder(plan: $0, options: options) }
     }
 
-    /// Adds `rows` of `batch`; `columns[i]` is the batch column that holds the file's column `i`
-    /// (so a partition column can be left out). Writes the row group out when it is full.
-    public func write(_ batch: ImportedRecordBatch, rows: some Collection<Int>, columns: [Int]) throws(ParquetWriteError) {
+    /// Adds the rows `rows` of `batch`; `columns[i]` is the batch column that holds the file's
+    /// column `i` (so a partition column can be left out). Writes the row group out when it is full.
+    public func write(_ batch: ImportedRecordBatch, rows: Range<Int>, columns: [Int]) throws(ParquetWriteError) {
+        try writeRows(batch, rows: rows, columns: columns)
+    }
+
+    /// Adds the listed rows of `batch` (a partition's share of it), in order; see `write(_:rows:columns:)`.
+    public func write(_ batch: ImportedRecordBatch, rows: [Int], columns: [Int]) throws(ParquetWriteError) {
+        try writeRows(batch, rows: rows, columns: columns)
+    }
+
+    // Concrete public entry points over one generic body: callers in other modules would otherwise
+    // run the unspecialized generic code, with a witness call per row and column.
+    private func writeRows<Rows: Collection<Int>>(_ batch: ImportedRecordBatch, rows: Rows, columns: [Int]) throws(ParquetWriteError) {
         precondition(!finished, "write after finish")
         precondition(columns.count == builders.count, "one batch column per file column")
         var start = rows.startIndex

@@ -81,13 +81,14 @@ final class ParquetLoad {
         try boundMemory()
     }
 
-    private func write(_ batch: ImportedRecordBatch, rows: some Collection<Int>, folder: String) throws(PluginError) {
+    private func write(_ batch: ImportedRecordBatch, rows: Range<Int>, folder: String) throws(PluginError) {
         let file = try partFile(folder)
-        do throws(ParquetWriteError) {
-            try file.writer.write(batch, rows: rows, columns: fileColumns)
-        } catch {
-            throw PluginError(error)
-        }
+        do throws(ParquetWriteError) { try file.writer.write(batch, rows: rows, columns: fileColumns) } catch { throw PluginError(error) }
+    }
+
+    private func write(_ batch: ImportedRecordBatch, rows: [Int], folder: String) throws(PluginError) {
+        let file = try partFile(folder)
+        do throws(ParquetWriteError) { try file.writer.write(batch, rows: rows, columns: fileColumns) } catch { throw PluginError(error) }
     }
 
     private func partFile(_ relativeFolder: String) throws(PluginError) -> PartFile {
