@@ -40,7 +40,7 @@ struct ColumnChunkBuilder {
 
     // The chunk's dictionary.
     private var dictionaryState: DictionaryState
-    private var dictionaryIndex: [[UInt8]: UInt32] = [:]
+    private var byteArrayDictionaryIndex = ByteArrayDictionaryIndex()
     /// Fixed-width values (integers, double bit patterns, decimals) by value, which spares an allocation per lookup.
     private var fixedDictionaryIndex: [Int128: UInt32] = [:]
     private var dictionaryPlain: [UInt8] = []
@@ -166,13 +166,8 @@ struct ColumnChunkBuilder {
     }
 
     private mutating func dictionaryEntry(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let key = Array(bytes)
-        if let index = dictionaryIndex[key] { return index }
-        let index = dictionaryCount
-        dictionaryIndex[key] = index
-        dictionaryCount += 1
-        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { dictionaryPlain.append(contentsOf: $0) }
-        dictionaryPlain.append(contentsOf: bytes)
+        let index = byteArrayDictionaryIndex.entry(for: bytes, page: &dictionaryPlain)
+        dictionaryCount = UInt32(byteArrayDictionaryIndex.count)
         return index
     }
 
@@ -192,7 +187,7 @@ struct ColumnChunkBuilder {
             let indexBytes = 1 + (indices.count * RLEHybridEncoder.bitWidth(forMaximum: max(dictionaryCount, 1) - 1) + 7) / 8
             dictionaryState = dictionaryPlain.count + indexBytes < plain.count ? .kept : .off
             if dictionaryState == .off {
-                dictionaryIndex = [:]
+                byteArrayDictionaryIndex = ByteArrayDictionaryIndex()
                 fixedDictionaryIndex = [:]
                 dictionaryPlain = []
                 dictionaryCount = 0
