@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "etl_http", type: .dynamic, targets: ["HTTPPlugin"]),
         .library(name: "etl_postgres", type: .dynamic, targets: ["PostgresPlugin"]),
         .library(name: "etl_adbc", type: .dynamic, targets: ["ADBCPlugin"]),
+        .library(name: "etl_parquet", type: .dynamic, targets: ["ParquetPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -166,6 +167,11 @@ let package = Package(
             exclude: ["README.md"],
             linkerSettings: pluginLinkerSettings
         ),
+        .target(
+            name: "ParquetPlugin", dependencies: ["ETLPluginKit", "ETLParquetFormat", "ETLTransport"], path: "Plugins/parquet",
+            exclude: ["README.md"],
+            linkerSettings: pluginLinkerSettings
+        ),
 
         // SDK example: a sink written in Swift with the authoring kit.
         .target(
@@ -241,6 +247,10 @@ let package = Package(
             name: "ADBCPluginTests",
             dependencies: ["ETLRuntimeCore", "ETLArrow", "CSQLite", "TestSupport", "PluginTestSupport", "PostgresTestSupport"],
             path: "Tests/ADBCPluginTests"
+        ),
+        .testTarget(
+            name: "ParquetPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "ETLParquetFormat", "TestSupport", "PluginTestSupport"],
+            path: "Tests/ParquetPluginTests"
         ),
         .testTarget(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
