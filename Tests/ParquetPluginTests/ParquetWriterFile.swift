@@ -9,7 +9,7 @@ final class ParquetWriterFile: ParquetByteOutput {
     let handle: FileHandle
 
     init(_ path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 

@@ -25,7 +25,7 @@ final class ParquetWriterTypeTests: XCTestCase {
          .decimal(-1, scale: 2), .decimal(0, scale: 3), .decimal(-12_345_678_901_234_567_890_123_456_789_012_345_678, scale: 10)],
         [.int(Int64.max), 1e300, "", .blob([7]), .timestamp(micros: 0), .date(days: 0), true, nil,
          .decimal(9_999_999, scale: 2), .decimal(999_999_999_999_999, scale: 3), .decimal(99_999_999_999_999_999_999_999_999_999_999_999_999, scale: 10)],
-        [.int(Int64.min), 5e-324, "omega", .blob([1, 2]), .timestamp(micros: 253_402_300_799_999_999), .date(days: 2_932_896), false, nil,
+        [.int(Int64.min), .double(.leastNonzeroMagnitude), "omega", .blob([1, 2]), .timestamp(micros: 253_402_300_799_999_999), .date(days: 2_932_896), false, nil,
          .decimal(-9_999_999, scale: 2), .decimal(-999_999_999_999_999, scale: 3), .decimal(1, scale: 10)],
     ] }
 

@@ -34,7 +34,7 @@ final class SourcePositionColumnTests: XCTestCase {
         let builder = RecordBatchBuilder(schema: positions.schema)
         try builder.append(int64: 7, column: 0)
         try positions.append("data.csv:2", to: builder)
-        try positions.append(utf8: UnsafeRawBufferPointer(start: "data.csv:3", count: 10), to: builder)
+        try Array("data.csv:3".utf8).withUnsafeBytes { try positions.append(utf8: $0, to: builder) }
         try builder.append(int64: 8, column: 0)
         let array = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
         defer { array.deallocate() }

@@ -36,7 +36,7 @@ final class SinkModelTests: SinkTestCase {
     func testAFailingQueryKeepsThePreviousTableAndSaysTheEntryIsAtFault() throws {
         try stage()
         let sink = try makeSink()
-        try sink.runModel(model("SELECT customer FROM stage_orders", "dim_customer", .table))
+        _ = try sink.runModel(model("SELECT customer FROM stage_orders", "dim_customer", .table))
         let error = callError { _ = try sink.runModel(self.model("SELECT customer, nope FROM stage_orders", "dim_customer", .table)) }
         XCTAssertEqual(error?.status, ETL_INVALID_CONFIG)
         XCTAssertTrue(error?.message.contains("no such column: nope") ?? false, error?.message ?? "")
@@ -47,9 +47,9 @@ final class SinkModelTests: SinkTestCase {
     func testAViewOnATableModelKeepsWorkingAfterTheSwap() throws {
         try stage()
         let sink = try makeSink()
-        try sink.runModel(model("SELECT id, amount FROM stage_orders", "orders_t", .table))
+        _ = try sink.runModel(model("SELECT id, amount FROM stage_orders", "orders_t", .table))
         try database.execute("CREATE VIEW big_orders AS SELECT id FROM orders_t WHERE amount > 6")
-        try sink.runModel(model("SELECT id, amount * 10 AS amount FROM stage_orders", "orders_t", .table))
+        _ = try sink.runModel(model("SELECT id, amount * 10 AS amount FROM stage_orders", "orders_t", .table))
         XCTAssertEqual(try database.scalar("SELECT count(*) FROM big_orders"), "3")
     }
 
