@@ -24,10 +24,17 @@ enum ADBCCall {
         // SQLSTATE class 28 (invalid authorization) is a credential to fix, not a failure to retry.
         // SQLite's lock contention reaches us as ADBC_STATUS_INTERNAL (or INVALID_ARGUMENT when
         // met while preparing) with SQLite's own text: another writer, so worth retrying.
-        let code: PluginError.Code = state.hasPrefix("28") ? .invalidConfig
+        // Drivers that report a refused login without a SQLSTATE (the PostgreSQL driver gives
+        // ADBC_STATUS_IO) are known by the server's words, so validate refuses it like run would.
+        let refusedLogin = refusedLoginPhrases.contains { detail.lowercased().contains($0) }
+        let code: PluginError.Code = state.hasPrefix("28") || refusedLogin ? .invalidConfig
             : detail.contains("database is locked") ? .retryable : code(for: status)
         return PluginError(code, "\(operation) failed: \(name(of: status)): \(detail)\(suffix)")
     }
+
+    /// What servers say when they refuse credentials (PostgreSQL, MySQL, Snowflake, BigQuery's OAuth).
+    static let refusedLoginPhrases = ["password authentication failed", "no password supplied", "authentication failed",
+                                      "access denied for user", "incorrect username or password", "invalid_grant"]
 
     /// The spec's name of a status code, e.g. ADBC_STATUS_NOT_FOUND.
     static func name(of status: AdbcStatusCode) -> String {

@@ -140,6 +140,7 @@ final class ADBCPostgresSinkTests: ADBCSinkTestCase {
         setenv("ETL_TEST_ADBC_URI", "postgresql://\(server.passwordUser):\(wrong)@127.0.0.1:\(server.port)/\(owned.name)", 1)
         let error = callError { _ = try ADBCPlugins.sink(config) }
         let message = error?.message ?? ""
+        XCTAssertEqual(error?.status, ETL_INVALID_CONFIG, "a refused login is a credential to fix, not a failure to retry: \(message)")
         XCTAssertTrue(message.contains("password authentication failed"), message)
         XCTAssertFalse(message.contains(wrong), message)
         XCTAssertFalse(message.contains(server.password), message)
