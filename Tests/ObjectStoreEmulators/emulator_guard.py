@@ -44,9 +44,13 @@ def main(argv):
     command = [part.replace("{port}", str(port)) for part in command]
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     stopping = threading.Event()
+    # The signal handler runs on the main thread, possibly while that thread holds the Event's
+    # internal lock inside stopping.wait(): calling stopping.set() there deadlocks. It only sets
+    # a flag, which the main loop polls.
+    signalled = []
 
     def stop(*_):
-        stopping.set()
+        signalled.append(True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -62,13 +66,13 @@ def main(argv):
         if child.poll() is not None:
             print(f"the emulator exited with status {child.returncode} before answering", file=sys.stderr)
             return 1
-        if time.monotonic() > deadline or stopping.is_set():
+        if time.monotonic() > deadline or stopping.is_set() or signalled:
             child.kill()
             print("the emulator did not answer HTTP within 30 s", file=sys.stderr)
             return 1
         time.sleep(0.05)
     print(f"port {port}", flush=True)
-    while not stopping.is_set() and child.poll() is None:
+    while not stopping.is_set() and not signalled and child.poll() is None:
         stopping.wait(0.2)
     if child.poll() is None:
         child.terminate()

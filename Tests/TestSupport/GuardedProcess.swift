@@ -57,6 +57,10 @@ public final class GuardedProcess {
     deinit {
         try? lifeline.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
+        // A guard that does not stop within 10 s is killed: a test run must never hang on it.
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
