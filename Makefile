@@ -1,13 +1,19 @@
 # etl-runtime — the two commands of the README:
 #   make run    install what is missing, build, run the default plugins.json on the sample data
 #   make test   the same set-up, then every test (Swift, C ABI, SDK examples, memory, pyarrow interop)
-# and: make install PREFIX=/usr/local, make bench, make clean.
+# and: make install PREFIX=/usr/local, make dist (tarball and .deb), make bench, make clean.
 
 SHELL := /bin/bash
 PREFIX ?= /usr/local
-# install builds in this configuration (the install check uses the debug build it already has).
+# install and dist build in this configuration (the install checks use the debug build they already have).
 CONFIG ?= release
 SWIFT ?= swift
+# The toolchain's folder (/opt/swift for /opt/swift/usr/bin/swift): what install copies the Swift
+# runtime from, and what the install checks hide to show the installed tree does without it.
+SWIFT_TOOLCHAIN ?= $(abspath $(dir $(realpath $(shell command -v $(SWIFT))))/../..)
+# What the installed etl-plugin.pc calls its prefix; dist makes the tarball's relative to the file.
+PC_PREFIX ?= $(PREFIX)
+DIST_DIR ?= .build/dist
 BUILD_DIR := .build/debug
 BIN := $(BUILD_DIR)/etl-runtime
 VENV := .venv
@@ -19,6 +25,8 @@ DEBIAN_PACKAGES += postgresql libpq-dev
 DEBIAN_PACKAGES += libsnappy-dev libzstd-dev
 # OpenSSL libcrypto: service-account JWTs for GCS, SHA-256 for S3 signatures.
 DEBIAN_PACKAGES += libssl-dev
+# install: patchelf points the installed files at the Swift runtime shipped beside them.
+DEBIAN_PACKAGES += patchelf
 PYTHON_PACKAGES := pyarrow pytest
 # Parquet interop peers (files written by them are read by us, and ours by them).
 PYTHON_PACKAGES += duckdb fastparquet
@@ -27,7 +35,7 @@ PYTHON_PACKAGES += "moto[server]" gcp-storage-emulator
 # ADBC drivers: their wheels ship the shared libraries the adbc plugin tests load.
 PYTHON_PACKAGES += adbc-driver-manager adbc-driver-sqlite adbc-driver-postgresql
 
-.PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install uninstall bench clean
+.PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install dist uninstall bench clean
 
 # Runs the default manifest (census sample → warehouse.db): run it again to see the
 # incremental entry move on by 1,630 rows, then stop at a no-op.
@@ -101,9 +109,12 @@ interop-test: build venv
 	ETL_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -q Tests/Interop Tests/MockAPI
 
 # make install into a temporary prefix, then build a third-party plugin with pkg-config
-# and list it with the installed binary.
+# and list it with the installed binary; then the installed tree, the tarball and the .deb
+# (made from the debug build here: make dist alone builds release) run the census sample
+# with the Swift toolchain hidden (Tests/Install/portable_check.sh).
 install-check: build
 	Tests/Install/install_check.sh
+	Tests/Install/portable_check.sh $(SWIFT_TOOLCHAIN)
 
 # Benchmarks against peers (not part of the tests): see bench/README.md.
 BENCH_VENV := .venv-bench
@@ -129,8 +140,14 @@ install: deps
 	install -m 755 .build/$(CONFIG)/etl-runtime $(DESTDIR)$(PREFIX)/bin/etl-runtime
 	install -m 755 .build/$(CONFIG)/libetl_*.so $(DESTDIR)$(PREFIX)/lib/etl-runtime/plugins/
 	install -m 644 SDK/include/etl_plugin.h $(DESTDIR)$(PREFIX)/include/etl_plugin.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' SDK/etl-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
+	sed -e 's|@PREFIX@|$(PC_PREFIX)|g' SDK/etl-plugin.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/etl-plugin.pc
+	Runtime/Packaging/bundle_swift_runtime.sh $(DESTDIR)$(PREFIX) $(SWIFT_TOOLCHAIN)
 	@echo "Installed etl-runtime into $(DESTDIR)$(PREFIX)"
+
+# DIST_DIR/etl-runtime-VERSION-linux-ARCH.tar.gz (relocatable) and etl-runtime_VERSION_ARCH.deb
+# (into /usr, Depends computed from what the files load): Runtime/Packaging/make_dist.sh.
+dist: deps
+	Runtime/Packaging/make_dist.sh $(DIST_DIR) $(CONFIG)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/etl-runtime $(DESTDIR)$(PREFIX)/include/etl_plugin.h \
