@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "etl_sqlite", type: .dynamic, targets: ["SQLitePlugin"]),
         .library(name: "etl_http", type: .dynamic, targets: ["HTTPPlugin"]),
         .library(name: "etl_postgres", type: .dynamic, targets: ["PostgresPlugin"]),
+        .library(name: "etl_parquet", type: .dynamic, targets: ["ParquetPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -148,6 +149,10 @@ let package = Package(
             name: "PostgresPlugin", dependencies: ["ETLPluginKit", "ETLSQLSource", "CLibPQ"], path: "Plugins/postgres",
             linkerSettings: pluginLinkerSettings
         ),
+        .target(
+            name: "ParquetPlugin", dependencies: ["ETLPluginKit", "ETLParquetFormat", "ETLTransport"], path: "Plugins/parquet",
+            linkerSettings: pluginLinkerSettings
+        ),
 
         // SDK example: a sink written in Swift with the authoring kit.
         .target(
@@ -218,6 +223,10 @@ let package = Package(
         .testTarget(
             name: "PostgresPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport", "PostgresTestSupport"],
             path: "Tests/PostgresPluginTests"
+        ),
+        .testTarget(
+            name: "ParquetPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "ETLParquetFormat", "TestSupport", "PluginTestSupport"],
+            path: "Tests/ParquetPluginTests"
         ),
         .testTarget(
             name: "HTTPPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
