@@ -142,6 +142,8 @@ public struct ThriftCompactReader {
         let start = position
         let header = try readByte()
         let typeID = header & 0x0F
+        // Some writers (fastparquet) write an empty list's header as a bare 0: no elements, no type.
+        if header == 0 { return (.byte, 0) }
         guard let type = ThriftCompactType(rawValue: typeID == 1 ? 2 : typeID) else {
             throw ThriftDecodingError("unknown compact type \(typeID) in a list header", offset: start)
         }
@@ -162,7 +164,7 @@ public struct ThriftCompactReader {
                                      _ element: (inout ThriftCompactReader) throws(ThriftDecodingError) -> T) throws(ThriftDecodingError) -> [T] {
         let start = position
         let (type, count) = try readListHeader()
-        guard type == expected || (expected == .booleanTrue && type == .booleanFalse) else {
+        guard count == 0 || type == expected || (expected == .booleanTrue && type == .booleanFalse) else {
             throw ThriftDecodingError("a list holds \(type) elements where \(expected) was expected", offset: start)
         }
         var items: [T] = []
