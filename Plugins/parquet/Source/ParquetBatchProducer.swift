@@ -17,6 +17,8 @@ final class ParquetBatchProducer: ArrowBatchProducer {
         let type: ArrowColumnType
         /// Rows must be after this (nil: every non-null cursor loads).
         let since: ParquetComparable?
+        /// The largest cursor an interrupted read (being resumed) had loaded before.
+        let loadedBefore: ParquetComparable?
         let fieldName: String
     }
 
@@ -186,7 +188,10 @@ final class ParquetBatchProducer: ArrowBatchProducer {
         guard isIncremental else { return }
         if let cursor {
             var watermark = cursor.since
-            if let maxSeen, watermark.flatMap({ maxSeen.compare($0) }).map({ $0 > 0 }) ?? true { watermark = maxSeen }
+            for candidate in [cursor.loadedBefore, maxSeen].compactMap({ $0 })
+            where watermark.flatMap({ candidate.compare($0) }).map({ $0 > 0 }) ?? true {
+                watermark = candidate
+            }
             state.cursor = watermark.map { ParquetCursorValue.json($0, type: cursor.type) } ?? .null
             if finished {
                 state.run = nil

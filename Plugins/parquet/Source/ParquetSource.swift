@@ -97,8 +97,10 @@ final class ParquetSource: ETLSource {
                 throw .invalidConfig("the saved state of entry '\(request.entryID)' reads by new files, not by cursor \"\(field)\"; run: etl-runtime state reset \(request.entryID)")
             }
             var since: ParquetComparable?
+            var loadedBefore: ParquetComparable?
             if let run = saved.run {
                 since = run.since == .null ? nil : try ParquetCursorValue.parse(run.since, type: type, what: "state.run.since")
+                loadedBefore = saved.cursor == .null ? nil : try ParquetCursorValue.parse(saved.cursor, type: type, what: "state.cursor")
                 plan = try ParquetReadPlan.resumedCursorRun(paths, run: run)
             } else {
                 if saved.cursor != .null {
@@ -114,7 +116,7 @@ final class ParquetSource: ETLSource {
             }
             state.cursorField = field
             state.cursor = saved.cursor
-            filter = .init(field: index, type: type, since: since, fieldName: field)
+            filter = .init(field: index, type: type, since: since, loadedBefore: loadedBefore, fieldName: field)
         }
         host.debug("reading \(plan.count) of \(paths.count) file(s) matching \(settings.path)")
         let producer = ParquetBatchProducer(settings: settings, layout: layout, plan: plan, state: state, cursor: filter,
