@@ -41,3 +41,16 @@ public struct ParquetSchemaElement: Sendable, ThriftDecodable {
         guard sawName else { throw reader.missing("name", in: "SchemaElement") }
     }
 }
+
+extension ParquetSchemaElement {
+    /// A leaf element built in code (for tests and writers), not decoded from a file.
+    public static func make(name: String, type: ParquetPhysicalType, repetition: ParquetRepetition = .optional) -> ParquetSchemaElement {
+        ParquetSchemaElement(name: name, physicalTypeNumber: type.rawValue, repetitionNumber: repetition.rawValue)
+    }
+
+    private init(name: String, physicalTypeNumber: Int32, repetitionNumber: Int32) {
+        self.name = name
+        self.physicalTypeNumber = physicalTypeNumber
+        self.repetitionNumber = repetitionNumber
+    }
+}
