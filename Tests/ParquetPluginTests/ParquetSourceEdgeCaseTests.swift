@@ -148,3 +148,57 @@ final class ParquetSourceEdgeCaseTests: XCTestCase {
         }
     }
 }
+
+/// Damaged files never crash the process that loaded the plugin: every read of a file with
+/// bytes overwritten at random either succeeds or fails with an error.
+final class ParquetSourceCorruptionTests: XCTestCase {
+    private let folder = TemporaryDirectory("etl-parquet")
+
+    func testRandomlyDamagedFilesFailCleanly() throws {
+        let files = try ParquetFixtures.generate(ParquetSourceFixtureScripts.flatTable + #"""
+        t = flat_table(200)
+        t = t.append_column("tags", pa.array([[i, None] if i % 3 else None for i in range(200)], pa.list_(pa.int64())))
+        write("dict", t, compression="snappy", data_page_size=256, row_group_size=80)
+        write("delta", t, use_dictionary=False, compression="none", data_page_version="2.0",
+              column_encoding={"i32": "DELTA_BINARY_PACKED", "word": "DELTA_BYTE_ARRAY", "blob": "DELTA_LENGTH_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT"})
+        """#, in: folder)
+        var generator = SplitMix64(seed: 13)
+        var failures = 0, successes = 0
+        for name in ["dict", "delta"] {
+            let original = try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(files[name]).path))
+            for trial in 0..<150 {
+                var bytes = [UInt8](original)
+                // Damage the data and the footer alike, but keep the magic so the footer is parsed.
+                for _ in 0..<(1 + Int(generator.next() % 4)) {
+                    let position = 4 + Int(generator.next() % UInt64(bytes.count - 12))
+                    bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+                }
+                let path = folder.file("\(name)-\(trial).parquet")
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                do {
+                    _ = try ParquetFixtures.read(["path": path], stream: "\(name)-\(trial)", batchSize: 64)
+                    successes += 1
+                } catch {
+                    failures += 1
+                    XCTAssert("\(error)".contains(path), "the error names the file: \(error)")
+                }
+                try FileManager.default.removeItem(atPath: path)
+            }
+        }
+        XCTAssertGreaterThan(failures, 0)
+        XCTAssertEqual(failures + successes, 300)
+    }
+}
+
+/// A small deterministic generator, so a failing trial can be replayed.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -120,5 +120,6 @@ enum ParquetSourceFixtureScripts {
         })
         # One column required (no definition levels at all), the others optional.
         return t.cast(pa.schema([f.with_nullable(f.name != "required_id") for f in t.schema]))
+
     """#
 }

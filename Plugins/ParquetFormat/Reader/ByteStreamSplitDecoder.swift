@@ -3,6 +3,7 @@
 enum ByteStreamSplitDecoder {
     static func decode(_ cursor: inout ByteCursor, type: ParquetPhysicalType, typeLength: Int, count: Int,
                        into values: inout ParquetValues) throws(ParquetReadError) {
+        guard count >= 0 else { throw ParquetReadError(.corrupt, "a page claims \(count) values") }
         let width: Int
         switch type {
         case .float, .int32: width = 4

@@ -27,7 +27,7 @@ public enum ColumnChunkReader {
         }
         let bytes = try file.read(offset: meta.firstPageOffset, length: Int(meta.totalCompressedSize))
         var state = PageState(type: type, typeLength: Int(node.element.typeLength ?? 0), codec: codec,
-                              maxDefinition: node.maxDefinitionLevel, maxRepetition: node.maxRepetitionLevel)
+                              maxDefinition: node.maxDefinitionLevel, maxRepetition: node.maxRepetitionLevel, chunkValues: meta.numValues)
         var position = 0
         var pageNumber = 0
         while state.decoded.entryCount < meta.numValues && position < bytes.count {
@@ -64,10 +64,13 @@ private struct PageState {
     let codec: ParquetCompressionCodec
     let maxDefinition: Int
     let maxRepetition: Int
+    /// The values the chunk's metadata announces: no page may hold more than remain.
+    let chunkValues: Int64
     var dictionary: ParquetValues?
     var decoded: DecodedColumnChunk
 
-    init(type: ParquetPhysicalType, typeLength: Int, codec: ParquetCompressionCodec, maxDefinition: Int, maxRepetition: Int) {
+    init(type: ParquetPhysicalType, typeLength: Int, codec: ParquetCompressionCodec, maxDefinition: Int, maxRepetition: Int, chunkValues: Int64) {
+        self.chunkValues = chunkValues
         self.type = type
         self.typeLength = typeLength
         self.codec = codec
@@ -90,6 +93,7 @@ private struct PageState {
             let plain = try PageDecompressor.decompress(body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
             var cursor = ByteCursor(plain)
             let count = Int(page.numValues)
+            try checkCount(count)
             let repetition = try levelsV1(&cursor, maximum: maxRepetition, count: count, encoding: page.repetitionLevelEncodingNumber, what: "repetition")
             let definition = try levelsV1(&cursor, maximum: maxDefinition, count: count, encoding: page.definitionLevelEncodingNumber, what: "definition")
             try finishPage(&cursor, count: count, definition: definition, repetition: repetition, encodingNumber: page.encodingNumber)
@@ -100,6 +104,7 @@ private struct PageState {
                 throw ParquetReadError(.corrupt, "a data page v2's level lengths exceed the page")
             }
             let count = Int(page.numValues)
+            try checkCount(count)
             let levelBytes = Array(body.prefix(repetitionBytes + definitionBytes))
             var repetitionCursor = ByteCursor(levelBytes, from: 0, to: repetitionBytes)
             var definitionCursor = ByteCursor(levelBytes, from: repetitionBytes, to: repetitionBytes + definitionBytes)
@@ -131,6 +136,12 @@ private struct PageState {
             return try RLEHybridDecoder.decodeBitPackedMSBFirst(&cursor, bitWidth: width, count: count)
         default:
             throw ParquetReadError(.unsupported, "\(what) levels use encoding \(encoding), not RLE or BIT_PACKED")
+        }
+    }
+
+    private func checkCount(_ count: Int) throws(ParquetReadError) {
+        guard count >= 0, Int64(count) <= chunkValues - Int64(decoded.entryCount) else {
+            throw ParquetReadError(.corrupt, "a page claims \(count) values, but the column chunk has \(chunkValues - Int64(decoded.entryCount)) left")
         }
     }
 

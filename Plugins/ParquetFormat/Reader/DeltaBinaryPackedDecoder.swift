@@ -16,7 +16,8 @@ enum DeltaBinaryPackedDecoder {
         guard total <= Int(Int32.max) else { throw ParquetReadError(.corrupt, "a DELTA_BINARY_PACKED page claims \(total) values") }
         let perMiniblock = blockSize / miniblocks
         var output: [Int64] = []
-        output.reserveCapacity(total)
+        // A corrupt count must not reserve gigabytes up front: the array grows as values decode.
+        output.reserveCapacity(min(total, 1 << 16))
         guard total > 0 else { return output }
         output.append(current)
         var scratch: [UInt64] = []

@@ -7,7 +7,7 @@ enum DeltaByteArrayDecoders {
         guard lengths.count >= count else {
             throw ParquetReadError(.corrupt, "a DELTA_LENGTH_BYTE_ARRAY page holds \(lengths.count) lengths for \(count) values")
         }
-        output.reserve(values: count, bytes: cursor.remaining)
+        output.reserve(values: min(count, lengths.count), bytes: cursor.remaining)
         for length in lengths.prefix(count) {
             guard length >= 0 else { throw ParquetReadError(.corrupt, "a DELTA_LENGTH_BYTE_ARRAY length is negative") }
             output.append(try cursor.take(Int(length)))

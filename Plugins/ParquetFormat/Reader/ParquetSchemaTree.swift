@@ -32,6 +32,9 @@ public struct ParquetSchemaTree: Sendable {
         var position = 1
         var rootNode = Node(element: root, repetition: .required, children: [], maxDefinitionLevel: 0, maxRepetitionLevel: 0, path: [])
         let count = Int(root.numChildren ?? 0)
+        guard count >= 0, count < elements.count else {
+            throw ParquetReadError(.corrupt, "the schema's root claims \(count) fields but the schema lists \(elements.count - 1)")
+        }
         nodes.append(rootNode)
         for _ in 0..<count {
             let child = try build(elements, &position, parentDefinition: 0, parentRepetition: 0, parentPath: [], depth: 1)
@@ -59,8 +62,11 @@ public struct ParquetSchemaTree: Sendable {
         nodes.append(Node(element: element, repetition: repetition, children: [], maxDefinitionLevel: definition,
                           maxRepetitionLevel: repetitionLevel, path: path))
         if let children = element.numChildren, children > 0 || element.physicalType == nil {
+            guard children >= 0, Int(children) < elements.count else {
+                throw ParquetReadError(.corrupt, "schema field \(path.joined(separator: ".")) claims \(children) children")
+            }
             var childIndices: [Int] = []
-            for _ in 0..<max(0, Int(children)) {
+            for _ in 0..<Int(children) {
                 childIndices.append(try build(elements, &position, parentDefinition: definition, parentRepetition: repetitionLevel,
                                               parentPath: path, depth: depth + 1))
             }

@@ -3,6 +3,7 @@
 enum PlainDecoder {
     static func decode(_ cursor: inout ByteCursor, type: ParquetPhysicalType, typeLength: Int, count: Int,
                        into values: inout ParquetValues) throws(ParquetReadError) {
+        guard count >= 0 else { throw ParquetReadError(.corrupt, "a page claims \(count) values") }
         switch values {
         case .boolean(var output):
             values = .int32([])
@@ -49,7 +50,8 @@ enum PlainDecoder {
                 output.reserve(values: count, bytes: count * typeLength)
                 for _ in 0..<count { output.append(try cursor.take(typeLength)) }
             } else {
-                output.reserve(values: count, bytes: cursor.remaining)
+                // Each value takes at least its 4-byte length: a corrupt count cannot reserve more.
+                output.reserve(values: min(count, cursor.remaining / 4 + 1), bytes: cursor.remaining)
                 for _ in 0..<count {
                     let length = Int(try cursor.littleEndian(4))
                     output.append(try cursor.take(length))

@@ -7,7 +7,7 @@ enum RLEHybridDecoder {
     static func decode(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws(ParquetReadError) -> [Int32] {
         guard (0...32).contains(bitWidth) else { throw ParquetReadError(.corrupt, "an RLE bit width of \(bitWidth) is beyond 32") }
         var output: [Int32] = []
-        output.reserveCapacity(count)
+        output.reserveCapacity(min(count, 1 << 16))
         let valueBytes = (bitWidth + 7) / 8
         var scratch: [UInt64] = []
         while output.count < count {
