@@ -13,6 +13,11 @@ public final class DecodedRowGroup {
     private var entryPositions: [Int: Int] = [:]
     private let assembler: NestedJSONAssembler
 
+    /// Leaves loaded as flat columns (advanced by `appendRows` ahead of the nested ones).
+    private var flatLeaves: Set<Int> = []
+
+    private func isFlatLeaf(_ leaf: Int) -> Bool { flatLeaves.contains(leaf) }
+
     init(tree: ParquetSchemaTree, fields: [ParquetOutputField], leaves: [Int: LeafColumnData], rowCount: Int, location: String) {
         self.tree = tree
         self.fields = fields
@@ -21,6 +26,7 @@ public final class DecodedRowGroup {
         self.location = location
         assembler = NestedJSONAssembler(tree: tree, leaves: leaves, location: location)
         for leaf in leaves.keys { entryPositions[leaf] = 0 }
+        for field in fields { if case .leaf(let leaf, _) = field.kind { flatLeaves.insert(leaf) } }
     }
 
     public var remainingRows: Int { rowCount - nextRow }
@@ -45,12 +51,42 @@ public final class DecodedRowGroup {
         return data.reader.comparable(data.valueIndex(entry))
     }
 
+    /// Appends the next `count` rows (at most those left) to `builder`, column by column.
+    public func appendRows(_ count: Int, to builder: RecordBatchBuilder) throws(ParquetReadError) {
+        let rows = min(count, remainingRows)
+        guard rows > 0 else { return }
+        for (column, field) in fields.enumerated() {
+            guard case .leaf(let leaf, _) = field.kind else { continue }
+            guard let data = leaves[leaf], let start = entryPositions[leaf], start + rows <= data.chunk.entryCount else {
+                throw ParquetReadError(.corrupt, "\(location): column \"\(field.name)\" ends before the row group's last row")
+            }
+            do throws(ParquetReadError) {
+                try LeafColumnAppender.append(data, entries: start..<start + rows, to: builder, column: column)
+            } catch {
+                throw error.located(location)
+            }
+            entryPositions[leaf] = start + rows
+        }
+        guard fields.contains(where: { if case .nested = $0.kind { true } else { false } }) else {
+            nextRow += rows
+            return
+        }
+        // Nested fields, row by row; the flat ones are already appended.
+        for _ in 0..<rows { try appendRow(to: builder, onlyNested: true) }
+    }
+
     /// Appends the next row to `builder`, field `i` into column `firstColumn + i`.
     public func appendRow(to builder: RecordBatchBuilder, firstColumn: Int = 0) throws(ParquetReadError) {
+        try appendRow(to: builder, firstColumn: firstColumn, onlyNested: false)
+    }
+
+    private func appendRow(to builder: RecordBatchBuilder, firstColumn: Int = 0, onlyNested: Bool) throws(ParquetReadError) {
         guard nextRow < rowCount else { return }
         for (number, field) in fields.enumerated() {
             let column = firstColumn + number
             switch field.kind {
+            case .leaf where onlyNested:
+                continue
             case .leaf(let leaf, _):
                 guard let data = leaves[leaf], let entry = entryPositions[leaf], entry < data.chunk.entryCount else {
                     throw ParquetReadError(.corrupt, "\(location): column \"\(field.name)\" ends before the row group's last row")
@@ -87,7 +123,9 @@ public final class DecodedRowGroup {
                 }
             }
         }
-        for (leaf, data) in leaves { entryPositions[leaf] = data.recordEnd(from: entryPositions[leaf]!) }
+        for (leaf, data) in leaves where !onlyNested || !isFlatLeaf(leaf) {
+            entryPositions[leaf] = data.recordEnd(from: entryPositions[leaf]!)
+        }
         nextRow += 1
     }
 }

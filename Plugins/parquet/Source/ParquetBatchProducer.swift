@@ -72,13 +72,21 @@ final class ParquetBatchProducer: ArrowBatchProducer {
                   request.maxBatchBytes == 0 || builder.byteSize < request.maxBatchBytes,
                   request.maxRecords == 0 || produced < request.maxRecords,
                   let group = try nextLoadableRow() {
+                // Unfiltered reads append runs of rows column by column; cursor reads decide
+                // row by row. With a byte bound, runs are short so the batch stops near it.
+                var rows = 1
+                if cursor == nil {
+                    rows = min(batchSize - builder.rowCount, group.remainingRows)
+                    if request.maxRecords > 0 { rows = min(rows, Int(request.maxRecords - produced)) }
+                    if request.maxBatchBytes > 0 { rows = min(rows, 1024) }
+                }
                 do throws(ParquetReadError) {
-                    try group.appendRow(to: builder)
+                    if rows == 1 { try group.appendRow(to: builder) } else { try group.appendRows(rows, to: builder) }
                 } catch {
                     throw PluginError(error)
                 }
-                rowsPassed += 1
-                produced += 1
+                rowsPassed += Int64(rows)
+                produced += Int64(rows)
             }
             // Settle on the next row to load (or the end) so the state below is exact.
             if request.maxRecords == 0 || produced < request.maxRecords { _ = try nextLoadableRow() }
