@@ -202,3 +202,32 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// `check` and `discover`: the stream and its Arrow columns without reading rows.
+final class ParquetSourceDiscoverTests: XCTestCase {
+    private let folder = TemporaryDirectory("etl-parquet")
+
+    func testDiscoverReturnsTheStreamAndItsArrowSchema() throws {
+        _ = try ParquetFixtures.generate(#"""
+        t = pa.table({"id": pa.array([1], pa.int32()), "at": pa.array([0], pa.timestamp("ns")), "price": pa.array([decimal.Decimal("1.50")], pa.decimal128(7, 2)),
+                      "tags": pa.array([["a"]], pa.list_(pa.string())), "u": pa.array([1], pa.uint64())})
+        write("sales-2024", t)
+        """#, in: folder)
+        let source = try ParquetTestSource.make(["path": folder.file("sales-*.parquet")])
+        try source.check()
+        let streams = try source.discover()
+        XCTAssertEqual(streams.map(\.name), ["sales"])
+        let fields = try XCTUnwrap(streams.first).schema.fields
+        XCTAssertEqual(fields.map(\.name), ["id", "at", "price", "tags", "u"])
+        XCTAssertEqual(fields.map(\.type.displayName), ["int64", "timestamp[us, UTC]", "decimal(7,2)", "utf8", "decimal(20,0)"])
+        let projected = try ParquetTestSource.make(["path": folder.file("sales-2024.parquet"), "columns": ["u", "id"], "stream": "s"]).discover()
+        XCTAssertEqual(projected.first?.schema.fields.map(\.name), ["u", "id"])
+    }
+
+    func testCheckFailsForAMissingFileAndWarnsForAnEmptyGlob() throws {
+        XCTAssertThrowsError(try ParquetTestSource.make(["path": folder.file("missing.parquet")]).check()) { error in
+            XCTAssert("\(error)".contains("does not exist or is not a regular file"), "\(error)")
+        }
+        XCTAssertNoThrow(try ParquetTestSource.make(["path": folder.file("later-*.parquet")]).check())
+    }
+}
