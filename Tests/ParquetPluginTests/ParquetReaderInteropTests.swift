@@ -99,15 +99,19 @@ final class ParquetReaderLogicalTypeTests: XCTestCase {
         try ParquetFixtures.assertReadsExactly(try XCTUnwrap(files["decimals_fixed"]))
     }
 
-    func testUUIDAndFloat16() throws {
+    func testUUIDFloat16JSONTextAndMapsWithNumberKeys() throws {
         let files = try ParquetFixtures.generate(#"""
         ids = [uuid.UUID("12345678-9abc-def0-1234-56789abcdef0").bytes, None, uuid.UUID(int=0).bytes, uuid.UUID(int=2**128 - 1).bytes]
         import numpy as np
         halves = pa.array(np.array([1.5, -0.0001, 65504, 0.000061035156], dtype=np.float16), pa.float16())
-        table = pa.table({"id": pa.ExtensionArray.from_storage(pa.uuid(), pa.array(ids, pa.binary(16))), "half": halves})
+        table = pa.table({"id": pa.ExtensionArray.from_storage(pa.uuid(), pa.array(ids, pa.binary(16))), "half": halves,
+                          "doc": pa.array(['{"a": 1}', None, "[]", '"x"'], pa.json_()),
+                          "by_number": pa.array([[(1, "one"), (-2, None)], None, [], [(3, "ü")]], pa.map_(pa.int64(), pa.string()))})
         write("uuid_half", table)
         """#, in: folder)
-        try ParquetFixtures.assertReadsExactly(try XCTUnwrap(files["uuid_half"]))
+        let file = try XCTUnwrap(files["uuid_half"])
+        try ParquetFixtures.assertReadsExactly(file)
+        XCTAssertEqual(file.physicalTypes["id"], "FIXED_LEN_BYTE_ARRAY")
     }
 
     func testListsStructsAndMapsLoadAsJSON() throws {

@@ -19,8 +19,11 @@ enum ParquetSourceFixtureScripts {
     def is_uuid(t):
         return getattr(t, "extension_name", None) == "arrow.uuid"
 
+    def is_json_text(t):
+        return getattr(t, "extension_name", None) == "arrow.json"
+
     def abi_type(t):
-        if is_uuid(t): return "utf8"
+        if is_uuid(t) or is_json_text(t): return "utf8"
         if pa.types.is_boolean(t): return "bool"
         if t == pa.uint64(): return "decimal(20,0)"
         if pa.types.is_integer(t): return "int64"
@@ -49,6 +52,7 @@ enum ParquetSourceFixtureScripts {
             col = col.cast(t.value_type); t = t.value_type
         if is_uuid(t):
             return [None if v is None else str(uuid.UUID(bytes=v)) for v in col.cast(t.storage_type).to_pylist()]
+        if is_json_text(t): return col.cast(t.storage_type).to_pylist()
         if pa.types.is_timestamp(t):
             scale = {"s": lambda v: v * 1_000_000, "ms": lambda v: v * 1000, "us": lambda v: v, "ns": lambda v: v // 1000}[t.unit]
             return [None if v is None else scale(v) for v in col.cast(pa.int64()).to_pylist()]
