@@ -59,6 +59,21 @@ final class ParquetSourceIncrementalTests: XCTestCase {
         }
     }
 
+    func testMaxRecordsStopsTheRunAndTheNextRunContinues() throws {
+        let glob = folder.file("batch-*.parquet")
+        try write("batch-1", ids: "0, 300", rowGroupSize: 70)
+        try write("batch-2", ids: "300, 400", rowGroupSize: 70)
+        var state: String?
+        var loaded: [Int64] = []
+        for _ in 0..<5 {
+            let run = try ParquetFixtures.read(["path": glob], stream: "batch", batchSize: 64, cursor: "$file", state: state, maxRecords: 130)
+            XCTAssertLessThanOrEqual(ids(run).count, 130)
+            loaded += ids(run)
+            state = run.checkpoints.last ?? state
+        }
+        XCTAssertEqual(loaded, Array(0..<400))
+    }
+
     func testCursorLoadsRowsAfterTheWatermarkAndSkipsRowGroupsByStatistics() throws {
         try write("events", ids: "0, 100", rowGroupSize: 25)
         let path = folder.file("events.parquet")
