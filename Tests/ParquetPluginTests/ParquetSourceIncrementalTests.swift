@@ -1,4 +1,5 @@
 import Foundation
+import PluginTestSupport
 import TestSupport
 import XCTest
 
@@ -121,6 +122,22 @@ final class ParquetSourceIncrementalTests: XCTestCase {
         XCTAssert(final.contains(#""cursor":"2023-11-14T22:13:29Z""#) && !final.contains("run"), final)
         let nothingNew = try ParquetFixtures.read(["path": glob], stream: "mix", cursor: "at", state: final)
         XCTAssertEqual(nothingNew.batchCount, 0)
+    }
+
+    func testPositionsNameTheFileAndTheRowInIt() throws {
+        try write("batch-1", ids: "0, 150", rowGroupSize: 60)
+        try write("batch-2", ids: "150, 160")
+        let source = try ParquetTestSource.make(["path": folder.file("batch-*.parquet")])
+        let result = try source.readAll(ParquetTestSource.request(stream: "batch", batchSize: 50).askingForPositions())
+        XCTAssertEqual(result.schema.fields.map(\.name), ["id", "at", "_etl_position"])
+        XCTAssertEqual(result.positions.count, 160)
+        XCTAssertEqual(result.positions[0], folder.file("batch-1.parquet") + ": row 1")
+        XCTAssertEqual(result.positions[149], folder.file("batch-1.parquet") + ": row 150")
+        XCTAssertEqual(result.positions[155], folder.file("batch-2.parquet") + ": row 6")
+        let filtered = try source.readAll(ParquetTestSource.request(stream: "batch", cursor: "id", initialValue: "147").askingForPositions())
+        // ids 148 and 149 are rows 149 and 150 of the first file; ids 150...159 the second file's rows.
+        XCTAssertEqual(filtered.positions, [149, 150].map { folder.file("batch-1.parquet") + ": row \($0)" }
+                                           + (1...10).map { folder.file("batch-2.parquet") + ": row \($0)" })
     }
 
     func testCursorMistakesAreRefused() throws {

@@ -23,6 +23,9 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     }
 
     let schema: ArrowSchemaDescription
+    /// The `_etl_position` column when the read asked for positions: `<path>: row <n>`, the
+    /// row's 1-based number in its file.
+    private let positions: SourcePositionColumn?
     private let settings: ParquetSourceSettings
     private let layout: ParquetStreamLayout
     private let plan: [ParquetPlannedFile]
@@ -51,10 +54,11 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     private(set) var state: ParquetResumeState
 
     init(settings: ParquetSourceSettings, layout: ParquetStreamLayout, plan: [ParquetPlannedFile], state: ParquetResumeState,
-         cursor: CursorFilter?, incremental: Bool, request: ReadRequest, host: PluginHost) {
+         cursor: CursorFilter?, incremental: Bool, request: ReadRequest, positions: SourcePositionColumn?, host: PluginHost) {
         self.settings = settings
         self.layout = layout
-        self.schema = layout.schema
+        self.positions = positions
+        self.schema = positions?.schema ?? layout.schema
         self.plan = plan
         self.state = state
         self.cursor = cursor
@@ -84,6 +88,14 @@ final class ParquetBatchProducer: ArrowBatchProducer {
                     if rows == 1 { try group.appendRow(to: builder) } else { try group.appendRows(rows, to: builder) }
                 } catch {
                     throw PluginError(error)
+                }
+                if let positions {
+                    let path = plan[fileIndex].path
+                    for row in 0..<Int64(rows) {
+                        do throws(ArrowError) { try positions.append("\(path): row \(rowsPassed + row + 1)", to: builder) } catch {
+                            throw PluginError(error, context: path)
+                        }
+                    }
                 }
                 rowsPassed += Int64(rows)
                 produced += Int64(rows)

@@ -21,7 +21,7 @@ final class ParquetSource: ETLSource {
     static let descriptor = PluginDescriptor(
         name: "parquet", version: "1.0.0",
         description: "Parquet files (a file or a glob): row group by row group into Arrow, nested fields as JSON, incremental by new files or by a cursor column",
-        capabilities: [.incremental, .discover], configSchema: ParquetSourceConfigSchema.text)
+        capabilities: [.incremental, .discover, .positions], configSchema: ParquetSourceConfigSchema.text)
 
     /// The cursor field that means "load new files".
     static let fileCursor = "$file"
@@ -119,8 +119,9 @@ final class ParquetSource: ETLSource {
             filter = .init(field: index, type: type, since: since, loadedBefore: loadedBefore, fieldName: field)
         }
         host.debug("reading \(plan.count) of \(paths.count) file(s) matching \(settings.path)")
+        let positions = try SourcePositionColumn(request: request, streamSchema: layout.schema)
         let producer = ParquetBatchProducer(settings: settings, layout: layout, plan: plan, state: state, cursor: filter,
-                                            incremental: request.cursorField != nil, request: request, host: host)
+                                            incremental: request.cursorField != nil, request: request, positions: positions, host: host)
         self.producer = producer
         return producer
     }
