@@ -7,7 +7,9 @@ public enum ColumnChunkReader {
     /// The supported value encodings, for messages.
     static let supportedEncodings = "PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT"
 
-    public static func read(_ file: any ParquetByteSource, chunk: ParquetColumnChunk, node: ParquetSchemaTree.Node) throws(ParquetReadError) -> DecodedColumnChunk {
+    /// The chunk's metadata, physical type and codec, refusing what this reader cannot read.
+    static func validate(_ chunk: ParquetColumnChunk, node: ParquetSchemaTree.Node)
+        throws(ParquetReadError) -> (meta: ParquetColumnMetaData, type: ParquetPhysicalType, codec: ParquetCompressionCodec) {
         guard chunk.filePath == nil else {
             throw ParquetReadError(.unsupported, "the column chunk lives in another file (\(chunk.filePath ?? "")), which this reader does not follow")
         }
@@ -22,15 +24,21 @@ public enum ColumnChunkReader {
         if [.lzo, .brotli, .lz4, .lz4Raw].contains(codec) {
             throw ParquetReadError(.unsupported, "compression codec \(PageDecompressor.codecName(codec)) is not supported (snappy, zstd, gzip and uncompressed are); rewrite the file with one of those")
         }
-        guard meta.totalCompressedSize >= 0, meta.totalCompressedSize <= Int64(Int32.max) * 4 else {
-            throw ParquetReadError(.corrupt, "the column chunk claims \(meta.totalCompressedSize) compressed bytes")
+        guard meta.totalCompressedSize >= 0, meta.totalCompressedSize <= Int64(Int32.max) * 4, meta.numValues >= 0 else {
+            throw ParquetReadError(.corrupt, "the column chunk claims \(meta.totalCompressedSize) compressed bytes and \(meta.numValues) values")
         }
+        return (meta, type, codec)
+    }
+
+    /// The whole chunk decoded at once (nested columns, whose records may span pages).
+    public static func read(_ file: any ParquetByteSource, chunk: ParquetColumnChunk, node: ParquetSchemaTree.Node) throws(ParquetReadError) -> DecodedColumnChunk {
+        let (meta, type, codec) = try validate(chunk, node: node)
         let bytes = try file.read(offset: meta.firstPageOffset, length: Int(meta.totalCompressedSize))
         var state = PageState(type: type, typeLength: Int(node.element.typeLength ?? 0), codec: codec,
                               maxDefinition: node.maxDefinitionLevel, maxRepetition: node.maxRepetitionLevel, chunkValues: meta.numValues)
         var position = 0
         var pageNumber = 0
-        while state.decoded.entryCount < meta.numValues && position < bytes.count {
+        while state.totalEntries < meta.numValues && position < bytes.count {
             let header: ParquetPageHeader
             do throws(ThriftDecodingError) {
                 (header, position) = try ParquetPageHeader.decode(bytes, at: position)
@@ -50,15 +58,16 @@ public enum ColumnChunkReader {
             }
             pageNumber += 1
         }
-        guard state.decoded.entryCount == meta.numValues else {
-            throw ParquetReadError(.corrupt, "the column chunk's pages hold \(state.decoded.entryCount) values but its metadata says \(meta.numValues)")
+        guard state.totalEntries == meta.numValues else {
+            throw ParquetReadError(.corrupt, "the column chunk's pages hold \(state.totalEntries) values but its metadata says \(meta.numValues)")
         }
         return state.decoded
     }
 }
 
-/// What persists from page to page of one chunk: the dictionary and the decoded output.
-private struct PageState {
+/// What persists from page to page of one chunk: the dictionary and the decoded output (the
+/// whole chunk's, or, read page by page, the current page's: see `takeDecoded`).
+struct PageState {
     let type: ParquetPhysicalType
     let typeLength: Int
     let codec: ParquetCompressionCodec
@@ -68,6 +77,8 @@ private struct PageState {
     let chunkValues: Int64
     var dictionary: ParquetValues?
     var decoded: DecodedColumnChunk
+    /// Entries decoded from every page so far.
+    var totalEntries = 0
 
     init(type: ParquetPhysicalType, typeLength: Int, codec: ParquetCompressionCodec, maxDefinition: Int, maxRepetition: Int, chunkValues: Int64) {
         self.chunkValues = chunkValues
@@ -77,6 +88,12 @@ private struct PageState {
         self.maxDefinition = maxDefinition
         self.maxRepetition = maxRepetition
         decoded = DecodedColumnChunk(values: .empty(type))
+    }
+
+    /// The entries decoded since the last call, leaving the output empty for the next page.
+    mutating func takeDecoded() -> DecodedColumnChunk {
+        defer { decoded = DecodedColumnChunk(values: .empty(type)) }
+        return decoded
     }
 
     mutating func decodePage(_ header: ParquetPageHeader, _ body: ArraySlice<UInt8>) throws(ParquetReadError) {
@@ -140,8 +157,8 @@ private struct PageState {
     }
 
     private func checkCount(_ count: Int) throws(ParquetReadError) {
-        guard count >= 0, Int64(count) <= chunkValues - Int64(decoded.entryCount) else {
-            throw ParquetReadError(.corrupt, "a page claims \(count) values, but the column chunk has \(chunkValues - Int64(decoded.entryCount)) left")
+        guard count >= 0, Int64(count) <= chunkValues - Int64(totalEntries) else {
+            throw ParquetReadError(.corrupt, "a page claims \(count) values, but the column chunk has \(chunkValues - Int64(totalEntries)) left")
         }
     }
 
@@ -162,6 +179,7 @@ private struct PageState {
             decoded.repetitionLevels.append(contentsOf: repetition.lazy.map { Int16($0) })
         }
         decoded.entryCount += count
+        totalEntries += count
         try decodeValues(&cursor, count: present, encodingNumber: encodingNumber)
     }
 

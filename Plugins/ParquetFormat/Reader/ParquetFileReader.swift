@@ -44,30 +44,37 @@ public final class ParquetFileReader {
     /// Rows of row group `index`.
     public func rowCount(ofRowGroup index: Int) -> Int { Int(metadata.rowGroups[index].numRows) }
 
-    /// Decodes the chunks of `fields` in row group `index`. Errors name the file, the row group
-    /// and the column.
+    /// Prepares row group `index` for reading `fields`: flat columns are read page by page as
+    /// rows are taken, nested ones decoded whole now. Errors name the file, the row group and
+    /// the column.
     public func readRowGroup(_ index: Int, fields: [ParquetOutputField]) throws(ParquetReadError) -> DecodedRowGroup {
         let group = metadata.rowGroups[index]
+        let location = "\(file.name), row group \(index)"
+        var streams: [ColumnPageStream?] = []
         var leaves: [Int: LeafColumnData] = [:]
         for field in fields {
-            for leaf in field.leaves(tree) where leaves[leaf] == nil {
+            switch field.kind {
+            case .leaf(let leaf, let conversion):
                 let node = tree.nodes[tree.leafNodes[leaf]]
-                let name = node.path.joined(separator: ".")
-                do throws(ParquetReadError) {
-                    let chunk = try ColumnChunkReader.read(file, chunk: group.columns[leaf], node: node)
-                    let conversion = try LeafConversion.of(node.element, path: "\"\(name)\"")
-                    let data = LeafColumnData(chunk: chunk, maxDefinition: node.maxDefinitionLevel, maxRepetition: node.maxRepetitionLevel,
-                                              reader: LeafValueReader(conversion: conversion, values: chunk.values, path: "\"\(name)\""))
-                    if node.maxRepetitionLevel == 0 && chunk.entryCount != group.numRows {
-                        throw ParquetReadError(.corrupt, "the column holds \(chunk.entryCount) values for the row group's \(group.numRows) rows")
+                streams.append(try ColumnPageStream(file, chunk: group.columns[leaf], node: node, conversion: conversion,
+                                                    location: "\(location), column \"\(node.path.joined(separator: "."))\""))
+            case .nested:
+                streams.append(nil)
+                for leaf in field.leaves(tree) where leaves[leaf] == nil {
+                    let node = tree.nodes[tree.leafNodes[leaf]]
+                    let name = node.path.joined(separator: ".")
+                    do throws(ParquetReadError) {
+                        let chunk = try ColumnChunkReader.read(file, chunk: group.columns[leaf], node: node)
+                        let conversion = try LeafConversion.of(node.element, path: "\"\(name)\"")
+                        leaves[leaf] = LeafColumnData(chunk: chunk, maxDefinition: node.maxDefinitionLevel, maxRepetition: node.maxRepetitionLevel,
+                                                      reader: LeafValueReader(conversion: conversion, values: chunk.values, path: "\"\(name)\""))
+                    } catch {
+                        throw error.located("\(location), column \"\(name)\"")
                     }
-                    leaves[leaf] = data
-                } catch {
-                    throw error.located("\(file.name), row group \(index), column \"\(name)\"")
                 }
             }
         }
-        return DecodedRowGroup(tree: tree, fields: fields, leaves: leaves, rowCount: Int(group.numRows), location: "\(file.name), row group \(index)")
+        return DecodedRowGroup(tree: tree, fields: fields, streams: streams, leaves: leaves, rowCount: Int(group.numRows), location: location)
     }
 
     /// The smallest and largest value of a flat field in row group `index`, from the column

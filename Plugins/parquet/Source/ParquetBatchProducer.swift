@@ -119,7 +119,9 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     private func nextLoadableRow() throws(PluginError) -> DecodedRowGroup? {
         while let group = try nextRow() {
             guard let cursor else { return group }
-            guard let value = group.peekComparable(field: cursor.field) else {
+            let peeked: ParquetComparable?
+            do throws(ParquetReadError) { peeked = try group.peekComparable(field: cursor.field) } catch { throw PluginError(error) }
+            guard let value = peeked else {
                 nullCursorRows += 1
                 try pass(group)
                 continue
