@@ -95,10 +95,10 @@ public enum LeafConversion: Sendable, Hashable {
                 return .binary
             case .map, .list:
                 throw unsupported("a \(logical == .map ? "MAP" : "LIST") annotation on a leaf")
-            case .other(let id):
+            case .other:
                 // A logical type newer than this reader: fall back to the physical type, which
-                // is still correct data (e.g. VARIANT's binary), and say nothing wrong about it.
-                _ = id
+                // is still correct data (e.g. VARIANT's binary).
+                break
             }
         } else if let converted = element.convertedType {
             switch converted {

@@ -99,7 +99,8 @@ public final class ParquetFileReader {
         guard let minBytes, let maxBytes else { return nil }
         func decode(_ bytes: [UInt8]) -> ParquetComparable? {
             var values = ParquetValues.empty(type)
-            var cursor = ByteCursor(type == .byteArray ? [UInt8](repeating: 0, count: 0) + Self.lengthPrefixed(bytes) : bytes)
+            // Statistics hold the bare value; PLAIN byte arrays carry a length first.
+            var cursor = ByteCursor(type == .byteArray ? Self.lengthPrefixed(bytes) : bytes)
             do throws(ParquetReadError) {
                 try PlainDecoder.decode(&cursor, type: type, typeLength: Int(node.element.typeLength ?? 0), count: 1, into: &values)
                 return LeafValueReader(conversion: conversion, values: values, path: node.name).comparable(0)

@@ -37,6 +37,10 @@ public enum ParquetValues: Sendable {
     }
 
     /// Appends `dictionary[index]` for each index (a dictionary-encoded page).
+    ///
+    /// Each case takes its array out of `self` and parks a placeholder there while appending, so
+    /// the array is uniquely referenced and grows in place instead of being copied (the same
+    /// pattern the page decoders use).
     mutating func appendGathering(from dictionary: ParquetValues, indices: [Int32]) throws(ParquetReadError) {
         let size = dictionary.count
         for index in indices where index < 0 || Int(index) >= size {

@@ -4,7 +4,7 @@ import ETLPluginKit
 
 /// The built-in `parquet` source: Parquet files (one file or a glob) as Arrow batches, read row
 /// group by row group with only the configured columns' chunks fetched (by offset, never the
-/// whole file). Types map as the README's table says; structs, lists and maps load as JSON text.
+/// whole file; flat columns page by page). Types map as the README's table says; structs, lists and maps load as JSON text.
 ///
 /// Incremental reads:
 /// - `cursor_field: "$file"` loads the files not loaded before. A file is known by its device,
