@@ -22,6 +22,17 @@ final class ParquetReaderInteropTests: XCTestCase {
         try ParquetFixtures.assertReadsExactly(file, batchSize: 77)
     }
 
+    func testDictionaryFallingBackToPlainInsideOneColumnChunk() throws {
+        let files = try generate(#"""
+        t = pa.table({"word": pa.array([None if i % 13 == 0 else f"distinct value number {i}" for i in range(6000)]),
+                      "n": pa.array([i * 7919 for i in range(6000)], pa.int64())})
+        write("fallback", t, use_dictionary=True, dictionary_pagesize_limit=2048, data_page_size=1024, compression="snappy")
+        """#)
+        let file = try XCTUnwrap(files["fallback"])
+        XCTAssert(file.encodings["word"]!.isSuperset(of: ["PLAIN", "RLE_DICTIONARY"]), "\(file.encodings)")
+        try ParquetFixtures.assertReadsExactly(file, batchSize: 999)
+    }
+
     func testZstdAndGzipInBothPageVersions() throws {
         let files = try generate(#"""
         write("zstd_v1", flat_table(400), compression="zstd", data_page_version="1.0", row_group_size=150)
