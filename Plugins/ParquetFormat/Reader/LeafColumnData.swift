@@ -1,0 +1,47 @@
+/// A decoded leaf column of one row group, with the level lookups row assembly needs.
+struct LeafColumnData {
+    let chunk: DecodedColumnChunk
+    let maxDefinition: Int
+    let maxRepetition: Int
+    let reader: LeafValueReader
+    /// For each entry, how many defined values come before it: the entry's value index when
+    /// it is defined.
+    let valuesBefore: [Int32]
+
+    init(chunk: DecodedColumnChunk, maxDefinition: Int, maxRepetition: Int, reader: LeafValueReader) {
+        self.chunk = chunk
+        self.maxDefinition = maxDefinition
+        self.maxRepetition = maxRepetition
+        self.reader = reader
+        var before: [Int32] = []
+        if maxDefinition > 0 {
+            before.reserveCapacity(chunk.entryCount)
+            var count: Int32 = 0
+            for level in chunk.definitionLevels {
+                before.append(count)
+                if Int(level) == maxDefinition { count += 1 }
+            }
+        }
+        valuesBefore = before
+    }
+
+    @inline(__always) func definition(_ entry: Int) -> Int {
+        chunk.definitionLevels.isEmpty ? maxDefinition : Int(chunk.definitionLevels[entry])
+    }
+
+    @inline(__always) func repetition(_ entry: Int) -> Int {
+        chunk.repetitionLevels.isEmpty ? 0 : Int(chunk.repetitionLevels[entry])
+    }
+
+    @inline(__always) func valueIndex(_ entry: Int) -> Int {
+        maxDefinition == 0 ? entry : Int(valuesBefore[entry])
+    }
+
+    /// The entry after the last one of the record starting at `entry`.
+    func recordEnd(from entry: Int) -> Int {
+        guard maxRepetition > 0 else { return entry + 1 }
+        var end = entry + 1
+        while end < chunk.entryCount && chunk.repetitionLevels[end] != 0 { end += 1 }
+        return end
+    }
+}

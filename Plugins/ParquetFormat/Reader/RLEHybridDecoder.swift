@@ -1,0 +1,63 @@
+/// The RLE / bit-packed hybrid encoding (parquet-format Encodings.md, "RLE"): runs of one
+/// repeated value, or groups of 8 bit-packed values, each introduced by a varint header. Used
+/// for definition and repetition levels, dictionary indices and RLE booleans.
+enum RLEHybridDecoder {
+    /// Decodes `count` values of `bitWidth` bits from `cursor` (which must end where the
+    /// encoded run data ends: surplus bit-packed padding is allowed, missing values are not).
+    static func decode(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws(ParquetReadError) -> [Int32] {
+        guard (0...32).contains(bitWidth) else { throw ParquetReadError(.corrupt, "an RLE bit width of \(bitWidth) is beyond 32") }
+        var output: [Int32] = []
+        output.reserveCapacity(min(count, 1 << 16))
+        let valueBytes = (bitWidth + 7) / 8
+        var scratch: [UInt64] = []
+        while output.count < count {
+            guard cursor.remaining > 0 else {
+                throw ParquetReadError(.corrupt, "RLE data ends after \(output.count) of \(count) values")
+            }
+            let header = try cursor.varint()
+            if header & 1 == 0 {
+                let run = Int(clamping: header >> 1)
+                let value = Int32(truncatingIfNeeded: try cursor.littleEndian(valueBytes))
+                let take = min(run, count - output.count)
+                output.append(contentsOf: repeatElement(value, count: take))
+            } else {
+                let groups = Int(clamping: header >> 1)
+                guard groups <= cursor.remaining else {
+                    throw ParquetReadError(.corrupt, "an RLE bit-packed run of \(groups) groups runs past the page")
+                }
+                let values = groups * 8
+                let available = min(values, cursor.remaining * 8 / max(bitWidth, 1))
+                scratch.removeAll(keepingCapacity: true)
+                // A final group may be cut short by the writer when its padding is not needed.
+                try cursor.unpackLSBFirst(count: bitWidth == 0 ? values : min(values, available), width: bitWidth, into: &scratch)
+                for value in scratch.prefix(count - output.count) { output.append(Int32(truncatingIfNeeded: value)) }
+            }
+        }
+        return output
+    }
+
+    /// The deprecated BIT_PACKED level encoding: `count` values packed most-significant bit first.
+    static func decodeBitPackedMSBFirst(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws(ParquetReadError) -> [Int32] {
+        let byteCount = (count * bitWidth + 7) / 8
+        let bytes = try cursor.take(byteCount)
+        let base = bytes.startIndex
+        var output: [Int32] = []
+        output.reserveCapacity(count)
+        var bit = 0
+        for _ in 0..<count {
+            var value: Int32 = 0
+            for _ in 0..<bitWidth {
+                let byte = bytes[base + bit >> 3]
+                value = value << 1 | Int32((byte >> (7 - UInt8(bit & 7))) & 1)
+                bit += 1
+            }
+            output.append(value)
+        }
+        return output
+    }
+
+    /// The number of bits needed for values up to `maximum`.
+    static func bitWidth(forMaximum maximum: Int) -> Int {
+        maximum == 0 ? 0 : Int.bitWidth - maximum.leadingZeroBitCount
+    }
+}
