@@ -50,20 +50,6 @@ class ParquetSinkTestCase: XCTestCase {
         return found.sorted()
     }
 
-    /// The error a throwing call raised, as PluginCallError.
-    func callError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> PluginCallError? {
-        do {
-            try body()
-            XCTFail("expected the call to fail", file: file, line: line)
-            return nil
-        } catch let error as PluginCallError {
-            return error
-        } catch {
-            XCTFail("unexpected error \(error)", file: file, line: line)
-            return nil
-        }
-    }
-
     /// Rows sorted as text, for datasets whose file order is not the load's order.
     func sorted(_ rows: [[String]]) -> [[String]] {
         rows.sorted { $0.joined(separator: "\u{1}") < $1.joined(separator: "\u{1}") }

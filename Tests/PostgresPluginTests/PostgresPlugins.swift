@@ -56,17 +56,4 @@ class PostgresSinkTestCase: XCTestCase {
     /// Rows of a query on the test's database, as PostgreSQL's text.
     func rows(_ sql: String) throws -> [[String?]] { try database.connection.rows(sql) }
 
-    /// The error a throwing call raised, as PluginCallError.
-    func callError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> PluginCallError? {
-        do {
-            try body()
-            XCTFail("expected the call to fail", file: file, line: line)
-            return nil
-        } catch let error as PluginCallError {
-            return error
-        } catch {
-            XCTFail("unexpected error \(error)", file: file, line: line)
-            return nil
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import PluginTestSupport
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
@@ -45,7 +46,7 @@ final class PostgresSinkModelTests: PostgresSinkTestCase {
     func testATableModelWhoseColumnsChangedIsRecreated() throws {
         try stage()
         let sink = try makeSink()
-        try sink.runModel(model("SELECT customer FROM stage_orders", "dim_customer", .table))
+        _ = try sink.runModel(model("SELECT customer FROM stage_orders", "dim_customer", .table))
         XCTAssertEqual(try sink.runModel(model("SELECT DISTINCT customer, 1 AS rank FROM stage_orders", "dim_customer", .table)).rows, 2)
         XCTAssertEqual(try rows("SELECT customer, rank FROM dim_customer ORDER BY customer"), [["ana", "1"], ["bo", "1"]])
     }
@@ -53,7 +54,7 @@ final class PostgresSinkModelTests: PostgresSinkTestCase {
     func testAFailingQueryKeepsThePreviousTableAndStateAndSaysTheEntryIsAtFault() throws {
         try stage()
         let sink = try makeSink()
-        try sink.runModel(model("SELECT customer FROM stage_orders", "dim_customer", .table))
+        _ = try sink.runModel(model("SELECT customer FROM stage_orders", "dim_customer", .table))
         let error = callError { _ = try sink.runModel(self.model("SELECT customer, nope FROM stage_orders", "dim_customer", .table)) }
         XCTAssertEqual(error?.status, ETL_INVALID_CONFIG)
         XCTAssertTrue(error?.message.contains("the SQL of model \"model_dim_customer\" failed, and \"public\".\"dim_customer\" was left as it was") ?? false,
@@ -70,7 +71,7 @@ final class PostgresSinkModelTests: PostgresSinkTestCase {
         let first = try sink.runModel(model("SELECT id FROM stage_orders WHERE amount > 6", "v_big", .view))
         XCTAssertEqual(first.rows, 0)
         XCTAssertEqual(first.reads, ["stage_orders"])
-        try sink.runModel(model("SELECT customer, id FROM stage_orders WHERE amount > 8", "v_big", .view))
+        _ = try sink.runModel(model("SELECT customer, id FROM stage_orders WHERE amount > 8", "v_big", .view))
         XCTAssertEqual(try rows("SELECT customer, id FROM v_big"), [["ana", "1"]])
         XCTAssertNotNil(callError { _ = try sink.runModel(self.model("SELECT nope FROM stage_orders", "v_big", .view)) })
         XCTAssertEqual(try rows("SELECT customer, id FROM v_big"), [["ana", "1"]])
@@ -104,7 +105,7 @@ final class PostgresSinkModelTests: PostgresSinkTestCase {
         XCTAssertEqual(first.rows, 2)
         XCTAssertEqual(first.stateJSON, #"{"cursor_field": "id", "watermark": 3}"#)
         try database.connection.execute("UPDATE stage_orders SET amount = 99 WHERE id = 3; INSERT INTO stage_orders VALUES (4, 'cy', 1, now())")
-        try sink.runModel(model(sql, "orders", .incremental, key: ["id"], cursor: "id", state: #"{"cursor_field": "id", "watermark": 2}"#))
+        _ = try sink.runModel(model(sql, "orders", .incremental, key: ["id"], cursor: "id", state: #"{"cursor_field": "id", "watermark": 2}"#))
         XCTAssertEqual(try rows("SELECT id, amount FROM orders ORDER BY id"), [["2", "5.00"], ["3", "99.00"], ["4", "1.00"]])
     }
 

@@ -42,18 +42,4 @@ class SinkTestCase: XCTestCase {
         for rows in batches { try sink.write(try Batches.make(schema, rows)) }
         return try sink.commit(stateJSON: state)
     }
-
-    /// The error a throwing call raised, as PluginCallError.
-    func callError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> PluginCallError? {
-        do {
-            try body()
-            XCTFail("expected the call to fail", file: file, line: line)
-            return nil
-        } catch let error as PluginCallError {
-            return error
-        } catch {
-            XCTFail("unexpected error \(error)", file: file, line: line)
-            return nil
-        }
-    }
 }

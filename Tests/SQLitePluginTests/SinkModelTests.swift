@@ -1,3 +1,4 @@
+import PluginTestSupport
 import CETLPlugin
 import ETLArrow
 import ETLRuntimeCore
