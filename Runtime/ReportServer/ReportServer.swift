@@ -61,8 +61,9 @@ package final class ReportServer: Sendable {
         }
     }
 
-    /// Stops accepting, lets requests under way finish (up to 3 s), and returns.
+    /// Stops accepting, lets requests under way finish (up to 1 s: every page is built in
+    /// milliseconds), and returns.
     package func stop() async {
-        await server.stop(timeout: 3)
+        await server.stop(timeout: 1)
     }
 }

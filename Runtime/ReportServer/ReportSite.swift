@@ -18,7 +18,7 @@ struct ReportSite: HTTPHandler {
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         let response = respond(to: request)
         // The path only: the query may hold `token=`.
-        logger.info("request", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.path)", "status": "\(response.statusCode.code)"])
+        logger.info("\(request.method.rawValue) \(request.path) \(response.statusCode.code)")
         return response
     }
 

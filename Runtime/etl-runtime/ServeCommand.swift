@@ -74,6 +74,7 @@ enum ServeLoop {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 Console.error("etl-runtime: serve: stopping (signal \(number))")
+                failure.stopRequested()
                 Task { await server.stop() }
             }
             source.resume()
@@ -103,10 +104,13 @@ enum ServeLoop {
     }
 }
 
-/// The server task's error, handed to the waiting main thread (the semaphore orders the access).
+/// The server task's error, handed to the waiting main thread; none once a stop was asked for
+/// (closing the listening socket ends `run` with an error that is then the expected end).
 private final class FailureBox: @unchecked Sendable {
     private var message: String?
+    private var stopping = false
     private let lock = NSLock()
-    func set(_ text: String) { lock.withLock { message = text } }
+    func stopRequested() { lock.withLock { stopping = true } }
+    func set(_ text: String) { lock.withLock { if !stopping { message = text } } }
     func get() -> String? { lock.withLock { message } }
 }
