@@ -271,7 +271,7 @@ let package = Package(
         ),
         // `report` and `serve` in headless Chromium (Debian's package), against the built binary.
         .testTarget(
-            name: "ReportTests", dependencies: ["TestSupport"],
+            name: "ReportTests", dependencies: ["TestSupport", "PostgresTestSupport"],
             path: "Tests/ReportTests", exclude: ["png_ink.py"]
         ),
         .testTarget(

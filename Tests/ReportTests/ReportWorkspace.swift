@@ -11,7 +11,8 @@ final class ReportWorkspace {
     var manifest: String { folder.file("plugins.json") }
     static let markup = #"<script>console.error("injected")</script>"#
 
-    init() throws {
+    /// `state`: the manifest's `state` object (a file beside the manifest unless told otherwise).
+    init(state: String = #"{"path": "state/etl_state.db"}"#) throws {
         try folder.write("people.csv", """
             id,name,amount
             1,Ana,10
@@ -24,7 +25,7 @@ final class ReportWorkspace {
 
             """)
         try folder.write("plugins.json", """
-            {"manifest_version": 1, "state": {"path": "state/etl_state.db"},
+            {"manifest_version": 1, "state": \(state),
              "sources": {
                "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true,
                  "columns": [{"name": "id", "type": "int64"}, {"name": "name", "type": "text"}, {"name": "amount", "type": "int64"}]}},
