@@ -118,7 +118,7 @@ let package = Package(
         // `serve`: the report live and a read-only viewer of the sinks' tables, over FlyingFox.
         .target(
             name: "ReportServer",
-            dependencies: ["ETLRuntimeCore", "ETLJSON", "CSQLite", .product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: ["ETLRuntimeCore", "ETLJSON", "CSQLite", "CLibPQ", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Runtime/ReportServer"
         ),
         .executableTarget(

@@ -66,11 +66,11 @@ struct ReportSite: HTTPHandler {
     }
 
     func tableList() -> HTTPResponse {
-        var tables: [String: Result<[String], SQLiteTableReader.Failure>] = [:]
+        var tables: [String: Result<[String], SinkReadFailure>] = [:]
         for sink in sinks.sinks {
-            guard case .sqlite(let path) = sink.access else { continue }
+            if case .unavailable = sink.access { continue }
             do {
-                tables[sink.name] = .success(try SQLiteTableReader(path: path).tables())
+                tables[sink.name] = .success(try sink.access.open().tables())
             } catch {
                 tables[sink.name] = .failure(error)
             }
@@ -86,12 +86,11 @@ struct ReportSite: HTTPHandler {
             let known = sinks.sinks.map(\.name).joined(separator: ", ")
             return page(.notFound, TablePages.problem("No such sink", "sink: the manifest has no sink \"\(sinkName)\"; its sinks: \(known.isEmpty ? "none" : known)"))
         }
-        guard case .sqlite(let path) = access else {
-            if case .unavailable(let reason) = access { return page(.notImplemented, TablePages.problem("Sink not viewable", "sink \(sinkName): \(reason)")) }
-            return page(.notFound, TablePages.problem("No such sink", sinkName))
+        if case .unavailable(let reason) = access {
+            return page(.notImplemented, TablePages.problem("Sink not viewable", "sink \(sinkName): \(reason)"))
         }
         do {
-            let reader = try SQLiteTableReader(path: path)
+            let reader = try access.open()
             guard let table = try reader.tables().first(where: { $0 == tableName }) else {
                 return page(.notFound, TablePages.problem("No such table", "table: sink \(sinkName) has no table \"\(tableName)\" (see /tables)"))
             }
@@ -107,7 +106,7 @@ struct ReportSite: HTTPHandler {
         }
     }
 
-    func csvDownload(_ reader: SQLiteTableReader, _ query: TableQuery) throws -> HTTPResponse {
+    func csvDownload(_ reader: any SinkTableReader, _ query: TableQuery) throws -> HTTPResponse {
         var text = CSVText.line(query.columns)
         var count = 0
         try reader.eachRow(query) { row in

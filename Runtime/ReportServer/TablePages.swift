@@ -9,7 +9,7 @@ enum TablePages {
     }
 
     /// Every sink, with its tables or why they cannot be shown.
-    static func list(_ sinks: SinkDatabases, tables: [String: Result<[String], SQLiteTableReader.Failure>]) -> String {
+    static func list(_ sinks: SinkDatabases, tables: [String: Result<[String], SinkReadFailure>]) -> String {
         var body = nav()
         if let problem = sinks.problem {
             body += "<p class=\"problem\">\(escape(problem))</p>"
@@ -19,8 +19,8 @@ enum TablePages {
             switch sink.access {
             case .unavailable(let reason):
                 body += "<p class=\"muted\">\(escape(reason))</p>"
-            case .sqlite(let path):
-                body += "<p class=\"muted\"><code>\(escape(path))</code></p>"
+            case .sqlite, .postgres:
+                if case .sqlite(let path) = sink.access { body += "<p class=\"muted\"><code>\(escape(path))</code></p>" }
                 switch tables[sink.name] {
                 case .success(let names) where names.isEmpty: body += "<p>No tables yet.</p>"
                 case .success(let names):
@@ -41,7 +41,7 @@ enum TablePages {
     }
 
     /// One page of `query`'s rows.
-    static func table(_ query: TableQuery, total: Int, rows: [SQLiteTableReader.Row]) -> String {
+    static func table(_ query: TableQuery, total: Int, rows: [SinkRow]) -> String {
         let pages = max(1, (total + query.size - 1) / query.size)
         var body = nav()
         body += "<h2><code>\(escape(query.sink))</code> · <code>\(escape(query.table))</code></h2>"

@@ -83,25 +83,6 @@ struct TableQuery: Sendable {
         return found
     }
 
-    /// ` WHERE ...` (or nothing) and the values it binds.
-    var filterClause: (sql: String, values: [String]) {
-        guard let column = filterColumn else { return ("", []) }
-        let name = SQLiteTableReader.quoted(column)
-        switch filterOperator {
-        case .equals: return (" WHERE \(name) = ?1", [filterValue])
-        // instr, not LIKE: the value's % and _ stay literal, and case matters as in `=`.
-        case .contains: return (" WHERE instr(CAST(\(name) AS TEXT), ?1) > 0", [filterValue])
-        case .isNull: return (" WHERE \(name) IS NULL", [])
-        case .notNull: return (" WHERE \(name) IS NOT NULL", [])
-        }
-    }
-
-    /// ` ORDER BY ...` on the chosen column, or nothing (the table's own order).
-    var orderClause: String {
-        guard let sort else { return "" }
-        return " ORDER BY \(SQLiteTableReader.quoted(sort)) \(descending ? "DESC" : "ASC")"
-    }
-
     /// The query string that shows this query with `changes` applied (for links).
     func link(_ changes: [String: String?] = [:], path: String = "/table") -> String {
         var items: [(String, String?)] = [

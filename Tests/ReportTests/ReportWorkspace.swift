@@ -11,8 +11,10 @@ final class ReportWorkspace {
     var manifest: String { folder.file("plugins.json") }
     static let markup = #"<script>console.error("injected")</script>"#
 
-    /// `state`: the manifest's `state` object (a file beside the manifest unless told otherwise).
-    init(state: String = #"{"path": "state/etl_state.db"}"#) throws {
+    /// `state`: the manifest's `state` object (a file beside the manifest unless told otherwise);
+    /// `warehouse`: the sink's plugin and config (a SQLite file unless told otherwise).
+    init(state: String = #"{"path": "state/etl_state.db"}"#,
+         warehouse: String = #"{"plugin": "sqlite", "config": {"path": "warehouse.db"}}"#) throws {
         try folder.write("people.csv", """
             id,name,amount
             1,Ana,10
@@ -31,7 +33,7 @@ final class ReportWorkspace {
                  "columns": [{"name": "id", "type": "int64"}, {"name": "name", "type": "text"}, {"name": "amount", "type": "int64"}]}},
                "gone": {"plugin": "csv", "config": {"path": "gone\(Self.markup.replacingOccurrences(of: "\"", with: "\\\""))/x.csv", "header": true,
                  "columns": [{"name": "id", "type": "int64"}]}}},
-             "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
+             "sinks": {"warehouse": \(warehouse)},
              "control_table": [
                {"id": "people", "source": "file", "stream": "people", "sink": "warehouse", "target": "people", "mode": "full", "max_rejects": 5},
                {"id": "totals", "sink": "warehouse", "target": "totals", "depends_on": ["people"],
