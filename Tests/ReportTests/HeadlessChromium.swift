@@ -42,7 +42,7 @@ struct HeadlessChromium {
         try requireInstalled()
         let profile = TemporaryDirectory("etl-chromium")
         let outcome = try ProcessRunner.run("/usr/bin/timeout", ["-k", "5", "90", executable,
-            "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions",
+            "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
             "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0"] + arguments)
         guard outcome.status == 0 else {
             throw Failure(description: "chromium exited \(outcome.status): \(outcome.stderr.suffix(2000))")

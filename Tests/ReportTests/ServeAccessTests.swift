@@ -19,6 +19,18 @@ final class ServeAccessTests: XCTestCase {
         XCTAssertTrue(malformed.stderr.contains("expected HOST:PORT"), malformed.stderr)
     }
 
+    func testAnAddressInUseIsReportedAndTheCommandExits() throws {
+        let workspace = try ReportWorkspace()
+        let first = try ServeProcess(workspace)
+        defer { first.stop() }
+        let port = try XCTUnwrap(first.url.split(separator: ":").last?.split(separator: "/").first)
+        let second = try workspace.etlRuntime(["serve", "--manifest", workspace.manifest, "--listen", "127.0.0.1:\(port)"])
+        XCTAssertEqual(second.status, 69, second.stderr)
+        XCTAssertTrue(second.stderr.contains("serve: cannot listen on 127.0.0.1:\(port)"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("Address already in use"), second.stderr)
+        XCTAssertEqual(try first.get("tables").status, 200)
+    }
+
     func testWithATokenEveryRequestNeedsItByHeaderOrCookie() throws {
         let workspace = try ReportWorkspace()
         let secret = "s3cret-token-value"

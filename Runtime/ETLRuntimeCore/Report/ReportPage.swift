@@ -109,9 +109,10 @@ package enum ReportPage {
         return html + "</section>\n"
     }
 
-    /// Every run among those read that did not end well, newest first, with its whole error.
+    /// Every run among those read that did not end well (failed, killed, cancelled, or skipped
+    /// because an upstream failed), newest first, with its whole error.
     static func failuresSection(_ snapshot: ReportSnapshot) -> String {
-        let failed = snapshot.entries.flatMap(\.runs).filter { !["ok", "running", "skipped"].contains($0.status) || ($0.status == "skipped" && $0.error != nil) }
+        let failed = snapshot.entries.flatMap(\.runs).filter { $0.status != "ok" && $0.status != "running" }
             .sorted { $0.startedAt > $1.startedAt }
         var html = "<section id=\"failures\"><h2>Failures</h2>"
         if failed.isEmpty { return html + "<p>No failed run among the runs shown.</p></section>\n" }
