@@ -38,8 +38,10 @@ struct ReportSite: HTTPHandler {
                 guard token.matches(offered) else { return unauthorized() }
                 let rest = parameters.values.filter { $0.name != "token" }
                     .map { "\(HTMLText.queryValue($0.name))=\(HTMLText.queryValue($0.value))" }.joined(separator: "&")
+                // Only ever a path of this server: `//host` would send the browser elsewhere.
+                let path = request.path.hasPrefix("/") && !request.path.hasPrefix("//") ? request.path : "/"
                 let headers: HTTPHeaders = [
-                    .location: request.path + (rest.isEmpty ? "" : "?" + rest), .setCookie: token.cookie(), .cacheControl: "no-store",
+                    .location: path + (rest.isEmpty ? "" : "?" + rest), .setCookie: token.cookie(), .cacheControl: "no-store",
                 ]
                 return HTTPResponse(statusCode: .seeOther, headers: headers)
             }

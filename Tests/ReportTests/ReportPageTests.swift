@@ -86,6 +86,10 @@ final class ReportPageTests: XCTestCase {
         XCTAssertEqual(stdout.status, 0, stdout.stderr)
         XCTAssertTrue(stdout.stdout.hasPrefix("<!DOCTYPE html>"))
         XCTAssertTrue(stdout.stdout.contains("No entry has run yet."))
+        // Entries that never ran are neither green nor red, in the table and in the graph.
+        XCTAssertEqual(stdout.stdout.components(separatedBy: "<span class=\"badge run-none\">never run</span>").count - 1, 3)
+        XCTAssertEqual(stdout.stdout.components(separatedBy: "<g class=\"node run-none never\">").count - 1, 3)
+        XCTAssertFalse(stdout.stdout.contains("class=\"badge run-failed\""))
         let refused = try workspace.etlRuntime(["report", "--manifest", workspace.manifest, "--output", workspace.folder.file("no/such/folder/r.html")])
         XCTAssertEqual(refused.status, 74, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("cannot write \(workspace.folder.file("no/such/folder/r.html"))"), refused.stderr)

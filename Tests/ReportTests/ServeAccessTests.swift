@@ -47,6 +47,10 @@ final class ServeAccessTests: XCTestCase {
         XCTAssertTrue(login.headers.contains("Location: /tables\r\n"), login.headers)
         XCTAssertTrue(login.headers.contains("Set-Cookie: etl_token=\(secret); Path=/; HttpOnly; SameSite=Strict"), login.headers)
         XCTAssertEqual(try server.get("tables", headers: ["Cookie: etl_token=\(secret)"]).status, 200)
+        // The redirect stays on this server, whatever path it was asked for.
+        let elsewhere = try server.get("/evil.example/?token=\(secret)")
+        XCTAssertEqual(elsewhere.status, 303)
+        XCTAssertFalse(elsewhere.headers.contains("Location: //"), elsewhere.headers)
         // In a browser: the address with ?token= lands on the page itself.
         let page = try HeadlessChromium.dump(server.url + "?token=\(secret)")
         XCTAssertTrue(page.dom.contains("etl-runtime report"), page.dom)

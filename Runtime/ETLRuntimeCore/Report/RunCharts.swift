@@ -96,6 +96,8 @@ package enum RunCharts {
         case "ok": "run-ok"
         case "running": "run-running"
         case "skipped": "run-skipped"
+        // Never run: no colour of success or failure.
+        case "none": "run-none"
         default: "run-failed"
         }
     }
