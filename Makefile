@@ -27,6 +27,8 @@ DEBIAN_PACKAGES += libsnappy-dev libzstd-dev
 DEBIAN_PACKAGES += libssl-dev
 # install: patchelf points the installed files at the Swift runtime shipped beside them.
 DEBIAN_PACKAGES += patchelf
+# report/serve tests: headless Chromium renders the pages; curl sends the viewer bad requests.
+DEBIAN_PACKAGES += chromium curl
 PYTHON_PACKAGES := pyarrow pytest
 # Parquet interop peers (files written by them are read by us, and ours by them).
 PYTHON_PACKAGES += duckdb fastparquet

@@ -39,6 +39,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The HTTP server of `serve`: small, Swift concurrency, no SwiftNIO to build.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System C libraries, found with pkg-config.
@@ -113,10 +115,16 @@ let package = Package(
             ],
             path: "Runtime/ETLRuntimeCore"
         ),
+        // `serve`: the report live and a read-only viewer of the sinks' tables, over FlyingFox.
+        .target(
+            name: "ReportServer",
+            dependencies: ["ETLRuntimeCore", "ETLJSON", "CSQLite", "CLibPQ", .product(name: "FlyingFox", package: "FlyingFox")],
+            path: "Runtime/ReportServer"
+        ),
         .executableTarget(
             name: "etl-runtime",
             dependencies: [
-                "ETLRuntimeCore", "CProcessControl",
+                "ETLRuntimeCore", "CProcessControl", "ReportServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -260,6 +268,11 @@ let package = Package(
         .testTarget(
             name: "ObjectStoreTests", dependencies: ["ETLTransport", "ETLPluginKit", "TestSupport"],
             path: "Tests/ObjectStoreTests"
+        ),
+        // `report` and `serve` in headless Chromium (Debian's package), against the built binary.
+        .testTarget(
+            name: "ReportTests", dependencies: ["TestSupport", "PostgresTestSupport"],
+            path: "Tests/ReportTests", exclude: ["png_ink.py"]
         ),
         .testTarget(
             name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin", "CETLPluginLayout"],

@@ -8,7 +8,7 @@ package final class StateDatabase {
     /// How messages name it: the file's path, or the server without its password.
     package let path: String
     package let location: StateLocation
-    private let connection: any StateConnection
+    let connection: any StateConnection
 
     /// The project's id: sinks record it as the owner of the targets this project loads.
     package private(set) var stateID: String
@@ -205,6 +205,8 @@ package final class StateDatabase {
 
     /// Records rejected records. A record rejected again (the batch that held it failed and is
     /// read again by a later run) stays one row: its `last_run_id` and `times_seen` move on.
+    /// The existing row's columns are named with the table: PostgreSQL finds a bare `times_seen`
+    /// ambiguous in DO UPDATE (the row or `excluded`), and refused every reject of a state in it.
     package func recordRejects(_ rejects: [SourceReject], runID: String, entryID: String) throws {
         guard !rejects.isEmpty else { return }
         let now = Timestamp.now()
@@ -215,7 +217,8 @@ package final class StateDatabase {
                     INSERT INTO etl_rejects (run_id, last_run_id, entry_id, position, raw, reason, recorded_at)
                     VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6)
                     ON CONFLICT (entry_id, position, raw, reason) DO UPDATE SET
-                      times_seen = times_seen + CASE WHEN last_run_id = ?1 THEN 0 ELSE 1 END, last_run_id = ?1
+                      times_seen = etl_rejects.times_seen + CASE WHEN etl_rejects.last_run_id = ?1 THEN 0 ELSE 1 END,
+                      last_run_id = ?1
                     """,
                     [.text(runID), .text(entryID), .text(reject.position), .text(reject.raw), .text(reject.reason), .text(now)])
             }

@@ -1,0 +1,28 @@
+/// What the table viewer needs of a sink's database: its catalog, a page of a table, and every
+/// row of it in order. Names handed in come from the catalog (see `TableQuery`); the readers
+/// quote them as identifiers and bind values as parameters.
+protocol SinkTableReader {
+    /// Tables and views the viewer may show, by name.
+    func tables() throws(SinkReadFailure) -> [String]
+    /// The columns of `table` (a name `tables()` returned), in table order.
+    func columns(of table: String) throws(SinkReadFailure) -> [String]
+    /// How many rows match, and the rows of one page.
+    func page(_ query: TableQuery) throws(SinkReadFailure) -> (total: Int, rows: [SinkRow])
+    /// Every matching row, in order, handed to `body` one at a time (the CSV download).
+    func eachRow(_ query: TableQuery, _ body: (SinkRow) -> Void) throws(SinkReadFailure)
+}
+
+/// A row as the viewer shows it: one text per column, nil for NULL.
+typealias SinkRow = [String?]
+
+/// Why a sink's database could not be read (said on the page, with a 503).
+struct SinkReadFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension SinkTableReader {
+    /// A name from the catalog as an SQL identifier (SQLite and PostgreSQL quote alike).
+    static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
