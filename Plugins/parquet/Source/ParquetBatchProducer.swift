@@ -31,6 +31,7 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     private let plan: [ParquetPlannedFile]
     private let request: ReadRequest
     private let host: PluginHost
+    private let inputs: ParquetInputs
     private let cursor: CursorFilter?
     /// True for incremental reads (the state is kept).
     let isIncremental: Bool
@@ -54,8 +55,9 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     private(set) var state: ParquetResumeState
 
     init(settings: ParquetSourceSettings, layout: ParquetStreamLayout, plan: [ParquetPlannedFile], state: ParquetResumeState,
-         cursor: CursorFilter?, incremental: Bool, request: ReadRequest, positions: SourcePositionColumn?, host: PluginHost) {
+         cursor: CursorFilter?, incremental: Bool, request: ReadRequest, positions: SourcePositionColumn?, inputs: ParquetInputs, host: PluginHost) {
         self.settings = settings
+        self.inputs = inputs
         self.layout = layout
         self.positions = positions
         self.schema = positions?.schema ?? layout.schema
@@ -153,7 +155,7 @@ final class ParquetBatchProducer: ArrowBatchProducer {
                     return nil
                 }
                 let file = plan[fileIndex]
-                let opened = try ParquetStreamLayout.open(file.path)
+                let opened = try inputs.open(file.path)
                 fields = try layout.fields(of: opened, settings: settings)
                 reader = opened
                 rowGroupIndex = 0
