@@ -25,6 +25,7 @@ final class ObjectDatasetStorage: DatasetStorage, @unchecked Sendable {
         store = try ObjectStore(provider: url.provider, bucket: url.bucket, settings: settings,
                                 isCancelled: { host.isCancelled }, warn: { host.warning($0) })
         root = url.provider.rawValue + "://" + url.bucket
+        ObjectFileOutput.removeOrphanedSpools()
     }
 
     /// The `s3://bucket` of a configured path, and the path without a trailing `/` (what the sink
@@ -134,10 +135,18 @@ final class ObjectFileOutput: DatasetFileOutput {
         if uploaded { try? store.delete(key: key) }
     }
 
-    /// A new, empty file in `TMPDIR` (or `/tmp`) for one output.
+    /// Where spool files go: `TMPDIR`, else `/tmp`.
+    private static var spoolFolder: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    private static let spoolPrefix = "etl-parquet-upload-"
+
+    /// A new, empty file in the spool folder for one output, named after this process
+    /// (`etl-parquet-upload-<pid>-XXXXXX`) so that a later run can tell a killed run's leftovers.
     private static func spoolPath() throws(PluginError) -> String {
-        let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((folder + "/etl-parquet-upload-XXXXXX").utf8CString)
+        let folder = spoolFolder
+        var template = Array((folder + "/" + spoolPrefix + "\(getpid())-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
             let code = errno
@@ -145,5 +154,19 @@ final class ObjectFileOutput: DatasetFileOutput {
         }
         close(descriptor)
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    /// Deletes the spool files of processes that no longer exist (a run killed mid-load leaves
+    /// its parts there, possibly large); files of live processes, or of unreadable names, stay.
+    static func removeOrphanedSpools() {
+        let folder = spoolFolder
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(spoolPrefix), let pid = Int32(name.dropFirst(spoolPrefix.count).prefix { $0 != "-" }),
+                  pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder + "/" + name)
+        }
     }
 }
