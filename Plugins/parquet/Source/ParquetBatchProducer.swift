@@ -105,7 +105,9 @@ final class ParquetBatchProducer: ArrowBatchProducer {
             // Settle on the next row to load (or the end) so the state below is exact.
             if request.maxRecords == 0 || produced < request.maxRecords { _ = try nextLoadableRow() }
         } catch {
-            throw ArrowError(producerStatus: error.status, error.message)
+            // A cancel that interrupted an object-store transfer reaches here as the format
+            // reader's I/O error (its error type has no cancelled kind): report it as a cancel.
+            throw ArrowError(producerStatus: host.isCancelled ? ETL_CANCELLED : error.status, error.message)
         }
         updateState()
         guard builder.rowCount > 0 else {
