@@ -153,4 +153,22 @@ final class ParquetSourceIncrementalTests: XCTestCase {
             XCTAssert("\(error)".contains("must be a timestamp such as"), "\(error)")
         }
     }
+
+    func testMaxFilesPerRunLoadsTheOldestNewFilesAndAlwaysFinishesAFileStoppedMidway() throws {
+        let glob = folder.file("batch-*.parquet")
+        try write("batch-1", ids: "0, 100", rowGroupSize: 30)
+        try write("batch-2", ids: "100, 110")
+        try write("batch-3", ids: "110, 120")
+        let config: [String: Any] = ["path": glob, "max_files_per_run": 1]
+        let whole = try ParquetFixtures.read(config, stream: "batch", batchSize: 40, cursor: "$file")
+        XCTAssertEqual(ids(whole), Array(0..<100), "one file per run")
+        // The run stopped after its first batch, inside batch-1; then a file sorting before it arrived.
+        let stopped = try XCTUnwrap(whole.checkpoints.first ?? nil)
+        try write("batch-0", ids: "500, 503")
+        let resumed = try ParquetFixtures.read(config, stream: "batch", cursor: "$file", state: stopped)
+        XCTAssertEqual(ids(resumed), [500, 501, 502] + Array(40..<100),
+                       "the new oldest file, and the rest of the file stopped midway, which the limit does not leave behind")
+        let next = try ParquetFixtures.read(config, stream: "batch", cursor: "$file", state: try XCTUnwrap(resumed.checkpoints.last ?? nil))
+        XCTAssertEqual(ids(next), Array(100..<110))
+    }
 }

@@ -32,11 +32,13 @@ enum ParquetReadBack {
         print(json.dumps({"columns": columns, "types": types, "rows": out}))
     """#
 
-    /// The file or dataset folder as pyarrow reads it (`pq.read_table`, Hive partitions included).
-    static func pyarrow(_ path: String) throws -> Table {
+    /// The file or dataset folder as pyarrow reads it (`pq.read_table`, Hive partitions included);
+    /// `filesystem` is a Python expression for a `pyarrow.fs` filesystem (an object store) to read
+    /// `path` from, nil for the local one.
+    static func pyarrow(_ path: String, filesystem: String? = nil) throws -> Table {
         try decode(ProjectPython.run(canonicalPython + "\n" + #"""
-            import pyarrow as pa, pyarrow.parquet as pq
-            table = pq.read_table(sys.argv[1])
+            import datetime, pyarrow as pa, pyarrow.fs, pyarrow.parquet as pq
+            table = pq.read_table(sys.argv[1], filesystem=eval(sys.argv[2]))
             columns, types, kinds, lists = [], [], [], []
             for field, column in zip(table.schema, table.columns):
                 t = field.type
@@ -53,7 +55,7 @@ enum ParquetReadBack {
                 else: kind = "int"
                 kinds.append(kind); lists.append(column.to_pylist())
             emit(columns, types, kinds, list(zip(*lists)) if lists else [])
-            """#, [path]))
+            """#, [path, filesystem ?? "None"]))
     }
 
     /// The file or dataset folder as DuckDB reads it (`read_parquet`, with `hive_partitioning`).

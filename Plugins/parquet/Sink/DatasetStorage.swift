@@ -1,8 +1,9 @@
 import ETLParquetFormat
 import ETLPluginKit
 
-/// The file operations the parquet sink needs from where its datasets live, so an object store
-/// can stand in for the local file system later. Paths are full paths (or keys) built by the sink.
+/// The file operations the parquet sink needs from where its datasets live: a local file system
+/// (`LocalDatasetStorage`) or an object store (`ObjectDatasetStorage`). Paths are full paths
+/// (or `s3://bucket/key` texts) built by the sink.
 ///
 /// What the sink relies on: a file being written is invisible under its final name until
 /// `publish`; `publish` is atomic; small files written with `writeSmallFile` appear whole or not at all.
@@ -16,9 +17,9 @@ protocol DatasetStorage: Sendable {
     /// The names (not paths) of the entries of `folder`; empty when it does not exist.
     func list(_ folder: String) throws(PluginError) -> [String]
     /// Whether a file exists at `path`.
-    func exists(_ path: String) -> Bool
+    func exists(_ path: String) throws(PluginError) -> Bool
     /// Whether `path` is a folder (on an object store: a prefix with objects below it).
-    func isFolder(_ path: String) -> Bool
+    func isFolder(_ path: String) throws(PluginError) -> Bool
     /// The content of a small file (state, journal), or nil when it does not exist.
     func readSmallFile(_ path: String) throws(PluginError) -> [UInt8]?
     /// Writes a small file whole: readers see the old content or the new one.

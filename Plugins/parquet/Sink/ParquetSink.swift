@@ -1,5 +1,6 @@
 import ETLParquetFormat
 import ETLPluginKit
+import ETLTransport
 import Glibc
 
 /// The `parquet` sink: each target becomes a dataset folder `<path>/<target>/` of Parquet part
@@ -26,16 +27,21 @@ final class ParquetSink: ETLSink {
     init(config: PluginConfig, host: PluginHost) throws(PluginError) {
         settings = try ParquetSinkSettings(config)
         self.host = host
-        storage = LocalDatasetStorage(durable: settings.fsync)
+        if let objectStore = settings.objectStore, let url = ObjectStoreURL(settings.path) {
+            storage = try ObjectDatasetStorage(url: url, settings: objectStore, host: host)
+        } else {
+            storage = LocalDatasetStorage(durable: settings.fsync)
+        }
         states = SinkStateStore(storage: storage, root: settings.path)
     }
 
-    /// Creates the folder when missing and proves it writable with a probe file.
+    /// Creates the folder when missing and proves it writable with a probe file (on an object
+    /// store: a small object put and deleted, which also checks the credentials).
     func check() throws(PluginError) {
         try storage.makeFolder(settings.path)
         let probe = settings.path + "/.etl_check.\(getpid()).tmp"
-        let output = try storage.createFile(probe)
-        output.discard()
+        try storage.writeSmallFile(probe, Array("etl-runtime check\n".utf8))
+        try storage.delete(probe)
     }
 
     func begin(_ request: LoadRequest) throws(PluginError) {
@@ -98,8 +104,8 @@ final class ParquetSink: ETLSink {
     /// (the publish plan, finished just before, has already used the ones it needed).
     private func removeLeftovers(in targetFolder: String) throws(PluginError) {
         var folders = [targetFolder]
-        for name in try storage.list(targetFolder) where !name.hasPrefix(".") && !name.hasPrefix("_") && storage.isFolder(targetFolder + "/" + name) {
-            folders.append(targetFolder + "/" + name)
+        for name in try storage.list(targetFolder) where !name.hasPrefix(".") && !name.hasPrefix("_") && !name.hasSuffix(".parquet") {
+            if try storage.isFolder(targetFolder + "/" + name) { folders.append(targetFolder + "/" + name) }
         }
         for folder in folders {
             for name in try storage.list(folder) where name.hasPrefix(PartFile.temporaryPrefix) || name == "_SUCCESS.tmp" {

@@ -1,5 +1,6 @@
 import ETLParquetFormat
 import ETLPluginKit
+import ETLTransport
 
 /// The `parquet` sink's config:
 /// `{"path": "lake", "compression": "snappy", "row_group_rows": 100000, "partition_by": {"column": "state"}, "fsync": true}`.
@@ -10,6 +11,9 @@ struct ParquetSinkSettings: Sendable {
     let rowGroupRows: Int
     let partitioning: Partitioning
     let fsync: Bool
+    /// How the store is reached when `path` is `s3://bucket/prefix` or `gs://...` (the `remote`
+    /// object, as the csv source reads it); nil for a local folder.
+    let objectStore: ObjectStoreSettings?
 
     /// How a target's files are split into folders.
     enum Partitioning: Sendable, Equatable {
@@ -21,7 +25,7 @@ struct ParquetSinkSettings: Sendable {
         case loadDate(key: String)
     }
 
-    static let keys: Set<String> = ["path", "compression", "row_group_rows", "partition_by", "fsync"]
+    static let keys: Set<String> = ["path", "compression", "row_group_rows", "partition_by", "fsync", "remote"]
 
     static let schema = #"""
     {
@@ -30,7 +34,7 @@ struct ParquetSinkSettings: Sendable {
       "type": "object",
       "properties": {
         "path": { "type": "string", "format": "path", "minLength": 1,
-          "description": "Folder receiving one dataset folder per target (<path>/<target>/part-00000.parquet); created when missing." },
+          "description": "Folder receiving one dataset folder per target (<path>/<target>/part-00000.parquet); created when missing. Or an object-store prefix, s3://bucket/prefix or gs://bucket/prefix: files are uploaded under temporary keys and published by a server-side copy." },
         "compression": { "enum": ["snappy", "zstd", "gzip", "none"], "default": "snappy", "description": "Page codec." },
         "row_group_rows": { "type": "integer", "minimum": 1, "maximum": 10000000, "default": 100000,
           "description": "Rows per row group; the sink buffers at most this many rows (across all partitions) before writing them out." },
@@ -44,12 +48,13 @@ struct ParquetSinkSettings: Sendable {
           "oneOf": [ { "required": ["column"] }, { "required": ["load_date"] } ],
           "additionalProperties": false
         },
-        "fsync": { "type": "boolean", "default": true, "description": "Wait for files and state to reach stable storage before publishing them." }
+        "fsync": { "type": "boolean", "default": true, "description": "Local folders only: wait for files and state to reach stable storage before publishing them." },
+        "remote": $REMOTE$
       },
       "required": ["path"],
       "additionalProperties": false
     }
-    """#
+    """#.replacingAll("$REMOTE$", with: ObjectStoreSettings.schema)
 
     init(_ config: PluginConfig) throws(PluginError) {
         try config.rejectUnknownKeys(allowed: Self.keys)
@@ -57,7 +62,28 @@ struct ParquetSinkSettings: Sendable {
         guard !path.isEmpty else {
             throw .invalidConfig("\(config.path).path is empty: set it to the folder that should receive the Parquet datasets")
         }
-        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        if ObjectStoreURL.isObjectStore(path) {
+            guard let url = ObjectStoreURL(path) else {
+                throw .invalidConfig("\(config.path).path \"\(path)\" is not a usable object-store path: it needs a bucket, e.g. s3://bucket/lake")
+            }
+            guard !ParquetSinkSettings.hasWildcard(url.key) else {
+                throw .invalidConfig("\(config.path).path \(url.text) has a wildcard: give the prefix that receives the datasets, e.g. \(url.provider.rawValue)://\(url.bucket)/lake")
+            }
+            if config.value("fsync") != nil {
+                throw .invalidConfig("\(config.path).fsync applies to local folders only (an object store keeps what it acknowledged); remove it")
+            }
+            self.path = ObjectDatasetStorage.datasetRoot(url)
+            objectStore = try ObjectStoreSettings(try config.optionalObject("remote"), provider: url.provider, configPath: "\(config.path).remote")
+        } else {
+            if path.contains("://") {
+                throw .invalidConfig("\(config.path).path \(path) is a URL the parquet sink cannot write to: give a local folder, s3://bucket/prefix or gs://bucket/prefix")
+            }
+            if config.value("remote") != nil {
+                throw .invalidConfig("\(config.path).remote applies only to s3:// and gs:// paths, and path \(path) is a local folder; remove remote")
+            }
+            self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            objectStore = nil
+        }
         let codec = try config.string("compression", default: "snappy")
         guard let compression = ParquetCompression(rawValue: codec) else {
             let choices = ParquetCompression.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
@@ -71,6 +97,10 @@ struct ParquetSinkSettings: Sendable {
         rowGroupRows = Int(rows)
         fsync = try config.bool("fsync", default: true)
         partitioning = try Self.partitioning(config.optionalObject("partition_by"))
+    }
+
+    private static func hasWildcard(_ key: String) -> Bool {
+        key.contains { $0 == "*" || $0 == "?" || $0 == "[" }
     }
 
     private static func partitioning(_ config: PluginConfig?) throws(PluginError) -> Partitioning {

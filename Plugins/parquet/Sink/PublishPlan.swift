@@ -78,18 +78,33 @@ struct PublishPlan: Sendable, Equatable {
     func apply(storage: any DatasetStorage, states: SinkStateStore) throws(PluginError) {
         var touchedFolders: [String] = []
         for rename in renames {
-            if storage.exists(rename.from) {
+            if try storage.exists(rename.to) {
+                // Already published: final names are new numbers, so a file under one is this
+                // load's. An object store publishes by copy then delete, and a crash between the
+                // two leaves both objects: the temporary one only needs deleting.
+                if try storage.exists(rename.from) { try storage.delete(rename.from) }
+            } else if try storage.exists(rename.from) {
                 try storage.publish(rename.from, as: rename.to)
-            } else if !storage.exists(rename.to) {
+            } else {
                 throw .badData("publishing run \(runID) of entry '\(entryID)': neither \(rename.from) nor \(rename.to) exists, so that part of the load is lost; run the entry with --full-refresh to reload it")
             }
             let folder = DatasetPath.folder(of: rename.to)
             if !touchedFolders.contains(folder) { touchedFolders.append(folder) }
         }
         for folder in touchedFolders { try storage.syncFolder(folder) }
-        for folder in successFolders { try storage.writeSmallFile(folder + "/_SUCCESS", []) }
+        for folder in successFolders { try storage.writeSmallFile(folder + "/_SUCCESS", successMarker(folder)) }
         for path in deletes { try storage.delete(path) }
         for folder in Set(deletes.map(DatasetPath.folder(of:))).sorted() { try storage.syncFolder(folder) }
         try states.store(self)
+    }
+
+    /// The `_SUCCESS` marker of `folder`: a JSON line naming the run and the part files it
+    /// published there, as Hadoop's S3A committers fill theirs (readers that only test for the
+    /// marker's presence are unaffected; an empty object is also what gcp-storage-emulator
+    /// cannot store).
+    func successMarker(_ folder: String) -> [UInt8] {
+        let files = renames.filter { DatasetPath.folder(of: $0.to) == folder }.map { JSONValue.string(String($0.to.dropFirst(folder.count + 1))) }
+        let marker: JSONValue = ["committer": "etl-runtime parquet sink", "entry_id": .string(entryID), "run_id": .string(runID), "files": .array(files)]
+        return Array((marker.serialized() + "\n").utf8)
     }
 }

@@ -31,6 +31,7 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     private let plan: [ParquetPlannedFile]
     private let request: ReadRequest
     private let host: PluginHost
+    private let inputs: ParquetInputs
     private let cursor: CursorFilter?
     /// True for incremental reads (the state is kept).
     let isIncremental: Bool
@@ -54,8 +55,9 @@ final class ParquetBatchProducer: ArrowBatchProducer {
     private(set) var state: ParquetResumeState
 
     init(settings: ParquetSourceSettings, layout: ParquetStreamLayout, plan: [ParquetPlannedFile], state: ParquetResumeState,
-         cursor: CursorFilter?, incremental: Bool, request: ReadRequest, positions: SourcePositionColumn?, host: PluginHost) {
+         cursor: CursorFilter?, incremental: Bool, request: ReadRequest, positions: SourcePositionColumn?, inputs: ParquetInputs, host: PluginHost) {
         self.settings = settings
+        self.inputs = inputs
         self.layout = layout
         self.positions = positions
         self.schema = positions?.schema ?? layout.schema
@@ -103,7 +105,9 @@ final class ParquetBatchProducer: ArrowBatchProducer {
             // Settle on the next row to load (or the end) so the state below is exact.
             if request.maxRecords == 0 || produced < request.maxRecords { _ = try nextLoadableRow() }
         } catch {
-            throw ArrowError(producerStatus: error.status, error.message)
+            // A cancel that interrupted an object-store transfer reaches here as the format
+            // reader's I/O error (its error type has no cancelled kind): report it as a cancel.
+            throw ArrowError(producerStatus: host.isCancelled ? ETL_CANCELLED : error.status, error.message)
         }
         updateState()
         guard builder.rowCount > 0 else {
@@ -153,7 +157,7 @@ final class ParquetBatchProducer: ArrowBatchProducer {
                     return nil
                 }
                 let file = plan[fileIndex]
-                let opened = try ParquetStreamLayout.open(file.path)
+                let opened = try inputs.open(file.path)
                 fields = try layout.fields(of: opened, settings: settings)
                 reader = opened
                 rowGroupIndex = 0

@@ -5,7 +5,8 @@ import ETLPluginKit
 /// By new files (`cursor_field: "$file"`):
 /// `{"files": [{"path", "size", "device", "inode", "mtime_ns"}, ...], "current": {..., "rows": 1000}}`
 /// — the files read to their end (those the glob still matches) and, while a file is being
-/// read, how many of its rows were handed out.
+/// read, how many of its rows were handed out. An object's entry has `"etag"` too (its path is
+/// the `s3://bucket/key`, its device and inode 0).
 ///
 /// By a cursor column: `{"cursor_field": "updated_at", "cursor": "2024-05-01T10:00:00Z"}` once a
 /// read is complete; while one is under way also `"run": {"since": <the watermark the read
@@ -17,10 +18,20 @@ struct ParquetResumeState: Sendable {
         var status: ParquetFileStatus
 
         var json: JSONValue {
-            .object(JSONObject([("path", .string(path)), ("size", .number(JSONNumber(status.size))),
-                                ("device", .number(JSONNumber(Int64(bitPattern: status.device)))),
-                                ("inode", .number(JSONNumber(Int64(bitPattern: status.inode)))),
-                                ("mtime_ns", .number(JSONNumber(status.modifiedNanoseconds)))]))
+            var members: [(String, JSONValue)] = [
+                ("path", .string(path)), ("size", .number(JSONNumber(status.size))),
+                ("device", .number(JSONNumber(Int64(bitPattern: status.device)))),
+                ("inode", .number(JSONNumber(Int64(bitPattern: status.inode)))),
+                ("mtime_ns", .number(JSONNumber(status.modifiedNanoseconds))),
+            ]
+            if let etag = status.etag { members.append(("etag", .string(etag))) }
+            return .object(JSONObject(members))
+        }
+
+        /// Whether this saved file is `status` found at `path`: a local file under any path (a
+        /// rename keeps device and inode), an object only under its own key.
+        func matches(_ status: ParquetFileStatus, at path: String) -> Bool {
+            self.status.sameFile(as: status) && (status.etag == nil || self.path == path)
         }
 
         init(path: String, status: ParquetFileStatus) {
@@ -31,7 +42,8 @@ struct ParquetResumeState: Sendable {
         init(_ object: PluginConfig) throws(PluginError) {
             path = try object.string("path")
             status = ParquetFileStatus(size: try object.int("size"), device: UInt64(bitPattern: try object.int("device")),
-                                       inode: UInt64(bitPattern: try object.int("inode")), modifiedNanoseconds: try object.int("mtime_ns"))
+                                       inode: UInt64(bitPattern: try object.int("inode")), modifiedNanoseconds: try object.int("mtime_ns"),
+                                       etag: try object.optionalString("etag"))
         }
     }
 

@@ -1,3 +1,5 @@
+import ETLTransport
+
 /// The JSON Schema of the `parquet` source's config, published in its descriptor; the host
 /// validates every config against it (and makes `path` absolute) before `create`.
 enum ParquetSourceConfigSchema {
@@ -11,7 +13,7 @@ enum ParquetSourceConfigSchema {
           "type": "string",
           "format": "path",
           "minLength": 1,
-          "description": "The Parquet file to read, or a glob such as data/*.parquet (* ? and [...]); matching files are read in byte order of their paths. Relative paths resolve against the manifest's folder."
+          "description": "The Parquet file to read, or a glob such as data/*.parquet (* ? and [...]); matching files are read in byte order of their paths. Relative paths resolve against the manifest's folder. An s3://bucket/key or gs://bucket/key path reads objects (a key pattern such as s3://lake/events/dt=*/*.parquet matches keys segment by segment), by byte ranges: the footer, then only the loaded columns' pages."
         },
         "stream": {
           "type": "string",
@@ -29,10 +31,17 @@ enum ParquetSourceConfigSchema {
           "enum": ["json"],
           "default": "json",
           "description": "How structs, lists, maps and repeated fields load: json, as JSON text in a utf8 column."
-        }
+        },
+        "max_files_per_run": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000000,
+          "description": "Reads by new files (cursor_field \"$file\") only: load at most this many new files per run, in byte order of their paths (name files by date to load the oldest first); the others are loaded by the next runs."
+        },
+        "remote": $REMOTE$
       },
       "required": ["path"],
       "additionalProperties": false
     }
-    """#
+    """#.replacingAll("$REMOTE$", with: ObjectStoreSettings.schema)
 }

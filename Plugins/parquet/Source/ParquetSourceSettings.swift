@@ -1,11 +1,17 @@
 import ETLPluginKit
+import ETLTransport
 
 /// The `parquet` source's config, checked (see `ParquetSourceConfigSchema`).
 struct ParquetSourceSettings: Sendable {
-    static let keys: Set<String> = ["path", "stream", "columns", "nested"]
+    static let keys: Set<String> = ["path", "stream", "columns", "nested", "remote", "max_files_per_run"]
 
-    /// The file or glob.
+    /// The file or glob: a local path, or an `s3://` / `gs://` key or key pattern.
     let path: String
+    /// How the store is reached, when `path` is an object-store path (the `remote` object, as
+    /// the csv source reads it).
+    let objectStore: ObjectStoreSettings?
+    /// Reads by new files: at most this many new files per run (nil: all).
+    let maxFilesPerRun: Int?
     /// The one stream this source offers.
     let stream: String
     /// The top-level columns to load, nil for all.
@@ -15,8 +21,27 @@ struct ParquetSourceSettings: Sendable {
         try config.rejectUnknownKeys(allowed: Self.keys)
         path = try config.string("path")
         guard !path.isEmpty else { throw .invalidConfig("config.path must not be empty: give a file such as data/sales.parquet or a glob such as data/*.parquet") }
-        if path.hasPrefix("s3://") || path.hasPrefix("gs://") || path.hasPrefix("http://") || path.hasPrefix("https://") {
-            throw .invalidConfig("config.path \(path) is a URL; the parquet source reads local files for now (give a local path or glob)")
+        if ObjectStoreURL.isObjectStore(path) {
+            guard let url = ObjectStoreURL(path), !url.key.isEmpty, !url.lastSegment.isEmpty else {
+                throw .invalidConfig("config.path \"\(path)\" is not a usable object-store path: it needs a bucket and an object key or a pattern, e.g. s3://bucket/landing/*.parquet")
+            }
+            objectStore = try ObjectStoreSettings(try config.optionalObject("remote"), provider: url.provider, configPath: "config.remote")
+        } else {
+            if path.contains("://") {
+                throw .invalidConfig("config.path \(path) is a URL the parquet source cannot read: give a local path or glob, or an s3:// or gs:// path")
+            }
+            if config.value("remote") != nil {
+                throw .invalidConfig("config.remote applies only to s3:// and gs:// paths, and config.path \(path) is local; remove remote")
+            }
+            objectStore = nil
+        }
+        if let limit = try config.optionalInt("max_files_per_run") {
+            guard (1...1_000_000).contains(limit) else {
+                throw .invalidConfig("config.max_files_per_run must be between 1 and 1000000 (got \(limit)); remove it to read every new file in one run")
+            }
+            maxFilesPerRun = Int(limit)
+        } else {
+            maxFilesPerRun = nil
         }
         stream = try config.optionalString("stream") ?? ParquetStreamName.derived(fromPath: path)
         if let columns = try config.optionalStringArray("columns") {

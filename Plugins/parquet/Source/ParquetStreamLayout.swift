@@ -8,8 +8,7 @@ import ETLPluginKit
 struct ParquetStreamLayout: Sendable {
     let schema: ArrowSchemaDescription
 
-    init(settings: ParquetSourceSettings, firstFile path: String) throws(PluginError) {
-        let reader = try ParquetStreamLayout.open(path)
+    init(settings: ParquetSourceSettings, firstFile reader: ParquetFileReader) throws(PluginError) {
         let fields = try Self.select(settings, from: reader)
         // Every column is nullable: another file of the glob may declare it optional.
         schema = ArrowSchemaDescription(fields: fields.map { ArrowField(name: $0.name, type: $0.arrowType, nullable: true) })
@@ -38,14 +37,6 @@ struct ParquetStreamLayout: Sendable {
         return selected
     }
 
-    /// Opens a file and reads its footer, as a `PluginError` naming the file.
-    static func open(_ path: String) throws(PluginError) -> ParquetFileReader {
-        do throws(ParquetReadError) {
-            return try ParquetFileReader(LocalParquetFile(path: path))
-        } catch {
-            throw PluginError(error)
-        }
-    }
 }
 
 extension PluginError {
