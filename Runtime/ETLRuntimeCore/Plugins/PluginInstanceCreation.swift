@@ -9,7 +9,7 @@ typealias PluginCreateFunction = etl_create_fn
 typealias PluginCreateWithDescriptorFunction = etl_create_with_descriptor_fn
 
 /// What creation needs of a plugin's function table, whichever kind it is.
-protocol PluginCreationTable {
+protocol PluginCreationTable: SendableMetatype {
     /// The ABI 1.1 `create_with_descriptor`, or nil when the table is older (by its
     /// `struct_size`) or leaves it NULL.
     var createWithDescriptor: PluginCreateWithDescriptorFunction? { get }
