@@ -114,17 +114,20 @@ struct RoundRunner {
             return
         }
         defer { claim?.release() }
+        let attempts = EntryAttempts(entry: entry, runID: runID, stateLocation: context.manifest.stateLocation, logger: logger)
         if let workers {
             // This thread waits for its worker: a worker dies when the thread that
             // started it ends (see EntryWorkerCommand), so it must outlive the work.
-            results.set(index, EntryWorker(launch: workers).run(
-                entry, runID: runID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
-                fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
-                progress: { progress.update(entry: entry.id, rowsRead: $0) }))
+            results.set(index, attempts.run { attemptRunID in
+                EntryWorker(launch: workers).run(
+                    entry, runID: attemptRunID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
+                    fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
+                    progress: { progress.update(entry: entry.id, rowsRead: $0) })
+            })
             return
         }
         let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
-        results.set(index, context.runEntry(entry, runID: runID, options: options, logger: logger))
+        results.set(index, attempts.run { attemptRunID in context.runEntry(entry, runID: attemptRunID, options: options, logger: logger) })
     }
 
     /// Why an entry was skipped, for its summary line, etl_runs and `status`.

@@ -38,6 +38,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("entry"), help: ArgumentHelp("Run only this entry (repeatable).", valueName: "id"))
     var entries: [String] = []
 
+    @Flag(name: .long, help: "Run only the active entries whose last run failed (failed, killed, or skipped because an upstream failed), as the control table says; with --entry, only those of the named ones. Dependencies are respected as with --entry.")
+    var failedOnly = false
+
     @Flag(name: .long, help: "With --entry: also run the active entries the named ones depend on (depends_on), directly or not, before them.")
     var withUpstream = false
 
@@ -74,8 +77,11 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        if withUpstream, entries.isEmpty { throw ValidationError("--with-upstream needs --entry: without it every active entry runs") }
-        if withDownstream, entries.isEmpty { throw ValidationError("--with-downstream needs --entry: without it every active entry runs") }
+        if withUpstream, entries.isEmpty, !failedOnly { throw ValidationError("--with-upstream needs --entry or --failed-only: without them every active entry runs") }
+        if withDownstream, entries.isEmpty, !failedOnly { throw ValidationError("--with-downstream needs --entry or --failed-only: without them every active entry runs") }
+        if failedOnly, every != nil {
+            throw ValidationError("--failed-only cannot be used with --every: the entries are chosen once, so later rounds would rerun entries that succeeded. Schedule `run --failed-only` from cron instead")
+        }
         if untilCaughtUp, every == nil { throw ValidationError("--until-caught-up needs --every") }
         if let maxFailures {
             if every == nil { throw ValidationError("--max-failures needs --every") }
@@ -91,9 +97,20 @@ struct RunCommand: ParsableCommand {
         let context = try location.loadContext()
         let selected: [ControlEntry]
         do {
-            selected = try context.selectEntries(entries, withUpstream: withUpstream, withDownstream: withDownstream)
-        } catch {
-            throw Console.usage("\(error)")
+            var named = entries
+            if failedOnly {
+                _ = try context.selectEntries(entries)  // refuses an --entry the manifest lacks
+                named = FailedEntrySelection.ids(
+                    try StateDatabase(location: context.manifest.stateLocation).controlRows(), manifest: context.manifest, among: entries)
+                guard !named.isEmpty else {
+                    Logger(label: "etl.run").info("--failed-only: no active entry's last run failed; nothing to run")
+                    return
+                }
+                Logger(label: "etl.run").info("--failed-only: running \(named.joined(separator: ", "))")
+            }
+            selected = try context.selectEntries(named, withUpstream: withUpstream, withDownstream: withDownstream)
+        } catch let unknown as ManifestContext.UnknownEntry {
+            throw Console.usage("\(unknown)")
         }
         for note in context.manifest.inactiveUpstreamNotes(selected) { Logger(label: "etl.run").warning("\(note)") }
         let state: StateDatabase

@@ -67,6 +67,7 @@ package final class EntryRunner {
             result.status = CancellationFlag.isCancelled ? .cancelled : .failed
             result.error = manifest.redacting(Self.message(error))
             result.configurationInvalid = Self.isConfigurationMistake(error)
+            result.retryable = result.status == .failed && RetryableFailure.isRetryable(error)
         }
         result.durationSeconds = Date().timeIntervalSince(started)
         do {
