@@ -16,6 +16,39 @@ final class RetryManifestTests: XCTestCase {
 
     func testRetryIsReadWithItsAttemptsAndBackoff() throws {
         let loaded = try load([entry("companies", retry: #"{"attempts": 3, "backoff": "PT1M"}"#)])
+        XCTAssertEqual(loaded.issues, [])
+        let retry = try XCTUnwrap(loaded.manifest?.controlTable.first?.retry)
+        XCTAssertEqual(retry.attempts, 3)
+        XCTAssertEqual(retry.backoff.seconds, 60)
+    }
+
+    func testAnEntryWithoutRetryIsTriedOnce() throws {
+        let loaded = try load([commonEntryFields + #", "mode": "full""#])
+        XCTAssertEqual(loaded.issues, [])
+        XCTAssertNil(loaded.manifest?.controlTable.first?.retry)
+    }
+
+    func testTheBackoffDoublesBeforeEachAttempt() {
+        let policy = RetryPolicy(attempts: 4, backoff: ISO8601Duration(seconds: 60))
+        XCTAssertEqual(policy.waitSeconds(beforeAttempt: 2), 60)
+        XCTAssertEqual(policy.waitSeconds(beforeAttempt: 3), 120)
+        XCTAssertEqual(policy.waitSeconds(beforeAttempt: 4), 240)
+        let long = RetryPolicy(attempts: 20, backoff: ISO8601Duration(seconds: 3600))
+        XCTAssertEqual(long.waitSeconds(beforeAttempt: 20), RetryPolicy.maximumWaitSeconds)
+    }
+
+    func testBadRetryObjectsNameTheirJSONPath() throws {
+        let loaded = try load([
+            entry("a", retry: #"{"attempts": 3, "backoff": "PT1M"}"#),
+            entry("b", retry: #"{"attempts": 3, "backoff": "PT1M"}"#),
+            entry("c", retry: #"{"attempts": 3, "backoff": "1 minute"}"#),
+            entry("d", retry: #"{"attempts": 0, "backoff": "PT1M"}"#),
+            entry("e", retry: #"{"attempts": 3, "backof": "PT1M"}"#),
+            entry("f", retry: #"{"attempts": 3, "backoff": "P1M"}"#),
+            entry("g", retry: "3"),
+            entry("h", retry: #"{"attempts": 50, "backoff": "PT1S"}"#),
+        ])
+        XCTAssertNil(loaded.manifest)
         XCTAssertEqual(loaded.issues, [
             #"plugins.json:8: $.control_table[2].retry.backoff: expected an ISO 8601 duration such as "PT10M", "P1D" or "PT1H30M", got "1 minute""#,
             "plugins.json:9: $.control_table[3].retry.attempts: expected an integer > 0, got 0",
