@@ -70,6 +70,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "With --every: stop once a round loads no new rows.")
     var untilCaughtUp = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "When stderr is not a terminal (cron, a log file): log a progress event (rows, bytes, rate) for each running entry at this interval, e.g. 10s (the default), 1m, 0.5s.",
+        valueName: "interval"))
+    var progressInterval: RunInterval?
+
     @Flag(name: .long, help: "Run entries as threads of this process instead of one worker process each: starts faster, but a plugin that crashes ends the whole run, and an entry's timeout cannot be enforced (refused).")
     var inProcess = false
 
@@ -146,9 +151,10 @@ struct RunCommand: ParsableCommand {
             // outermost frames kept: without it a deep stack kept only those, the runtime's own.
             setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=8,top=2", 0)
         }
-        let runner = RoundRunner(
+        var runner = RoundRunner(
             context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,
             workers: inProcess ? nil : try workerLaunch(context))
+        if let progressInterval { runner.progressInterval = progressInterval.seconds }
         let locks = RunLocks(folder: context.lockFolder)
         var roundsStarted = 0
         func round() throws -> RoundOutcome {
