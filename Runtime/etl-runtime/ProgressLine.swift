@@ -117,7 +117,7 @@ final class ProgressLine: Sendable {
                 let elapsed = max(now - running.started, 0.001)
                 switch format {
                 case .text:
-                    logger.info("progress: \(Self.describe(running, now: now)), \(Int(elapsed.rounded())) s so far", metadata: ["entry": "\(entry)"])
+                    logger.info("progress: \(Self.describe(running, now: now)), \(String(format: "%.1f", elapsed)) s so far", metadata: ["entry": "\(entry)"])
                 case .json:
                     logger.info("progress", metadata: [
                         "entry": "\(entry)", "event": "progress", "rows": "\(running.progress.rows)", "bytes": "\(running.progress.bytes)",

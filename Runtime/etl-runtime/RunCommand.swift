@@ -24,7 +24,9 @@ struct RunCommand: ParsableCommand {
             way and records it as failed. \
             Entries run after the entries they depend on (depends_on) when both run: an entry whose \
             upstream failed, was skipped or cancelled in this run is not run and is recorded as skipped; \
-            --jobs N runs independent entries side by side. An upstream not selected does not hold an entry back.
+            --jobs N runs independent entries side by side. An upstream not selected does not hold an entry back. \
+            An entry with "retry" is tried again after a failure that may pass (I/O, busy, HTTP 5xx/429), each attempt \
+            its own run in the history. Outside a terminal, a progress event is logged every --progress-interval.
 
             Exit codes, the most serious first: 130/143 stopped by SIGINT/SIGTERM (128 + the signal); \
             78 manifest or plugin configuration invalid; 1 an entry failed or was skipped; 75 an entry was left alone \

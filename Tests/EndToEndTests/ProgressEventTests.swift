@@ -33,7 +33,7 @@ final class ProgressEventTests: XCTestCase {
         }
         XCTAssertEqual(rows, rows.sorted(), "rows only grow: \(events)")
         XCTAssertTrue(rows.contains { $0 > 0 && $0 < 50 }, "a load seen mid-way: \(events)")
-        let pattern = try NSRegularExpression(pattern: #"progress: \d+ rows, [\d.]+ (B|KiB), \d+ rows/s \([\d.]+ (B|KiB)/s\), \d+ s so far$"#)
+        let pattern = try NSRegularExpression(pattern: #"progress: \d+ rows, [\d.]+ (B|KiB), \d+ rows/s \([\d.]+ (B|KiB)/s\), \d+\.\d s so far$"#)
         for event in events {
             let line = String(event)
             XCTAssertNotNil(pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), line)
