@@ -66,6 +66,15 @@ final class EntryRetryTests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains("attempt 1 of 3, retried after 1s"), shown.stdout)
     }
 
+    func testInProcessRunsRetryTheSameWay() throws {
+        let server = try MockAPIServer(tasks: 10)
+        let workspace = try workspace(server, path: "/flaky/tasks", retry: #"{"attempts": 3, "backoff": "PT0S"}"#)
+        let outcome = try workspace.run(["run", "--in-process"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("entry tasks: attempt 2 of 3 failed with an error that may pass"), outcome.stderr)
+        XCTAssertEqual(try runs(workspace).map { $0.split(separator: "|")[1] }, ["failed", "failed", "ok"])
+    }
+
     func testRetriedIncrementalAttemptsResumeFromTheCommittedStateWithoutDuplicates() throws {
         // Every page URL fails twice: attempts commit pages one after another, and each resumes
         // after the last page an earlier one committed.
