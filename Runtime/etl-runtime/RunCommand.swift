@@ -107,8 +107,7 @@ struct RunCommand: ParsableCommand {
             var named = entries
             if failedOnly {
                 _ = try context.selectEntries(entries)  // refuses an --entry the manifest lacks
-                named = FailedEntrySelection.ids(
-                    try StateDatabase(location: context.manifest.stateLocation).controlRows(), manifest: context.manifest, among: entries)
+                named = try failedEntryIDs(context)
                 guard !named.isEmpty else {
                     Logger(label: "etl.run").info("--failed-only: no active entry's last run failed; nothing to run")
                     return
@@ -204,6 +203,14 @@ extension RunCommand {
             last = try round()
         }
         return last
+    }
+
+    /// `--failed-only`: the entries to run, from the control table. A run whose process died
+    /// is marked `killed` first, so that it counts as failed.
+    private func failedEntryIDs(_ context: ManifestContext) throws -> [String] {
+        let state = try StateDatabase(location: context.manifest.stateLocation)
+        try state.markAbandonedRuns()
+        return FailedEntrySelection.ids(try state.controlRows(), manifest: context.manifest, among: entries)
     }
 
     /// Workers run this same executable with the options this run was given.

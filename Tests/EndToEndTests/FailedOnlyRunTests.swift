@@ -65,6 +65,21 @@ final class FailedOnlyRunTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("no entry \"lat\" in the control table; did you mean \"late\"?"), unknown.stderr)
     }
 
+    func testARunWhoseProcessDiedCountsAsFailed() throws {
+        let workspace = try pipeline()
+        try workspace.logFile("late.log", lines: 1...3)
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        // "good" as a run killed mid-way leaves it: still 'running', its process gone.
+        _ = try workspace.stateQuery("""
+            INSERT INTO etl_runs (run_id, entry_id, started_at, status, pid) VALUES ('killed-run', 'good', '2026-01-01T00:00:00.000Z', 'running', 2147483646);
+            UPDATE etl_control SET last_status = 'running', last_run_id = 'killed-run' WHERE id = 'good';
+            """)
+        let rerun = try workspace.run(["run", "--failed-only"])
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stderr.contains("--failed-only: running good\n"), rerun.stderr)
+        XCTAssertEqual(try workspace.stateQuery("SELECT status FROM etl_runs WHERE run_id = 'killed-run'"), "killed\n")
+    }
+
     func testFailedOnlyWithEveryIsRefused() throws {
         let workspace = try pipeline()
         let outcome = try workspace.run(["run", "--failed-only", "--every", "10m"])
