@@ -71,6 +71,20 @@ final class ProgressEventTests: XCTestCase {
         XCTAssertEqual(quiet.stderr, "")
     }
 
+    func testOnATerminalTheLineShowsRowsBytesAndRateAndNoEvents() throws {
+        let server = try MockAPIServer(tasks: 50)
+        let workspace = try slowLoad(server)
+        // script(1) gives the run a terminal for stderr, as a person at a shell has.
+        let command = "cd '\(workspace.path)' && '\(TestPaths.runtimeExecutable)' run --progress-interval 0.2s"
+        let outcome = try ProcessRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"])
+        XCTAssertEqual(outcome.status, 0, outcome.stdout)
+        let pattern = try NSRegularExpression(pattern: #"\r\u001B\[Ktasks: \d+ rows, [\d.]+ (B|KiB), \d+ rows/s \([\d.]+ (B|KiB)/s\)"#)
+        let text = outcome.stdout
+        XCTAssertNotNil(pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), text.debugDescription)
+        XCTAssertFalse(text.contains("progress:"), "no events on a terminal: \(text.debugDescription)")
+        XCTAssertTrue(text.contains("summary entry=tasks status=ok read=50"), text.debugDescription)
+    }
+
     func testABadIntervalIsAUsageError() throws {
         let server = try MockAPIServer(tasks: 5)
         let workspace = try slowLoad(server)
