@@ -124,14 +124,15 @@ struct RoundRunner {
             return
         }
         defer { claim?.release() }
-        progress.started(entry: entry.id)
-        defer { progress.finished(entry: entry.id) }
         let attempts = EntryAttempts(entry: entry, runID: runID, stateLocation: context.manifest.stateLocation, logger: logger)
         if let workers {
             // This thread waits for its worker: a worker dies when the thread that
             // started it ends (see EntryWorkerCommand), so it must outlive the work.
             results.set(index, attempts.run { attemptRunID in
-                EntryWorker(launch: workers).run(
+                // Each attempt is shown from its start; between attempts the entry shows nothing.
+                progress.started(entry: entry.id)
+                defer { progress.finished(entry: entry.id) }
+                return EntryWorker(launch: workers).run(
                     entry, runID: attemptRunID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
                     fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
                     progress: { progress.update(entry: entry.id, progress: $0) })
@@ -139,7 +140,11 @@ struct RoundRunner {
             return
         }
         let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, progress: $1) })
-        results.set(index, attempts.run { attemptRunID in context.runEntry(entry, runID: attemptRunID, options: options, logger: logger) })
+        results.set(index, attempts.run { attemptRunID in
+            progress.started(entry: entry.id)
+            defer { progress.finished(entry: entry.id) }
+            return context.runEntry(entry, runID: attemptRunID, options: options, logger: logger)
+        })
     }
 
     /// Why an entry was skipped, for its summary line, etl_runs and `status`.
