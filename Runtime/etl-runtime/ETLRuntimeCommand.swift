@@ -15,7 +15,8 @@ struct ETLRuntimeCommand: ParsableCommand {
         version: "etl-runtime \(HostAPI.runtimeVersion) (plugin ABI \(HostAPI.abiVersion))",
         subcommands: [
             RunCommand.self, ValidateCommand.self, StatusCommand.self, HistoryCommand.self, StateCommand.self,
-            ReportCommand.self, ServeCommand.self, PreviewCommand.self, DiscoverCommand.self, CheckCommand.self, ListPluginsCommand.self, EntryWorkerCommand.self,
+            ReportCommand.self, ServeCommand.self, PreviewCommand.self, DiscoverCommand.self, CheckCommand.self, ListPluginsCommand.self,
+            CronCommand.self, EntryWorkerCommand.self,
         ]
     )
 }

@@ -21,7 +21,7 @@ struct EntryWorker {
     /// without one). `lockDescriptor` is the entry's lock, passed to the worker as fd 3. What the
     /// worker's plugins print is logged tagged `plugin=<pluginLabel>`.
     func run(_ entry: ControlEntry, runID: String, pluginLabel: String, fullRefresh: Bool, takeOwnership: Bool, lockDescriptor: Int32?,
-             progress: @escaping (Int) -> Void) -> EntryRunResult {
+             progress: @escaping (LoadProgress) -> Void) -> EntryRunResult {
         let started = Date()
         // The run's row exists before the worker does: a worker that dies at once (or is
         // stopped while it starts) is then still a run in the history, not a missing one.

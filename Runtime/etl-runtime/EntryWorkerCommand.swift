@@ -52,20 +52,20 @@ struct EntryWorkerCommand: ParsableCommand {
             throw Console.usage("\(error)")
         }
         let options = EntryRunner.Options(
-            fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { _, rows in channel.send(.init(rowsRead: rows)) })
+            fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { _, progress in channel.send(.init(progress: progress)) })
         channel.send(.init(result: context.runEntry(selected, runID: runID, options: options, logger: Logger(label: "etl.run"))))
     }
 }
 
 /// One line from a worker to its run: progress, or the entry's result (the last line).
 struct WorkerMessage: Codable {
-    var rowsRead: Int?
+    var progress: LoadProgress?
     var result: EntryRunResult?
     /// The plugin call the worker crashed in, written by `PluginCrashReport`'s signal handler.
     var crashedIn: String?
 
-    init(rowsRead: Int? = nil, result: EntryRunResult? = nil) {
-        self.rowsRead = rowsRead
+    init(progress: LoadProgress? = nil, result: EntryRunResult? = nil) {
+        self.progress = progress
         self.result = result
     }
 }

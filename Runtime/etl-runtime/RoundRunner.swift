@@ -17,6 +17,16 @@ struct RoundRunner {
     let quiet: Bool
     /// How to start worker processes; nil runs every entry in this process.
     let workers: EntryWorker.Launch?
+    /// `--progress-interval`: seconds between `progress` log events when stderr is no terminal.
+    var progressInterval: Double = RoundRunner.defaultProgressInterval
+
+    static let defaultProgressInterval: Double = 10
+
+    /// The progress line on a terminal, `progress` events elsewhere, nothing with `--quiet`.
+    private var progressMode: ProgressLine.Mode {
+        if quiet { return .off }
+        return isatty(StderrWriter.descriptor) == 1 ? .terminal : .events(interval: progressInterval, format: format)
+    }
 
     /// Runs `entries` (in run order: see `ManifestContext.selectEntries`), whose locks this run
     /// holds; `lockDescriptors` (by entry id) are passed down to their workers. Entries that
@@ -28,7 +38,7 @@ struct RoundRunner {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")
         let results = ResultSlots(count: entries.count)
-        let progress = ProgressLine(enabled: !quiet && isatty(StderrWriter.descriptor) == 1)
+        let progress = ProgressLine(mode: progressMode)
         guard let finished = DescriptorPolling.makePipe() else {
             logger.error("cannot run the round: no pipe to wait on (\(String(cString: strerror(errno))))")
             return []
@@ -114,17 +124,27 @@ struct RoundRunner {
             return
         }
         defer { claim?.release() }
+        let attempts = EntryAttempts(entry: entry, runID: runID, stateLocation: context.manifest.stateLocation, logger: logger)
         if let workers {
             // This thread waits for its worker: a worker dies when the thread that
             // started it ends (see EntryWorkerCommand), so it must outlive the work.
-            results.set(index, EntryWorker(launch: workers).run(
-                entry, runID: runID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
-                fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
-                progress: { progress.update(entry: entry.id, rowsRead: $0) }))
+            results.set(index, attempts.run { attemptRunID in
+                // Each attempt is shown from its start; between attempts the entry shows nothing.
+                progress.started(entry: entry.id)
+                defer { progress.finished(entry: entry.id) }
+                return EntryWorker(launch: workers).run(
+                    entry, runID: attemptRunID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
+                    fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
+                    progress: { progress.update(entry: entry.id, progress: $0) })
+            })
             return
         }
-        let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, rowsRead: $1) })
-        results.set(index, context.runEntry(entry, runID: runID, options: options, logger: logger))
+        let options = EntryRunner.Options(fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: { progress.update(entry: $0, progress: $1) })
+        results.set(index, attempts.run { attemptRunID in
+            progress.started(entry: entry.id)
+            defer { progress.finished(entry: entry.id) }
+            return context.runEntry(entry, runID: attemptRunID, options: options, logger: logger)
+        })
     }
 
     /// Why an entry was skipped, for its summary line, etl_runs and `status`.

@@ -24,7 +24,9 @@ struct RunCommand: ParsableCommand {
             way and records it as failed. \
             Entries run after the entries they depend on (depends_on) when both run: an entry whose \
             upstream failed, was skipped or cancelled in this run is not run and is recorded as skipped; \
-            --jobs N runs independent entries side by side. An upstream not selected does not hold an entry back.
+            --jobs N runs independent entries side by side. An upstream not selected does not hold an entry back. \
+            An entry with "retry" is tried again after a failure that may pass (I/O, busy, HTTP 5xx/429), each attempt \
+            its own run in the history. Outside a terminal, a progress event is logged every --progress-interval.
 
             Exit codes, the most serious first: 130/143 stopped by SIGINT/SIGTERM (128 + the signal); \
             78 manifest or plugin configuration invalid; 1 an entry failed or was skipped; 75 an entry was left alone \
@@ -37,6 +39,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("entry"), help: ArgumentHelp("Run only this entry (repeatable).", valueName: "id"))
     var entries: [String] = []
+
+    @Flag(name: .long, help: "Run only the active entries whose last run failed (failed, killed, or skipped because an upstream failed), as the control table says; with --entry, only those of the named ones. Dependencies are respected as with --entry.")
+    var failedOnly = false
 
     @Flag(name: .long, help: "With --entry: also run the active entries the named ones depend on (depends_on), directly or not, before them.")
     var withUpstream = false
@@ -67,6 +72,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "With --every: stop once a round loads no new rows.")
     var untilCaughtUp = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "When stderr is not a terminal (cron, a log file): log a progress event (rows, bytes, rate) for each running entry at this interval, e.g. 10s (the default), 1m, 0.5s.",
+        valueName: "interval"))
+    var progressInterval: RunInterval?
+
     @Flag(name: .long, help: "Run entries as threads of this process instead of one worker process each: starts faster, but a plugin that crashes ends the whole run, and an entry's timeout cannot be enforced (refused).")
     var inProcess = false
 
@@ -74,8 +84,11 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        if withUpstream, entries.isEmpty { throw ValidationError("--with-upstream needs --entry: without it every active entry runs") }
-        if withDownstream, entries.isEmpty { throw ValidationError("--with-downstream needs --entry: without it every active entry runs") }
+        if withUpstream, entries.isEmpty, !failedOnly { throw ValidationError("--with-upstream needs --entry or --failed-only: without them every active entry runs") }
+        if withDownstream, entries.isEmpty, !failedOnly { throw ValidationError("--with-downstream needs --entry or --failed-only: without them every active entry runs") }
+        if failedOnly, every != nil {
+            throw ValidationError("--failed-only cannot be used with --every: the entries are chosen once, so later rounds would rerun entries that succeeded. Schedule `run --failed-only` from cron instead")
+        }
         if untilCaughtUp, every == nil { throw ValidationError("--until-caught-up needs --every") }
         if let maxFailures {
             if every == nil { throw ValidationError("--max-failures needs --every") }
@@ -91,9 +104,19 @@ struct RunCommand: ParsableCommand {
         let context = try location.loadContext()
         let selected: [ControlEntry]
         do {
-            selected = try context.selectEntries(entries, withUpstream: withUpstream, withDownstream: withDownstream)
-        } catch {
-            throw Console.usage("\(error)")
+            var named = entries
+            if failedOnly {
+                _ = try context.selectEntries(entries)  // refuses an --entry the manifest lacks
+                named = try failedEntryIDs(context)
+                guard !named.isEmpty else {
+                    Logger(label: "etl.run").info("--failed-only: no active entry's last run failed; nothing to run")
+                    return
+                }
+                Logger(label: "etl.run").info("--failed-only: running \(named.joined(separator: ", "))")
+            }
+            selected = try context.selectEntries(named, withUpstream: withUpstream, withDownstream: withDownstream)
+        } catch let unknown as ManifestContext.UnknownEntry {
+            throw Console.usage("\(unknown)")
         }
         for note in context.manifest.inactiveUpstreamNotes(selected) { Logger(label: "etl.run").warning("\(note)") }
         let state: StateDatabase
@@ -129,9 +152,10 @@ struct RunCommand: ParsableCommand {
             // outermost frames kept: without it a deep stack kept only those, the runtime's own.
             setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=8,top=2", 0)
         }
-        let runner = RoundRunner(
+        var runner = RoundRunner(
             context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,
             workers: inProcess ? nil : try workerLaunch(context))
+        if let progressInterval { runner.progressInterval = progressInterval.seconds }
         let locks = RunLocks(folder: context.lockFolder)
         var roundsStarted = 0
         func round() throws -> RoundOutcome {
@@ -179,6 +203,14 @@ extension RunCommand {
             last = try round()
         }
         return last
+    }
+
+    /// `--failed-only`: the entries to run, from the control table. A run whose process died
+    /// is marked `killed` first, so that it counts as failed.
+    private func failedEntryIDs(_ context: ManifestContext) throws -> [String] {
+        let state = try StateDatabase(location: context.manifest.stateLocation)
+        try state.markAbandonedRuns()
+        return FailedEntrySelection.ids(try state.controlRows(), manifest: context.manifest, among: entries)
     }
 
     /// Workers run this same executable with the options this run was given.

@@ -15,6 +15,8 @@ enum RunSummary {
             var line = "\(StderrLogHandler.timestamp()) summary entry=\(result.entryID) status=\(result.status.rawValue)"
                 + " read=\(result.rowsRead) written=\(result.rowsWritten) rejected=\(result.rowsRejected)"
                 + " duration=\(duration)s watermark=\(result.watermark ?? "none")"
+            // Only an entry its `retry` tried again says which attempt ended it.
+            if result.attempt > 1 { line += " attempt=\(result.attempt)" }
             if let error = result.error { line += " error=\(error)" }
             Console.error(line)
         case .json:
@@ -25,6 +27,7 @@ enum RunSummary {
                 "watermark": result.watermark.map { $0 as Any } ?? NSNull(),
             ]
             if let error = result.error { object["error"] = error }
+            if result.attempt > 1 { object["attempt"] = result.attempt }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             Console.error(String(decoding: data, as: UTF8.self))
         }

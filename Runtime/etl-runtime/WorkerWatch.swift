@@ -23,7 +23,7 @@ struct WorkerWatch {
     let process: ChildProcess
     var deadlines: EntryDeadlines
     let pluginOutput: PluginOutputLog
-    let progress: (Int) -> Void
+    let progress: (LoadProgress) -> Void
 
     private let logger = Logger(label: "etl.run")
     private let decoder = JSONDecoder()
@@ -34,7 +34,7 @@ struct WorkerWatch {
     private var outputLines = OutputLines()
     private var errorLines = OutputLines()
 
-    init(process: ChildProcess, deadlines: EntryDeadlines, pluginOutput: PluginOutputLog, progress: @escaping (Int) -> Void) {
+    init(process: ChildProcess, deadlines: EntryDeadlines, pluginOutput: PluginOutputLog, progress: @escaping (LoadProgress) -> Void) {
         self.process = process
         self.deadlines = deadlines
         self.pluginOutput = pluginOutput
@@ -102,9 +102,9 @@ struct WorkerWatch {
 
     private mutating func handleMessage(_ line: [UInt8]) {
         guard let message = try? decoder.decode(WorkerMessage.self, from: Data(line)) else { return }
-        if let rows = message.rowsRead {
-            rowsRead = rows
-            progress(rows)
+        if let reported = message.progress {
+            rowsRead = reported.rows
+            progress(reported)
         }
         if let final = message.result { result = final }
         if let site = message.crashedIn { crashedIn = site }

@@ -68,6 +68,17 @@ public struct ImportedColumn {
         return UnsafeRawBufferPointer(start: data + start, count: end - start)
     }
 
+    /// The bytes all values of a `.utf8` or `.binary` column take in its data buffer (from its
+    /// first and last offsets, so O(1)); 0 for other types.
+    public var valueByteCount: Int {
+        guard type.tag == ArrowColumnType.utf8.tag || type.tag == ArrowColumnType.binary.tag, count > 0, let offsets = values else {
+            return 0
+        }
+        let start = Int(offsets.load(fromByteOffset: firstIndex &* 4, as: Int32.self))
+        let end = Int(offsets.load(fromByteOffset: (firstIndex &+ count) &* 4, as: Int32.self))
+        return max(0, end - start)
+    }
+
     /// The text of a `.utf8` (or `.binary`) column at `row` as a String; invalid
     /// UTF-8 from a foreign producer is repaired with U+FFFD.
     public func string(_ row: Int) -> String {

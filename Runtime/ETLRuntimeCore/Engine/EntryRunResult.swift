@@ -32,6 +32,11 @@ package struct EntryRunResult: Sendable, Equatable, Codable {
     /// The entry failed because the manifest (a plugin's config) is wrong: exit 78, not 1.
     package var configurationInvalid: Bool = false
     package var durationSeconds: Double = 0
+    /// The entry failed for a reason that may pass by itself (see `RetryableFailure`): its
+    /// `retry` may try it again within the run.
+    package var retryable: Bool = false
+    /// Which attempt of the entry within this run this is (1 unless its `retry` tried again).
+    package var attempt: Int = 1
 
     package init(entryID: String, runID: String, status: Status) {
         self.entryID = entryID

@@ -12,9 +12,9 @@ package final class EntryRunner {
         package var fullRefresh = false
         /// Load targets that another project's state database owns, making this one their owner.
         package var takeOwnership = false
-        /// Called after each batch with the entry id and the rows read so far.
-        package var progress: (@Sendable (String, Int) -> Void)?
-        package init(fullRefresh: Bool = false, takeOwnership: Bool = false, progress: (@Sendable (String, Int) -> Void)? = nil) {
+        /// Called after each batch with the entry id and how far the load has come.
+        package var progress: (@Sendable (String, LoadProgress) -> Void)?
+        package init(fullRefresh: Bool = false, takeOwnership: Bool = false, progress: (@Sendable (String, LoadProgress) -> Void)? = nil) {
             self.fullRefresh = fullRefresh
             self.takeOwnership = takeOwnership
             self.progress = progress
@@ -67,6 +67,7 @@ package final class EntryRunner {
             result.status = CancellationFlag.isCancelled ? .cancelled : .failed
             result.error = manifest.redacting(Self.message(error))
             result.configurationInvalid = Self.isConfigurationMistake(error)
+            result.retryable = result.status == .failed && RetryableFailure.isRetryable(error)
         }
         result.durationSeconds = Date().timeIntervalSince(started)
         do {
@@ -182,12 +183,14 @@ package final class EntryRunner {
         result: inout EntryRunResult
     ) throws -> String? {
         var committed = startState
+        var bytesRead = 0
         let readAhead = BatchReadAhead(read, checkpoints: true, transform: transforms.readAheadTransform)
         defer { readAhead.finish() }
         while !CancellationFlag.isCancelled, let item = try readAhead.next() {
             let batch = item.batch
             result.rowsRead += item.sourceRows
-            options.progress?(entry.id, result.rowsRead)
+            bytesRead += LoadProgress.bytes(of: batch)
+            options.progress?(entry.id, LoadProgress(rows: result.rowsRead, bytes: bytesRead))
             let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
             var lateRejects: [SourceReject] = []
@@ -264,6 +267,7 @@ package final class EntryRunner {
         var rejects: [SourceReject] = []
         // Rows handed to the sink: fewer than read when transforms reject or filter some.
         var rowsSent = 0
+        var bytesRead = 0
         var sinkRejects: [SourceReject] = []
         var violation: PluginContractViolation?
         let checkpoint: String?
@@ -276,7 +280,8 @@ package final class EntryRunner {
                     throw RunFailure("cancelled by a signal before the load finished; the target is unchanged")
                 }
                 result.rowsRead += item.sourceRows
-                options.progress?(entry.id, result.rowsRead)
+                bytesRead += LoadProgress.bytes(of: item.batch)
+                options.progress?(entry.id, LoadProgress(rows: result.rowsRead, bytes: bytesRead))
                 rowsSent += item.batch.rowCount
                 rejects += item.rejects
                 try checkRejectLimit(adding: item.rejects.count, result: &result)

@@ -48,6 +48,7 @@ package final class ModelRunner {
             result.error = manifest.redacting(EntryRunner.message(error))
             result.configurationInvalid = EntryRunner.isConfigurationMistake(error)
                 || (error as? PluginCallError).map { $0.function == "run_model" && $0.status == ETL_INVALID_CONFIG } ?? false
+            result.retryable = result.status == .failed && !result.configurationInvalid && RetryableFailure.isRetryable(error)
         }
         result.durationSeconds = Date().timeIntervalSince(started)
         do {

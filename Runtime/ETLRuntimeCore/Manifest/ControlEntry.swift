@@ -50,6 +50,8 @@ package struct ControlEntry: Sendable, Hashable {
     /// How long the entry may take to stop once asked to (SIGINT/SIGTERM, or its `timeout`)
     /// before its worker process is killed (default 30 s).
     package var stopTimeout: ISO8601Duration
+    /// `retry`: more attempts within one run after a failure that may pass by itself; nil tries once.
+    package var retry: RetryPolicy?
     /// scd2: the column holding each record's effective date, used as `_valid_from` of the
     /// version it starts (and `_valid_to` of the one it closes) instead of the load time.
     package var validFromColumn: String?

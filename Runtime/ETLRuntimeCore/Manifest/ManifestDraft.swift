@@ -64,6 +64,8 @@ struct EntryDraft {
     var transforms: [ManifestTransform] = []
     var timeout: ISO8601Duration?
     var stopTimeout = ControlEntry.defaultStopTimeout
+    /// `retry`, when written and valid.
+    var retry: RetryPolicy?
     /// The `options` object (`${VAR}`s expanded; `"format": "path"` strings made absolute once
     /// checked against a plugin's entry options schema), when written.
     var options: JSONNode?
@@ -85,7 +87,7 @@ struct EntryDraft {
     /// The typed entry, when every required value was read.
     func makeEntry() -> ControlEntry? {
         guard let id, let source, let stream, let sink, let target, let mode else { return nil }
-        return ControlEntry(
+        var entry = ControlEntry(
             id: id, active: active, description: description, source: source, stream: stream, sink: sink,
             target: target, mode: mode, write: write, primaryKey: primaryKey, cursorField: cursorField,
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
@@ -95,5 +97,7 @@ struct EntryDraft {
             deleteWhen: deleteWhen, model: model,
             jsonPath: path.description,
             line: node.location.line)
+        entry.retry = retry
+        return entry
     }
 }

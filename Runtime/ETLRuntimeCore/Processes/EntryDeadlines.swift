@@ -97,6 +97,8 @@ package struct EntryDeadlines: Sendable {
         guard reason == .timedOut, result.status != .ok else { return result }
         var result = result
         result.status = .failed
+        // The entry's own time budget is spent: another attempt would only spend more.
+        result.retryable = false
         result.error = "timed out after \(timeout?.text ?? "?")" + (result.error.map { " (\($0))" } ?? "")
         return result
     }
