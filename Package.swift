@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CLibPQ", "CProcessControl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CLibPQ", "CProcessControl", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"
@@ -260,6 +260,11 @@ let package = Package(
         .testTarget(
             name: "ObjectStoreTests", dependencies: ["ETLTransport", "ETLPluginKit", "TestSupport"],
             path: "Tests/ObjectStoreTests"
+        ),
+        // Freshness, notifications and metrics apart from a run: the Prometheus text, input-file times.
+        .testTarget(
+            name: "OperationsTests", dependencies: ["ETLRuntimeCore", "ETLJSON", "TestSupport"],
+            path: "Tests/OperationsTests"
         ),
         .testTarget(
             name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin", "CETLPluginLayout"],

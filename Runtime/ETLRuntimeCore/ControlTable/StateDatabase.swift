@@ -8,7 +8,7 @@ package final class StateDatabase {
     /// How messages name it: the file's path, or the server without its password.
     package let path: String
     package let location: StateLocation
-    private let connection: any StateConnection
+    let connection: any StateConnection
 
     /// The project's id: sinks record it as the owner of the targets this project loads.
     package private(set) var stateID: String

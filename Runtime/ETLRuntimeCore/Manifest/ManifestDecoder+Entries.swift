@@ -4,6 +4,7 @@ extension ManifestDecoder {
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
         "options", "depends_on", "valid_from_column", "close_missing", "delete_when", "sql", "sql_file", "materialize",
+        "freshness", "notify",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
     /// A SQL model entry has no source, stream or mode (see ManifestDecoder+Models).
@@ -105,6 +106,7 @@ extension ManifestDecoder {
         field("stop_timeout") { node, path in
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout
         }
+        decodeOperations(object, path, into: &draft)
         if isModel {
             model(object, path, into: &draft)
         } else if let node = object["materialize"] {

@@ -8,6 +8,8 @@ struct ManifestDraft {
     var sources: [EndpointDraft] = []
     var sinks: [EndpointDraft] = []
     var entries: [EntryDraft] = []
+    /// The manifest-wide `notify` default.
+    var notify: NotifyPolicy?
 
     func endpoints(_ kind: PluginKind) -> [EndpointDraft] {
         kind == .source ? sources : sinks
@@ -76,6 +78,9 @@ struct EntryDraft {
     var deleteWhen: DeleteRule?
     /// A SQL model entry's query (then `source` and `stream` are "").
     var model: SQLModel?
+    /// `freshness` and `notify` (ManifestDecoder+Operations).
+    var freshness: FreshnessPolicy?
+    var notify: NotifyPolicy?
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -85,7 +90,7 @@ struct EntryDraft {
     /// The typed entry, when every required value was read.
     func makeEntry() -> ControlEntry? {
         guard let id, let source, let stream, let sink, let target, let mode else { return nil }
-        return ControlEntry(
+        var entry = ControlEntry(
             id: id, active: active, description: description, source: source, stream: stream, sink: sink,
             target: target, mode: mode, write: write, primaryKey: primaryKey, cursorField: cursorField,
             initialValue: initialValue, lookback: lookback, safetyLag: safetyLag, batchSize: batchSize,
@@ -95,5 +100,8 @@ struct EntryDraft {
             deleteWhen: deleteWhen, model: model,
             jsonPath: path.description,
             line: node.location.line)
+        entry.freshness = freshness
+        entry.notify = notify
+        return entry
     }
 }
