@@ -57,4 +57,20 @@ final class FreshnessManifestTests: XCTestCase {
         XCTAssertEqual(issues.count, 1, "\(issues)")
         XCTAssertTrue(issues[0].contains("$.control_table[0].freshness.error_after: expected a duration of at least one second"), issues[0])
     }
+
+    func testANewestFileWithoutPathNeedsASourceWithLocalFilesOrObjects() throws {
+        let issues = try load(#"{"newest_file": {"error_after": "P1D"}}"#).issues
+        XCTAssertEqual(issues, [
+            #"plugins.json:6: $.control_table[0].freshness.newest_file: source "crm" has no "path" in its config to find its files by: give "path" (a local file or glob) in newest_file"#,
+        ])
+        let workspace = try ManifestWorkspace()
+        let sources = #"{"sftp": {"plugin": "csv", "config": {"path": "sftp://drop.example/in/*.csv"}}, "lake": {"plugin": "csv", "config": {"path": "s3://lake/in/*.csv"}}}"#
+        let entry = #""sink": "warehouse", "stream": "in", "mode": "full", "freshness": {"newest_file": {"error_after": "P1D"}}"#
+        let result = try workspace.load(manifest(
+            entries: [#""id": "a", "source": "sftp", "target": "a", "# + entry, #""id": "b", "source": "lake", "target": "b", "# + entry],
+            sources: sources))
+        XCTAssertEqual(workspace.rendered(result), [
+            #"plugins.json:6: $.control_table[0].freshness.newest_file: source "sftp" reads its files over a URL, whose modification times are not kept: give "path" (a local file or glob, e.g. where the files land) in newest_file, or watch the last load with warn_after/error_after"#,
+        ])
+    }
 }

@@ -36,11 +36,40 @@ extension ManifestDecoder {
             }
         }
         for entry in draft.entries {
+            checkNewestFileSource(entry, draft)
+        }
+        for entry in draft.entries {
             guard let own = entry.notify, let node = entry.nodes["notify"] else { continue }
             let effective = own.over(draft.notify)
             if effective.webhook == nil, effective.command == nil {
                 reportIdle(own, node, entry.path.appending(key: "notify"))
             }
+        }
+    }
+
+    /// A `newest_file` without its own `path` finds files through the source's `path`: local
+    /// files are stat'ed, objects in a store are judged by the times the source's state keeps.
+    /// Anything else would leave the check with nothing to judge, every time: refused now.
+    private func checkNewestFileSource(_ entry: EntryDraft, _ draft: ManifestDraft) {
+        guard let rule = entry.freshness?.newestFile, rule.path == nil,
+            let node = entry.nodes["freshness"]?.member("newest_file"), node.value.member("path") == nil
+        else { return }
+        let path = entry.path.appending(key: "freshness").appending(key: "newest_file")
+        if entry.model != nil {
+            reader.report(path, at: node.keyLocation, "a SQL model reads no input files: give \"path\" (a local file or glob) in newest_file, or remove newest_file")
+            return
+        }
+        guard let sourceName = entry.source else { return }
+        guard let source = draft.sources.first(where: { $0.name == sourceName }) else { return }
+        guard let sourcePath = source.configNode.member("path")?.value.stringValue else {
+            reader.report(path, at: node.keyLocation,
+                          "source \"\(sourceName)\" has no \"path\" in its config to find its files by: give \"path\" (a local file or glob) in newest_file")
+            return
+        }
+        let lower = sourcePath.lowercased()
+        if PathResolver.isURL(sourcePath), !lower.hasPrefix("s3://"), !lower.hasPrefix("gs://") {
+            reader.report(path, at: node.keyLocation,
+                          "source \"\(sourceName)\" reads its files over a URL, whose modification times are not kept: give \"path\" (a local file or glob, e.g. where the files land) in newest_file, or watch the last load with warn_after/error_after")
         }
     }
 
