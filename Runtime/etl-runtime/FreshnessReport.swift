@@ -60,7 +60,7 @@ enum FreshnessReport {
             }
         }
         if !options.noNotify {
-            RunAlerts(manifest: manifest).freshnessBreaches(results, runID: nil)
+            RunAlerts(manifest: manifest).freshnessBreaches(results, runID: nil, state: state)
         }
         if let path = options.metricsFile {
             do {

@@ -91,7 +91,7 @@ final class NotifyRunTests: XCTestCase {
         XCTAssertTrue(unset.stderr.contains("webhook_env names WEBHOOK_URL, which is not set"), unset.stderr)
     }
 
-    func testAStaleInputIsNotifiedAtTheEndOfARunAndByCheckFreshness() throws {
+    func testAStaleInputIsNotifiedOncePerBreachByRunsAndByCheckFreshness() throws {
         let workspace = RunWorkspace()
         try FileManager.default.createDirectory(atPath: workspace.path + "/events", withIntermediateDirectories: true)
         let log = try workspace.logFile("app.log", lines: 1...2)
@@ -113,9 +113,26 @@ final class NotifyRunTests: XCTestCase {
         XCTAssertEqual(event["error"] as? String, "newest file 3d0h old: \(log) (warn after P1D)")
         try FileManager.default.removeItem(atPath: workspace.path + "/events/freshness-warn.json")
 
-        XCTAssertEqual(try workspace.run(["check", "--freshness", "--no-notify"]).status, 1)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.path + "/events/freshness-warn.json"), "--no-notify sends nothing")
+        // Once per breach: the same level is not sent again, by a run or by check.
         XCTAssertEqual(try workspace.run(["check", "--freshness"]).status, 1)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: workspace.path + "/events/freshness-warn.json"))
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.path + "/events"), [])
+
+        // A worse level is: the last successful run two days old is an error.
+        _ = try workspace.stateQuery("UPDATE etl_runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 days')")
+        XCTAssertEqual(try workspace.run(["check", "--freshness", "--no-notify"]).status, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.path + "/events"), [], "--no-notify sends nothing")
+        XCTAssertEqual(try workspace.run(["check", "--freshness"]).status, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.path + "/events"), ["freshness-error.json"])
+        XCTAssertEqual(try workspace.stateQuery("SELECT value FROM etl_meta WHERE key = 'freshness_notified.app'"), "error\n")
+
+        // Fresh again, then stale again: a new breach, sent again.
+        try FileManager.default.removeItem(atPath: workspace.path + "/events/freshness-error.json")
+        try workspace.logFile("app.log", lines: 1...3)
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        XCTAssertEqual(try workspace.stateQuery("SELECT value FROM etl_meta WHERE key = 'freshness_notified.app'"), "ok\n")
+        XCTAssertEqual(utimensat(AT_FDCWD, log, &times, 0), 0)
+        XCTAssertEqual(try workspace.run(["check", "--freshness"]).status, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.path + "/events"), ["freshness-warn.json"])
     }
 }

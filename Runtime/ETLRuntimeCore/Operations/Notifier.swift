@@ -15,21 +15,30 @@ package struct Notifier: Sendable {
         self.manifest = manifest
     }
 
-    /// Sends `event` to the webhook and the command of the entry's policy, when its `on` includes it.
-    package func send(_ event: NotificationEvent, policy: NotifyPolicy) {
-        guard policy.delivers(event.event) else { return }
+    /// Sends `event` to the webhook and the command of the entry's policy, when its `on` includes
+    /// it; true when every one of them took it.
+    @discardableResult
+    package func send(_ event: NotificationEvent, policy: NotifyPolicy) -> Bool {
+        guard policy.delivers(event.event) else { return false }
+        var delivered = true
         var event = event
         event.reportURL = event.reportURL ?? policy.reportURL
         event.error = event.error.map(manifest.redacting)
-        if let webhook = policy.webhook, let url = resolve(webhook, what: "webhook", entryID: event.entryID) {
-            let body = Array(event.json.serialized().utf8)
-            if let failure = NotifyHTTP.post(url, body: body, contentType: "application/json") {
-                logger.warning("\(manifest.redacting("notify: the \(event.event.rawValue) webhook of entry \(event.entryID) was not delivered: \(failure)"))")
+        if let webhook = policy.webhook {
+            if let url = resolve(webhook, what: "webhook", entryID: event.entryID) {
+                let body = Array(event.json.serialized().utf8)
+                if let failure = NotifyHTTP.post(url, body: body, contentType: "application/json") {
+                    logger.warning("\(manifest.redacting("notify: the \(event.event.rawValue) webhook of entry \(event.entryID) was not delivered: \(failure)"))")
+                    delivered = false
+                }
+            } else {
+                delivered = false
             }
         }
-        if let command = policy.command {
-            run(command, event: event)
+        if let command = policy.command, !run(command, event: event) {
+            delivered = false
         }
+        return delivered
     }
 
     /// A healthcheck ping of a run of the entry: `/start`, success (the URL itself) or `/fail`,
@@ -62,8 +71,8 @@ package struct Notifier: Sendable {
     }
 
     /// Runs the command without a shell: the event as JSON on stdin, its fields in `ETL_*`
-    /// variables, its output to this process's stderr (the run's log).
-    private func run(_ command: [String], event: NotificationEvent) {
+    /// variables, its output to this process's stderr (the run's log). True when it exited 0.
+    private func run(_ command: [String], event: NotificationEvent) -> Bool {
         let name = manifest.redacting(command[0])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0].contains("/") ? command[0] : "/usr/bin/env")
@@ -77,7 +86,7 @@ package struct Notifier: Sendable {
             try process.run()
         } catch {
             logger.warning("notify: the command \(name) of entry \(event.entryID) could not start: \(manifest.redacting("\(error)"))")
-            return
+            return false
         }
         // A command that does not read its stdin must not make the write fail the run: SIGPIPE
         // is ignored by the runtime, and an error here is only logged.
@@ -94,11 +103,13 @@ package struct Notifier: Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             logger.warning("notify: the command \(name) of entry \(event.entryID) ran longer than \(Int(Notifier.commandTimeoutSeconds)) s and was killed")
-            return
+            return false
         }
         process.waitUntilExit()
-        if process.terminationStatus != 0 {
+        guard process.terminationStatus == 0 else {
             logger.warning("notify: the command \(name) of entry \(event.entryID) exited with status \(process.terminationStatus)")
+            return false
         }
+        return true
     }
 }

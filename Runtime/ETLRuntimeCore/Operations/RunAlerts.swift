@@ -56,21 +56,33 @@ package struct RunAlerts: Sendable {
         let watched = ran.filter { $0.freshness != nil && manifest.notifyPolicy(for: $0)?.delivers(.freshness) == true }
         guard !watched.isEmpty else { return }
         do {
-            freshnessBreaches(try FreshnessCheck.evaluate(watched, manifest: manifest, state: state), runID: results.first?.runID)
+            freshnessBreaches(try FreshnessCheck.evaluate(watched, manifest: manifest, state: state), runID: results.first?.runID, state: state)
         } catch {
             Logger(label: "etl.notify").warning("notify: cannot check freshness: \(manifest.redacting("\(error)"))")
         }
     }
 
-    /// A freshness event for every entry at warn or error.
-    package func freshnessBreaches(_ items: [EntryFreshness], runID: String?) {
+    /// A freshness event for every entry that reached warn or error, once per breach: again only
+    /// when the level changes, or after the entry was fresh in between (the level last notified
+    /// is kept in the state), so a cron tick every 10 minutes does not repeat a stale drop all day.
+    /// A breach whose notification was not delivered is tried again at the next check.
+    package func freshnessBreaches(_ items: [EntryFreshness], runID: String?, state: StateDatabase) {
         for item in items {
-            guard let level = item.level, level > .ok, let entry = manifest.entry(id: item.entryID),
-                let policy = manifest.notifyPolicy(for: entry)
+            guard let level = item.level, let entry = manifest.entry(id: item.entryID),
+                let policy = manifest.notifyPolicy(for: entry), policy.delivers(.freshness)
             else { continue }
-            let message = item.checks.filter { $0.level > .ok }.map(\.message).joined(separator: "; ")
-            notifier.send(NotificationEvent(event: .freshness, entryID: item.entryID, status: level.name, runID: runID, error: message),
-                          policy: policy)
+            do {
+                let notified = try state.notifiedFreshness(entryID: item.entryID)
+                guard notified != level.name, level > .ok || notified != nil else { continue }
+                if level > .ok {
+                    let message = item.checks.filter { $0.level > .ok }.map(\.message).joined(separator: "; ")
+                    let event = NotificationEvent(event: .freshness, entryID: item.entryID, status: level.name, runID: runID, error: message)
+                    guard notifier.send(event, policy: policy) else { continue }
+                }
+                try state.recordNotifiedFreshness(entryID: item.entryID, level: level.name)
+            } catch {
+                Logger(label: "etl.notify").warning("notify: cannot read or record the freshness notified for entry \(item.entryID): \(manifest.redacting("\(error)"))")
+            }
         }
     }
 }

@@ -39,4 +39,17 @@ extension StateDatabase {
             """, [.text(entryID), .text(runID)]
         ).first?[0].text
     }
+
+    /// The freshness level last notified for the entry (`ok` once it was fresh again), kept in
+    /// `etl_meta` under `freshness_notified.<entry>`; nil when none was.
+    package func notifiedFreshness(entryID: String) throws -> String? {
+        try connection.query("SELECT value FROM etl_meta WHERE key = ?1", [.text("freshness_notified." + entryID)]).first?[0].text
+    }
+
+    /// Records the freshness level notified for the entry (or `ok`, when it is fresh again).
+    package func recordNotifiedFreshness(entryID: String, level: String) throws {
+        try connection.query(
+            "INSERT INTO etl_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            [.text("freshness_notified." + entryID), .text(level)])
+    }
 }
