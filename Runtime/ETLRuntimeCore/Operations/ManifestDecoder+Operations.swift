@@ -4,9 +4,8 @@ import ETLJSON
 extension ManifestDecoder {
     static let freshnessKeys = ["warn_after", "error_after", "newest_file"]
     static let newestFileKeys = ["warn_after", "error_after", "path"]
+    /// Manifest-wide the same but `ping` and `ping_env`: a healthcheck watches one job.
     static let entryNotifyKeys = ["on", "webhook", "webhook_env", "command", "ping", "ping_env", "report_url"]
-    /// A healthcheck watches one job, so `ping` is written on entries only.
-    static let manifestNotifyKeys = ["on", "webhook", "webhook_env", "command", "report_url"]
 
     /// An entry's `freshness` and `notify`.
     func decodeOperations(_ object: ManifestReader.Object, _ path: JSONPath, into draft: inout EntryDraft) {
@@ -23,12 +22,13 @@ extension ManifestDecoder {
     func decodeOperations(_ top: ManifestReader.Object, into draft: inout ManifestDraft) {
         if let node = top["notify"] {
             let path = top.path.appending(key: "notify")
-            if let ping = node.member("ping") ?? node.member("ping_env") {
-                reader.report(path.appending(key: ping.key), at: ping.keyLocation,
-                              "a ping URL watches one job: write it in the notify of each entry it watches (control_table[i].notify.\(ping.key)), not manifest-wide")
+            // Read with the entry keys, so a manifest-wide ping gets this message, not "unknown key".
+            draft.notify = notify(node, path, allowed: ManifestDecoder.entryNotifyKeys)
+            for key in ["ping", "ping_env"] {
+                guard let member = node.member(key) else { continue }
+                reader.report(path.appending(key: key), at: member.keyLocation,
+                              "a ping URL watches one job: write it in the notify of each entry it watches (control_table[i].notify.\(key)), not manifest-wide")
             }
-            let allowed = ManifestDecoder.manifestNotifyKeys + (node.member("ping") != nil ? ["ping"] : []) + (node.member("ping_env") != nil ? ["ping_env"] : [])
-            draft.notify = notify(node, path, allowed: allowed)
             draft.notify?.ping = nil
             if let policy = draft.notify, policy.webhook == nil, policy.command == nil,
                 !draft.entries.contains(where: { $0.notify?.webhook != nil || $0.notify?.command != nil }) {
