@@ -135,4 +135,28 @@ final class NotifyRunTests: XCTestCase {
         XCTAssertEqual(try workspace.run(["check", "--freshness"]).status, 1)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.path + "/events"), ["freshness-warn.json"])
     }
+
+    func testACommandByPathRunsFromTheManifestsFolderAndItsEventHidesSubstitutedValues() throws {
+        let workspace = RunWorkspace()
+        try FileManager.default.createDirectory(atPath: workspace.path + "/events", withIntermediateDirectories: true)
+        let script = try workspace.folder.write("hooks/notify.sh", "#!/bin/sh\ncat > \"events/$ETL_EVENT.json\"\nprintf '%s' \"$ETL_ERROR\" > events/error.txt\n")
+        XCTAssertEqual(chmod(script, 0o755), 0)
+        try workspace.folder.write(
+            "plugins.json",
+            """
+            {"manifest_version": 1, "state": {"path": "state/etl_state.db"},
+             "sources": {"app": {"plugin": "lines", "config": {"path": "${LOG_DIR}/app.log"}}},
+             "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
+             "control_table": [{"id": "app", "source": "app", "stream": "lines", "sink": "warehouse", "target": "app", "mode": "full",
+               "notify": {"command": ["hooks/notify.sh"]}}]}
+            """)
+        let outcome = try ProcessRunner.etlRuntime(
+            ["run", "--manifest", workspace.path + "/plugins.json"], environment: ["LOG_DIR": "/nonexistent/private-folder"], currentDirectory: "/")
+        XCTAssertEqual(outcome.status, 1, outcome.stderr)
+        let posted = try event(workspace, "failure")
+        let error = try XCTUnwrap(posted["error"] as? String)
+        XCTAssertTrue(error.contains("<value of ${LOG_DIR}>/app.log"), error)
+        XCTAssertFalse(posted.description.contains("private-folder"), "\(posted)")
+        XCTAssertEqual(try String(contentsOfFile: workspace.path + "/events/error.txt", encoding: .utf8), error)
+    }
 }

@@ -66,4 +66,13 @@ package struct NotificationEvent: Sendable {
     }
 
     static let hostName: String = ProcessInfo.processInfo.hostName
+
+    /// The longest error an event carries: a chat message is read, not searched (the whole error
+    /// is in `etl_runs` and `history`), and the event must fit a pipe's buffer for a command.
+    static let maxErrorCharacters = 4_000
+
+    /// Cap only text already redacted: a cut through a secret would leave its start unrecognised.
+    static func capped(_ text: String) -> String {
+        text.count <= maxErrorCharacters ? text : String(text.prefix(maxErrorCharacters)) + " [...]"
+    }
 }

@@ -23,7 +23,7 @@ package struct Notifier: Sendable {
         var delivered = true
         var event = event
         event.reportURL = event.reportURL ?? policy.reportURL
-        event.error = event.error.map(manifest.redacting)
+        event.error = event.error.map { NotificationEvent.capped(manifest.redacting($0)) }
         if let webhook = policy.webhook {
             if let url = resolve(webhook, what: "webhook", entryID: event.entryID) {
                 let body = Array(event.json.serialized().utf8)
@@ -52,7 +52,7 @@ package struct Notifier: Sendable {
     package func ping(_ kind: Ping, policy: NotifyPolicy, entryID: String, message: String) {
         guard let source = policy.ping, let base = resolve(source, what: "ping", entryID: entryID) else { return }
         let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + kind.rawValue
-        if let failure = NotifyHTTP.post(url, body: Array(manifest.redacting(message).utf8), contentType: "text/plain; charset=utf-8") {
+        if let failure = NotifyHTTP.post(url, body: Array(NotificationEvent.capped(manifest.redacting(message)).utf8), contentType: "text/plain; charset=utf-8") {
             logger.warning("notify: the \(kind == .start ? "start" : kind == .success ? "success" : "fail") ping of entry \(entryID) was not delivered: \(failure)")
         }
     }
@@ -75,8 +75,16 @@ package struct Notifier: Sendable {
     private func run(_ command: [String], event: NotificationEvent) -> Bool {
         let name = manifest.redacting(command[0])
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0].contains("/") ? command[0] : "/usr/bin/env")
-        process.arguments = command[0].contains("/") ? Array(command.dropFirst()) : command
+        // A program named by a path resolves against the manifest's folder, as every path of the
+        // manifest does, and runs there; a bare name is looked up in PATH.
+        if command[0].contains("/") {
+            process.executableURL = URL(fileURLWithPath: PathResolver.absolute(command[0], relativeTo: manifest.manifestDirectory))
+            process.arguments = Array(command.dropFirst())
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = command
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: manifest.manifestDirectory)
         process.environment = ProcessInfo.processInfo.environment.merging(event.environment) { _, new in new }
         let input = Pipe()
         process.standardInput = input
@@ -89,7 +97,8 @@ package struct Notifier: Sendable {
             return false
         }
         // A command that does not read its stdin must not make the write fail the run: SIGPIPE
-        // is ignored by the runtime, and an error here is only logged.
+        // is ignored by the runtime, and an error here is only logged. The event is far smaller
+        // than a pipe's buffer (its error is capped), so the write cannot block.
         let payload = Data((event.json.serialized() + "\n").utf8)
         do {
             try input.fileHandleForWriting.write(contentsOf: payload)
