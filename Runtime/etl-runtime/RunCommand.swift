@@ -134,10 +134,11 @@ struct RunCommand: ParsableCommand {
             // outermost frames kept: without it a deep stack kept only those, the runtime's own.
             setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=8,top=2", 0)
         }
+        let alerts = RunAlerts(manifest: context.manifest)
         let runner = RoundRunner(
             context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,
-            workers: inProcess ? nil : try workerLaunch(context), alerts: RunAlerts(manifest: context.manifest))
-        let afterRound = RoundAftermath(alerts: RunAlerts(manifest: context.manifest), metricsFile: metricsFile, state: state)
+            workers: inProcess ? nil : try workerLaunch(context), alerts: alerts)
+        let afterRound = RoundAftermath(alerts: alerts, metricsFile: metricsFile, state: state)
         let locks = RunLocks(folder: context.lockFolder)
         var roundsStarted = 0
         func round() throws -> RoundOutcome {

@@ -65,10 +65,16 @@ enum NotifyHTTP {
         headers = curl_slist_append(headers, "Expect:")
         defer { curl_slist_free_all(headers) }
         _ = etl_curl_set_slist(handle, CURLOPT_HTTPHEADER, headers)
-        let code = body.withUnsafeBytes { bytes in
-            // The body outlives the transfer: libcurl reads it in place.
-            _ = etl_curl_set_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
-            return curl_easy_perform(handle)
+        let code: CURLcode
+        if body.isEmpty {
+            _ = etl_curl_set_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+            code = curl_easy_perform(handle)
+        } else {
+            code = body.withUnsafeBytes { bytes in
+                // The body outlives the transfer: libcurl reads it in place.
+                _ = etl_curl_set_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress!))
+                return curl_easy_perform(handle)
+            }
         }
         guard code == CURLE_OK else { return .transport(String(cString: curl_easy_strerror(code))) }
         var status = 0
