@@ -36,6 +36,8 @@ PYTHON_PACKAGES += duckdb fastparquet
 PYTHON_PACKAGES += "moto[server]" gcp-storage-emulator
 # ADBC drivers: their wheels ship the shared libraries the adbc plugin tests load.
 PYTHON_PACKAGES += adbc-driver-manager adbc-driver-sqlite adbc-driver-postgresql
+# The Prometheus project's own text-format parser checks what --metrics-file writes.
+PYTHON_PACKAGES += prometheus-client
 
 .PHONY: run test build deps venv abi-check sdk-examples memory-check interop-test install-check install dist uninstall bench clean
 

@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CLibPQ", "CProcessControl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CLibPQ", "CProcessControl", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"
@@ -273,6 +273,11 @@ let package = Package(
         .testTarget(
             name: "ReportTests", dependencies: ["TestSupport", "PostgresTestSupport"],
             path: "Tests/ReportTests", exclude: ["png_ink.py"]
+        ),
+        // Freshness, notifications and metrics apart from a run: the Prometheus text, input-file times.
+        .testTarget(
+            name: "OperationsTests", dependencies: ["ETLRuntimeCore", "ETLJSON", "TestSupport"],
+            path: "Tests/OperationsTests"
         ),
         .testTarget(
             name: "PluginKitTests", dependencies: ["ETLPluginKit", "ETLArrow", "CETLPlugin", "CETLPluginLayout"],

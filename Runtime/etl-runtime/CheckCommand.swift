@@ -5,14 +5,21 @@ import ETLRuntimeCore
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Ask every source and sink plugin whether it can reach its data with its config. Exits 1 if one cannot.")
+        abstract: "Ask every source and sink plugin whether it can reach its data with its config. Exits 1 if one cannot.",
+        discussion: FreshnessReport.discussion)
 
     @OptionGroup var location: PluginLocationOptions
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var freshness: FreshnessOptions
+
+    func validate() throws { try freshness.validate() }
 
     func run() throws {
         global.bootstrapLogging()
         let context = try location.loadContext()
+        if freshness.freshness {
+            throw ExitCode(try FreshnessReport.run(context, options: freshness))
+        }
         var failures = 0
         let capture = PluginOutputCapture.start(plugin: PluginOutputLog.label(candidates: []))
         defer { capture?.finish() }

@@ -28,6 +28,9 @@ struct RoundRunner {
         return isatty(StderrWriter.descriptor) == 1 ? .terminal : .events(interval: progressInterval, format: format)
     }
 
+    /// Healthcheck `/start` pings as entries start (see `RunAlerts`); nil sends none.
+    var alerts: RunAlerts? = nil
+
     /// Runs `entries` (in run order: see `ManifestContext.selectEntries`), whose locks this run
     /// holds; `lockDescriptors` (by entry id) are passed down to their workers. Entries that
     /// depend on one of `heldElsewhere` (held by another run) are skipped. `roundStart` (a
@@ -46,7 +49,7 @@ struct RoundRunner {
         // Entries are started from a thread of their own, so that this one can keep the
         // deadlines of entries running in-process (see `waitInProcess`).
         let context = self.context, fullRefresh = self.fullRefresh, takeOwnership = self.takeOwnership
-        let workers = self.workers, jobs = self.jobs
+        let workers = self.workers, jobs = self.jobs, alerts = self.alerts
         Thread.detachNewThread {
             // Entries start in the order given, each once the upstreams it depends on in this
             // round have ended (RoundSchedule), up to `jobs` at a time.
@@ -75,7 +78,7 @@ struct RoundRunner {
                             }
                             Self.runEntry(
                                 entry, index: index, results: results, context: context, runID: runID, roundStart: roundStart,
-                                lock: lockDescriptors[entry.id],
+                                lock: lockDescriptors[entry.id], alerts: alerts,
                                 workers: workers, fullRefresh: fullRefresh, takeOwnership: takeOwnership, progress: progress, logger: logger)
                         }
                     }
@@ -109,7 +112,7 @@ struct RoundRunner {
     /// Runs one entry to its end in this thread and puts its result in its slot.
     private static func runEntry(
         _ entry: ControlEntry, index: Int, results: ResultSlots, context: ManifestContext, runID: String, roundStart: String,
-        lock: Int32?, workers: EntryWorker.Launch?, fullRefresh: Bool, takeOwnership: Bool, progress: ProgressLine, logger: Logger
+        lock: Int32?, alerts: RunAlerts?, workers: EntryWorker.Launch?, fullRefresh: Bool, takeOwnership: Bool, progress: ProgressLine, logger: Logger
     ) {
         results.markStarted(index)
         // In a shared state the claim is held here, by the process that outlives the worker.
@@ -124,6 +127,7 @@ struct RoundRunner {
             return
         }
         defer { claim?.release() }
+        alerts?.entryStarting(entry, runID: runID)
         let attempts = EntryAttempts(entry: entry, runID: runID, stateLocation: context.manifest.stateLocation, logger: logger)
         if let workers {
             // This thread waits for its worker: a worker dies when the thread that

@@ -77,6 +77,11 @@ struct RunCommand: ParsableCommand {
         valueName: "interval"))
     var progressInterval: RunInterval?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "After each round, write every entry's metrics (rows, duration, status, last success, rejects, freshness) to this file in the Prometheus textfile-collector format, atomically.",
+        valueName: "path"))
+    var metricsFile: String?
+
     @Flag(name: .long, help: "Run entries as threads of this process instead of one worker process each: starts faster, but a plugin that crashes ends the whole run, and an entry's timeout cannot be enforced (refused).")
     var inProcess = false
 
@@ -152,17 +157,21 @@ struct RunCommand: ParsableCommand {
             // outermost frames kept: without it a deep stack kept only those, the runtime's own.
             setenv("SWIFT_BACKTRACE", "threads=crashed,registers=none,images=none,limit=8,top=2", 0)
         }
+        let alerts = RunAlerts(manifest: context.manifest)
         var runner = RoundRunner(
             context: context, fullRefresh: fullRefresh, takeOwnership: takeOwnership, jobs: jobs, format: global.logFormat.format, quiet: global.quiet,
-            workers: inProcess ? nil : try workerLaunch(context))
+            workers: inProcess ? nil : try workerLaunch(context), alerts: alerts)
         if let progressInterval { runner.progressInterval = progressInterval.seconds }
+        let afterRound = RoundAftermath(alerts: alerts, metricsFile: metricsFile, state: state)
         let locks = RunLocks(folder: context.lockFolder)
         var roundsStarted = 0
         func round() throws -> RoundOutcome {
             let roundStart = roundsStarted == 0 ? commandStart : Timestamp.now()
             roundsStarted += 1
             let (held, locked) = try locks.acquire(selected)
-            return (held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors, heldElsewhere: locked, roundStart: roundStart), locked)
+            let results = held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors, heldElsewhere: locked, roundStart: roundStart)
+            afterRound.finish(results)
+            return (results, locked)
         }
         var outcome = try round()
         // When another run holds every entry, there is nothing to repeat: exit 75 at once.

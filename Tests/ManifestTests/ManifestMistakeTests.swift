@@ -37,7 +37,7 @@ final class ManifestMistakeTests: XCTestCase {
 
     func testUnknownTopLevelKeyListsTheAllowedKeys() throws {
         XCTAssertEqual(try issues(#"{"manifest_version": 1, "pipelines": []}"#), [
-            #"plugins.json:1: $.pipelines: unknown key; allowed keys are "manifest_version", "plugin_dirs", "state", "sources", "sinks", "control_table""#,
+            #"plugins.json:1: $.pipelines: unknown key; allowed keys are "manifest_version", "plugin_dirs", "state", "sources", "sinks", "control_table", "notify""#,
         ])
     }
 

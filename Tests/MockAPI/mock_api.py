@@ -915,6 +915,11 @@ def lenient_page_tasks(app, request):
     return json_response(200, {"tasks": records, "total": total, "page": page})
 
 
+def accept_notification(app, request):
+    """A webhook or healthcheck-ping receiver: accepts anything; the write log keeps the body."""
+    return json_response(200, {"ok": True})
+
+
 # (method, path pattern, handler, kind). kind: "control" is neither logged nor authenticated;
 # "write" is logged in /_control/writes as well as /_control/requests.
 ROUTES = [
@@ -967,6 +972,8 @@ ROUTES = [
     ("POST", r"/crm/v3/objects/deals/search", hubspot_deal_search, "read"),
     ("POST", r"/oauth/crm/v3/objects/deals/search", oauth_deal_search, "read"),
     ("GET", r"/header-since/tasks", header_since_tasks, "read"),
+    # Notifications (issue 14): webhooks and healthcheck pings (/hooks/<uuid>/start, /fail)
+    ("POST", r"/hooks/.+", accept_notification, "write"),
 ]
 COMPILED_ROUTES = [(method, re.compile(pattern), handler, kind) for method, pattern, handler, kind in ROUTES]
 

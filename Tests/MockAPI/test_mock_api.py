@@ -490,6 +490,14 @@ def test_status_route_always_answers_its_status(server):
     assert len(call(server, "/_control/writes").json()) == 5
 
 
+def test_hooks_accept_any_path_and_keep_json_and_text_bodies(server):
+    assert call(server, "/hooks/slack/T0/B0/x", method="POST", body={"text": "hello"}).json() == {"ok": True}
+    assert call(server, "/hooks/hc/uuid/fail", method="POST", body=b"entry app failed").status == 200
+    assert call(server, "/hooks/x", method="GET").status == 405
+    writes = call(server, "/_control/writes").json()
+    assert [(w["path"], w["body"]) for w in writes] == [("/hooks/slack/T0/B0/x", {"text": "hello"}), ("/hooks/hc/uuid/fail", "entry app failed")]
+
+
 # --- control -------------------------------------------------------------------------------------
 
 

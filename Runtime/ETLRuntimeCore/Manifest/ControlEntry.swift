@@ -72,6 +72,10 @@ package struct ControlEntry: Sendable, Hashable {
     /// of them fails (or is skipped, or cancelled), this one is skipped. Ids of entries of the
     /// manifest, acyclic (checked when it loads).
     package var dependsOn: [String]
+    /// `freshness`: how old its data may get (see `FreshnessPolicy`); nil when not watched.
+    package var freshness: FreshnessPolicy? = nil
+    /// The entry's own `notify` (see `Manifest.notifyPolicy(for:)` for what is in effect).
+    package var notify: NotifyPolicy? = nil
     /// Where the entry is, e.g. `$.control_table[1]`.
     package var jsonPath: String
     /// The line the entry starts on.

@@ -15,6 +15,8 @@ package struct Manifest: Sendable {
     package var statePath: String
     /// `state.url` (with `schema`, `password_env`): the state in PostgreSQL instead of `statePath`.
     package var stateServer: PostgresStateServer? = nil
+    /// The manifest-wide `notify`: every entry's default (see `notifyPolicy(for:)`).
+    package var notify: NotifyPolicy? = nil
     /// `sources`, in the written order.
     package var sources: [ManifestEndpoint]
     /// `sinks`, in the written order.

@@ -4,7 +4,7 @@ extension ManifestDecoder {
         "cursor_field", "initial_value", "lookback", "safety_lag", "batch_size", "max_batch_bytes",
         "max_records_per_run", "max_rejects", "null_cursor", "post_sql", "transforms", "timeout", "stop_timeout",
         "options", "depends_on", "valid_from_column", "close_missing", "delete_when", "sql", "sql_file", "materialize",
-        "retry",
+        "retry", "freshness", "notify",
     ]
     static let requiredEntryKeys = ["id", "source", "stream", "sink", "target", "mode"]
     /// A SQL model entry has no source, stream or mode (see ManifestDecoder+Models).
@@ -107,6 +107,7 @@ extension ManifestDecoder {
             draft.stopTimeout = positiveDuration(node, path) ?? ControlEntry.defaultStopTimeout
         }
         field("retry") { node, path in draft.retry = retry(node, path) }
+        decodeOperations(object, path, into: &draft)
         if isModel {
             model(object, path, into: &draft)
         } else if let node = object["materialize"] {

@@ -5,7 +5,7 @@ struct ManifestDecoder {
     /// The manifest's folder; relative paths resolve against it.
     let directory: String
 
-    static let topLevelKeys = ["manifest_version", "plugin_dirs", "state", "sources", "sinks", "control_table"]
+    static let topLevelKeys = ["manifest_version", "plugin_dirs", "state", "sources", "sinks", "control_table", "notify"]
     static let endpointKeys = ["plugin", "config", "description"]
     static let defaultStatePath = "state/etl_state.db"
     static let supportedVersion = 1
@@ -43,6 +43,7 @@ struct ManifestDecoder {
         if let node = top["control_table"] {
             draft.entries = entries(node, top.path.appending(key: "control_table"))
         }
+        decodeOperations(top, into: &draft)
         return draft
     }
 

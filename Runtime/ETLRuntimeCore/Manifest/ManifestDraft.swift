@@ -8,6 +8,8 @@ struct ManifestDraft {
     var sources: [EndpointDraft] = []
     var sinks: [EndpointDraft] = []
     var entries: [EntryDraft] = []
+    /// The manifest-wide `notify` default.
+    var notify: NotifyPolicy?
 
     func endpoints(_ kind: PluginKind) -> [EndpointDraft] {
         kind == .source ? sources : sinks
@@ -78,6 +80,9 @@ struct EntryDraft {
     var deleteWhen: DeleteRule?
     /// A SQL model entry's query (then `source` and `stream` are "").
     var model: SQLModel?
+    /// `freshness` and `notify` (ManifestDecoder+Operations).
+    var freshness: FreshnessPolicy?
+    var notify: NotifyPolicy?
 
     /// The write mode in effect: as written, or the default for the mode.
     var effectiveWrite: WriteMode? {
@@ -98,6 +103,8 @@ struct EntryDraft {
             jsonPath: path.description,
             line: node.location.line)
         entry.retry = retry
+        entry.freshness = freshness
+        entry.notify = notify
         return entry
     }
 }

@@ -106,6 +106,7 @@ package enum ManifestLoader {
             controlTable: draft.entries.compactMap { $0.makeEntry() },
             substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv), dotEnv: dotEnv)
         manifest.stateServer = draft.stateServer
+        manifest.notify = draft.notify
         return ManifestLoadResult(manifest: manifest, issues: [])
     }
 

@@ -1,0 +1,41 @@
+import Foundation
+import PostgresTestSupport
+import TestSupport
+import XCTest
+
+/// Freshness, its notifications and the metrics file read and write the state in PostgreSQL
+/// (`"state": {"url": ...}`) as they do in SQLite.
+final class OperationsPostgresStateTests: XCTestCase {
+    func testFreshnessMetricsAndOnceOnlyNotificationsWithAPostgresState() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = RunWorkspace()
+        try workspace.logFile("app.log", lines: 1...4)
+        try FileManager.default.createDirectory(atPath: workspace.path + "/events", withIntermediateDirectories: true)
+        try workspace.folder.write(
+            "plugins.json",
+            """
+            {"manifest_version": 1, "state": {"url": "\(database.url())", "schema": "ops_state"},
+             "sources": {"app": {"plugin": "lines", "config": {"path": "app.log"}}},
+             "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
+             "control_table": [{"id": "app", "source": "app", "stream": "lines", "sink": "warehouse", "target": "app", "mode": "full",
+               "freshness": {"warn_after": "PT1H", "error_after": "P1D"},
+               "notify": {"command": ["/bin/sh", "-c", "cat >> events/all.jsonl"]}}]}
+            """)
+        let run = try workspace.run(["run", "--metrics-file", "etl.prom"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let metrics = try String(contentsOfFile: workspace.path + "/etl.prom", encoding: .utf8)
+        XCTAssertTrue(metrics.contains("etl_entry_last_run_success{entry=\"app\"} 1\n"), metrics)
+        XCTAssertTrue(metrics.contains("etl_entry_last_run_rows_loaded{entry=\"app\"} 4\n"), metrics)
+        XCTAssertTrue(metrics.contains("etl_entry_freshness_level{entry=\"app\"} 0\n"), metrics)
+
+        try database.connection.execute("UPDATE ops_state.etl_runs SET ended_at = to_char(now() AT TIME ZONE 'UTC' - interval '2 hours', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+        let first = try workspace.run(["check", "--freshness"])
+        XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
+        XCTAssertTrue(first.stdout.contains("WARN   app  last successful run 2h0m ago (warn after PT1H, error after P1D)"), first.stdout)
+        XCTAssertEqual(try workspace.run(["check", "--freshness"]).status, 1)
+        let events = try String(contentsOfFile: workspace.path + "/events/all.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(events.count, 1, "sent once: \(events)")
+        XCTAssertTrue(events[0].contains(#""event":"freshness""#) && events[0].contains(#""status":"warn""#), String(events[0]))
+        XCTAssertEqual(try database.connection.scalar("SELECT value FROM ops_state.etl_meta WHERE key = 'freshness_notified.app'"), "warn")
+    }
+}
