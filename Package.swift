@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "ETLRuntimeCore",
             dependencies: [
-                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "CLibPQ", "CProcessControl", "CCurl",
+                "CETLPlugin", "CETLPluginLayout", "ETLArrow", "ETLJSON", "ETLPluginTypes", "CSQLite", "ETLLibPQ", "CProcessControl", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/ETLRuntimeCore"
@@ -118,7 +118,7 @@ let package = Package(
         // `serve`: the report live and a read-only viewer of the sinks' tables, over FlyingFox.
         .target(
             name: "ReportServer",
-            dependencies: ["ETLRuntimeCore", "ETLJSON", "CSQLite", "CLibPQ", .product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: ["ETLRuntimeCore", "ETLJSON", "CSQLite", "ETLLibPQ", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Runtime/ReportServer"
         ),
         .executableTarget(
@@ -160,8 +160,10 @@ let package = Package(
             linkerSettings: pluginLinkerSettings
         ),
 
+        // Opening libpq connections and scrubbing passwords, the same for the plugin, the state and `serve`.
+        .target(name: "ETLLibPQ", dependencies: ["CLibPQ"], path: "Plugins/LibPQ"),
         .target(
-            name: "PostgresPlugin", dependencies: ["ETLPluginKit", "ETLSQLSource", "CLibPQ"], path: "Plugins/postgres",
+            name: "PostgresPlugin", dependencies: ["ETLPluginKit", "ETLSQLSource", "ETLLibPQ"], path: "Plugins/postgres",
             linkerSettings: pluginLinkerSettings
         ),
         // Our declarations of the ADBC C API (structs, status codes, option names) from the spec.

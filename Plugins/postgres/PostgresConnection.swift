@@ -1,4 +1,5 @@
 import CLibPQ
+import ETLLibPQ
 import Glibc
 import ETLPluginKit
 
@@ -22,18 +23,7 @@ final class PostgresConnection {
     ///   `ETL_IO_ERROR` when the server cannot be reached.
     init(settings: PostgresSinkSettings, host pluginHost: PluginHost) throws(PluginError) {
         password = settings.password
-        let keys = settings.connectionKeywords.map { strdup($0.0) } + [nil]
-        let values = settings.connectionKeywords.map { strdup($0.1) } + [nil]
-        defer {
-            keys.forEach { free($0) }
-            values.forEach { free($0) }
-        }
-        let connection = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { keyBuffer in
-            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
-                // expand_dbname = 1: a URL in dbname is taken apart; keywords after it override its parts.
-                PQconnectdbParams(keyBuffer.baseAddress, valueBuffer.baseAddress, 1)
-            }
-        }
+        let connection = LibPQ.connect(settings.connectionKeywords)
         guard let connection else { throw .internalError("libpq could not allocate a connection (out of memory)") }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = PostgresFailure.scrub(String(cString: PQerrorMessage(connection)).oneLine,

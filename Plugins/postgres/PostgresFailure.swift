@@ -1,3 +1,4 @@
+import ETLLibPQ
 import CLibPQ
 import ETLPluginKit
 
@@ -45,15 +46,7 @@ enum PostgresFailure {
 
     /// `text` with every occurrence of `password` replaced by `***`.
     static func scrub(_ text: String, password: String?) -> String {
-        guard let password, password.utf8.count >= 1, text.contains(password) else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let range = rest.firstRange(of: password) {
-            out += rest[..<range.lowerBound]
-            out += "***"
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
+        LibPQ.scrub(text, password: password)
     }
 
     private static func field(_ result: OpaquePointer, _ code: Int32) -> String? {

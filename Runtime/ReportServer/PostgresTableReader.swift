@@ -1,4 +1,5 @@
 import CLibPQ
+import ETLLibPQ
 import Foundation
 
 /// A read-only look into a `postgres` sink's schema, for the table viewer: the sink's own
@@ -16,17 +17,7 @@ final class PostgresTableReader: SinkTableReader {
 
     init(_ settings: PostgresSinkConnection) throws(SinkReadFailure) {
         password = settings.password
-        let keys = settings.keywords.map { strdup($0.0) } + [nil]
-        let values = settings.keywords.map { strdup($0.1) } + [nil]
-        defer {
-            keys.forEach { free($0) }
-            values.forEach { free($0) }
-        }
-        let connection = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { keyBuffer in
-            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
-                PQconnectdbParams(keyBuffer.baseAddress, valueBuffer.baseAddress, 1)
-            }
-        }
+        let connection = LibPQ.connect(settings.keywords)
         guard let connection else { throw SinkReadFailure(description: "libpq could not allocate a connection") }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.scrub(String(cString: PQerrorMessage(connection)), password: settings.password)
@@ -130,9 +121,7 @@ final class PostgresTableReader: SinkTableReader {
     }
 
     static func scrub(_ message: String, password: String?) -> String {
-        let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        guard let password, !password.isEmpty else { return flat }
-        return flat.replacingOccurrences(of: password, with: "***")
+        LibPQ.oneLine(message, scrubbing: password)
     }
 }
 

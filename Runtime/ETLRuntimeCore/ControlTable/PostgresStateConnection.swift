@@ -1,4 +1,5 @@
 import CLibPQ
+import ETLLibPQ
 import Foundation
 
 /// A libpq connection to the state schema (`state.url`), for one thread at a time. Statements
@@ -28,18 +29,7 @@ final class PostgresStateConnection: StateConnection {
         if let password { keywords.append(("password", password)) }
         // A URL may carry a password itself (say `"url": "${STATE_URL}"`): scrub that one too.
         if password == nil { password = Self.passwordInURL(server.url) }
-        let keys = keywords.map { strdup($0.0) } + [nil]
-        let values = keywords.map { strdup($0.1) } + [nil]
-        defer {
-            keys.forEach { free($0) }
-            values.forEach { free($0) }
-        }
-        let connection = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer { keyBuffer in
-            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
-                // expand_dbname = 1: the URL in dbname is taken apart.
-                PQconnectdbParams(keyBuffer.baseAddress, valueBuffer.baseAddress, 1)
-            }
-        }
+        let connection = LibPQ.connect(keywords)
         guard let connection else { throw StateDatabaseError(path: path, sql: nil, message: "libpq could not allocate a connection (out of memory)") }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.scrub(String(cString: PQerrorMessage(connection)), password: password)
@@ -152,8 +142,6 @@ final class PostgresStateConnection: StateConnection {
 
     /// One line, without the password.
     static func scrub(_ message: String, password: String?) -> String {
-        var text = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        if let password, !password.isEmpty { text = text.replacingOccurrences(of: password, with: "***") }
-        return text
+        LibPQ.oneLine(message, scrubbing: password)
     }
 }
