@@ -160,7 +160,7 @@ struct CSVSettings: Sendable {
         guard let url = ObjectStoreURL(path), !url.key.isEmpty, !url.lastSegment.isEmpty else {
             throw .invalidConfig("\(config.path).path \"\(path)\" is not a usable object-store path: it needs a bucket and an object key or a pattern, e.g. s3://bucket/landing/*.csv")
         }
-        if FileMatcher.isPattern(url.folderPrefix) {
+        if LocalFiles.isPattern(url.folderPrefix) {
             throw .invalidConfig("\(config.path).path \(url.text) has a wildcard before its last segment: a pattern may only match object names under one prefix, e.g. \(url.provider.rawValue)://\(url.bucket)/landing/*.csv")
         }
         return try ObjectStoreSettings(try config.optionalObject("remote"), provider: url.provider, configPath: "\(config.path).remote")
@@ -181,7 +181,7 @@ struct CSVSettings: Sendable {
         if URLText.removingUserInfo(path) != path {
             throw .invalidConfig("\(config.path).path must not carry a user name or password (\(url.display)): name environment variables in remote.auth or remote.sftp instead")
         }
-        let folderHasPattern = FileMatcher.isPattern(String(url.folder.split(separator: "?", maxSplits: 1)[0]))
+        let folderHasPattern = LocalFiles.isPattern(String(url.folder.split(separator: "?", maxSplits: 1)[0]))
         if url.isHTTP && (folderHasPattern || url.lastSegment.contains { $0 == "*" || $0 == "[" }) {
             throw .invalidConfig("\(config.path).path \(url.display) has a wildcard, but http servers cannot list folders: name one file, or serve the folder over sftp://")
         }

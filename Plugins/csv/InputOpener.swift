@@ -3,7 +3,7 @@ import ETLTransport
 import Glibc
 
 /// Opens the csv source's inputs and expands its `path`, local or remote alike: a local path
-/// or glob goes to `FileMatcher` and `InputFile`; an `https://`/`http://` URL names one file; an
+/// or glob goes to `LocalFiles` and `InputFile`; an `https://`/`http://` URL names one file; an
 /// `sftp://` URL names one file or, with a glob in its last segment, the matching names of a
 /// folder listing, in byte order like local globs; an `s3://` or `gs://` path names one object
 /// or, with a glob in its last segment, the matching objects directly under its prefix (keys
@@ -42,16 +42,16 @@ struct InputOpener {
     /// True when the configured path expands to several files (a local glob, or a glob in the
     /// last segment of an sftp URL or an object-store path).
     var isPattern: Bool {
-        if let url = ObjectStoreURL(settings.path) { return FileMatcher.isPattern(url.lastSegment) }
-        guard let url = RemoteURL(settings.path) else { return FileMatcher.isPattern(settings.path) }
-        return !url.isHTTP && FileMatcher.isPattern(url.lastSegment)
+        if let url = ObjectStoreURL(settings.path) { return LocalFiles.isPattern(url.lastSegment) }
+        guard let url = RemoteURL(settings.path) else { return LocalFiles.isPattern(settings.path) }
+        return !url.isHTTP && LocalFiles.isPattern(url.lastSegment)
     }
 
     /// The inputs the configured path names now, in byte order of their paths or URLs.
     /// - Throws: `ETL_IO_ERROR` when a folder cannot be read or listed.
     func files() throws(PluginError) -> [String] {
         if let url = ObjectStoreURL(settings.path) { return try objects(url) }
-        guard let url = RemoteURL(settings.path) else { return try FileMatcher.files(matching: settings.path) }
+        guard let url = RemoteURL(settings.path) else { return try LocalFiles.regularFiles(matching: settings.path) }
         guard isPattern, let remote = settings.remote else { return [settings.path] }
         guard let folder = RemoteURL(url.folder) else { return [] }
         let lister = RemoteFile(url: folder, settings: remote, isCancelled: { host.isCancelled }, warn: { host.warning($0) })
@@ -65,7 +65,7 @@ struct InputOpener {
     private func objects(_ url: ObjectStoreURL) throws(PluginError) -> [String] {
         let store = try objectStore(url)
         var found: [ObjectInfo] = []
-        if FileMatcher.isPattern(url.lastSegment) {
+        if LocalFiles.isPattern(url.lastSegment) {
             let prefix = url.folderPrefix
             found = try store.list(prefix: prefix).filter { info in
                 let name = String(info.key.dropFirst(prefix.count))
@@ -102,7 +102,7 @@ struct InputOpener {
     /// True when `path` is a local path that no longer names a regular file (renamed or
     /// deleted since the glob matched it); false for a URL.
     func isGone(_ path: String) -> Bool {
-        RemoteURL(path) == nil && !ObjectStoreURL.isObjectStore(path) && !FileMatcher.isRegularFile(path)
+        RemoteURL(path) == nil && !ObjectStoreURL.isObjectStore(path) && !LocalFiles.isRegularFile(path)
     }
 
     /// True when `path` is compressed or UTF-16: its records are read from decoded bytes, whose

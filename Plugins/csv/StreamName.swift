@@ -1,3 +1,5 @@
+import ETLPluginKit
+
 /// The default stream name of a `path`: what a manifest entry's `"stream"` must say when the
 /// config does not set `stream`.
 enum StreamName {
@@ -10,13 +12,13 @@ enum StreamName {
         // data.csv.gz and data.zip are the stream data, like data.csv.
         for suffix in [".gz", ".gzip"] where name.lowercased().hasSuffix(suffix) { name.removeLast(suffix.count) }
         var stem = withoutExtension(name)
-        if FileMatcher.isPattern(stem) {
-            stem = String(stem.prefix { !FileMatcher.patternCharacters.contains($0) })
+        if LocalFiles.isPattern(stem) {
+            stem = String(stem.prefix { !LocalFiles.patternCharacters.contains($0) })
             while let tail = stem.last, "-_. ".contains(tail) { stem.removeLast() }
         }
         if !stem.isEmpty { return stem }
         if components.count >= 2, case let folder = components[components.count - 2],
-           !FileMatcher.isPattern(folder), folder != ".", folder != ".." {
+           !LocalFiles.isPattern(folder), folder != ".", folder != ".." {
             return folder
         }
         return "csv"

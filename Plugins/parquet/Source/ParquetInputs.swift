@@ -3,7 +3,7 @@ import ETLPluginKit
 import ETLTransport
 import Glibc
 
-/// Where the source's files are and how to open them: a local path or glob (`ParquetFileMatcher`,
+/// Where the source's files are and how to open them: a local path or glob (`LocalFiles`,
 /// `pread`), or an `s3://` / `gs://` key or key pattern (one listing per read; each object read
 /// by ranges, `ObjectParquetFile`).
 ///
@@ -27,15 +27,15 @@ final class ParquetInputs {
 
     /// True when the configured path may name several files.
     var isPattern: Bool {
-        if let url = ObjectStoreURL(settings.path) { return ParquetFileMatcher.isPattern(url.key) }
-        return ParquetFileMatcher.isPattern(settings.path)
+        if let url = ObjectStoreURL(settings.path) { return LocalFiles.isPattern(url.key) }
+        return LocalFiles.isPattern(settings.path)
     }
 
     /// The files the configured path names now, in byte order of their paths (`s3://...` for objects).
     /// - Throws: `ETL_IO_ERROR` when a folder cannot be read or the store cannot be listed;
     ///   `ETL_INVALID_CONFIG` when the store refuses the credentials.
     func files() throws(PluginError) -> [String] {
-        guard let url = ObjectStoreURL(settings.path) else { return try ParquetFileMatcher.files(matching: settings.path) }
+        guard let url = ObjectStoreURL(settings.path) else { return try LocalFiles.regularFiles(matching: settings.path) }
         let store = try objectStore(url)
         var found: [ObjectInfo] = []
         if isPattern {
@@ -98,7 +98,7 @@ final class ParquetInputs {
 
     /// The key up to the `/` before its first wildcard: the prefix to list.
     static func literalPrefix(of key: String) -> String {
-        guard let wildcard = key.firstIndex(where: { ParquetFileMatcher.patternCharacters.contains($0) }) else { return key }
+        guard let wildcard = key.firstIndex(where: { LocalFiles.patternCharacters.contains($0) }) else { return key }
         guard let slash = key[..<wildcard].lastIndex(of: "/") else { return "" }
         return String(key[...slash])
     }

@@ -68,13 +68,13 @@ enum ParquetStreamName {
         guard let last = components.last else { return "parquet" }
         var stem = last
         if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
-        if ParquetFileMatcher.isPattern(stem) {
-            stem = String(stem.prefix { !ParquetFileMatcher.patternCharacters.contains($0) })
+        if LocalFiles.isPattern(stem) {
+            stem = String(stem.prefix { !LocalFiles.patternCharacters.contains($0) })
             while let tail = stem.last, "-_. ".contains(tail) { stem.removeLast() }
         }
         if !stem.isEmpty { return stem }
         if components.count >= 2, case let folder = components[components.count - 2],
-           !ParquetFileMatcher.isPattern(folder), folder != ".", folder != ".." {
+           !LocalFiles.isPattern(folder), folder != ".", folder != ".." {
             return folder
         }
         return "parquet"

@@ -1,26 +1,25 @@
-import ETLPluginKit
 import Glibc
 
-/// Turns the configured `path` into the files to read: the file itself, or the regular files a
-/// glob matches, in byte order of their paths (the order new files are picked up in).
-enum FileMatcher {
+/// The local files a file source's `path` names: the file itself, or the regular files a glob
+/// matches, in byte order of their paths (the order in which new files are picked up, so a
+/// source that names its files by date reads them oldest first).
+public enum LocalFiles {
     /// The characters that make a path a glob.
-    static let patternCharacters: Set<Character> = ["*", "?", "["]
+    public static let patternCharacters: Set<Character> = ["*", "?", "["]
 
     /// True when `path` contains a wildcard.
-    static func isPattern(_ path: String) -> Bool { path.contains { patternCharacters.contains($0) } }
+    public static func isPattern(_ path: String) -> Bool { path.contains { patternCharacters.contains($0) } }
 
     /// The regular files `path` names, sorted by their bytes. A plain path that does not exist
-    /// gives an empty list; directories and other non-regular files are left out.
+    /// gives an empty list; directories and other non-regular files are left out. A file whose
+    /// real name contains a wildcard character is taken literally.
     /// - Throws: `ETL_IO_ERROR` when the glob cannot be expanded (a folder cannot be read).
-    static func files(matching path: String) throws(PluginError) -> [String] {
-        guard isPattern(path) else { return isRegularFile(path) ? [path] : [] }
-        // A file whose real name contains a wildcard character is taken literally.
+    public static func regularFiles(matching path: String) throws(PluginError) -> [String] {
         if isRegularFile(path) { return [path] }
+        guard isPattern(path) else { return [] }
         var result = glob_t()
         defer { globfree(&result) }
-        let status = glob(path, GLOB_NOSORT | GLOB_ERR, nil, &result)
-        switch status {
+        switch glob(path, GLOB_NOSORT | GLOB_ERR, nil, &result) {
         case 0: break
         case GLOB_NOMATCH: return []
         case GLOB_NOSPACE: throw .ioError("expanding \(path) ran out of memory")
@@ -36,7 +35,7 @@ enum FileMatcher {
     }
 
     /// True for an existing regular file (following symbolic links).
-    static func isRegularFile(_ path: String) -> Bool {
+    public static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }

@@ -2,35 +2,6 @@ import ETLPluginKit
 import ETLTransport
 import Glibc
 
-/// Turns the configured `path` into the files to read: the file itself, or the regular files a
-/// glob matches, in byte order of their paths (the order new files are picked up in).
-enum ParquetFileMatcher {
-    static let patternCharacters: Set<Character> = ["*", "?", "["]
-
-    static func isPattern(_ path: String) -> Bool { path.contains { patternCharacters.contains($0) } }
-
-    /// The regular files `path` names, sorted by their bytes; empty when nothing matches.
-    static func files(matching path: String) throws(PluginError) -> [String] {
-        if let status = ParquetFileStatus(path: path) { return status.isRegular ? [path] : [] }
-        guard isPattern(path) else { return [] }
-        var result = glob_t()
-        defer { globfree(&result) }
-        switch glob(path, GLOB_NOSORT | GLOB_ERR, nil, &result) {
-        case 0: break
-        case GLOB_NOMATCH: return []
-        case GLOB_NOSPACE: throw .ioError("expanding \(path) ran out of memory")
-        default: throw .ioError("cannot expand \(path): a folder on the way cannot be read (\(String(cString: strerror(errno))))")
-        }
-        var paths: [String] = []
-        for index in 0..<Int(result.gl_pathc) {
-            guard let pointer = result.gl_pathv[index] else { continue }
-            let match = String(cString: pointer)
-            if ParquetFileStatus(path: match)?.isRegular == true { paths.append(match) }
-        }
-        return paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-    }
-}
-
 /// What identifies a file's contents between runs: device and inode (kept by a rename), size
 /// and modification time (changed by a rewrite). Parquet files are written once, so a file with
 /// the same four values is the same file, whatever its path now.
