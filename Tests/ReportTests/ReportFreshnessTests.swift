@@ -82,6 +82,23 @@ final class ReportFreshnessTests: XCTestCase {
         XCTAssertEqual(try checkLevels(workspace)["people"], "warn")
     }
 
+    func testServesPageJudgesFreshnessAtEachRequest() throws {
+        let workspace = try workspace()
+        try workspace.run(times: 1)
+        let server = try ServeProcess(workspace)
+        defer { server.stop() }
+        let before = try HeadlessChromium.dump(server.url)
+        XCTAssertEqual(before.consoleMessages, [])
+        XCTAssertTrue(freshnessCell(before.dom, "people").contains("fresh-ok"), freshnessCell(before.dom, "people"))
+        XCTAssertTrue(freshnessCell(before.dom, "broken").contains("fresh-error"), freshnessCell(before.dom, "broken"))
+        // Ten days without a new input file, seen by the next page without a restart.
+        let time = Date().timeIntervalSince1970 - 10 * 86_400
+        var times = [timespec(tv_sec: Int(time), tv_nsec: 0), timespec(tv_sec: Int(time), tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, workspace.folder.file("people.csv"), &times, 0), 0)
+        let after = try HeadlessChromium.dump(server.url)
+        XCTAssertTrue(freshnessCell(after.dom, "people").contains("<span class=\"badge fresh-warn\">warn</span>"), freshnessCell(after.dom, "people"))
+    }
+
     func testAnEntryWithoutFreshnessShowsNoBadge() throws {
         let workspace = try ReportWorkspace(freshness: ["people": #"{"warn_after": "PT1H"}"#])
         try workspace.run(times: 1)
