@@ -16,11 +16,12 @@ package final class ReportServer: Sendable {
     }
 
     /// - Parameters:
-    ///   - manifest: the manifest loaded with its plugins, for the sinks; or why it could not load
-    ///     (the report still works from the state alone, the viewer then says why it has nothing).
+    ///   - manifest: the manifest loaded with its plugins, for the sinks, freshness and `/metrics`; or
+    ///     why it could not load (the report still works from the state alone, the rest says why not).
     ///   - token: required of every request when set; it must be set for an address off loopback.
     package init(
-        address: ListenAddress, state: StateContext, manifestName: String, manifest: Result<Manifest, Refused>, token: AccessToken?
+        address: ListenAddress, state: StateContext, manifestName: String, manifest: Result<Manifest, ManifestUnavailable>,
+        token: AccessToken?
     ) throws(Refused) {
         guard address.isLoopback || token != nil else {
             throw Refused(description: """
@@ -34,7 +35,7 @@ package final class ReportServer: Sendable {
         case .success(let manifest): sinks = SinkDatabases(manifest: manifest)
         case .failure(let problem): sinks = SinkDatabases(problem: "The sink tables cannot be shown: \(problem.description)")
         }
-        let site = ReportSite(state: state, manifestName: manifestName, sinks: sinks, token: token)
+        let site = ReportSite(state: state, manifestName: manifestName, manifest: manifest, sinks: sinks, token: token)
         let socketAddress: any SocketAddress
         do {
             socketAddress = address.isIPv6

@@ -4,10 +4,13 @@ import Foundation
 import Logging
 
 /// What `serve` answers: the report at `/`, the sinks' tables at `/tables`, one table at
-/// `/table?sink=...&table=...` (and as CSV at `/table.csv`). Read-only: only GET and HEAD.
+/// `/table?sink=...&table=...` (and as CSV at `/table.csv`), the metrics at `/metrics`.
+/// Read-only: only GET and HEAD.
 struct ReportSite: HTTPHandler {
     let state: StateContext
     let manifestName: String
+    /// The whole manifest, for freshness and `/metrics`; or why it could not be loaded.
+    let manifest: Result<Manifest, ManifestUnavailable>
     let sinks: SinkDatabases
     let token: AccessToken?
     let logger = Logger(label: "etl.serve")
@@ -52,14 +55,15 @@ struct ReportSite: HTTPHandler {
         case "/tables": return tableList()
         case "/table": return table(parameters, csv: false)
         case "/table.csv": return table(parameters, csv: true)
+        case "/metrics": return metrics()
         default:
-            return page(.notFound, TablePages.problem("Not found", "Nothing at \(request.path): the report is at /, the sink tables at /tables."))
+            return page(.notFound, TablePages.problem("Not found", "Nothing at \(request.path): the report is at /, the sink tables at /tables, the metrics at /metrics."))
         }
     }
 
     func report() -> HTTPResponse {
         do {
-            let snapshot = try ReportSnapshot.read(context: state, manifest: manifestName)
+            let snapshot = try ReportSnapshot.read(context: state, manifest: manifestName, loaded: manifest)
             return page(.ok, ReportPage.html(snapshot, options: .init(tablesLink: "/tables")))
         } catch {
             logger.error("report: \(state.redacting(String(describing: error)))")

@@ -6,10 +6,11 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write an HTML report: each entry's status and last success, runs over time, failures, rejects, dependencies.",
+        abstract: "Write an HTML report: each entry's status, last success and freshness, runs over time, failures, rejects, dependencies.",
         discussion: """
-            One file with everything inline (no network needed to open it). Reads only the state database: \
-            the manifest's secrets need not be set and no plugin is loaded.
+            One file with everything inline (no network needed to open it). Reads the state database; each \
+            entry's freshness (as check --freshness judges it) also needs the whole manifest — its secrets set, its \
+            plugins found — and without it the page says why freshness is not shown, the rest is the same.
             """)
 
     @OptionGroup var location: PluginLocationOptions
@@ -31,7 +32,8 @@ struct ReportCommand: ParsableCommand {
         let context = try location.loadStateContext()
         var limits = ReportSnapshot.Limits()
         limits.runsPerEntry = runs
-        let snapshot = try ReportSnapshot.read(context: context, manifest: location.manifestPath, limits: limits)
+        let snapshot = try ReportSnapshot.read(
+            context: context, manifest: location.manifestPath, loaded: location.loadWholeManifest(), limits: limits)
         let html = ReportPage.html(snapshot)
         if output == "-" {
             print(html, terminator: "")

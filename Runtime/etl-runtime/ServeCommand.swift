@@ -9,6 +9,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the report live, with a read-only viewer of the sinks' tables (paging, sort, filter, CSV).",
         discussion: """
+            Pages: the report at /, the sink tables at /tables, and the entries' metrics in the Prometheus text \
+            format at /metrics (the same as --metrics-file, read from the state at each request). \
             Listens on 127.0.0.1:8080 unless told otherwise. Any other than a loopback address needs a token \
             (--token-env NAME: the variable's value), sent as 'Authorization: Bearer TOKEN' or given once as ?token=TOKEN, \
             which sets a cookie. SIGINT or SIGTERM stops it (requests under way finish first).
@@ -41,14 +43,7 @@ struct ServeCommand: ParsableCommand {
             token = AccessToken(value)
         }
         let state = try location.loadStateContext()
-        let environment = ProcessInfo.processInfo.environment
-        let manifest: Result<Manifest, ReportServer.Refused>
-        do {
-            manifest = .success(try ManifestContext.load(
-                manifestPath: location.manifestPath, pluginDirectories: location.pluginDirectories, environment: environment).manifest)
-        } catch {
-            manifest = .failure(.init(description: error.issues.map { "\($0)" }.joined(separator: "; ")))
-        }
+        let manifest = location.loadWholeManifest()
         let server: ReportServer
         do {
             server = try ReportServer(address: address, state: state, manifestName: location.manifestPath, manifest: manifest, token: token)

@@ -12,9 +12,12 @@ final class ReportWorkspace {
     static let markup = #"<script>console.error("injected")</script>"#
 
     /// `state`: the manifest's `state` object (a file beside the manifest unless told otherwise);
-    /// `warehouse`: the sink's plugin and config (a SQLite file unless told otherwise).
+    /// `warehouse`: the sink's plugin and config (a SQLite file unless told otherwise);
+    /// `freshness`: an entry's `freshness` object by entry id (none unless told).
     init(state: String = #"{"path": "state/etl_state.db"}"#,
-         warehouse: String = #"{"plugin": "sqlite", "config": {"path": "warehouse.db"}}"#) throws {
+         warehouse: String = #"{"plugin": "sqlite", "config": {"path": "warehouse.db"}}"#,
+         freshness: [String: String] = [:]) throws {
+        func freshnessKey(_ id: String) -> String { freshness[id].map { #", "freshness": \#($0)"# } ?? "" }
         try folder.write("people.csv", """
             id,name,amount
             1,Ana,10
@@ -35,10 +38,10 @@ final class ReportWorkspace {
                  "columns": [{"name": "id", "type": "int64"}]}}},
              "sinks": {"warehouse": \(warehouse)},
              "control_table": [
-               {"id": "people", "source": "file", "stream": "people", "sink": "warehouse", "target": "people", "mode": "full", "max_rejects": 5},
+               {"id": "people", "source": "file", "stream": "people", "sink": "warehouse", "target": "people", "mode": "full", "max_rejects": 5\(freshnessKey("people"))},
                {"id": "totals", "sink": "warehouse", "target": "totals", "depends_on": ["people"],
-                "sql": "SELECT count(*) AS n, sum(amount) AS total FROM people", "materialize": "table"},
-               {"id": "broken", "source": "gone", "stream": "x", "sink": "warehouse", "target": "broken", "mode": "full"}
+                "sql": "SELECT count(*) AS n, sum(amount) AS total FROM people", "materialize": "table"\(freshnessKey("totals"))},
+               {"id": "broken", "source": "gone", "stream": "x", "sink": "warehouse", "target": "broken", "mode": "full"\(freshnessKey("broken"))}
              ]}
             """)
     }

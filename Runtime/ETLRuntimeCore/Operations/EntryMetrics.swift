@@ -1,4 +1,4 @@
-/// The per-entry metrics of `--metrics-file` (and later `serve`'s `/metrics`): what the last
+/// The per-entry metrics of `--metrics-file` and of `serve`'s `/metrics`: what the last
 /// run of each entry did, when it last succeeded and how fresh its data is. All gauges,
 /// labelled by `entry`: each describes the entry's newest run, not a running total.
 package enum EntryMetrics {

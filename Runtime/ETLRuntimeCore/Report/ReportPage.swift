@@ -57,8 +57,9 @@ package enum ReportPage {
 
     static func entriesSection(_ snapshot: ReportSnapshot, now: Date) -> String {
         var html = """
-            <section id="entries"><h2>Entries</h2><table class="grid"><thead><tr><th>Entry</th><th>Status</th><th>Last run</th>\
-            <th>Last success</th><th>Age</th><th>Rows loaded</th><th>Mode</th><th>Target</th><th>Depends on</th></tr></thead><tbody>
+            <section id="entries"><h2>Entries</h2>\(freshnessNotice(snapshot.freshness))<table class="grid"><thead><tr><th>Entry</th>\
+            <th>Status</th><th>Last run</th><th>Last success</th><th>Age</th><th>Freshness</th><th>Rows loaded</th><th>Mode</th>\
+            <th>Target</th><th>Depends on</th></tr></thead><tbody>
             """
         for entry in snapshot.entries {
             let control = entry.control
@@ -74,11 +75,12 @@ package enum ReportPage {
             } else {
                 html += "<td class=\"age\">-</td>"
             }
+            html += freshnessCell(snapshot.freshness, entryID: control.id)
             html += "<td class=\"num\">\(control.rowsLoaded)</td><td>\(HTMLText.escape(control.mode)) / \(HTMLText.escape(control.writeMode))</td>"
             html += "<td><code>\(HTMLText.escape(control.sink)).\(HTMLText.escape(control.target))</code></td>"
             html += "<td>\(entry.dependsOn.isEmpty ? "-" : entry.dependsOn.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: ", "))</td></tr>\n"
         }
-        if snapshot.entries.isEmpty { html += "<tr><td colspan=\"9\">The manifest declares no entries.</td></tr>" }
+        if snapshot.entries.isEmpty { html += "<tr><td colspan=\"10\">The manifest declares no entries.</td></tr>" }
         return html + "</tbody></table></section>\n"
     }
 

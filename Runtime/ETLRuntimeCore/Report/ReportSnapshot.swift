@@ -23,6 +23,8 @@ package struct ReportSnapshot: Sendable {
     /// When it was read (ISO 8601, UTC): what the ages count from.
     package var generatedAt: String
     package var entries: [Entry]
+    /// Each active entry's freshness, judged when the snapshot was read.
+    package var freshness: ReportFreshness
 
     /// How many runs per entry the charts show, and how many rejects per entry the page samples.
     package struct Limits: Sendable {
@@ -32,9 +34,12 @@ package struct ReportSnapshot: Sendable {
     }
 
     /// Reads the snapshot of the manifest's entries (entries that left the manifest are left out,
-    /// as in `status`).
-    package static func read(context: StateContext, manifest: String, limits: Limits = Limits()) throws -> ReportSnapshot {
+    /// as in `status`); `loaded`, the whole manifest when it could be loaded, is for freshness.
+    package static func read(
+        context: StateContext, manifest: String, loaded: Result<Manifest, ManifestUnavailable>, limits: Limits = Limits()
+    ) throws -> ReportSnapshot {
         let database = try context.openState()
+        let generatedAt = Timestamp.now()
         let redact = context.redacting
         var entries: [Entry] = []
         for row in try context.controlRows(in: database) {
@@ -58,6 +63,8 @@ package struct ReportSnapshot: Sendable {
                     return reject
                 }))
         }
-        return ReportSnapshot(manifest: manifest, state: database.path, generatedAt: Timestamp.now(), entries: entries)
+        let freshness = ReportFreshness.judge(
+            loaded, state: database, now: Timestamp.epochSeconds(generatedAt) ?? Timestamp.nowEpochSeconds())
+        return ReportSnapshot(manifest: manifest, state: database.path, generatedAt: generatedAt, entries: entries, freshness: freshness)
     }
 }

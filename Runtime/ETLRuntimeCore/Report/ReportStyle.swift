@@ -21,6 +21,8 @@ enum ReportStyle {
         .badge { display: inline-block; padding: 0 8px; border-radius: 9px; color: #fff; font-size: 12px; background: var(--muted); }
         .badge.run-ok { background: var(--ok); } .badge.run-failed { background: var(--failed); }
         .badge.run-running { background: var(--running); } .badge.run-skipped { background: var(--skipped); }
+        .badge.fresh-ok { background: var(--ok); } .badge.fresh-warn { background: var(--skipped); }
+        .badge.fresh-error { background: var(--failed); } .freshness-check { font-size: 12px; color: var(--muted); }
         .entry-charts { display: inline-block; vertical-align: top; margin: 0 18px 12px 0; background: #fff;
                         border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }
         figure { display: inline-block; margin: 0 8px 0 0; }
