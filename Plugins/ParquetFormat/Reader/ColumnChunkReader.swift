@@ -79,6 +79,9 @@ struct PageState {
     var decoded: DecodedColumnChunk
     /// Entries decoded from every page so far.
     var totalEntries = 0
+    /// Dictionary-encoded pages keep their indices (`DecodedColumnChunk.dictionaryIndices`)
+    /// instead of gathering values; only for reads that take each page's output on its own.
+    var keepsDictionaryIndices = false
 
     init(type: ParquetPhysicalType, typeLength: Int, codec: ParquetCompressionCodec, maxDefinition: Int, maxRepetition: Int, chunkValues: Int64) {
         self.chunkValues = chunkValues
@@ -165,12 +168,16 @@ struct PageState {
     private mutating func finishPage(_ cursor: inout ByteCursor, count: Int, definition: [Int32], repetition: [Int32], encodingNumber: Int32) throws(ParquetReadError) {
         var present = count
         if maxDefinition > 0 {
+            // One branch-free pass counts the defined entries and finds the largest level.
+            let maximum = Int32(maxDefinition)
+            var largest: Int32 = 0
             present = 0
             for level in definition {
-                guard level <= maxDefinition else { throw ParquetReadError(.corrupt, "a definition level \(level) exceeds the column's maximum \(maxDefinition)") }
-                if level == maxDefinition { present += 1 }
+                largest = max(largest, level)
+                present &+= level == maximum ? 1 : 0
             }
-            decoded.definitionLevels.append(contentsOf: definition.lazy.map { Int16($0) })
+            guard largest <= maximum else { throw ParquetReadError(.corrupt, "a definition level \(largest) exceeds the column's maximum \(maxDefinition)") }
+            decoded.definitionLevels.append(contentsOf: definition.lazy.map { Int16(truncatingIfNeeded: $0) })
         }
         if maxRepetition > 0 {
             for level in repetition where level > maxRepetition {
@@ -194,7 +201,18 @@ struct PageState {
             guard let dictionary else { throw ParquetReadError(.corrupt, "a dictionary-encoded page comes before any dictionary page") }
             let width = count == 0 && cursor.remaining == 0 ? 0 : Int(try cursor.byte())
             let indices = try RLEHybridDecoder.decode(&cursor, bitWidth: width, count: count)
-            try decoded.values.appendGathering(from: dictionary, indices: indices)
+            if keepsDictionaryIndices && count > 0 && decoded.values.count == 0 && decoded.dictionaryIndices == nil {
+                // The largest index as unsigned (a negative one is huge), found without branches.
+                var largest: UInt32 = 0
+                for index in indices { largest = max(largest, UInt32(bitPattern: index)) }
+                if largest >= UInt32(dictionary.count) {
+                    throw ParquetReadError(.corrupt, "a dictionary index \(Int32(bitPattern: largest)) is outside the dictionary's \(dictionary.count) values")
+                }
+                decoded.values = dictionary
+                decoded.dictionaryIndices = indices
+            } else {
+                try decoded.values.appendGathering(from: dictionary, indices: indices)
+            }
         case .rle:
             guard type == .boolean else { throw ParquetReadError(.unsupported, "RLE value encoding is only defined for BOOLEAN columns, not \(type)") }
             let length = Int(try cursor.littleEndian(4))

@@ -39,6 +39,8 @@ final class ColumnPageStream {
                 throw ParquetReadError(.corrupt, "the column chunk spans bytes \(offset)..<\(sum), beyond the file's \(file.size): the file is truncated or corrupt")
             }
             end = sum
+            // Each page's output is taken on its own, so dictionary pages can keep their indices.
+            state.keepsDictionaryIndices = true
         } catch {
             throw error.located(location)
         }

@@ -33,7 +33,16 @@ struct LeafColumnData {
         chunk.repetitionLevels.isEmpty ? 0 : Int(chunk.repetitionLevels[entry])
     }
 
+    /// The position in `reader.values` of the entry's value (when the entry is defined): through
+    /// the dictionary indices of a dictionary-encoded page.
     @inline(__always) func valueIndex(_ entry: Int) -> Int {
+        let ordinal = maxDefinition == 0 ? entry : Int(valuesBefore[entry])
+        guard let indices = chunk.dictionaryIndices else { return ordinal }
+        return Int(indices[ordinal])
+    }
+
+    /// How many defined values come before `entry` (its ordinal among the defined values).
+    @inline(__always) func ordinal(_ entry: Int) -> Int {
         maxDefinition == 0 ? entry : Int(valuesBefore[entry])
     }
 
