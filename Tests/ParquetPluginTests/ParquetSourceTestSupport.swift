@@ -11,7 +11,7 @@ enum ParquetTestSource {
     static func plugin() throws -> LoadedPlugin {
         let path = TestPaths.buildDirectory + "/libetl_parquet.so"
         let library = try PluginLibraryLoader.load(path).get()
-        return try XCTUnwrap(library.plugins.first { $0.info.name == "parquet" }, "libetl_parquet.so has no plugin named parquet")
+        return try XCTUnwrap(library.plugins.first { $0.info.name == "parquet" && $0.info.kind == .source }, "libetl_parquet.so has no parquet source")
     }
 
     static func make(_ config: [String: Any], entry: String = "test_entry") throws -> SourceInstance {

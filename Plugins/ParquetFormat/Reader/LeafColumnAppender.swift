@@ -4,10 +4,10 @@ import ETLArrow
 /// switch taken once per run rather than once per value (the common, unfiltered read).
 /// Dictionary-encoded pages are appended straight from their dictionary through the indices.
 enum LeafColumnAppender {
-    static func append(_ data: LeafColumnData, entries: Range<Int>, to builder: RecordBatchBuilder, column: Int) throws(ParquetReadError) {
+    /// `ordinal` is the number of defined entries before `entries` in the page (advanced past them).
+    static func append(_ data: LeafColumnData, entries: Range<Int>, ordinal: inout Int, to builder: RecordBatchBuilder, column: Int) throws(ParquetReadError) {
         guard !entries.isEmpty else { return }
         let reader = data.reader
-        var ordinal = data.ordinal(entries.lowerBound)
         do throws(ArrowError) {
             if try appendFast(data, entries: entries, ordinal: &ordinal, to: builder, column: column) { return }
         } catch {
@@ -19,7 +19,8 @@ enum LeafColumnAppender {
                     throw ParquetReadError(.corrupt, "column \(reader.path): \(error.message)")
                 }
             } else {
-                try reader.append(data.valueIndex(entry), to: builder, column: column)
+                try reader.append(data.value(atOrdinal: ordinal), to: builder, column: column)
+                ordinal += 1
             }
         }
     }

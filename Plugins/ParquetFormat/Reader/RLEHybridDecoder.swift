@@ -5,8 +5,15 @@ enum RLEHybridDecoder {
     /// Decodes `count` values of `bitWidth` bits from `cursor` (which must end where the
     /// encoded run data ends: surplus bit-packed padding is allowed, missing values are not).
     static func decode(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws(ParquetReadError) -> [Int32] {
-        guard (0...32).contains(bitWidth) else { throw ParquetReadError(.corrupt, "an RLE bit width of \(bitWidth) is beyond 32") }
-        var output: [Int32] = []
+        try decode(&cursor, bitWidth: bitWidth, count: count, as: Int32.self)
+    }
+
+    /// The same, into `Value`s (Int16 for levels, whose bit width the caller has bounded).
+    static func decode<Value: FixedWidthInteger>(_ cursor: inout ByteCursor, bitWidth: Int, count: Int, as: Value.Type) throws(ParquetReadError) -> [Value] {
+        guard (0...min(32, Value.bitWidth)).contains(bitWidth) else {
+            throw ParquetReadError(.corrupt, "an RLE bit width of \(bitWidth) is beyond \(min(32, Value.bitWidth))")
+        }
+        var output: [Value] = []
         // A page's count is bounded by its header only: grow past this rather than trust it.
         output.reserveCapacity(min(count, 1 << 17))
         let valueBytes = (bitWidth + 7) / 8
@@ -17,7 +24,7 @@ enum RLEHybridDecoder {
             let header = try cursor.varint()
             if header & 1 == 0 {
                 let run = Int(clamping: header >> 1)
-                let value = Int32(truncatingIfNeeded: try cursor.littleEndian(valueBytes))
+                let value = Value(truncatingIfNeeded: try cursor.littleEndian(valueBytes))
                 let take = min(run, count - output.count)
                 output.append(contentsOf: repeatElement(value, count: take))
             } else {
@@ -41,7 +48,7 @@ enum RLEHybridDecoder {
     /// Appends `count` values of `width` bits packed least-significant bit first from
     /// `bytes[start...]` (which the caller has checked hold them), a byte at a time into a
     /// 64-bit window: one shift and mask per value rather than a loop over its bits.
-    private static func unpack(_ bytes: [UInt8], from start: Int, count: Int, width: Int, into output: inout [Int32]) {
+    private static func unpack<Value: FixedWidthInteger>(_ bytes: [UInt8], from start: Int, count: Int, width: Int, into output: inout [Value]) {
         guard width > 0 else {
             output.append(contentsOf: repeatElement(0, count: count))
             return
@@ -57,7 +64,7 @@ enum RLEHybridDecoder {
                     next &+= 1
                     bits &+= 8
                 }
-                output.append(Int32(truncatingIfNeeded: window & mask))
+                output.append(Value(truncatingIfNeeded: window & mask))
                 window >>= UInt64(width)
                 bits &-= width
             }
