@@ -127,11 +127,12 @@ bench: deps
 	$(SWIFT) build -c release
 	[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check pandas pyarrow adbc-driver-sqlite adbc-driver-manager \
-	  adbc-driver-postgresql "psycopg[binary]" sqlalchemy requests
+	  adbc-driver-postgresql "psycopg[binary]" sqlalchemy requests duckdb
 	dpkg -s nginx >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q nginx; }
 	@# pgloader is a PostgreSQL peer; postgres_bench.py says why it skips it when apt has no such package.
 	dpkg -s pgloader >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -q pgloader || true; }
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/census_bench.py $(BENCH_ROWS)
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/parquet_bench.py $(BENCH_ROWS)
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/postgres_bench.py $(BENCH_ROWS)
 	BENCH_PYTHON=$(BENCH_VENV)/bin/python $(BENCH_VENV)/bin/python bench/http_bench.py
 	cc -O2 bench/sqlite_insert_groups.c -lsqlite3 -o .build/sqlite_insert_groups

@@ -38,6 +38,19 @@ struct ByteCursor {
         return bytes[position..<position + count]
     }
 
+    /// Appends `count` fixed-width little-endian values to `output` (the caller has checked,
+    /// with `need`, that their bytes are there): one unaligned load per value, no bounds check or
+    /// byte assembly. Parquet is little-endian, as is every platform this runtime builds for.
+    mutating func copyLittleEndian<T: BitwiseCopyable>(_ count: Int, into output: inout [T]) {
+        let size = MemoryLayout<T>.size
+        let start = position
+        output.reserveCapacity(output.count + count)
+        bytes.withUnsafeBytes { source in
+            for index in 0..<count { output.append(source.loadUnaligned(fromByteOffset: start &+ index &* size, as: T.self)) }
+        }
+        position += count * size
+    }
+
     /// An unsigned LEB128 varint.
     mutating func varint() throws(ParquetReadError) -> UInt64 {
         var result: UInt64 = 0

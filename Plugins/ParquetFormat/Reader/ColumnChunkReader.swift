@@ -79,6 +79,9 @@ struct PageState {
     var decoded: DecodedColumnChunk
     /// Entries decoded from every page so far.
     var totalEntries = 0
+    /// Dictionary-encoded pages keep their indices (`DecodedColumnChunk.dictionaryIndices`)
+    /// instead of gathering values; only for reads that take each page's output on its own.
+    var keepsDictionaryIndices = false
 
     init(type: ParquetPhysicalType, typeLength: Int, codec: ParquetCompressionCodec, maxDefinition: Int, maxRepetition: Int, chunkValues: Int64) {
         self.chunkValues = chunkValues
@@ -126,9 +129,9 @@ struct PageState {
             var repetitionCursor = ByteCursor(levelBytes, from: 0, to: repetitionBytes)
             var definitionCursor = ByteCursor(levelBytes, from: repetitionBytes, to: repetitionBytes + definitionBytes)
             let repetition = maxRepetition == 0 ? [] :
-                try RLEHybridDecoder.decode(&repetitionCursor, bitWidth: RLEHybridDecoder.bitWidth(forMaximum: maxRepetition), count: count)
+                try RLEHybridDecoder.decode(&repetitionCursor, bitWidth: try Self.levelWidth(maxRepetition), count: count, as: Int16.self)
             let definition = maxDefinition == 0 ? [] :
-                try RLEHybridDecoder.decode(&definitionCursor, bitWidth: RLEHybridDecoder.bitWidth(forMaximum: maxDefinition), count: count)
+                try RLEHybridDecoder.decode(&definitionCursor, bitWidth: try Self.levelWidth(maxDefinition), count: count, as: Int16.self)
             let valuesBody = body.dropFirst(repetitionBytes + definitionBytes)
             let valuesSize = Int(header.uncompressedPageSize) - repetitionBytes - definitionBytes
             let plain = page.isCompressed ? try PageDecompressor.decompress(valuesBody, codec: codec, uncompressedSize: valuesSize) : Array(valuesBody)
@@ -139,18 +142,26 @@ struct PageState {
         }
     }
 
-    private func levelsV1(_ cursor: inout ByteCursor, maximum: Int, count: Int, encoding: Int32, what: String) throws(ParquetReadError) -> [Int32] {
+    /// The bit width of levels up to `maximum`, which must fit the Int16 levels are kept in.
+    private static func levelWidth(_ maximum: Int) throws(ParquetReadError) -> Int {
+        guard maximum <= Int(Int16.max) else {
+            throw ParquetReadError(.unsupported, "the column is nested \(maximum) levels deep; at most \(Int16.max) are supported")
+        }
+        return RLEHybridDecoder.bitWidth(forMaximum: maximum)
+    }
+
+    private func levelsV1(_ cursor: inout ByteCursor, maximum: Int, count: Int, encoding: Int32, what: String) throws(ParquetReadError) -> [Int16] {
         guard maximum > 0 else { return [] }
-        let width = RLEHybridDecoder.bitWidth(forMaximum: maximum)
+        let width = try Self.levelWidth(maximum)
         switch ParquetEncoding(rawValue: encoding) {
         case .rle:
             let length = Int(try cursor.littleEndian(4))
             try cursor.need(length, "the \(what) levels")
             var levels = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + length)
             cursor.position += length
-            return try RLEHybridDecoder.decode(&levels, bitWidth: width, count: count)
+            return try RLEHybridDecoder.decode(&levels, bitWidth: width, count: count, as: Int16.self)
         case .bitPacked:
-            return try RLEHybridDecoder.decodeBitPackedMSBFirst(&cursor, bitWidth: width, count: count)
+            return try RLEHybridDecoder.decodeBitPackedMSBFirst(&cursor, bitWidth: width, count: count).map { Int16(truncatingIfNeeded: $0) }
         default:
             throw ParquetReadError(.unsupported, "\(what) levels use encoding \(encoding), not RLE or BIT_PACKED")
         }
@@ -162,21 +173,25 @@ struct PageState {
         }
     }
 
-    private mutating func finishPage(_ cursor: inout ByteCursor, count: Int, definition: [Int32], repetition: [Int32], encodingNumber: Int32) throws(ParquetReadError) {
+    private mutating func finishPage(_ cursor: inout ByteCursor, count: Int, definition: [Int16], repetition: [Int16], encodingNumber: Int32) throws(ParquetReadError) {
         var present = count
         if maxDefinition > 0 {
+            // One branch-free pass counts the defined entries and finds the largest level.
+            let maximum = Int16(maxDefinition)
+            var largest: Int16 = 0
             present = 0
             for level in definition {
-                guard level <= maxDefinition else { throw ParquetReadError(.corrupt, "a definition level \(level) exceeds the column's maximum \(maxDefinition)") }
-                if level == maxDefinition { present += 1 }
+                largest = max(largest, level)
+                present &+= level == maximum ? 1 : 0
             }
-            decoded.definitionLevels.append(contentsOf: definition.lazy.map { Int16($0) })
+            guard largest <= maximum else { throw ParquetReadError(.corrupt, "a definition level \(largest) exceeds the column's maximum \(maxDefinition)") }
+            if decoded.definitionLevels.isEmpty { decoded.definitionLevels = definition } else { decoded.definitionLevels.append(contentsOf: definition) }
         }
         if maxRepetition > 0 {
             for level in repetition where level > maxRepetition {
                 throw ParquetReadError(.corrupt, "a repetition level \(level) exceeds the column's maximum \(maxRepetition)")
             }
-            decoded.repetitionLevels.append(contentsOf: repetition.lazy.map { Int16($0) })
+            if decoded.repetitionLevels.isEmpty { decoded.repetitionLevels = repetition } else { decoded.repetitionLevels.append(contentsOf: repetition) }
         }
         decoded.entryCount += count
         totalEntries += count
@@ -194,7 +209,18 @@ struct PageState {
             guard let dictionary else { throw ParquetReadError(.corrupt, "a dictionary-encoded page comes before any dictionary page") }
             let width = count == 0 && cursor.remaining == 0 ? 0 : Int(try cursor.byte())
             let indices = try RLEHybridDecoder.decode(&cursor, bitWidth: width, count: count)
-            try decoded.values.appendGathering(from: dictionary, indices: indices)
+            if keepsDictionaryIndices && count > 0 && decoded.values.count == 0 && decoded.dictionaryIndices == nil {
+                // The largest index as unsigned (a negative one is huge), found without branches.
+                var largest: UInt32 = 0
+                for index in indices { largest = max(largest, UInt32(bitPattern: index)) }
+                if largest >= UInt32(dictionary.count) {
+                    throw ParquetReadError(.corrupt, "a dictionary index \(Int32(bitPattern: largest)) is outside the dictionary's \(dictionary.count) values")
+                }
+                decoded.values = dictionary
+                decoded.dictionaryIndices = indices
+            } else {
+                try decoded.values.appendGathering(from: dictionary, indices: indices)
+            }
         case .rle:
             guard type == .boolean else { throw ParquetReadError(.unsupported, "RLE value encoding is only defined for BOOLEAN columns, not \(type)") }
             let length = Int(try cursor.littleEndian(4))

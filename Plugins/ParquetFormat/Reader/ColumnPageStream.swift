@@ -15,9 +15,11 @@ final class ColumnPageStream {
     private var offset: Int64
     private let end: Int64
     private var pageNumber = 0
-    /// The current page's entries and the next one to use.
+    /// The current page's entries, the next one to use, and how many of those before it are
+    /// defined (the next defined value's ordinal).
     private var page: LeafColumnData?
     private var entry = 0
+    private var ordinal = 0
 
     /// Bytes read at first for a page header; doubled while the header does not fit.
     private static let headerWindow = 512
@@ -39,6 +41,8 @@ final class ColumnPageStream {
                 throw ParquetReadError(.corrupt, "the column chunk spans bytes \(offset)..<\(sum), beyond the file's \(file.size): the file is truncated or corrupt")
             }
             end = sum
+            // Each page's output is taken on its own, so dictionary pages can keep their indices.
+            state.keepsDictionaryIndices = true
         } catch {
             throw error.located(location)
         }
@@ -51,7 +55,7 @@ final class ColumnPageStream {
             let data = try current()
             let take = min(left, data.chunk.entryCount - entry)
             do throws(ParquetReadError) {
-                try LeafColumnAppender.append(data, entries: entry..<entry + take, to: builder, column: column)
+                try LeafColumnAppender.append(data, entries: entry..<entry + take, ordinal: &ordinal, to: builder, column: column)
             } catch {
                 throw error.located(location)
             }
@@ -66,6 +70,7 @@ final class ColumnPageStream {
         while left > 0 {
             let data = try current()
             let take = min(left, data.chunk.entryCount - entry)
+            ordinal += data.definedCount(entry..<entry + take)
             entry += take
             left -= take
         }
@@ -75,7 +80,7 @@ final class ColumnPageStream {
     func peekComparable() throws(ParquetReadError) -> ParquetComparable? {
         let data = try current()
         guard data.definition(entry) == data.maxDefinition else { return nil }
-        return data.reader.comparable(data.valueIndex(entry))
+        return data.reader.comparable(data.value(atOrdinal: ordinal))
     }
 
     /// The page holding the next row, reading pages until one has entries.
@@ -90,9 +95,11 @@ final class ColumnPageStream {
                 if state.decoded.entryCount > 0 {
                     let decoded = state.takeDecoded()
                     let data = LeafColumnData(chunk: decoded, maxDefinition: node.maxDefinitionLevel, maxRepetition: node.maxRepetitionLevel,
-                                              reader: LeafValueReader(conversion: conversion, values: decoded.values, path: "\"\(node.path.joined(separator: "."))\""))
+                                              reader: LeafValueReader(conversion: conversion, values: decoded.values, path: "\"\(node.path.joined(separator: "."))\""),
+                                              sequential: true)
                     page = data
                     entry = 0
+                    ordinal = 0
                     return data
                 }
             }

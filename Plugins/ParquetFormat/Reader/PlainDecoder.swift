@@ -16,26 +16,22 @@ enum PlainDecoder {
         case .int32(var output):
             values = .boolean([])
             try cursor.need(count * 4, "\(count) PLAIN INT32 values")
-            output.reserveCapacity(output.count + count)
-            for _ in 0..<count { output.append(Int32(truncatingIfNeeded: try cursor.littleEndian(4))) }
+            cursor.copyLittleEndian(count, into: &output)
             values = .int32(output)
         case .int64(var output):
             values = .boolean([])
             try cursor.need(count * 8, "\(count) PLAIN INT64 values")
-            output.reserveCapacity(output.count + count)
-            for _ in 0..<count { output.append(Int64(bitPattern: try cursor.littleEndian(8))) }
+            cursor.copyLittleEndian(count, into: &output)
             values = .int64(output)
         case .float(var output):
             values = .boolean([])
             try cursor.need(count * 4, "\(count) PLAIN FLOAT values")
-            output.reserveCapacity(output.count + count)
-            for _ in 0..<count { output.append(Float(bitPattern: UInt32(truncatingIfNeeded: try cursor.littleEndian(4)))) }
+            cursor.copyLittleEndian(count, into: &output)
             values = .float(output)
         case .double(var output):
             values = .boolean([])
             try cursor.need(count * 8, "\(count) PLAIN DOUBLE values")
-            output.reserveCapacity(output.count + count)
-            for _ in 0..<count { output.append(Double(bitPattern: try cursor.littleEndian(8))) }
+            cursor.copyLittleEndian(count, into: &output)
             values = .double(output)
         case .int96(var output):
             values = .boolean([])
