@@ -1,6 +1,6 @@
 import ETLPluginKit
 
-/// The statements that move a merge's or scd2's staged rows into the target at commit, inside
+/// The statements that move a merge's, scd2's or partition replace's staged rows into the target at commit, inside
 /// the load's transaction.
 struct PGStagedApply: Sendable {
     /// merge with deletes: the DELETE of keys whose last row is flagged.
@@ -9,6 +9,10 @@ struct PGStagedApply: Sendable {
     var upsertSQL: String?
     /// scd2: the function applying the rows in order, created at commit.
     var scd2: SCD2SQL.Plan?
+    /// append with replace_partitions: the DELETE of the staged partitions' old rows...
+    var partitionDeleteSQL: String?
+    /// ... and the INSERT of the staged rows, whose count is the rows affected.
+    var partitionInsertSQL: String?
 
     /// Runs the statements; returns the rows the target gained, changed or lost (scd2: versions
     /// inserted, or closed by a delete flag), and the versions close_missing closed.
@@ -20,6 +24,10 @@ struct PGStagedApply: Sendable {
         }
         if let upsertSQL {
             affected += try connection.query(upsertSQL, what: "merging the staged rows into \(target)").affected
+        }
+        if let partitionDeleteSQL, let partitionInsertSQL {
+            _ = try connection.query(partitionDeleteSQL, what: "deleting the old rows of the loaded partitions from \(target)")
+            affected += try connection.query(partitionInsertSQL, what: "inserting the reloaded partitions into \(target)").affected
         }
         if let plan = scd2 {
             if let column = plan.validFromColumn,
