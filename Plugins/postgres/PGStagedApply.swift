@@ -9,10 +9,8 @@ struct PGStagedApply: Sendable {
     var upsertSQL: String?
     /// scd2: the function applying the rows in order, created at commit.
     var scd2: SCD2SQL.Plan?
-    /// append with replace_partitions: the DELETE of the staged partitions' old rows...
-    var partitionDeleteSQL: String?
-    /// ... and the INSERT of the staged rows, whose count is the rows affected.
-    var partitionInsertSQL: String?
+    /// append with replace_partitions: the partitions to replace, and the load's columns.
+    var partitions: (replace: PGPartitionReplace, columns: [String])?
 
     /// Runs the statements; returns the rows the target gained, changed or lost (scd2: versions
     /// inserted, or closed by a delete flag), and the versions close_missing closed.
@@ -25,9 +23,8 @@ struct PGStagedApply: Sendable {
         if let upsertSQL {
             affected += try connection.query(upsertSQL, what: "merging the staged rows into \(target)").affected
         }
-        if let partitionDeleteSQL, let partitionInsertSQL {
-            _ = try connection.query(partitionDeleteSQL, what: "deleting the old rows of the loaded partitions from \(target)")
-            affected += try connection.query(partitionInsertSQL, what: "inserting the reloaded partitions into \(target)").affected
+        if let partitions {
+            affected += try partitions.replace.apply(target: target, columns: partitions.columns, connection: connection)
         }
         if let plan = scd2 {
             if let column = plan.validFromColumn,

@@ -97,8 +97,7 @@ final class PostgresSink: ETLSink {
                 try connection.execute(MergeSQL.createStaging(target: target, columns: names),
                                        what: "creating the staging table of the partition replace into \(target)")
                 copyInto = "pg_temp.\(MergeSQL.stagingTable)"
-                apply = PGStagedApply(partitionDeleteSQL: partitions.deleteSQL(target: target),
-                                      partitionInsertSQL: PGPartitionReplace.insertSQL(target: target, columns: names))
+                apply = PGStagedApply(partitions: (partitions, names))
             }
             if request.writeMode == .merge || request.writeMode == .scd2 {
                 if request.writeMode == .merge, let action = try MergeSQL.ensureKeyIndex(schema: schema, target: request.target, key: key, connection: connection) {

@@ -186,7 +186,7 @@ final class SQLiteSink: ETLSink {
                 }
             }
             if let partitions = load.partitions {
-                try connection.execute(partitions.applySQL(target: load.request.target, columns: load.columns), table: load.request.target)
+                try partitions.apply(target: load.request.target, columns: load.columns, connection: connection)
             }
             if load.scd2.closeMissing {
                 let closed = try closeMissingKeys(load)

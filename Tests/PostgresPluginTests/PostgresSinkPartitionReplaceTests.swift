@@ -36,6 +36,17 @@ final class PostgresSinkPartitionReplaceTests: PostgresSinkTestCase {
         XCTAssertEqual(try sales(), [["d1", "9", "9"], [nil, "3", "3"]])
     }
 
+    func testAPartitionWithANullInOneOfItsColumnsIsReplacedAloneAndOthersOfTheSameDayStay() throws {
+        let regional = Batches.schema([("dt", .utf8), ("region", .utf8), ("amount", .double)])
+        let options = #"{"entry_options": {"replace_partitions": ["dt", "region"]}}"#
+        let sink = try makeSink()
+        try load(sink, "sales", regional, [[["d1", "north", 1.0], ["d1", nil, 2.0], ["d1", nil, 4.0], ["d2", nil, 3.0]]],
+                 mode: .append, options: options)
+        try load(sink, "sales", regional, [[["d1", nil, 10.0]]], mode: .append, options: options)
+        XCTAssertEqual(try rows("SELECT dt, region, amount FROM sales ORDER BY dt, region NULLS LAST"),
+                       [["d1", "north", "1"], ["d1", nil, "10"], ["d2", nil, "3"]])
+    }
+
     func testSeveralColumnsNameAPartitionTogether() throws {
         let regional = Batches.schema([("dt", .utf8), ("region", .utf8), ("amount", .double)])
         let options = #"{"entry_options": {"replace_partitions": ["dt", "region"]}}"#

@@ -45,6 +45,17 @@ final class SinkPartitionReplaceTests: SinkTestCase {
         XCTAssertEqual(try sales(), [["d1", "9", "9.0"], ["NULL", "3", "3.0"]])
     }
 
+    func testAPartitionWithANullInOneOfItsColumnsIsReplacedAloneAndOthersOfTheSameDayStay() throws {
+        let regional = Batches.schema([("dt", .utf8), ("region", .utf8), ("amount", .double)])
+        let options = #"{"entry_options": {"replace_partitions": ["dt", "region"]}}"#
+        let sink = try makeSink()
+        try load(sink, "sales", regional, [[["d1", "north", 1.0], ["d1", nil, 2.0], ["d1", nil, 4.0], ["d2", nil, 3.0]]],
+                 mode: .append, options: options)
+        try load(sink, "sales", regional, [[["d1", nil, 10.0]]], mode: .append, options: options)
+        XCTAssertEqual(try database.rows("SELECT dt, region, amount FROM sales ORDER BY dt, region IS NULL, region"),
+                       [["d1", "north", "1.0"], ["d1", "NULL", "10.0"], ["d2", "NULL", "3.0"]])
+    }
+
     func testSeveralColumnsNameAPartitionTogether() throws {
         let regional = Batches.schema([("dt", .utf8), ("region", .utf8), ("amount", .double)])
         let options = #"{"entry_options": {"replace_partitions": ["dt", "region"]}}"#
