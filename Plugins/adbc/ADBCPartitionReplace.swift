@@ -6,9 +6,10 @@ import ETLPluginKit
 ///
 /// Through ADBC only bulk ingest and plain SQL are portable, so: the batches are ingested into
 /// the staging table; at commit an empty ingest creates the target if it is missing (the driver's
-/// types, as an ordinary append would), then one DELETE of the staged partitions' old rows, one
-/// INSERT ... SELECT and the staging table's DROP run before the state row, all in the load's
-/// transaction. Standard SQL only (NULLs matched with `IS NULL` pairs, no `IS NOT DISTINCT FROM`,
+/// types, as an ordinary append would), then a DELETE of the staged partitions' old rows (`IN`,
+/// plus a second DELETE for partitions holding a NULL when the load has one), one INSERT ... SELECT
+/// and the staging table's DROP run before the state row, all in the load's transaction. Standard
+/// SQL only (NULLs matched with `IS NULL` pairs, no `IS NOT DISTINCT FROM`,
 /// no `DELETE ... USING`), which SQLite and PostgreSQL both accept. A driver without transactions
 /// cannot do this atomically, so it is refused.
 struct ADBCPartitionReplace: Sendable, Equatable {
@@ -54,20 +55,33 @@ struct ADBCPartitionReplace: Sendable, Equatable {
         columns = asked
     }
 
-    /// Deletes the target's rows of every staged partition. `target` and `staging` are quoted
-    /// (and schema-qualified) table names.
-    func deleteSQL(target: String, staging: String) -> String {
+    /// At commit, inside the load's transaction: deletes the target's rows of every staged
+    /// partition and moves the staged rows in. `target` and `staging` are quoted (and
+    /// schema-qualified) table names; `columns` are the load's.
+    func apply(target: String, staging: String, columns: [String], session: ADBCSession) throws(PluginError) {
+        let partition = self.columns.map(SQLText.identifier).joined(separator: ", ")
+        // `IN` can use an index on the target's partition columns but never matches NULL:
+        // partitions holding a NULL take a second DELETE, run only when the load has one.
+        try session.execute("DELETE FROM \(target) WHERE (\(partition)) IN (SELECT DISTINCT \(partition) FROM \(staging))")
+        let anyNull = self.columns.map { "\(SQLText.identifier($0)) IS NULL" }.joined(separator: " OR ")
+        // Text, since DriverQuery reads text columns only.
+        let withNull = try DriverQuery.texts(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM \(staging) WHERE \(anyNull)) THEN 'yes' ELSE 'no' END", session: session)
+        guard let answer = withNull.first ?? nil, answer == "yes" || answer == "no" else {
+            throw .internalError("looking for loaded partitions with a NULL in \(target) gave \(withNull), not 'yes' or 'no'")
+        }
+        if answer == "yes" {
+            let match = self.columns.map { column in
+                let old = "\(target).\(SQLText.identifier(column))", loaded = "loaded.\(SQLText.identifier(column))"
+                return "(\(old) = \(loaded) OR (\(old) IS NULL AND \(loaded) IS NULL))"
+            }.joined(separator: " AND ")
+            try session.execute("""
+                DELETE FROM \(target) WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT \(partition) FROM \(staging) WHERE \(anyNull)) AS loaded \
+                WHERE \(match))
+                """)
+        }
         let list = columns.map(SQLText.identifier).joined(separator: ", ")
-        let match = columns.map { column in
-            let old = "\(target).\(SQLText.identifier(column))", loaded = "loaded.\(SQLText.identifier(column))"
-            return "(\(old) = \(loaded) OR (\(old) IS NULL AND \(loaded) IS NULL))"
-        }.joined(separator: " AND ")
-        return "DELETE FROM \(target) WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT \(list) FROM \(staging)) AS loaded WHERE \(match))"
-    }
-
-    /// Moves the staged rows into the target.
-    static func insertSQL(target: String, staging: String, columns: [String]) -> String {
-        let list = columns.map(SQLText.identifier).joined(separator: ", ")
-        return "INSERT INTO \(target) (\(list)) SELECT \(list) FROM \(staging)"
+        try session.execute("INSERT INTO \(target) (\(list)) SELECT \(list) FROM \(staging)")
+        try session.execute("DROP TABLE \(staging)")
     }
 }

@@ -201,9 +201,7 @@ final class ADBCSink: ETLSink {
         try ingestStatement(empty, schema, mode: ADBC_INGEST_OPTION_MODE_CREATE_APPEND, load: load, into: load.request.target)
         let target = SQLText.table(load.request.target, schema: settings.dbSchema)
         let staging = SQLText.table(load.ingestTable, schema: settings.dbSchema)
-        try session.execute(partitions.deleteSQL(target: target, staging: staging))
-        try session.execute(ADBCPartitionReplace.insertSQL(target: target, staging: staging, columns: load.request.schema.fields.map(\.name)))
-        try session.execute("DROP TABLE \(staging)")
+        try partitions.apply(target: target, staging: staging, columns: load.request.schema.fields.map(\.name), session: session)
     }
 
     private func ingestStatement(_ array: UnsafeMutablePointer<ArrowArray>, _ schema: UnsafeMutablePointer<ArrowSchema>,

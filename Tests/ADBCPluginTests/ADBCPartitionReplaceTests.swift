@@ -45,6 +45,17 @@ final class ADBCSQLitePartitionReplaceTests: ADBCSinkTestCase {
         XCTAssertEqual(try sales(), [["text:d1", "integer:1", "real:5.0"], [nil, "integer:3", "real:3.0"]])
     }
 
+    func testAPartitionWithANullInOneOfItsColumnsIsReplacedAloneAndOthersOfTheSameDayStay() throws {
+        let regional = Batches.schema([("dt", .utf8), ("region", .utf8), ("amount", .double)])
+        let options = #"{"entry_options": {"replace_partitions": ["dt", "region"]}}"#
+        let sink = try makeSink()
+        try load(sink, "sales", regional, [[["d1", "north", 1.0], ["d1", nil, 2.0], ["d1", nil, 4.0], ["d2", nil, 3.0]]],
+                 mode: .append, options: options)
+        try load(sink, "sales", regional, [[["d1", nil, 10.0]]], mode: .append, options: options)
+        XCTAssertEqual(try database.rows("SELECT dt, region, amount FROM sales ORDER BY dt, region IS NULL, region"),
+                       [["text:d1", "text:north", "real:1.0"], ["text:d1", nil, "real:10.0"], ["text:d2", nil, "real:3.0"]])
+    }
+
     func testAnAbortedLoadKeepsTheOldPartitionAndState() throws {
         let sink = try makeSink()
         try load(sink, "sales", schema, [[["d1", 1, 1.0]]], mode: .append, state: #"{"files":1}"#, options: byDay)
@@ -121,6 +132,17 @@ final class ADBCPostgresPartitionReplaceTests: ADBCSinkTestCase {
         try load(sink, "sales", schema, [[[nil, 1, 1.0], [nil, 2, 2.0], ["d1", 1, 5.0]]], mode: .append, options: byDay)
         try load(sink, "sales", schema, [[[nil, 3, 3.0]]], mode: .append, options: byDay)
         XCTAssertEqual(try sales(), [["d1", "1", "5"], [nil, "3", "3"]])
+    }
+
+    func testAPartitionWithANullInOneOfItsColumnsIsReplacedAloneAndOthersOfTheSameDayStay() throws {
+        let regional = Batches.schema([("dt", .utf8), ("region", .utf8), ("amount", .double)])
+        let options = #"{"entry_options": {"replace_partitions": ["dt", "region"]}}"#
+        let sink = try makeSink()
+        try load(sink, "sales", regional, [[["d1", "north", 1.0], ["d1", nil, 2.0], ["d1", nil, 4.0], ["d2", nil, 3.0]]],
+                 mode: .append, options: options)
+        try load(sink, "sales", regional, [[["d1", nil, 10.0]]], mode: .append, options: options)
+        XCTAssertEqual(try database.connection.rows("SELECT dt, region, amount FROM sales ORDER BY dt, region NULLS LAST"),
+                       [["d1", "north", "1"], ["d1", nil, "10"], ["d2", nil, "3"]])
     }
 
     func testAFailedLoadKeepsTheOldPartitionAndState() throws {
