@@ -7,15 +7,18 @@ final class ADBCLoad {
     let ingestTable: String
     /// Whether the batches go to a staging table swapped in at commit.
     let staged: Bool
+    /// `options.replace_partitions`: the staged rows replace their partitions at commit.
+    let partitions: ADBCPartitionReplace?
     var batches = 0
     var rows: Int64 = 0
     /// The first failure; the load was rolled back then and can only be aborted.
     var failure: PluginError?
 
-    init(request: LoadRequest, ingestTable: String, staged: Bool) {
+    init(request: LoadRequest, ingestTable: String, staged: Bool, partitions: ADBCPartitionReplace? = nil) {
         self.request = request
         self.ingestTable = ingestTable
         self.staged = staged
+        self.partitions = partitions
     }
 
     /// The staging table of a target: short (PostgreSQL cuts names at 63 bytes) and the same

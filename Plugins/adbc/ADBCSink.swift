@@ -11,7 +11,9 @@ import ETLPluginKit
 /// Snowflake, ...) a load is one transaction holding the rows and the entry's `_etl_state` row,
 /// so a load is all or nothing and the state matches the data; `replace` ingests into a staging
 /// table and swaps it for the target (DROP + ALTER TABLE RENAME) inside that transaction, so
-/// readers see the old table until the commit. A driver without transactions (BigQuery) gets the
+/// readers see the old table until the commit; `append` with `options.replace_partitions` ingests
+/// into the staging table and replaces the partitions it delivers at commit (ADBCPartitionReplace).
+/// A driver without transactions (BigQuery) gets the
 /// driver's own `adbc.ingest.mode.replace` and appends, committed batch by batch, and the
 /// runtime keeps the entry's state in its control table instead. See README.md.
 final class ADBCSink: ETLSink {
@@ -20,7 +22,8 @@ final class ADBCSink: ETLSink {
         version: "1.0.0",
         description: "Bulk-ingests into any database with an ADBC driver library: replace (staged and swapped in a transaction where the driver has them), append; state in the same transaction",
         capabilities: [.replace, .append, .transactional, .sql],
-        configSchema: ADBCSinkSettings.schema)
+        configSchema: ADBCSinkSettings.schema,
+        entryOptionsSchema: ADBCPartitionReplace.schema)
 
     private let settings: ADBCSinkSettings
     private let host: PluginHost
@@ -43,7 +46,8 @@ final class ADBCSink: ETLSink {
 
     func begin(_ request: LoadRequest) throws(PluginError) {
         try SQLText.validate(request.target, what: "the target of entry \"\(request.entryID)\"")
-        let staged = transactional && request.writeMode == .replace
+        let partitions = try ADBCPartitionReplace(request, transactional: transactional, driver: session.driver.description)
+        let staged = transactional && (request.writeMode == .replace || partitions != nil)
         let ingestTable = staged ? ADBCLoad.stagingTable(for: request.target) : request.target
         if transactional {
             do throws(PluginError) {
@@ -54,7 +58,7 @@ final class ADBCSink: ETLSink {
                 throw error
             }
         }
-        load = ADBCLoad(request: request, ingestTable: ingestTable, staged: staged)
+        load = ADBCLoad(request: request, ingestTable: ingestTable, staged: staged, partitions: partitions)
     }
 
     func write(_ batch: ImportedRecordBatch) throws(PluginError) {
@@ -93,7 +97,9 @@ final class ADBCSink: ETLSink {
                 try ingest(empty, rows: 0, into: load)
             }
             if transactional {
-                if load.staged {
+                if let partitions = load.partitions {
+                    try replacePartitions(partitions, load: load)
+                } else if load.staged {
                     try session.execute("DROP TABLE IF EXISTS \(target)")
                     try session.execute("ALTER TABLE \(SQLText.table(load.ingestTable, schema: settings.dbSchema)) RENAME TO \(SQLText.identifier(load.request.target))")
                 }
@@ -162,7 +168,7 @@ final class ADBCSink: ETLSink {
             schema.deallocate()
         }
         let mode: String = switch (load.batches, load.request.writeMode, load.staged) {
-        case (0, .replace, true): ADBC_INGEST_OPTION_MODE_CREATE
+        case (0, .replace, true), (0, .append, true): ADBC_INGEST_OPTION_MODE_CREATE
         case (0, .replace, false): ADBC_INGEST_OPTION_MODE_REPLACE
         case (0, _, _): ADBC_INGEST_OPTION_MODE_CREATE_APPEND
         default: ADBC_INGEST_OPTION_MODE_APPEND
@@ -173,14 +179,40 @@ final class ADBCSink: ETLSink {
         load.rows += Int64(rows)
     }
 
+    /// At commit of a partition replace: makes sure the target exists (an empty ingest, so the
+    /// driver chooses its column types as for any append), then deletes the staged partitions'
+    /// old rows, moves the staged rows in and drops the staging table — all inside the load's
+    /// transaction.
+    private func replacePartitions(_ partitions: ADBCPartitionReplace, load: ADBCLoad) throws(PluginError) {
+        let empty = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
+        let schema = UnsafeMutablePointer<ArrowSchema>.allocate(capacity: 1)
+        load.request.schema.export(to: schema)
+        defer {
+            empty.pointee.release?(empty)
+            schema.pointee.release?(schema)
+            empty.deallocate()
+            schema.deallocate()
+        }
+        do throws(ArrowError) {
+            try RecordBatchBuilder(schema: load.request.schema).finish(into: empty)
+        } catch {
+            throw PluginError.internalError("building an empty batch: \(error.message)")
+        }
+        try ingestStatement(empty, schema, mode: ADBC_INGEST_OPTION_MODE_CREATE_APPEND, load: load, into: load.request.target)
+        let target = SQLText.table(load.request.target, schema: settings.dbSchema)
+        let staging = SQLText.table(load.ingestTable, schema: settings.dbSchema)
+        try partitions.apply(target: target, staging: staging, columns: load.request.schema.fields.map(\.name), session: session)
+    }
+
     private func ingestStatement(_ array: UnsafeMutablePointer<ArrowArray>, _ schema: UnsafeMutablePointer<ArrowSchema>,
-                                 mode: String, load: ADBCLoad) throws(PluginError) {
+                                 mode: String, load: ADBCLoad, into table: String? = nil) throws(PluginError) {
         let statement = try ADBCStatement(session)
-        try statement.setOption(ADBC_INGEST_OPTION_TARGET_TABLE, load.ingestTable)
+        let table = table ?? load.ingestTable
+        try statement.setOption(ADBC_INGEST_OPTION_TARGET_TABLE, table)
         if let dbSchema = settings.dbSchema { try statement.setOption(ADBC_INGEST_OPTION_TARGET_DB_SCHEMA, dbSchema) }
         try statement.setOption(ADBC_INGEST_OPTION_MODE, mode)
         try statement.bind(array, schema)
-        _ = try statement.executeUpdate("ingesting \(load.batches == 0 ? "the first" : "batch \(load.batches + 1) of the") batch into \(SQLText.table(load.ingestTable, schema: settings.dbSchema))")
+        _ = try statement.executeUpdate("ingesting \(load.batches == 0 ? "the first" : "batch \(load.batches + 1) of the") batch into \(SQLText.table(table, schema: settings.dbSchema))")
     }
 
     /// Marks the load failed and rolls it back at once (PostgreSQL refuses every statement of a

@@ -1,6 +1,6 @@
 import ETLPluginKit
 
-/// The statements that move a merge's or scd2's staged rows into the target at commit, inside
+/// The statements that move a merge's, scd2's or partition replace's staged rows into the target at commit, inside
 /// the load's transaction.
 struct PGStagedApply: Sendable {
     /// merge with deletes: the DELETE of keys whose last row is flagged.
@@ -9,6 +9,8 @@ struct PGStagedApply: Sendable {
     var upsertSQL: String?
     /// scd2: the function applying the rows in order, created at commit.
     var scd2: SCD2SQL.Plan?
+    /// append with replace_partitions: the partitions to replace, and the load's columns.
+    var partitions: (replace: PGPartitionReplace, columns: [String])?
 
     /// Runs the statements; returns the rows the target gained, changed or lost (scd2: versions
     /// inserted, or closed by a delete flag), and the versions close_missing closed.
@@ -20,6 +22,9 @@ struct PGStagedApply: Sendable {
         }
         if let upsertSQL {
             affected += try connection.query(upsertSQL, what: "merging the staged rows into \(target)").affected
+        }
+        if let partitions {
+            affected += try partitions.replace.apply(target: target, columns: partitions.columns, connection: connection)
         }
         if let plan = scd2 {
             if let column = plan.validFromColumn,

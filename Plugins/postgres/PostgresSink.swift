@@ -10,7 +10,8 @@ import ETLPluginKit
 /// rows and copies the new ones inside that transaction (readers keep seeing the old rows until
 /// commit, under MVCC, and views on the table keep working: no rename swap, which PostgreSQL views
 /// would not follow), `append` copies, `merge` copies into a staging table and upserts with
-/// `INSERT ... ON CONFLICT`, `scd2` copies into the staging table and applies the rows in order
+/// `INSERT ... ON CONFLICT`, `append` with `options.replace_partitions` copies into the staging
+/// table and replaces the partitions it delivers (PGPartitionReplace), `scd2` copies into the staging table and applies the rows in order
 /// with a temporary PL/pgSQL function (SCD2SQL). A `delete_column` flag (ETL_CAP_DELETES) is
 /// staged with the rows and never stored. Loads of one target are serialized by a transaction
 /// advisory lock.
@@ -23,7 +24,8 @@ final class PostgresSink: ETLSink {
         version: "0.1.0",
         description: "Loads tables into PostgreSQL with binary COPY: replace, append, merge (upsert), scd2; state in the same transaction",
         capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models, .deletes],
-        configSchema: PostgresSinkSettings.schema)
+        configSchema: PostgresSinkSettings.schema,
+        entryOptionsSchema: PGPartitionReplace.schema)
 
     private let settings: PostgresSinkSettings
     private let host: PluginHost
@@ -56,6 +58,7 @@ final class PostgresSink: ETLSink {
         let fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
         let key = try Self.validate(request, fields: fields)
         let scd2 = try PGSCD2Options(request, fields: fields)
+        let partitions = try PGPartitionReplace(request, fields: fields)
         let ownership = try LoadOwnership(request.options())
         let connection = try connection()
         let schema = try schema(connection)
@@ -90,6 +93,12 @@ final class PostgresSink: ETLSink {
             let list = request.schema.fields.map { PGIdentifier.quoted($0.name) }.joined(separator: ", ")
             var copyInto = target
             var apply: PGStagedApply?
+            if let partitions {
+                try connection.execute(MergeSQL.createStaging(target: target, columns: names),
+                                       what: "creating the staging table of the partition replace into \(target)")
+                copyInto = "pg_temp.\(MergeSQL.stagingTable)"
+                apply = PGStagedApply(partitions: (partitions, names))
+            }
             if request.writeMode == .merge || request.writeMode == .scd2 {
                 if request.writeMode == .merge, let action = try MergeSQL.ensureKeyIndex(schema: schema, target: request.target, key: key, connection: connection) {
                     host.info("\(connection.description): \(action)")

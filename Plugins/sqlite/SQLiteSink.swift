@@ -10,7 +10,8 @@ import ETLPluginKit
 /// the data; the state row also records which etl-runtime project owns the target, and `begin`
 /// refuses another project's load (TargetOwnership). `replace` deletes and inserts inside that
 /// transaction (no rename swap: since SQLite 3.25 a rename drags users' views along), `append`
-/// inserts, `merge` upserts on the primary key, `scd2` keeps history rows. Any failed statement
+/// inserts (with `options.replace_partitions`, replacing the partitions it delivers: see
+/// PartitionReplace), `merge` upserts on the primary key, `scd2` keeps history rows. Any failed statement
 /// rolls the whole load back at once: SQLite may undo only the failing statement, and a
 /// transaction missing part of its rows must never commit. See README.md for durability settings.
 final class SQLiteSink: ETLSink {
@@ -19,7 +20,8 @@ final class SQLiteSink: ETLSink {
         version: "1.0.0",
         description: "Loads tables into a SQLite database file: replace, append, merge (upsert), scd2; state in the same transaction",
         capabilities: [.replace, .append, .merge, .scd2, .transactional, .sql, .models, .deletes],
-        configSchema: SQLiteSinkSettings.schema)
+        configSchema: SQLiteSinkSettings.schema,
+        entryOptionsSchema: PartitionReplace.schema)
 
     /// Page cache per connection: generous for upserts into large indexes, still small next to
     /// the runtime's memory budget.
@@ -107,6 +109,7 @@ final class SQLiteSink: ETLSink {
         let names = fields.map(\.name)
         let key = try Self.validate(request, names: names)
         let scd2 = try SCD2Options(request, names: names)
+        let partitions = try PartitionReplace(request, names: names)
         let ownership = try LoadOwnership(request.options())
         try connection.execute("BEGIN IMMEDIATE", table: request.target)
         do throws(PluginError) {
@@ -127,13 +130,18 @@ final class SQLiteSink: ETLSink {
                 try KeyIndex.ensure(target: request.target, key: key, layout: prepared.layout, mode: request.writeMode,
                                     connection: connection, cache: cache)
             }
+            if partitions != nil {
+                try connection.execute(PartitionReplace.createStaging(for: request.target, columns: names), table: request.target)
+            }
             if scd2.closeMissing {
                 try connection.execute(LoadSQL.createSeenKeys(for: request.target, key: key), table: request.target)
             }
             cache.advance(toVersion: try connection.integer("PRAGMA schema_version"))
             let loadTime = ArrowTimestampText.text(micros: Clock.nowMicros())
-            load = SinkLoad(request: request, ownership: ownership, scd2: scd2, loadTime: loadTime,
-                            writer: try makeWriter(request, names: names, key: key, scd2: scd2, deleteFlag: deleteFlag, loadTime: loadTime))
+            load = SinkLoad(request: request, ownership: ownership, scd2: scd2, partitions: partitions, columns: names, loadTime: loadTime,
+                            writer: try makeWriter(request, names: names, key: key, scd2: scd2, deleteFlag: deleteFlag,
+                                                   into: partitions == nil ? request.target : PartitionReplace.stagingTable(for: request.target),
+                                                   loadTime: loadTime))
         } catch {
             connection.rollbackIfOpen()
             cache.reset()
@@ -176,6 +184,9 @@ final class SQLiteSink: ETLSink {
                 guard counted == load.rowsWritten else {
                     throw .ioError("nothing was committed to \(target) in \(settings.path): the replace wrote \(load.rowsWritten) rows but the table holds \(counted) (a trigger, or a constraint with ON CONFLICT IGNORE/REPLACE, changed them); the previous table is kept. Remove what alters inserted rows, then run again")
                 }
+            }
+            if let partitions = load.partitions {
+                try partitions.apply(target: load.request.target, columns: load.columns, connection: connection)
             }
             if load.scd2.closeMissing {
                 let closed = try closeMissingKeys(load)
@@ -263,9 +274,9 @@ final class SQLiteSink: ETLSink {
         return closed
     }
 
+    /// The rows go `into` the target, or the staging table of a partition replace.
     private func makeWriter(_ request: LoadRequest, names: [String], key: [String], scd2: SCD2Options, deleteFlag: Int?,
-                            loadTime: String) throws(PluginError) -> RowWriter {
-        let table = request.target
+                            into table: String, loadTime: String) throws(PluginError) -> RowWriter {
         var texts: [String]
         switch request.writeMode {
         case .replace, .append: texts = [LoadSQL.insert(into: table, columns: names)]
@@ -296,7 +307,7 @@ final class SQLiteSink: ETLSink {
                                        rows: groupRows)
         }
         return RowWriter(statements: prepared, group: group, countsChanges: request.writeMode == .merge || request.writeMode == .scd2,
-                         deletes: deletes, keyColumns: keyColumns, validFromColumn: scd2.validFromColumn, loadTime: versionTime, columnNames: names, target: table, database: settings.path)
+                         deletes: deletes, keyColumns: keyColumns, validFromColumn: scd2.validFromColumn, loadTime: versionTime, columnNames: names, target: request.target, database: settings.path)
     }
 
     /// Rows per grouped INSERT: past about 30 the gain levels off (bench/sqlite_insert_groups.c).

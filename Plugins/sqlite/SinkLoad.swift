@@ -8,6 +8,10 @@ final class SinkLoad {
     let ownership: LoadOwnership
     /// scd2's validity settings.
     let scd2: SCD2Options
+    /// `options.replace_partitions`: the rows are staged and replace their partitions at commit.
+    let partitions: PartitionReplace?
+    /// The batch columns stored in the target.
+    let columns: [String]
     /// When the load began, as timestamp text: scd2's validity times, unless a column gives them.
     let loadTime: String
     /// Binds and steps the rows.
@@ -20,10 +24,13 @@ final class SinkLoad {
     /// load can only end: commit refuses, abort is a no-op.
     var failure: PluginError?
 
-    init(request: LoadRequest, ownership: LoadOwnership, scd2: SCD2Options, loadTime: String, writer: RowWriter) {
+    init(request: LoadRequest, ownership: LoadOwnership, scd2: SCD2Options, partitions: PartitionReplace?, columns: [String],
+         loadTime: String, writer: RowWriter) {
         self.request = request
         self.ownership = ownership
         self.scd2 = scd2
+        self.partitions = partitions
+        self.columns = columns
         self.loadTime = loadTime
         self.writer = writer
     }

@@ -36,16 +36,17 @@ enum ADBCPlugins {
 
 /// A test that loads through the adbc sink: requests and the begin → write → commit cycle.
 class ADBCSinkTestCase: XCTestCase {
+    /// A load request for `target`; `options` is the request's options_json.
     func request(_ target: String, _ schema: ArrowSchemaDescription, mode: WriteMode, entry: String = "entry",
-                 run: String = "run-1") -> LoadRequest {
-        LoadRequest(entryID: entry, runID: run, target: target, writeMode: mode, schema: schema)
+                 run: String = "run-1", options: String? = nil) -> LoadRequest {
+        LoadRequest(entryID: entry, runID: run, target: target, writeMode: mode, schema: schema, optionsJSON: options)
     }
 
     /// begin → one write per batch → commit; returns the rows the sink counted.
     @discardableResult
     func load(_ sink: SinkInstance, _ target: String, _ schema: ArrowSchemaDescription, _ batches: [[[Cell]]],
-              mode: WriteMode, state: String? = nil, entry: String = "entry") throws -> Int64 {
-        try sink.begin(request(target, schema, mode: mode, entry: entry))
+              mode: WriteMode, state: String? = nil, entry: String = "entry", options: String? = nil) throws -> Int64 {
+        try sink.begin(request(target, schema, mode: mode, entry: entry, options: options))
         for rows in batches { try sink.write(try Batches.make(schema, rows)) }
         return try sink.commit(stateJSON: state)
     }

@@ -42,6 +42,45 @@ final class EntryOptionsTests: XCTestCase {
         ])
     }
 
+    /// The sink declares a strict schema of its own (as the sqlite sink's `replace_partitions`).
+    private let strictSink = FakePlugins(contracts: FakePlugins.standard.contracts.map { contract in
+        var contract = contract
+        if contract.name == "http" {
+            contract.entryOptionsSchemaJSON = #"{"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}}"#
+        }
+        if contract.name == "sqlite", contract.kind == .sink {
+            contract.entryOptionsSchemaJSON = #"{"type": "object", "properties": {"replace_partitions": {"type": "array", "items": {"type": "string"}}}, "additionalProperties": false}"#
+        }
+        return contract
+    })
+
+    private func loadWithStrictSink(_ options: String, sources: String? = nil) throws -> (ManifestWorkspace, ManifestLoadResult) {
+        let workspace = try ManifestWorkspace()
+        let text = manifest(entries: [commonEntryFields + #", "mode": "full","# + "\n      \"options\": " + options], sources: sources)
+        return (workspace, try workspace.load(text, plugins: strictSink))
+    }
+
+    func testWhenBothPluginsDeclareSchemasEachChecksTheOptionsItNamesAndTheFreeFormOneTakesTheRest() throws {
+        let (workspace, result) = try loadWithStrictSink(#"{ "list_id": 901, "replace_partitions": ["dt"] }"#)
+        XCTAssertEqual(workspace.rendered(result), [])
+        XCTAssertEqual(result.manifest?.controlTable.first?.options?.serialized(), #"{"list_id":901,"replace_partitions":["dt"]}"#)
+    }
+
+    func testAnOptionANamingSchemaRefusesIsReportedOnceByThatPlugin() throws {
+        let (workspace, result) = try loadWithStrictSink(#"{ "replace_partitions": "dt" }"#)
+        XCTAssertEqual(workspace.rendered(result), [
+            #"plugins.json:7: $.control_table[0].options.replace_partitions: expected an array, got "dt" (entry options of sink "warehouse" (plugin "sqlite"))"#,
+        ])
+    }
+
+    func testAnOptionNoSchemaNamesNorTakesIsAnUnknownKey() throws {
+        let csv = #"{ "crm": { "plugin": "csv", "config": { "path": "a.csv" } } }"#
+        let (workspace, result) = try loadWithStrictSink(#"{ "replace_partition": ["dt"] }"#, sources: csv)
+        XCTAssertEqual(workspace.rendered(result).count, 1, "\(workspace.rendered(result))")
+        XCTAssertTrue(workspace.rendered(result).first?.contains(#"$.control_table[0].options.replace_partition: unknown key"#) ?? false,
+                      "\(workspace.rendered(result))")
+    }
+
     func testOptionsMustBeAnObject() throws {
         let (workspace, result) = try load(#""list_id=901""#)
         XCTAssertEqual(workspace.rendered(result), [

@@ -3,7 +3,10 @@
 ///
 /// The options go to both plugins; each plugin that declares a schema checks them, and one that
 /// declares none ignores them. Options that neither plugin honours would do nothing, so they are
-/// refused. Runs after the plugin checks (it needs the endpoints' contracts); an entry whose
+/// refused. When both declare a schema, each option is checked by the plugin(s) whose schema
+/// names it under `properties`, and an option no schema names by those taking any name
+/// (`additionalProperties` not false): a sink's `replace_partitions` is then not refused by a
+/// source whose options are free-form placeholder values, nor the placeholders by the sink. Runs after the plugin checks (it needs the endpoints' contracts); an entry whose
 /// source or sink is unknown, or whose plugin is unknown, is left to the checks that report that.
 struct EntryOptionsCheck {
     let reader: ManifestReader
@@ -34,7 +37,7 @@ struct EntryOptionsCheck {
                             + "remove \"options\"")
             return
         }
-        var checked = options
+        var compiled: [(EndpointDraft, PluginContract, JSONSchema)] = []
         for (endpoint, contract) in declaring {
             switch schema(for: contract) {
             case .failure(let error):
@@ -42,16 +45,57 @@ struct EntryOptionsCheck {
                               "\(label(endpoint, contract)) publishes an unusable entry options schema, \(error); "
                                 + "this is a bug in the plugin (\(contract.libraryPath)), not in the manifest")
             case .success(let schema):
-                let validator = JSONSchemaValidator(schema: schema, describer: reader.describer, pathBase: directory)
-                let result = validator.validate(checked, at: path)
-                for violation in result.violations {
-                    reader.report(violation.path, at: violation.location,
-                                  "\(violation.message) (entry options of \(label(endpoint, contract)))")
-                }
-                checked = result.value
+                compiled.append((endpoint, contract, schema))
             }
         }
+        var checked = options
+        for (index, (endpoint, contract, schema)) in compiled.enumerated() {
+            let share = Self.share(of: options, for: index, among: compiled.map(\.2))
+            let validator = JSONSchemaValidator(schema: schema, describer: reader.describer, pathBase: directory)
+            let result = validator.validate(share, at: path)
+            for violation in result.violations {
+                reader.report(violation.path, at: violation.location,
+                              "\(violation.message) (entry options of \(label(endpoint, contract)))")
+            }
+            checked = Self.merging(result.value, into: checked)
+        }
         entry.options = checked
+    }
+
+    /// The members of `options` the schema at `index` checks: all of them when it is the only
+    /// schema (or the options are no object); else those it names, plus those no schema names
+    /// when it takes any name, or when no schema does (so an unknown key is still reported).
+    private static func share(of options: JSONNode, for index: Int, among schemas: [JSONSchema]) -> JSONNode {
+        guard schemas.count > 1, let members = options.members else { return options }
+        let kept = members.filter { member in
+            if schemas.contains(where: { names($0, member.key) }) { return names(schemas[index], member.key) }
+            let takers = schemas.indices.filter { takesAnyName(schemas[$0]) }
+            return takers.isEmpty || takers.contains(index)
+        }
+        return JSONNode(location: options.location, content: .object(kept))
+    }
+
+    private static func names(_ schema: JSONSchema, _ key: String) -> Bool {
+        guard case .rules(let rules) = schema.root else { return false }
+        return rules.property(key) != nil
+    }
+
+    private static func takesAnyName(_ schema: JSONSchema) -> Bool {
+        switch schema.root {
+        case .anything: return true
+        case .nothing: return false
+        case .rules(let rules):
+            if case .nothing = rules.additionalProperties { return false }
+            return true
+        }
+    }
+
+    /// `options` with the members a schema checked replaced by their checked values (paths made
+    /// absolute, defaults kept as the validator returns them).
+    private static func merging(_ share: JSONNode, into options: JSONNode) -> JSONNode {
+        guard let members = options.members, let checked = share.members else { return share }
+        let merged = members.map { member in checked.first { $0.key == member.key } ?? member }
+        return JSONNode(location: options.location, content: .object(merged))
     }
 
     private func endpoint(named name: String?, kind: PluginKind) -> EndpointDraft? {
