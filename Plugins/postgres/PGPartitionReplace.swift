@@ -19,7 +19,7 @@ struct PGPartitionReplace: Sendable, Equatable {
           "type": "object",
           "properties": {
             "replace_partitions": {
-              "type": "array", "minItems": 1, "uniqueItems": true,
+              "type": "array", "minItems": 1, "uniqueItems": true, "x-etl-write-modes": ["append"],
               "items": { "type": "string", "minLength": 1 },
               "description": "With write append: the columns that name a partition (such as [\"dt\"]); the target's rows of every partition the load delivers are deleted before its rows are inserted, in one transaction."
             }

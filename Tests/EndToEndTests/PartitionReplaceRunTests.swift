@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 /// An entry's `"options": {"replace_partitions": [...]}` as a user writes it: `validate` checks
-/// it against the sink's entry options schema (JSON paths in the messages), `run` refuses it with
+/// it against the sink's entry options schema (JSON paths in the messages) and refuses it with
 /// a write mode other than append, and a rerun of a changed file replaces exactly the
 /// partitions the file holds.
 final class PartitionReplaceRunTests: XCTestCase {
@@ -45,13 +45,21 @@ final class PartitionReplaceRunTests: XCTestCase {
         XCTAssertTrue(outcome.stderr.contains(#"$.control_table[0].options.partitions: unknown key"#), outcome.stderr)
     }
 
-    func testAWriteModeOtherThanAppendIsRefusedByTheRunWithoutTouchingTheTarget() throws {
+    func testAWriteModeOtherThanAppendIsRefusedByValidateAndByTheRunWithoutTouchingTheTarget() throws {
         let workspace = try pipeline(write: "replace")
+        let expected = #"$.control_table[0].options.replace_partitions: applies to write "append" only, and this entry's write is "replace"; set "write": "append" or remove options.replace_partitions (entry options of sink "warehouse" (plugin "sqlite"))"#
+        let validate = try workspace.run(["validate"])
+        XCTAssertEqual(validate.status, 78, validate.stderr)
+        XCTAssertTrue(validate.stderr.contains(expected), validate.stderr)
+        let dryRun = try workspace.run(["run", "--dry-run"])
+        XCTAssertEqual(dryRun.status, 78, dryRun.stderr)
         let outcome = try workspace.run(["run"])
         XCTAssertEqual(outcome.status, 78, "a configuration mistake: \(outcome.stderr)")
-        XCTAssertTrue(outcome.stderr.contains("options.replace_partitions applies to write mode append only"), outcome.stderr)
-        let tables = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), "SELECT count(*) FROM sqlite_master WHERE name = 'sales'"])
-        XCTAssertEqual(tables.stdout, "0\n")
+        XCTAssertTrue(outcome.stderr.contains(expected), outcome.stderr)
+        let database = workspace.folder.file("warehouse.db")
+        if FileManager.default.fileExists(atPath: database) {
+            XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [database, "SELECT count(*) FROM sqlite_master WHERE name = 'sales'"]).stdout, "0\n")
+        }
     }
 
     /// A worker SIGKILLed while its rows are staged (SQLite has spilled the TEMP staging table to

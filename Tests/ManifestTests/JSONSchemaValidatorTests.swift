@@ -229,7 +229,7 @@ final class JSONSchemaValidatorTests: XCTestCase {
             #"at #/properties/a/patternProperties: unsupported keyword "patternProperties"; supported: type, "#
                 + "properties, required, additionalProperties, items, enum, const, minimum, maximum, exclusiveMinimum, "
                 + "exclusiveMaximum, minLength, maxLength, minItems, maxItems, uniqueItems, pattern, allOf, anyOf, "
-                + "oneOf, $defs, $ref, format")
+                + "oneOf, $defs, $ref, format, x-etl-write-modes")
     }
 
     func testSchemaThatIsNotJSONIsUnusable() {
@@ -242,6 +242,8 @@ final class JSONSchemaValidatorTests: XCTestCase {
         XCTAssertEqual(schemaError(#"{"minLength": -1}"#), #"at #/minLength: "minLength" must be an integer >= 0"#)
         XCTAssertEqual(schemaError(#"{"pattern": "("}"#), #"at #/pattern: "pattern" is not a valid regular expression: "(""#)
         XCTAssertEqual(schemaError("[]"), "at #: a schema must be an object or a boolean")
+        XCTAssertEqual(schemaError(#"{"x-etl-write-modes": ["upsert"]}"#),
+                       #"at #/x-etl-write-modes: "x-etl-write-modes" names "upsert", which is no write mode; expected some of "replace", "append", "merge", "scd2""#)
     }
 
     func testReferencesMustBeLocalAndDefined() {

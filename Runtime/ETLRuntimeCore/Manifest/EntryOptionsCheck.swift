@@ -58,8 +58,26 @@ struct EntryOptionsCheck {
                               "\(violation.message) (entry options of \(label(endpoint, contract)))")
             }
             checked = Self.merging(result.value, into: checked)
+            checkWriteModes(of: share, against: schema, for: entry, at: path, named: label(endpoint, contract))
         }
         entry.options = checked
+    }
+
+    /// Refuses an option whose schema property lists `x-etl-write-modes` without the entry's
+    /// write mode: the plugin would refuse the load at `begin`, after `validate` passed.
+    private func checkWriteModes(of options: JSONNode, against schema: JSONSchema, for entry: EntryDraft,
+                                 at path: JSONPath, named plugin: String) {
+        guard let write = entry.effectiveWrite, let members = options.members, case .rules(let rules) = schema.root else { return }
+        for member in members {
+            guard case .rules(let property)? = rules.property(member.key), let modes = property.writeModes,
+                !modes.contains(write.rawValue)
+            else { continue }
+            let allowed = modes.map { "\"\($0)\"" }.joined(separator: " or ")
+            reader.report(path.appending(key: member.key), at: member.value.location,
+                          "applies to write \(allowed) only, and this entry's write is \"\(write.rawValue)\"; "
+                            + "set \"write\": \(modes.count == 1 ? "\"\(modes[0])\"" : "one of those") or remove options.\(member.key) "
+                            + "(entry options of \(plugin))")
+        }
     }
 
     /// The members of `options` the schema at `index` checks: all of them when it is the only

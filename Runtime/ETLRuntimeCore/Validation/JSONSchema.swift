@@ -4,7 +4,8 @@
 /// `required`, `additionalProperties`, `items`, `enum`, `const`, `minimum`,
 /// `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `minLength`, `maxLength`,
 /// `minItems`, `maxItems`, `uniqueItems`, `pattern`, `allOf`, `anyOf`, `oneOf`,
-/// `$defs` with local `$ref`, and `format: "path"`. Annotations (`title`,
+/// `$defs` with local `$ref`, `format: "path"`, and our `x-etl-write-modes` (the write
+/// modes an entry option works with). Annotations (`title`,
 /// `description`, `default`, `examples`, `$schema`, `$id`, `$comment`, other
 /// formats) are accepted and ignored. Any other keyword is refused: silently
 /// ignoring, say, `patternProperties` would let through configs the plugin
@@ -141,6 +142,13 @@ struct SchemaCompiler {
             case "$defs":
                 // Compiled by JSONSchema.init; a local $ref can only reach the root's.
                 if !isRoot { throw bad(here, "\"$defs\" is supported only at the top of the schema") }
+            case "x-etl-write-modes":
+                let modes = try strings(value, here, "\"x-etl-write-modes\" must be an array of write modes")
+                if let unknown = modes.first(where: { WriteMode(rawValue: $0) == nil }) {
+                    throw bad(here, "\"x-etl-write-modes\" names \(DidYouMean.quoted(unknown)), which is no write mode; expected some of "
+                        + WriteMode.allCases.map { DidYouMean.quoted($0.rawValue) }.joined(separator: ", "))
+                }
+                rules.writeModes = modes
             case "format":
                 guard let format = value.stringValue else { throw bad(here, "\"format\" must be a string") }
                 rules.isPath = format == "path"
@@ -149,7 +157,7 @@ struct SchemaCompiler {
                 throw bad(here, "unsupported keyword \(DidYouMean.quoted(member.key)); supported: type, properties, "
                     + "required, additionalProperties, items, enum, const, minimum, maximum, exclusiveMinimum, "
                     + "exclusiveMaximum, minLength, maxLength, minItems, maxItems, uniqueItems, pattern, allOf, "
-                    + "anyOf, oneOf, $defs, $ref, format")
+                    + "anyOf, oneOf, $defs, $ref, format, x-etl-write-modes")
             }
         }
         return .rules(rules)

@@ -41,6 +41,11 @@ struct SchemaRules: Sendable {
     var reference: String?
     /// `"format": "path"`: a relative path string is resolved against the manifest's folder.
     var isPath = false
+    /// `"x-etl-write-modes": ["append"]` on an entry option: the write modes the option works
+    /// with. The validator ignores it (a value has no write mode); `EntryOptionsCheck` refuses
+    /// the option on an entry with another write mode, so `validate` finds what the sink's
+    /// `begin` would refuse.
+    var writeModes: [String]?
 
     func property(_ name: String) -> SchemaNode? {
         properties.first { $0.name == name }?.schema
