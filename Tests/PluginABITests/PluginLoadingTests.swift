@@ -27,7 +27,7 @@ final class PluginLoadingTests: XCTestCase {
         XCTAssertEqual(lines.info.kind, .source)
         XCTAssertTrue(lines.info.capabilities.contains("incremental"))
         XCTAssertTrue(lines.info.configSchemaJSON.contains("\"path\""))
-        XCTAssertEqual(lines.info.abiVersion, "1.2")
+        XCTAssertEqual(lines.info.abiVersion, "1.3")
     }
 
     func testTextFileNamedLikeAPluginIsReportedAsNotLoadable() throws {
