@@ -77,7 +77,7 @@ $(VENV)/.ready: Makefile
 	touch $@
 
 # The header must compile on its own, as C99, warning-free, and its layout checks hold (the
-# 1.0 and 1.1 headers kept in SDK/abi/1.0 and 1.1 too: compatibility tests build plugins against it).
+# 1.0, 1.1 and 1.2 headers kept in SDK/abi/1.0, 1.1 and 1.2 too: compatibility tests build plugins against it).
 abi-check:
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/include/etl_plugin.h
 	cc -std=c11 -Wall -Wextra -pedantic -Werror -ISDK/include -c SDK/abi/etl_plugin_abi.c -o /dev/null

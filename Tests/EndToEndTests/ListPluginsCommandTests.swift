@@ -35,7 +35,7 @@ final class ListPluginsCommandTests: XCTestCase {
             outcome.stdout)
         XCTAssertTrue(
             outcome.stdout.contains(
-                "  \(folder.path)/libetl_wrong_major.so\n    loadable: no — built for plugin ABI 2.0, this etl-runtime speaks ABI 1.2"),
+                "  \(folder.path)/libetl_wrong_major.so\n    loadable: no — built for plugin ABI 2.0, this etl-runtime speaks ABI 1.3"),
             outcome.stdout)
     }
 
