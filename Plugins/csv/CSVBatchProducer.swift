@@ -271,6 +271,11 @@ final class CSVBatchProducer: ArrowBatchProducer {
         }
         let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, header: header, startOffset: start.offset,
                             startDone: start.continuing)
+        if !opener.isWholeFile(planned.path) {
+            // A remote file's size, known now that its transfer started (the text a compressed file
+            // decompresses to is not the size the read counts).
+            progress.learn(fileIndex: nextPlanned - 1, size: reader.limit, start: planned.offset)
+        }
         if planned.isNew || start.offset != planned.offset {
             // A new file enters the state as soon as it is opened (its header, if any, read);
             // a file that continues a copy read just before takes that copy's position now.

@@ -7,13 +7,22 @@ import ETLTransport
 ///
 /// Each planned file counts its size less where the read starts in it (a compressed or UTF-16
 /// file is read whole); sizes come from `stat` for local files and from the listing for object
-/// stores. An http(s) or sftp input has no size before it is fetched, so a read of one reports
-/// no total (the host then shows no percentage).
+/// stores. An http(s) or sftp input has no size before it is fetched: its size is learnt when it
+/// is opened (the response's length), so a read reports its total once every such file was
+/// opened, a single remote file from the first batch on. A compressed remote file's size stays
+/// unknown (its reader sees only the decompressed text), and so does the total of its read.
 struct CSVReadProgress {
     /// The bytes each planned file adds to the total, by plan index; nil for a size unknown.
-    private let shares: [Int64?]
+    private var shares: [Int64?]
     /// The total, when every planned file's size is known.
-    let total: Int64?
+    var total: Int64? {
+        var sum: Int64 = 0
+        for share in shares {
+            guard let share else { return nil }
+            sum += share
+        }
+        return sum
+    }
     /// The most reported so far: a decompressing input that starts over reads its first bytes
     /// again, which is no step back for the load.
     private var reported: Int64 = 0
@@ -31,7 +40,13 @@ struct CSVReadProgress {
             guard let size else { return nil }
             return Swift.max(0, size - (opener.isWholeFile(planned.path) ? 0 : planned.offset))
         }
-        total = shares.contains(where: { $0 == nil }) ? nil : shares.reduce(0) { $0 + ($1 ?? 0) }
+    }
+
+    /// Takes the size of the planned file at `fileIndex` as its reader found it on opening, when
+    /// the plan did not know it; `start` is where the read begins in it.
+    mutating func learn(fileIndex: Int, size: Int64, start: Int64) {
+        guard fileIndex < shares.count, shares[fileIndex] == nil, size >= 0, size < .max else { return }
+        shares[fileIndex] = Swift.max(0, size - start)
     }
 
     /// Bytes consumed when the files before `fileIndex` are done and the file at `fileIndex` (if

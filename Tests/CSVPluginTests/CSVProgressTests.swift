@@ -5,7 +5,8 @@ import XCTest
 
 /// The csv source tells the host how much of its input a read has consumed (ABI 1.3
 /// `report_progress`), in bytes of the files as stored: the sum of the sizes of the files the read
-/// visits (less where an incremental read resumes), compressed bytes for compressed files.
+/// visits (less where an incremental read resumes), compressed bytes for compressed files, and
+/// for an http(s) file the length its response announces.
 final class CSVProgressTests: XCTestCase {
     private let files = CSVFixture()
 
@@ -76,6 +77,19 @@ final class CSVProgressTests: XCTestCase {
         XCTAssertEqual(done, done.sorted(), "\(done)")
         XCTAssertTrue(done.contains { $0 > 0 && $0 < compressed }, "seen mid-way: \(done)")
         XCTAssertEqual(done.last, compressed)
+    }
+
+    func testAnHTTPFileCountsTheBytesItsResponseAnnounces() throws {
+        let path = try files.write("remote.csv", "id,value\n" + numbers(0..<5000))
+        let server = try RangeFileServer(root: files.folder.path)
+        let source = try CSVTestSource.make(["path": server.baseURL + "/remote.csv", "remote": ["retries": 0]])
+        let read = try progress(source, stream: "remote", batchSize: 1000)
+        XCTAssertEqual(read.rows, 5000)
+        let total = try size(path)
+        XCTAssertEqual(Set(read.reports.map(\.total)), [total], "the size is known from the first batch on")
+        let done = read.reports.map(\.done)
+        XCTAssertEqual(done, done.sorted(), "\(done)")
+        XCTAssertEqual(done.last, total)
     }
 
     func testAnIncrementalReadCountsOnlyTheBytesAfterItsSavedPosition() throws {
