@@ -77,13 +77,14 @@ $(VENV)/.ready: Makefile
 	touch $@
 
 # The header must compile on its own, as C99, warning-free, and its layout checks hold (the
-# 1.0 and 1.1 headers kept in SDK/abi/1.0 and 1.1 too: compatibility tests build plugins against it).
+# 1.0, 1.1 and 1.2 headers kept in SDK/abi/1.0, 1.1 and 1.2 too: compatibility tests build plugins against it).
 abi-check:
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/include/etl_plugin.h
 	cc -std=c11 -Wall -Wextra -pedantic -Werror -ISDK/include -c SDK/abi/etl_plugin_abi.c -o /dev/null
 	c++ -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++ SDK/include/etl_plugin.h
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.0/etl_plugin.h
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.1/etl_plugin.h
+	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.2/etl_plugin.h
 
 # The SDK examples built as their authors build them (cc alone; cargo, when installed; a Swift
 # package of its own that depends on the kit) and run by etl-runtime: Tests/SDKExamples.

@@ -20,12 +20,17 @@ protocol ByteSource: AnyObject {
     /// state is the one with its path, checked by size and the bytes before the saved offset,
     /// without fetching its first bytes again.
     var isIdentifiedByPath: Bool { get }
+    /// For an input decoded from other bytes (decompressed, transcoded): how many bytes of the
+    /// file as stored it has taken so far, which the read's progress counts. Nil when the bytes
+    /// read are the stored bytes (the reader's offsets then say it).
+    var storedBytesRead: Int64? { get }
 }
 
 extension InputFile: ByteSource {}
 
 extension ByteSource {
     var isIdentifiedByPath: Bool { false }
+    var storedBytesRead: Int64? { nil }
 
     /// `ByteFingerprint` of the up to 64 bytes before `offset`: stored with the resume state,
     /// it tells a file that was rewritten in place (same inode, e.g. by `cp`) from one that

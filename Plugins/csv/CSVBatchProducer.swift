@@ -35,6 +35,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private let plan: [PlannedFile]
     private var nextPlanned = 0
     private var current: OpenFile?
+    /// How much of the planned files' bytes the read has consumed, reported after each batch.
+    private var progress: CSVReadProgress
     private var produced: Int64 = 0
     private var ended = false
 
@@ -46,6 +48,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private final class OpenFile {
         let path: String
         let reader: CSVRecordReader
+        /// Where the read started in the file's bytes (its planned offset).
+        let startOffset: Int64
         let columnOf: UnsafeMutablePointer<Int>
         let fieldCount: Int
         /// The header names, kept in the state of a file known by its path (nil otherwise).
@@ -56,6 +60,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
         init(path: String, reader: CSVRecordReader, mapping: [Int], header: [String]?, startOffset: Int64, startDone: Bool) {
             self.path = path
             self.reader = reader
+            self.startOffset = startOffset
             keptHeader = reader.file.isIdentifiedByPath ? header : nil
             fieldCount = mapping.count
             columnOf = .allocate(capacity: Swift.max(mapping.count, 1))
@@ -94,6 +99,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
         decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
                              encoding: settings.encoding, numberFormat: settings.numberFormat)
         rawTranscoder = settings.encoding.readsAsUTF8 ? nil : TranscodeBuffer(settings.encoding)
+        progress = CSVReadProgress(plan: plan, opener: opener)
     }
 
     func produceNextBatch(into out: UnsafeMutablePointer<ArrowArray>) throws(ArrowError) -> Bool {
@@ -171,6 +177,7 @@ final class CSVBatchProducer: ArrowBatchProducer {
             }
         }
         if let current, try sync(current) { progressed = true }
+        reportProgress()
         guard rows > 0 || progressed else { return false }
         produced += Int64(rows)
         do throws(ArrowError) {
@@ -179,6 +186,18 @@ final class CSVBatchProducer: ArrowBatchProducer {
             throw PluginError(error, context: "finishing a batch of \(settings.path)")
         }
         return true
+    }
+
+    /// Tells the host how many of the planned files' stored bytes the read has consumed.
+    private func reportProgress() {
+        let done: Int64
+        if let current {
+            let consumed = current.reader.file.storedBytesRead ?? (current.reader.consumedOffset - current.startOffset)
+            done = progress.done(beforeFile: nextPlanned - 1, consumedInFile: consumed)
+        } else {
+            done = progress.done(beforeFile: nextPlanned, consumedInFile: 0)
+        }
+        host.reportProgress(done: done, total: progress.total)
     }
 
     private func reject(_ file: OpenFile, _ reason: String) {
@@ -252,6 +271,11 @@ final class CSVBatchProducer: ArrowBatchProducer {
         }
         let file = OpenFile(path: planned.path, reader: reader, mapping: mapping, header: header, startOffset: start.offset,
                             startDone: start.continuing)
+        if !opener.isWholeFile(planned.path) {
+            // A remote file's size, known now that its transfer started (the text a compressed file
+            // decompresses to is not the size the read counts).
+            progress.learn(fileIndex: nextPlanned - 1, size: reader.limit, start: planned.offset)
+        }
         if planned.isNew || start.offset != planned.offset {
             // A new file enters the state as soon as it is opened (its header, if any, read);
             // a file that continues a copy read just before takes that copy's position now.

@@ -23,6 +23,8 @@ final class InflatingInput: ByteSource {
     private let format: Format
     var path: String { raw.path }
     var isIdentifiedByPath: Bool { raw.isIdentifiedByPath }
+    /// The compressed bytes fetched so far (up to one input buffer ahead of what was inflated).
+    var storedBytesRead: Int64? { rawOffset }
 
     private var stream = z_stream()
     private var started = false

@@ -12,6 +12,7 @@ final class UTF16Input: ByteSource {
     private let declaredBigEndian: Bool?
     var path: String { raw.path }
     var isIdentifiedByPath: Bool { raw.isIdentifiedByPath }
+    var storedBytesRead: Int64? { raw.storedBytesRead ?? rawOffset }
 
     private var bigEndian = false
     private var rawOffset: Int64 = 0

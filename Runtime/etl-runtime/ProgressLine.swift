@@ -81,12 +81,26 @@ final class ProgressLine: Sendable {
         }
     }
 
-    /// `120000 rows, 11.4 MiB, 40000 rows/s (3.8 MiB/s)`.
+    /// `120000 rows, 11.4 MiB, 40000 rows/s (3.8 MiB/s)`, then `, 42% ETA 1m12s` when the source
+    /// reports how much of its input it has read (ABI 1.3 `report_progress`).
     private static func describe(_ running: Running, now: Double) -> String {
         let elapsed = max(now - running.started, 0.001)
         let progress = running.progress
-        return "\(progress.rows) rows, \(bytesText(Double(progress.bytes))), "
+        var text = "\(progress.rows) rows, \(bytesText(Double(progress.bytes))), "
             + "\(Int((Double(progress.rows) / elapsed).rounded())) rows/s (\(bytesText(Double(progress.bytes) / elapsed))/s)"
+        if let percent = progress.input?.percent {
+            text += ", \(percent)%"
+            if percent < 100, let left = progress.input?.secondsLeft(afterElapsed: elapsed) { text += " ETA \(durationText(left))" }
+        }
+        return text
+    }
+
+    /// `42s`, `1m12s`, `2h05m`: the time left, to the second under an hour.
+    static func durationText(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 { return "\(whole / 60)m\(String(format: "%02d", whole % 60))s" }
+        return "\(whole / 3600)h\(String(format: "%02d", whole / 60 % 60))m"
     }
 
     static func bytesText(_ bytes: Double) -> String {
@@ -119,11 +133,18 @@ final class ProgressLine: Sendable {
                 case .text:
                     logger.info("progress: \(Self.describe(running, now: now)), \(String(format: "%.1f", elapsed)) s so far", metadata: ["entry": "\(entry)"])
                 case .json:
-                    logger.info("progress", metadata: [
+                    var metadata: Logger.Metadata = [
                         "entry": "\(entry)", "event": "progress", "rows": "\(running.progress.rows)", "bytes": "\(running.progress.bytes)",
                         "rows_per_second": "\(Int((Double(running.progress.rows) / elapsed).rounded()))",
                         "elapsed_seconds": "\(String(format: "%.1f", elapsed))",
-                    ])
+                    ]
+                    if let input = running.progress.input, let percent = input.percent {
+                        metadata["percent"] = "\(percent)"
+                        if percent < 100, let left = input.secondsLeft(afterElapsed: elapsed) {
+                            metadata["eta_seconds"] = "\(Int(left.rounded(.up)))"
+                        }
+                    }
+                    logger.info("progress", metadata: metadata)
                 }
             }
         }

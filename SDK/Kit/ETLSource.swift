@@ -27,7 +27,9 @@ public protocol ETLSource: AnyObject {
     /// The producer is released when the host releases the stream. A producer can only fail with
     /// an `ArrowError` (the stream's `get_last_error` carries its message); to stop on
     /// cancellation, check `PluginHost.isCancelled` between batches and throw one — the host knows
-    /// it asked to cancel.
+    /// it asked to cancel. A source that knows how much it will read calls
+    /// `PluginHost.reportProgress(done:total:)` after each batch, so a long load shows a
+    /// percentage and the time left.
     func read(_ request: ReadRequest) throws(PluginError) -> any ArrowBatchProducer
 
     /// Would `read` accept `request`? Answer from the config and the request alone, with no I/O:

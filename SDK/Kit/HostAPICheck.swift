@@ -24,7 +24,8 @@ enum HostAPICheck {
         guard minor >= 1 else {
             throw .unsupported("the host speaks plugin ABI \(major).\(minor), but plugins built with ETLPluginKit need ABI 1.1 or later (create_with_descriptor); upgrade etl-runtime")
         }
-        // The kit calls only ABI 1.0 functions of the table.
+        // The kit needs only ABI 1.0 functions of the table; `report_progress` (1.3) it calls only
+        // when the table holds it (`PluginHost.reportProgress`).
         guard structSize >= Int(etl_layout_host_api_size_1_0) else {
             throw .unsupported("the host's API table is \(structSize) bytes but ABI 1.0 needs \(etl_layout_host_api_size_1_0); the host is broken")
         }

@@ -1,4 +1,5 @@
 import CETLPlugin
+import CETLPluginLayout
 
 /// The host as one plugin instance sees it: logging, cancellation and rejects, called through
 /// the host's `etl_host_api` table with the instance's `etl_host_instance` handle.
@@ -86,6 +87,23 @@ public struct PluginHost: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Tells the host how much of its input this read has consumed, so that a long load shows a
+    /// percentage and an estimated time left (ABI 1.3 `report_progress`). Call it as often as is
+    /// convenient, e.g. once per batch; it is cheap.
+    /// - Parameters:
+    ///   - done: units consumed so far in this read (bytes of the files as stored, rows, pages...).
+    ///   - total: units the whole read will consume, in the same unit; nil when unknown.
+    /// - Returns: false when the host is older than ABI 1.3 and has no such function: nothing was
+    ///   reported, and nothing beyond the host's table was read.
+    /// [instance]
+    @discardableResult
+    public func reportProgress(done: Int64, total: Int64?) -> Bool {
+        guard Int(api.pointee.struct_size) >= Int(etl_layout_host_api_size_1_3),
+              let reportProgress = api.pointee.report_progress else { return false }
+        reportProgress(instance, max(done, 0), total.map { max($0, 0) } ?? -1)
+        return true
     }
 
     /// `reportReject` with the raw row given as text.

@@ -22,7 +22,7 @@ ETL_ASSERT_OFFSET(etl_sink_api, struct_size, 0);
 
 /* A minor version only appends: each struct of this header ends with the last
  * field of its newest version (a field added in the middle would break these). */
-_Static_assert(sizeof(etl_host_api) == ETL_HOST_API_SIZE_1_1, "etl_host_api grows only at its end");
+_Static_assert(sizeof(etl_host_api) == ETL_HOST_API_SIZE_1_3, "etl_host_api grows only at its end");
 _Static_assert(sizeof(etl_source_api) == ETL_SOURCE_API_SIZE_1_2, "etl_source_api grows only at its end");
 _Static_assert(sizeof(etl_sink_api) == ETL_SINK_API_SIZE_1_2, "etl_sink_api grows only at its end");
 _Static_assert(sizeof(etl_model_request) == ETL_MODEL_REQUEST_SIZE_1_2, "etl_model_request grows only at its end");
@@ -35,6 +35,7 @@ _Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 < ETL_PLUGIN_DESCRIPTOR_SIZE_1_1, 
 _Static_assert(ETL_SOURCE_API_SIZE_1_1 < ETL_SOURCE_API_SIZE_1_2, "1.2 appends to etl_source_api");
 _Static_assert(ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 < ETL_PLUGIN_DESCRIPTOR_SIZE_1_2, "1.2 appends to the descriptor");
 _Static_assert(ETL_SINK_API_SIZE_1_1 < ETL_SINK_API_SIZE_1_2, "1.2 appends to etl_sink_api");
+_Static_assert(ETL_HOST_API_SIZE_1_1 < ETL_HOST_API_SIZE_1_3, "1.3 appends to etl_host_api");
 
 #if UINTPTR_MAX == 0xffffffffffffffffu
 /* LP64 layout of ABI 1.0, as shipped: these numbers are what plugins built
@@ -81,6 +82,10 @@ _Static_assert(ETL_MODEL_REQUEST_SIZE_1_2 == 88, "etl_model_request size 1.2");
 ETL_ASSERT_OFFSET(etl_model_request, materialization, 40);
 ETL_ASSERT_OFFSET(etl_model_request, primary_key, 48);
 ETL_ASSERT_OFFSET(etl_model_request, options_json, 80);
+
+/* LP64 layout of ABI 1.3. */
+_Static_assert(ETL_HOST_API_SIZE_1_3 == 224, "etl_host_api size 1.3");
+ETL_ASSERT_OFFSET(etl_host_api, report_progress, 216);
 #endif
 
 /* The ABI version this copy of the header declares, for tools that inspect a

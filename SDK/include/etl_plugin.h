@@ -1,5 +1,5 @@
 /*
- * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.2.
+ * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.3.
  *
  * This one header is all a plugin author needs: C99, no other includes than the
  * C standard library. A plugin is a shared library that exports exactly one
@@ -160,7 +160,7 @@ struct ArrowArrayStream {
 /* ------------------------------------------------------------------------ */
 
 #define ETL_PLUGIN_ABI_MAJOR 1
-#define ETL_PLUGIN_ABI_MINOR 2
+#define ETL_PLUGIN_ABI_MINOR 3
 
 /* The one symbol the host looks up with dlsym(). */
 #define ETL_PLUGIN_ENTRY_SYMBOL "etl_plugin_entry"
@@ -437,6 +437,33 @@ typedef struct etl_host_api {
 
   /* Frees a string from config_get_string. NULL is allowed. [any-thread] */
   void (*free_string)(char* value);
+
+  /* ---- ABI 1.3: how far a read has come. --------------------------------
+   *
+   * Present when ETL_HAS_FIELD(host, etl_host_api, report_progress) (a host
+   * of ABI 1.3 or later; host->abi_minor >= 3 says the same). A host of 1.2
+   * or earlier has no such field: reading it reads beyond the table, so check
+   * first (the Swift kit's PluginHost.reportProgress does).
+   *
+   * Tells the host how much of its input a source's read has consumed, so
+   * that a long load shows a percentage and an estimated time left. Call it
+   * whenever convenient, typically once per batch from get_next; calls are
+   * cheap (the host stores the two numbers) and optional: a source that never
+   * calls it shows rows, bytes and rate only.
+   * (in) done: units consumed so far in this read, >= 0. Any unit the source
+   *      can count ahead: bytes of its files as stored (compressed bytes for a
+   *      compressed file), rows from a file's footer, pages of an API; the
+   *      same unit for both numbers, and the same for the whole read.
+   * (in) total: units the read will consume in all, or -1 when unknown (the
+   *      host then shows no percentage). It may change between calls (a size
+   *      learned late); done > total is shown as 100 %.
+   * The host estimates the time left from how fast `done` grows, so report
+   * what was consumed, not what was merely requested. Numbers apply to the
+   * instance's current read; a new `read` starts again from none.
+   * Returns nothing; bad numbers (done < 0) are ignored.
+   * [instance] from the thread calling into the instance (read, get_next).
+   */
+  void (*report_progress)(etl_host_instance* instance, int64_t done, int64_t total);
 } etl_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -894,6 +921,7 @@ ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host,
 #define ETL_ERROR_SIZE_1_0 ETL_FIELD_END(etl_error, message)
 #define ETL_HOST_API_SIZE_1_0 ETL_FIELD_END(etl_host_api, set_error)
 #define ETL_HOST_API_SIZE_1_1 ETL_FIELD_END(etl_host_api, free_string)
+#define ETL_HOST_API_SIZE_1_3 ETL_FIELD_END(etl_host_api, report_progress)
 #define ETL_READ_REQUEST_SIZE_1_0 ETL_FIELD_END(etl_read_request, options_json)
 #define ETL_LOAD_REQUEST_SIZE_1_0 ETL_FIELD_END(etl_load_request, options_json)
 #define ETL_SOURCE_API_SIZE_1_0 ETL_FIELD_END(etl_source_api, checkpoint)

@@ -7,9 +7,10 @@ import Glibc
 import TestSupport
 import XCTest
 
-/// ABI 1.1 and 1.2 are additive: plugins built against the 1.0 and 1.1 headers as shipped
-/// (SDK/abi/1.0, SDK/abi/1.1) load and run in this host, a 1.1 plugin's `create_with_descriptor`
-/// receives its own descriptor, and a 1.2 plugin's entry options schema and `check_read` are used.
+/// ABI 1.1, 1.2 and 1.3 are additive: plugins built against the 1.0, 1.1 and 1.2 headers as
+/// shipped (SDK/abi/1.0, 1.1, 1.2) load and run in this host, a 1.1 plugin's `create_with_descriptor`
+/// receives its own descriptor, a 1.2 plugin's entry options schema and `check_read` are used, and
+/// a 1.3 plugin reports its progress to this host but never reads the function from an older one.
 final class ABICompatibilityTests: XCTestCase {
     private var fixtures: FixturePlugins!
 
@@ -101,7 +102,8 @@ final class ABICompatibilityTests: XCTestCase {
     }
 
     func testAnABI12SourceDeclaresItsEntryOptionsAndCheckReadSeesThemUnderEntryOptions() throws {
-        let greeter = try plugin("entry_options_source", as: "entry_options_source", named: "greeter")
+        // Built against the 1.2 header as shipped: a 1.3 host (report_progress) still runs it.
+        let greeter = try plugin("abi_1_2_source", as: "abi12_source", named: "greeter")
         XCTAssertEqual(greeter.info.abiVersion, "1.2")
         let schema = try XCTUnwrap(greeter.info.entryOptionsSchemaJSON)
         XCTAssertTrue(schema.contains(#""required": ["greeting"]"#), schema)
@@ -118,6 +120,75 @@ final class ABICompatibilityTests: XCTestCase {
             XCTAssertEqual(call?.status, ETL_INVALID_CONFIG)
             XCTAssertEqual(call?.message, #"options.greeting is "bye"; greeter only says "hello""#)
         }
+    }
+
+    func testAnABI13SourceReportsHowFarItsReadHasComeAndEachReadStartsFromNone() throws {
+        let tiny = try plugin("tiny_source", as: "tiny13", named: "tiny")
+        XCTAssertEqual(tiny.info.abiVersion, "1.3")
+        let source = try SourceInstance(plugin: tiny, configJSON: #"{"count": 5}"#, entryID: "numbers")
+        for _ in 0..<2 {
+            let read = try source.read(ReadRequest(entryID: "numbers", stream: "numbers", batchSize: 2))
+            XCTAssertNil(source.context.reportedProgress, "nothing reported before the first batch of a read")
+            var seen: [SourceInputProgress?] = []
+            while try read.stream.next() != nil { seen.append(source.context.reportedProgress) }
+            XCTAssertEqual(seen, [.init(done: 2, total: 5), .init(done: 4, total: 5), .init(done: 5, total: 5)])
+            XCTAssertEqual(seen.last??.percent, 100)
+        }
+    }
+
+    func testASourceBuiltBeforeABI13ReportsNoProgressAndStillReads() throws {
+        let tiny = try plugin("abi_1_0_source", as: "abi10_source", named: "tiny")
+        let source = try SourceInstance(plugin: tiny, configJSON: #"{"count": 3}"#, entryID: "numbers")
+        let read = try source.read(ReadRequest(entryID: "numbers", stream: "numbers", batchSize: 2))
+        var rows = 0
+        while let batch = try read.stream.next() { rows += batch.rowCount }
+        XCTAssertEqual(rows, 3)
+        XCTAssertNil(source.context.reportedProgress)
+    }
+
+    func testAnABI13SourceOnAnABI12HostNeverReadsReportProgress() throws {
+        // This host's table cut to its 1.2 size, ending where an unreadable page begins: a plugin
+        // that read report_progress from it without checking struct_size would die of SIGSEGV.
+        let path = try fixtures.build("tiny_source", as: "tiny_on_old_host")
+        let handle = try XCTUnwrap(dlopen(path, RTLD_NOW | RTLD_LOCAL), String(cString: dlerror()))
+        let entry = unsafeBitCast(try XCTUnwrap(dlsym(handle, "etl_plugin_entry")), to: etl_plugin_entry_fn.self)
+        let page = try GuardedPage()
+        var oldHost = HostAPI.table.pointee
+        oldHost.struct_size = etl_layout_host_api_size_1_1
+        oldHost.abi_minor = 2
+        let host = page.place(oldHost, bytes: Int(etl_layout_host_api_size_1_1))
+
+        var error = etl_error()
+        error.struct_size = UInt32(MemoryLayout<etl_error>.size)
+        var library: UnsafePointer<etl_plugin_library>?
+        XCTAssertEqual(entry(host, &library, &error), ETL_OK)
+        let descriptor = try XCTUnwrap(try XCTUnwrap(library).pointee.plugins[0])
+        let api = try XCTUnwrap(descriptor.pointee.source).pointee
+        let context = HostInstanceContext(pluginName: "tiny", entryID: "numbers")
+        var instance: UnsafeMutableRawPointer?
+        XCTAssertEqual(api.create(host, context.handle, #"{"count": 3}"#, &instance, &error), ETL_OK)
+        defer { api.destroy(instance) }
+        var request = etl_read_request()
+        request.struct_size = UInt32(MemoryLayout<etl_read_request>.size)
+        request.batch_size = 2
+        var stream = ArrowArrayStream()
+        // tiny reads the stream name during read only.
+        let status = "numbers".withCString { name in
+            request.stream = name
+            return api.read(instance, &request, &stream, &error)
+        }
+        XCTAssertEqual(status, ETL_OK)
+        var rows: Int64 = 0
+        while true {
+            var array = ArrowArray()
+            XCTAssertEqual(stream.get_next(&stream, &array), 0)
+            guard let release = array.release else { break }
+            rows += array.length
+            release(&array)
+        }
+        stream.release(&stream)
+        XCTAssertEqual(rows, 3)
+        XCTAssertNil(context.reportedProgress, "a 1.2 host has no report_progress to call")
     }
 
     func testTheHostReadsNoByteBeyondTheStructSizeOfAnABI10Table() throws {

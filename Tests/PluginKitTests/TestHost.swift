@@ -2,7 +2,7 @@ import CETLPlugin
 import Glibc
 import Synchronization
 
-/// A stand-in for the runtime's host table: log, is_cancelled and report_reject record what they
+/// A stand-in for the runtime's host table: log, is_cancelled, report_reject and report_progress record what they
 /// receive so tests can assert on it. Batch-builder entries stay NULL (the kit never uses them).
 /// Global because C callbacks cannot capture context; tests reset it in setUp.
 enum TestHost {
@@ -20,7 +20,14 @@ enum TestHost {
         var reason: String
     }
 
+    /// One call of `report_progress` (ABI 1.3).
+    struct Progress: Sendable, Equatable {
+        var done: Int64
+        var total: Int64
+    }
+
     static let logLines = Mutex<[LogLine]>([])
+    static let progress = Mutex<[Progress]>([])
     static let rejects = Mutex<[Reject]>([])
     static let cancelled = Mutex(false)
 
@@ -30,6 +37,7 @@ enum TestHost {
     static func reset() {
         logLines.withLock { $0 = [] }
         rejects.withLock { $0 = [] }
+        progress.withLock { $0 = [] }
         cancelled.withLock { $0 = false }
     }
 
@@ -57,6 +65,7 @@ enum TestHost {
                                 reason: reason.map { String(cString: $0) } ?? "")
             TestHost.rejects.withLock { $0.append(reject) }
         }
+        api.report_progress = { _, done, total in TestHost.progress.withLock { $0.append(Progress(done: done, total: total)) } }
         let pointer = UnsafeMutablePointer<etl_host_api>.allocate(capacity: 1)
         pointer.initialize(to: api)
         return UnsafePointer(pointer)

@@ -10,6 +10,9 @@ struct FetchedPage: Sendable {
     var scanned: ScannedPage?
     /// The value at the cursor pagination's `cursor_path`, nil when absent or not paginated so.
     var nextCursor: JSONValue?
+    /// The records the API's `total_path` announced as of this page, for the read's progress;
+    /// nil without one (and for pages made from other pages: child streams and tables).
+    var announcedTotal: Int64? = nil
 
     /// The number of records on the page.
     var recordCount: Int { scanned?.recordCount ?? records.count }

@@ -27,6 +27,10 @@ final class HTTPBatchProducer: ArrowBatchProducer {
     private var current: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?, next: Int)?
     private var lookahead: (page: FetchedPage, rows: ConvertedRows, cursor: CursorValue?)?
     private var emitted: Int64 = 0
+    /// Records on the pages taken so far (rejected ones included) and the API's last announced
+    /// total (`total_path`): the read's progress, reported after each batch.
+    private var recordsTaken: Int64 = 0
+    private var announcedTotal: Int64?
     private var finished = false
     /// A failure met while rows were already in the batch: the batch goes out first, so the
     /// rows read before the failure are committed, and the next call reports it.
@@ -121,6 +125,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
         } catch {
             throw ArrowError(.producerFailed, "\(error)")
         }
+        // Without a total nothing is reported: records alone are what the host counts anyway.
+        if let announcedTotal { host.reportProgress(done: recordsTaken, total: announcedTotal) }
         if rows == 0 {
             finished = true
             return false
@@ -165,6 +171,8 @@ final class HTTPBatchProducer: ArrowBatchProducer {
             return page
         }
         while let page = try pages.next() {
+            recordsTaken += Int64(page.recordCount)
+            if let total = page.announcedTotal { announcedTotal = total }
             var converted: (rows: ConvertedRows, cursor: CursorValue?, order: CursorOrder)
             if let scanned = page.scanned, let fast = fastRows(scanned) {
                 converted = fast

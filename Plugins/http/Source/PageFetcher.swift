@@ -74,8 +74,9 @@ final class PageFetcher {
 
     /// The next page, or nil after the last one.
     func next() throws(PluginError) -> FetchedPage? {
-        guard let page = try fetchNext() else { return nil }
+        guard var page = try fetchNext() else { return nil }
         recordsRead += Int64(page.recordCount)
+        page.announcedTotal = lastPage
         return page
     }
 

@@ -120,6 +120,7 @@ final class ParquetBatchProducer: ArrowBatchProducer {
             throw ArrowError(producerStatus: host.isCancelled ? ETL_CANCELLED : error.status, error.message)
         }
         updateState()
+        reportProgress()
         guard builder.rowCount > 0 else {
             logSummary()
             return false
@@ -209,6 +210,21 @@ final class ParquetBatchProducer: ArrowBatchProducer {
             rowGroupIndex += 1
             group = decoded
         }
+    }
+
+    /// Tells the host how far the read is, in bytes of the planned files: a file read to its end
+    /// counts whole, the one being read the share of its size that its rows passed are of the rows
+    /// its footer counts. Rows rather than bytes fetched within a file, as decoding is the work
+    /// and a file's pages are fetched well before they are decoded; file sizes rather than row
+    /// counts across files, as only the open file's footer has been read.
+    private func reportProgress() {
+        let total = plan.reduce(Int64(0)) { $0 + $1.status.size }
+        var done = plan.prefix(fileIndex).reduce(Int64(0)) { $0 + $1.status.size }
+        if fileIndex < plan.count, let reader, reader.metadata.numRows > 0 {
+            let share = min(1, Double(rowsPassed) / Double(reader.metadata.numRows))
+            done += Int64(Double(plan[fileIndex].status.size) * share)
+        }
+        host.reportProgress(done: done, total: total)
     }
 
     private func finishFile() {

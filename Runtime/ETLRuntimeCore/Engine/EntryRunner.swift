@@ -190,7 +190,7 @@ package final class EntryRunner {
             let batch = item.batch
             result.rowsRead += item.sourceRows
             bytesRead += LoadProgress.bytes(of: batch)
-            options.progress?(entry.id, LoadProgress(rows: result.rowsRead, bytes: bytesRead))
+            options.progress?(entry.id, LoadProgress(rows: result.rowsRead, bytes: bytesRead, input: plugins.source.context.reportedProgress))
             let checkpoint = states.stored(item.checkpoint)
             var sinkRejects: [SourceReject] = []
             var lateRejects: [SourceReject] = []
@@ -281,7 +281,7 @@ package final class EntryRunner {
                 }
                 result.rowsRead += item.sourceRows
                 bytesRead += LoadProgress.bytes(of: item.batch)
-                options.progress?(entry.id, LoadProgress(rows: result.rowsRead, bytes: bytesRead))
+                options.progress?(entry.id, LoadProgress(rows: result.rowsRead, bytes: bytesRead, input: plugins.source.context.reportedProgress))
                 rowsSent += item.batch.rowCount
                 rejects += item.rejects
                 try checkRejectLimit(adding: item.rejects.count, result: &result)

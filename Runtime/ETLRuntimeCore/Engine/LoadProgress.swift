@@ -8,10 +8,14 @@ package struct LoadProgress: Sendable, Equatable, Codable {
     /// The Arrow bytes of those rows: values and offsets, without validity bitmaps — what moved
     /// through the runtime, which for text is close to the bytes read.
     package var bytes: Int
+    /// How much of its input the source says it has consumed (nil for a source that does not
+    /// report it: no percentage then).
+    package var input: SourceInputProgress?
 
-    package init(rows: Int, bytes: Int) {
+    package init(rows: Int, bytes: Int, input: SourceInputProgress? = nil) {
         self.rows = rows
         self.bytes = bytes
+        self.input = input
     }
 
     /// The Arrow bytes of `batch` (see `bytes`).

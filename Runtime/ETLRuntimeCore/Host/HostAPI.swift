@@ -42,6 +42,9 @@ package enum HostAPI {
                     raw: rawText,
                     reason: context.redact(reason.map { String(cString: $0) } ?? "rejected by the source")))
         }
+        api.report_progress = { instance, done, total in
+            HostInstanceContext.from(instance)?.recordProgress(done: done, total: total)
+        }
         HostBatchBuilderFunctions.install(into: &api)
         HostConfigFunctions.install(into: &api)
         table.initialize(to: api)

@@ -24,6 +24,9 @@ package final class HostInstanceContext: Sendable {
     /// the lock keeps that honest should a plugin report from a helper thread.
     private let rejects = Mutex<[SourceReject]>([])
     private let stopRequested = Atomic<Bool>(false)
+    /// What the source last said through `report_progress` (ABI 1.3), read by the engine after
+    /// each batch; the source's read-ahead thread writes it, the engine's thread reads it.
+    private let inputProgress = Mutex<SourceInputProgress?>(nil)
 
     package init(
         pluginName: String, entryID: String?, logger: Logger = HostLog.pluginLogger,
@@ -59,6 +62,19 @@ package final class HostInstanceContext: Sendable {
     package var shouldStop: Bool {
         CancellationFlag.isCancelled || stopRequested.load(ordering: .sequentiallyConsistent)
     }
+
+    /// Keeps what a source reported of its input (see `SourceInputProgress`); numbers that cannot
+    /// be a position are dropped, as the header promises.
+    func recordProgress(done: Int64, total: Int64) {
+        guard done >= 0 else { return }
+        inputProgress.withLock { $0 = SourceInputProgress(done: done, total: total >= 0 ? total : nil) }
+    }
+
+    /// What the source last reported of its input in the current read; nil when it reported nothing.
+    package var reportedProgress: SourceInputProgress? { inputProgress.withLock { $0 } }
+
+    /// Forgets reported progress: a new read starts from none.
+    func resetProgress() { inputProgress.withLock { $0 = nil } }
 
     /// The rejects reported since the last call, oldest first.
     package func takeRejects() -> [SourceReject] {

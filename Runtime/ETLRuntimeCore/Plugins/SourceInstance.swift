@@ -77,6 +77,7 @@ package final class SourceInstance {
         let stream = UnsafeMutablePointer<ArrowArrayStream>.allocate(capacity: 1)
         stream.initialize(to: ArrowArrayStream())
         defer { stream.deallocate() }
+        context.resetProgress()
         let status = sites["read"].run { error.withPointer { api.read(instance, &cRequest, stream, $0) } }
         try raise(status, "read", error)
         return SourceReadStream(source: self, stream: ImportedArrayStream(taking: stream), batchSize: Int(cRequest.batch_size),

@@ -6,6 +6,7 @@
 const uint32_t etl_layout_error_size_1_0 = ETL_ERROR_SIZE_1_0;
 const uint32_t etl_layout_host_api_size_1_0 = ETL_HOST_API_SIZE_1_0;
 const uint32_t etl_layout_host_api_size_1_1 = ETL_HOST_API_SIZE_1_1;
+const uint32_t etl_layout_host_api_size_1_3 = ETL_HOST_API_SIZE_1_3;
 const uint32_t etl_layout_read_request_size_1_0 = ETL_READ_REQUEST_SIZE_1_0;
 const uint32_t etl_layout_load_request_size_1_0 = ETL_LOAD_REQUEST_SIZE_1_0;
 const uint32_t etl_layout_source_api_size_1_0 = ETL_SOURCE_API_SIZE_1_0;

@@ -16,7 +16,10 @@
  * Plugin "tiny": config {"count": <integer >= 0>}; one stream "numbers" with
  * one non-nullable column `n` int64 holding 1, 2, ..., count. Resume state
  * {"next": k}: the next value of n (1 when starting afresh). Honours
- * batch_size, max_records and is_cancelled. Config errors read:
+ * batch_size, max_records and is_cancelled. Built against ABI 1.3 or later, it
+ * reports progress after each batch (done n-1 of count) when the host's table
+ * holds report_progress; built against an older header, it never does. Config
+ * errors read:
  *   tiny: config must be {"count": <integer >= 0>}, got: <the config text>
  */
 #include "etl_plugin.h"
@@ -146,6 +149,13 @@ static int tiny_get_next(struct ArrowArrayStream* stream, struct ArrowArray* out
     return EPROTO;
   }
   snprintf(t->state, sizeof t->state, "{\"next\": %lld}", t->next);
+#ifdef ETL_HOST_API_SIZE_1_3
+  /* ABI 1.3: how far the read has come, in values of n. Only a host whose table holds the
+   * function has it: a 1.2 host's table ends before it. */
+  if (ETL_HAS_FIELD(t->host, etl_host_api, report_progress)) {
+    t->host->report_progress(t->host_instance, (int64_t)(t->next - 1), (int64_t)t->count);
+  }
+#endif
   return 0;
 }
 

@@ -10,6 +10,7 @@
 extern const uint32_t etl_layout_error_size_1_0;
 extern const uint32_t etl_layout_host_api_size_1_0;
 extern const uint32_t etl_layout_host_api_size_1_1;
+extern const uint32_t etl_layout_host_api_size_1_3;
 extern const uint32_t etl_layout_read_request_size_1_0;
 extern const uint32_t etl_layout_load_request_size_1_0;
 extern const uint32_t etl_layout_source_api_size_1_0;
