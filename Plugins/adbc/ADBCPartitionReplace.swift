@@ -14,19 +14,8 @@ import ETLPluginKit
 /// cannot do this atomically, so it is refused.
 struct ADBCPartitionReplace: Sendable, Equatable {
     /// The entry options schema the sink declares (ABI 1.2): `validate` refuses anything else.
-    static let schema = #"""
-        {
-          "type": "object",
-          "properties": {
-            "replace_partitions": {
-              "type": "array", "minItems": 1, "uniqueItems": true, "x-etl-write-modes": ["append"],
-              "items": { "type": "string", "minLength": 1 },
-              "description": "With write append and a driver with transactions: the columns that name a partition (such as [\"dt\"]); the target's rows of every partition the load delivers are deleted before its rows are inserted, in one transaction."
-            }
-          },
-          "additionalProperties": false
-        }
-        """#
+    static let schema = PartitionReplaceOption.schema(
+        description: "With write append and a driver with transactions: the columns that name a partition (such as [\\\"dt\\\"]); the target's rows of every partition the load delivers are deleted before its rows are inserted, in one transaction.")
 
     /// The partition columns.
     let columns: [String]
@@ -34,25 +23,13 @@ struct ADBCPartitionReplace: Sendable, Equatable {
     /// Reads `replace_partitions` from the entry options of `request`; nil when not asked for.
     /// `transactional`: whether loads through this driver are transactions.
     init?(_ request: LoadRequest, transactional: Bool, driver: String) throws(PluginError) {
-        guard let asked = try request.entryOptions().optionalStringArray("replace_partitions") else { return nil }
-        let target = SQLText.identifier(request.target)
-        guard request.writeMode == .append else {
-            throw .invalidConfig("options.replace_partitions applies to write mode append only, and the load into \(target) is \(request.writeMode); set \"write\": \"append\" or remove replace_partitions")
-        }
+        guard let found = try PartitionReplaceOption.columns(
+            of: request, loadColumns: request.schema.fields.map(\.name), quoted: SQLText.identifier)
+        else { return nil }
         guard transactional else {
             throw .unsupported("options.replace_partitions needs transactions, and loads through \(driver) are not (the driver has none, or \"transactions\" is \"off\"): the old rows of a partition could be deleted with the new ones not yet in. Use write replace, or a driver with transactions")
         }
-        guard !asked.isEmpty else {
-            throw .invalidConfig("options.replace_partitions of the load into \(target) is empty; name the partition columns, such as [\"dt\"]")
-        }
-        let names = request.schema.fields.map(\.name)
-        for column in asked where !names.contains(column) {
-            throw .invalidConfig("options.replace_partitions column \(SQLText.identifier(column)) is not among the columns of the load into \(target) (\(names.map(SQLText.identifier).joined(separator: ", "))); fix replace_partitions or select the column")
-        }
-        guard Set(asked).count == asked.count else {
-            throw .invalidConfig("options.replace_partitions of the load into \(target) names a column twice; list each partition column once")
-        }
-        columns = asked
+        columns = found
     }
 
     /// At commit, inside the load's transaction: deletes the target's rows of every staged

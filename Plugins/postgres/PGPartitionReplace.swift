@@ -14,19 +14,7 @@ import ETLPluginKit
 /// transaction leaves the old partition). NULL is a partition value like any other.
 struct PGPartitionReplace: Sendable, Equatable {
     /// The entry options schema the sink declares (ABI 1.2): `validate` refuses anything else.
-    static let schema = #"""
-        {
-          "type": "object",
-          "properties": {
-            "replace_partitions": {
-              "type": "array", "minItems": 1, "uniqueItems": true, "x-etl-write-modes": ["append"],
-              "items": { "type": "string", "minLength": 1 },
-              "description": "With write append: the columns that name a partition (such as [\"dt\"]); the target's rows of every partition the load delivers are deleted before its rows are inserted, in one transaction."
-            }
-          },
-          "additionalProperties": false
-        }
-        """#
+    static let schema = PartitionReplaceOption.schema(description: PartitionReplaceOption.description)
 
     /// The partition columns.
     let columns: [String]
@@ -34,22 +22,9 @@ struct PGPartitionReplace: Sendable, Equatable {
     /// Reads `replace_partitions` from the entry options of `request`, whose stored columns are
     /// `fields`; nil when the entry does not ask for it.
     init?(_ request: LoadRequest, fields: [ArrowField]) throws(PluginError) {
-        guard let asked = try request.entryOptions().optionalStringArray("replace_partitions") else { return nil }
-        let target = PGIdentifier.quoted(request.target)
-        guard request.writeMode == .append else {
-            throw .invalidConfig("options.replace_partitions applies to write mode append only, and the load into \(target) is \(request.writeMode); set \"write\": \"append\" or remove replace_partitions")
-        }
-        guard !asked.isEmpty else {
-            throw .invalidConfig("options.replace_partitions of the load into \(target) is empty; name the partition columns, such as [\"dt\"]")
-        }
-        for column in asked where !fields.contains(where: { $0.name == column }) {
-            let list = fields.map { PGIdentifier.quoted($0.name) }.joined(separator: ", ")
-            throw .invalidConfig("options.replace_partitions column \(PGIdentifier.quoted(column)) is not among the columns of the load into \(target) (\(list)); fix replace_partitions or select the column")
-        }
-        guard Set(asked).count == asked.count else {
-            throw .invalidConfig("options.replace_partitions of the load into \(target) names a column twice; list each partition column once")
-        }
-        columns = asked
+        guard let found = try PartitionReplaceOption.columns(of: request, loadColumns: fields.map(\.name), quoted: PGIdentifier.quoted)
+        else { return nil }
+        columns = found
     }
 
     /// At commit, on `connection` inside the load's transaction: deletes the target's rows of the

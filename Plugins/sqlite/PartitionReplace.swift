@@ -13,19 +13,7 @@ import ETLPluginKit
 /// like any other (`IS` compares it).
 struct PartitionReplace: Sendable, Equatable {
     /// The entry options schema the sink declares (ABI 1.2): `validate` refuses anything else.
-    static let schema = #"""
-        {
-          "type": "object",
-          "properties": {
-            "replace_partitions": {
-              "type": "array", "minItems": 1, "uniqueItems": true, "x-etl-write-modes": ["append"],
-              "items": { "type": "string", "minLength": 1 },
-              "description": "With write append: the columns that name a partition (such as [\"dt\"]); the target's rows of every partition the load delivers are deleted before its rows are inserted, in one transaction."
-            }
-          },
-          "additionalProperties": false
-        }
-        """#
+    static let schema = PartitionReplaceOption.schema(description: PartitionReplaceOption.description)
 
     /// The partition columns, as the load's schema spells them.
     let columns: [String]
@@ -33,25 +21,10 @@ struct PartitionReplace: Sendable, Equatable {
     /// Reads `replace_partitions` from the entry options of `request`, whose batch columns are
     /// `names`; nil when the entry does not ask for it.
     init?(_ request: LoadRequest, names: [String]) throws(PluginError) {
-        guard let asked = try request.entryOptions().optionalStringArray("replace_partitions") else { return nil }
-        let target = SQLIdentifier.quoted(request.target)
-        guard request.writeMode == .append else {
-            throw .invalidConfig("options.replace_partitions applies to write mode append only, and the load into \(target) is \(request.writeMode); set \"write\": \"append\" or remove replace_partitions")
-        }
-        guard !asked.isEmpty else {
-            throw .invalidConfig("options.replace_partitions of the load into \(target) is empty; name the partition columns, such as [\"dt\"]")
-        }
-        var found: [String] = []
-        for column in asked {
-            guard let name = names.first(where: { SQLIdentifier.folded($0) == SQLIdentifier.folded(column) }) else {
-                let list = names.map(SQLIdentifier.quoted).joined(separator: ", ")
-                throw .invalidConfig("options.replace_partitions column \(SQLIdentifier.quoted(column)) is not among the columns of the load into \(target) (\(list)); fix replace_partitions or select the column")
-            }
-            guard !found.contains(name) else {
-                throw .invalidConfig("options.replace_partitions names column \(SQLIdentifier.quoted(name)) twice; list each partition column once")
-            }
-            found.append(name)
-        }
+        guard let found = try PartitionReplaceOption.columns(
+            of: request, loadColumns: names, sameColumn: { SQLIdentifier.folded($0) == SQLIdentifier.folded($1) },
+            quoted: SQLIdentifier.quoted)
+        else { return nil }
         columns = found
     }
 
