@@ -79,8 +79,10 @@ final class CSVRecordReader {
     private var historyCount = 0
     private let rawPrefix: UnsafeMutableRawPointer
     private static let rawPrefixCapacity = 4096
-    /// Bytes read from the file at a time.
-    private static let chunkSize = 4 << 20
+    /// Bytes read from the file at a time. Every byte of the buffer is written by the reads, so
+    /// all of it stays resident: 1 MiB reads keep the load's peak memory 3 MiB lower than 4 MiB
+    /// reads did, and a read call per MiB costs nothing measurable beside parsing it.
+    private static let chunkSize = 1 << 20
 
     /// Opens `path` for reading from `offset` (the start of a record) at line `line`.
     /// - Throws: `ETL_IO_ERROR` when the file cannot be opened or read.
