@@ -7,6 +7,9 @@ struct PGStagedApply: Sendable {
     var deleteSQL: String?
     /// merge: the upsert of the last row of each key.
     var upsertSQL: String?
+    /// merge: the same rows inserted without conflict handling, used when the target is empty
+    /// (checked under a lock that keeps other writers out until commit).
+    var insertIntoEmptySQL: String?
     /// scd2: the function applying the rows in order, created at commit.
     var scd2: SCD2SQL.Plan?
     /// append with replace_partitions: the partitions to replace, and the load's columns.
@@ -21,7 +24,14 @@ struct PGStagedApply: Sendable {
             affected += try connection.query(deleteSQL, what: "deleting the keys flagged by delete_when from \(target)").affected
         }
         if let upsertSQL {
-            affected += try connection.query(upsertSQL, what: "merging the staged rows into \(target)").affected
+            var statement = upsertSQL
+            if let insertIntoEmptySQL {
+                try connection.execute(MergeSQL.lockAgainstWriters(target: target), what: "locking \(target) against other writers")
+                if try connection.query(MergeSQL.isEmpty(target: target), what: "checking whether \(target) is empty").rows.first?.first == "t" {
+                    statement = insertIntoEmptySQL
+                }
+            }
+            affected += try connection.query(statement, what: "merging the staged rows into \(target)").affected
         }
         if let partitions {
             affected += try partitions.replace.apply(target: target, columns: partitions.columns, connection: connection)

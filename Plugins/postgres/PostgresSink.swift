@@ -108,7 +108,9 @@ final class PostgresSink: ETLSink {
                 copyInto = "pg_temp.\(MergeSQL.stagingTable)"
                 if request.writeMode == .merge {
                     apply = PGStagedApply(deleteSQL: flagName.map { MergeSQL.deleteKeys(target: target, key: key, deleteFlag: $0) },
-                                          upsertSQL: MergeSQL.upsert(target: target, columns: names, key: key, deleteFlag: flagName))
+                                          upsertSQL: MergeSQL.upsert(target: target, columns: names, key: key, deleteFlag: flagName),
+                                          insertIntoEmptySQL: MergeSQL.upsert(target: target, columns: names, key: key, deleteFlag: flagName,
+                                                                              onConflict: false))
                 } else {
                     try connection.execute(SCD2SQL.currentVersionIndex(schema: schema, target: request.target, key: key),
                                            what: "creating the index of current versions of \(target)")

@@ -59,6 +59,18 @@ final class PostgresSinkWriteModeTests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT id, name FROM scores"), [["1", "third"]])
     }
 
+    /// An empty target (new, or emptied since) takes a plain insert under a lock that keeps other
+    /// writers out; the rows must be those an upsert would leave.
+    func testAMergeIntoAnEmptiedTableInsertsTheLastRowOfEachKeyAndTheNextMergeUpserts() throws {
+        let sink = try makeSink()
+        try load(sink, "scores", schema, [[[1, "a", 1.0], [2, "b", 2.0]]], mode: .merge, key: ["id"])
+        try database.connection.execute("DELETE FROM scores")
+        XCTAssertEqual(try load(sink, "scores", schema, [[[2, "b1", 1.0], [3, "c", 3.0]], [[2, "b2", 2.0]]], mode: .merge, key: ["id"]), 2)
+        XCTAssertEqual(try rows("SELECT id, name FROM scores ORDER BY id"), [["2", "b2"], ["3", "c"]])
+        XCTAssertEqual(try load(sink, "scores", schema, [[[3, "c2", 30.0], [4, "d", 4.0]]], mode: .merge, key: ["id"]), 2)
+        XCTAssertEqual(try rows("SELECT id, name FROM scores ORDER BY id"), [["2", "b2"], ["3", "c2"], ["4", "d"]])
+    }
+
     func testMergeCreatesTheUniqueIndexItNeedsOnce() throws {
         let sink = try makeSink()
         try load(sink, "scores", schema, [[[1, "a", 1.0]]], mode: .merge, key: ["id"])
