@@ -8,23 +8,17 @@ import XCTest
 /// ETag (new and changed objects read, unchanged ones skipped), `max_files_per_run`, and the
 /// config errors of object-store paths.
 final class ObjectStoreCSVTests: XCTestCase {
-    private var saved: [String: String?] = [:]
+    private let environment = ScopedEnvironment()
 
     override func setUp() {
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-                     "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS"] {
-            saved[name] = .some(ProcessInfo.processInfo.environment[name])
-            unsetenv(name)
-        }
-        setenv("AWS_ACCESS_KEY_ID", "testing", 1)
-        setenv("AWS_SECRET_ACCESS_KEY", "csv-test-secret", 1)
-        setenv("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.csv-test-token", 1)
+        environment.clearCloudVariables()
+        environment.set("AWS_ACCESS_KEY_ID", "testing")
+        environment.set("AWS_SECRET_ACCESS_KEY", "csv-test-secret")
+        environment.set("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.csv-test-token")
     }
 
     override func tearDown() {
-        for (name, value) in saved {
-            if let value { setenv(name, value, 1) } else { unsetenv(name) }
-        }
+        environment.restore()
     }
 
     private let columns: [[String: Any]] = [["name": "id", "type": "int64"], ["name": "city", "type": "text"]]

@@ -12,24 +12,18 @@ import XCTest
 /// it wrote read back by pyarrow and by our own source.
 final class ParquetObjectStoreSinkTests: ParquetSinkTestCase {
     private let schema = Batches.schema([("id", .int64), ("name", .utf8), ("state", .utf8)])
-    private var saved: [String: String?] = [:]
+    private let environment = ScopedEnvironment()
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE",
-                     "AWS_REGION", "AWS_DEFAULT_REGION", "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS"] {
-            saved[name] = ProcessInfo.processInfo.environment[name]
-            unsetenv(name)
-        }
-        setenv("AWS_ACCESS_KEY_ID", "testing", 1)
-        setenv("AWS_SECRET_ACCESS_KEY", "testing", 1)
-        setenv("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.emulator-token", 1)
+        environment.clearCloudVariables()
+        environment.set("AWS_ACCESS_KEY_ID", "testing")
+        environment.set("AWS_SECRET_ACCESS_KEY", "testing")
+        environment.set("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.emulator-token")
     }
 
     override func tearDown() {
-        for (name, value) in saved {
-            if let value { setenv(name, value, 1) } else { unsetenv(name) }
-        }
+        environment.restore()
         super.tearDown()
     }
 

@@ -7,23 +7,17 @@ import XCTest
 /// by pyarrow and put into the emulators, read by byte ranges, incrementally by new objects
 /// (key + ETag + size + last-modified), `max_files_per_run` at a time, and by a cursor column.
 final class ParquetObjectStoreSourceTests: XCTestCase {
-    private var saved: [String: String?] = [:]
+    private let environment = ScopedEnvironment()
 
     override func setUp() {
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE",
-                     "AWS_REGION", "AWS_DEFAULT_REGION", "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS"] {
-            saved[name] = ProcessInfo.processInfo.environment[name]
-            unsetenv(name)
-        }
-        setenv("AWS_ACCESS_KEY_ID", "testing", 1)
-        setenv("AWS_SECRET_ACCESS_KEY", "testing", 1)
-        setenv("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.emulator-token", 1)
+        environment.clearCloudVariables()
+        environment.set("AWS_ACCESS_KEY_ID", "testing")
+        environment.set("AWS_SECRET_ACCESS_KEY", "testing")
+        environment.set("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.emulator-token")
     }
 
     override func tearDown() {
-        for (name, value) in saved {
-            if let value { setenv(name, value, 1) } else { unsetenv(name) }
-        }
+        environment.restore()
     }
 
     /// Python writing `ids` as a Parquet file into `body` (bytes): an int64 `id`, a text `day`, and
