@@ -55,14 +55,14 @@ final class PostgresTableReader: SinkTableReader {
         let (whereClause, values) = filterClause(query)
         let total = try self.query("SELECT count(*) FROM \(try qualified(query.table))\(whereClause)", values)
         let rows = try self.query(
-            "SELECT \(selectList(query)) FROM \(try qualified(query.table))\(whereClause)\(orderClause(query)) LIMIT \(query.size) OFFSET \(query.offset)",
+            "SELECT \(selectList(query)) FROM \(try qualified(query.table))\(whereClause)\(try orderClause(query)) LIMIT \(query.size) OFFSET \(query.offset)",
             values)
         return (Int((total.first?.first ?? nil) ?? "0") ?? 0, rows)
     }
 
     func eachRow(_ query: TableQuery, _ body: (SinkRow) -> Void) throws(SinkReadFailure) {
         let (whereClause, values) = filterClause(query)
-        for row in try self.query("SELECT \(selectList(query)) FROM \(try qualified(query.table))\(whereClause)\(orderClause(query))", values) {
+        for row in try self.query("SELECT \(selectList(query)) FROM \(try qualified(query.table))\(whereClause)\(try orderClause(query))", values) {
             body(row)
         }
     }
@@ -88,9 +88,26 @@ final class PostgresTableReader: SinkTableReader {
         }
     }
 
-    func orderClause(_ query: TableQuery) -> String {
-        guard let sort = query.sort else { return "" }
-        return " ORDER BY \(Self.quoted(sort)) \(query.descending ? "DESC" : "ASC")"
+    /// ` ORDER BY ...` the chosen column, then where each row is stored. Without a unique last
+    /// key, rows that tie (or every row, unsorted: a sequential scan may join one already under
+    /// way, mid-table) come in an order that can differ from one page's query to the next's, so a
+    /// row could show on two pages and another on none. A view has no row address; its pages are
+    /// stable only where its sort column is unique.
+    func orderClause(_ query: TableQuery) throws(SinkReadFailure) -> String {
+        var keys = query.sort.map { ["\(Self.quoted($0)) \(query.descending ? "DESC" : "ASC")"] } ?? []
+        keys += try rowAddress(query.table)
+        return keys.isEmpty ? "" : " ORDER BY " + keys.joined(separator: ", ")
+    }
+
+    /// What tells `table`'s rows apart whatever their values: the tuple's address, with the
+    /// partition's oid for a partitioned table (addresses repeat across partitions).
+    private func rowAddress(_ table: String) throws(SinkReadFailure) -> [String] {
+        let kind = try query("SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [try qualified(table)]).first?.first ?? nil
+        switch kind {
+        case "r", "m": return ["ctid"]
+        case "p": return ["tableoid", "ctid"]
+        default: return []
+        }
     }
 
     private func execute(_ sql: String) throws(SinkReadFailure) {

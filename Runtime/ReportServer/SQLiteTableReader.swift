@@ -43,7 +43,7 @@ final class SQLiteTableReader: SinkTableReader {
         let (whereClause, values) = filterClause(query)
         let total = try self.query("SELECT count(*) FROM \(Self.quoted(query.table))\(whereClause)", values)
         let rows = try self.query(
-            "SELECT \(query.columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(query.table))\(whereClause)\(orderClause(query)) LIMIT \(query.size) OFFSET \(query.offset)",
+            "SELECT \(query.columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(query.table))\(whereClause)\(try orderClause(query)) LIMIT \(query.size) OFFSET \(query.offset)",
             values)
         return (Int((total.first?.first ?? nil) ?? "0") ?? 0, rows)
     }
@@ -51,7 +51,7 @@ final class SQLiteTableReader: SinkTableReader {
     /// Every matching row, in order, handed to `body` one at a time (the CSV download).
     func eachRow(_ query: TableQuery, _ body: (SinkRow) -> Void) throws(SinkReadFailure) {
         let (whereClause, values) = filterClause(query)
-        try run("SELECT \(query.columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(query.table))\(whereClause)\(orderClause(query))", values, body)
+        try run("SELECT \(query.columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(query.table))\(whereClause)\(try orderClause(query))", values, body)
     }
 
     /// ` WHERE ...` (or nothing) and the values it binds.
@@ -67,10 +67,24 @@ final class SQLiteTableReader: SinkTableReader {
         }
     }
 
-    /// ` ORDER BY ...` on the chosen column, or nothing (the table's own order).
-    func orderClause(_ query: TableQuery) -> String {
+    /// ` ORDER BY ...` on the chosen column, then the row id: rows that tie on the column would
+    /// otherwise come in whatever order the plan gives, so a row could show on two pages and
+    /// another on none. Unsorted, a table is read in row id order already; a view or a table
+    /// WITHOUT ROWID has no row id, and its ties keep SQLite's order.
+    func orderClause(_ query: TableQuery) throws(SinkReadFailure) -> String {
         guard let sort = query.sort else { return "" }
-        return " ORDER BY \(Self.quoted(sort)) \(query.descending ? "DESC" : "ASC")"
+        var clause = " ORDER BY \(Self.quoted(sort)) \(query.descending ? "DESC" : "ASC")"
+        if let rowID = try rowIDName(query) { clause += ", \(rowID)" }
+        return clause
+    }
+
+    /// The name under which `query.table`'s row id can be selected, nil when it has none: the
+    /// first of SQLite's three names for it that no column of the table takes.
+    private func rowIDName(_ query: TableQuery) throws(SinkReadFailure) -> String? {
+        let kind = try self.query("SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1", [query.table])
+        guard let row = kind.first, row[0] == "table", row[1] == "0" else { return nil }
+        let taken = Set(try columns(of: query.table).map { $0.lowercased() })
+        return ["rowid", "_rowid_", "oid"].first { !taken.contains($0) }
     }
 
     private func query(_ sql: String, _ values: [String]) throws(SinkReadFailure) -> [SinkRow] {

@@ -37,21 +37,21 @@ final class TableViewerTests: XCTestCase {
         // Six rows loaded (Carla was rejected); by amount, descending, two a page: 70 60 | 50 40 | 20 10.
         let second = try HeadlessChromium.dump(server.url + "table?sink=warehouse&table=people&sort=amount&dir=desc&size=2&page=2")
         XCTAssertEqual(second.consoleMessages, [])
-        XCTAssertEqual(cells(second.dom, column: 1), ["Eva", "Davi"])
+        XCTAssertEqual(ViewerGrid.cells(second.dom, column: 1), ["Eva", "Davi"])
         XCTAssertTrue(second.dom.contains("6 rows · page <span class=\"page-number\">2</span> of 3"), second.dom)
         XCTAssertTrue(second.dom.contains("class=\"prev\""))
         XCTAssertTrue(second.dom.contains("class=\"next\""))
         // The next link it offers leads to page 3.
         let next = try XCTUnwrap(link(second.dom, class: "next"))
         let third = try HeadlessChromium.dump(server.url + String(next.dropFirst()))
-        XCTAssertEqual(cells(third.dom, column: 1), ["Bruno", "Ana"])
+        XCTAssertEqual(ViewerGrid.cells(third.dom, column: 1), ["Bruno", "Ana"])
         XCTAssertFalse(third.dom.contains("class=\"next\""))
 
         // Filters: equality (the form's encoding: + for space), contains, null.
         let ana = try HeadlessChromium.dump(server.url + "table?sink=warehouse&table=people&col=name&op=eq&value=Ana")
-        XCTAssertEqual(cells(ana.dom, column: 0), ["1"])
+        XCTAssertEqual(ViewerGrid.cells(ana.dom, column: 0), ["1"])
         let withA = try HeadlessChromium.dump(server.url + "table?sink=warehouse&table=people&col=name&op=contains&value=a&sort=id")
-        XCTAssertEqual(cells(withA.dom, column: 1), ["Ana", "Davi", "Eva", "Fabio"])
+        XCTAssertEqual(ViewerGrid.cells(withA.dom, column: 1), ["Ana", "Davi", "Eva", "Fabio"])
         let none = try HeadlessChromium.dump(server.url + "table?sink=warehouse&table=people&col=amount&op=null")
         XCTAssertTrue(none.dom.contains("0 rows match"), none.dom)
     }
@@ -109,18 +109,6 @@ final class TableViewerTests: XCTestCase {
         XCTAssertLessThan(stop.seconds, 5, server.stderr)
         XCTAssertTrue(server.stderr.contains("serve: stopping (signal 15)"), server.stderr)
         XCTAssertFalse(server.stderr.contains("cannot listen"), server.stderr)
-    }
-
-    /// The text of column `column` in each body row of the viewer's table.
-    private func cells(_ dom: String, column: Int) -> [String] {
-        guard let body = dom.components(separatedBy: "<table class=\"grid rows\">").last?.components(separatedBy: "<tbody>").last?
-            .components(separatedBy: "</tbody>").first else { return [] }
-        return body.components(separatedBy: "<tr>").dropFirst().compactMap { row in
-            let cells = row.components(separatedBy: "<td").dropFirst().map { cell in
-                String(cell.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" })
-            }
-            return column < cells.count ? cells[column] : nil
-        }
     }
 
     /// The href of the link with `class`, unescaped.
