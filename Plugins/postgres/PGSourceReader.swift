@@ -42,12 +42,15 @@ final class PGSourceReader: ArrowBatchProducer {
     private var consumed: Int64 = 0
     private var ordinal: Int64 = 0
     private var finished = false
+    /// The rows the read is expected to hand over (PGRowEstimate, capped by max_records), nil
+    /// when unknown: the progress total.
+    private let expectedRows: Int64?
 
     /// The resume state matching the batches handed out so far.
     private(set) var stateJSON: String?
 
     init(copy: CopyOut, connection: PostgresConnection, columns: [PGSourceColumn], host: PluginHost, stream: String,
-         request: ReadRequest, positions: SourcePositionColumn?, incremental: PGIncrementalSetup?) {
+         request: ReadRequest, positions: SourcePositionColumn?, incremental: PGIncrementalSetup?, estimatedRows: Int64?) {
         self.copy = copy
         self.connection = connection
         self.columns = columns
@@ -66,6 +69,7 @@ final class PGSourceReader: ArrowBatchProducer {
         self.fields = Array(repeating: nil, count: columns.count + hidden)
         self.values = Array(repeating: nil, count: columns.count)
         self.stateJSON = request.stateJSON
+        self.expectedRows = request.maxRecords > 0 ? min(estimatedRows ?? request.maxRecords, request.maxRecords) : estimatedRows
     }
 
     /// A stream released before its end (the run stopped) cancels its COPY and ends the
@@ -108,12 +112,20 @@ final class PGSourceReader: ArrowBatchProducer {
             consumed += 1
             if maxBatchBytes > 0 && builder.byteSize >= maxBatchBytes { break }
         }
+        reportProgress()
         guard emitted > 0 || dealtWith > 0 else { return false }
         try builder.finish(into: out)
         if let incremental, let progress {
             stateJSON = progress.json(keyNames: incremental.keyNames, numeric: { incremental.integerColumns.contains($0) })
         }
         return true
+    }
+
+    /// Rows taken from the COPY against the rows expected. Once the rows outnumber a low
+    /// estimate the total is unknown rather than a wrong 100 %; at the end it is what was read.
+    private func reportProgress() {
+        let total: Int64? = finished ? ordinal : expectedRows.flatMap { $0 >= ordinal ? $0 : nil }
+        host.reportProgress(done: ordinal, total: total)
     }
 
     private enum RowOutcome { case emitted, rejected, skipped }

@@ -88,9 +88,10 @@ final class PostgresSource: ETLSource {
         let what = "reading stream \"\(stream)\""
         guard let cursorField = request.cursorField else {
             let plan = PGReadPlan.full(columns: columns, relation: relation)
+            let estimate = try PGRowEstimate.rows(of: plan.sql, connection: connection, what: what)
             let copy = try CopyOut(connection: connection, query: plan.sql, what: what)
             return PGSourceReader(copy: copy, connection: connection, columns: columns, host: host, stream: stream,
-                                  request: request, positions: positions, incremental: nil)
+                                  request: request, positions: positions, incremental: nil, estimatedRows: estimate)
         }
         let options = try IncrementalOptions(try request.options())
         let cursor = try column(named: cursorField, in: columns, role: "cursor_field", stream: stream)
@@ -113,12 +114,13 @@ final class PostgresSource: ETLSource {
         let plan = PGReadPlan.incremental(columns: columns, relation: relation, cursor: cursor.name, key: keyNames, state: state,
                                           initial: initial, includeNulls: options.nullCursor != .fail,
                                           lookbackSeconds: options.lookbackSeconds, safetyLagSeconds: options.safetyLagSeconds)
+        let estimate = try PGRowEstimate.rows(of: plan.sql, connection: connection, what: what)
         let copy = try CopyOut(connection: connection, query: plan.sql, what: what)
         let integers = Set(([cursor] + keys).filter { [.int2, .int4, .int8].contains($0.decoding) }.map(\.name))
         let setup = PGIncrementalSetup(cursorField: cursor.name, keyNames: keyNames, integerColumns: integers,
                                        nullCursor: options.nullCursor, startState: state, skipsBoundaryRows: plan.skipsBoundaryRows)
         return PGSourceReader(copy: copy, connection: connection, columns: columns, host: host, stream: stream,
-                              request: request, positions: positions, incremental: setup)
+                              request: request, positions: positions, incremental: setup, estimatedRows: estimate)
     }
 
     /// The open connection, or a new one (also after the server dropped the old one), in UTC
