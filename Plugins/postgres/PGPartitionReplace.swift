@@ -13,8 +13,10 @@ import ETLPluginKit
 /// written, so the reload commits or rolls back with the entry's state (a killed worker's
 /// transaction leaves the old partition). NULL is a partition value like any other.
 struct PGPartitionReplace: Sendable, Equatable {
-    /// The entry options schema the sink declares (ABI 1.2): `validate` refuses anything else.
-    static let schema = PartitionReplaceOption.schema(description: PartitionReplaceOption.description)
+    /// The entry options schema the sink declares (ABI 1.2), with `replace_by` beside it:
+    /// `validate` refuses anything else.
+    static let schema = PartitionReplaceOption.schema(description: PartitionReplaceOption.description,
+                                                      otherProperties: PGReplaceMethod.schemaProperty)
 
     /// The partition columns.
     let columns: [String]

@@ -9,7 +9,7 @@ import ETLPluginKit
 /// worker's connection drops and the server rolls its transaction back. `replace` deletes the old
 /// rows and copies the new ones inside that transaction (readers keep seeing the old rows until
 /// commit, under MVCC, and views on the table keep working: no rename swap, which PostgreSQL views
-/// would not follow), `append` copies, `merge` copies into a staging table and upserts with
+/// would not follow; `options.replace_by` truncates instead, PGReplaceMethod), `append` copies, `merge` copies into a staging table and upserts with
 /// `INSERT ... ON CONFLICT`, `append` with `options.replace_partitions` copies into the staging
 /// table and replaces the partitions it delivers (PGPartitionReplace), `scd2` copies into the staging table and applies the rows in order
 /// with a temporary PL/pgSQL function (SCD2SQL). A `delete_column` flag (ETL_CAP_DELETES) is
@@ -59,6 +59,7 @@ final class PostgresSink: ETLSink {
         let key = try Self.validate(request, fields: fields)
         let scd2 = try PGSCD2Options(request, fields: fields)
         let partitions = try PGPartitionReplace(request, fields: fields)
+        let replaceMethod = try PGReplaceMethod(request)
         let ownership = try LoadOwnership(request.options())
         let connection = try connection()
         let schema = try schema(connection)
@@ -82,10 +83,21 @@ final class PostgresSink: ETLSink {
             let prepared = try PGTargetPreparation.prepare(schema: schema, target: request.target, fields: stored,
                                                            mode: request.writeMode, connection: connection)
             for action in prepared.actions { host.info("\(connection.description): \(action)") }
+            // A table created or emptied by TRUNCATE in this transaction may take its rows frozen
+            // (COPY FREEZE): no other transaction can see them before the commit either way.
+            var freezes = prepared.emptied
             if request.writeMode == .replace && !prepared.emptied {
-                // DELETE, not TRUNCATE: TRUNCATE would block every reader until commit and show an
-                // empty table to transactions whose snapshot predates it.
-                try connection.execute("DELETE FROM \(target)", what: "emptying \(target) for the replace")
+                // DELETE by default, not TRUNCATE: TRUNCATE blocks every reader until commit and
+                // shows an empty table to transactions whose snapshot predates it (PGReplaceMethod).
+                switch replaceMethod {
+                case .delete:
+                    try connection.execute("DELETE FROM \(target)", what: "emptying \(target) for the replace")
+                case .truncate:
+                    try connection.execute("TRUNCATE \(target)", what: "truncating \(target) for the replace (options.replace_by)")
+                    // PostgreSQL freezes rows only in a plain table's own file, not across partitions.
+                    freezes = try connection.query("SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [target],
+                                                   what: "reading the kind of \(target)").rows.first?.first == "r"
+                }
             }
             let names = fields.map(\.name)
             let flagName = deleteFlag.map { request.schema.fields[$0].name }
@@ -123,7 +135,8 @@ final class PostgresSink: ETLSink {
                 }
             }
             load = PGLoad(request: request, ownership: ownership, target: target,
-                          copySQL: "COPY \(copyInto) (\(list)) FROM STDIN (FORMAT binary)", columns: columns, apply: apply)
+                          copySQL: "COPY \(copyInto) (\(list)) FROM STDIN (FORMAT binary\(freezes && copyInto == target ? ", FREEZE" : ""))",
+                          columns: columns, apply: apply)
         } catch {
             connection.rollbackIfOpen()
             throw error

@@ -5,8 +5,9 @@
 /// sink's own.
 public enum PartitionReplaceOption {
     /// The entry options schema a sink declares for it (ABI 1.2). `x-etl-write-modes` lets
-    /// `validate` refuse it on an entry whose write is not `append`.
-    public static func schema(description: String) -> String {
+    /// `validate` refuse it on an entry whose write is not `append`. `otherProperties`: the
+    /// sink's own options beside it, as JSON members (`"name": {...}`), or "".
+    public static func schema(description: String, otherProperties: String = "") -> String {
         #"""
         {
           "type": "object",
@@ -15,7 +16,7 @@ public enum PartitionReplaceOption {
               "type": "array", "minItems": 1, "uniqueItems": true, "x-etl-write-modes": ["append"],
               "items": { "type": "string", "minLength": 1 },
               "description": "\#(description)"
-            }
+            }\#(otherProperties.isEmpty ? "" : ",\n" + otherProperties)
           },
           "additionalProperties": false
         }
