@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Load targets that another project's state database owns (the sink refuses them otherwise), making this project their owner.")
     var takeOwnership = false
 
-    @Flag(name: .long, help: "Show what would run, from which watermark, without reading or writing.")
+    @Flag(name: .long, help: "Show what would run, from which watermark, and check it without reading rows or writing (a database source is asked for its columns).")
     var dryRun = false
 
     @Option(name: .long, help: ArgumentHelp("Run entries in parallel, up to N at once.", valueName: "N"))
@@ -133,10 +133,11 @@ struct RunCommand: ParsableCommand {
         }
         if inProcess { try RoundRunner.refuseTimeoutsInProcess(selected) }
         if dryRun {
-            // What `run` would find only when it creates the plugins, the dry run finds now.
+            // What `run` would find only when it creates the plugins, the dry run finds now. It
+            // runs where `run` runs, so it may ask a database source's server for its columns.
             let findings = try PluginConfigCheck.check(
                 context.manifest, catalog: context.catalog, file: location.manifestPath,
-                reads: PluginConfigCheck.EntryReads(entries: selected, state: state, fullRefresh: fullRefresh))
+                reads: PluginConfigCheck.EntryReads(entries: selected, state: state, fullRefresh: fullRefresh, reach: .dryRun))
             for note in findings.notes { Console.error("\(note)") }
             let refusals = findings.issues
             guard refusals.isEmpty else {

@@ -38,7 +38,7 @@ struct ValidateCommand: ParsableCommand {
             ? try StateDatabase(location: manifest.stateLocation) : nil
         let findings = try PluginConfigCheck.check(
             manifest, catalog: catalog, file: manifestPath,
-            reads: PluginConfigCheck.EntryReads(entries: manifest.controlTable, state: state))
+            reads: PluginConfigCheck.EntryReads(entries: manifest.controlTable, state: state, reach: .offline))
         // Notes say what could not be checked now (and will be when run reads): never a failure.
         for note in findings.notes { Console.error("\(note)") }
         var later = findings.issues

@@ -72,6 +72,12 @@ final class ABICompatibilityTests: XCTestCase {
         // `validate`, when the source tells its columns:
         let issue = TransformSchemaCheck.issue(entry, schema: numbers, file: "plugins.json", sink: counting)
         XCTAssertEqual(issue?.description, "plugins.json:7: $.control_table[0].sink: " + expected)
+        // An entry without transforms sends the stream's own columns.
+        var plain = entry
+        plain.transforms = []
+        XCTAssertEqual(TransformSchemaCheck.issue(plain, schema: decimals, file: "plugins.json", sink: counting)?.description,
+                       "plugins.json:7: $.control_table[0].sink: " + expected)
+        XCTAssertNil(TransformSchemaCheck.issue(plain, schema: numbers, file: "plugins.json", sink: counting))
     }
 
     func testCreateWithDescriptorTellsPluginsThatShareOneFunctionApart() throws {

@@ -11,16 +11,20 @@ import CETLPlugin
 /// (a database sink may create its empty file).
 package enum PluginConfigCheck {
     /// What the entry checks read: the state database (nil when there is none yet: every entry
-    /// starts afresh) and whether the run reloads from scratch (`run --dry-run --full-refresh`).
+    /// starts afresh), whether the run reloads from scratch (`run --dry-run --full-refresh`), and
+    /// how far the check may go to learn a stream's columns: `validate` stays offline, `run
+    /// --dry-run` may ask a database server (`DiscoveryReach`).
     package struct EntryReads {
         package var entries: [ControlEntry]
         package var state: StateDatabase?
         package var fullRefresh: Bool
+        package var reach: DiscoveryReach
 
-        package init(entries: [ControlEntry], state: StateDatabase?, fullRefresh: Bool = false) {
+        package init(entries: [ControlEntry], state: StateDatabase?, fullRefresh: Bool = false, reach: DiscoveryReach) {
             self.entries = entries
             self.state = state
             self.fullRefresh = fullRefresh
+            self.reach = reach
         }
     }
 
@@ -35,9 +39,11 @@ package enum PluginConfigCheck {
     /// One issue per endpoint whose plugin refused its config (status ETL_INVALID_CONFIG) or
     /// could not be loaded, with the endpoint's line and JSON path; then, for each entry of
     /// `reads` whose source was created, one issue when the source's `check_read` refuses the
-    /// read request the run would send (ABI 1.2), with the entry's line and JSON path, and the
-    /// first mistake of its transforms against the stream's columns when the source can tell
-    /// them without a network request (a note saying why when it cannot).
+    /// read request the run would send (ABI 1.2), with the entry's line and JSON path; then, when
+    /// the source can tell the stream's columns within `reads.reach` (`OfflineDiscovery`), the
+    /// first mistake of each entry's transforms against them, or a column its sink cannot receive
+    /// (a decimal for a sink built before ABI 1.2, also from an entry without transforms); a note
+    /// saying why when the columns cannot be told now.
     package static func check(
         _ manifest: Manifest, catalog: PluginCatalog, file: String, reads: EntryReads? = nil
     ) throws -> Findings {
@@ -69,8 +75,6 @@ package enum PluginConfigCheck {
         }
         guard let reads else { return findings }
         let states = manifest.secretForm
-        // Each source's streams, discovered at most once, and only when that costs no network request.
-        var discovered: [String: Result<[StreamSchema], PluginCallError>] = [:]
         for entry in reads.entries {
             guard let source = sources[entry.source] else { continue }
             let stored = try reads.state?.watermark(entryID: entry.id).state
@@ -85,27 +89,24 @@ package enum PluginConfigCheck {
                     file: file, line: entry.line, jsonPath: entry.jsonPath,
                     message: "source \"\(entry.source)\" (plugin \"\(source.plugin.info.name)\") \(refusal): \(manifest.redacting(error.message))"))
             }
-            guard !entry.transforms.isEmpty || entry.deleteWhen != nil, let endpoint = manifest.sources.first(where: { $0.name == entry.source }) else { continue }
-            if let refusal = OfflineDiscovery.refusal(endpoint) {
-                findings.notes.append(TransformSchemaCheck.deferredNote(entry, why: refusal, file: file))
-                continue
-            }
-            if discovered[entry.source] == nil {
-                discovered[entry.source] = Result { () throws(PluginCallError) in try source.discover() }
-            }
-            switch discovered[entry.source] {
-            case .failure(let error):
-                findings.notes.append(TransformSchemaCheck.deferredNote(
-                    entry, why: "source \"\(entry.source)\" cannot tell its columns yet (\(manifest.redacting(error.message)))", file: file))
-            case .success(let streams):
-                guard let stream = streams.first(where: { $0.name == entry.stream }), !stream.schema.fields.isEmpty else {
-                    findings.notes.append(TransformSchemaCheck.deferredNote(
-                        entry, why: "source \"\(entry.source)\" lists no columns for stream \"\(entry.stream)\" yet", file: file))
-                    continue
+        }
+        // Columns last: a source whose discover missed its deadline is never called again.
+        var columns = StreamColumns(manifest: manifest, sources: sources, reach: reads.reach)
+        for entry in reads.entries where sources[entry.source] != nil {
+            let sink = sinkPlugins[entry.sink]
+            let transformed = !entry.transforms.isEmpty || entry.deleteWhen != nil
+            // Without transforms the only thing to check is what the sink receives, and only a
+            // sink built before decimals (ABI 1.2) refuses a column type.
+            guard transformed || sink.map(SinkColumnTypeCheck.refusesDecimals) == true else { continue }
+            switch columns.schema(entry) {
+            case .known(let schema):
+                if let issue = TransformSchemaCheck.issue(entry, schema: schema, file: file, sink: sink) { findings.issues.append(issue) }
+            case .unknown(let why):
+                if !transformed, let sink {
+                    findings.notes.append(SinkColumnTypeCheck.deferredNote(entry, sink: sink, why: why, file: file))
+                } else {
+                    findings.notes.append(TransformSchemaCheck.deferredNote(entry, why: why, file: file))
                 }
-                if let issue = TransformSchemaCheck.issue(entry, schema: stream.schema, file: file, sink: sinkPlugins[entry.sink]) { findings.issues.append(issue) }
-            case nil:
-                break
             }
         }
         return findings

@@ -4,9 +4,10 @@ import ETLJSON
 /// `validate` and `run --dry-run`: type-checks an entry's transforms against its stream's columns,
 /// which the source's `discover` gives when it can answer without a network request
 /// (`OfflineDiscovery`): declared columns, a local csv file's header (and sampled types), a local
-/// SQLite table or query. Otherwise, or when discover cannot answer yet (the file is not there),
-/// the columns are known only when `run` opens the stream, where the same check runs before
-/// anything is written; validate then says so in a note.
+/// SQLite table or query; and, for `run --dry-run` only, a PostgreSQL table or query. Otherwise,
+/// or when discover cannot answer yet (the file is not there), the columns are known only when
+/// `run` opens the stream, where the same check runs before anything is written; validate then
+/// says so in a note.
 package enum TransformSchemaCheck {
     /// Whether `config` declares the columns of every stream it has: a top-level `columns` array
     /// (one stream, as csv's), or `streams` whose every member has one (as http's).
@@ -27,11 +28,11 @@ package enum TransformSchemaCheck {
 
     /// The first mistake of `entry`'s `delete_when`, then of its transforms, against the stream's
     /// columns `schema`, or nil; with `sink`, also a column type the sink cannot receive (see
-    /// `SinkColumnTypeCheck`).
+    /// `SinkColumnTypeCheck`), which an entry without transforms sends as the stream has it.
     package static func issue(_ entry: ControlEntry, schema: ArrowSchemaDescription, file: String, sink: LoadedPlugin? = nil) -> ManifestIssue? {
-        guard !entry.transforms.isEmpty || entry.deleteWhen != nil else { return nil }
         do {
-            let output = try TransformPlan.check(entry.transforms, deleteWhen: entry.deleteWhen, schema: schema)
+            let output = entry.transforms.isEmpty && entry.deleteWhen == nil
+                ? schema : try TransformPlan.check(entry.transforms, deleteWhen: entry.deleteWhen, schema: schema)
             if let sink, let problem = SinkColumnTypeCheck.problem(output, sink: sink, sinkName: entry.sink, entry: entry) {
                 return ManifestIssue(file: file, line: entry.line, jsonPath: problem.path, message: problem.message)
             }
