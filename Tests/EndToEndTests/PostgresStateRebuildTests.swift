@@ -8,18 +8,19 @@ import XCTest
 /// project's id, and every incremental entry resumes from what its sink committed with its data —
 /// a postgres sink and a sqlite sink alike — so the next runs load each row exactly once.
 final class PostgresStateRebuildTests: XCTestCase {
-    /// 1,000 csv rows loaded 300 per run into a postgres sink (`pg_people`, schema public) and a
+    /// 1,000 csv rows loaded 300 per run into a postgres sink (`pg_people`, in `sinkSchema`) and a
     /// sqlite sink (`lite_people`), the state in `stateSchema` of `database`; `extraEntries`
     /// (",{...}") and `stateExtra` (", \"password_env\": ...") are added as given.
     private func pipeline(
-        _ database: PostgresTestDatabase, stateSchema: String, stateURL: String? = nil, stateExtra: String = "", extraEntries: String = ""
+        _ database: PostgresTestDatabase, stateSchema: String, sinkSchema: String = "public", stateURL: String? = nil,
+        stateExtra: String = "", extraEntries: String = ""
     ) throws -> RunWorkspace {
         let workspace = RunWorkspace()
         try workspace.peopleFile(1...1000)
         try manifest(
             workspace, file: "plugins.json",
             state: #"{"url": "\#(stateURL ?? database.url())", "schema": "\#(stateSchema)"\#(stateExtra)}"#,
-            database: database, entries: "[" + Self.peopleEntries + extraEntries + "]")
+            database: database, sinkSchema: sinkSchema, entries: "[" + Self.peopleEntries + extraEntries + "]")
         return workspace
     }
 
@@ -31,7 +32,9 @@ final class PostgresStateRebuildTests: XCTestCase {
             """
     }()
 
-    private func manifest(_ workspace: RunWorkspace, file: String, state: String, database: PostgresTestDatabase, entries: String) throws {
+    private func manifest(
+        _ workspace: RunWorkspace, file: String, state: String, database: PostgresTestDatabase, sinkSchema: String, entries: String
+    ) throws {
         try workspace.folder.write(
             file,
             """
@@ -39,19 +42,19 @@ final class PostgresStateRebuildTests: XCTestCase {
              "sources": {"file": {"plugin": "csv", "config": {"path": "in.csv", "header": true,
                            "columns": [{"name": "id", "type": "int64"}, {"name": "name", "type": "text"}]}},
                          "gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}},
-             "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": "\(database.url())"}},
+             "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": "\(database.url())", "schema": "\(sinkSchema)"}},
                        "local": {"plugin": "sqlite", "config": {"path": "local.db"}}},
              "control_table": \(entries)}
             """)
     }
 
     /// What each sink committed for its entry (`_etl_state`), and the owner it recorded.
-    private func committed(_ workspace: RunWorkspace, _ database: PostgresTestDatabase) throws -> [String: [String?]] {
+    private func committed(_ workspace: RunWorkspace, _ database: PostgresTestDatabase, sinkSchema: String = "public") throws -> [String: [String?]] {
         let local = try ProcessRunner.run(
             "/usr/bin/sqlite3", ["-separator", "\t", workspace.folder.file("local.db"), "SELECT state_json, owner FROM _etl_state WHERE entry_id = 'lite_people'"]
         ).stdout.trimmingCharacters(in: .newlines).split(separator: "\t").map { String($0) as String? }
         return [
-            "pg_people": try XCTUnwrap(database.connection.rows("SELECT state_json, owner FROM public._etl_state WHERE entry_id = 'pg_people'").first),
+            "pg_people": try XCTUnwrap(database.connection.rows("SELECT state_json, owner FROM \(sinkSchema)._etl_state WHERE entry_id = 'pg_people'").first),
             "lite_people": local,
         ]
     }
@@ -67,12 +70,14 @@ final class PostgresStateRebuildTests: XCTestCase {
     }
 
     /// Runs until both entries loaded all 1,000 rows, then checks each sink holds each row once.
-    private func assertTheLoadEndsWithEveryRowOnce(_ workspace: RunWorkspace, _ database: PostgresTestDatabase, arguments: [String] = []) throws {
+    private func assertTheLoadEndsWithEveryRowOnce(
+        _ workspace: RunWorkspace, _ database: PostgresTestDatabase, sinkSchema: String = "public", arguments: [String] = []
+    ) throws {
         for _ in 0..<3 {
             let run = try workspace.run(["run"] + arguments)
             XCTAssertEqual(run.status, 0, run.stderr)
         }
-        XCTAssertEqual(try database.connection.rows("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM public.people"), [["1000", "1000", "1", "1000"]])
+        XCTAssertEqual(try database.connection.rows("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM \(sinkSchema).people"), [["1000", "1000", "1", "1000"]])
         let local = try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("local.db"), "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM people"]).stdout
         XCTAssertEqual(local, "1000|1000|1|1000\n")
     }
@@ -122,34 +127,76 @@ final class PostgresStateRebuildTests: XCTestCase {
     func testARebuildOfAStateSharingItsSchemaMovesOnlyTheStateTablesAndKeepsItsHistoryReadable() throws {
         let database = try PostgresTestDatabase()
         // The state and the postgres sink's targets in one schema: renaming it would move the data.
-        let workspace = try pipeline(database, stateSchema: "public")
+        let workspace = try pipeline(database, stateSchema: "warehouse", sinkSchema: "warehouse")
         for _ in 0..<2 { XCTAssertEqual(try workspace.run(["run"]).status, 0) }
-        try database.connection.execute(#"UPDATE public.etl_control SET watermark = '{"offset": "garbage"}'"#)
+        try database.connection.execute(#"UPDATE warehouse.etl_control SET watermark = '{"offset": "garbage"}'"#)
 
         let rebuild = try workspace.run(["state", "rebuild"])
         XCTAssertEqual(rebuild.status, 0, rebuild.stderr + rebuild.stdout)
-        let asideSchema = try XCTUnwrap(try asideSchemas(database, of: "public").first)
-        XCTAssertEqual(
-            try database.connection.rows("SELECT tablename FROM pg_tables WHERE schemaname = '\(asideSchema)' ORDER BY 1").map { $0[0] ?? "" },
-            ["etl_control", "etl_meta", "etl_rejects", "etl_runs"])
-        XCTAssertEqual(
-            try database.connection.rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").map { $0[0] ?? "" },
-            ["_etl_state", "etl_control", "etl_meta", "etl_rejects", "etl_runs", "people"])
-        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM public.people"), "600", "the sink's target stays where it was")
-        let sinks = try committed(workspace, database)
-        XCTAssertEqual(try watermarks(database, schema: "public"), ["pg_people": sinks["pg_people"]?[0], "lite_people": sinks["lite_people"]?[0]])
+        let asideSchema = try XCTUnwrap(try asideSchemas(database, of: "warehouse").first)
+        XCTAssertEqual(try tables(database, in: asideSchema), ["etl_control", "etl_meta", "etl_rejects", "etl_runs"])
+        XCTAssertEqual(try tables(database, in: "warehouse"), ["_etl_state", "etl_control", "etl_meta", "etl_rejects", "etl_runs", "people"])
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM warehouse.people"), "600", "the sink's target stays where it was")
+        let sinks = try committed(workspace, database, sinkSchema: "warehouse")
+        XCTAssertEqual(try watermarks(database, schema: "warehouse"), ["pg_people": sinks["pg_people"]?[0], "lite_people": sinks["lite_people"]?[0]])
 
         // The old history reads as any state does, with state.schema pointed at it.
         try manifest(
             workspace, file: "aside.json", state: #"{"url": "\#(database.url())", "schema": "\#(asideSchema)"}"#, database: database,
-            entries: "[" + Self.peopleEntries + "]")
+            sinkSchema: "warehouse", entries: "[" + Self.peopleEntries + "]")
         let history = try workspace.run(["history", "--manifest", "aside.json", "--entry", "lite_people"])
         XCTAssertEqual(history.status, 0, history.stderr)
         XCTAssertEqual(history.stdout.split(separator: "\n").count, 3, "a header and the two old runs: \(history.stdout)")
 
+        try assertTheLoadEndsWithEveryRowOnce(workspace, database, sinkSchema: "warehouse")
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM warehouse.etl_runs WHERE status = 'ok'"), "6")
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM \(asideSchema).etl_runs"), "4", "the old history is left as it was")
+    }
+
+    func testAStateInThePublicSchemaIsNeverRenamedWithIt() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try pipeline(database, stateSchema: "public")
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        let rebuild = try workspace.run(["state", "rebuild"])
+        XCTAssertEqual(rebuild.status, 0, rebuild.stderr + rebuild.stdout)
+        let asideSchema = try XCTUnwrap(try asideSchemas(database, of: "public").first)
+        XCTAssertEqual(try tables(database, in: asideSchema), ["etl_control", "etl_meta", "etl_rejects", "etl_runs"])
+        XCTAssertEqual(try tables(database, in: "public"), ["_etl_state", "etl_control", "etl_meta", "etl_rejects", "etl_runs", "people"])
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM public.people"), "300")
+    }
+
+    func testARebuildTheStateRoleMayNotCarryOutChangesNothingAndSaysWhy() throws {
+        let database = try PostgresTestDatabase()
+        let role = database.server.passwordUser
+        // An administrator made the schema and lets the state's role use it, but not create schemas.
+        try database.connection.execute("CREATE SCHEMA etl_state; GRANT USAGE, CREATE ON SCHEMA etl_state TO \(role); REVOKE CREATE ON DATABASE \(database.name) FROM PUBLIC")
+        let secret = database.server.password
+        let workspace = try pipeline(
+            database, stateSchema: "etl_state", stateURL: database.url(user: role), stateExtra: #", "password_env": "STATE_PASSWORD""#)
+        try workspace.folder.write(".env", "STATE_PASSWORD=\(secret)\n")
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        let runs = try database.connection.rows("SELECT run_id, entry_id, status FROM etl_state.etl_runs ORDER BY 1, 2")
+
+        let rebuild = try workspace.run(["state", "rebuild"])
+        XCTAssertNotEqual(rebuild.status, 0, rebuild.stdout)
+        XCTAssertTrue(rebuild.stderr.contains("state rebuild changed nothing (the old state is as it was)"), rebuild.stderr)
+        XCTAssertTrue(rebuild.stderr.contains("permission denied for database"), rebuild.stderr)
+        XCTAssertTrue(rebuild.stderr.contains("needs CREATE on the database"), rebuild.stderr)
+        XCTAssertFalse((rebuild.stdout + rebuild.stderr).contains(secret), rebuild.stderr)
+        XCTAssertEqual(try asideSchemas(database, of: "etl_state"), [])
+        XCTAssertEqual(try tables(database, in: "etl_state"), ["etl_control", "etl_meta", "etl_rejects", "etl_runs"])
+        XCTAssertEqual(try database.connection.rows("SELECT run_id, entry_id, status FROM etl_state.etl_runs ORDER BY 1, 2"), runs)
+
+        try database.connection.execute("GRANT CREATE ON DATABASE \(database.name) TO \(role)")
+        let granted = try workspace.run(["state", "rebuild"])
+        XCTAssertEqual(granted.status, 0, granted.stderr + granted.stdout)
+        let asideSchema = try XCTUnwrap(try asideSchemas(database, of: "etl_state").first)
+        XCTAssertEqual(try database.connection.rows("SELECT run_id, entry_id, status FROM \(asideSchema).etl_runs ORDER BY 1, 2"), runs)
         try assertTheLoadEndsWithEveryRowOnce(workspace, database)
-        // A serial of the new etl_runs starts afresh; the old one went with its table.
-        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM public.etl_runs WHERE status = 'ok'"), "6")
+    }
+
+    private func tables(_ database: PostgresTestDatabase, in schema: String) throws -> [String] {
+        try database.connection.rows("SELECT tablename FROM pg_tables WHERE schemaname = '\(schema)' ORDER BY 1").map { $0[0] ?? "" }
     }
 
     func testAStateWhoseSchemaWasDroppedIsRebuiltAndTheSinksAskForOwnershipToBeTaken() throws {

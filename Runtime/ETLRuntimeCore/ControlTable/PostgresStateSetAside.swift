@@ -26,6 +26,20 @@ enum PostgresStateSetAside {
     }
 
     static func run(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Outcome {
+        do {
+            return try moveAndCreate(connection)
+        } catch {
+            // The transaction was rolled back: say so, since the user wonders what is left.
+            var refusal = error
+            refusal.message = "state rebuild changed nothing (the old state is as it was): " + error.message
+            if error.message.contains("permission denied") || error.message.contains("must be owner") {
+                refusal.message += "; the state's role needs CREATE on the database, to make the schema the old state moves to"
+            }
+            throw refusal
+        }
+    }
+
+    private static func moveAndCreate(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Outcome {
         let schema = connection.server.schema
         return try connection.transaction { () throws(StateDatabaseError) in
             let previousID = try readStateID(connection)
