@@ -40,10 +40,19 @@ enum PostgresStateSchema {
     static func prepare(_ connection: PostgresStateConnection) throws(StateDatabaseError) {
         // Every entry's worker opens the state: when it is already of this version, no DDL
         // (and no wait on the other hosts' writes) is needed.
-        let meta = PostgresStateConnection.quoted(connection.server.schema) + ".etl_meta"
-        if try connection.query("SELECT to_regclass(?1) IS NOT NULL", [.text(meta)]).first?.first?.text == "t",
+        let present = try presentTables(connection)
+        if present.count == tableNames.count,
            try connection.query("SELECT value FROM etl_meta WHERE key = 'schema_version'").first?.first?.integer == StateSchema.currentVersion {
             return
+        }
+        // etl_meta is written in the transaction that creates every table: a state without some of
+        // them lost them (a DROP, a partial restore). Creating them afresh would forget watermarks
+        // and history without a word, so refuse, as a damaged SQLite file is refused.
+        if present.contains("etl_meta"), present.count < tableNames.count {
+            let missing = tableNames.filter { !present.contains($0) }
+            throw StateDatabaseError(
+                path: connection.path, sql: nil, kind: .unusable,
+                message: "is damaged: \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing from the schema. " + recovery)
         }
         try connection.transaction { () throws(StateDatabaseError) in
             let schema = connection.server.schema
@@ -61,13 +70,35 @@ enum PostgresStateSchema {
                     message: "was written by a newer etl-runtime (state schema version \(version); this one knows up to "
                         + "\(StateSchema.currentVersion)). Run the newer etl-runtime, or point state.schema at another schema")
             }
-            try connection.execute(tables)
-            try connection.query(
-                "INSERT INTO etl_meta (key, value) VALUES ('state_id', ?1), ('created_at', ?2) ON CONFLICT (key) DO NOTHING",
-                [.text(StateSchema.randomStateID()), .text(Timestamp.now())])
-            try connection.query(
-                "INSERT INTO etl_meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
-                [.text(String(StateSchema.currentVersion))])
+            try create(connection, stateID: StateSchema.randomStateID())
         }
     }
+
+    /// Creates the tables that are missing and records the version, and `stateID` unless the
+    /// state has an id already. Call it inside the state's transaction, with the schema there.
+    static func create(_ connection: PostgresStateConnection, stateID: String) throws(StateDatabaseError) {
+        try connection.execute(tables)
+        try connection.query(
+            "INSERT INTO etl_meta (key, value) VALUES ('state_id', ?1), ('created_at', ?2) ON CONFLICT (key) DO NOTHING",
+            [.text(stateID), .text(Timestamp.now())])
+        try connection.query(
+            "INSERT INTO etl_meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
+            [.text(String(StateSchema.currentVersion))])
+    }
+
+    /// The state's tables, as `pg_tables` names them.
+    static let tableNames = ["etl_control", "etl_meta", "etl_rejects", "etl_runs"]
+
+    /// Which of the state's tables the schema holds.
+    static func presentTables(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Set<String> {
+        Set(try connection.query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = ?1 AND tablename::text = ANY(string_to_array(?2, ','))",
+            [.text(connection.server.schema), .text(tableNames.joined(separator: ","))]
+        ).compactMap { $0.first?.text })
+    }
+
+    /// How to get going again from a state that cannot be used.
+    static let recovery = "To recover, run `etl-runtime state rebuild --manifest <plugins.json>`: it moves what is left of this state "
+        + "aside (into a schema named <schema>_unusable_<time>, never dropped) and rebuilds the control table from the state "
+        + "each sink committed with its data (_etl_state)"
 }

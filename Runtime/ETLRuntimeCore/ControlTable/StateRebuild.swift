@@ -5,9 +5,10 @@ import Foundation
 /// `state rebuild`: a new state database for a manifest whose database is lost, damaged or
 /// unusable, rebuilt from what survives it — each transactional sink stores every entry's resume
 /// state in the same transaction as the data (`_etl_state`), which is the truth the control table
-/// only mirrors. The old file is moved aside, never deleted: its run history (and what each run
-/// read, `etl_runs.reads`) stays readable there; the new file starts with an empty history of the
-/// current layout, so no run rows are copied.
+/// only mirrors. The old state is moved aside, never deleted: its run history (and what each run
+/// read, `etl_runs.reads`) stays readable there; the new state starts with an empty history of the
+/// current layout, so no run rows are copied. A SQLite file is renamed `*.unusable-<time>`; a
+/// state in PostgreSQL goes to a schema `<schema>_unusable_<time>` (see `PostgresStateSetAside`).
 package enum StateRebuild {
     /// What was recovered for one entry.
     package struct Outcome: Sendable {
@@ -18,38 +19,40 @@ package enum StateRebuild {
         package var problem: String?
     }
 
+    /// Where the previous state went.
+    package enum MovedAside: Sendable, Equatable {
+        /// The SQLite file's new path.
+        case file(String)
+        /// The schema now holding the old state's tables, on the state's server.
+        case schema(String, server: PostgresStateServer)
+    }
+
     package struct Result: Sendable {
-        /// Where the previous file went, nil when there was none.
-        package var movedAside: String?
+        /// Where the previous state went, nil when there was none.
+        package var movedAside: MovedAside?
         /// True when the project's id (which sinks record as owner of its targets) was kept.
         package var keptStateID: Bool
         package var outcomes: [Outcome]
     }
 
-    /// Moves the state database aside and builds a new one from the sinks' committed state.
-    /// Hold every entry's lock while calling this: no run may write the state meanwhile.
+    /// Moves the state aside and builds a new one from the sinks' committed state.
+    /// Hold every entry's lock while calling this — for a shared state, every entry's claim
+    /// (`EntryClaimSet`): no run on any host may write the state meanwhile.
     package static func run(_ context: ManifestContext) throws -> Result {
         let manifest = context.manifest
-        if let server = manifest.stateServer {
-            throw StateDatabaseError(
-                path: server.description, sql: nil,
-                message: "`state rebuild` rebuilds a SQLite state file; a state in PostgreSQL is kept by its server (restore it from the server's backups, or drop the schema and run again to start afresh)")
+        let movedAside: MovedAside?
+        let previousID: String?
+        switch manifest.stateLocation {
+        case .file(let path):
+            previousID = readStateID(path)
+            movedAside = try moveFileAside(path).map(MovedAside.file)
+        case .server(let server):
+            // The fresh state is created with the old id in the same transaction that moves the old one aside.
+            let setAside = try PostgresStateSetAside.run(try PostgresStateConnection(server))
+            previousID = setAside.previousStateID
+            movedAside = setAside.asideSchema.map { .schema($0, server: server) }
         }
-        let path = manifest.statePath
-        let previousID = readStateID(path)
-        var movedAside: String?
-        if FileManager.default.fileExists(atPath: path) {
-            let aside = path + ".unusable-" + Timestamp.now().replacingOccurrences(of: ":", with: "")
-            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-                guard rename(path + suffix, aside + suffix) == 0 else {
-                    throw StateDatabaseError(
-                        path: path + suffix, sql: nil,
-                        message: "cannot move it aside to \(aside + suffix): \(String(cString: strerror(errno)))")
-                }
-            }
-            movedAside = aside
-        }
-        let database = try StateDatabase(path: path)
+        let database = try StateDatabase(location: manifest.stateLocation)
         if let previousID { try database.adoptStateID(previousID) }
         try database.synchronize(with: manifest.controlTable)
         var outcomes: [Outcome] = []
@@ -74,6 +77,21 @@ package enum StateRebuild {
             }
         }
         return Result(movedAside: movedAside, keptStateID: previousID != nil, outcomes: outcomes)
+    }
+
+    /// Renames the file (with its WAL and shared-memory files) `*.unusable-<time>`; nil when
+    /// there is no file.
+    private static func moveFileAside(_ path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let aside = path + ".unusable-" + Timestamp.now().replacingOccurrences(of: ":", with: "")
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            guard rename(path + suffix, aside + suffix) == 0 else {
+                throw StateDatabaseError(
+                    path: path + suffix, sql: nil,
+                    message: "cannot move it aside to \(aside + suffix): \(String(cString: strerror(errno)))")
+            }
+        }
+        return aside
     }
 
     /// The project id of a state database that may be damaged: etl_meta is small and written
