@@ -8,7 +8,22 @@ extension Manifest {
     /// Call before any plugin instance is created; `setenv` is not safe while other threads
     /// read the environment.
     package func exportDotEnv() {
-        for (name, value) in dotEnv.sorted(by: { $0.key < $1.key }) {
+        DotEnvFile.export(dotEnv)
+    }
+}
+
+extension ManifestOutline {
+    /// `Manifest.exportDotEnv` for the commands that read only the state: a state in PostgreSQL
+    /// reads its `password_env` with `getenv`, as `run` does.
+    package func exportDotEnv() {
+        DotEnvFile.export(dotEnv)
+    }
+}
+
+extension DotEnvFile {
+    /// Sets each variable the process environment lacks, in name order.
+    static func export(_ variables: [String: String]) {
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
             setenv(name, value, 0)
         }
     }

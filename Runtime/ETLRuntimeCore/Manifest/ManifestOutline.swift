@@ -53,6 +53,8 @@ package struct ManifestOutline: Sendable {
     package var entries: [Entry]
     /// The substitutions that could be made, for `redacting(_:)`.
     package var substitutions: [VariableSubstitution]
+    /// The variables of the `.env` beside the manifest (see `exportDotEnv`).
+    package var dotEnv: [String: String] = [:]
 
     /// The entry with `id`.
     package func entry(id: String) -> Entry? {
@@ -110,6 +112,7 @@ extension ManifestLoader {
             manifestPath: absolutePath, statePath: statePath, entries: elements.compactMap(reader.entry),
             substitutions: secrets(expansion, environment: environment, dotEnv: dotEnv))
         outline.stateServer = stateServer
+        outline.dotEnv = dotEnv
         return .success(outline)
     }
 }
