@@ -153,6 +153,34 @@ final class PostgresStateRebuildTests: XCTestCase {
         XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM \(asideSchema).etl_runs"), "4", "the old history is left as it was")
     }
 
+    func testTheRolesThatReadTheOldStateCanReadTheRebuiltOne() throws {
+        let database = try PostgresTestDatabase()
+        let reader = "etl_dashboard_\(UInt32.random(in: 0...UInt32.max))"
+        try database.connection.execute("CREATE ROLE \(reader)")
+        defer { try? database.connection.execute("DROP OWNED BY \(reader); DROP ROLE \(reader)") }
+        for (stateSchema, sinkSchema) in [("etl_state", "public"), ("warehouse", "warehouse")] {
+            let workspace = try pipeline(database, stateSchema: stateSchema, sinkSchema: sinkSchema)
+            XCTAssertEqual(try workspace.run(["run"]).status, 0)
+            try database.connection.execute("""
+                GRANT USAGE ON SCHEMA \(stateSchema) TO \(reader);
+                GRANT SELECT ON \(stateSchema).etl_runs, \(stateSchema).etl_control TO \(reader);
+                GRANT SELECT ON \(stateSchema).etl_rejects TO \(reader) WITH GRANT OPTION;
+                GRANT SELECT ON \(stateSchema).etl_meta TO PUBLIC
+                """)
+            let rebuild = try workspace.run(["state", "rebuild"])
+            XCTAssertEqual(rebuild.status, 0, rebuild.stderr + rebuild.stdout)
+            let privileges = try database.connection.rows("""
+                SELECT has_schema_privilege('\(reader)', '\(stateSchema)', 'USAGE'),
+                       has_table_privilege('\(reader)', '\(stateSchema).etl_runs', 'SELECT'),
+                       has_table_privilege('\(reader)', '\(stateSchema).etl_control', 'SELECT'),
+                       has_table_privilege('\(reader)', '\(stateSchema).etl_rejects', 'SELECT WITH GRANT OPTION'),
+                       has_table_privilege('\(reader)', '\(stateSchema).etl_runs', 'INSERT'),
+                       has_table_privilege('public', '\(stateSchema).etl_meta', 'SELECT')
+                """)
+            XCTAssertEqual(privileges, [["t", "t", "t", "t", "f", "t"]], "state in schema \(stateSchema)")
+        }
+    }
+
     func testAStateInThePublicSchemaIsNeverRenamedWithIt() throws {
         let database = try PostgresTestDatabase()
         let workspace = try pipeline(database, stateSchema: "public")

@@ -45,10 +45,12 @@ enum PostgresStateSetAside {
             let previousID = try readStateID(connection)
             let present = try PostgresStateSchema.presentTables(connection)
             var aside: String?
+            var renamed = false
             if !present.isEmpty {
                 let name = try asideName(connection, for: schema)
                 if try holdsTheStateAloneAndIsOwned(connection) {
                     try connection.execute("ALTER SCHEMA \(quoted(schema)) RENAME TO \(quoted(name))")
+                    renamed = true
                 } else {
                     try connection.execute("CREATE SCHEMA \(quoted(name))")
                     for table in present.sorted() {
@@ -63,6 +65,7 @@ enum PostgresStateSetAside {
             // The session's search path names the schema; make sure it finds the one just made.
             try connection.execute("SET LOCAL search_path TO \(quoted(schema))")
             try PostgresStateSchema.create(connection, stateID: previousID ?? StateSchema.randomStateID())
+            if let aside { try PostgresStateGrants.copy(from: aside, to: schema, schemaWasRenamed: renamed, connection) }
             return Outcome(asideSchema: aside, previousStateID: previousID)
         }
     }
