@@ -136,6 +136,11 @@ final class SharedPostgresStateTests: XCTestCase {
         XCTAssertEqual(try watcher.scalar("""
             SELECT count(*) FROM shared_state.etl_control WHERE abs(extract(epoch FROM now() - last_run_at::timestamptz)) > 300
             """), "0")
+        // In the one format a SQLite state's times have too (text order is time order).
+        XCTAssertEqual(try watcher.scalar(#"""
+            SELECT count(*) FROM shared_state.etl_runs
+            WHERE started_at !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' OR ended_at !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$'
+            """#), "0", "\(stamps)")
     }
 
     /// How many hours the clock that stamped the summary lines of `stderr` is off this host's.
