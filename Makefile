@@ -29,6 +29,8 @@ DEBIAN_PACKAGES += libssl-dev
 DEBIAN_PACKAGES += patchelf
 # report/serve tests: headless Chromium renders the pages; curl sends the viewer bad requests.
 DEBIAN_PACKAGES += chromium curl
+# Shared-state tests: libfaketime runs a "host" whose clock is hours off.
+DEBIAN_PACKAGES += faketime
 PYTHON_PACKAGES := pyarrow pytest
 # Parquet interop peers (files written by them are read by us, and ours by them).
 PYTHON_PACKAGES += duckdb fastparquet

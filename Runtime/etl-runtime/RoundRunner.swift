@@ -33,10 +33,11 @@ struct RoundRunner {
 
     /// Runs `entries` (in run order: see `ManifestContext.selectEntries`), whose locks this run
     /// holds; `lockDescriptors` (by entry id) are passed down to their workers. Entries that
-    /// depend on one of `heldElsewhere` (held by another run) are skipped. `roundStart` (a
-    /// `Timestamp`): in a shared state, an entry another host ran successfully since is not rerun.
+    /// depend on one of `heldElsewhere` (held by another run) are skipped. `roundStart` (a time of
+    /// the state's clock, `StateDatabase.now()`): in a shared state, an entry another host ran
+    /// successfully since is not rerun.
     func runRound(
-        _ entries: [ControlEntry], lockDescriptors: [String: Int32], heldElsewhere: [String] = [], roundStart: String = Timestamp.now()
+        _ entries: [ControlEntry], lockDescriptors: [String: Int32], heldElsewhere: [String] = [], roundStart: String
     ) -> [EntryRunResult] {
         let runID = RunID.make()
         let logger = Logger(label: "etl.run")

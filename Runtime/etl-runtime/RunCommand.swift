@@ -104,8 +104,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         // The first round's start, for a shared state (see SharedStateClaim): taken before
-        // anything else so that hosts started together by cron agree on it.
-        let commandStart = Timestamp.now()
+        // anything else so that hosts started together by cron agree on it. The state's clock
+        // (the server's, for a shared state) is read once the state is open, so this notes how
+        // long ago that was on this host's monotonic clock.
+        let commandStart = MonotonicTime.seconds()
         let context = try location.loadContext()
         let selected: [ControlEntry]
         do {
@@ -165,9 +167,13 @@ struct RunCommand: ParsableCommand {
         if let progressInterval { runner.progressInterval = progressInterval.seconds }
         let afterRound = RoundAftermath(alerts: alerts, metricsFile: metricsFile, state: state)
         let locks = RunLocks(folder: context.lockFolder)
+        let firstRoundStart = try state.time(secondsAgo: MonotonicTime.seconds() - commandStart)
         var roundsStarted = 0
         func round() throws -> RoundOutcome {
-            let roundStart = roundsStarted == 0 ? commandStart : Timestamp.now()
+            // A later round of `--every` asks a connection of its own: the run's may have been
+            // dropped by the server in the hours the run has been waiting.
+            let roundStart = roundsStarted == 0
+                ? firstRoundStart : try StateDatabase(location: context.manifest.stateLocation, pagesChecked: true).now()
             roundsStarted += 1
             let (held, locked) = try locks.acquire(selected)
             let results = held.isEmpty ? [] : runner.runRound(held, lockDescriptors: locks.descriptors, heldElsewhere: locked, roundStart: roundStart)

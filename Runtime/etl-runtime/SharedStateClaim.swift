@@ -14,7 +14,9 @@ enum SharedStateClaim {
         case notHere(EntryRunResult)
     }
 
-    /// `roundStart`: when this round began (`Timestamp.now()`), the hosts' clocks in step.
+    /// `roundStart`: when this round began, on the state server's clock (`StateDatabase.now()`),
+    /// which the other hosts' runs' `started_at` are written with too: hosts whose own clocks
+    /// disagree still agree on which run began in this round.
     static func decide(_ entry: ControlEntry, runID: String, roundStart: String, location: StateLocation, redact: (String) -> String) -> Decision {
         guard case .server(let server) = location else { return .run(nil) }
         var result = EntryRunResult(entryID: entry.id, runID: runID, status: .elsewhere)

@@ -17,10 +17,13 @@ extension RunWorkspace {
     }
 
     /// Starts `etl-runtime ARGUMENTS` in this folder; its stderr is read from the pipe once it ended.
-    func startRun(_ arguments: [String]) throws -> (process: Process, stderr: Pipe) {
+    /// With `clockOffset` it runs on a host whose clock is that far off (see `SkewedClock`).
+    func startRun(_ arguments: [String], clockOffset: String? = nil) throws -> (process: Process, stderr: Pipe) {
         let run = Process()
-        run.executableURL = URL(fileURLWithPath: TestPaths.runtimeExecutable)
-        run.arguments = arguments
+        let command = try SkewedClock.command(TestPaths.runtimeExecutable, arguments, offset: clockOffset)
+        run.executableURL = URL(fileURLWithPath: command.executable)
+        run.arguments = command.arguments
+        run.environment = command.environment
         run.currentDirectoryURL = URL(fileURLWithPath: path)
         let stderr = Pipe()
         run.standardError = stderr

@@ -38,4 +38,31 @@ final class OperationsPostgresStateTests: XCTestCase {
         XCTAssertTrue(events[0].contains(#""event":"freshness""#) && events[0].contains(#""status":"warn""#), String(events[0]))
         XCTAssertEqual(try database.connection.scalar("SELECT value FROM ops_state.etl_meta WHERE key = 'freshness_notified.app'"), "warn")
     }
+
+    /// A shared state's run times are the server's (see `StateDatabase.now()`): a host whose
+    /// clock is two hours ahead ages the last load on the server's clock too, so it does not
+    /// find a load of moments ago two hours old.
+    func testAHostWhoseClockIsHoursAheadAgesTheLastLoadOnTheServersClock() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = RunWorkspace()
+        try workspace.logFile("app.log", lines: 1...4)
+        try workspace.folder.write(
+            "plugins.json",
+            """
+            {"manifest_version": 1, "state": {"url": "\(database.url())", "schema": "ops_state"},
+             "sources": {"app": {"plugin": "lines", "config": {"path": "app.log"}}},
+             "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
+             "control_table": [{"id": "app", "source": "app", "stream": "lines", "sink": "warehouse", "target": "app", "mode": "full",
+               "freshness": {"warn_after": "PT1H", "error_after": "P1D"}}]}
+            """)
+        let run = try workspace.run(["run"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let check = try workspace.run(["check", "--freshness", "--no-notify", "--metrics-file", "etl.prom"], clockOffset: "+2h")
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.hasPrefix("OK     app  last successful run "), check.stdout)
+        XCTAssertFalse(check.stdout.contains("2h"), check.stdout)
+        let metrics = try String(contentsOfFile: workspace.path + "/etl.prom", encoding: .utf8)
+        let age = try XCTUnwrap(metrics.split(separator: "\n").first { $0.hasPrefix(#"etl_entry_freshness_age_seconds{entry="app",check="last_load"}"#) }, metrics)
+        XCTAssertLessThan(try XCTUnwrap(Double(age.split(separator: " ").last ?? "")), 300, String(age))
+    }
 }

@@ -86,6 +86,72 @@ final class SharedPostgresStateTests: XCTestCase {
         XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'small' AND status = 'ok'"), "2")
     }
 
+    /// The same-round rule compares one host's round start with another's run start: both are
+    /// read from the state server's clock, so hosts whose own clocks are hours apart agree.
+    func testHostsWhoseClocksAreHoursOffRunEachEntryOnceARoundAndStampRunsWithTheServersTime() throws {
+        let database = try PostgresTestDatabase()
+        let entries = """
+            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
+             {"id": "small", "source": "file", "stream": "people", "sink": "side", "target": "small", "mode": "full"}]
+            """
+        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let ahead = try host(database, entries: entries, sources: sources)
+        let behind = try host(database, entries: entries, sources: sources)
+        let onTime = try host(database, entries: entries, sources: sources)
+        let watcher = try PostgresTestConnection(database.keywords)
+        // The host two hours ahead runs one entry at a time: it reaches "small" only after "big".
+        let round = try ahead.startRun(["run", "--jobs", "1"], clockOffset: "+2h")
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        let other = try behind.run(["run", "--entry", "small"], clockOffset: "-2h")
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(other.stderr.contains("summary entry=small status=ok"), other.stderr)
+        let ended = finish(round)
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("summary entry=big status=ok"), ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("summary entry=small status=elsewhere"), "small ran twice in one round: \(ended.stderr)")
+        // The skew is real: each host stamps its own log lines with its own clock.
+        XCTAssertEqual(try Self.hoursOff(ended.stderr), 2, ended.stderr)
+        XCTAssertEqual(try Self.hoursOff(other.stderr), -2, other.stderr)
+
+        // The next tick, on a host whose clock is right, is a new round: both entries run again,
+        // though the host ahead stamped its run of "big" two hours later on its own clock.
+        let next = try onTime.run(["run"])
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertTrue(next.stderr.contains("summary entry=big status=ok"), next.stderr)
+        XCTAssertTrue(next.stderr.contains("summary entry=small status=ok"), next.stderr)
+        XCTAssertEqual(
+            try watcher.rows("SELECT entry_id, status, count(*) FROM shared_state.etl_runs GROUP BY 1, 2 ORDER BY 1, 2"),
+            [["big", "ok", "2"], ["small", "ok", "2"]])
+        // Every time stored is the server's: within minutes of its now(), not two hours off.
+        let farFromServer = """
+            SELECT count(*) FROM shared_state.etl_runs
+            WHERE abs(extract(epoch FROM now() - started_at::timestamptz)) > 300
+               OR abs(extract(epoch FROM now() - ended_at::timestamptz)) > 300
+            """
+        let stamps = try watcher.rows("SELECT entry_id, started_at, ended_at, now() FROM shared_state.etl_runs")
+        XCTAssertEqual(try watcher.scalar(farFromServer), "0", "\(stamps)")
+        XCTAssertEqual(try watcher.scalar("""
+            SELECT count(*) FROM shared_state.etl_control WHERE abs(extract(epoch FROM now() - last_run_at::timestamptz)) > 300
+            """), "0")
+        // In the one format a SQLite state's times have too (text order is time order).
+        XCTAssertEqual(try watcher.scalar(#"""
+            SELECT count(*) FROM shared_state.etl_runs
+            WHERE started_at !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' OR ended_at !~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$'
+            """#), "0", "\(stamps)")
+    }
+
+    /// How many hours the clock that stamped the summary lines of `stderr` is off this host's.
+    private static func hoursOff(_ stderr: String) throws -> Int {
+        let line = try XCTUnwrap(stderr.split(separator: "\n").first { $0.contains(" summary entry=") }, stderr)
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let stamped = try XCTUnwrap(parser.date(from: String(line.prefix { $0 != " " })), String(line))
+        return Int((stamped.timeIntervalSinceNow / 3600).rounded())
+    }
+
     func testARunnerKilledMidEntryIsRecordedKilledAndTheNextTickOnAnotherHostRunsTheEntry() throws {
         let database = try PostgresTestDatabase()
         let entries = #"[{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}]"#

@@ -95,6 +95,17 @@ final class PostgresStateConnection: StateConnection {
         }
     }
 
+    /// The server's clock, in `Timestamp.now()`'s format (milliseconds, UTC, `Z`): every host
+    /// sharing the state reads the same clock. `clock_timestamp()`, not `now()`, which stays at
+    /// the start of the transaction.
+    func now() throws(StateDatabaseError) -> String {
+        let sql = #"SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#
+        guard let time = try query(sql).first?.first?.text else {
+            throw StateDatabaseError(path: path, sql: sql, message: "the server returned no time")
+        }
+        return time
+    }
+
     /// `?N` → `$N`; a bare `?` takes the next number. Question marks inside quotes stay.
     static func numberedPlaceholders(_ sql: String) -> String {
         var output = ""

@@ -80,7 +80,7 @@ enum PostgresStateSchema {
         try connection.execute(tables)
         try connection.query(
             "INSERT INTO etl_meta (key, value) VALUES ('state_id', ?1), ('created_at', ?2) ON CONFLICT (key) DO NOTHING",
-            [.text(stateID), .text(Timestamp.now())])
+            [.text(stateID), .text(try connection.now())])
         try connection.query(
             "INSERT INTO etl_meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
             [.text(String(StateSchema.currentVersion))])

@@ -111,7 +111,7 @@ enum PostgresStateSetAside {
     /// PostgreSQL's 63-byte names (it would cut it silently itself), with a number added when a
     /// rebuild of the same second left one already.
     private static func asideName(_ connection: PostgresStateConnection, for schema: String) throws(StateDatabaseError) -> String {
-        let digits = String(Timestamp.now().prefix(19).filter(\.isNumber))
+        let digits = String(try connection.now().prefix(19).filter(\.isNumber))
         let suffix = "_unusable_\(digits.prefix(8))_\(digits.dropFirst(8))"
         for attempt in 1...100 {
             let tail = attempt == 1 ? suffix : suffix + "_\(attempt)"

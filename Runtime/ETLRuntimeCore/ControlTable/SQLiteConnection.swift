@@ -103,6 +103,9 @@ final class SQLiteConnection: StateConnection {
         return rows
     }
 
+    /// A file belongs to one host: its clock.
+    func now() -> String { Timestamp.now() }
+
     /// Runs `body` in one IMMEDIATE transaction; any error rolls the whole of it back.
     func transaction<T>(_ body: () throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T {
         try execute("BEGIN IMMEDIATE")

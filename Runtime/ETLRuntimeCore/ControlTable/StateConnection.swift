@@ -11,6 +11,8 @@ protocol StateConnection: AnyObject {
     /// Runs `body` in one transaction that excludes every other writer of the state (SQLite's
     /// write lock; in PostgreSQL a transaction-level advisory lock on the schema).
     func transaction<T>(_ body: () throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T
+    /// The state's clock, as a `Timestamp`: see `StateDatabase.now()`.
+    func now() throws(StateDatabaseError) -> String
 }
 
 extension StateConnection {

@@ -56,7 +56,7 @@ package final class StateDatabase {
     /// (unless its id is in `accepting`) and is returned, for `run` and `validate` to refuse.
     @discardableResult
     package func synchronize(with entries: [ControlEntry], accepting: Set<String> = []) throws -> [EntrySettingsChange] {
-        let now = Timestamp.now()
+        let now = try self.now()
         return try connection.transaction { () throws(StateDatabaseError) in
             let changes = try settingsChanges(entries).filter { !accepting.contains($0.entryID) }
             let refused = Set(changes.map(\.entryID))
@@ -124,10 +124,11 @@ package final class StateDatabase {
     /// table and in the run's row (so a run that dies later still shows what it committed), with
     /// what the run read when it is known by then (a SQL model's tables: see `RunReads`).
     package func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int, reads: [String]? = nil) throws {
+        let now = try self.now()
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
                 "UPDATE etl_control SET watermark = ?2, state_override = 0, rows_loaded = rows_loaded + ?3, updated_at = ?4 WHERE id = ?1",
-                [.text(entryID), SQLiteValue(state), .integer(Int64(rowsWritten)), .text(Timestamp.now())])
+                [.text(entryID), SQLiteValue(state), .integer(Int64(rowsWritten)), .text(now)])
             try connection.query(
                 "UPDATE etl_runs SET rows_written = rows_written + ?3, watermark_after = ?4, reads = coalesce(?5, reads) WHERE run_id = ?1 AND entry_id = ?2",
                 [.text(runID), .text(entryID), .integer(Int64(rowsWritten)), SQLiteValue(state), SQLiteValue(reads.map(RunReads.stored))])
@@ -147,14 +148,14 @@ package final class StateDatabase {
     package func adoptSinkState(entryID: String, state: String?) throws {
         try connection.query(
             "UPDATE etl_control SET watermark = ?2, updated_at = ?3 WHERE id = ?1",
-            [.text(entryID), SQLiteValue(state), .text(Timestamp.now())])
+            [.text(entryID), SQLiteValue(state), .text(now())])
     }
 
     /// `state reset` (state nil) or `state set`: the next run starts from `state`.
     package func overrideWatermark(entryID: String, state: String?) throws {
         let rows = try connection.query(
             "UPDATE etl_control SET watermark = ?2, state_override = 1, updated_at = ?3 WHERE id = ?1 RETURNING id",
-            [.text(entryID), SQLiteValue(state), .text(Timestamp.now())])
+            [.text(entryID), SQLiteValue(state), .text(now())])
         guard !rows.isEmpty else {
             throw StateDatabaseError(path: path, sql: nil, message: "no entry \"\(entryID)\" in the control table; run `etl-runtime run` once so the manifest's entries are recorded")
         }
@@ -164,7 +165,7 @@ package final class StateDatabase {
     /// worker records it first (so a worker that dies at once still leaves its row); the worker
     /// records it again, with its own pid and the watermark it starts from.
     package func startRun(runID: String, entryID: String, watermarkBefore: String?) throws {
-        let now = Timestamp.now()
+        let now = try self.now()
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
                 """
@@ -185,7 +186,7 @@ package final class StateDatabase {
     }
 
     package func finishRun(_ result: EntryRunResult) throws {
-        let now = Timestamp.now()
+        let now = try self.now()
         try connection.transaction { () throws(StateDatabaseError) in
             try connection.query(
                 """
@@ -209,7 +210,7 @@ package final class StateDatabase {
     /// ambiguous in DO UPDATE (the row or `excluded`), and refused every reject of a state in it.
     package func recordRejects(_ rejects: [SourceReject], runID: String, entryID: String) throws {
         guard !rejects.isEmpty else { return }
-        let now = Timestamp.now()
+        let now = try self.now()
         try connection.transaction { () throws(StateDatabaseError) in
             for reject in rejects {
                 try connection.query(
@@ -241,7 +242,7 @@ package final class StateDatabase {
             }
             try connection.query(
                 "UPDATE etl_runs SET status = 'killed', ended_at = ?3, error = 'the process ended without finishing the run (killed or crashed); the next run resumes from the last checkpoint' WHERE run_id = ?1 AND entry_id = ?2 AND status = 'running'",
-                [row[0], row[1], .text(Timestamp.now())])
+                [row[0], row[1], .text(now())])
             try connection.query(
                 "UPDATE etl_control SET last_status = 'killed' WHERE id = ?1 AND last_run_id = ?2", [row[1], row[0]])
         }
@@ -253,8 +254,8 @@ package final class StateDatabase {
         return ""
     }
 
-    /// True when another run of `entryID` that started at or after `since` (a timestamp of
-    /// `Timestamp.now()`) succeeded: in a shared state, another host ran it in this round.
+    /// True when another run of `entryID` that started at or after `since` (a time of this
+    /// state's clock, `now()`) succeeded: in a shared state, another host ran it in this round.
     package func succeededElsewhere(entryID: String, since: String, exceptRunID runID: String) throws -> Bool {
         try !connection.query(
             "SELECT 1 FROM etl_runs WHERE entry_id = ?1 AND status = 'ok' AND started_at >= ?2 AND run_id <> ?3 LIMIT 1",

@@ -2,9 +2,10 @@
 /// run of each entry did, when it last succeeded and how fresh its data is. All gauges,
 /// labelled by `entry`: each describes the entry's newest run, not a running total.
 package enum EntryMetrics {
-    /// Reads the state and the file system for every entry of the manifest.
+    /// Reads the state and the file system for every entry of the manifest; ages at `now`, or
+    /// without it on the clocks `FreshnessCheck.evaluate` reads.
     package static func collect(
-        _ manifest: Manifest, state: StateDatabase, now: Double = Timestamp.nowEpochSeconds()
+        _ manifest: Manifest, state: StateDatabase, now: Double? = nil
     ) throws -> [PrometheusText.Family] {
         let entries = manifest.controlTable
         let runs = try state.lastFinishedRuns()

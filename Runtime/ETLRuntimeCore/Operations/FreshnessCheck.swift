@@ -58,15 +58,20 @@ package struct EntryFreshness: Sendable {
 
 /// Judges entries against their `freshness` from the state database and the file system.
 package enum FreshnessCheck {
-    /// The freshness of `entries` at `now` (seconds since 1970), in their order.
+    /// The freshness of `entries` at `now` (seconds since 1970), in their order. Without `now`,
+    /// each check reads the clock its times were stamped with: the last load the state's
+    /// (`StateDatabase.now()`, the server's for a state shared by several hosts), the newest file
+    /// this host's (its file system stamps the files).
     package static func evaluate(
-        _ entries: [ControlEntry], manifest: Manifest, state: StateDatabase, now: Double = Timestamp.nowEpochSeconds()
+        _ entries: [ControlEntry], manifest: Manifest, state: StateDatabase, now: Double? = nil
     ) throws -> [EntryFreshness] {
+        let stateNow = try now ?? Timestamp.epochSeconds(state.now()) ?? Timestamp.nowEpochSeconds()
+        let hostNow = now ?? Timestamp.nowEpochSeconds()
         let successes = try state.lastSuccessTimes()
         let watermarks = Dictionary(try state.controlRows().map { ($0.id, $0.watermark) }, uniquingKeysWith: { first, _ in first })
         return entries.map { entry in
             let lastSuccess = successes[entry.id]
-            let lastSuccessAge = lastSuccess.flatMap(Timestamp.epochSeconds).map { now - $0 }
+            let lastSuccessAge = lastSuccess.flatMap(Timestamp.epochSeconds).map { stateNow - $0 }
             var checks: [EntryFreshness.Check] = []
             if let limits = entry.freshness?.lastLoad {
                 checks.append(EntryFreshness.Check(
@@ -77,7 +82,7 @@ package enum FreshnessCheck {
                 let file = NewestInputFile.find(
                     rule: rule, sourceConfig: manifest.source(named: entry.source)?.config, resumeState: watermarks[entry.id] ?? nil,
                     manifestDirectory: manifest.manifestDirectory)
-                let age = file.map { now - $0.modified }
+                let age = file.map { hostNow - $0.modified }
                 checks.append(EntryFreshness.Check(
                     kind: .newestFile, level: age.map { rule.thresholds.level(ageSeconds: $0) } ?? .error, thresholds: rule.thresholds,
                     ageSeconds: age, since: file.map { Timestamp.text(epochSeconds: $0.modified) },

@@ -9,14 +9,15 @@ package enum ReportFreshness: Sendable {
     /// Why no entry could be judged.
     case unavailable(String)
 
-    /// Judges the manifest's active entries at `now` (seconds since 1970), as `check --freshness` does.
-    package static func judge(_ manifest: Result<Manifest, ManifestUnavailable>, state: StateDatabase, now: Double) -> ReportFreshness {
+    /// Judges the manifest's active entries now, as `check --freshness` does (each check on the
+    /// clock its times come from: see `FreshnessCheck.evaluate`).
+    package static func judge(_ manifest: Result<Manifest, ManifestUnavailable>, state: StateDatabase) -> ReportFreshness {
         switch manifest {
         case .failure(let problem):
             return .unavailable(problem.description)
         case .success(let manifest):
             do {
-                let results = try FreshnessCheck.evaluate(manifest.controlTable.filter(\.active), manifest: manifest, state: state, now: now)
+                let results = try FreshnessCheck.evaluate(manifest.controlTable.filter(\.active), manifest: manifest, state: state)
                 return .judged(Dictionary(results.map { ($0.entryID, $0) }, uniquingKeysWith: { first, _ in first }))
             } catch {
                 return .unavailable("the state database could not be read: \(manifest.redacting(String(describing: error)))")

@@ -39,7 +39,8 @@ package struct ReportSnapshot: Sendable {
         context: StateContext, manifest: String, loaded: Result<Manifest, ManifestUnavailable>, limits: Limits = Limits()
     ) throws -> ReportSnapshot {
         let database = try context.openState()
-        let generatedAt = Timestamp.now()
+        // The state's clock, which stamped the runs the page ages (a shared state's server's).
+        let generatedAt = try database.now()
         let redact = context.redacting
         var entries: [Entry] = []
         for row in try context.controlRows(in: database) {
@@ -63,8 +64,7 @@ package struct ReportSnapshot: Sendable {
                     return reject
                 }))
         }
-        let freshness = ReportFreshness.judge(
-            loaded, state: database, now: Timestamp.epochSeconds(generatedAt) ?? Timestamp.nowEpochSeconds())
+        let freshness = ReportFreshness.judge(loaded, state: database)
         return ReportSnapshot(manifest: manifest, state: database.path, generatedAt: generatedAt, entries: entries, freshness: freshness)
     }
 }
