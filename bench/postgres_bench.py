@@ -15,8 +15,11 @@ clients, not the disk. Peers:
   which SQLAlchemy 2 sends as multi-row INSERTs), chunks of 10,000 rows;
 * pgloader (Debian package), trimming and `?` → NULL per field, when apt has it.
 
-Time and peak memory come from /usr/bin/time. Then a merge: 10,000 changed rows (every 100th
-key, hours_per_week changed) into a 1 M-row table keyed by id, with an etl-runtime merge entry.
+Time and peak memory come from /usr/bin/time. The COPY peers, whose times are close to
+etl-runtime's, run BENCH_REPEAT times (default 3) in turns with it, and the median is the
+figure (the range is printed beside it); pandas and pgloader, an order of magnitude slower,
+run once. Then a merge: 10,000 changed rows (every 100th key, hours_per_week changed) into a
+1 M-row table keyed by id, with an etl-runtime merge entry.
 
 Usage: postgres_bench.py ROWS [ROWS ...]   (make bench runs 1000000 5000000)
 """
@@ -208,6 +211,43 @@ def merge_benchmark(server, csv, rows):
     return first, seconds, peak, changed, int(total)
 
 
+def replace_benchmark(server, csv, rows, repeat):
+    """A nightly full refresh: the loaded table replaced by the same file again, atomically.
+    etl-runtime's two `replace_by` methods against psql doing the same in one transaction
+    (TRUNCATE, then \\copy: what a script that wants readers never to see half a table does).
+    Median seconds and the table's size after each; the table holds `rows` rows before each."""
+    truncate = f"BEGIN; TRUNCATE adult; \\copy adult FROM STDIN WITH (FORMAT csv, NULL ' ?')"
+    methods = {
+        "etl-runtime, replace_by delete (default)": lambda: measure(
+            [RUNTIME, "run", "--manifest", etl_runtime_manifest(server, csv, "replace-delete", COLUMNS, {})]),
+        "etl-runtime, replace_by truncate": lambda: measure(
+            [RUNTIME, "run", "--manifest", etl_runtime_manifest(server, csv, "replace-truncate", COLUMNS,
+                                                                {"options": {"replace_by": "truncate"}})]),
+        "psql: TRUNCATE + \\copy, one transaction": lambda: measure(
+            ["sh", "-c", f"(printf '%s\\n' \"{truncate}\"; head -n {rows} {csv}; printf '\\\\.\\nCOMMIT;\\n') | psql -X -q -v ON_ERROR_STOP=1"],
+            env=server.environ),
+    }
+    times = {name: [] for name in methods}
+    sizes = {}
+    for _ in range(repeat):
+        for name, load in methods.items():
+            server.fresh_table()
+            # The table as the previous night left it: loaded, vacuumed.
+            measure(["sh", "-c", f"head -n {rows} {csv} | psql -X -q -v ON_ERROR_STOP=1 -c \"\\copy adult FROM STDIN WITH (FORMAT csv, NULL ' ?')\""],
+                    env=server.environ)
+            server.sql("VACUUM adult")
+            server.sql("CHECKPOINT")
+            warm(csv)
+            times[name].append(load()[0])
+            if server.sql("SELECT count(*) FROM adult") != str(rows):
+                raise SystemExit(f"replace check failed for {name}")
+            sizes[name] = int(server.sql("SELECT pg_table_size('adult')")) / 2**20
+    print(f"\nreplace of a loaded {rows:,}-row table by {rows:,} rows (median of {repeat} in turns; table size after)")
+    for name in methods:
+        ordered = sorted(times[name])
+        print(f"{name:<44}{ordered[len(ordered) // 2]:>7.2f} s ({ordered[0]:.2f}-{ordered[-1]:.2f}){sizes[name]:>8.0f} MiB")
+
+
 def main():
     sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000]
     os.makedirs(WORK, exist_ok=True)
@@ -229,26 +269,41 @@ def main():
     if only:
         peers = [peer for peer in peers if peer[0] == "etl-runtime" or peer[0].split()[0] in only.split(",")]
     skip = pgloader_missing()
+    repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
+    once = {"pandas to_sql", "pgloader"}
     results = {}
     for rows in sizes:
         csv = os.path.join(WORK, f"census_{rows}.csv")
         if not os.path.exists(csv):
             subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_census.py"), str(rows), csv], check=True)
         size_mb = os.path.getsize(csv) / 1e6
-        print(f"\n{rows:,} rows ({size_mb:.0f} MB) → PostgreSQL")
-        print(f"{'tool':<18}{'seconds':>9}{'peak MiB':>10}{'rows':>11}   vs etl-runtime")
-        for name, load in peers:
-            if name == "pgloader" and skip:
+        print(f"\n{rows:,} rows ({size_mb:.0f} MB) → PostgreSQL; median of {repeat} runs in turns, "
+              f"{' and '.join(sorted(once))} once")
+        print(f"{'tool':<18}{'seconds':>9}{'(range)':>15}{'peak MiB':>10}{'rows':>11}   vs etl-runtime")
+        runs = {name: [] for name, _ in peers}
+        loaded = {}
+        # In turns, so that whatever else the machine does weighs on every tool alike.
+        for turn in range(repeat):
+            for name, load in peers:
+                if (name == "pgloader" and skip) or (name in once and turn > 0):
+                    continue
+                server.fresh_table()
+                warm(csv)
+                runs[name].append(load(server, csv, rows))
+                loaded[name] = int(server.sql("SELECT count(*) FROM adult"))
+        for name, _ in peers:
+            if not runs[name]:
                 print(f"{name:<18}   skipped: {skip}")
                 continue
-            server.fresh_table()
-            warm(csv)
-            seconds, peak = load(server, csv, rows)
-            loaded = int(server.sql("SELECT count(*) FROM adult"))
+            times = sorted(seconds for seconds, _ in runs[name])
+            seconds = times[len(times) // 2]
+            peak = max(peak for _, peak in runs[name])
             results[(rows, name)] = (seconds, peak)
             base = results[(rows, "etl-runtime")][0]
-            note = "" if loaded == rows else f"   (expected {rows:,} rows)"
-            print(f"{name:<18}{seconds:>9.2f}{peak:>10.0f}{loaded:>11,}   {seconds / base:>5.2f}x the time{note}", flush=True)
+            spread = f"({times[0]:.2f}-{times[-1]:.2f})" if len(times) > 1 else ""
+            note = "" if loaded[name] == rows else f"   (expected {rows:,} rows)"
+            print(f"{name:<18}{seconds:>9.2f}{spread:>15}{peak:>10.0f}{loaded[name]:>11,}   {seconds / base:>5.2f}x the time{note}",
+                  flush=True)
         fastest = min((value[0], name) for (size, name), value in results.items() if size == rows and name != "etl-runtime")
         print(f"fastest peer: {fastest[1]}, {fastest[0] / results[(rows, 'etl-runtime')][0]:.2f}x etl-runtime's time (target ≥ 1.25x)")
     if len(sizes) > 1:
@@ -259,6 +314,7 @@ def main():
     csv = os.path.join(WORK, f"census_{rows}.csv")
     if not os.path.exists(csv):
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_census.py"), str(rows), csv], check=True)
+    replace_benchmark(server, csv, rows, repeat)
     first, seconds, peak, changed, total = merge_benchmark(server, csv, rows)
     print(f"\nmerge (etl-runtime, write merge, primary_key id): {rows:,}-row table made in {first:.2f} s; "
           f"{changed:,} changed rows merged into it in {seconds:.2f} s, peak {peak:.0f} MiB "
