@@ -6,11 +6,12 @@ import XCTest
 /// Freshness, its notifications and the metrics file read and write the state in PostgreSQL
 /// (`"state": {"url": ...}`) as they do in SQLite.
 final class OperationsPostgresStateTests: XCTestCase {
-    func testFreshnessMetricsAndOnceOnlyNotificationsWithAPostgresState() throws {
-        let database = try PostgresTestDatabase()
+    /// A four-line log loaded whole into SQLite by entry `app` (fresh for an hour, stale after a
+    /// day), the state in schema `ops_state` of `database`; `entryExtra` (", ...") is added to
+    /// the entry.
+    private func appWorkspace(_ database: PostgresTestDatabase, entryExtra: String = "") throws -> RunWorkspace {
         let workspace = RunWorkspace()
         try workspace.logFile("app.log", lines: 1...4)
-        try FileManager.default.createDirectory(atPath: workspace.path + "/events", withIntermediateDirectories: true)
         try workspace.folder.write(
             "plugins.json",
             """
@@ -18,9 +19,15 @@ final class OperationsPostgresStateTests: XCTestCase {
              "sources": {"app": {"plugin": "lines", "config": {"path": "app.log"}}},
              "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
              "control_table": [{"id": "app", "source": "app", "stream": "lines", "sink": "warehouse", "target": "app", "mode": "full",
-               "freshness": {"warn_after": "PT1H", "error_after": "P1D"},
-               "notify": {"command": ["/bin/sh", "-c", "cat >> events/all.jsonl"]}}]}
+               "freshness": {"warn_after": "PT1H", "error_after": "P1D"}\(entryExtra)}]}
             """)
+        return workspace
+    }
+
+    func testFreshnessMetricsAndOnceOnlyNotificationsWithAPostgresState() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try appWorkspace(database, entryExtra: #", "notify": {"command": ["/bin/sh", "-c", "cat >> events/all.jsonl"]}"#)
+        try FileManager.default.createDirectory(atPath: workspace.path + "/events", withIntermediateDirectories: true)
         let run = try workspace.run(["run", "--metrics-file", "etl.prom"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let metrics = try String(contentsOfFile: workspace.path + "/etl.prom", encoding: .utf8)
@@ -44,17 +51,7 @@ final class OperationsPostgresStateTests: XCTestCase {
     /// find a load of moments ago two hours old.
     func testAHostWhoseClockIsHoursAheadAgesTheLastLoadOnTheServersClock() throws {
         let database = try PostgresTestDatabase()
-        let workspace = RunWorkspace()
-        try workspace.logFile("app.log", lines: 1...4)
-        try workspace.folder.write(
-            "plugins.json",
-            """
-            {"manifest_version": 1, "state": {"url": "\(database.url())", "schema": "ops_state"},
-             "sources": {"app": {"plugin": "lines", "config": {"path": "app.log"}}},
-             "sinks": {"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}},
-             "control_table": [{"id": "app", "source": "app", "stream": "lines", "sink": "warehouse", "target": "app", "mode": "full",
-               "freshness": {"warn_after": "PT1H", "error_after": "P1D"}}]}
-            """)
+        let workspace = try appWorkspace(database)
         let run = try workspace.run(["run"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let check = try workspace.run(["check", "--freshness", "--no-notify", "--metrics-file", "etl.prom"], clockOffset: "+2h")

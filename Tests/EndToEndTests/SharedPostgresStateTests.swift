@@ -55,22 +55,33 @@ final class SharedPostgresStateTests: XCTestCase {
         XCTAssertEqual(try database.connection.scalar("SELECT count(DISTINCT host) FROM shared_state.etl_runs"), "1")
     }
 
+    /// A slow entry, then a quick one: a host running one entry at a time reaches "small" only
+    /// after "big", which leaves time for another host to run "small" meanwhile (`host` writes
+    /// the people.csv that "small" reads).
+    private static let bigThenSmall = """
+        [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
+         {"id": "small", "source": "file", "stream": "people", "sink": "side", "target": "small", "mode": "full"}]
+        """
+    private static let bigThenSmallSources =
+        #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+
+    /// Waits until the run of "big" by `process` is recorded as running (or the process ended).
+    private func waitUntilBigRuns(_ process: Process, _ watcher: PostgresTestConnection) throws {
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !process.isRunning || (try? watcher.scalar(
+                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+    }
+
     func testAnEntryAnotherHostRanSinceThisRoundBeganIsNotRunAgainButTheNextTickRunsIt() throws {
         let database = try PostgresTestDatabase()
-        let entries = """
-            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
-             {"id": "small", "source": "file", "stream": "people", "sink": "side", "target": "small", "mode": "full"}]
-            """
-        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let (entries, sources) = (Self.bigThenSmall, Self.bigThenSmallSources)
         let busy = try host(database, entries: entries, sources: sources)
         let quick = try host(database, entries: entries, sources: sources)
         let watcher = try PostgresTestConnection(database.keywords)
         // One entry at a time: this host reaches "small" only after "big".
         let round = try busy.startRun(["run", "--jobs", "1"])
-        try waitUntil("big under way", timeout: 60, interval: 0.005) {
-            !round.process.isRunning || (try? watcher.scalar(
-                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
-        }
+        try waitUntilBigRuns(round.process, watcher)
         let other = try quick.run(["run", "--entry", "small"])
         XCTAssertEqual(other.status, 0, other.stderr)
         XCTAssertTrue(other.stderr.contains("summary entry=small status=ok"), other.stderr)
@@ -90,21 +101,14 @@ final class SharedPostgresStateTests: XCTestCase {
     /// read from the state server's clock, so hosts whose own clocks are hours apart agree.
     func testHostsWhoseClocksAreHoursOffRunEachEntryOnceARoundAndStampRunsWithTheServersTime() throws {
         let database = try PostgresTestDatabase()
-        let entries = """
-            [{"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000},
-             {"id": "small", "source": "file", "stream": "people", "sink": "side", "target": "small", "mode": "full"}]
-            """
-        let sources = #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}, "file": {"plugin": "csv", "config": {"path": "people.csv", "header": true}}}"#
+        let (entries, sources) = (Self.bigThenSmall, Self.bigThenSmallSources)
         let ahead = try host(database, entries: entries, sources: sources)
         let behind = try host(database, entries: entries, sources: sources)
         let onTime = try host(database, entries: entries, sources: sources)
         let watcher = try PostgresTestConnection(database.keywords)
         // The host two hours ahead runs one entry at a time: it reaches "small" only after "big".
         let round = try ahead.startRun(["run", "--jobs", "1"], clockOffset: "+2h")
-        try waitUntil("big under way", timeout: 60, interval: 0.005) {
-            !round.process.isRunning || (try? watcher.scalar(
-                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
-        }
+        try waitUntilBigRuns(round.process, watcher)
         let other = try behind.run(["run", "--entry", "small"], clockOffset: "-2h")
         XCTAssertEqual(other.status, 0, other.stderr)
         XCTAssertTrue(other.stderr.contains("summary entry=small status=ok"), other.stderr)
@@ -161,10 +165,7 @@ final class SharedPostgresStateTests: XCTestCase {
         let third = try host(database, entries: entries, sources: sources)
         let watcher = try PostgresTestConnection(database.keywords)
         let killed = try first.startRun(["run"])
-        try waitUntil("the first host's run of big under way", timeout: 60, interval: 0.005) {
-            !killed.process.isRunning || (try? watcher.scalar(
-                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
-        }
+        try waitUntilBigRuns(killed.process, watcher)
         XCTAssertTrue(killed.process.isRunning, "the run ended before it could be killed")
 
         // While the first host holds the claim, another host's tick leaves the entry alone (exit 0).
@@ -202,10 +203,7 @@ final class SharedPostgresStateTests: XCTestCase {
         let other = try host(database, entries: entries, sources: sources)
         let watcher = try PostgresTestConnection(database.keywords)
         let round = try busy.startRun(["run"])
-        try waitUntil("big under way", timeout: 60, interval: 0.005) {
-            !round.process.isRunning || (try? watcher.scalar(
-                "SELECT count(*) FROM shared_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
-        }
+        try waitUntilBigRuns(round.process, watcher)
         let meanwhile = try other.run(["run"])
         XCTAssertEqual(meanwhile.status, 0, meanwhile.stderr)
         XCTAssertTrue(meanwhile.stderr.contains("summary entry=after_big status=elsewhere"), meanwhile.stderr)
