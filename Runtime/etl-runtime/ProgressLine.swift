@@ -18,6 +18,12 @@ final class ProgressLine: Sendable {
     private struct Running {
         let started: Double
         var progress = LoadProgress(rows: 0, bytes: 0)
+        var timeLeft: RemainingTimeEstimate
+
+        init(started: Double) {
+            self.started = started
+            timeLeft = RemainingTimeEstimate(started: started)
+        }
     }
 
     private struct State {
@@ -50,13 +56,14 @@ final class ProgressLine: Sendable {
 
     func update(entry: String, progress: LoadProgress) {
         state.withLock { state in
+            let now = MonotonicTime.seconds()
             if state.running[entry] == nil {
                 state.order.append(entry)
-                state.running[entry] = Running(started: MonotonicTime.seconds())
+                state.running[entry] = Running(started: now)
             }
             state.running[entry]?.progress = progress
+            if let input = progress.input { state.running[entry]?.timeLeft.record(input, at: now) }
             guard case .terminal = mode else { return }
-            let now = MonotonicTime.seconds()
             guard now - state.lastDraw >= 0.1 else { return }
             state.lastDraw = now
             let parts = state.order.compactMap { id in state.running[id].map { "\(id): \(Self.describe($0, now: now))" } }
@@ -82,7 +89,8 @@ final class ProgressLine: Sendable {
     }
 
     /// `120000 rows, 11.4 MiB, 40000 rows/s (3.8 MiB/s)`, then `, 42% ETA 1m12s` when the source
-    /// reports how much of its input it has read (ABI 1.3 `report_progress`).
+    /// reports how much of its input it has read (ABI 1.3 `report_progress`; the ETA at the rate
+    /// of the last 30 s, `RemainingTimeEstimate`).
     private static func describe(_ running: Running, now: Double) -> String {
         let elapsed = max(now - running.started, 0.001)
         let progress = running.progress
@@ -90,7 +98,7 @@ final class ProgressLine: Sendable {
             + "\(Int((Double(progress.rows) / elapsed).rounded())) rows/s (\(bytesText(Double(progress.bytes) / elapsed))/s)"
         if let percent = progress.input?.percent {
             text += ", \(percent)%"
-            if percent < 100, let left = progress.input?.secondsLeft(afterElapsed: elapsed) { text += " ETA \(durationText(left))" }
+            if percent < 100, let left = running.timeLeft.secondsLeft(at: now) { text += " ETA \(durationText(left))" }
         }
         return text
     }
@@ -140,7 +148,7 @@ final class ProgressLine: Sendable {
                     ]
                     if let input = running.progress.input, let percent = input.percent {
                         metadata["percent"] = "\(percent)"
-                        if percent < 100, let left = input.secondsLeft(afterElapsed: elapsed) {
+                        if percent < 100, let left = running.timeLeft.secondsLeft(at: now) {
                             metadata["eta_seconds"] = "\(Int(left.rounded(.up)))"
                         }
                     }

@@ -1,7 +1,7 @@
 /// How much of its input a source's read has consumed, as the source reported it through the
 /// host's `report_progress` (ABI 1.3): in a unit of its choosing (bytes of its files, rows of
-/// their footers), the same for both numbers. What turns rows and bytes into a percentage and
-/// an estimated time left.
+/// their footers), the same for both numbers. What turns rows and bytes into a percentage and,
+/// through `RemainingTimeEstimate`, a time left.
 package struct SourceInputProgress: Sendable, Equatable, Codable {
     /// Units consumed so far.
     package var done: Int64
@@ -27,13 +27,5 @@ package struct SourceInputProgress: Sendable, Equatable, Codable {
         guard let fraction, let total else { return nil }
         let rounded = Int((fraction * 100).rounded(.down))
         return done >= total ? 100 : min(rounded, 99)
-    }
-
-    /// Seconds left if the rest goes as fast as `done` grew over the `elapsed` seconds of the read
-    /// so far; nil without a total or before anything was consumed.
-    package func secondsLeft(afterElapsed elapsed: Double) -> Double? {
-        guard let total, done > 0, elapsed > 0 else { return nil }
-        let left = Double(max(total - done, 0))
-        return left / (Double(done) / elapsed)
     }
 }
