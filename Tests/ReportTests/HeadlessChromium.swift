@@ -23,9 +23,12 @@ struct HeadlessChromium {
         }
     }
 
-    /// Loads `url` and returns the DOM once the page has loaded.
-    static func dump(_ url: String) throws -> Page {
-        let outcome = try run(["--dump-dom", url])
+    /// Loads `url` and returns the DOM once the page has loaded, or, with `keptOpenFor`, once the
+    /// page has stayed open that many seconds of Chromium's virtual time (its timers fire and
+    /// `Date.now()` moves on from the real time as if they had passed, without the wait).
+    static func dump(_ url: String, keptOpenFor seconds: Int? = nil) throws -> Page {
+        let budget = seconds.map { ["--virtual-time-budget=\($0 * 1000)"] } ?? []
+        let outcome = try run(budget + ["--dump-dom", url])
         return Page(dom: outcome.stdout, consoleMessages: consoleLines(outcome.stderr))
     }
 

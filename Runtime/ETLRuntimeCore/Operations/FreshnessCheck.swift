@@ -23,14 +23,21 @@ package struct EntryFreshness: Sendable {
 
         /// `last successful run 2h13m ago (warn after PT6H, error after P1D)`.
         package var message: String {
+            let parts = messageParts
+            return parts.lead + (parts.age ?? "") + parts.tail
+        }
+
+        /// `message` cut around its age (nil when there is none), which the report's page keeps
+        /// counting while it stays open.
+        package var messageParts: (lead: String, age: String?, tail: String) {
             let limits = " (\(thresholds.summary))"
             switch kind {
             case .lastLoad:
-                guard let ageSeconds else { return "no successful run yet" + limits }
-                return "last successful run \(EntryFreshness.age(ageSeconds)) ago" + limits
+                guard let ageSeconds else { return ("no successful run yet" + limits, nil, "") }
+                return ("last successful run ", EntryFreshness.age(ageSeconds), " ago" + limits)
             case .newestFile:
-                guard let ageSeconds, let path else { return "no input file found" + limits }
-                return "newest file \(EntryFreshness.age(ageSeconds)) old: \(path)" + limits
+                guard let ageSeconds, let path else { return ("no input file found" + limits, nil, "") }
+                return ("newest file ", EntryFreshness.age(ageSeconds), " old: \(path)" + limits)
             }
         }
     }

@@ -53,8 +53,11 @@ enum ReportStyle {
         td.null { color: var(--muted); font-style: italic; }
         """
 
-    /// Keeps the "age" cells counting from their `data-since` while the page stays open, then
-    /// marks the page ready (what the browser tests wait for).
+    /// Keeps the "age" cells counting from their `data-since` while the page stays open, and the
+    /// freshness checks' ages and levels with them (the rules of `FreshnessThresholds.level`:
+    /// past `data-error-after` seconds error, past `data-warn-after` warn; a level only rises, so
+    /// the runtime's verdict is the least a check shows), then marks the page ready (what the
+    /// browser tests wait for).
     static let script = """
         (function () {
           "use strict";
@@ -74,8 +77,47 @@ enum ReportStyle {
               if (!isNaN(since)) { cells[i].textContent = span(Math.max(0, (Date.now() - since) / 1000)); }
             }
           }
-          refreshAges();
-          setInterval(refreshAges, 30000);
+          function freshAge(seconds) {
+            var whole = Math.max(0, Math.floor(seconds));
+            var d = Math.floor(whole / 86400), h = Math.floor(whole % 86400 / 3600), m = Math.floor(whole % 3600 / 60), s = whole % 60;
+            if (d > 0) { return d + "d" + h + "h"; }
+            if (h > 0) { return h + "h" + m + "m"; }
+            if (m > 0) { return m + "m" + s + "s"; }
+            return s + "s";
+          }
+          var levels = ["ok", "warn", "error"];
+          function limitPassed(check, name, age) {
+            var limit = check.getAttribute(name);
+            return limit !== null && age > Number(limit);
+          }
+          function refreshFreshness() {
+            var cells = document.querySelectorAll("td[data-freshness]");
+            for (var i = 0; i < cells.length; i++) {
+              var worst = levels.indexOf(cells[i].getAttribute("data-freshness"));
+              var checks = cells[i].querySelectorAll("[data-since-ms]");
+              for (var j = 0; j < checks.length; j++) {
+                var check = checks[j];
+                var age = Math.max(Number(check.getAttribute("data-age-seconds")), (Date.now() - Number(check.getAttribute("data-since-ms"))) / 1000);
+                if (isNaN(age)) { continue; }
+                var level = Math.max(levels.indexOf(check.getAttribute("data-level")),
+                  limitPassed(check, "data-error-after", age) ? 2 : limitPassed(check, "data-warn-after", age) ? 1 : 0);
+                check.setAttribute("data-level", levels[level]);
+                var text = check.querySelector(".fresh-age");
+                if (text) { text.textContent = freshAge(age); }
+                worst = Math.max(worst, level);
+              }
+              if (worst < 0) { continue; }
+              cells[i].setAttribute("data-freshness", levels[worst]);
+              var badge = cells[i].querySelector(".badge");
+              if (badge) { badge.className = "badge fresh-" + levels[worst]; badge.textContent = levels[worst]; }
+            }
+          }
+          function refresh() {
+            refreshAges();
+            refreshFreshness();
+          }
+          refresh();
+          setInterval(refresh, 30000);
           document.documentElement.setAttribute("data-ready", "yes");
         })();
         """
