@@ -60,11 +60,12 @@ final class PostgresTableReader: SinkTableReader {
         return (Int((total.first?.first ?? nil) ?? "0") ?? 0, rows)
     }
 
-    func eachRow(_ query: TableQuery, _ body: (SinkRow) -> Void) throws(SinkReadFailure) {
+    /// Every matching row, in order, fetched in chunks from a server-side cursor (see
+    /// `PostgresRowCursor`) rather than one result holding them all.
+    func rows(_ query: TableQuery) throws(SinkReadFailure) -> any SinkRowCursor {
         let (whereClause, values) = filterClause(query)
-        for row in try self.query("SELECT \(selectList(query)) FROM \(try qualified(query.table))\(whereClause)\(try orderClause(query))", values) {
-            body(row)
-        }
+        return try PostgresRowCursor(
+            reader: self, select: "SELECT \(selectList(query)) FROM \(try qualified(query.table))\(whereClause)\(try orderClause(query))", values)
     }
 
     func selectList(_ query: TableQuery) -> String {
@@ -110,19 +111,23 @@ final class PostgresTableReader: SinkTableReader {
         }
     }
 
-    private func execute(_ sql: String) throws(SinkReadFailure) {
+    /// Runs `sql` (one or more statements, no parameters) that returns no rows.
+    func execute(_ sql: String) throws(SinkReadFailure) {
         guard let result = PQexec(handle, sql) else { throw failure(nil) }
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
     }
 
-    private func query(_ sql: String, _ values: [String]) throws(SinkReadFailure) -> [SinkRow] {
-        let texts = values.map { strdup($0) }
-        defer { texts.forEach { free($0) } }
-        let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-            PQexecParams(handle, sql, Int32(values.count), nil, buffer.baseAddress, nil, nil, 0)
-        }
-        guard let result else { throw failure(nil) }
+    /// Runs one statement that returns no rows, `values` bound as $1, $2, ...
+    func command(_ sql: String, _ values: [String]) throws(SinkReadFailure) {
+        let result = try run(sql, values)
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
+    }
+
+    /// The rows of one statement, `values` bound as $1, $2, ...
+    func query(_ sql: String, _ values: [String]) throws(SinkReadFailure) -> [SinkRow] {
+        let result = try run(sql, values)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw failure(result) }
         return (0..<PQntuples(result)).map { row in
@@ -130,6 +135,17 @@ final class PostgresTableReader: SinkTableReader {
                 PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
             }
         }
+    }
+
+    /// The result, which the caller clears.
+    private func run(_ sql: String, _ values: [String]) throws(SinkReadFailure) -> OpaquePointer {
+        let texts = values.map { strdup($0) }
+        defer { texts.forEach { free($0) } }
+        let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            PQexecParams(handle, sql, Int32(values.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        guard let result else { throw failure(nil) }
+        return result
     }
 
     private func failure(_ result: OpaquePointer?) -> SinkReadFailure {

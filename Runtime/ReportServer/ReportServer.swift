@@ -63,7 +63,7 @@ package final class ReportServer: Sendable {
     }
 
     /// Stops accepting, lets requests under way finish (up to 1 s: every page is built in
-    /// milliseconds), and returns.
+    /// milliseconds; a CSV download still streaming then is cut short), and returns.
     package func stop() async {
         await server.stop(timeout: 1)
     }

@@ -15,9 +15,6 @@ struct ReportSite: HTTPHandler {
     let token: AccessToken?
     let logger = Logger(label: "etl.serve")
 
-    /// The most rows one CSV download holds: past it, filter first.
-    static let csvRowLimit = 1_000_000
-
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         let response = respond(to: request)
         // The path only: the query may hold `token=`.
@@ -53,8 +50,8 @@ struct ReportSite: HTTPHandler {
         switch request.path {
         case "/", "/index.html": return report()
         case "/tables": return tableList()
-        case "/table": return table(parameters, csv: false)
-        case "/table.csv": return table(parameters, csv: true)
+        case "/table": return table(parameters)
+        case "/table.csv": return table(parameters, csv: request.method == .HEAD ? .headersOnly : .rows)
         case "/metrics": return metrics()
         default:
             return page(.notFound, TablePages.problem("Not found", "Nothing at \(request.path): the report is at /, the sink tables at /tables, the metrics at /metrics."))
@@ -84,7 +81,10 @@ struct ReportSite: HTTPHandler {
         return page(.ok, TablePages.list(sinks, tables: tables))
     }
 
-    func table(_ parameters: QueryParameters, csv: Bool) -> HTTPResponse {
+    /// What `/table.csv` sends: HEAD gets the headers without a read.
+    enum CSVDownload { case rows, headersOnly }
+
+    func table(_ parameters: QueryParameters, csv: CSVDownload? = nil) -> HTTPResponse {
         guard let sinkName = parameters["sink"], !sinkName.isEmpty, let tableName = parameters["table"], !tableName.isEmpty else {
             return page(.badRequest, TablePages.problem("Bad request", "sink and table: both are required, e.g. /table?sink=warehouse&table=stage_adult (see /tables)"))
         }
@@ -101,7 +101,7 @@ struct ReportSite: HTTPHandler {
                 return page(.notFound, TablePages.problem("No such table", "table: sink \(sinkName) has no table \"\(tableName)\" (see /tables)"))
             }
             let query = try TableQuery(sink: sinkName, table: table, columns: try reader.columns(of: table), parameters: parameters)
-            if csv { return try csvDownload(reader, query) }
+            if let csv { return try csvDownload(reader, query, csv) }
             let page = try reader.page(query)
             return self.page(.ok, TablePages.table(query, total: page.total, rows: page.rows))
         } catch let problem as TableQuery.Problem {
@@ -112,22 +112,19 @@ struct ReportSite: HTTPHandler {
         }
     }
 
-    func csvDownload(_ reader: any SinkTableReader, _ query: TableQuery) throws -> HTTPResponse {
-        var text = CSVText.line(query.columns)
-        var count = 0
-        try reader.eachRow(query) { row in
-            count += 1
-            if count <= Self.csvRowLimit { text += CSVText.line(row) }
-        }
-        guard count <= Self.csvRowLimit else {
-            return page(.payloadTooLarge, TablePages.problem("Too many rows", "\(count) rows match: one CSV download holds at most \(Self.csvRowLimit); filter first (col, op, value)."))
-        }
+    /// Every matching row, streamed: the cursor is opened (and its first rows read) here, so a
+    /// query that fails still gets a 503 page; later failures can only cut the download short
+    /// (see `CSVRowEncoder`). No row limit: memory stays at one chunk whatever the count.
+    func csvDownload(_ reader: sending any SinkTableReader, _ query: TableQuery, _ mode: CSVDownload) throws(SinkReadFailure) -> HTTPResponse {
         let fileName = "\(query.sink)-\(query.table).csv".map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
         let headers: HTTPHeaders = [
             .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(String(fileName))\"",
             .cacheControl: "no-store",
         ]
-        return HTTPResponse(statusCode: .ok, headers: headers, body: Data(text.utf8))
+        guard mode == .rows else { return HTTPResponse(statusCode: .ok, headers: headers) }
+        let encoder = CSVRowEncoder(columns: query.columns, cursor: try reader.rows(query), label: "\(query.sink).\(query.table)", logger: logger)
+        let body = HTTPBodySequence(from: CSVDownloadBody(encoder), suggestedBufferSize: CSVDownloadBody.chunkBytes)
+        return HTTPResponse(statusCode: .ok, headers: headers, body: body)
     }
 
     func unauthorized() -> HTTPResponse {

@@ -48,10 +48,11 @@ final class SQLiteTableReader: SinkTableReader {
         return (Int((total.first?.first ?? nil) ?? "0") ?? 0, rows)
     }
 
-    /// Every matching row, in order, handed to `body` one at a time (the CSV download).
-    func eachRow(_ query: TableQuery, _ body: (SinkRow) -> Void) throws(SinkReadFailure) {
+    /// Every matching row, in order, stepped from one statement kept open while the cursor lives.
+    func rows(_ query: TableQuery) throws(SinkReadFailure) -> any SinkRowCursor {
         let (whereClause, values) = filterClause(query)
-        try run("SELECT \(query.columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(query.table))\(whereClause)\(try orderClause(query))", values, body)
+        let sql = "SELECT \(query.columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(query.table))\(whereClause)\(try orderClause(query))"
+        return try SQLiteRowCursor(reader: self, statement: try prepare(sql, values))
     }
 
     /// ` WHERE ...` (or nothing) and the values it binds.
@@ -94,27 +95,39 @@ final class SQLiteTableReader: SinkTableReader {
     }
 
     private func run(_ sql: String, _ values: [String], _ body: (SinkRow) -> Void) throws(SinkReadFailure) {
+        let statement = try prepare(sql, values)
+        defer { sqlite3_finalize(statement) }
+        while let row = try step(statement) { body(row) }
+    }
+
+    /// `sql` compiled with `values` bound; the caller finalizes it.
+    func prepare(_ sql: String, _ values: [String]) throws(SinkReadFailure) -> OpaquePointer {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw SinkReadFailure(description: "\(path): \(String(cString: sqlite3_errmsg(handle)))")
         }
-        defer { sqlite3_finalize(statement) }
         // A statement that could write is refused, whatever built it.
-        guard sqlite3_stmt_readonly(statement) != 0 else { throw SinkReadFailure(description: "\(path): refused a statement that writes") }
+        guard sqlite3_stmt_readonly(statement) != 0 else {
+            sqlite3_finalize(statement)
+            throw SinkReadFailure(description: "\(path): refused a statement that writes")
+        }
         for (index, value) in values.enumerated() {
             sqlite3_bind_text(statement, Int32(index + 1), value, -1, etl_sqlite_transient())
         }
-        while true {
-            let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw SinkReadFailure(description: "\(path): \(String(cString: sqlite3_errmsg(handle)))") }
-            body((0..<sqlite3_column_count(statement)).map { column -> String? in
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_NULL: return nil
-                case SQLITE_BLOB: return "<\(sqlite3_column_bytes(statement, column)) bytes>"
-                default: return String(cString: sqlite3_column_text(statement, column))
-                }
-            })
+        return statement
+    }
+
+    /// The statement's next row, nil when it is done.
+    func step(_ statement: OpaquePointer) throws(SinkReadFailure) -> SinkRow? {
+        let status = sqlite3_step(statement)
+        if status == SQLITE_DONE { return nil }
+        guard status == SQLITE_ROW else { throw SinkReadFailure(description: "\(path): \(String(cString: sqlite3_errmsg(handle)))") }
+        return (0..<sqlite3_column_count(statement)).map { column -> String? in
+            switch sqlite3_column_type(statement, column) {
+            case SQLITE_NULL: return nil
+            case SQLITE_BLOB: return "<\(sqlite3_column_bytes(statement, column)) bytes>"
+            default: return String(cString: sqlite3_column_text(statement, column))
+            }
         }
     }
 }

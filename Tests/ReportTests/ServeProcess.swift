@@ -71,4 +71,27 @@ final class ServeProcess {
         return (status, (try? String(contentsOfFile: folder.file("body"), encoding: .utf8)) ?? "",
                 (try? String(contentsOfFile: folder.file("headers"), encoding: .utf8)) ?? "")
     }
+
+    /// GET `path` with curl into `file` (for bodies too big to hold twice): the status code and
+    /// the headers. curl exits non-zero on a chunked body cut short, which fails here too.
+    func download(_ path: String, to file: String) throws -> (status: Int, headers: String) {
+        let headers = file + ".headers"
+        let outcome = try ProcessRunner.run("/usr/bin/curl", [
+            "-s", "-S", "-g", "--max-time", "120", "-o", file, "-D", headers, "-w", "%{http_code}", url + path,
+        ])
+        guard outcome.status == 0, let status = Int(outcome.stdout) else {
+            throw Failure(description: "curl \(path) failed (\(outcome.status)): \(outcome.stderr)")
+        }
+        return (status, (try? String(contentsOfFile: headers, encoding: .utf8)) ?? "")
+    }
+
+    /// The most memory the process has held resident so far (VmHWM), in KiB.
+    func peakResidentKiB() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else {
+            throw Failure(description: "no VmHWM in /proc/\(process.processIdentifier)/status")
+        }
+        return kib
+    }
 }
