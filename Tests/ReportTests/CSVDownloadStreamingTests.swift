@@ -27,7 +27,9 @@ final class CSVDownloadStreamingTests: XCTestCase {
         XCTAssertTrue(head.stdout.lowercased().contains("content-type: text/csv"), head.stdout)
     }
 
-    func testAPostgresTableStreamsWholeAndInOrderInBoundedMemory() throws {
+    /// The report workspace loading a postgres sink (schema `viewer`), and `viewer.big` beside
+    /// its tables: `rows` rows as `line(_:)` writes them.
+    private func postgresWorkspaceWithABigTable() throws -> (PostgresTestDatabase, ReportWorkspace) {
         let database = try PostgresTestDatabase()
         let workspace = try ReportWorkspace(warehouse: #"{"plugin": "postgres", "config": {"url": "\#(database.url())", "schema": "viewer"}}"#)
         try workspace.run(times: 1)
@@ -36,6 +38,11 @@ final class CSVDownloadStreamingTests: XCTestCase {
               '\(Self.padding), #' || i AS note
             FROM generate_series(1, \(Self.rows)) AS i
             """)
+        return (database, workspace)
+    }
+
+    func testAPostgresTableStreamsWholeAndInOrderInBoundedMemory() throws {
+        let (database, workspace) = try postgresWorkspaceWithABigTable()
         let server = try ServeProcess(workspace)
         defer { server.stop() }
         try assertStreamsWholeInBoundedMemory(server, workspace)
@@ -61,14 +68,7 @@ final class CSVDownloadStreamingTests: XCTestCase {
     }
 
     func testAReadThatFailsMidDownloadIsLoggedAndCutsTheTransferShort() throws {
-        let database = try PostgresTestDatabase()
-        let workspace = try ReportWorkspace(warehouse: #"{"plugin": "postgres", "config": {"url": "\#(database.url())", "schema": "viewer"}}"#)
-        try workspace.run(times: 1)
-        try database.connection.execute("""
-            CREATE TABLE viewer.big AS SELECT i AS id, 'row ' || lpad(i::text, 7, '0') AS label, i % 7 AS bucket,
-              '\(Self.padding), #' || i AS note
-            FROM generate_series(1, \(Self.rows)) AS i
-            """)
+        let (database, workspace) = try postgresWorkspaceWithABigTable()
         let server = try ServeProcess(workspace)
         defer { server.stop() }
         let slow = Process()
