@@ -71,6 +71,28 @@ final class ReportPageTests: XCTestCase {
         XCTAssertGreaterThan(counts["after"]?[Self.durationOrange] ?? 0, 100, "the duration charts are missing")
     }
 
+    func testOnlyThePagesOwnScriptRunsEvenIfMarkupSlippedPastTheEscaping() throws {
+        let workspace = try ReportWorkspace()
+        try workspace.run(times: 1)
+        let report = try workspace.etlRuntime(["report", "--manifest", workspace.manifest, "--output", "-"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let nonce = try XCTUnwrap(report.stdout.firstMatch(of: /script-src 'nonce-([A-Za-z0-9+\/=]+)'/)?.1)
+        XCTAssertTrue(report.stdout.contains("<script nonce=\"\(nonce)\">"))
+        XCTAssertFalse(report.stdout.contains("script-src 'unsafe-inline'"))
+        let again = try workspace.etlRuntime(["report", "--manifest", workspace.manifest, "--output", "-"]).stdout
+        XCTAssertNotNil(again.firstMatch(of: /script-src 'nonce-/))
+        XCTAssertFalse(again.contains(String(nonce)), "each page has a nonce of its own")
+
+        // An escaping mistake, as if a rejected record's markup had reached the page as markup.
+        let injected = report.stdout.replacingOccurrences(
+            of: "<body>", with: #"<body><script>console.error("the injected script ran")</script>"#)
+        let page = try workspace.folder.write("injected.html", injected)
+        let opened = try HeadlessChromium.dump("file://" + page)
+        XCTAssertFalse(opened.consoleMessages.contains { $0.contains("the injected script ran") }, "\(opened.consoleMessages)")
+        XCTAssertTrue(opened.consoleMessages.contains { $0.contains("Content Security Policy") }, "\(opened.consoleMessages)")
+        XCTAssertTrue(opened.dom.contains("data-ready=\"yes\""), "the page's own script did not run")
+    }
+
     func testTheConsoleCheckSeesAPageThatFails() throws {
         // The check the report passes is one a broken page fails.
         let folder = TemporaryDirectory("etl-report")
