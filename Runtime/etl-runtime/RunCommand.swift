@@ -126,6 +126,15 @@ struct RunCommand: ParsableCommand {
             throw Console.usage("\(unknown)")
         }
         for note in context.manifest.inactiveUpstreamNotes(selected) { Logger(label: "etl.run").warning("\(note)") }
+        // Held while the command lives: `state rebuild` of a shared state waits for no run.
+        let stateLock: StateRunLock?
+        do {
+            stateLock = try context.manifest.stateServer.map(StateRunLock.holdForRun)
+        } catch let underWay as StateRunLock.RebuildUnderWay {
+            Console.error("etl-runtime: \(context.manifest.redacting("\(underWay)"))")
+            throw ExitCodes.locked
+        }
+        defer { stateLock?.release() }
         let state: StateDatabase
         do {
             state = try context.openStateForRun(selected, accepting: fullRefresh ? Set(selected.map(\.id)) : [])

@@ -32,6 +32,13 @@ extension RunWorkspace {
     }
 }
 
+/// Waits for a run `startRun` started to end: its exit status and what it wrote to stderr.
+func finish(_ run: (process: Process, stderr: Pipe)) -> (status: Int32, stderr: String) {
+    let text = String(decoding: run.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    run.process.waitUntilExit()
+    return (run.process.terminationStatus, text)
+}
+
 /// The worker processes (`etl-runtime __run-entry`) a run started, found by their command line
 /// in /proc. A zombie has an empty command line, so it does not count.
 enum WorkerProcesses {

@@ -249,6 +249,53 @@ final class PostgresStateRebuildTests: XCTestCase {
         try assertTheLoadEndsWithEveryRowOnce(workspace, database, arguments: ["--take-ownership"])
     }
 
+    func testARebuildWhileAHostRunsAnEntryThisManifestDoesNotNameIsRefusedToo() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try pipeline(database, stateSchema: "etl_state")
+        // Another host with a newer manifest: an entry the rebuilding host does not know of.
+        let big = #", {"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}"#
+        let newer = try pipeline(database, stateSchema: "etl_state", extraEntries: big)
+        XCTAssertEqual(try workspace.run(["run", "--entry", "pg_people"]).status, 0)
+        let round = try newer.startRun(["run", "--entry", "big"])
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? database.connection.scalar(
+                "SELECT count(*) FROM etl_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        XCTAssertTrue(round.process.isRunning, "the other host's run ended before the rebuild could meet it")
+
+        let rebuild = try workspace.run(["state", "rebuild"])
+        let roundErrors = String(decoding: round.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        round.process.waitUntilExit()
+        XCTAssertEqual(rebuild.status, 75, rebuild.stderr + rebuild.stdout)
+        XCTAssertTrue(rebuild.stderr.contains("runs are under way from this state (from "), rebuild.stderr)
+        XCTAssertEqual(try asideSchemas(database, of: "etl_state"), [], "nothing may be moved while a host runs")
+        XCTAssertEqual(round.process.terminationStatus, 0, roundErrors)
+        XCTAssertEqual(try database.connection.scalar("SELECT status FROM etl_state.etl_runs WHERE entry_id = 'big'"), "ok",
+                       "the other host's run was recorded whole in the state")
+
+        let later = try workspace.run(["state", "rebuild"])
+        XCTAssertEqual(later.status, 0, later.stderr + later.stdout)
+        // A run waits for a rebuild under way rather than writing a state being moved: after it, it runs.
+        XCTAssertEqual(try newer.run(["run", "--entry", "pg_people"]).status, 0)
+    }
+
+    func testARunStartedDuringARebuildWaitsForItAndThenRuns() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try pipeline(database, stateSchema: "etl_state")
+        XCTAssertEqual(try workspace.run(["run", "--entry", "pg_people"]).status, 0)
+        // What a rebuild holds while it moves the state: the state's run lock, alone.
+        let rebuild = try PostgresTestConnection(database.keywords)
+        try rebuild.execute("SELECT pg_advisory_lock(hashtextextended('etl-runtime runs of state etl_state', 0))")
+        let round = try workspace.startRun(["run", "--entry", "pg_people"])
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(round.process.isRunning, "the run did not wait for the rebuild")
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM etl_state.etl_runs"), "1", "the run wrote the state meanwhile")
+        try rebuild.execute("SELECT pg_advisory_unlock_all()")
+        let ended = finish(round)
+        XCTAssertEqual(ended.status, 0, ended.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM etl_state.etl_runs WHERE status = 'ok'"), "2")
+    }
+
     func testARebuildWhileAnotherHostRunsAnEntryIsRefusedNamingItAndChangesNothing() throws {
         let database = try PostgresTestDatabase()
         let big = #", {"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}"#

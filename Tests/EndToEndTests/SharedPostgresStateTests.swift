@@ -29,12 +29,6 @@ final class SharedPostgresStateTests: XCTestCase {
         #"{"id": "people_\#($0)", "source": "file", "stream": "people", "sink": "warehouse", "target": "people_\#($0)", "mode": "full"}"#
     }.joined(separator: ", ") + "]"
 
-    private func finish(_ run: (process: Process, stderr: Pipe)) -> (status: Int32, stderr: String) {
-        let text = String(decoding: run.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.process.waitUntilExit()
-        return (run.process.terminationStatus, text)
-    }
-
     func testThreeHostsStartedAtOnceRunEveryEntryExactlyOnce() throws {
         let database = try PostgresTestDatabase()
         let hosts = try (0..<3).map { _ in try host(database, entries: Self.sixEntries) }

@@ -1,14 +1,22 @@
 /// The claims (see `EntryClaim`) of many entries at once, for `state rebuild` of a shared state:
-/// while it holds them no host runs any of the entries, so none writes the state being rebuilt.
+/// while it holds them no host runs any of the entries, and with them the state's run lock
+/// (`StateRunLock`), so no run of any manifest writes the state being rebuilt.
 /// All on one connection — session advisory locks stack in a session — rather than one
 /// connection per entry, which a large manifest would spend the server's connections on.
 package final class EntryClaimSet {
-    /// Entries another session holds: nothing was taken.
+    /// Entries another session holds, or runs under way from the state (of whatever manifest):
+    /// nothing was taken.
     package struct Held: Error, Sendable, CustomStringConvertible {
         /// Each held entry with who holds it, as far as the server says.
         package var entries: [(entryID: String, holder: String)]
+        /// Where runs holding the state's run lock come from (`StateRunLock`), when that was held.
+        package var runsFrom: [String] = []
 
         package var description: String {
+            guard !entries.isEmpty else {
+                let from = runsFrom.isEmpty ? "" : " (from \(runsFrom.joined(separator: ", ")))"
+                return "runs are under way from this state\(from), perhaps of another version of the manifest"
+            }
             let list = entries.map { "\($0.entryID) (held by \($0.holder))" }.joined(separator: ", ")
             return "\(entries.count == 1 ? "entry" : "entries") \(list) \(entries.count == 1 ? "is" : "are") being run "
                 + "by another host (its claim in the shared state is held)"
@@ -31,6 +39,12 @@ package final class EntryClaimSet {
             let named = held.map { ($0, holder(of: $0, connection)) }
             try connection.execute("SELECT pg_advisory_unlock_all()")
             throw Held(entries: named)
+        }
+        // Then the state's own lock: runs of entries this manifest does not name hold it too.
+        guard try StateRunLock.takeForRebuild(connection) else {
+            let from = StateRunLock.holders(connection)
+            try connection.execute("SELECT pg_advisory_unlock_all()")
+            throw Held(entries: [], runsFrom: from)
         }
         return EntryClaimSet(connection: connection)
     }

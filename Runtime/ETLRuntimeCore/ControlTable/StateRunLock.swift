@@ -1,0 +1,75 @@
+/// A lock on a shared (PostgreSQL) state itself: every `run` holds it shared while the command
+/// lives, and `state rebuild` takes it alone. The entries' claims (`EntryClaim`) keep two hosts
+/// off one entry, but a rebuild must also keep off a host running an older or newer manifest,
+/// whose entries it cannot name; this lock is the state's, whatever the manifest.
+///
+/// A session advisory lock on a connection of its own, like the claims: a host that dies frees
+/// it with its connection.
+package final class StateRunLock {
+    static let keySQL = "hashtextextended(?1, 0)"
+
+    /// Not the key of the state's transaction lock (`PostgresStateConnection.transaction`),
+    /// which a run takes exclusively, briefly, while it holds this one shared.
+    static func keyText(schema: String) -> String {
+        "etl-runtime runs of state \(schema)"
+    }
+
+    /// How long a run waits for a rebuild under way before it gives up: a rebuild holds the lock
+    /// for one transaction, seconds at most.
+    static let rebuildWait = "60s"
+
+    private let connection: PostgresStateConnection
+
+    private init(connection: PostgresStateConnection) {
+        self.connection = connection
+    }
+
+    /// A rebuild held the state for longer than a run waits.
+    package struct RebuildUnderWay: Error, Sendable, CustomStringConvertible {
+        package var state: String
+        package var description: String {
+            "a `state rebuild` of \(state) has held it for over \(StateRunLock.rebuildWait); run again once it has ended"
+        }
+    }
+
+    /// The lock, shared with every other run; waits while a rebuild holds it.
+    /// - Throws: `RebuildUnderWay` after the wait; the state's errors for the connection.
+    package static func holdForRun(_ server: PostgresStateServer) throws -> StateRunLock {
+        let connection = try PostgresStateConnection(server)
+        try connection.execute("SET lock_timeout = '\(rebuildWait)'")
+        do {
+            _ = try connection.query("SELECT pg_advisory_lock_shared(\(keySQL))", [.text(keyText(schema: server.schema))])
+        } catch {
+            guard error.message.contains("lock timeout") else { throw error }
+            throw RebuildUnderWay(state: server.description)
+        }
+        return StateRunLock(connection: connection)
+    }
+
+    /// Takes the lock alone on `connection` (the rebuild's), without waiting; false when runs
+    /// hold it.
+    static func takeForRebuild(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Bool {
+        try connection.query("SELECT pg_try_advisory_lock(\(keySQL))", [.text(keyText(schema: connection.server.schema))])
+            .first?.first?.text == "t"
+    }
+
+    /// Where the runs holding the lock come from (client addresses, the server's own socket for
+    /// local ones), as far as the server says.
+    static func holders(_ connection: PostgresStateConnection) -> [String] {
+        let rows = try? connection.query(
+            """
+            SELECT DISTINCT coalesce(host(a.client_addr), 'the server''s local socket') FROM pg_locks l
+            JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
+              AND l.classid::bigint = ((\(keySQL) >> 32) & 4294967295) AND l.objid::bigint = (\(keySQL) & 4294967295)
+            ORDER BY 1
+            """, [.text(keyText(schema: connection.server.schema))])
+        return (rows ?? []).compactMap { $0.first?.text }
+    }
+
+    /// Marks where the lock may end: it goes with the connection, when this is freed after this
+    /// last use (or when the process dies).
+    package func release() {
+        withExtendedLifetime(connection) {}
+    }
+}
