@@ -249,6 +249,23 @@ final class PostgresStateRebuildTests: XCTestCase {
         try assertTheLoadEndsWithEveryRowOnce(workspace, database, arguments: ["--take-ownership"])
     }
 
+    /// Starts entry "big" on `host` (a pipeline folder of another host), runs `state rebuild` in
+    /// `workspace` while big is under way, then waits for big's run: the rebuild's outcome, and
+    /// the run's exit status and stderr.
+    private func rebuildWhileRunningBig(
+        on host: RunWorkspace, _ workspace: RunWorkspace, _ database: PostgresTestDatabase
+    ) throws -> (rebuild: ProcessOutcome, status: Int32, stderr: String) {
+        let round = try host.startRun(["run", "--entry", "big"])
+        try waitUntil("big under way", timeout: 60, interval: 0.005) {
+            !round.process.isRunning || (try? database.connection.scalar(
+                "SELECT count(*) FROM etl_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
+        }
+        XCTAssertTrue(round.process.isRunning, "the other host's run ended before the rebuild could meet it")
+        let rebuild = try workspace.run(["state", "rebuild"])
+        let ended = finish(round)
+        return (rebuild, ended.status, ended.stderr)
+    }
+
     func testARebuildWhileAHostRunsAnEntryThisManifestDoesNotNameIsRefusedToo() throws {
         let database = try PostgresTestDatabase()
         let workspace = try pipeline(database, stateSchema: "etl_state")
@@ -256,20 +273,11 @@ final class PostgresStateRebuildTests: XCTestCase {
         let big = #", {"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}"#
         let newer = try pipeline(database, stateSchema: "etl_state", extraEntries: big)
         XCTAssertEqual(try workspace.run(["run", "--entry", "pg_people"]).status, 0)
-        let round = try newer.startRun(["run", "--entry", "big"])
-        try waitUntil("big under way", timeout: 60, interval: 0.005) {
-            !round.process.isRunning || (try? database.connection.scalar(
-                "SELECT count(*) FROM etl_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
-        }
-        XCTAssertTrue(round.process.isRunning, "the other host's run ended before the rebuild could meet it")
-
-        let rebuild = try workspace.run(["state", "rebuild"])
-        let roundErrors = String(decoding: round.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        round.process.waitUntilExit()
+        let (rebuild, roundStatus, roundErrors) = try rebuildWhileRunningBig(on: newer, workspace, database)
         XCTAssertEqual(rebuild.status, 75, rebuild.stderr + rebuild.stdout)
         XCTAssertTrue(rebuild.stderr.contains("runs are under way from this state (from "), rebuild.stderr)
         XCTAssertEqual(try asideSchemas(database, of: "etl_state"), [], "nothing may be moved while a host runs")
-        XCTAssertEqual(round.process.terminationStatus, 0, roundErrors)
+        XCTAssertEqual(roundStatus, 0, roundErrors)
         XCTAssertEqual(try database.connection.scalar("SELECT status FROM etl_state.etl_runs WHERE entry_id = 'big'"), "ok",
                        "the other host's run was recorded whole in the state")
 
@@ -303,22 +311,13 @@ final class PostgresStateRebuildTests: XCTestCase {
         // Another host: a folder of its own (its own local locks), the same shared state.
         let other = try pipeline(database, stateSchema: "etl_state", extraEntries: big)
         XCTAssertEqual(try workspace.run(["run", "--entry", "pg_people"]).status, 0)
-        let round = try other.startRun(["run", "--entry", "big"])
-        try waitUntil("big under way", timeout: 60, interval: 0.005) {
-            !round.process.isRunning || (try? database.connection.scalar(
-                "SELECT count(*) FROM etl_state.etl_runs WHERE entry_id = 'big' AND status = 'running'")) == "1"
-        }
-        XCTAssertTrue(round.process.isRunning, "the other host's run ended before the rebuild could meet it")
-
-        let rebuild = try workspace.run(["state", "rebuild"])
-        let roundErrors = String(decoding: round.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        round.process.waitUntilExit()
+        let (rebuild, roundStatus, roundErrors) = try rebuildWhileRunningBig(on: other, workspace, database)
         XCTAssertEqual(rebuild.status, 75, rebuild.stderr + rebuild.stdout)
         XCTAssertTrue(rebuild.stderr.contains("entry big (held by host \(ProcessInfo.processInfo.hostName)) is being run by another host"), rebuild.stderr)
         XCTAssertTrue(rebuild.stderr.contains("rebuild the state once no run is under way on any host"), rebuild.stderr)
         XCTAssertFalse(rebuild.stderr.contains("pg_people ("), "only the held entry is named: \(rebuild.stderr)")
         XCTAssertEqual(try asideSchemas(database, of: "etl_state"), [], "nothing may be moved while a host runs an entry")
-        XCTAssertEqual(round.process.terminationStatus, 0, roundErrors)
+        XCTAssertEqual(roundStatus, 0, roundErrors)
         XCTAssertEqual(
             try database.connection.rows("SELECT entry_id, status FROM etl_state.etl_runs ORDER BY started_at"), [["pg_people", "ok"], ["big", "ok"]])
 
