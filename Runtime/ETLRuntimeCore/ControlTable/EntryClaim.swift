@@ -8,7 +8,7 @@
 /// the run's process, so the claim never outlives the work.
 package final class EntryClaim {
     /// The lock key for a `keyText`, computed by the server (same key on every host).
-    static let keySQL = "hashtextextended(?1, 0)"
+    static let keySQL = AdvisoryLock.keySQL
 
     static func keyText(schema: String, entryID: String) -> String {
         "etl-runtime entry \(schema)/\(entryID)"

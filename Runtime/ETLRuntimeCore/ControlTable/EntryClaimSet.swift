@@ -66,16 +66,7 @@ package final class EntryClaimSet {
             [.text(entryID)]).first?.first?.text {
             return "host \(host)"
         }
-        // A bigint advisory key shows in pg_locks as its high half (classid) and low half (objid).
-        let key = EntryClaim.keyText(schema: connection.server.schema, entryID: entryID)
-        if let address = try? connection.query(
-            """
-            SELECT coalesce(host(a.client_addr), 'the server''s local socket') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
-              AND l.classid::bigint = ((\(EntryClaim.keySQL) >> 32) & 4294967295)
-              AND l.objid::bigint = (\(EntryClaim.keySQL) & 4294967295)
-            LIMIT 1
-            """, [.text(key)]).first?.first?.text {
+        if let address = AdvisoryLock.holders(of: EntryClaim.keyText(schema: connection.server.schema, entryID: entryID), connection).first {
             return "a session from \(address)"
         }
         return "another session"

@@ -85,7 +85,7 @@ final class PostgresStateConnection: StateConnection {
     func transaction<T>(_ body: () throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T {
         try execute("BEGIN")
         do {
-            try query("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))", [.text("etl-runtime state " + server.schema)])
+            try query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.keySQL))", [.text("etl-runtime state " + server.schema)])
             let result = try body()
             try execute("COMMIT")
             return result

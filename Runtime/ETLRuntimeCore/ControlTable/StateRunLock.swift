@@ -6,8 +6,6 @@
 /// A session advisory lock on a connection of its own, like the claims: a host that dies frees
 /// it with its connection.
 package final class StateRunLock {
-    static let keySQL = "hashtextextended(?1, 0)"
-
     /// Not the key of the state's transaction lock (`PostgresStateConnection.transaction`),
     /// which a run takes exclusively, briefly, while it holds this one shared.
     static func keyText(schema: String) -> String {
@@ -38,7 +36,7 @@ package final class StateRunLock {
         let connection = try PostgresStateConnection(server)
         try connection.execute("SET lock_timeout = '\(rebuildWait)'")
         do {
-            _ = try connection.query("SELECT pg_advisory_lock_shared(\(keySQL))", [.text(keyText(schema: server.schema))])
+            _ = try connection.query("SELECT pg_advisory_lock_shared(\(AdvisoryLock.keySQL))", [.text(keyText(schema: server.schema))])
         } catch {
             guard error.message.contains("lock timeout") else { throw error }
             throw RebuildUnderWay(state: server.description)
@@ -49,22 +47,13 @@ package final class StateRunLock {
     /// Takes the lock alone on `connection` (the rebuild's), without waiting; false when runs
     /// hold it.
     static func takeForRebuild(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Bool {
-        try connection.query("SELECT pg_try_advisory_lock(\(keySQL))", [.text(keyText(schema: connection.server.schema))])
+        try connection.query("SELECT pg_try_advisory_lock(\(AdvisoryLock.keySQL))", [.text(keyText(schema: connection.server.schema))])
             .first?.first?.text == "t"
     }
 
-    /// Where the runs holding the lock come from (client addresses, the server's own socket for
-    /// local ones), as far as the server says.
+    /// Where the runs holding the lock come from, as far as the server says.
     static func holders(_ connection: PostgresStateConnection) -> [String] {
-        let rows = try? connection.query(
-            """
-            SELECT DISTINCT coalesce(host(a.client_addr), 'the server''s local socket') FROM pg_locks l
-            JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
-              AND l.classid::bigint = ((\(keySQL) >> 32) & 4294967295) AND l.objid::bigint = (\(keySQL) & 4294967295)
-            ORDER BY 1
-            """, [.text(keyText(schema: connection.server.schema))])
-        return (rows ?? []).compactMap { $0.first?.text }
+        AdvisoryLock.holders(of: keyText(schema: connection.server.schema), connection)
     }
 
     /// Marks where the lock may end: it goes with the connection, when this is freed after this
