@@ -304,6 +304,21 @@ final class PostgresStateRebuildTests: XCTestCase {
         XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM etl_state.etl_runs WHERE status = 'ok'"), "2")
     }
 
+    func testARunWaitsAMinuteAtMostForARebuildThenExits75AndWritesNothing() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try pipeline(database, stateSchema: "etl_state")
+        XCTAssertEqual(try workspace.run(["run", "--entry", "pg_people"]).status, 0)
+        let rebuild = try PostgresTestConnection(database.keywords)
+        try rebuild.execute("SELECT pg_advisory_lock(hashtextextended('etl-runtime runs of state etl_state', 0))")
+        let started = Date()
+        let run = try workspace.run(["run", "--entry", "pg_people"])
+        XCTAssertEqual(run.status, 75, run.stderr)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 59, "the run gave up before its minute")
+        XCTAssertTrue(run.stderr.contains("a `state rebuild` of "), run.stderr)
+        XCTAssertTrue(run.stderr.contains("has held it for over 60s; run again once it has ended"), run.stderr)
+        XCTAssertEqual(try database.connection.scalar("SELECT count(*) FROM etl_state.etl_runs"), "1", "the run wrote the state")
+    }
+
     func testARebuildWhileAnotherHostRunsAnEntryIsRefusedNamingItAndChangesNothing() throws {
         let database = try PostgresTestDatabase()
         let big = #", {"id": "big", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "big", "mode": "full", "batch_size": 20000}"#
