@@ -181,6 +181,16 @@ final class PostgresPipelineTests: XCTestCase {
     }
 
     func testAReplaceWhoseWorkerIsKilledDuringCopyKeepsThePreviousTable() throws {
+        try assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: "")
+    }
+
+    func testAReplaceByTruncateWhoseWorkerIsKilledDuringCopyKeepsThePreviousTable() throws {
+        try assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: #", "options": {"replace_by": "truncate"}"#)
+    }
+
+    /// A full entry (with `entryOptions`, ", ..." added to it) loaded once, then killed during
+    /// the COPY of each of its next runs: the previous table, and a view on it, stay whole.
+    private func assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: String) throws {
         let database = try PostgresTestDatabase()
         let workspace = RunWorkspace()
         try workspace.manifest(
@@ -188,7 +198,7 @@ final class PostgresPipelineTests: XCTestCase {
             sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
             entries: """
                 [{"id": "gen_full", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen", "mode": "full",
-                  "batch_size": 20000}]
+                  "batch_size": 20000\(entryOptions)}]
                 """)
         let first = try workspace.run(["run"])
         XCTAssertEqual(first.status, 0, first.stderr)
