@@ -6,7 +6,7 @@ import Glibc
 final class CopyBuffer {
     /// Bytes held before `CopyIn` sends them: large enough that libpq's per-call overhead
     /// vanishes, small next to the runtime's memory budget.
-    static let flushBytes = 1 << 20
+    static let flushBytes = 64 << 10
 
     private(set) var base: UnsafeMutableRawPointer
     private(set) var count = 0

@@ -1,13 +1,25 @@
 import CLibPQ
 import ETLPluginKit
 
+/// A COPY stream the encoder writes rows into: one connection (CopyIn) or several (CopyLanes).
+protocol CopyStream: AnyObject {
+    /// Where the encoder appends rows; `flush` takes them when the buffer passes its flush size.
+    var buffer: CopyBuffer { get }
+    /// Sends (or hands to libpq) the buffered rows.
+    func flush(_ full: CopyBuffer) throws(PluginError)
+    /// Ends the stream and returns the rows the server copied, or throws the server's error.
+    func finish() throws(PluginError) -> Int64
+    /// Ends the stream as failed; does nothing once ended.
+    func cancel(_ reason: String)
+}
+
 /// One `COPY ... FROM STDIN (FORMAT binary)` kept open across a load's batches: a COPY per batch
 /// would cost a round trip and a server-side COPY start per batch, and make the sink wait for the
 /// server at the end of each batch instead of encoding the next one while the server stores this one.
 ///
 /// Rows the server refuses (a constraint, say) are reported when the COPY ends, which `finish`
 /// does before the state row and the commit, so nothing of a failed COPY is ever committed.
-final class CopyIn {
+final class CopyIn: CopyStream {
     private let connection: PostgresConnection
     private let what: String
     let buffer = CopyBuffer()
@@ -23,14 +35,14 @@ final class CopyIn {
 
     /// Sends the buffered bytes (the encoder calls this whenever the buffer passes its flush size).
     func flush(_ full: CopyBuffer) throws(PluginError) {
-        try connection.sendCopyData(full, what: what)
+        try connection.queueCopyData(full, what: what)
     }
 
     /// Ends the stream and returns the rows the server copied, or throws the server's error.
     func finish() throws(PluginError) -> Int64 {
         ended = true
         buffer.appendTrailer()
-        try connection.sendCopyData(buffer, what: what)
+        try connection.queueCopyData(buffer, what: what)
         return try connection.endCopy(what: what)
     }
 
@@ -44,7 +56,7 @@ final class CopyIn {
 }
 
 extension PostgresConnection {
-    fileprivate func startCopy(_ sql: String, what: String) throws(PluginError) {
+    func startCopy(_ sql: String, what: String) throws(PluginError) {
         let started = PQexec(handle, sql)
         defer { PQclear(started) }
         guard (started.map(PQresultStatus) ?? PGRES_FATAL_ERROR) == PGRES_COPY_IN else {
@@ -53,14 +65,21 @@ extension PostgresConnection {
         }
     }
 
-    fileprivate func sendCopyData(_ buffer: CopyBuffer, what: String) throws(PluginError) {
+    /// Hands the buffered bytes to libpq and empties the buffer. In blocking mode they have left
+    /// for the server when this returns; in nonblocking mode (CopyLanes) libpq may still hold them.
+    func queueCopyData(_ buffer: CopyBuffer, what: String) throws(PluginError) {
         guard buffer.count > 0 else { return }
         guard PQputCopyData(handle, buffer.base.assumingMemoryBound(to: CChar.self), Int32(buffer.count)) == 1 else {
-            // libpq leaves COPY mode when the server refused a row mid-stream: its error is the news.
-            if PQstatus(handle) == CONNECTION_OK, let refusal = serverResults(what: what).failure { throw refusal }
-            throw PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
+            throw copyFailure(what: what)
         }
         buffer.removeAll()
+    }
+
+    /// Why the COPY stream broke: the server's refusal when it sent one, else the lost connection.
+    func copyFailure(what: String) -> PluginError {
+        // libpq leaves COPY mode when the server refused a row mid-stream: its error is the news.
+        if PQstatus(handle) == CONNECTION_OK, let refusal = serverResults(what: what).failure { return refusal }
+        return PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
     }
 
     /// Reads the results that are left: the rows a finished COPY copied, and the first error.
@@ -78,7 +97,7 @@ extension PostgresConnection {
         return (copied, failure)
     }
 
-    fileprivate func endCopy(what: String) throws(PluginError) -> Int64 {
+    func endCopy(what: String) throws(PluginError) -> Int64 {
         guard PQputCopyEnd(handle, nil) == 1 else {
             throw PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
         }
@@ -87,7 +106,7 @@ extension PostgresConnection {
         return copied
     }
 
-    fileprivate func cancelCopy(_ reason: String) {
+    func cancelCopy(_ reason: String) {
         _ = PQputCopyEnd(handle, "etl-runtime cancelled the COPY: \(reason)")
         // The server's answer is the error the cancel caused, which is not the news.
         while let result = PQgetResult(handle) { PQclear(result) }

@@ -12,16 +12,21 @@ import ETLPluginKit
 ///   the table until the commit, so readers wait for the load instead of reading the old rows,
 ///   and a REPEATABLE READ transaction that began before the commit sees the table empty
 ///   (PostgreSQL's TRUNCATE is not MVCC-safe). A failed or killed load still keeps the old rows.
+/// - `swap`: the rows go into a new table over several connections at once, which the commit puts
+///   in the old one's place (PGSwapLoad): the fastest for big tables, as several server backends
+///   store the rows. Readers read the old rows during the load and wait only for the swap; like
+///   TRUNCATE, a REPEATABLE READ transaction that began before the commit sees the table empty.
+///   A target with dependent objects (views, indexes, triggers, ...) is replaced by `delete`.
 enum PGReplaceMethod: String, Sendable {
-    case delete, truncate
+    case delete, truncate, swap
 
     static let option = "replace_by"
 
     /// The JSON member the sink's entry options schema declares (see PGPartitionReplace.schema).
     static let schemaProperty = #"""
         "replace_by": {
-          "enum": ["delete", "truncate"], "x-etl-write-modes": ["replace"],
-          "description": "With write replace, how the old rows go: delete (default: readers see the old rows until the commit; dead rows until VACUUM) or truncate (no dead rows, new rows stored frozen; readers wait for the load)."
+          "enum": ["delete", "truncate", "swap"], "x-etl-write-modes": ["replace"],
+          "description": "With write replace, how the old rows go: delete (default: readers see the old rows until the commit; dead rows until VACUUM), truncate (no dead rows, new rows stored frozen; readers wait for the load) or swap (new rows copied into a new table over several connections at once, put in the old one's place at commit; readers wait only for the swap; a target with views, indexes or other dependent objects is replaced by delete)."
         }
         """#
 
@@ -34,7 +39,7 @@ enum PGReplaceMethod: String, Sendable {
             return
         }
         guard let method = PGReplaceMethod(rawValue: asked) else {
-            throw .invalidConfig("options.replace_by is \"\(asked)\"; expected \"delete\" or \"truncate\"")
+            throw .invalidConfig("options.replace_by is \"\(asked)\"; expected \"delete\", \"truncate\" or \"swap\"")
         }
         guard request.writeMode == .replace else {
             throw .invalidConfig("options.replace_by applies to write mode replace only, and the load into \(request.target) is \(request.writeMode); remove replace_by or set \"write\": \"replace\"")

@@ -86,11 +86,25 @@ final class PostgresSink: ETLSink {
             // A table created or emptied by TRUNCATE in this transaction may take its rows frozen
             // (COPY FREEZE): no other transaction can see them before the commit either way.
             var freezes = prepared.emptied
+            var swap: PGSwapLoad?
+            if request.writeMode == .replace && replaceMethod == .swap {
+                let candidate = PGSwapLoad(schema: schema, target: request.target)
+                if let obstacle = try candidate.obstacle(connection: connection) {
+                    host.info("\(connection.description): replacing the rows of \(target) by delete, not by swap (options.replace_by), because \(obstacle)")
+                } else {
+                    swap = candidate
+                }
+            }
+            if let swap {
+                load = try beginSwap(swap, request: request, ownership: ownership, columns: try Self.copyColumns(
+                    request, layout: prepared.layout, key: key, target: target, deleteFlag: deleteFlag), connection: connection)
+                return
+            }
             if request.writeMode == .replace && !prepared.emptied {
                 // DELETE by default, not TRUNCATE: TRUNCATE blocks every reader until commit and
                 // shows an empty table to transactions whose snapshot predates it (PGReplaceMethod).
                 switch replaceMethod {
-                case .delete:
+                case .delete, .swap:
                     try connection.execute("DELETE FROM \(target)", what: "emptying \(target) for the replace")
                 case .truncate:
                     try connection.execute("TRUNCATE \(target)", what: "truncating \(target) for the replace (options.replace_by)")
@@ -152,7 +166,11 @@ final class PostgresSink: ETLSink {
         guard batch.rowCount > 0 else { return }
         do throws(PluginError) {
             let connection = try openConnectionOfLoad()
-            if load.copy == nil { load.copy = try CopyIn(load.copySQL, on: connection, what: "copying rows into \(load.target)") }
+            if load.copy == nil {
+                load.copy = load.lanes.isEmpty
+                    ? try CopyIn(load.copySQL, on: connection, what: "copying rows into \(load.target)")
+                    : try CopyLanes(load.copySQL, on: load.lanes, what: "copying rows into the staging table of \(load.target)")
+            }
             guard let copy = load.copy else { return }
             try CopyRowEncoder.encode(batch, columns: load.columns, firstRow: load.rowsWritten, target: load.target,
                                       into: copy.buffer, flush: copy.flush)
@@ -170,6 +188,7 @@ final class PostgresSink: ETLSink {
         self.load = nil
         if let failure = load.failure {
             openConnection?.rollbackIfOpen()
+            Self.dropStage(of: load)
             throw PluginError(failure.code, "nothing was committed to \(load.target): a statement of the load failed, so the whole load was rolled back. The error was: \(failure.message)")
         }
         var affected = load.rowsWritten
@@ -181,6 +200,7 @@ final class PostgresSink: ETLSink {
                     throw .internalError("\(connection.description): the server copied \(copied) rows into \(load.target) but \(load.rowsWritten) were sent; nothing was committed")
                 }
             }
+            if let swap = load.swap { try swap.swapIn(connection: connection) }
             if let apply = load.apply {
                 let applied = try apply.run(on: connection, target: load.target)
                 affected = applied.affected
@@ -197,6 +217,7 @@ final class PostgresSink: ETLSink {
             try connection.execute("COMMIT", what: "committing the load into \(load.target)")
         } catch {
             openConnection?.rollbackIfOpen()
+            Self.dropStage(of: load)
             throw error
         }
         host.debug("\(openConnection?.description ?? settings.description): committed \(affected) rows to \(load.target) (\(load.request.writeMode))")
@@ -207,6 +228,7 @@ final class PostgresSink: ETLSink {
         guard let load else { return }
         self.load = nil
         load.copy?.cancel("the load was aborted")
+        Self.dropStage(of: load)
         if let problem = openConnection?.rollbackIfOpen() {
             throw .ioError("rolling back the load into \(load.target) failed: \(problem); the server rolls the transaction back when the connection closes")
         }
@@ -245,6 +267,30 @@ final class PostgresSink: ETLSink {
         }
         let connection = try connection()
         return try PGModelRun(request: request, connection: connection, schema: try schema(connection), host: host).run()
+    }
+
+    /// A swap load: connections of its own copy into a staging table they create and commit
+    /// (PGSwapLoad); the load's transaction, which holds the target's lock, swaps it in at commit.
+    private func beginSwap(_ swap: PGSwapLoad, request: LoadRequest, ownership: LoadOwnership, columns: [CopyColumn],
+                           connection: PostgresConnection) throws(PluginError) -> PGLoad {
+        let createSQL = try swap.createStageSQL(connection: connection)
+        var lanes: [PostgresConnection] = []
+        for _ in 0..<PGSwapLoad.defaultConnections {
+            lanes.append(try PostgresConnection(settings: settings, host: host))
+        }
+        try swap.createStage(createSQL, connection: lanes[0])
+        let list = request.schema.fields.map { PGIdentifier.quoted($0.name) }.joined(separator: ", ")
+        host.debug("\(connection.description): copying into \(swap.qualifiedStage) over \(lanes.count) connections, to swap it in for \(swap.qualifiedTarget)")
+        return PGLoad(request: request, ownership: ownership, target: swap.qualifiedTarget,
+                      copySQL: "COPY \(swap.qualifiedStage) (\(list)) FROM STDIN (FORMAT binary)",
+                      columns: columns, apply: nil, swap: swap, lanes: lanes)
+    }
+
+    /// After a failed swap load: its staging table goes (the next load would drop it anyway).
+    private static func dropStage(of load: PGLoad) {
+        guard let swap = load.swap, let lane = load.lanes.first(where: { !$0.isBroken }) else { return }
+        load.copy?.cancel("the load failed")
+        swap.dropStage(connection: lane)
     }
 
     /// The connection, made (again) when there is none or it broke.

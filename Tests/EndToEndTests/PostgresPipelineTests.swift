@@ -188,9 +188,36 @@ final class PostgresPipelineTests: XCTestCase {
         try assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: #", "options": {"replace_by": "truncate"}"#)
     }
 
+    func testAReplaceBySwapWhoseWorkerIsKilledDuringTheCopiesKeepsThePreviousTableAndTheNextRunLeavesNoStagingTable() throws {
+        // No view: a view would make the load replace by delete (PostgresSinkSwapTests).
+        try assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: #", "options": {"replace_by": "swap"}"#, withView: false)
+    }
+
+    func testAReplaceBySwapOfATableAViewDependsOnSaysItReplacesByDeleteAndWhy() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": 1000, "seed": 5}}}"#,
+            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
+            entries: """
+                [{"id": "gen_full", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen", "mode": "full",
+                  "options": {"replace_by": "swap"}}]
+                """)
+        let first = try workspace.run(["run"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertFalse(first.stderr.contains("not by swap"), first.stderr)
+        let watcher = try PostgresTestConnection(database.keywords)
+        try watcher.execute("CREATE VIEW gen_ids AS SELECT id FROM gen")
+        let second = try workspace.run(["run"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains(#"replacing the rows of "public"."gen" by delete, not by swap (options.replace_by), because objects depend on it (view gen_ids)"#),
+                      second.stderr)
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM gen_ids"), "1000")
+    }
+
     /// A full entry (with `entryOptions`, ", ..." added to it) loaded once, then killed during
     /// the COPY of each of its next runs: the previous table, and a view on it, stay whole.
-    private func assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: String) throws {
+    private func assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: String, withView: Bool = true) throws {
         let database = try PostgresTestDatabase()
         let workspace = RunWorkspace()
         try workspace.manifest(
@@ -204,17 +231,21 @@ final class PostgresPipelineTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         let watcher = try PostgresTestConnection(database.keywords)
         // A row the next replace deletes: while it is there, the previous table is.
-        try watcher.execute("CREATE VIEW gen_ids AS SELECT id FROM gen; INSERT INTO gen (id) VALUES (-1)")
+        try watcher.execute(withView ? "CREATE VIEW gen_ids AS SELECT id FROM gen; INSERT INTO gen (id) VALUES (-1)"
+                                     : "CREATE VIEW gen_ids AS SELECT id FROM gen; INSERT INTO gen (id) VALUES (-1); DROP VIEW gen_ids")
+        let read = withView ? "gen_ids" : "gen"
         var attempts = 0
         let killed = try killWorkersDuringCopy(workspace, watcher, kills: 2) { () -> Bool in
             attempts += 1
             return attempts <= 6
         } ready: { true }
         XCTAssertGreaterThanOrEqual(killed, 2, "too few kills landed during a COPY to prove anything")
-        XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM gen_ids"), [["300001", "-1"]])
+        XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM \(read)"), [["300001", "-1"]])
         let final = try workspace.run(["run"])
         XCTAssertEqual(final.status, 0, final.stderr)
-        XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM gen_ids"), [["300000", "0"]])
+        XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM \(read)"), [["300000", "0"]])
+        XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%'"), "0",
+                       "a killed swap's staging table is dropped by the next load")
     }
 
     /// Starts `etl-runtime run` again and again (while `another` says so, at most 8 times) and
@@ -224,7 +255,7 @@ final class PostgresPipelineTests: XCTestCase {
     private func killWorkersDuringCopy(_ workspace: RunWorkspace, _ watcher: PostgresTestConnection, kills: Int,
                                        another: () -> Bool, ready: @escaping () -> Bool) throws -> Int {
         func copyRunning() -> Bool {
-            (try? watcher.scalar("SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()")) == "1"
+            ((try? watcher.scalar("SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database()")).flatMap { Int($0) } ?? 0) > 0
         }
         var killed = 0
         for _ in 0..<8 where killed < kills {

@@ -80,7 +80,7 @@ final class PostgresSinkReplaceByTests: PostgresSinkTestCase {
         let sink = try makeSink()
         let unknown = callError { try sink.begin(self.request("people", self.schema, mode: .replace,
                                                                options: #"{"entry_options": {"replace_by": "drop"}}"#)) }
-        XCTAssertTrue(unknown?.message.contains(#"options.replace_by is "drop"; expected "delete" or "truncate""#) ?? false, "\(String(describing: unknown))")
+        XCTAssertTrue(unknown?.message.contains(#"options.replace_by is "drop"; expected "delete", "truncate" or "swap""#) ?? false, "\(String(describing: unknown))")
         let append = callError { try sink.begin(self.request("people", self.schema, mode: .append, options: self.byTruncate)) }
         XCTAssertTrue(append?.message.contains("options.replace_by applies to write mode replace only") ?? false, "\(String(describing: append))")
         XCTAssertEqual(try scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'people'"), "0")

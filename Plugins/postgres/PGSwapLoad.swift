@@ -1,0 +1,143 @@
+import ETLPluginKit
+
+/// `replace_by: "swap"`: the new rows go into a staging table over several connections at once
+/// (CopyLanes), and the load's transaction puts that table in the target's place, with the
+/// entry's state, in one commit.
+///
+/// Why: a single COPY is bounded by the one server backend that stores it; several backends store
+/// in parallel, but each in a transaction of its own. Those transactions commit into a table no
+/// reader looks at (`_etl_swap_<target>_<hash>`); only the load's transaction, which holds the
+/// target's advisory lock from `begin`, drops the old table and renames the staging table, so
+/// readers see the old rows or all the new ones. A failed or killed load leaves the old table,
+/// and its staging table, which the next load of the target drops.
+///
+/// The swap makes a new table, which views, foreign keys, triggers, indexes and the other objects
+/// bound to the old one would not follow. So a target with any of them, or one another role owns,
+/// is replaced by `delete` instead, and the load says why (`obstacle`). The new table keeps the
+/// old one's columns (types, collations, NOT NULL), grants and comments.
+struct PGSwapLoad {
+    /// The staging table's name, unqualified.
+    let stage: String
+    /// The sink's schema.
+    let schema: String
+    /// The target's name, unqualified.
+    let target: String
+
+    /// Connections that copy in parallel when the entry does not say (`options.connections`).
+    static let defaultConnections = 2
+    static let maximumConnections = 16
+
+    init(schema: String, target: String) {
+        self.schema = schema
+        self.target = target
+        stage = Self.stageName(of: target)
+    }
+
+    var qualifiedStage: String { PGIdentifier.qualified(schema, stage) }
+    var qualifiedTarget: String { PGIdentifier.qualified(schema, target) }
+
+    /// `_etl_swap_<the target's first bytes>_<8 hex digits of a hash of the whole name>`: one
+    /// fixed name per target within PostgreSQL's 63 bytes, so a load finds a killed load's table.
+    static func stageName(of target: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in target.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        var prefix = ""
+        for character in target where prefix.utf8.count + String(character).utf8.count <= 40 {
+            prefix.append(character)
+        }
+        let digits = String(hash & 0xffff_ffff, radix: 16)
+        return "_etl_swap_\(prefix)_\(String(repeating: "0", count: 8 - digits.count))\(digits)"
+    }
+
+    /// Why the prepared target cannot be swapped, or nil when it can. Read inside the load's
+    /// transaction, after the target's advisory lock.
+    func obstacle(connection: PostgresConnection) throws(PluginError) -> String? {
+        let table = try connection.query("""
+            SELECT c.relkind::text, c.relpersistence::text, c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user), \
+            c.relrowsecurity OR c.relforcerowsecurity, c.reloptions IS NOT NULL, c.reltablespace <> 0, c.relreplident::text, \
+            EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid), pg_get_userbyid(c.relowner) \
+            FROM pg_class c WHERE c.oid = $1::regclass
+            """, [qualifiedTarget], what: "reading how \(qualifiedTarget) is stored")
+        guard let row = table.rows.first else { return "it is missing" }
+        if row[0] != "r" { return "it is a partitioned table" }
+        if row[1] != "p" { return "it is an unlogged or temporary table" }
+        if row[2] != "t" { return "it is owned by role \(PGIdentifier.quoted(row[8] ?? "?")), not by the loading role, which would own the new table" }
+        if row[3] == "t" { return "it has row-level security" }
+        if row[4] == "t" { return "it has storage parameters (WITH ...)" }
+        if row[5] == "t" { return "it is in a tablespace of its own" }
+        if row[6] != "d" { return "it has a replica identity other than the default" }
+        if row[7] == "t" { return "it takes part in table inheritance" }
+        // Everything bound to the table: views and rules (normal dependencies), and its own
+        // indexes, constraints, defaults, triggers, policies, owned sequences, publications,
+        // statistics (automatic ones). Its row type and TOAST table (internal) move with it.
+        let dependents = try connection.query("""
+            SELECT DISTINCT CASE WHEN r.rulename = '_RETURN' \
+            THEN CASE WHEN v.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END || r.ev_class::regclass::text \
+            ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END \
+            FROM pg_depend d LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid \
+            LEFT JOIN pg_class v ON v.oid = r.ev_class \
+            WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = $1::regclass AND d.deptype IN ('n', 'a') \
+            ORDER BY 1 LIMIT 4
+            """, [qualifiedTarget], what: "looking for objects that depend on \(qualifiedTarget)")
+        let names = dependents.rows.compactMap { $0.first ?? nil }
+        guard !names.isEmpty else { return nil }
+        return "objects depend on it (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", ..." : "")), which a new table would not carry"
+    }
+
+    /// The `CREATE TABLE` of the staging table: the prepared target's columns as the load's
+    /// transaction sees them (types with modifiers, collations, NOT NULL).
+    func createStageSQL(connection: PostgresConnection) throws(PluginError) -> String {
+        let columns = try connection.query("""
+            SELECT quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) \
+            || CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END \
+            || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
+            FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+            WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+            """, [qualifiedTarget], what: "reading the column definitions of \(qualifiedTarget)")
+        return "CREATE TABLE \(qualifiedStage) (\(columns.rows.compactMap { $0.first ?? nil }.joined(separator: ", ")))"
+    }
+
+    /// On `connection` (a lane, outside the load's transaction): drops a killed load's staging
+    /// table and creates this one, committed, so every lane can copy into it.
+    func createStage(_ createSQL: String, connection: PostgresConnection) throws(PluginError) {
+        try connection.execute("BEGIN; DROP TABLE IF EXISTS \(qualifiedStage); \(createSQL); COMMIT",
+                               what: "creating the staging table \(qualifiedStage) of the swap into \(qualifiedTarget)")
+    }
+
+    /// Drops the staging table of a load that failed (best effort: the next load drops it too).
+    func dropStage(connection: PostgresConnection) {
+        connection.rollbackIfOpen()
+        try? connection.execute("DROP TABLE IF EXISTS \(qualifiedStage)", what: "dropping the staging table \(qualifiedStage)")
+    }
+
+    /// In the load's transaction: gives the staging table the target's grants and comments,
+    /// drops the target and renames the staging table to it.
+    func swapIn(connection: PostgresConnection) throws(PluginError) {
+        let carried = try connection.query("""
+            SELECT format('GRANT %s ON TABLE %s TO %s%s', a.privilege_type, $2::text, \
+            CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, \
+            CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) \
+            FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1::regclass AND a.grantee <> c.relowner \
+            UNION ALL \
+            SELECT format('GRANT %s (%s) ON TABLE %s TO %s%s', a.privilege_type, quote_ident(at.attname), $2::text, \
+            CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, \
+            CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) \
+            FROM pg_attribute at, aclexplode(at.attacl) a WHERE at.attrelid = $1::regclass AND at.attnum > 0 AND NOT at.attisdropped \
+            UNION ALL \
+            SELECT format('COMMENT ON TABLE %s IS %L', $2::text, d.description) FROM pg_description d \
+            WHERE d.classoid = 'pg_class'::regclass AND d.objoid = $1::regclass AND d.objsubid = 0 \
+            UNION ALL \
+            SELECT format('COMMENT ON COLUMN %s.%s IS %L', $2::text, quote_ident(at.attname), d.description) \
+            FROM pg_description d JOIN pg_attribute at ON at.attrelid = d.objoid AND at.attnum = d.objsubid \
+            WHERE d.classoid = 'pg_class'::regclass AND d.objoid = $1::regclass AND d.objsubid > 0
+            """, [qualifiedTarget, qualifiedStage], what: "reading the grants and comments of \(qualifiedTarget)")
+        for statement in carried.rows.compactMap({ $0.first ?? nil }) {
+            try connection.execute(statement, what: "carrying the grants and comments of \(qualifiedTarget) over to its new table")
+        }
+        try connection.execute("DROP TABLE \(qualifiedTarget)", what: "dropping the old \(qualifiedTarget) for the swap")
+        try connection.execute("ALTER TABLE \(qualifiedStage) RENAME TO \(PGIdentifier.quoted(target))",
+                               what: "renaming the staging table \(qualifiedStage) to \(qualifiedTarget)")
+    }
+}

@@ -1,0 +1,145 @@
+import ETLArrow
+import PluginTestSupport
+import PostgresTestSupport
+import TestSupport
+import XCTest
+
+/// `options.replace_by: "swap"`: the new rows are copied into a staging table over two
+/// connections at once, and the load's transaction drops the old table and renames the staging
+/// table into its place. The new table keeps the old one's columns, grants and comments; a target
+/// that other objects depend on is replaced by delete instead; a failed load keeps the old table
+/// and its staging table goes, now or at the next load.
+final class PostgresSinkSwapTests: PostgresSinkTestCase {
+    private let schema = Batches.schema([("id", .int64), ("name", .utf8)])
+    private let bySwap = #"{"entry_options": {"replace_by": "swap"}}"#
+
+    private func people(_ count: Int, from first: Int = 1) -> [[[Cell]]] {
+        [(first..<first + count).map { [.int(Int64($0)), .text("person \($0)")] }]
+    }
+
+    private func scalar(_ sql: String) throws -> String? { try rows(sql).first?.first ?? nil }
+
+    private func stagingTables() throws -> [[String?]] {
+        try rows("SELECT relname FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%' ORDER BY 1")
+    }
+
+    func testASwapReplacesTheRowsWithANewTableCopiedOverTwoConnections() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(20_000), mode: .replace)
+        let fresh = try XCTUnwrap(try scalar("SELECT pg_relation_size('people')").flatMap(Int.init))
+        let before = try scalar("SELECT 'people'::regclass::oid")
+
+        try load(sink, "people", schema, people(20_000, from: 100_001), mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT count(*), min(id), max(id), count(DISTINCT name) FROM people"),
+                       [["20000", "100001", "120000", "20000"]])
+        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), before, "a new table took the old one's place")
+        XCTAssertEqual(try scalar("SELECT count(DISTINCT xmin::text) FROM people"), "2",
+                       "each of the two connections copied its share in a transaction of its own")
+        // Not exactly a fresh load's size: the connections extend the table side by side, and
+        // PostgreSQL adds spare pages when they wait on each other. A replace by delete doubles it.
+        XCTAssertLessThan(try XCTUnwrap(try scalar("SELECT pg_relation_size('people')").flatMap(Int.init)), fresh * 3 / 2,
+                          "no dead rows: about the size of a fresh load")
+        XCTAssertEqual(try stagingTables(), [])
+        XCTAssertEqual(try rows("SELECT target, rows FROM _etl_state WHERE entry_id = 'entry'"), [["people", "20000"]])
+    }
+
+    func testTheNewTableKeepsTheColumnDefinitionsGrantsAndComments() throws {
+        try database.connection.execute("""
+            DO $$ BEGIN CREATE ROLE etl_swap_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            CREATE TABLE people (id integer NOT NULL, name varchar(40) COLLATE "C");
+            COMMENT ON TABLE people IS 'everyone we know';
+            COMMENT ON COLUMN people.name IS 'as they write it';
+            GRANT SELECT ON people TO etl_swap_reader WITH GRANT OPTION;
+            GRANT UPDATE (name) ON people TO etl_swap_reader;
+            GRANT SELECT ON people TO PUBLIC;
+            INSERT INTO people VALUES (1, 'old');
+            """)
+        let before = try scalar("SELECT 'people'::regclass::oid")
+        try load(try makeSink(), "people", schema, people(3), mode: .replace, options: bySwap)
+
+        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), before)
+        XCTAssertEqual(try rows("SELECT id, name FROM people ORDER BY id"), [["1", "person 1"], ["2", "person 2"], ["3", "person 3"]])
+        XCTAssertEqual(try rows("""
+            SELECT attname, format_type(atttypid, atttypmod), attnotnull::text, coalesce(collname, '') FROM pg_attribute \
+            LEFT JOIN pg_collation c ON c.oid = attcollation AND attcollation <> 100 \
+            WHERE attrelid = 'people'::regclass AND attnum > 0 ORDER BY attnum
+            """), [["id", "integer", "true", ""], ["name", "character varying(40)", "false", "C"]])
+        XCTAssertEqual(try rows("SELECT obj_description('people'::regclass, 'pg_class'), col_description('people'::regclass, 2)"),
+                       [["everyone we know", "as they write it"]])
+        XCTAssertEqual(try rows("""
+            SELECT has_table_privilege('etl_swap_reader', 'people', 'SELECT WITH GRANT OPTION')::text, \
+            has_table_privilege('etl_swap_reader', 'people', 'INSERT')::text, \
+            has_column_privilege('etl_swap_reader', 'people', 'name', 'UPDATE')::text, \
+            has_column_privilege('etl_swap_reader', 'people', 'id', 'UPDATE')::text, \
+            (SELECT count(*) FROM aclexplode((SELECT relacl FROM pg_class WHERE oid = 'people'::regclass)) WHERE grantee = 0)::text
+            """), [["true", "false", "true", "false", "1"]])
+    }
+
+    func testATargetThatOtherObjectsDependOnIsReplacedByDeleteAndKeepsThem() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        try database.connection.execute("CREATE VIEW named AS SELECT name FROM people; CREATE TABLE scores (id bigint); CREATE INDEX scores_id ON scores (id)")
+        try load(sink, "scores", Batches.schema([("id", .int64)]), [[[.int(1)]]], mode: .replace)
+        let peopleTable = try scalar("SELECT 'people'::regclass::oid")
+        let scoresTable = try scalar("SELECT 'scores'::regclass::oid")
+
+        try load(sink, "people", schema, people(2, from: 10), mode: .replace, options: bySwap)
+        try load(sink, "scores", Batches.schema([("id", .int64)]), [[[.int(7)], [.int(8)]]], mode: .replace, options: bySwap)
+        XCTAssertEqual(try scalar("SELECT 'people'::regclass::oid"), peopleTable, "the view binds to the table: it stays")
+        XCTAssertEqual(try scalar("SELECT 'scores'::regclass::oid"), scoresTable, "so does a table with an index")
+        XCTAssertEqual(try rows("SELECT name FROM named ORDER BY name"), [["person 10"], ["person 11"]])
+        XCTAssertEqual(try rows("SELECT id FROM scores ORDER BY id"), [["7"], ["8"]])
+        XCTAssertEqual(try scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'scores_id'"), "1")
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
+    func testAFailedSwapKeepsTheOldTableAndDropsItsStagingTable() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        try sink.begin(request("people", schema, mode: .replace, options: bySwap))
+        try sink.write(try Batches.make(schema, people(5_000, from: 10)[0]))
+        XCTAssertEqual(try stagingTables().count, 1, "the staging table exists, committed, while the load runs")
+        XCTAssertNotNil(callError { try sink.write(try Batches.make(self.schema, [[.int(8), .text("bad\u{0}")]])) })
+        XCTAssertNotNil(callError { _ = try sink.commit(stateJSON: nil) })
+        try sink.abort()
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["1"], ["2"], ["3"]])
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
+    func testAStagingTableLeftByALoadWhoseConnectionsDiedIsDroppedByTheNextLoad() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        try sink.begin(request("people", schema, mode: .replace, options: bySwap))
+        try sink.write(try Batches.make(schema, people(5_000, from: 10)[0]))
+        // As when the worker is SIGKILLed: every connection of the load goes at once.
+        try database.connection.execute("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() \
+            AND application_name = 'etl-runtime'
+            """)
+        XCTAssertNotNil(callError { _ = try sink.commit(stateJSON: nil) })
+        try? sink.abort()
+        XCTAssertEqual(try stagingTables().count, 1, "no connection was left to drop it")
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["1"], ["2"], ["3"]])
+
+        try load(try makeSink(), "people", schema, people(2, from: 20), mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["20"], ["21"]])
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
+    func testASwapOfNoRowsLeavesTheTableEmptyAndNewColumnsArrive() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        try load(sink, "people", schema, [], mode: .replace, options: bySwap)
+        XCTAssertEqual(try scalar("SELECT count(*) FROM people"), "0")
+
+        let wider = Batches.schema([("id", .int64), ("name", .utf8), ("city", .utf8)])
+        try load(sink, "people", wider, [[[.int(1), .text("Ana"), .text("Porto")]]], mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT id, name, city FROM people"), [["1", "Ana", "Porto"]])
+    }
+
+    func testATableTheSwapCreatesHoldsTheRows() throws {
+        try load(try makeSink(), "people", schema, people(10_000), mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT count(*), sum(id) FROM people"), [["10000", "50005000"]])
+        XCTAssertEqual(try stagingTables(), [])
+    }
+}
