@@ -15,6 +15,11 @@ clients, not the disk. Peers:
   which SQLAlchemy 2 sends as multi-row INSERTs), chunks of 10,000 rows;
 * pgloader (Debian package), trimming and `?` → NULL per field, when apt has it.
 
+etl-runtime runs three ways: the default (write replace into the existing table, one binary
+COPY over TCP to 127.0.0.1, as psycopg and ADBC connect), `"replace_by": "swap"` (the rows
+copied into a new table over two connections, swapped in at commit), and the default over the
+server's Unix socket (as psql connects).
+
 Time and peak memory come from /usr/bin/time. The COPY peers, whose times are close to
 etl-runtime's, run BENCH_REPEAT times (default 3) in turns with it, and the median is the
 figure (the range is printed beside it); pandas and pgloader, an order of magnitude slower,
@@ -59,6 +64,7 @@ class Server:
         self.env = env
         self.environ = dict(os.environ, **env)
         self.url = f"postgresql://{env['PGUSER']}@127.0.0.1:{env['PGPORT']}/{env['PGDATABASE']}"
+        self.socket_url = f"postgresql://{env['PGUSER']}@/{env['PGDATABASE']}?host={env['PGHOST']}&port={env['PGPORT']}"
 
     def sql(self, statement):
         out = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", statement],
@@ -74,7 +80,7 @@ class Server:
         self.sql("CHECKPOINT")
 
 
-def etl_runtime_manifest(server, csv, name, columns, entry_options, target="adult"):
+def etl_runtime_manifest(server, csv, name, columns, entry_options, target="adult", url=None):
     folder = os.path.join(WORK, f"pg-manifest-{name}")
     os.makedirs(folder, exist_ok=True)
     entry = {"id": target, "source": "census", "stream": "census", "sink": "warehouse", "target": target, "mode": "full"}
@@ -84,7 +90,7 @@ def etl_runtime_manifest(server, csv, name, columns, entry_options, target="adul
         "state": {"path": os.path.join(folder, "state.db")},
         "sources": {"census": {"plugin": "csv", "config": {
             "path": csv, "stream": "census", "header": False, "columns": columns, "null_values": ["?"], "trim": True}}},
-        "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": server.url}}},
+        "sinks": {"warehouse": {"plugin": "postgres", "config": {"url": url or server.url}}},
         "control_table": [entry],
     }
     path = os.path.join(folder, "plugins.json")
@@ -95,6 +101,18 @@ def etl_runtime_manifest(server, csv, name, columns, entry_options, target="adul
 def load_etl_runtime(server, csv, rows):
     # write replace into the existing typed table: the rows are copied in (binary COPY) and committed.
     manifest = etl_runtime_manifest(server, csv, "load", COLUMNS, {})
+    return measure([RUNTIME, "run", "--manifest", manifest])
+
+
+def load_etl_runtime_swap(server, csv, rows):
+    # replace_by swap: copied into a staging table over two connections, swapped in at commit.
+    manifest = etl_runtime_manifest(server, csv, "load-swap", COLUMNS, {"options": {"replace_by": "swap"}})
+    return measure([RUNTIME, "run", "--manifest", manifest])
+
+
+def load_etl_runtime_socket(server, csv, rows):
+    # As load_etl_runtime, over the server's Unix socket (as psql here) instead of TCP.
+    manifest = etl_runtime_manifest(server, csv, "load-socket", COLUMNS, {}, url=server.socket_url)
     return measure([RUNTIME, "run", "--manifest", manifest])
 
 
@@ -223,6 +241,9 @@ def replace_benchmark(server, csv, rows, repeat):
         "etl-runtime, replace_by truncate": lambda: measure(
             [RUNTIME, "run", "--manifest", etl_runtime_manifest(server, csv, "replace-truncate", COLUMNS,
                                                                 {"options": {"replace_by": "truncate"}})]),
+        "etl-runtime, replace_by swap": lambda: measure(
+            [RUNTIME, "run", "--manifest", etl_runtime_manifest(server, csv, "replace-swap", COLUMNS,
+                                                                {"options": {"replace_by": "swap"}})]),
         "psql: TRUNCATE + \\copy, one transaction": lambda: measure(
             ["sh", "-c", f"(printf '%s\\n' \"{truncate}\"; head -n {rows} {csv}; printf '\\\\.\\nCOMMIT;\\n') | psql -X -q -v ON_ERROR_STOP=1"],
             env=server.environ),
@@ -259,6 +280,8 @@ def main():
           f"fsync={server.sql('SHOW fsync')}, synchronous_commit={server.sql('SHOW synchronous_commit')} (same for every tool)")
     peers = [
         ("etl-runtime", load_etl_runtime),
+        ("etl-runtime swap", load_etl_runtime_swap),
+        ("etl-runtime socket", load_etl_runtime_socket),
         ("psql \\copy", load_psql_copy),
         ("psycopg COPY", load_python(PSYCOPG, python)),
         ("pyarrow + ADBC", load_python(ADBC, python)),
@@ -267,7 +290,7 @@ def main():
     ]
     only = os.environ.get("BENCH_PEERS")
     if only:
-        peers = [peer for peer in peers if peer[0] == "etl-runtime" or peer[0].split()[0] in only.split(",")]
+        peers = [peer for peer in peers if peer[0].startswith("etl-runtime") or peer[0].split()[0] in only.split(",")]
     skip = pgloader_missing()
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
     once = {"pandas to_sql", "pgloader"}
@@ -279,7 +302,7 @@ def main():
         size_mb = os.path.getsize(csv) / 1e6
         print(f"\n{rows:,} rows ({size_mb:.0f} MB) → PostgreSQL; median of {repeat} runs in turns, "
               f"{' and '.join(sorted(once))} once")
-        print(f"{'tool':<18}{'seconds':>9}{'(range)':>15}{'peak MiB':>10}{'rows':>11}   vs etl-runtime")
+        print(f"{'tool':<20}{'seconds':>9}{'(range)':>15}{'peak MiB':>10}{'rows':>11}   vs etl-runtime")
         runs = {name: [] for name, _ in peers}
         loaded = {}
         # In turns, so that whatever else the machine does weighs on every tool alike.
@@ -293,7 +316,7 @@ def main():
                 loaded[name] = int(server.sql("SELECT count(*) FROM adult"))
         for name, _ in peers:
             if not runs[name]:
-                print(f"{name:<18}   skipped: {skip}")
+                print(f"{name:<20}   skipped: {skip}")
                 continue
             times = sorted(seconds for seconds, _ in runs[name])
             seconds = times[len(times) // 2]
@@ -302,10 +325,13 @@ def main():
             base = results[(rows, "etl-runtime")][0]
             spread = f"({times[0]:.2f}-{times[-1]:.2f})" if len(times) > 1 else ""
             note = "" if loaded[name] == rows else f"   (expected {rows:,} rows)"
-            print(f"{name:<18}{seconds:>9.2f}{spread:>15}{peak:>10.0f}{loaded[name]:>11,}   {seconds / base:>5.2f}x the time{note}",
+            print(f"{name:<20}{seconds:>9.2f}{spread:>15}{peak:>10.0f}{loaded[name]:>11,}   {seconds / base:>5.2f}x the time{note}",
                   flush=True)
-        fastest = min((value[0], name) for (size, name), value in results.items() if size == rows and name != "etl-runtime")
-        print(f"fastest peer: {fastest[1]}, {fastest[0] / results[(rows, 'etl-runtime')][0]:.2f}x etl-runtime's time (target ≥ 1.25x)")
+        fastest = min((value[0], name) for (size, name), value in results.items()
+                      if size == rows and not name.startswith("etl-runtime"))
+        for name, _ in peers:
+            if name.startswith("etl-runtime") and (rows, name) in results:
+                print(f"fastest peer: {fastest[1]}, {fastest[0] / results[(rows, name)][0]:.2f}x the time of {name} (target ≥ 1.25x)")
     if len(sizes) > 1:
         small, large = results[(sizes[0], "etl-runtime")], results[(sizes[-1], "etl-runtime")]
         print(f"\netl-runtime peak memory: {small[1]:.0f} MiB at {sizes[0]:,} rows, {large[1]:.0f} MiB at {sizes[-1]:,} rows"

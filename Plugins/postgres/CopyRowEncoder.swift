@@ -27,13 +27,24 @@ enum CopyRowEncoder {
     static func encode(_ batch: ImportedRecordBatch, columns: [CopyColumn], firstRow: Int64, target: String,
                        into buffer: CopyBuffer, flush: (CopyBuffer) throws(PluginError) -> Void) throws(PluginError) {
         let arrays = (0..<columns.count).map { batch.column($0) }
+        let nullable = arrays.map { !$0.hasNoNulls }
+        // PostgreSQL text cannot hold a NUL: one scan of each text column's bytes per batch,
+        // which is much cheaper than a scan per value; only a hit looks for the row.
+        for (index, plan) in columns.enumerated() where plan.encoding == .text || plan.encoding == .jsonb {
+            let all = arrays[index].allValueBytes
+            // (A null's slot may cover bytes too, which are no value: only a value's NUL counts.)
+            if let start = all.baseAddress, memchr(start, 0, all.count) != nil,
+               let row = (0..<batch.rowCount).first(where: { !arrays[index].isNull($0) && arrays[index].bytes($0).contains(0) }) {
+                throw .badData("target \(target): row \(firstRow + Int64(row) + 1), column \(PGIdentifier.quoted(plan.name)) holds a NUL character (U+0000), which PostgreSQL text cannot store; the load was rolled back. Remove it in the source or with a transform")
+            }
+        }
         let fieldCount = Int16(columns.count)
         for row in 0..<batch.rowCount {
             buffer.append(int16: fieldCount)
             for index in 0..<columns.count {
                 let column = arrays[index]
                 let plan = columns[index]
-                if column.isNull(row) {
+                if nullable[index] && column.isNull(row) {
                     if plan.isKey {
                         throw .badData("target \(target): row \(firstRow + Int64(row) + 1) of the load has NULL in primary key column \(PGIdentifier.quoted(plan.name)); a keyed load cannot place it, so the load was rolled back. Fill the key in the source or filter such rows out")
                     }
@@ -72,9 +83,6 @@ enum CopyRowEncoder {
                     buffer.append(byte: column.bool(row) ? 1 : 0)
                 case .text, .jsonb:
                     let bytes = column.bytes(row)
-                    if let start = bytes.baseAddress, memchr(start, 0, bytes.count) != nil {
-                        throw .badData("target \(target): row \(firstRow + Int64(row) + 1), column \(PGIdentifier.quoted(plan.name)) holds a NUL character (U+0000), which PostgreSQL text cannot store; the load was rolled back. Remove it in the source or with a transform")
-                    }
                     if case .jsonb = plan.encoding {
                         // jsonb_send's format: a version byte (1), then the JSON text.
                         buffer.append(int32: Int32(bytes.count + 1))

@@ -142,6 +142,7 @@ public enum ArrowColumnType: Sendable, Hashable, RawRepresentable {
 
     /// A compact tag used on the append hot path, where comparing tags is cheaper
     /// than going through `RawRepresentable`.
+    @inlinable
     var tag: UInt8 {
         switch self {
         case .bool: 0

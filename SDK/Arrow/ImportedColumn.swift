@@ -9,25 +9,25 @@ import CETLPlugin
 /// like an out-of-range array subscript.
 public struct ImportedColumn {
     /// The column type.
-    public private(set) var type: ArrowColumnType
+    public internal(set) var type: ArrowColumnType
     /// Rows in the column (the batch's row count).
-    public private(set) var count: Int
+    public internal(set) var count: Int
 
     /// Index of row 0 in the column's buffers (parent offset + column offset).
-    let firstIndex: Int
+    @usableFromInline let firstIndex: Int
     /// The column's validity bitmap, or nil when it has no nulls.
-    let validity: UnsafePointer<UInt8>?
+    @usableFromInline let validity: UnsafePointer<UInt8>?
     /// The batch's (struct-level) validity bitmap, or nil when it has no null rows.
-    let parentValidity: UnsafePointer<UInt8>?
+    @usableFromInline let parentValidity: UnsafePointer<UInt8>?
     /// Index of row 0 in the parent's validity bitmap (the parent offset).
-    let parentFirstIndex: Int
+    @usableFromInline let parentFirstIndex: Int
     /// Bits (bool), fixed-width values, or int32 offsets (utf8, binary).
-    let values: UnsafeRawPointer?
+    @usableFromInline let values: UnsafeRawPointer?
     /// The bytes of utf8 and binary values.
-    let data: UnsafeRawPointer?
+    @usableFromInline let data: UnsafeRawPointer?
 
     /// Whether `row` is null, in the column or because the whole row is null.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func isNull(_ row: Int) -> Bool {
         precondition(row >= 0 && row < count, "ImportedColumn: row \(row) is outside 0..<\(count)")
         if type.tag == ArrowColumnType.null.tag { return true }
@@ -37,27 +37,27 @@ public struct ImportedColumn {
     }
 
     /// The value of a `.bool` column at `row` (false for a null).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func bool(_ row: Int) -> Bool {
         let base = checked(row, .bool)
         return Self.bit(base.assumingMemoryBound(to: UInt8.self), firstIndex &+ row)
     }
 
     /// The value of an `.int64` column at `row`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func int64(_ row: Int) -> Int64 {
         checked(row, .int64).load(fromByteOffset: (firstIndex &+ row) &* 8, as: Int64.self)
     }
 
     /// The value of a `.double` column at `row`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func double(_ row: Int) -> Double {
         checked(row, .double).load(fromByteOffset: (firstIndex &+ row) &* 8, as: Double.self)
     }
 
     /// The bytes of a `.utf8` or `.binary` column at `row` (empty for a null),
     /// pointing into the batch's memory.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func bytes(_ row: Int) -> UnsafeRawBufferPointer {
         precondition(row >= 0 && row < count, "ImportedColumn: row \(row) is outside 0..<\(count)")
         precondition(type.tag == ArrowColumnType.utf8.tag || type.tag == ArrowColumnType.binary.tag, "ImportedColumn: bytes(_:) read from a \(type.displayName) column")
@@ -66,6 +66,24 @@ public struct ImportedColumn {
         let end = Int(offsets.load(fromByteOffset: (firstIndex &+ row &+ 1) &* 4, as: Int32.self))
         guard end > start, let data else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: data + start, count: end - start)
+    }
+
+    /// True when no row of the column is null (no validity bitmap at either level), so a reader
+    /// may skip `isNull`.
+    @inlinable
+    public var hasNoNulls: Bool {
+        validity == nil && parentValidity == nil && type.tag != ArrowColumnType.null.tag
+    }
+
+    /// The bytes of every value of a `.utf8` or `.binary` column, back to back (from the first
+    /// row's start to the last row's end, nulls' empty values included), pointing into the
+    /// batch's memory: one scan over it checks all the values at once. Empty for other types.
+    public var allValueBytes: UnsafeRawBufferPointer {
+        guard type.tag == ArrowColumnType.utf8.tag || type.tag == ArrowColumnType.binary.tag, count > 0,
+              let offsets = values, let data else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let start = Int(offsets.load(fromByteOffset: firstIndex &* 4, as: Int32.self))
+        let end = Int(offsets.load(fromByteOffset: (firstIndex &+ count) &* 4, as: Int32.self))
+        return UnsafeRawBufferPointer(start: data + start, count: max(0, end - start))
     }
 
     /// The bytes all values of a `.utf8` or `.binary` column take in its data buffer (from its
@@ -86,20 +104,20 @@ public struct ImportedColumn {
     }
 
     /// Microseconds since the Unix epoch (UTC) of a `.timestampMicrosecondsUTC` column at `row`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func timestampMicroseconds(_ row: Int) -> Int64 {
         checked(row, .timestampMicrosecondsUTC).load(fromByteOffset: (firstIndex &+ row) &* 8, as: Int64.self)
     }
 
     /// Days since the Unix epoch of a `.date32` column at `row`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func date32(_ row: Int) -> Int32 {
         checked(row, .date32).load(fromByteOffset: (firstIndex &+ row) &* 4, as: Int32.self)
     }
 
     /// The value of a `.decimal128` column at `row` (read unaligned: a producer need only align
     /// buffers to 8 bytes).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func decimal128(_ row: Int) -> ArrowDecimal {
         precondition(row >= 0 && row < count, "ImportedColumn: row \(row) is outside 0..<\(count)")
         guard case .decimal128(_, let scale) = type else {
@@ -112,14 +130,14 @@ public struct ImportedColumn {
         return value
     }
 
-    @inline(__always)
-    private func checked(_ row: Int, _ expected: ArrowColumnType) -> UnsafeRawPointer {
+    @inlinable @inline(__always)
+    func checked(_ row: Int, _ expected: ArrowColumnType) -> UnsafeRawPointer {
         precondition(row >= 0 && row < count, "ImportedColumn: row \(row) is outside 0..<\(count)")
         precondition(type.tag == expected.tag, "ImportedColumn: \(expected.displayName) read from a \(type.displayName) column")
         return values.unsafelyUnwrapped
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func bit(_ bitmap: UnsafePointer<UInt8>, _ index: Int) -> Bool {
         (bitmap[index >> 3] >> UInt8(index & 7)) & 1 != 0
     }
