@@ -93,6 +93,43 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         XCTAssertEqual(try stagingTables(), [])
     }
 
+    func testEachThingANewTableWouldLoseMakesTheSwapReplaceByDelete() throws {
+        try database.connection.execute("""
+            DO $$ BEGIN CREATE ROLE etl_swap_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            CREATE FUNCTION unchanged() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;
+            """)
+        let bound = [
+            "ALTER TABLE people ADD CONSTRAINT positive CHECK (id > 0)",
+            "ALTER TABLE people ALTER COLUMN name SET DEFAULT 'nobody'",
+            "CREATE TRIGGER kept BEFORE INSERT ON people FOR EACH ROW EXECUTE FUNCTION unchanged()",
+            "ALTER TABLE people ADD PRIMARY KEY (id); CREATE TABLE visits (person bigint REFERENCES people (id))",
+            "CREATE TABLE places (id bigint PRIMARY KEY); INSERT INTO places SELECT generate_series(1, 20); ALTER TABLE people ADD FOREIGN KEY (id) REFERENCES places (id)",
+            "CREATE SEQUENCE people_numbers OWNED BY people.id",
+            "CREATE MATERIALIZED VIEW people_copy AS SELECT * FROM people",
+            "CREATE POLICY everyone ON people USING (true)",
+            "ALTER TABLE people ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE people SET (fillfactor = 70)",
+            "ALTER TABLE people REPLICA IDENTITY FULL",
+            "CREATE TABLE people_more () INHERITS (people)",
+            "ALTER TABLE people ADD PRIMARY KEY (id); CREATE PUBLICATION people_changes FOR TABLE people",
+            "ALTER TABLE people OWNER TO etl_swap_owner",
+            "CREATE STATISTICS people_stats ON id, name FROM people",
+        ]
+        let sink = try makeSink()
+        for setup in bound {
+            try database.connection.execute("""
+                DROP PUBLICATION IF EXISTS people_changes; DROP TABLE IF EXISTS visits, people_more, people, places CASCADE;
+                """)
+            try load(sink, "people", schema, people(3), mode: .replace)
+            try database.connection.execute(setup)
+            let before = try scalar("SELECT 'people'::regclass::oid")
+            try load(sink, "people", schema, people(2, from: 10), mode: .replace, options: bySwap)
+            XCTAssertEqual(try scalar("SELECT 'people'::regclass::oid"), before, "after: \(setup)")
+            XCTAssertEqual(try rows("SELECT id FROM ONLY people ORDER BY id"), [["10"], ["11"]], "after: \(setup)")
+        }
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
     func testAFailedSwapKeepsTheOldTableAndDropsItsStagingTable() throws {
         let sink = try makeSink()
         try load(sink, "people", schema, people(3), mode: .replace)
