@@ -5,7 +5,9 @@ import Glibc
 /// batch of any size costs at most about that much memory here.
 final class CopyBuffer {
     /// Bytes held before `CopyIn` sends them: large enough that libpq's per-call overhead
-    /// vanishes, small next to the runtime's memory budget.
+    /// vanishes, and well under a Unix socket's send buffer (about 208 KiB): with 1 MiB chunks
+    /// every send blocked until the server had read most of it, so the server idled while the
+    /// next chunk was encoded, and a load over the socket took 1.6 s where TCP took 1.25 s.
     static let flushBytes = 64 << 10
 
     private(set) var base: UnsafeMutableRawPointer

@@ -12,6 +12,7 @@ import ETLPluginKit
 ///   the table until the commit, so readers wait for the load instead of reading the old rows,
 ///   and a REPEATABLE READ transaction that began before the commit sees the table empty
 ///   (PostgreSQL's TRUNCATE is not MVCC-safe). A failed or killed load still keeps the old rows.
+///   A table another table's foreign key references cannot be truncated: it is replaced by delete.
 /// - `swap`: the rows go into a new table over several connections at once, which the commit puts
 ///   in the old one's place (PGSwapLoad): the fastest for big tables, as several server backends
 ///   store the rows. Readers read the old rows during the load and wait only for the swap; like

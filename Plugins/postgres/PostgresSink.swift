@@ -103,7 +103,14 @@ final class PostgresSink: ETLSink {
             if request.writeMode == .replace && !prepared.emptied {
                 // DELETE by default, not TRUNCATE: TRUNCATE blocks every reader until commit and
                 // shows an empty table to transactions whose snapshot predates it (PGReplaceMethod).
-                switch replaceMethod {
+                var method = replaceMethod
+                // PostgreSQL refuses to TRUNCATE a table another table's foreign key references,
+                // whatever the rows: `validate` cannot see that, so the run deletes instead of failing.
+                if method == .truncate, let referencing = try Self.foreignKeyReferencing(target, connection: connection) {
+                    host.info("\(connection.description): replacing the rows of \(target) by delete, not by truncate (options.replace_by), because PostgreSQL cannot truncate a table that a foreign key references (\(referencing))")
+                    method = .delete
+                }
+                switch method {
                 case .delete, .swap:
                     try connection.execute("DELETE FROM \(target)", what: "emptying \(target) for the replace")
                 case .truncate:
@@ -284,6 +291,14 @@ final class PostgresSink: ETLSink {
         return PGLoad(request: request, ownership: ownership, target: swap.qualifiedTarget,
                       copySQL: "COPY \(swap.qualifiedStage) (\(list)) FROM STDIN (FORMAT binary)",
                       columns: columns, apply: nil, swap: swap, lanes: lanes)
+    }
+
+    /// A foreign key of another table that references `target` ("constraint c on table t"), if any.
+    private static func foreignKeyReferencing(_ target: String, connection: PostgresConnection) throws(PluginError) -> String? {
+        try connection.query("""
+            SELECT format('constraint %I on table %s', conname, conrelid::regclass) FROM pg_constraint \
+            WHERE contype = 'f' AND confrelid = $1::regclass AND conrelid <> confrelid ORDER BY conname LIMIT 1
+            """, [target], what: "looking for foreign keys that reference \(target)").rows.first?.first ?? nil
     }
 
     /// After a failed swap load: its staging table goes (the next load would drop it anyway).

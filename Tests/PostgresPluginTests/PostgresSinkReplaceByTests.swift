@@ -63,6 +63,15 @@ final class PostgresSinkReplaceByTests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT name FROM named"), [["nine"]])
     }
 
+    func testATableAForeignKeyReferencesIsReplacedByDeleteSincePostgreSQLCannotTruncateIt() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        try database.connection.execute("ALTER TABLE people ADD PRIMARY KEY (id); CREATE TABLE visits (person bigint REFERENCES people (id))")
+        try load(sink, "people", schema, people(2, from: 10), mode: .replace, options: byTruncate)
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["10"], ["11"]])
+        XCTAssertEqual(try scalar("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'people'::regclass"), "1")
+    }
+
     func testAPartitionedTableIsTruncatedAndLoadedWithoutFreezing() throws {
         try database.connection.execute("""
             CREATE TABLE people (id bigint, name text) PARTITION BY RANGE (id);
