@@ -61,11 +61,9 @@ final class PostgresSink: ETLSink {
         let partitions = try PGPartitionReplace(request, fields: fields)
         let replaceMethod = try PGReplaceMethod(request)
         let ownership = try LoadOwnership(request.options())
-        let connection = try connection()
+        let connection = try connectionForLoad()
         let schema = try schema(connection)
         let target = PGIdentifier.qualified(schema, request.target)
-        // A transaction left open (a load the host never ended) would swallow this BEGIN.
-        connection.rollbackIfOpen()
         try connection.execute("BEGIN", what: "starting the load into \(target)")
         do throws(PluginError) {
             // Target first, then entry: every load takes them in this order, so two loads never
@@ -306,6 +304,26 @@ final class PostgresSink: ETLSink {
         guard let swap = load.swap, let lane = load.lanes.first(where: { !$0.isBroken }) else { return }
         load.copy?.cancel("the load failed")
         swap.dropStage(connection: lane)
+    }
+
+    /// The connection a new load starts on. A transaction left open (a load the host never
+    /// ended, or one whose rollback found the server gone) would swallow the load's BEGIN; and a
+    /// connection the server dropped since its last statement (a restart between loads, or
+    /// during a swap load, which copies on other connections) looks alive until used: an empty
+    /// statement finds out, so the load reconnects instead of failing.
+    private func connectionForLoad() throws(PluginError) -> PostgresConnection {
+        let current = try connection()
+        current.rollbackIfOpen()
+        do throws(PluginError) {
+            try current.execute("", what: "checking the connection")
+            return current
+        } catch {
+            // libpq may leave the status OK after a read of the closed socket: drop it either way.
+            host.info("\(current.description): the connection broke (\(error.message)); connecting again")
+            openConnection = nil
+            resolvedSchema = nil
+            return try connection()
+        }
     }
 
     /// The connection, made (again) when there is none or it broke.

@@ -47,6 +47,40 @@ final class PostgresSinkServerRestartTests: PostgresSinkTestCase {
         XCTAssertEqual(try inspector.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'entry'"), state(200))
     }
 
+    func testALoadAfterTheServerRestartedBetweenLoadsReconnectsInsteadOfFailing() throws {
+        let sink = try makeSink()
+        try load(sink, "items", schema, [rows(0..<10)], mode: .append, state: state(10))
+        try database.server.restartImmediately()
+        try load(sink, "items", schema, [rows(10..<20)], mode: .append, state: state(20))
+        XCTAssertEqual(try PostgresTestConnection(database.keywords).scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'entry'"),
+                       state(20))
+    }
+
+    func testASwapCutByAServerRestartLeavesTheOldTableAndStateAndTheRerunDropsTheStagingTable() throws {
+        let bySwap = #"{"entry_options": {"replace_by": "swap"}}"#
+        let sink = try makeSink()
+        try load(sink, "items", schema, [rows(0..<100)], mode: .replace, state: state(100), options: bySwap)
+        try database.connection.execute("CHECKPOINT")
+
+        try sink.begin(request("items", schema, mode: .replace, options: bySwap))
+        try sink.write(try Batches.make(schema, rows(100..<150)))
+        try database.server.restartImmediately()
+        let failed = callError {
+            try sink.write(try Batches.make(self.schema, self.rows(150..<200)))
+            _ = try sink.commit(stateJSON: self.state(200))
+        }
+        XCTAssertEqual(failed?.status, ETL_IO_ERROR, failed?.message ?? "")
+        try? sink.abort()
+
+        let inspector = try PostgresTestConnection(database.keywords)
+        XCTAssertEqual(try inspector.rows("SELECT count(*), min(id), max(id) FROM items"), [["100", "0", "99"]])
+        XCTAssertEqual(try inspector.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'entry'"), state(100))
+        try load(sink, "items", schema, [rows(100..<150), rows(150..<200)], mode: .replace, state: state(200), options: bySwap)
+        XCTAssertEqual(try inspector.rows("SELECT count(*), min(id), max(id) FROM items"), [["100", "100", "199"]])
+        XCTAssertEqual(try inspector.scalar("SELECT state_json FROM _etl_state WHERE entry_id = 'entry'"), state(200))
+        XCTAssertEqual(try inspector.scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%'"), "0")
+    }
+
     func testAnAppendCutByAServerRestartLeavesTargetAndStateAsBeforeAndARerunLoadsEveryRowOnce() throws {
         try restartMidLoad(mode: .append, countQuery: "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM items")
     }
