@@ -15,8 +15,9 @@ import ETLPluginKit
 ///   A table another table's foreign key references cannot be truncated: it is replaced by delete.
 /// - `swap`: the rows go into a new table over several connections at once, which the commit puts
 ///   in the old one's place (PGSwapLoad): the fastest for big tables, as several server backends
-///   store the rows. Readers read the old rows during the load and wait only for the swap; like
-///   TRUNCATE, a REPEATABLE READ transaction that began before the commit sees the table empty.
+///   store the rows. Readers read the old rows during the load; the swap waits for transactions
+///   that read the old table, and new readers wait for the swap; like TRUNCATE, a REPEATABLE READ
+///   transaction that began before the commit and reads the table after it sees it empty.
 ///   A target with dependent objects (views, indexes, triggers, ...) is replaced by `delete`.
 enum PGReplaceMethod: String, Sendable {
     case delete, truncate, swap

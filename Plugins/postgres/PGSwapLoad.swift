@@ -61,6 +61,11 @@ struct PGSwapLoad {
             FROM pg_class c WHERE c.oid = $1::regclass
             """, [qualifiedTarget], what: "reading how \(qualifiedTarget) is stored")
         guard let row = table.rows.first else { return "it is missing" }
+        let mayCreate = try connection.query("SELECT has_schema_privilege(quote_ident($1), 'CREATE')", [schema],
+                                             what: "checking the privileges on schema \(PGIdentifier.quoted(schema))")
+        if mayCreate.rows.first?.first != "t" {
+            return "the role may not create the staging table in schema \(PGIdentifier.quoted(schema)) (GRANT CREATE ON SCHEMA \(PGIdentifier.quoted(schema)) to it)"
+        }
         if row[0] != "r" { return "it is a partitioned table" }
         if row[1] != "p" { return "it is an unlogged or temporary table" }
         if row[2] != "t" { return "it is owned by role \(PGIdentifier.quoted(row[8] ?? "?")), not by the loading role, which would own the new table" }

@@ -43,6 +43,25 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT target, rows FROM _etl_state WHERE entry_id = 'entry'"), [["people", "20000"]])
     }
 
+    func testReadersReadTheOldRowsWhileTheSwapLoadsAndTheNewOnesAfterItsCommit() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        let reader = try PostgresTestConnection(database.keywords)
+        // A reader that had to wait for the load (as with truncate) would fail on this timeout.
+        try reader.execute("SET statement_timeout = '5s'")
+        let lateReader = try PostgresTestConnection(database.keywords)
+        try lateReader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
+
+        try sink.begin(request("people", schema, mode: .replace, options: bySwap))
+        try sink.write(try Batches.make(schema, people(5_000, from: 10)[0]))
+        XCTAssertEqual(try reader.scalar("SELECT count(*) FROM people"), "3", "the old rows, without waiting")
+        _ = try sink.commit(stateJSON: nil)
+        XCTAssertEqual(try reader.scalar("SELECT count(*) FROM people"), "5000")
+        // Not MVCC-safe, like TRUNCATE: a snapshot older than the commit sees the new table empty.
+        XCTAssertEqual(try lateReader.scalar("SELECT count(*) FROM people"), "0")
+        try lateReader.execute("COMMIT")
+    }
+
     func testTheNewTableKeepsTheColumnDefinitionsGrantsAndComments() throws {
         try database.connection.execute("""
             DO $$ BEGIN CREATE ROLE etl_swap_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
@@ -128,6 +147,35 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             XCTAssertEqual(try rows("SELECT id FROM ONLY people ORDER BY id"), [["10"], ["11"]], "after: \(setup)")
         }
         XCTAssertEqual(try stagingTables(), [])
+    }
+
+    func testALongTargetNameGetsAStagingTableNameWithinPostgreSQLsLimit() throws {
+        let name = String(repeating: "ç", count: 31) // 62 bytes: its staging table's name must be cut
+        let sink = try makeSink()
+        try load(sink, name, schema, people(3), mode: .replace)
+        try load(sink, name, schema, people(2, from: 7), mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT id FROM \"\(name)\" ORDER BY id"), [["7"], ["8"]])
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
+    func testARoleThatMayNotCreateTablesInTheSchemaReplacesByDelete() throws {
+        let role = database.server.passwordUser
+        // The superuser makes _etl_state; the role owns the target but may not create tables.
+        try load(try makeSink(), "setup", schema, people(1), mode: .replace)
+        try database.connection.execute("""
+            CREATE TABLE people (id bigint, name text); ALTER TABLE people OWNER TO \(role);
+            GRANT ALL ON _etl_state TO \(role); REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+            """)
+        XCTAssertEqual(try scalar("SELECT has_schema_privilege('\(role)', 'public', 'CREATE')::text"), "false")
+        setenv("ETL_TEST_PG_PASSWORD", database.server.password, 1)
+        defer { unsetenv("ETL_TEST_PG_PASSWORD") }
+        let sink = try PostgresPlugins.sink(configJSON: """
+            {"url": "\(database.url(user: role))", "password_env": "ETL_TEST_PG_PASSWORD"}
+            """)
+        let before = try scalar("SELECT 'people'::regclass::oid")
+        try load(sink, "people", schema, people(2), mode: .replace, options: bySwap)
+        XCTAssertEqual(try scalar("SELECT 'people'::regclass::oid"), before)
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["1"], ["2"]])
     }
 
     func testAFailedSwapKeepsTheOldTableAndDropsItsStagingTable() throws {
