@@ -278,6 +278,10 @@ final class PostgresSink: ETLSink {
     /// (PGSwapLoad); the load's transaction, which holds the target's lock, swaps it in at commit.
     private func beginSwap(_ swap: PGSwapLoad, request: LoadRequest, ownership: LoadOwnership, columns: [CopyColumn],
                            connection: PostgresConnection) throws(PluginError) -> PGLoad {
+        // The load's transaction waits idle while the other connections copy: a server's
+        // idle_in_transaction_session_timeout must not end it (and the load) halfway.
+        try connection.execute("SET LOCAL idle_in_transaction_session_timeout = 0",
+                               what: "keeping the load's transaction open while the rows are copied")
         let createSQL = try swap.createStageSQL(connection: connection)
         var lanes: [PostgresConnection] = []
         for _ in 0..<PGSwapLoad.defaultConnections {

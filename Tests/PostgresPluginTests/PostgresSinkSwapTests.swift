@@ -62,6 +62,17 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         try lateReader.execute("COMMIT")
     }
 
+    func testAServersIdleInTransactionTimeoutDoesNotEndTheLoadWhileTheOtherConnectionsCopy() throws {
+        try database.connection.execute("ALTER DATABASE \(database.name) SET idle_in_transaction_session_timeout = '300ms'")
+        let sink = try makeSink()
+        try sink.begin(request("people", schema, mode: .replace, options: bySwap))
+        try sink.write(try Batches.make(schema, people(1_000)[0]))
+        Thread.sleep(forTimeInterval: 1)
+        try sink.write(try Batches.make(schema, people(1_000, from: 1_001)[0]))
+        XCTAssertEqual(try sink.commit(stateJSON: nil), 2_000)
+        XCTAssertEqual(try scalar("SELECT count(*) FROM people"), "2000")
+    }
+
     func testTheNewTableKeepsTheColumnDefinitionsGrantsAndComments() throws {
         try database.connection.execute("""
             DO $$ BEGIN CREATE ROLE etl_swap_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
