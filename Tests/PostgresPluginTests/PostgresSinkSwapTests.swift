@@ -62,6 +62,30 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         try lateReader.execute("COMMIT")
     }
 
+    func testTheSwapWaitsForATransactionThatReadTheOldTableAndNewReadersWaitForTheSwap() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        let reader = try PostgresTestConnection(database.keywords)
+        try reader.execute("BEGIN")
+        XCTAssertEqual(try reader.scalar("SELECT count(*) FROM people"), "3")
+        try sink.begin(request("people", schema, mode: .replace, options: bySwap))
+        try sink.write(try Batches.make(schema, people(2, from: 10)[0]))
+
+        let committed = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let loading = sink
+        DispatchQueue(label: "swap commit").async {
+            do { _ = try loading.commit(stateJSON: nil) } catch { XCTFail("the swap failed: \(error)") }
+            committed.signal()
+        }
+        XCTAssertEqual(committed.wait(timeout: .now() + 0.5), .timedOut, "the swap waits for the reading transaction")
+        let newReader = try PostgresTestConnection(database.keywords)
+        try newReader.execute("SET lock_timeout = '200ms'")
+        XCTAssertThrowsError(try newReader.scalar("SELECT count(*) FROM people"), "a new reader waits for the swap")
+        try reader.execute("COMMIT")
+        XCTAssertEqual(committed.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(try newReader.scalar("SELECT count(*) FROM people"), "2")
+    }
+
     func testAServersIdleInTransactionTimeoutDoesNotEndTheLoadWhileTheOtherConnectionsCopy() throws {
         try database.connection.execute("ALTER DATABASE \(database.name) SET idle_in_transaction_session_timeout = '300ms'")
         let sink = try makeSink()
