@@ -257,6 +257,16 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         XCTAssertEqual(try rows("SELECT id, name, city FROM people"), [["1", "Ana", "Porto"]])
     }
 
+    func testASwapInTheSinksOwnSchemaStaysInIt() throws {
+        let sink = try makeSink(", \"schema\": \"stage\"")
+        try load(sink, "people", schema, people(3), mode: .replace)
+        try load(sink, "people", schema, people(2, from: 5), mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT id FROM stage.people ORDER BY id"), [["5"], ["6"]])
+        XCTAssertEqual(try rows("SELECT table_schema, table_name FROM information_schema.tables WHERE table_name = 'people'"),
+                       [["stage", "people"]])
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
     func testATableTheSwapCreatesHoldsTheRows() throws {
         try load(try makeSink(), "people", schema, people(10_000), mode: .replace, options: bySwap)
         XCTAssertEqual(try rows("SELECT count(*), sum(id) FROM people"), [["10000", "50005000"]])
