@@ -55,9 +55,10 @@ package struct ManifestContext: Sendable {
 
     /// Opens the state database for `run`: as `openState`, but an entry of `entries` whose
     /// settings changed since it loaded data (see `EntrySettingsChange`) is refused, unless its
-    /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe).
-    package func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>) throws -> StateDatabase {
-        let database = try StateDatabase(location: manifest.stateLocation)
+    /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe). A shared state is
+    /// opened on the connection that holds the run's `runLock`.
+    package func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>, runLock: StateRunLock? = nil) throws -> StateDatabase {
+        let database = try StateDatabase(location: manifest.stateLocation, pagesChecked: false, over: runLock?.connection)
         let changes = try database.synchronize(with: manifest.controlTable, accepting: accepting)
         let selected = Set(entries.map(\.id))
         let refused = changes.filter { selected.contains($0.entryID) }
