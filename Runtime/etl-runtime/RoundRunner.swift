@@ -150,7 +150,7 @@ struct RoundRunner {
         results.set(index, attempts.run { attemptRunID in
             progress.started(entry: entry.id)
             defer { progress.finished(entry: entry.id) }
-            return context.runEntry(entry, runID: attemptRunID, options: options, logger: logger)
+            return context.runEntry(entry, runID: attemptRunID, options: options, logger: logger, state: claimState)
         })
     }
 

@@ -63,4 +63,20 @@ final class PostgresStateTickCostTests: XCTestCase {
         // An unchanged manifest leaves the control table's settings as they were: nothing to write.
         XCTAssertEqual(try watcher.rows("SELECT id, updated_at FROM etl_state.etl_control ORDER BY id"), settings)
     }
+
+    func testInProcessAnEntryRunsOnItsClaimsConnection() throws {
+        let database = try PostgresTestDatabase()
+        let workspace = try pipeline(database)
+        let watcher = try PostgresTestConnection(database.keywords)
+        XCTAssertEqual(try workspace.run(["run", "--in-process"]).status, 0)
+
+        let before = try sessions(watcher)
+        let tick = try workspace.run(["run", "--in-process"])
+        let opened = try sessions(watcher) - before
+        XCTAssertEqual(tick.status, 0, tick.stderr)
+        XCTAssertEqual(opened, 1 + 2, "the run's own, then per entry its claim's")
+        XCTAssertEqual(
+            try watcher.rows("SELECT entry_id, status, count(*) FROM etl_state.etl_runs GROUP BY 1, 2 ORDER BY 1, 2"),
+            [["people_1", "ok", "2"], ["people_2", "ok", "2"]])
+    }
 }

@@ -118,11 +118,14 @@ package struct ManifestContext: Sendable {
 extension ManifestContext {
     /// Runs `entry` to its end in this thread: the one way an entry run is built, whether in a
     /// worker process (`__run-entry`) or in-process. Never throws: a state database that cannot
-    /// be opened is the entry's failure, like any other.
-    package func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
+    /// be opened is the entry's failure, like any other. `held`: the state this thread has open
+    /// already (in-process, a shared state's on the entry's claim), else one is opened.
+    package func runEntry(
+        _ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger, state held: StateDatabase? = nil
+    ) -> EntryRunResult {
         let state: StateDatabase
         do {
-            state = try StateDatabase(location: manifest.stateLocation, pagesChecked: true)
+            state = try held ?? StateDatabase(location: manifest.stateLocation, pagesChecked: true)
         } catch {
             var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
             failed.error = manifest.redacting("\(error)")
