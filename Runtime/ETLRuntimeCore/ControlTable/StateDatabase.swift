@@ -28,12 +28,14 @@ package final class StateDatabase {
     }
 
     /// Opens the state database at `location`: as `init(path:)` for a file; for a server, connects
-    /// (or uses `connection`, one this process holds a lock on) and creates the schema and its
-    /// tables when missing (see `PostgresStateSchema`).
+    /// and creates the schema and its tables when missing (see `PostgresStateSchema`).
     package convenience init(location: StateLocation, pagesChecked: Bool = false) throws {
         try self.init(location: location, pagesChecked: pagesChecked, over: nil)
     }
 
+    /// As `init(location:pagesChecked:)`, on `existing` when given: a connection to the state's
+    /// server that this process holds a lock on (the run's, an entry's claim), so the state's
+    /// reads and writes need no connection of their own.
     init(location: StateLocation, pagesChecked: Bool, over existing: PostgresStateConnection?) throws {
         self.location = location
         path = location.description
