@@ -12,6 +12,7 @@ binary in turns, and prints per binary: state connections, statements and wall m
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,6 +45,7 @@ def main():
     cluster = tempfile.mkdtemp(prefix="etl-tick-pg-")
     env_text = subprocess.run(["bash", CLUSTER, "start", cluster], check=True, capture_output=True, text=True).stdout
     env = dict(line.split("=", 1) for line in env_text.splitlines() if "=" in line)
+    folders = {}
     try:
         run_env = {**os.environ, **env}
         psql = os.path.join(env["ETL_PG_BINDIR"], "psql")
@@ -59,7 +61,6 @@ def main():
         url = f"postgresql://{env['PGUSER']}@127.0.0.1:{env['PGPORT']}/tick"
         sql("CREATE DATABASE tick")
 
-        folders = {}
         for label, _ in binaries:
             for kind in ("postgres", "sqlite"):
                 folder = tempfile.mkdtemp(prefix=f"etl-tick-{label}-{kind}-")
@@ -109,6 +110,8 @@ def main():
                   f"{statistics.median(ms):.0f} ({min(ms):.0f}-{max(ms):.0f})")
     finally:
         subprocess.run(["bash", CLUSTER, "stop", cluster])
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
