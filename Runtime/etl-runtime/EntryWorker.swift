@@ -19,14 +19,15 @@ struct EntryWorker {
 
     /// Runs `entry` to its end and returns its result (made up here when the worker died
     /// without one). `lockDescriptor` is the entry's lock, passed to the worker as fd 3. What the
-    /// worker's plugins print is logged tagged `plugin=<pluginLabel>`.
+    /// worker's plugins print is logged tagged `plugin=<pluginLabel>`. `state`: the state this
+    /// thread holds open already (a shared state's, on the entry's claim), else one is opened.
     func run(_ entry: ControlEntry, runID: String, pluginLabel: String, fullRefresh: Bool, takeOwnership: Bool, lockDescriptor: Int32?,
-             progress: @escaping (LoadProgress) -> Void) -> EntryRunResult {
+             state held: StateDatabase? = nil, progress: @escaping (LoadProgress) -> Void) -> EntryRunResult {
         let started = Date()
         // The run's row exists before the worker does: a worker that dies at once (or is
         // stopped while it starts) is then still a run in the history, not a missing one.
         do {
-            let state = try StateDatabase(location: launch.stateLocation, pagesChecked: true)
+            let state = try held ?? StateDatabase(location: launch.stateLocation, pagesChecked: true)
             try state.startRun(runID: runID, entryID: entry.id, watermarkBefore: try state.watermark(entryID: entry.id).state)
         } catch {
             return failure(entry, runID: runID, started: started, rowsRead: 0, reason: "could not record its start: \(error)")
@@ -66,7 +67,7 @@ struct EntryWorker {
         WorkerRegistry.remove(process.pid)
         if let result = outcome.result {
             let recorded = outcome.deadlines.timedOut(result)
-            if recorded != result { try? StateDatabase(location: launch.stateLocation, pagesChecked: true).finishRun(recorded) }
+            if recorded != result { try? (held ?? StateDatabase(location: launch.stateLocation, pagesChecked: true)).finishRun(recorded) }
             return recorded
         }
         if outcome.deadlines.killed, outcome.end == .signal(SIGKILL) {

@@ -118,10 +118,12 @@ struct RoundRunner {
         results.markStarted(index)
         // In a shared state the claim is held here, by the process that outlives the worker.
         let claim: EntryClaim?
+        let claimState: StateDatabase?
         switch SharedStateClaim.decide(
             entry, runID: runID, roundStart: roundStart, location: context.manifest.stateLocation, redact: context.manifest.redacting) {
-        case .run(let held):
+        case .run(let held, let state):
             claim = held
+            claimState = state
         case .notHere(let result):
             logger.info("entry \(entry.id): \(result.error ?? "not run here")")
             results.set(index, result)
@@ -139,7 +141,7 @@ struct RoundRunner {
                 defer { progress.finished(entry: entry.id) }
                 return EntryWorker(launch: workers).run(
                     entry, runID: attemptRunID, pluginLabel: pluginLabel([entry], manifest: context.manifest),
-                    fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock,
+                    fullRefresh: fullRefresh, takeOwnership: takeOwnership, lockDescriptor: lock, state: claimState,
                     progress: { progress.update(entry: entry.id, progress: $0) })
             })
             return
@@ -148,7 +150,7 @@ struct RoundRunner {
         results.set(index, attempts.run { attemptRunID in
             progress.started(entry: entry.id)
             defer { progress.finished(entry: entry.id) }
-            return context.runEntry(entry, runID: attemptRunID, options: options, logger: logger)
+            return context.runEntry(entry, runID: attemptRunID, options: options, logger: logger, state: claimState)
         })
     }
 

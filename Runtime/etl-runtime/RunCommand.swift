@@ -137,7 +137,7 @@ struct RunCommand: ParsableCommand {
         defer { stateLock?.release() }
         let state: StateDatabase
         do {
-            state = try context.openStateForRun(selected, accepting: fullRefresh ? Set(selected.map(\.id)) : [])
+            state = try context.openStateForRun(selected, accepting: fullRefresh ? Set(selected.map(\.id)) : [], runLock: stateLock)
         } catch let refused as ManifestContext.SettingsChanged {
             ManifestProblems.report(refused.issues(file: location.manifestPath), manifestPath: location.manifestPath)
             throw ExitCodes.invalidConfiguration

@@ -52,6 +52,9 @@ struct StateRebuildCommand: ParsableCommand {
         case nil:
             break
         }
+        for note in result.defaultPrivilegesNotCarried {
+            Console.error("etl-runtime: warning: a default privilege of the old state schema was not carried over to the new one: \(context.manifest.redacting(note))")
+        }
         for outcome in result.outcomes {
             if let problem = outcome.problem {
                 print("\(outcome.entryID): could not read its sink's state (\(problem)); it starts from the beginning unless you `state set` it")

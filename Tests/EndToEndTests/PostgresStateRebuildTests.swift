@@ -181,6 +181,74 @@ final class PostgresStateRebuildTests: XCTestCase {
         }
     }
 
+    /// A role made for the test, dropped (with what it owns or was granted in `database`) at the end.
+    private func role(_ prefix: String, _ database: PostgresTestDatabase) throws -> String {
+        let name = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+        try database.connection.execute("CREATE ROLE \(name)")
+        addTeardownBlock { try? database.connection.execute("DROP OWNED BY \(name); DROP ROLE \(name)") }
+        return name
+    }
+
+    func testTheDefaultPrivilegesOfARenamedStateSchemaHoldInTheRebuiltOne() throws {
+        let database = try PostgresTestDatabase()
+        let reader = try role("etl_dashboard", database)
+        let workspace = try pipeline(database, stateSchema: "etl_state")
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        // What an administrator sets so that the dashboard reads every table and view added there.
+        try database.connection.execute("""
+            ALTER DEFAULT PRIVILEGES IN SCHEMA etl_state GRANT SELECT ON TABLES TO \(reader);
+            ALTER DEFAULT PRIVILEGES IN SCHEMA etl_state GRANT USAGE ON SEQUENCES TO \(reader) WITH GRANT OPTION
+            """)
+
+        let rebuild = try workspace.run(["state", "rebuild"])
+        XCTAssertEqual(rebuild.status, 0, rebuild.stderr + rebuild.stdout)
+        XCTAssertEqual(try asideSchemas(database, of: "etl_state").count, 1, "the schema held the state alone: it was renamed")
+        XCTAssertFalse(rebuild.stderr.contains("not carried over"), rebuild.stderr)
+        try database.connection.execute("CREATE VIEW etl_state.failures AS SELECT * FROM etl_state.etl_runs; CREATE SEQUENCE etl_state.ticket")
+        XCTAssertEqual(try database.connection.rows("""
+            SELECT has_table_privilege('\(reader)', 'etl_state.failures', 'SELECT'),
+                   has_sequence_privilege('\(reader)', 'etl_state.ticket', 'USAGE WITH GRANT OPTION'),
+                   has_table_privilege('\(reader)', 'etl_state.failures', 'INSERT')
+            """), [["t", "t", "f"]])
+        // The state's own new tables have the old tables' grants (none here), not the defaults.
+        XCTAssertEqual(try database.connection.scalar("SELECT has_table_privilege('\(reader)', 'etl_state.etl_runs', 'SELECT')"), "f")
+    }
+
+    func testADefaultPrivilegeTheStateRoleMayNotSetIsNamedWithTheStatementToRunAndTheRebuildGoesOn() throws {
+        let database = try PostgresTestDatabase(owner: try PostgresTestServer.require().passwordUser)
+        let stateRole = database.server.passwordUser
+        let reader = try role("etl_dashboard", database), loader = try role("etl_loader", database)
+        let workspace = try pipeline(
+            database, stateSchema: "etl_state", stateURL: database.url(user: stateRole), stateExtra: #", "password_env": "STATE_PASSWORD""#)
+        try workspace.folder.write(".env", "STATE_PASSWORD=\(database.server.password)\n")
+        XCTAssertEqual(try workspace.run(["run"]).status, 0)
+        // The superuser sets defaults for the state's role, and for a role it is not a member of.
+        try database.connection.execute("""
+            ALTER DEFAULT PRIVILEGES FOR ROLE \(stateRole) IN SCHEMA etl_state GRANT SELECT ON TABLES TO \(reader);
+            ALTER DEFAULT PRIVILEGES FOR ROLE \(loader) IN SCHEMA etl_state GRANT SELECT, INSERT ON TABLES TO \(reader)
+            """)
+
+        let rebuild = try workspace.run(["state", "rebuild"])
+        XCTAssertEqual(rebuild.status, 0, rebuild.stderr + rebuild.stdout)
+        let notCarried = rebuild.stderr.split(separator: "\n").filter { $0.contains("was not carried over to the new one") }
+        XCTAssertEqual(notCarried.count, 2, "one line per privilege of \(loader): \(rebuild.stderr)")
+        for privilege in ["INSERT", "SELECT"] {
+            XCTAssertTrue(notCarried.contains { $0.contains(
+                #"ALTER DEFAULT PRIVILEGES FOR ROLE \#(loader) IN SCHEMA "etl_state" GRANT \#(privilege) ON TABLES TO \#(reader) "#) },
+                "\(notCarried)")
+        }
+        XCTAssertTrue(notCarried.allSatisfy { $0.contains("the state's role is not a member of \(loader)") }, "\(notCarried)")
+        XCTAssertTrue(notCarried.allSatisfy { $0.contains("run it as \(loader) or a superuser") }, "\(notCarried)")
+        XCTAssertFalse(rebuild.stderr.contains(database.server.password))
+        XCTAssertEqual(
+            try database.connection.rows("""
+                SELECT pg_get_userbyid(d.defaclrole), d.defaclobjtype, a.privilege_type, pg_get_userbyid(a.grantee)
+                FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = 'etl_state'::regnamespace
+                """),
+            [[stateRole, "r", "SELECT", reader]], "the state role's own default was carried over")
+        try assertTheLoadEndsWithEveryRowOnce(workspace, database)
+    }
+
     func testAStateInThePublicSchemaIsNeverRenamedWithIt() throws {
         let database = try PostgresTestDatabase()
         let workspace = try pipeline(database, stateSchema: "public")

@@ -14,6 +14,7 @@ package final class EntryClaim {
         "etl-runtime entry \(schema)/\(entryID)"
     }
 
+    /// Where the claim is held; the run process records the entry's run on it too (`openState`).
     private let connection: PostgresStateConnection
 
     /// Takes the claim for `entryID` without waiting; nil when another session holds it.
@@ -27,6 +28,13 @@ package final class EntryClaim {
 
     private init(connection: PostgresStateConnection) {
         self.connection = connection
+    }
+
+    /// The state, on the claim's connection: what the run process reads and writes of the
+    /// entry's run while it holds the claim needs no connection of its own. For the thread that
+    /// took the claim (a connection serves one thread at a time).
+    package func openState(_ location: StateLocation) throws -> StateDatabase {
+        try StateDatabase(location: location, pagesChecked: true, over: connection)
     }
 
     /// Marks where the claim may end: the lock goes with the connection, when the claim is freed

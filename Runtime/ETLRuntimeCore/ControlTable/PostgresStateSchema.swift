@@ -35,16 +35,23 @@ enum PostgresStateSchema {
         );
         """
 
+    /// What opening a state of the current layout read on the way, in the one statement that
+    /// checked it: the project id and the server's clock.
+    struct Current {
+        var stateID: String
+        /// `clock_timestamp()` when the check ran (see `PostgresStateConnection.now`).
+        var clock: String
+    }
+
     /// Creates the schema and tables when missing (under the state's advisory lock, so hosts
-    /// starting together create them once) and refuses a schema of a newer runtime.
-    static func prepare(_ connection: PostgresStateConnection) throws(StateDatabaseError) {
-        // Every entry's worker opens the state: when it is already of this version, no DDL
-        // (and no wait on the other hosts' writes) is needed.
+    /// starting together create them once) and refuses a schema of a newer runtime. Returns what
+    /// the check read when the state was current already (nil when it made or completed it).
+    @discardableResult
+    static func prepare(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Current? {
+        // Every command, every entry's claim and worker opens the state: when it is already of
+        // this version, one statement checks it (no DDL, no wait on the other hosts' writes).
+        if let current = try? checkCurrent(connection) { return current }
         let present = try presentTables(connection)
-        if present.count == tableNames.count,
-           try connection.query("SELECT value FROM etl_meta WHERE key = 'schema_version'").first?.first?.integer == StateSchema.currentVersion {
-            return
-        }
         // etl_meta is written in the transaction that creates every table: a state without some of
         // them lost them (a DROP, a partial restore). Creating them afresh would forget watermarks
         // and history without a word, so refuse, as a damaged SQLite file is refused.
@@ -72,6 +79,22 @@ enum PostgresStateSchema {
             }
             try create(connection, stateID: StateSchema.randomStateID())
         }
+        return nil
+    }
+
+    /// Every state table present and etl_meta at the current version, in one statement that
+    /// also reads the project id and the clock; nil otherwise, and an error when etl_meta is
+    /// missing or unreadable: `prepare` then looks closer, and says what is wrong.
+    private static func checkCurrent(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Current? {
+        let row = try connection.query(
+            """
+            SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = ?1 AND tablename::text = ANY(string_to_array(?2, ','))),
+              (SELECT value FROM etl_meta WHERE key = 'schema_version'), (SELECT value FROM etl_meta WHERE key = 'state_id'),
+              \(PostgresStateConnection.clockSQL)
+            """, [.text(connection.server.schema), .text(tableNames.joined(separator: ","))]).first
+        guard let row, row[0].integer == Int64(tableNames.count), row[1].integer == StateSchema.currentVersion,
+              let clock = row[3].text else { return nil }
+        return Current(stateID: row[2].text ?? "", clock: clock)
     }
 
     /// Creates the tables that are missing and records the version, and `stateID` unless the

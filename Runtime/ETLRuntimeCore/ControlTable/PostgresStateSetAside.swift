@@ -23,6 +23,9 @@ enum PostgresStateSetAside {
         var asideSchema: String?
         /// The old state's project id, nil when it could not be read.
         var previousStateID: String?
+        /// The default privileges of the renamed schema that could not be set on the new one,
+        /// each with why (see `PostgresStateDefaultPrivileges`).
+        var defaultPrivilegesNotCarried: [String] = []
     }
 
     static func run(_ connection: PostgresStateConnection) throws(StateDatabaseError) -> Outcome {
@@ -65,8 +68,14 @@ enum PostgresStateSetAside {
             // The session's search path names the schema; make sure it finds the one just made.
             try connection.execute("SET LOCAL search_path TO \(quoted(schema))")
             try PostgresStateSchema.create(connection, stateID: previousID ?? StateSchema.randomStateID())
-            if let aside { try PostgresStateGrants.copy(from: aside, to: schema, schemaWasRenamed: renamed, connection) }
-            return Outcome(asideSchema: aside, previousStateID: previousID)
+            var notCarried: [String] = []
+            if let aside {
+                try PostgresStateGrants.copy(from: aside, to: schema, schemaWasRenamed: renamed, connection)
+                // After the tables exist, so they get the old tables' grants alone, not the defaults
+                // again. The state tables moved out of a schema that stays keep their defaults on it.
+                if renamed { notCarried = try PostgresStateDefaultPrivileges.copy(from: aside, to: schema, connection) }
+            }
+            return Outcome(asideSchema: aside, previousStateID: previousID, defaultPrivilegesNotCarried: notCarried)
         }
     }
 

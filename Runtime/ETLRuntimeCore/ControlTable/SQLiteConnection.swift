@@ -119,6 +119,11 @@ final class SQLiteConnection: StateConnection {
         }
     }
 
+    /// The file's writers take turns by its write lock; the time is this host's.
+    func stampedTransaction<T>(_ body: (String) throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T {
+        try transaction { () throws(StateDatabaseError) in try body(Timestamp.now()) }
+    }
+
     private func error(_ sql: String) -> StateDatabaseError {
         StateDatabaseError(
             path: path, sql: sql, message: SQLiteFailureText.describe(handle, path: path), code: sqlite3_errcode(handle) & 0xFF)

@@ -14,10 +14,20 @@ extension StateDatabase {
     /// clock (which setting the wall clock does not move) happened, say the start of a command
     /// that opened the state only later.
     package func time(secondsAgo seconds: Double) throws -> String {
-        let now = try connection.now()
-        guard let epoch = Timestamp.epochSeconds(now) else {
-            throw StateDatabaseError(path: path, sql: nil, message: "the state's clock gave \"\(now)\", which is no timestamp")
+        // The reading taken when the state was opened serves for a few seconds: the time since
+        // is measured on the monotonic clock, as `seconds` is.
+        var reading = clockReading ?? (time: "", monotonic: -.infinity)
+        let now = MonotonicTime.seconds()
+        if now - reading.monotonic > Self.clockReadingLifetime {
+            reading = (try connection.now(), now)
+            clockReading = reading
         }
-        return Timestamp.text(epochSeconds: epoch - max(0, seconds))
+        guard let epoch = Timestamp.epochSeconds(reading.time) else {
+            throw StateDatabaseError(path: path, sql: nil, message: "the state's clock gave \"\(reading.time)\", which is no timestamp")
+        }
+        return Timestamp.text(epochSeconds: epoch + (now - reading.monotonic) - max(0, seconds))
     }
+
+    /// Seconds a clock reading stands in for a new one (a server's clock may be set meanwhile).
+    static let clockReadingLifetime: Double = 5
 }

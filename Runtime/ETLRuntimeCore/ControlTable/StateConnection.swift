@@ -11,6 +11,9 @@ protocol StateConnection: AnyObject {
     /// Runs `body` in one transaction that excludes every other writer of the state (SQLite's
     /// write lock; in PostgreSQL a transaction-level advisory lock on the schema).
     func transaction<T>(_ body: () throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T
+    /// As `transaction`, giving `body` the state clock's time (see `now`) read once the
+    /// transaction excludes the other writers, for the times it writes.
+    func stampedTransaction<T>(_ body: (String) throws(StateDatabaseError) -> T) throws(StateDatabaseError) -> T
     /// The state's clock, as a `Timestamp`: see `StateDatabase.now()`.
     func now() throws(StateDatabaseError) -> String
 }

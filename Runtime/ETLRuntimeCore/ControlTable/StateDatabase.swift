@@ -13,6 +13,10 @@ package final class StateDatabase {
     /// The project's id: sinks record it as the owner of the targets this project loads.
     package private(set) var stateID: String
 
+    /// A reading of the state's clock and when it was taken on this host's monotonic clock, for
+    /// `time(secondsAgo:)` moments after opening without asking the server again.
+    var clockReading: (time: String, monotonic: Double)?
+
     /// Opens (creating folders, file and tables as needed) the state database, after checking
     /// that the file is one (see `StateSchema`) and migrating an older layout.
     /// - Parameter pagesChecked: true when this run already read every page (`quick_check`) when
@@ -25,7 +29,14 @@ package final class StateDatabase {
 
     /// Opens the state database at `location`: as `init(path:)` for a file; for a server, connects
     /// and creates the schema and its tables when missing (see `PostgresStateSchema`).
-    package init(location: StateLocation, pagesChecked: Bool = false) throws {
+    package convenience init(location: StateLocation, pagesChecked: Bool = false) throws {
+        try self.init(location: location, pagesChecked: pagesChecked, over: nil)
+    }
+
+    /// As `init(location:pagesChecked:)`, on `existing` when given: a connection to the state's
+    /// server that this process holds a lock on (the run's, an entry's claim), so the state's
+    /// reads and writes need no connection of their own.
+    init(location: StateLocation, pagesChecked: Bool, over existing: PostgresStateConnection?) throws {
         self.location = location
         path = location.description
         switch location {
@@ -36,8 +47,13 @@ package final class StateDatabase {
             try StateSchema.prepare(sqlite, checkPages: !pagesChecked)
             connection = sqlite
         case .server(let server):
-            let postgres = try PostgresStateConnection(server)
-            try PostgresStateSchema.prepare(postgres)
+            let postgres = try existing ?? PostgresStateConnection(server)
+            if let current = try PostgresStateSchema.prepare(postgres) {
+                connection = postgres
+                stateID = current.stateID
+                clockReading = (current.clock, MonotonicTime.seconds())
+                return
+            }
             connection = postgres
         }
         stateID = try StateSchema.stateID(connection)
@@ -56,8 +72,10 @@ package final class StateDatabase {
     /// (unless its id is in `accepting`) and is returned, for `run` and `validate` to refuse.
     @discardableResult
     package func synchronize(with entries: [ControlEntry], accepting: Set<String> = []) throws -> [EntrySettingsChange] {
-        let now = try self.now()
-        return try connection.transaction { () throws(StateDatabaseError) in
+        // Every tick of an unchanged manifest finds the table as it would write it: then it
+        // writes nothing (and waits on no other host's writes). `updated_at` is the last change.
+        if Self.inStep(entries, try controlSettings()) { return [] }
+        return try connection.stampedTransaction { now throws(StateDatabaseError) in
             let changes = try settingsChanges(entries).filter { !accepting.contains($0.entryID) }
             let refused = Set(changes.map(\.entryID))
             try connection.query("UPDATE etl_control SET in_manifest = 0")
@@ -85,24 +103,49 @@ package final class StateDatabase {
         }
     }
 
+    /// An `etl_control` row as `synchronize` compares it with the manifest.
+    private struct ControlSettings {
+        var recorded: EntrySettingsChange.Recorded
+        var active: Bool
+        var inManifest: Bool
+    }
+
+    /// Every row of `etl_control`, by id, in one statement.
+    private func controlSettings() throws(StateDatabaseError) -> [String: ControlSettings] {
+        var rows: [String: ControlSettings] = [:]
+        for row in try connection.query(
+            """
+            SELECT id, source, stream, sink, target, mode, write_mode, cursor_field, primary_key, rows_loaded,
+              CASE WHEN watermark IS NULL THEN 0 ELSE 1 END, state_override, active, in_manifest FROM etl_control
+            """) {
+            let recorded = EntrySettingsChange.Recorded(
+                source: row[1].text ?? "", stream: row[2].text ?? "", sink: row[3].text ?? "", target: row[4].text ?? "",
+                mode: row[5].text ?? "", write: row[6].text ?? "", cursorField: row[7].text, primaryKeyJSON: row[8].text,
+                rowsLoaded: Int(row[9].integer ?? 0), hasWatermark: row[10].integer == 1, overridden: row[11].integer == 1)
+            rows[row[0].text ?? ""] = ControlSettings(recorded: recorded, active: row[12].integer == 1, inManifest: row[13].integer == 1)
+        }
+        return rows
+    }
+
+    /// True when `synchronize` would write every row as it is: each entry recorded with its
+    /// settings, active flag and in the manifest, and no other row marked in the manifest.
+    private static func inStep(_ entries: [ControlEntry], _ rows: [String: ControlSettings]) -> Bool {
+        let ids = Set(entries.map(\.id))
+        guard !rows.contains(where: { $0.value.inManifest && !ids.contains($0.key) }) else { return false }
+        return entries.allSatisfy { entry in
+            guard let row = rows[entry.id], row.inManifest, row.active == entry.active else { return false }
+            let recorded = row.recorded
+            return recorded.source == entry.source && recorded.stream == entry.stream && recorded.sink == entry.sink
+                && recorded.target == entry.target && recorded.mode == entry.mode.rawValue && recorded.write == entry.write.rawValue
+                && recorded.cursorField == entry.cursorField && recorded.primaryKeyJSON == EntrySettingsChange.primaryKeyJSON(entry)
+        }
+    }
+
     /// The entries whose manifest settings changed since they loaded data, in a way that could
     /// load it twice or skip part of it (see `EntrySettingsChange`). Reads only.
     package func settingsChanges(_ entries: [ControlEntry]) throws(StateDatabaseError) -> [EntrySettingsChange] {
-        var changes: [EntrySettingsChange] = []
-        for entry in entries {
-            let rows = try connection.query(
-                """
-                SELECT source, stream, sink, target, mode, write_mode, cursor_field, primary_key, rows_loaded,
-                  CASE WHEN watermark IS NULL THEN 0 ELSE 1 END, state_override FROM etl_control WHERE id = ?1
-                """, [.text(entry.id)])
-            guard let row = rows.first else { continue }
-            let recorded = EntrySettingsChange.Recorded(
-                source: row[0].text ?? "", stream: row[1].text ?? "", sink: row[2].text ?? "", target: row[3].text ?? "",
-                mode: row[4].text ?? "", write: row[5].text ?? "", cursorField: row[6].text, primaryKeyJSON: row[7].text,
-                rowsLoaded: Int(row[8].integer ?? 0), hasWatermark: row[9].integer == 1, overridden: row[10].integer == 1)
-            if let change = EntrySettingsChange.between(recorded, entry) { changes.append(change) }
-        }
-        return changes
+        let rows = try controlSettings()
+        return entries.compactMap { entry in rows[entry.id].flatMap { EntrySettingsChange.between($0.recorded, entry) } }
     }
 
     /// What the control table says about an entry's resume point.
@@ -124,8 +167,7 @@ package final class StateDatabase {
     /// table and in the run's row (so a run that dies later still shows what it committed), with
     /// what the run read when it is known by then (a SQL model's tables: see `RunReads`).
     package func recordCheckpoint(runID: String, entryID: String, state: String?, rowsWritten: Int, reads: [String]? = nil) throws {
-        let now = try self.now()
-        try connection.transaction { () throws(StateDatabaseError) in
+        try connection.stampedTransaction { now throws(StateDatabaseError) in
             try connection.query(
                 "UPDATE etl_control SET watermark = ?2, state_override = 0, rows_loaded = rows_loaded + ?3, updated_at = ?4 WHERE id = ?1",
                 [.text(entryID), SQLiteValue(state), .integer(Int64(rowsWritten)), .text(now)])
@@ -165,20 +207,17 @@ package final class StateDatabase {
     /// worker records it first (so a worker that dies at once still leaves its row); the worker
     /// records it again, with its own pid and the watermark it starts from.
     package func startRun(runID: String, entryID: String, watermarkBefore: String?) throws {
-        let now = try self.now()
-        try connection.transaction { () throws(StateDatabaseError) in
+        // Shared by several hosts: a pid alone does not say which process ran it (a file has no host column).
+        let host = location.isShared ? (column: ", host", value: ", ?6", update: ", host = ?6") : (column: "", value: "", update: "")
+        try connection.stampedTransaction { now throws(StateDatabaseError) in
             try connection.query(
                 """
-                INSERT INTO etl_runs (run_id, entry_id, started_at, status, watermark_before, pid) VALUES (?1, ?2, ?3, 'running', ?4, ?5)
-                ON CONFLICT (run_id, entry_id) DO UPDATE SET watermark_before = ?4, pid = ?5
+                INSERT INTO etl_runs (run_id, entry_id, started_at, status, watermark_before, pid\(host.column))
+                VALUES (?1, ?2, ?3, 'running', ?4, ?5\(host.value))
+                ON CONFLICT (run_id, entry_id) DO UPDATE SET watermark_before = ?4, pid = ?5\(host.update)
                 """,
-                [.text(runID), .text(entryID), .text(now), SQLiteValue(watermarkBefore), .integer(Int64(getpid()))])
-            if location.isShared {
-                // Shared by several hosts: a pid alone does not say which process ran it.
-                try connection.query(
-                    "UPDATE etl_runs SET host = ?3 WHERE run_id = ?1 AND entry_id = ?2",
-                    [.text(runID), .text(entryID), .text(ProcessInfo.processInfo.hostName)])
-            }
+                [.text(runID), .text(entryID), .text(now), SQLiteValue(watermarkBefore), .integer(Int64(getpid()))]
+                    + (location.isShared ? [.text(ProcessInfo.processInfo.hostName)] : []))
             try connection.query(
                 "UPDATE etl_control SET last_run_id = ?2, last_status = 'running', last_run_at = ?3 WHERE id = ?1",
                 [.text(entryID), .text(runID), .text(now)])
@@ -186,8 +225,7 @@ package final class StateDatabase {
     }
 
     package func finishRun(_ result: EntryRunResult) throws {
-        let now = try self.now()
-        try connection.transaction { () throws(StateDatabaseError) in
+        try connection.stampedTransaction { now throws(StateDatabaseError) in
             try connection.query(
                 """
                 UPDATE etl_runs SET ended_at = ?3, status = ?4, rows_read = ?5, rows_written = ?6, rows_rejected = ?7,
@@ -210,8 +248,7 @@ package final class StateDatabase {
     /// ambiguous in DO UPDATE (the row or `excluded`), and refused every reject of a state in it.
     package func recordRejects(_ rejects: [SourceReject], runID: String, entryID: String) throws {
         guard !rejects.isEmpty else { return }
-        let now = try self.now()
-        try connection.transaction { () throws(StateDatabaseError) in
+        try connection.stampedTransaction { now throws(StateDatabaseError) in
             for reject in rejects {
                 try connection.query(
                     """

@@ -33,6 +33,9 @@ package enum StateRebuild {
         /// True when the project's id (which sinks record as owner of its targets) was kept.
         package var keptStateID: Bool
         package var outcomes: [Outcome]
+        /// A state in PostgreSQL: the old schema's default privileges that could not be set on the
+        /// new one, each with why and the statement to run.
+        package var defaultPrivilegesNotCarried: [String] = []
     }
 
     /// Moves the state aside and builds a new one from the sinks' committed state.
@@ -42,6 +45,7 @@ package enum StateRebuild {
         let manifest = context.manifest
         let movedAside: MovedAside?
         let previousID: String?
+        var notCarried: [String] = []
         switch manifest.stateLocation {
         case .file(let path):
             previousID = readStateID(path)
@@ -51,6 +55,7 @@ package enum StateRebuild {
             let setAside = try PostgresStateSetAside.run(try PostgresStateConnection(server))
             previousID = setAside.previousStateID
             movedAside = setAside.asideSchema.map { .schema($0, server: server) }
+            notCarried = setAside.defaultPrivilegesNotCarried
         }
         let database = try StateDatabase(location: manifest.stateLocation)
         if let previousID { try database.adoptStateID(previousID) }
@@ -76,7 +81,7 @@ package enum StateRebuild {
                 outcomes.append(Outcome(entryID: entry.id, problem: manifest.redacting("\(error)")))
             }
         }
-        return Result(movedAside: movedAside, keptStateID: previousID != nil, outcomes: outcomes)
+        return Result(movedAside: movedAside, keptStateID: previousID != nil, outcomes: outcomes, defaultPrivilegesNotCarried: notCarried)
     }
 
     /// Renames the file (with its WAL and shared-memory files) `*.unusable-<time>`; nil when

@@ -3,8 +3,9 @@
 /// off one entry, but a rebuild must also keep off a host running an older or newer manifest,
 /// whose entries it cannot name; this lock is the state's, whatever the manifest.
 ///
-/// A session advisory lock on a connection of its own, like the claims: a host that dies frees
-/// it with its connection.
+/// A session advisory lock, like the claims: a host that dies frees it with its connection. The
+/// connection is the run's own state connection too (`ManifestContext.openStateForRun`), which
+/// lives as long as the command: one connection for both, not two.
 package final class StateRunLock {
     /// Not the key of the state's transaction lock (`PostgresStateConnection.transaction`),
     /// which a run takes exclusively, briefly, while it holds this one shared.
@@ -16,7 +17,8 @@ package final class StateRunLock {
     /// for one transaction, seconds at most.
     static let rebuildWait = "60s"
 
-    private let connection: PostgresStateConnection
+    /// Where the lock is held; the run's state is read and written on it too.
+    let connection: PostgresStateConnection
 
     private init(connection: PostgresStateConnection) {
         self.connection = connection
@@ -34,12 +36,18 @@ package final class StateRunLock {
     /// - Throws: `RebuildUnderWay` after the wait; the state's errors for the connection.
     package static func holdForRun(_ server: PostgresStateServer) throws -> StateRunLock {
         let connection = try PostgresStateConnection(server)
-        try connection.execute("SET lock_timeout = '\(rebuildWait)'")
-        do {
-            _ = try connection.query("SELECT pg_advisory_lock_shared(\(AdvisoryLock.keySQL))", [.text(keyText(schema: server.schema))])
-        } catch {
-            guard error.message.contains("lock timeout") else { throw error }
-            throw RebuildUnderWay(state: server.description)
+        let key: [SQLiteValue] = [.text(keyText(schema: server.schema))]
+        // Nearly always free of a rebuild: taken at once, with no timeout to set and reset.
+        if try connection.query("SELECT pg_try_advisory_lock_shared(\(AdvisoryLock.keySQL))", key).first?.first?.text != "t" {
+            try connection.execute("SET lock_timeout = '\(rebuildWait)'")
+            do {
+                _ = try connection.query("SELECT pg_advisory_lock_shared(\(AdvisoryLock.keySQL))", key)
+            } catch {
+                guard error.message.contains("lock timeout") else { throw error }
+                throw RebuildUnderWay(state: server.description)
+            }
+            // The run's state statements on this connection wait as long as they need to.
+            try connection.execute("RESET lock_timeout")
         }
         return StateRunLock(connection: connection)
     }

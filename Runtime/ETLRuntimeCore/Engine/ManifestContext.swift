@@ -55,9 +55,10 @@ package struct ManifestContext: Sendable {
 
     /// Opens the state database for `run`: as `openState`, but an entry of `entries` whose
     /// settings changed since it loaded data (see `EntrySettingsChange`) is refused, unless its
-    /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe).
-    package func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>) throws -> StateDatabase {
-        let database = try StateDatabase(location: manifest.stateLocation)
+    /// id is in `accepting` (`--full-refresh` reloads it, so the change is safe). A shared state is
+    /// opened on the connection that holds the run's `runLock`.
+    package func openStateForRun(_ entries: [ControlEntry], accepting: Set<String>, runLock: StateRunLock? = nil) throws -> StateDatabase {
+        let database = try StateDatabase(location: manifest.stateLocation, pagesChecked: false, over: runLock?.connection)
         let changes = try database.synchronize(with: manifest.controlTable, accepting: accepting)
         let selected = Set(entries.map(\.id))
         let refused = changes.filter { selected.contains($0.entryID) }
@@ -117,11 +118,14 @@ package struct ManifestContext: Sendable {
 extension ManifestContext {
     /// Runs `entry` to its end in this thread: the one way an entry run is built, whether in a
     /// worker process (`__run-entry`) or in-process. Never throws: a state database that cannot
-    /// be opened is the entry's failure, like any other.
-    package func runEntry(_ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger) -> EntryRunResult {
+    /// be opened is the entry's failure, like any other. `held`: the state this thread has open
+    /// already (in-process, a shared state's on the entry's claim), else one is opened.
+    package func runEntry(
+        _ entry: ControlEntry, runID: String, options: EntryRunner.Options, logger: Logger, state held: StateDatabase? = nil
+    ) -> EntryRunResult {
         let state: StateDatabase
         do {
-            state = try StateDatabase(location: manifest.stateLocation, pagesChecked: true)
+            state = try held ?? StateDatabase(location: manifest.stateLocation, pagesChecked: true)
         } catch {
             var failed = EntryRunResult(entryID: entry.id, runID: runID, status: .failed)
             failed.error = manifest.redacting("\(error)")
