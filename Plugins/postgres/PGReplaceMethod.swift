@@ -18,7 +18,8 @@ import ETLPluginKit
 ///   store the rows. Readers read the old rows during the load; the swap waits for transactions
 ///   that read the old table, and new readers wait for the swap; like TRUNCATE, a REPEATABLE READ
 ///   transaction that began before the commit and reads the table after it sees it empty.
-///   A target with dependent objects (views, indexes, triggers, ...) is replaced by `delete`.
+///   Indexes, key and check constraints and defaults are built again on the new table; a target
+///   with other dependent objects (views, triggers, foreign keys, ...) is replaced by `delete`.
 enum PGReplaceMethod: String, Sendable {
     case delete, truncate, swap
 
@@ -28,7 +29,7 @@ enum PGReplaceMethod: String, Sendable {
     static let schemaProperty = #"""
         "replace_by": {
           "enum": ["delete", "truncate", "swap"], "x-etl-write-modes": ["replace"],
-          "description": "With write replace, how the old rows go: delete (default: readers see the old rows until the commit; dead rows until VACUUM), truncate (no dead rows, new rows stored frozen; readers wait for the load) or swap (new rows copied into a new table over several connections at once, put in the old one's place at commit; readers wait only for the swap; a target with views, indexes or other dependent objects is replaced by delete)."
+          "description": "With write replace, how the old rows go: delete (default: readers see the old rows until the commit; dead rows until VACUUM), truncate (no dead rows, new rows stored frozen; readers wait for the load) or swap (new rows copied into a new table over several connections at once, put in the old one's place at commit, its indexes and constraints built again; readers read the old rows meanwhile; a target with views, triggers, foreign keys or other dependent objects is replaced by delete)."
         }
         """#
 

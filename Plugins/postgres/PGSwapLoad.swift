@@ -11,10 +11,11 @@ import ETLPluginKit
 /// readers see the old rows or all the new ones. A failed or killed load leaves the old table,
 /// and its staging table, which the next load of the target drops.
 ///
-/// The swap makes a new table, which views, foreign keys, triggers, indexes and the other objects
-/// bound to the old one would not follow. So a target with any of them, or one another role owns,
-/// is replaced by `delete` instead, and the load says why (`obstacle`). The new table keeps the
-/// old one's columns (types, collations, NOT NULL), grants and comments.
+/// The swap makes a new table, which views, foreign keys, triggers and the other objects bound to
+/// the old one would not follow. So a target with any of them, or one another role owns, is
+/// replaced by `delete` instead, and the load says why (`obstacle`). The new table keeps the old
+/// one's columns (types, collations, NOT NULL), grants and comments, and its indexes, key and
+/// check constraints and defaults are built again (PGSwapCarriedObjects).
 struct PGSwapLoad {
     /// The staging table's name, unqualified.
     let stage: String
@@ -74,9 +75,25 @@ struct PGSwapLoad {
         if row[5] == "t" { return "it is in a tablespace of its own" }
         if row[6] != "d" { return "it has a replica identity other than the default" }
         if row[7] == "t" { return "it takes part in table inheritance" }
-        // Everything bound to the table: views and rules (normal dependencies), and its own
-        // indexes, constraints, defaults, triggers, policies, owned sequences, publications,
-        // statistics (automatic ones). Its row type and TOAST table (internal) move with it.
+        // (A generated column cannot be loaded, and one the load lacks makes a replace recreate
+        // the table, so only identity columns need a look.)
+        let identity = try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND attidentity <> '')
+            """, [qualifiedTarget], what: "reading the columns of \(qualifiedTarget)")
+        if identity.rows.first?.first == "t" { return "it has an identity column, whose sequence a new table would restart" }
+        // An index's storage parameters and tablespace are not in a constraint's definition.
+        let placedIndex = try connection.query("""
+            SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+            WHERE i.indrelid = $1::regclass AND (c.reltablespace <> 0 OR (c.reloptions IS NOT NULL \
+            AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid))) LIMIT 1
+            """, [qualifiedTarget], what: "reading the indexes of \(qualifiedTarget)")
+        if let index = placedIndex.rows.first?.first ?? nil {
+            return "its index \(PGIdentifier.quoted(index)) has a tablespace or, backing a constraint, storage parameters"
+        }
+        // Everything else bound to the table: views and rules (normal dependencies), triggers,
+        // policies, owned sequences, publications, statistics, foreign keys (automatic ones).
+        // Its row type and TOAST table (internal) move with it; its indexes, defaults and its own
+        // checks, primary key, unique and exclusion constraints are built again (PGSwapCarriedObjects).
         let dependents = try connection.query("""
             SELECT DISTINCT CASE WHEN r.rulename = '_RETURN' \
             THEN CASE WHEN v.relkind = 'm' THEN 'materialized view ' ELSE 'view ' END || r.ev_class::regclass::text \
@@ -84,11 +101,28 @@ struct PGSwapLoad {
             FROM pg_depend d LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid \
             LEFT JOIN pg_class v ON v.oid = r.ev_class \
             WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = $1::regclass AND d.deptype IN ('n', 'a') \
+            AND d.classid <> 'pg_attrdef'::regclass \
+            AND NOT (d.classid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = d.objid)) \
+            AND NOT (d.classid = 'pg_constraint'::regclass AND EXISTS (SELECT 1 FROM pg_constraint k \
+                WHERE k.oid = d.objid AND k.conrelid = $1::regclass AND k.contype IN ('c', 'p', 'u', 'x'))) \
             ORDER BY 1 LIMIT 4
             """, [qualifiedTarget], what: "looking for objects that depend on \(qualifiedTarget)")
         let names = dependents.rows.compactMap { $0.first ?? nil }
-        guard !names.isEmpty else { return nil }
-        return "objects depend on it (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", ..." : "")), which a new table would not carry"
+        guard names.isEmpty else {
+            return "objects depend on it (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", ..." : "")), which a new table would not carry"
+        }
+        do throws(PluginError) {
+            _ = try PGSwapCarriedObjects.plan(for: self, connection: connection)
+        } catch where error.code == .internalError {
+            return error.message
+        }
+        return nil
+    }
+
+    /// A name for the `number`th index or constraint the swap builds before the old one's name is
+    /// free: unique to the target, as the staging table's.
+    func temporaryName(_ number: Int) -> String {
+        "_etl_swap_\(number)_\(stage.suffix(8))"
     }
 
     /// The `CREATE TABLE` of the staging table: the prepared target's columns as the load's
@@ -120,6 +154,10 @@ struct PGSwapLoad {
     /// In the load's transaction: gives the staging table the target's grants and comments,
     /// drops the target and renames the staging table to it.
     func swapIn(connection: PostgresConnection) throws(PluginError) {
+        let rebuilt = try PGSwapCarriedObjects.plan(for: self, connection: connection)
+        for statement in rebuilt.build {
+            try connection.execute(statement, what: "building the indexes, constraints and defaults of \(qualifiedTarget) again on its new table")
+        }
         let carried = try connection.query("""
             SELECT format('GRANT %s ON TABLE %s TO %s%s', a.privilege_type, $2::text, \
             CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, \
@@ -144,5 +182,8 @@ struct PGSwapLoad {
         try connection.execute("DROP TABLE \(qualifiedTarget)", what: "dropping the old \(qualifiedTarget) for the swap")
         try connection.execute("ALTER TABLE \(qualifiedStage) RENAME TO \(PGIdentifier.quoted(target))",
                                what: "renaming the staging table \(qualifiedStage) to \(qualifiedTarget)")
+        for statement in rebuilt.rename {
+            try connection.execute(statement, what: "giving the indexes and constraints of \(qualifiedTarget) their names again")
+        }
     }
 }

@@ -194,15 +194,7 @@ final class PostgresPipelineTests: XCTestCase {
     }
 
     func testAReplaceBySwapOfATableAViewDependsOnSaysItReplacesByDeleteAndWhy() throws {
-        let database = try PostgresTestDatabase()
-        let workspace = RunWorkspace()
-        try workspace.manifest(
-            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": 1000, "seed": 5}}}"#,
-            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
-            entries: """
-                [{"id": "gen_full", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen", "mode": "full",
-                  "options": {"replace_by": "swap"}}]
-                """)
+        let (database, workspace) = try fullGeneratedEntry(rows: 1000, entryExtra: #", "options": {"replace_by": "swap"}"#)
         let first = try workspace.run(["run"])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertFalse(first.stderr.contains("not by swap"), first.stderr)
@@ -218,15 +210,7 @@ final class PostgresPipelineTests: XCTestCase {
     /// A full entry (with `entryOptions`, ", ..." added to it) loaded once, then killed during
     /// the COPY of each of its next runs: the previous table, and a view on it, stay whole.
     private func assertAReplaceKilledDuringCopyKeepsThePreviousTable(entryOptions: String, withView: Bool = true) throws {
-        let database = try PostgresTestDatabase()
-        let workspace = RunWorkspace()
-        try workspace.manifest(
-            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": 300000, "seed": 5}}}"#,
-            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
-            entries: """
-                [{"id": "gen_full", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen", "mode": "full",
-                  "batch_size": 20000\(entryOptions)}]
-                """)
+        let (database, workspace) = try fullGeneratedEntry(rows: 300_000, entryExtra: #", "batch_size": 20000"# + entryOptions)
         let first = try workspace.run(["run"])
         XCTAssertEqual(first.status, 0, first.stderr)
         let watcher = try PostgresTestConnection(database.keywords)
@@ -246,6 +230,20 @@ final class PostgresPipelineTests: XCTestCase {
         XCTAssertEqual(try watcher.rows("SELECT count(*), min(id) FROM \(read)"), [["300000", "0"]])
         XCTAssertEqual(try watcher.scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%'"), "0",
                        "a killed swap's staging table is dropped by the next load")
+    }
+
+    /// A fresh database and a workspace whose one entry, `gen_full`, loads `rows` generated rows
+    /// into table `gen` in full; `entryExtra` (", ...") is added to the entry.
+    private func fullGeneratedEntry(rows: Int, entryExtra: String) throws -> (PostgresTestDatabase, RunWorkspace) {
+        let database = try PostgresTestDatabase()
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"gen": {"plugin": "datagen", "config": {"rows": \#(rows), "seed": 5}}}"#,
+            sinks: #"{"warehouse": {"plugin": "postgres", "config": {"url": "\#(database.url())"}}}"#,
+            entries: """
+                [{"id": "gen_full", "source": "gen", "stream": "rows", "sink": "warehouse", "target": "gen", "mode": "full"\(entryExtra)}]
+                """)
+        return (database, workspace)
     }
 
     /// Starts `etl-runtime run` again and again (while `another` says so, at most 8 times) and

@@ -129,22 +129,61 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             """), [["true", "false", "true", "false", "1"]])
     }
 
-    func testATargetThatOtherObjectsDependOnIsReplacedByDeleteAndKeepsThem() throws {
+    func testATargetAViewDependsOnIsReplacedByDeleteAndTheViewKeepsWorking() throws {
         let sink = try makeSink()
         try load(sink, "people", schema, people(3), mode: .replace)
-        try database.connection.execute("CREATE VIEW named AS SELECT name FROM people; CREATE TABLE scores (id bigint); CREATE INDEX scores_id ON scores (id)")
-        try load(sink, "scores", Batches.schema([("id", .int64)]), [[[.int(1)]]], mode: .replace)
+        try database.connection.execute("CREATE VIEW named AS SELECT name FROM people")
         let peopleTable = try scalar("SELECT 'people'::regclass::oid")
-        let scoresTable = try scalar("SELECT 'scores'::regclass::oid")
 
         try load(sink, "people", schema, people(2, from: 10), mode: .replace, options: bySwap)
-        try load(sink, "scores", Batches.schema([("id", .int64)]), [[[.int(7)], [.int(8)]]], mode: .replace, options: bySwap)
         XCTAssertEqual(try scalar("SELECT 'people'::regclass::oid"), peopleTable, "the view binds to the table: it stays")
-        XCTAssertEqual(try scalar("SELECT 'scores'::regclass::oid"), scoresTable, "so does a table with an index")
         XCTAssertEqual(try rows("SELECT name FROM named ORDER BY name"), [["person 10"], ["person 11"]])
-        XCTAssertEqual(try rows("SELECT id FROM scores ORDER BY id"), [["7"], ["8"]])
-        XCTAssertEqual(try scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'scores_id'"), "1")
         XCTAssertEqual(try stagingTables(), [])
+    }
+
+    /// The table's own indexes and constraints, as the catalog describes them.
+    private func definitions(of table: String) throws -> [[String?]] {
+        try rows("""
+            SELECT 'index', indexname, replace(indexdef, '\(table)', 'T'), obj_description(quote_ident(indexname)::regclass, 'pg_class') FROM pg_indexes WHERE tablename = '\(table)' \
+            UNION ALL SELECT 'constraint', conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conrelid = '\(table)'::regclass \
+            UNION ALL SELECT 'default', attname, pg_get_expr(adbin, adrelid), NULL FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum WHERE adrelid = '\(table)'::regclass \
+            ORDER BY 1, 2
+            """)
+    }
+
+    func testIndexesConstraintsAndDefaultsAreBuiltAgainOnTheNewTableWithTheirNamesAndComments() throws {
+        try database.connection.execute("""
+            CREATE TABLE people (id bigint CONSTRAINT people_key PRIMARY KEY, name text DEFAULT 'nobody' CHECK (name <> ''));
+            CREATE UNIQUE INDEX "People by Name" ON people (lower(name)) WHERE id > 0;
+            CREATE INDEX people_name ON people (name) WITH (fillfactor = 70);
+            ALTER TABLE people ADD CONSTRAINT long_name CHECK (length(name) > 3) NOT VALID;
+            COMMENT ON INDEX "People by Name" IS 'one per name';
+            COMMENT ON CONSTRAINT people_key ON people IS 'the key';
+            INSERT INTO people VALUES (1, 'old one');
+            """)
+        let before = try definitions(of: "people")
+        XCTAssertEqual(before.count, 7)
+        let table = try scalar("SELECT 'people'::regclass::oid")
+
+        try load(try makeSink(), "people", schema, people(4), mode: .replace, options: bySwap)
+        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), table, "swapped, not deleted")
+        XCTAssertEqual(try definitions(of: "people"), before)
+        XCTAssertEqual(try rows("SELECT count(*) FROM people"), [["4"]])
+        XCTAssertEqual(try scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%'"), "0")
+        XCTAssertThrowsError(try database.connection.execute("INSERT INTO people VALUES (1, 'again')"), "the key holds")
+        XCTAssertEqual(try rows("INSERT INTO people (id) VALUES (9) RETURNING name"), [["nobody"]])
+    }
+
+    func testRowsTheNewTablesKeyRefusesFailTheSwapAndKeepTheOldTable() throws {
+        try database.connection.execute("CREATE TABLE people (id bigint PRIMARY KEY, name text); INSERT INTO people VALUES (1, 'old')")
+        let sink = try makeSink()
+        let failed = callError {
+            try self.load(sink, "people", self.schema, [[[.int(5), .text("a")], [.int(5), .text("b")]]], mode: .replace, options: self.bySwap)
+        }
+        try? sink.abort()
+        XCTAssertTrue(failed?.message.contains("could not create unique index") ?? false, failed?.message ?? "")
+        XCTAssertEqual(try rows("SELECT id, name FROM people"), [["1", "old"]])
+        XCTAssertEqual(try scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%'"), "0")
     }
 
     func testEachThingANewTableWouldLoseMakesTheSwapReplaceByDelete() throws {
@@ -153,8 +192,8 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             CREATE FUNCTION unchanged() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;
             """)
         let bound = [
-            "ALTER TABLE people ADD CONSTRAINT positive CHECK (id > 0)",
-            "ALTER TABLE people ALTER COLUMN name SET DEFAULT 'nobody'",
+            "ALTER TABLE people ALTER COLUMN id SET NOT NULL, ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY",
+            "ALTER TABLE people ADD PRIMARY KEY (id) WITH (fillfactor = 80)",
             "CREATE TRIGGER kept BEFORE INSERT ON people FOR EACH ROW EXECUTE FUNCTION unchanged()",
             "ALTER TABLE people ADD PRIMARY KEY (id); CREATE TABLE visits (person bigint REFERENCES people (id))",
             "CREATE TABLE places (id bigint PRIMARY KEY); INSERT INTO places SELECT generate_series(1, 20); ALTER TABLE people ADD FOREIGN KEY (id) REFERENCES places (id)",
