@@ -157,12 +157,13 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             CREATE UNIQUE INDEX "People by Name" ON people (lower(name)) WHERE id > 0;
             CREATE INDEX people_name ON people (name) WITH (fillfactor = 70);
             ALTER TABLE people ADD CONSTRAINT long_name CHECK (length(name) > 3) NOT VALID;
+            ALTER TABLE people ADD CONSTRAINT one_each EXCLUDE USING btree (name WITH =);
             COMMENT ON INDEX "People by Name" IS 'one per name';
             COMMENT ON CONSTRAINT people_key ON people IS 'the key';
             INSERT INTO people VALUES (1, 'old one');
             """)
         let before = try definitions(of: "people")
-        XCTAssertEqual(before.count, 7)
+        XCTAssertEqual(before.count, 9)
         let table = try scalar("SELECT 'people'::regclass::oid")
 
         try load(try makeSink(), "people", schema, people(4), mode: .replace, options: bySwap)
