@@ -24,9 +24,9 @@ struct PGSwapLoad {
     /// The target's name, unqualified.
     let target: String
 
-    /// Connections that copy in parallel when the entry does not say (`options.connections`).
-    static let defaultConnections = 2
-    static let maximumConnections = 16
+    /// Connections that copy in parallel: two server processes store the rows, which is what a
+    /// single COPY lacks; more would only contend for the same table's extension on a small server.
+    static let connections = 2
 
     init(schema: String, target: String) {
         self.schema = schema

@@ -284,7 +284,7 @@ final class PostgresSink: ETLSink {
                                what: "keeping the load's transaction open while the rows are copied")
         let createSQL = try swap.createStageSQL(connection: connection)
         var lanes: [PostgresConnection] = []
-        for _ in 0..<PGSwapLoad.defaultConnections {
+        for _ in 0..<PGSwapLoad.connections {
             lanes.append(try PostgresConnection(settings: settings, host: host))
         }
         try swap.createStage(createSQL, connection: lanes[0])
