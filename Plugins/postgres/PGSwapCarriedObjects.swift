@@ -6,7 +6,8 @@ import ETLPluginKit
 /// built over the copied rows at once is cheaper than one kept up row by row), before the old
 /// table is dropped. Index-backed constraints and indexes take a temporary name first (their
 /// names are unique in the schema, and the old ones still exist), and their own name after the
-/// drop. Comments on them come along.
+/// drop. Comments on them come along, and so do the replica identity, the CLUSTER index and
+/// index columns' statistics targets, set once the names are back.
 struct PGSwapCarriedObjects {
     /// Run before the old table is dropped: defaults, constraints, indexes on the staging table.
     var build: [String] = []
@@ -67,6 +68,7 @@ struct PGSwapCarriedObjects {
                 plan.rename.append("COMMENT ON INDEX \(PGIdentifier.quoted(swap.schema)).\(name) IS \(PGIdentifier.literal(comment))")
             }
         }
+        plan.rename += try PGSwapTableSettings.afterRenameSQL(of: target, schema: swap.schema, connection: connection)
         return plan
     }
 }

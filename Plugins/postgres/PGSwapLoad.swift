@@ -14,8 +14,9 @@ import ETLPluginKit
 /// The swap makes a new table, which views, foreign keys, triggers and the other objects bound to
 /// the old one would not follow. So a target with any of them, or one another role owns, is
 /// replaced by `delete` instead, and the load says why (`obstacle`). The new table keeps the old
-/// one's columns (types, collations, NOT NULL), grants and comments, and its indexes, key and
-/// check constraints and defaults are built again (PGSwapCarriedObjects).
+/// one's columns (types, collations, NOT NULL), storage parameters and column settings
+/// (PGSwapTableSettings), grants and comments, and its indexes, key and check constraints,
+/// defaults, replica identity and CLUSTER index are built again (PGSwapCarriedObjects).
 struct PGSwapLoad {
     /// The staging table's name, unqualified.
     let stage: String
@@ -57,7 +58,7 @@ struct PGSwapLoad {
     func obstacle(connection: PostgresConnection) throws(PluginError) -> String? {
         let table = try connection.query("""
             SELECT c.relkind::text, c.relpersistence::text, c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user), \
-            c.relrowsecurity OR c.relforcerowsecurity, c.reloptions IS NOT NULL, c.reltablespace <> 0, c.relreplident::text, \
+            c.relrowsecurity OR c.relforcerowsecurity, c.reltablespace <> 0, \
             EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid), pg_get_userbyid(c.relowner) \
             FROM pg_class c WHERE c.oid = $1::regclass
             """, [qualifiedTarget], what: "reading how \(qualifiedTarget) is stored")
@@ -69,12 +70,10 @@ struct PGSwapLoad {
         }
         if row[0] != "r" { return "it is a partitioned table" }
         if row[1] != "p" { return "it is an unlogged or temporary table" }
-        if row[2] != "t" { return "it is owned by role \(PGIdentifier.quoted(row[8] ?? "?")), not by the loading role, which would own the new table" }
+        if row[2] != "t" { return "it is owned by role \(PGIdentifier.quoted(row[6] ?? "?")), not by the loading role, which would own the new table" }
         if row[3] == "t" { return "it has row-level security" }
-        if row[4] == "t" { return "it has storage parameters (WITH ...)" }
-        if row[5] == "t" { return "it is in a tablespace of its own" }
-        if row[6] != "d" { return "it has a replica identity other than the default" }
-        if row[7] == "t" { return "it takes part in table inheritance" }
+        if row[4] == "t" { return "it is in a tablespace of its own" }
+        if row[5] == "t" { return "it takes part in table inheritance" }
         // (A generated column cannot be loaded, and one the load lacks makes a replace recreate
         // the table, so only identity columns need a look.)
         let identity = try connection.query("""
@@ -126,7 +125,8 @@ struct PGSwapLoad {
     }
 
     /// The `CREATE TABLE` of the staging table: the prepared target's columns as the load's
-    /// transaction sees them (types with modifiers, collations, NOT NULL).
+    /// transaction sees them (types with modifiers, collations, NOT NULL) and its storage
+    /// parameters; then, when the target has any, the `ALTER TABLE` of its column settings.
     func createStageSQL(connection: PostgresConnection) throws(PluginError) -> String {
         let columns = try connection.query("""
             SELECT quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) \
@@ -135,7 +135,12 @@ struct PGSwapLoad {
             FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
             WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
             """, [qualifiedTarget], what: "reading the column definitions of \(qualifiedTarget)")
-        return "CREATE TABLE \(qualifiedStage) (\(columns.rows.compactMap { $0.first ?? nil }.joined(separator: ", ")))"
+        let storage = try PGSwapTableSettings.storageClause(of: qualifiedTarget, connection: connection)
+        let create = "CREATE TABLE \(qualifiedStage) (\(columns.rows.compactMap { $0.first ?? nil }.joined(separator: ", ")))\(storage)"
+        guard let settings = try PGSwapTableSettings.columnSettingsSQL(of: qualifiedTarget, stage: qualifiedStage, connection: connection) else {
+            return create
+        }
+        return "\(create); \(settings)"
     }
 
     /// On `connection` (a lane, outside the load's transaction): drops a killed load's staging

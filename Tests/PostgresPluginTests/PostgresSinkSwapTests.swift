@@ -1,3 +1,4 @@
+import Foundation
 import ETLArrow
 import PluginTestSupport
 import PostgresTestSupport
@@ -202,8 +203,6 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             "CREATE MATERIALIZED VIEW people_copy AS SELECT * FROM people",
             "CREATE POLICY everyone ON people USING (true)",
             "ALTER TABLE people ENABLE ROW LEVEL SECURITY",
-            "ALTER TABLE people SET (fillfactor = 70)",
-            "ALTER TABLE people REPLICA IDENTITY FULL",
             "CREATE TABLE people_more () INHERITS (people)",
             "ALTER TABLE people ADD PRIMARY KEY (id); CREATE PUBLICATION people_changes FOR TABLE people",
             "ALTER TABLE people OWNER TO etl_swap_owner",
@@ -221,6 +220,63 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             XCTAssertEqual(try scalar("SELECT 'people'::regclass::oid"), before, "after: \(setup)")
             XCTAssertEqual(try rows("SELECT id FROM ONLY people ORDER BY id"), [["10"], ["11"]], "after: \(setup)")
         }
+        XCTAssertEqual(try stagingTables(), [])
+    }
+
+    /// The table's and its columns' settings, as the catalog describes them.
+    private func settings(of table: String) throws -> [[String?]] {
+        try rows("""
+            SELECT 'table', array_to_string(c.reloptions, ','), array_to_string(t.reloptions, ','), c.relreplident::text FROM pg_class c \
+            LEFT JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.oid = '\(table)'::regclass \
+            UNION ALL SELECT 'column ' || attname, attstattarget::text, attstorage::text || '/' || attcompression::text, array_to_string(attoptions, ',') \
+            FROM pg_attribute WHERE attrelid = '\(table)'::regclass AND attnum > 0 \
+            UNION ALL SELECT 'index ' || x.relname, i.indisclustered::text, i.indisreplident::text, \
+            (SELECT string_agg(attnum || '=' || attstattarget, ',') FROM pg_attribute WHERE attrelid = x.oid AND attstattarget >= 0) \
+            FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid = '\(table)'::regclass \
+            ORDER BY 1
+            """)
+    }
+
+    func testTheNewTableKeepsStorageParametersColumnSettingsReplicaIdentityAndClusterIndex() throws {
+        try database.connection.execute("""
+            CREATE TABLE people (id bigint NOT NULL, name text) WITH (fillfactor = 60, autovacuum_enabled = false, toast.autovacuum_enabled = false);
+            ALTER TABLE people ALTER COLUMN name SET STATISTICS 400, ALTER COLUMN name SET STORAGE EXTERNAL,
+                ALTER COLUMN name SET COMPRESSION pglz, ALTER COLUMN id SET (n_distinct = -1);
+            CREATE UNIQUE INDEX people_id ON people (id);
+            CREATE INDEX people_lower ON people (lower(name));
+            ALTER INDEX people_lower ALTER COLUMN 1 SET STATISTICS 250;
+            ALTER TABLE people REPLICA IDENTITY USING INDEX people_id, CLUSTER ON people_lower;
+            """)
+        let before = try settings(of: "people")
+        XCTAssertEqual(before.count, 5)
+        let table = try scalar("SELECT 'people'::regclass::oid")
+
+        try load(try makeSink(), "people", schema, people(2_000), mode: .replace, options: bySwap)
+        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), table, "swapped, not deleted")
+        XCTAssertEqual(try settings(of: "people"), before)
+        // The fill factor applied to the copied rows: 60 % full pages, not 100 %.
+        XCTAssertGreaterThan(try XCTUnwrap(try scalar("SELECT pg_relation_size('people') / 8192").flatMap(Int.init)), 18)
+        XCTAssertEqual(try rows("SELECT count(*) FROM people"), [["2000"]])
+    }
+
+    func testATargetInATablespaceOfItsOwnIsReplacedByDelete() throws {
+        // The tablespace's folder must belong to the account the server runs as.
+        let folder = database.server.folder + "/tablespace-\(database.name)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let owner = try FileManager.default.attributesOfItem(atPath: database.server.folder + "/data")
+        if let uid = owner[.ownerAccountID] as? NSNumber, let gid = owner[.groupOwnerAccountID] as? NSNumber {
+            XCTAssertEqual(chown(folder, uid_t(uid.uint32Value), gid_t(gid.uint32Value)), 0)
+        }
+        let space = "etl_swap_space_\(database.name)"
+        try database.connection.execute("CREATE TABLESPACE \(space) LOCATION '\(folder)'")
+        defer { try? database.connection.execute("DROP TABLE IF EXISTS people; DROP TABLESPACE IF EXISTS \(space)") }
+        try database.connection.execute("CREATE TABLE people (id bigint, name text) TABLESPACE \(space); INSERT INTO people VALUES (1, 'old')")
+        let before = try scalar("SELECT 'people'::regclass::oid")
+
+        try load(try makeSink(), "people", schema, people(2, from: 10), mode: .replace, options: bySwap)
+        XCTAssertEqual(try scalar("SELECT 'people'::regclass::oid"), before, "replaced by delete: the table stays in its tablespace")
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["10"], ["11"]])
+        XCTAssertEqual(try scalar("SELECT spcname FROM pg_class c JOIN pg_tablespace s ON s.oid = c.reltablespace WHERE c.oid = 'people'::regclass"), space)
         XCTAssertEqual(try stagingTables(), [])
     }
 
