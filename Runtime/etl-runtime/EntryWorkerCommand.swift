@@ -36,6 +36,7 @@ struct EntryWorkerCommand: ParsableCommand {
         // A worker outliving its run could load the entry next to a new run's worker.
         guard etl_set_parent_death_signal(SIGKILL) == 0, getppid() == parent else { throw ExitCode.failure }
         SignalHandling.installInWorker()
+        WorkerMemory.keepFreedBlocksForReuse()
         // Keep the entry's lock (fd 3) for this process alone: a plugin probe it starts must
         // not inherit it.
         _ = fcntl(3, F_SETFD, FD_CLOEXEC)

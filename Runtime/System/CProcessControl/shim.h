@@ -27,3 +27,12 @@ static inline int etl_flush_standard_output(void) {
 /* Makes standard output line-buffered: what a plugin prints reaches the pipe the host reads
  * it from line by line, as it prints, not in 4 KiB blocks that a killed process never writes. */
 static inline void etl_line_buffer_standard_output(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
+
+#include <malloc.h>
+
+/* glibc's malloc tuning, whose M_* names are in <malloc.h>, which Swift's Glibc module leaves
+ * out: blocks up to `mmap_threshold` bytes come from the heap rather than fresh mappings, and
+ * up to `trim_threshold` bytes of free heap top stay in the process. 1 when both were taken. */
+static inline int etl_malloc_keep_freed(size_t mmap_threshold, size_t trim_threshold) {
+    return mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold) && mallopt(M_TRIM_THRESHOLD, (int)trim_threshold);
+}
