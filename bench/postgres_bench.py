@@ -15,6 +15,11 @@ clients, not the disk. Peers:
   which SQLAlchemy 2 sends as multi-row INSERTs), chunks of 10,000 rows;
 * pgloader (Debian package), trimming and `?` → NULL per field, when apt has it.
 
+One reference row is no peer: "server alone, 2x" stores the same rows from two binary COPY files
+the server reads itself, two `COPY ... FROM 'file'` at once — no client, no text to parse, no
+socket. It is what a client splitting the load in two could at best approach on this machine, and
+shows how much of etl-runtime's time is its own work (reading the CSV, encoding the rows).
+
 etl-runtime runs three ways: the default (write replace into the existing table, one binary
 COPY over TCP to 127.0.0.1, as psycopg and ADBC connect), `"replace_by": "swap"` (the rows
 copied into a new table over two connections, swapped in at commit), and the default over the
@@ -176,6 +181,25 @@ def load_pgloader(server, csv, rows):
     return measure(["pgloader", "--no-ssl-cert-verification", "-q", script], cwd=WORK)
 
 
+def load_server_alone(server, csv, rows):
+    """Not a peer: the server's own limit. The same rows, as two binary COPY files in a folder the
+    server reads, stored by two server-side `COPY ... FROM 'file'` at once: no client, no parsing of
+    text, no socket. What any client that splits the load in two can at best approach."""
+    folder = os.path.join(WORK, "pg-server-files")
+    halves = [os.path.join(folder, f"census_{rows}_{half}.bin") for half in (1, 2)]
+    if not all(os.path.exists(path) for path in halves):
+        os.makedirs(folder, exist_ok=True)
+        os.chmod(folder, 0o777)  # the server's account writes and reads here
+        load_psql_copy(server, csv, rows)
+        pages = int(server.sql("SELECT pg_relation_size('adult') / 8192"))
+        server.sql(f"COPY (SELECT * FROM adult WHERE ctid < '({pages // 2},0)') TO '{halves[0]}' (FORMAT binary)")
+        server.sql(f"COPY (SELECT * FROM adult WHERE ctid >= '({pages // 2},0)') TO '{halves[1]}' (FORMAT binary)")
+        server.fresh_table()
+        warm(csv)
+    both = " & ".join(f"psql -X -q -v ON_ERROR_STOP=1 -c \"COPY adult FROM '{path}' (FORMAT binary)\"" for path in halves)
+    return measure(["sh", "-c", f"{both}; wait"], env=server.environ)
+
+
 def pgloader_missing():
     """Why pgloader is skipped, or None."""
     if shutil.which("pgloader"):
@@ -269,6 +293,10 @@ def replace_benchmark(server, csv, rows, repeat):
         print(f"{name:<44}{ordered[len(ordered) // 2]:>7.2f} s ({ordered[0]:.2f}-{ordered[-1]:.2f}){sizes[name]:>8.0f} MiB")
 
 
+# The reference row: not a peer, not in "fastest peer".
+SERVER_ALONE = "server alone, 2x"
+
+
 def main():
     sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000]
     os.makedirs(WORK, exist_ok=True)
@@ -287,6 +315,7 @@ def main():
         ("pyarrow + ADBC", load_python(ADBC, python)),
         ("pandas to_sql", load_python(PANDAS, python)),
         ("pgloader", load_pgloader),
+        (SERVER_ALONE, load_server_alone),
     ]
     only = os.environ.get("BENCH_PEERS")
     if only:
@@ -328,10 +357,14 @@ def main():
             print(f"{name:<20}{seconds:>9.2f}{spread:>15}{peak:>10.0f}{loaded[name]:>11,}   {seconds / base:>5.2f}x the time{note}",
                   flush=True)
         fastest = min((value[0], name) for (size, name), value in results.items()
-                      if size == rows and not name.startswith("etl-runtime"))
+                      if size == rows and not name.startswith("etl-runtime") and name != SERVER_ALONE)
         for name, _ in peers:
             if name.startswith("etl-runtime") and (rows, name) in results:
                 print(f"fastest peer: {fastest[1]}, {fastest[0] / results[(rows, name)][0]:.2f}x the time of {name} (target ≥ 1.25x)")
+        if (rows, SERVER_ALONE) in results:
+            alone = results[(rows, SERVER_ALONE)][0]
+            print(f"{SERVER_ALONE} (reference, no client): {fastest[0] / alone:.2f}x faster than {fastest[1]}; "
+                  f"etl-runtime swap takes {results[(rows, 'etl-runtime swap')][0] / alone:.2f}x its time")
     if len(sizes) > 1:
         small, large = results[(sizes[0], "etl-runtime")], results[(sizes[-1], "etl-runtime")]
         print(f"\netl-runtime peak memory: {small[1]:.0f} MiB at {sizes[0]:,} rows, {large[1]:.0f} MiB at {sizes[-1]:,} rows"
