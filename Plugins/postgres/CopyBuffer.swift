@@ -67,6 +67,18 @@ final class CopyBuffer {
         count &+= bytes.count
     }
 
+    /// Makes room for `bytes` more and returns the (possibly moved) start of the buffer, for a
+    /// writer that stores them itself; `didWrite` then counts them.
+    @inline(__always)
+    func reserveForWriting(_ bytes: Int) -> UnsafeMutableRawPointer {
+        reserve(bytes)
+        return base
+    }
+
+    /// Counts `bytes` stored after `count` through `reserveForWriting`.
+    @inline(__always)
+    func didWrite(_ bytes: Int) { count &+= bytes }
+
     /// The stream's header: signature, flags (no OIDs), header extension length 0.
     func appendHeader() {
         let signature: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00] // "PGCOPY\n\377\r\n\0"

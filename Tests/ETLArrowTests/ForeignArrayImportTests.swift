@@ -5,7 +5,7 @@ import XCTest
 /// A batch made by hand with plain C buffers, as another Arrow library would:
 /// pool-style ownership (the root frees everything), a struct validity bitmap,
 /// offsets at both levels, null_count -1, and text offsets that do not start at 0.
-private final class ForeignBatch {
+final class ForeignBatch {
     let schema = ArrowSchemaDescription(fields: [
         ArrowField(name: "amount", type: .int64),
         ArrowField(name: "label", type: .utf8),

@@ -33,8 +33,10 @@ public enum Batches {
         ArrowSchemaDescription(fields: columns.map { ArrowField(name: $0.0, type: $0.1) })
     }
 
-    /// One batch holding `rows` (each row one cell per column, in schema order).
-    public static func make(_ schema: ArrowSchemaDescription, _ rows: [[Cell]]) throws -> ImportedRecordBatch {
+    /// One batch holding `rows` (each row one cell per column, in schema order). With
+    /// `droppingFirst`, the batch is a slice, as another Arrow library may export one: the
+    /// struct's `offset` skips that many of the rows, whose values stay in the buffers.
+    public static func make(_ schema: ArrowSchemaDescription, _ rows: [[Cell]], droppingFirst skipped: Int = 0) throws -> ImportedRecordBatch {
         let builder = RecordBatchBuilder(schema: schema, capacity: rows.count)
         for row in rows {
             for (column, cell) in row.enumerated() {
@@ -53,6 +55,11 @@ public enum Batches {
         }
         var array = ArrowArray()
         try builder.finish(into: &array)
+        if skipped > 0 {
+            array.offset = Int64(skipped)
+            array.length -= Int64(skipped)
+            array.null_count = -1
+        }
         return try ImportedRecordBatch(taking: &array, schema: schema)
     }
 }

@@ -103,12 +103,36 @@ final class PostgresSinkTypeTests: PostgresSinkTestCase {
     }
 
     func testManyRowsAcrossSeveralCopyBuffersAllArrive() throws {
-        // ~3 MiB of COPY data: the 1 MiB buffer is flushed mid-batch several times.
+        // ~3 MiB of COPY data: the 64 KiB buffer is flushed mid-batch many times.
         let schema = Batches.schema([("id", .int64), ("payload", .utf8)])
         let payload = String(repeating: "x", count: 300)
         let rows: [[Cell]] = (0..<10_000).map { [.int(Int64($0)), .text(payload)] }
         XCTAssertEqual(try load(try makeSink(), "bulk", schema, [rows, rows], mode: .append), 20_000)
         XCTAssertEqual(try self.rows("SELECT count(*), count(DISTINCT id), sum(length(payload)) FROM bulk"), [["20000", "10000", "6000000"]])
+    }
+
+    func testABatchThatIsASliceOfALargerOneLoadsOnlyItsRowsWithTheirNulls() throws {
+        let schema = Batches.schema([("i", .int64), ("d", .double), ("b", .bool), ("t", .utf8), ("ts", .timestampMicrosecondsUTC),
+                                     ("day", .date32), ("amount", .decimal128(precision: 10, scale: 2))])
+        let rows: [[Cell]] = (0..<10).map { (row: Int) -> [Cell] in
+            if row % 3 == 1 { return Array(repeating: Cell.null, count: 7) }
+            let number = Int64(row)
+            let values: [Cell] = [.int(number), .double(Double(row) / 2), .bool(row % 2 == 0), .text("row \(row)")]
+            return values + [.timestamp(micros: number * 1_000_000), .date(days: Int32(row)), .decimal(Int128(row * 101), scale: 2)]
+        }
+        let sink = try makeSink()
+        try sink.begin(request("sliced", schema, mode: .replace))
+        try sink.write(try Batches.make(schema, rows, droppingFirst: 4))
+        XCTAssertEqual(try sink.commit(stateJSON: nil), 6)
+        try database.connection.execute("SET TIME ZONE 'UTC'")
+        XCTAssertEqual(try self.rows("SELECT i, d, b, t, ts, day, amount FROM sliced ORDER BY t NULLS FIRST"), [
+            [nil, nil, nil, nil, nil, nil, nil],
+            [nil, nil, nil, nil, nil, nil, nil],
+            ["5", "2.5", "f", "row 5", "1970-01-01 00:00:05+00", "1970-01-06", "5.05"],
+            ["6", "3", "t", "row 6", "1970-01-01 00:00:06+00", "1970-01-07", "6.06"],
+            ["8", "4", "t", "row 8", "1970-01-01 00:00:08+00", "1970-01-09", "8.08"],
+            ["9", "4.5", "f", "row 9", "1970-01-01 00:00:09+00", "1970-01-10", "9.09"],
+        ])
     }
 
     func testARowTheServerRefusesMidStreamFailsTheLoadWithTheServersReason() throws {
