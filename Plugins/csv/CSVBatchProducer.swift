@@ -90,8 +90,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
         // No capacity hint: the builder would reserve 16 bytes of text per row, rounded up to a
         // power of two, in each of the up to three batches alive at once (built, read ahead,
         // written): census-like short text needs far less, and the load peaked 5 MiB higher
-        // (bench/README.md). Growing by doubling measured no slower; the one builder is reused
-        // for every batch.
+        // (bench/README.md). The one builder is reused for every batch, and from the second
+        // batch on it starts each buffer at the size the last batch needed (ColumnBuilder).
         builder = RecordBatchBuilder(schema: schema, capacity: 0)
         rowOverhead = layout.columns.reduce(0) { total, column in
             switch column.type {
