@@ -142,6 +142,18 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         XCTAssertEqual(try stagingTables(), [])
     }
 
+    /// Swaps `rows` new rows into `people`, and checks that a new table took its place and that
+    /// `catalog` (of `entries` rows) describes it as it described the old one.
+    private func assertASwapKeeps(_ catalog: (String) throws -> [[String?]], entries: Int, loading rows: Int,
+                                  file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try catalog("people")
+        XCTAssertEqual(before.count, entries, file: file, line: line)
+        let table = try scalar("SELECT 'people'::regclass::oid")
+        try load(try makeSink(), "people", schema, people(rows), mode: .replace, options: bySwap)
+        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), table, "swapped, not deleted", file: file, line: line)
+        XCTAssertEqual(try catalog("people"), before, file: file, line: line)
+    }
+
     /// The table's own indexes and constraints, as the catalog describes them.
     private func definitions(of table: String) throws -> [[String?]] {
         try rows("""
@@ -163,13 +175,7 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             COMMENT ON CONSTRAINT people_key ON people IS 'the key';
             INSERT INTO people VALUES (1, 'old one');
             """)
-        let before = try definitions(of: "people")
-        XCTAssertEqual(before.count, 9)
-        let table = try scalar("SELECT 'people'::regclass::oid")
-
-        try load(try makeSink(), "people", schema, people(4), mode: .replace, options: bySwap)
-        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), table, "swapped, not deleted")
-        XCTAssertEqual(try definitions(of: "people"), before)
+        try assertASwapKeeps(definitions(of:), entries: 9, loading: 4)
         XCTAssertEqual(try rows("SELECT count(*) FROM people"), [["4"]])
         XCTAssertEqual(try scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_etl\\_swap\\_%'"), "0")
         XCTAssertThrowsError(try database.connection.execute("INSERT INTO people VALUES (1, 'again')"), "the key holds")
@@ -247,13 +253,7 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
             ALTER INDEX people_lower ALTER COLUMN 1 SET STATISTICS 250;
             ALTER TABLE people REPLICA IDENTITY USING INDEX people_id, CLUSTER ON people_lower;
             """)
-        let before = try settings(of: "people")
-        XCTAssertEqual(before.count, 5)
-        let table = try scalar("SELECT 'people'::regclass::oid")
-
-        try load(try makeSink(), "people", schema, people(2_000), mode: .replace, options: bySwap)
-        XCTAssertNotEqual(try scalar("SELECT 'people'::regclass::oid"), table, "swapped, not deleted")
-        XCTAssertEqual(try settings(of: "people"), before)
+        try assertASwapKeeps(settings(of:), entries: 5, loading: 2_000)
         // The fill factor applied to the copied rows: 60 % full pages, not 100 %.
         XCTAssertGreaterThan(try XCTUnwrap(try scalar("SELECT pg_relation_size('people') / 8192").flatMap(Int.init)), 18)
         XCTAssertEqual(try rows("SELECT count(*) FROM people"), [["2000"]])
