@@ -87,6 +87,7 @@ abi-check:
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.0/etl_plugin.h
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.1/etl_plugin.h
 	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.2/etl_plugin.h
+	cc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c SDK/abi/1.3/etl_plugin.h
 
 # The SDK examples built as their authors build them (cc alone; cargo, when installed; a Swift
 # package of its own that depends on the kit) and run by etl-runtime: Tests/SDKExamples.

@@ -21,13 +21,14 @@ struct ADBCPartitionReplace: Sendable, Equatable {
     let columns: [String]
 
     /// Reads `replace_partitions` from the entry options of `request`; nil when not asked for.
-    /// `transactional`: whether loads through this driver are transactions.
-    init?(_ request: LoadRequest, transactional: Bool, driver: String) throws(PluginError) {
+    /// `transactional`: whether loads through this driver are transactions. `schemaKnown`: false
+    /// when the load's columns are not known yet (`check_load`), whose names are then unchecked.
+    init?(_ request: LoadRequest, transactional: Bool, driver: String, schemaKnown: Bool = true) throws(PluginError) {
         guard let found = try PartitionReplaceOption.columns(
-            of: request, loadColumns: request.schema.fields.map(\.name), quoted: SQLText.identifier)
+            of: request, loadColumns: schemaKnown ? request.schema.fields.map(\.name) : nil, quoted: SQLText.identifier)
         else { return nil }
         guard transactional else {
-            throw .unsupported("options.replace_partitions needs transactions, and loads through \(driver) are not (the driver has none, or \"transactions\" is \"off\"): the old rows of a partition could be deleted with the new ones not yet in. Use write replace, or a driver with transactions")
+            throw .invalidConfig("options.replace_partitions needs transactions, and loads through \(driver) are not (the driver has none, or \"transactions\" is \"off\"): the old rows of a partition could be deleted with the new ones not yet in. Use write replace, or a driver with transactions")
         }
         columns = found
     }

@@ -44,6 +44,13 @@ final class ADBCSink: ETLSink {
     /// Connecting in `init` proved the database is reachable and the options were accepted.
     func check() throws(PluginError) {}
 
+    /// `begin`'s checks of the request, which need no statement: `validate` and `run --dry-run`
+    /// ask them before any run. (Whether loads are transactions was settled when the instance
+    /// connected: `"transactions": "off"`, or a driver without them.)
+    func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError) {
+        _ = try ADBCPartitionReplace(request, transactional: transactional, driver: session.driver.description, schemaKnown: schemaKnown)
+    }
+
     func begin(_ request: LoadRequest) throws(PluginError) {
         try SQLText.validate(request.target, what: "the target of entry \"\(request.entryID)\"")
         let partitions = try ADBCPartitionReplace(request, transactional: transactional, driver: session.driver.description)

@@ -22,9 +22,9 @@ struct PGPartitionReplace: Sendable, Equatable {
     let columns: [String]
 
     /// Reads `replace_partitions` from the entry options of `request`, whose stored columns are
-    /// `fields`; nil when the entry does not ask for it.
-    init?(_ request: LoadRequest, fields: [ArrowField]) throws(PluginError) {
-        guard let found = try PartitionReplaceOption.columns(of: request, loadColumns: fields.map(\.name), quoted: PGIdentifier.quoted)
+    /// `fields` (nil: not known yet, `check_load`); nil when the entry does not ask for it.
+    init?(_ request: LoadRequest, fields: [ArrowField]?) throws(PluginError) {
+        guard let found = try PartitionReplaceOption.columns(of: request, loadColumns: fields?.map(\.name), quoted: PGIdentifier.quoted)
         else { return nil }
         columns = found
     }

@@ -52,8 +52,25 @@ final class PostgresSink: ETLSink {
         }
     }
 
+    /// `begin`'s checks of the request, which need no server: `validate` and `run --dry-run`
+    /// ask them before any run. Without the columns, only those that need none.
+    func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError) {
+        _ = try PGReplaceMethod(request)
+        _ = try LoadOwnership(request.options())
+        guard schemaKnown else {
+            _ = try PGPartitionReplace(request, fields: nil)
+            return
+        }
+        let deleteFlag = try PGDeleteColumn.index(of: request)
+        let fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
+        _ = try Self.validate(request, fields: fields)
+        _ = try PGSCD2Options(request, fields: fields)
+        _ = try PGPartitionReplace(request, fields: fields)
+    }
+
     func begin(_ request: LoadRequest) throws(PluginError) {
         // The delete flag (the last batch column, when asked for) is no column of the target.
+        // (The checks before the server is asked are checkLoad's, which validate runs.)
         let deleteFlag = try PGDeleteColumn.index(of: request)
         let fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
         let key = try Self.validate(request, fields: fields)

@@ -19,8 +19,8 @@ struct PartitionReplace: Sendable, Equatable {
     let columns: [String]
 
     /// Reads `replace_partitions` from the entry options of `request`, whose batch columns are
-    /// `names`; nil when the entry does not ask for it.
-    init?(_ request: LoadRequest, names: [String]) throws(PluginError) {
+    /// `names` (nil: not known yet, `check_load`); nil when the entry does not ask for it.
+    init?(_ request: LoadRequest, names: [String]?) throws(PluginError) {
         guard let found = try PartitionReplaceOption.columns(
             of: request, loadColumns: names, sameColumn: { SQLIdentifier.folded($0) == SQLIdentifier.folded($1) },
             quoted: SQLIdentifier.quoted)

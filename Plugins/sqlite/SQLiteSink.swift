@@ -102,8 +102,26 @@ final class SQLiteSink: ETLSink {
         connection.rollbackIfOpen()
     }
 
+    /// `begin`'s checks of the request, which need no database: `validate` and `run --dry-run`
+    /// ask them before any run. Without the columns, only those that need none.
+    func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError) {
+        guard schemaKnown else {
+            try SQLIdentifier.validate(request.target, what: "target")
+            _ = try PartitionReplace(request, names: nil)
+            _ = try LoadOwnership(request.options())
+            return
+        }
+        let deleteFlag = try DeleteColumn.index(of: request)
+        let names = request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count).map(\.name)
+        _ = try Self.validate(request, names: names)
+        _ = try SCD2Options(request, names: names)
+        _ = try PartitionReplace(request, names: names)
+        _ = try LoadOwnership(request.options())
+    }
+
     func begin(_ request: LoadRequest) throws(PluginError) {
         // The delete flag (the last batch column, when asked for) is no column of the target.
+        // (The checks before BEGIN are checkLoad's, which validate runs.)
         let deleteFlag = try DeleteColumn.index(of: request)
         let fields = request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count)
         let names = fields.map(\.name)

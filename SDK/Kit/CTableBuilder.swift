@@ -58,6 +58,7 @@ enum CTableBuilder {
         // The header: NULL when the descriptor lacks ETL_CAP_MODELS.
         api.run_model = offersModels
             ? { SinkBridge.runModel($0, request: $1, outRows: $2, outState: $3, outReads: $4, error: $5) } : nil
+        api.check_load = { SinkBridge.checkLoad($0, request: $1, error: $2) }
         return api
     }
 

@@ -22,6 +22,14 @@ public protocol ETLSink: AnyObject {
     /// Can the sink be reached and written with this config? Writes no data.
     func check() throws(PluginError)
 
+    /// Would `begin` accept `request`? Answer from the config and the request alone: no I/O,
+    /// no network, no file. `validate` and `run --dry-run` ask it for every entry of the sink
+    /// (ABI 1.4 `check_load`). `schemaKnown` is false when the host cannot tell the load's
+    /// columns before the run: `request.schema` is then empty, and only what needs no columns
+    /// can be checked. Throw `.invalidConfig` for an entry that cannot work. The default
+    /// accepts every request.
+    func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError)
+
     /// Opens a load. `request.writeMode` is one the descriptor declares.
     func begin(_ request: LoadRequest) throws(PluginError)
 
@@ -53,6 +61,9 @@ public protocol ETLSink: AnyObject {
 }
 
 extension ETLSink {
+    /// Accepts every request: a sink without load checks finds mistakes in `begin`.
+    public func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError) {}
+
     /// Refuses with `ETL_UNSUPPORTED`: sinks without `.sql` need not implement it.
     public func executeSQL(_ sql: String) throws(PluginError) {
         throw .unsupported("plugin '\(Self.descriptor.name)' cannot run SQL; remove post_sql from entries that use it")

@@ -18,8 +18,9 @@ extension LoadRequest {
     }
 
     /// Copies a C request, refusing what this plugin cannot read (an unknown write mode, a schema
-    /// outside the supported column formats, a NULL field the header requires).
-    init(copying request: UnsafePointer<etl_load_request>) throws(PluginError) {
+    /// outside the supported column formats, a NULL field the header requires). With
+    /// `schemaMayBeMissing` (`check_load`), a NULL schema becomes an empty one.
+    init(copying request: UnsafePointer<etl_load_request>, schemaMayBeMissing: Bool = false) throws(PluginError) {
         let raw = request.pointee
         guard raw.struct_size >= etl_layout_load_request_size_1_0 else {
             throw .internalError("etl_load_request.struct_size is \(raw.struct_size), smaller than ABI 1.0's \(etl_layout_load_request_size_1_0): the host is broken")
@@ -30,14 +31,17 @@ extension LoadRequest {
         guard let mode = WriteMode(cValue: raw.write_mode) else {
             throw .unsupported("write mode \(raw.write_mode) is unknown to this plugin (built for ABI \(ETL_PLUGIN_ABI_MAJOR).\(ETL_PLUGIN_ABI_MINOR)); upgrade the plugin or choose replace, append, merge or scd2")
         }
-        guard let schemaPointer = raw.schema else {
-            throw .internalError("etl_load_request.schema is NULL: the host is broken")
-        }
         let schema: ArrowSchemaDescription
-        do throws(ArrowError) {
-            schema = try ArrowSchemaDescription(importing: schemaPointer)
-        } catch {
-            throw .unsupported("the load's schema cannot be read: \(error.message)")
+        if let schemaPointer = raw.schema {
+            do throws(ArrowError) {
+                schema = try ArrowSchemaDescription(importing: schemaPointer)
+            } catch {
+                throw .unsupported("the load's schema cannot be read: \(error.message)")
+            }
+        } else if schemaMayBeMissing {
+            schema = ArrowSchemaDescription(fields: [])
+        } else {
+            throw .internalError("etl_load_request.schema is NULL: the host is broken")
         }
         var primaryKey: [String] = []
         if raw.primary_key_count > 0 {

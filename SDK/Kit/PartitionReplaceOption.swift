@@ -29,14 +29,15 @@ public enum PartitionReplaceOption {
     /// The partition columns the entry asks for, each as the load's column spells it; nil when
     /// the entry does not ask.
     /// - Parameters:
-    ///   - loadColumns: the load's column names.
+    ///   - loadColumns: the load's column names; nil when they are not known yet (`check_load`
+    ///     without a schema): the names asked for are then returned unchecked.
     ///   - sameColumn: whether a name asked for is a load column (the sink's identifier rules:
     ///     SQLite folds case, PostgreSQL does not).
     ///   - quoted: the sink's quoting of identifiers, for the messages.
     /// - Throws: `ETL_INVALID_CONFIG` for a write mode other than append (which `validate`
     ///   already refuses), no column, a column the load lacks, or one named twice.
     public static func columns(
-        of request: LoadRequest, loadColumns: [String], sameColumn: (String, String) -> Bool = { $0 == $1 },
+        of request: LoadRequest, loadColumns: [String]?, sameColumn: (String, String) -> Bool = { $0 == $1 },
         quoted: (String) -> String
     ) throws(PluginError) -> [String]? {
         guard let asked = try request.entryOptions().optionalStringArray("replace_partitions") else { return nil }
@@ -47,6 +48,7 @@ public enum PartitionReplaceOption {
         guard !asked.isEmpty else {
             throw .invalidConfig("options.replace_partitions of the load into \(target) is empty; name the partition columns, such as [\"dt\"]")
         }
+        guard let loadColumns else { return asked }
         var found: [String] = []
         for column in asked {
             guard let name = loadColumns.first(where: { sameColumn($0, column) }) else {

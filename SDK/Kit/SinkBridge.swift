@@ -48,6 +48,20 @@ enum SinkBridge {
         }
     }
 
+    static func checkLoad(_ pointer: UnsafeMutableRawPointer?, request: UnsafePointer<etl_load_request>?,
+                          error: UnsafeMutablePointer<etl_error>?) -> etl_status {
+        InstanceBridge.run(error) { () throws(PluginError) in
+            let box = try InstanceBridge.instance(pointer, as: SinkInstanceBox.self, in: "check_load")
+            guard let request else { throw .internalError("check_load was called with a NULL request: the host is broken") }
+            let load = try LoadRequest(copying: request, schemaMayBeMissing: true)
+            let offered = type(of: box.sink).descriptor.capabilities
+            guard offered.contains(load.writeMode.requiredCapability) else {
+                throw .invalidConfig("plugin '\(box.pluginName)' does not support write mode \(load.writeMode) (it offers: \(offered)); choose one of those modes for target '\(load.target)'")
+            }
+            try box.sink.checkLoad(load, schemaKnown: request.pointee.schema != nil)
+        }
+    }
+
     static func write(_ pointer: UnsafeMutableRawPointer?, batch: UnsafeMutablePointer<ArrowArray>?,
                       error: UnsafeMutablePointer<etl_error>?) -> etl_status {
         InstanceBridge.run(error) { () throws(PluginError) in

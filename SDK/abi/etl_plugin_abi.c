@@ -24,7 +24,7 @@ ETL_ASSERT_OFFSET(etl_sink_api, struct_size, 0);
  * field of its newest version (a field added in the middle would break these). */
 _Static_assert(sizeof(etl_host_api) == ETL_HOST_API_SIZE_1_3, "etl_host_api grows only at its end");
 _Static_assert(sizeof(etl_source_api) == ETL_SOURCE_API_SIZE_1_2, "etl_source_api grows only at its end");
-_Static_assert(sizeof(etl_sink_api) == ETL_SINK_API_SIZE_1_2, "etl_sink_api grows only at its end");
+_Static_assert(sizeof(etl_sink_api) == ETL_SINK_API_SIZE_1_4, "etl_sink_api grows only at its end");
 _Static_assert(sizeof(etl_model_request) == ETL_MODEL_REQUEST_SIZE_1_2, "etl_model_request grows only at its end");
 _Static_assert(sizeof(etl_plugin_descriptor) == ETL_PLUGIN_DESCRIPTOR_SIZE_1_2,
                "etl_plugin_descriptor grows only at its end");
@@ -86,6 +86,10 @@ ETL_ASSERT_OFFSET(etl_model_request, options_json, 80);
 /* LP64 layout of ABI 1.3. */
 _Static_assert(ETL_HOST_API_SIZE_1_3 == 224, "etl_host_api size 1.3");
 ETL_ASSERT_OFFSET(etl_host_api, report_progress, 216);
+
+/* LP64 layout of ABI 1.4. */
+_Static_assert(ETL_SINK_API_SIZE_1_4 == 104, "etl_sink_api size 1.4");
+ETL_ASSERT_OFFSET(etl_sink_api, check_load, 96);
 #endif
 
 /* The ABI version this copy of the header declares, for tools that inspect a

@@ -1,5 +1,5 @@
 /*
- * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.3.
+ * etl_plugin.h — the C ABI between etl-runtime and its plugins, version 1.4.
  *
  * This one header is all a plugin author needs: C99, no other includes than the
  * C standard library. A plugin is a shared library that exports exactly one
@@ -160,7 +160,7 @@ struct ArrowArrayStream {
 /* ------------------------------------------------------------------------ */
 
 #define ETL_PLUGIN_ABI_MAJOR 1
-#define ETL_PLUGIN_ABI_MINOR 3
+#define ETL_PLUGIN_ABI_MINOR 4
 
 /* The one symbol the host looks up with dlsym(). */
 #define ETL_PLUGIN_ENTRY_SYMBOL "etl_plugin_entry"
@@ -650,7 +650,8 @@ typedef struct etl_load_request {
   const char* const* primary_key;       /* primary_key_count column names */
   const struct ArrowSchema* schema;     /* struct schema of every batch; not released by the sink.
                                            With "delete_column" in options_json (ETL_CAP_DELETES),
-                                           its last column is that bool flag, never stored */
+                                           its last column is that bool flag, never stored.
+                                           NULL only in check_load (columns not known yet) */
   const char* options_json;             /* other entry settings as a JSON object, or NULL; the
                                            entry's own "options" are its member "entry_options" */
 } etl_load_request;
@@ -801,6 +802,28 @@ typedef struct etl_sink_api {
    */
   etl_status (*run_model)(void* instance, const etl_model_request* request, int64_t* out_rows,
                           const char** out_state_json, const char** out_reads_json, etl_error* error);
+
+  /* ---- ABI 1.4 ---- */
+
+  /*
+   * Optional (may be NULL): would `begin` accept this request? Answer from the
+   * config and the request alone — no I/O, no network, no file. `validate`
+   * and `run --dry-run` call it for every entry of the sink, with the request
+   * the run would send, so a mistake only `begin` would find (an entry option
+   * the config rules out, a column an option names that the load lacks) is
+   * reported before any run. Its `schema` is the columns the sink would get
+   * when the host can tell them before the run (the source's declared or
+   * discovered columns, after the entry's transforms), and NULL when it
+   * cannot: check then what needs no columns. `run_id` is "".
+   * The host calls it only when the table's struct_size holds it
+   * (ETL_HAS_FIELD(api, etl_sink_api, check_load)) and it is not NULL.
+   * (in) request: [host-owned] valid during the call only.
+   * Returns: ETL_OK; ETL_INVALID_CONFIG: the entry cannot work — `validate`
+   * and `run --dry-run` report it at the entry's JSON path and exit 78. Any
+   * other status: reported the same way, as the plugin's failure to check.
+   * [instance]
+   */
+  etl_status (*check_load)(void* instance, const etl_load_request* request, etl_error* error);
 } etl_sink_api;
 
 /* ------------------------------------------------------------------------ */
@@ -930,6 +953,7 @@ ETL_PLUGIN_EXPORT etl_status etl_plugin_entry(const etl_host_api* host,
 #define ETL_SINK_API_SIZE_1_0 ETL_FIELD_END(etl_sink_api, execute_sql)
 #define ETL_SINK_API_SIZE_1_1 ETL_FIELD_END(etl_sink_api, create_with_descriptor)
 #define ETL_SINK_API_SIZE_1_2 ETL_FIELD_END(etl_sink_api, run_model)
+#define ETL_SINK_API_SIZE_1_4 ETL_FIELD_END(etl_sink_api, check_load)
 #define ETL_MODEL_REQUEST_SIZE_1_2 ETL_FIELD_END(etl_model_request, options_json)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_0 ETL_FIELD_END(etl_plugin_descriptor, sink)
 #define ETL_PLUGIN_DESCRIPTOR_SIZE_1_1 ETL_FIELD_END(etl_plugin_descriptor, user_data)

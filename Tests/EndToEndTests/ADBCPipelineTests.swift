@@ -10,7 +10,8 @@ final class ADBCPipelineTests: XCTestCase {
         try ProjectPython.packageFolder("adbc_driver_sqlite")
     }
 
-    private func censusPipeline(_ workspace: RunWorkspace, write: String = "replace", entryKeys: String = "") throws {
+    private func censusPipeline(_ workspace: RunWorkspace, write: String = "replace", entryKeys: String = "",
+                                sinkKeys: String = "") throws {
         try FileManager.default.copyItem(atPath: TestPaths.source("examples/data/adult.data"), toPath: workspace.folder.file("adult.data"))
         let columns = try String(contentsOfFile: TestPaths.source("examples/data/adult.names.json"), encoding: .utf8)
         try workspace.manifest(
@@ -20,7 +21,7 @@ final class ADBCPipelineTests: XCTestCase {
                 """,
             sinks: """
                 {"warehouse": {"plugin": "adbc", "config": {"driver": "adbc_driver_sqlite",
-                 "options": {"uri": "file:\(workspace.folder.file("warehouse.db"))"}}}}
+                 "options": {"uri": "file:\(workspace.folder.file("warehouse.db"))"}\(sinkKeys)}}}
                 """,
             entries: """
                 [{"id": "adult", "source": "census", "stream": "adult", "sink": "warehouse", "target": "adult",
@@ -79,6 +80,38 @@ final class ADBCPipelineTests: XCTestCase {
         let output = outcome.stdout + outcome.stderr
         XCTAssertTrue(output.contains("sink \"warehouse\" (plugin \"adbc\") does not support write \"merge\"; it supports \"replace\" or \"append\""), output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("warehouse.db")), output)
+    }
+
+    func testValidateRefusesReplacePartitionsThroughLoadsWithoutTransactions() throws {
+        let workspace = RunWorkspace()
+        try censusPipeline(workspace, write: "append", entryKeys: #", "options": {"replace_partitions": ["sex"]}"#,
+                           sinkKeys: #", "transactions": "off""#)
+        for command in [["validate"], ["run", "--dry-run"]] {
+            let outcome = try workspace.run(command, environment: ["LD_LIBRARY_PATH": try driverFolder()])
+            XCTAssertEqual(outcome.status, 78, "\(command): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains(#"$.control_table[0]: sink "warehouse" (plugin "adbc") refuses this entry: options.replace_partitions needs transactions"#),
+                          "\(command): \(outcome.stderr)")
+        }
+        XCTAssertEqual(try warehouse(workspace, "SELECT count(*) FROM sqlite_master WHERE name = 'adult'"), "0\n", "nothing was loaded")
+    }
+
+    func testValidateRefusesReplacePartitionsWithoutTransactionsAlsoWhenTheColumnsAreNotKnownYet() throws {
+        // A remote file's header is not fetched by validate: the sink is asked without columns.
+        let workspace = RunWorkspace()
+        try workspace.manifest(
+            sources: #"{"files": {"plugin": "csv", "config": {"path": "https://127.0.0.1:9/sales.csv", "stream": "sales"}}}"#,
+            sinks: """
+                {"warehouse": {"plugin": "adbc", "config": {"driver": "adbc_driver_sqlite",
+                 "options": {"uri": "file:\(workspace.folder.file("warehouse.db"))"}, "transactions": "off"}}}
+                """,
+            entries: """
+                [{"id": "sales", "source": "files", "stream": "sales", "sink": "warehouse", "target": "sales",
+                  "mode": "full", "write": "append", "options": {"replace_partitions": ["dt"]}}]
+                """)
+        let outcome = try workspace.run(["validate"], environment: ["LD_LIBRARY_PATH": try driverFolder()])
+        XCTAssertEqual(outcome.status, 78, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains(#"$.control_table[0]: sink "warehouse" (plugin "adbc") refuses this entry: options.replace_partitions needs transactions"#),
+                      outcome.stderr)
     }
 
     /// Incremental appends through the PostgreSQL driver, the worker SIGKILLed mid-COPY again and

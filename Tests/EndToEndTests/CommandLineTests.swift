@@ -7,7 +7,7 @@ final class CommandLineTests: XCTestCase {
     func testVersionNamesTheRuntimeAndTheABI() throws {
         let outcome = try ProcessRunner.etlRuntime(["--version"])
         XCTAssertEqual(outcome.status, 0)
-        XCTAssertEqual(outcome.stdout, "etl-runtime 0.1.0 (plugin ABI 1.3)\n")
+        XCTAssertEqual(outcome.stdout, "etl-runtime 0.1.0 (plugin ABI 1.4)\n")
     }
 
     func testEveryCommandHasHelp() throws {

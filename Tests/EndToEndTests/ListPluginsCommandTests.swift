@@ -35,7 +35,7 @@ final class ListPluginsCommandTests: XCTestCase {
             outcome.stdout)
         XCTAssertTrue(
             outcome.stdout.contains(
-                "  \(folder.path)/libetl_wrong_major.so\n    loadable: no — built for plugin ABI 2.0, this etl-runtime speaks ABI 1.3"),
+                "  \(folder.path)/libetl_wrong_major.so\n    loadable: no — built for plugin ABI 2.0, this etl-runtime speaks ABI 1.4"),
             outcome.stdout)
     }
 
@@ -45,7 +45,7 @@ final class ListPluginsCommandTests: XCTestCase {
         let outcome = try ProcessRunner.etlRuntime(["list-plugins", "--json", "--plugin-dir", folder.path], currentDirectory: folder.path)
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(document["abi_version"] as? String, "1.3")
+        XCTAssertEqual(document["abi_version"] as? String, "1.4")
         let plugins = try XCTUnwrap(document["plugins"] as? [[String: Any]])
         let lines = try XCTUnwrap(plugins.first { $0["name"] as? String == "lines" })
         let schema = try XCTUnwrap(lines["config_schema"] as? [String: Any])

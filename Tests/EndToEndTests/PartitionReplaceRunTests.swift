@@ -7,7 +7,9 @@ import XCTest
 /// a write mode other than append, and a rerun of a changed file replaces exactly the
 /// partitions the file holds.
 final class PartitionReplaceRunTests: XCTestCase {
-    private func pipeline(write: String = "append", options: String = #"{"replace_partitions": ["dt"]}"#) throws -> RunWorkspace {
+    /// `entryKeys`: members the entry gets instead of its `options`.
+    private func pipeline(write: String = "append", options: String = #"{"replace_partitions": ["dt"]}"#,
+                          entryKeys: String? = nil) throws -> RunWorkspace {
         let workspace = RunWorkspace()
         try workspace.textFile("sales.csv", "dt,id,amount\nd1,1,1.5\nd1,2,3.0\nd2,1,2.0\n")
         try workspace.manifest(
@@ -18,7 +20,7 @@ final class PartitionReplaceRunTests: XCTestCase {
             sinks: #"{"warehouse": {"plugin": "sqlite", "config": {"path": "warehouse.db"}}}"#,
             entries: """
                 [{"id": "sales", "source": "files", "stream": "sales", "sink": "warehouse", "target": "sales",
-                  "mode": "full", "write": "\(write)", "options": \(options)}]
+                  "mode": "full", "write": "\(write)", \(entryKeys ?? "\"options\": \(options)")}]
                 """)
         return workspace
     }
@@ -60,6 +62,27 @@ final class PartitionReplaceRunTests: XCTestCase {
         if FileManager.default.fileExists(atPath: database) {
             XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [database, "SELECT count(*) FROM sqlite_master WHERE name = 'sales'"]).stdout, "0\n")
         }
+    }
+
+    func testAPartitionColumnTheLoadLacksIsRefusedByValidateAndDryRunBeforeAnyRun() throws {
+        let workspace = try pipeline(options: #"{"replace_partitions": ["day"]}"#)
+        let expected = #"$.control_table[0]: sink "warehouse" (plugin "sqlite") refuses this entry: options.replace_partitions column "day" is not among the columns of the load into "sales" ("dt", "id", "amount")"#
+        for command in [["validate"], ["run", "--dry-run"]] {
+            let outcome = try workspace.run(command)
+            XCTAssertEqual(outcome.status, 78, "\(command): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains(expected), "\(command): \(outcome.stderr)")
+        }
+        // (Creating the sink, as every run does first, may create the empty database file.)
+        XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [workspace.folder.file("warehouse.db"), "SELECT count(*) FROM sqlite_master"]).stdout,
+                       "0\n", "no run touched the warehouse")
+    }
+
+    func testAPrimaryKeyColumnTheLoadLacksIsRefusedByValidate() throws {
+        let workspace = try pipeline(write: "merge", entryKeys: #""primary_key": ["sale_id"]"#)
+        let outcome = try workspace.run(["validate"])
+        XCTAssertEqual(outcome.status, 78, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains(#"$.control_table[0]: sink "warehouse" (plugin "sqlite") refuses this entry:"#), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("sale_id"), outcome.stderr)
     }
 
     /// A worker SIGKILLed while its rows are staged (SQLite has spilled the TEMP staging table to

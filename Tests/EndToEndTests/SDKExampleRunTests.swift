@@ -65,7 +65,7 @@ final class SDKExampleRunTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let listed = outcome.stdout.split(separator: "\n").filter { $0.hasSuffix("/libetl_short_c.so") }
         XCTAssertEqual(listed.map { String($0.split(separator: " ")[0]) }, ["sequence", "tsv_file"], outcome.stdout)
-        XCTAssertTrue(listed.allSatisfy { $0.contains(" 1.3 ") }, "built for ABI 1.3: \(listed)")
+        XCTAssertTrue(listed.allSatisfy { $0.contains(" 1.4 ") }, "built for ABI 1.4: \(listed)")
     }
 
     /// cargo from PATH or rustup's default place; nil when Rust is not installed.

@@ -21,7 +21,7 @@ mkdir "$work/third-party"
 cc -std=c99 -Wall -Wextra -pedantic -Werror -shared -fPIC -fvisibility=hidden $cflags \
   "$root/Tests/PluginABITests/Fixtures/tiny_source.c" -o "$work/third-party/libetl_tiny_source.so"
 
-[ "$(pkg-config --modversion etl-plugin)" = "1.3.0" ] || { echo "FAIL: pkg-config --modversion etl-plugin"; exit 1; }
+[ "$(pkg-config --modversion etl-plugin)" = "1.4.0" ] || { echo "FAIL: pkg-config --modversion etl-plugin"; exit 1; }
 # The short example reads its config through the host (ABI 1.1 and later): built here against the installed header.
 # shellcheck disable=SC2086
 cc -std=c99 -Wall -Wextra -pedantic -Werror -shared -fPIC -fvisibility=hidden $cflags \
@@ -37,5 +37,5 @@ expect "^sequence +source +1\.0\.0 +1\.3 .* $work/third-party/libetl_short_c.so$
 expect "^tsv_file +sink +1\.0\.0 +1\.3 .* $work/third-party/libetl_short_c.so$"
 expect "^lines +source .* $prefix/lib/etl-runtime/plugins/libetl_example_c.so$"
 expect "^jsonl +sink .* $prefix/lib/etl-runtime/plugins/libetl_example_jsonl.so$"
-"$prefix/bin/etl-runtime" --version | grep -q "plugin ABI 1.3" || { echo "FAIL: --version"; exit 1; }
+"$prefix/bin/etl-runtime" --version | grep -q "plugin ABI 1.4" || { echo "FAIL: --version"; exit 1; }
 echo "install check: 1 passed, 0 failed"

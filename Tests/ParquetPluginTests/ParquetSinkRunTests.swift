@@ -72,6 +72,20 @@ final class ParquetSinkRunTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("lake/adult")))
     }
 
+    func testValidateAndDryRunRefuseAPartitionColumnTheLoadLacksBeforeAnyRun() throws {
+        let workspace = ParquetSinkRunWorkspace()
+        try workspace.manifest(
+            sources: Self.censusSource, sinks: #"{"lake": {"plugin": "parquet", "config": {"path": "lake", "partition_by": {"column": "gender"}}}}"#,
+            entries: #"[{"id": "adult", "source": "census", "stream": "adult", "sink": "lake", "target": "adult", "mode": "full"}]"#)
+        for command in [["validate"], ["run", "--dry-run"]] {
+            let outcome = try workspace.run(command)
+            XCTAssertEqual(outcome.status, 78, "\(command): \(outcome.stderr + outcome.stdout)")
+            XCTAssertTrue(outcome.stderr.contains(#"$.control_table[0]: sink "lake" (plugin "parquet") refuses this entry: config.partition_by.column: the load of target 'adult' has no column 'gender'"#),
+                          "\(command): \(outcome.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.folder.file("lake/adult")))
+    }
+
     func testValidateRefusesAnUnknownCompression() throws {
         let workspace = ParquetSinkRunWorkspace()
         try workspace.manifest(

@@ -130,7 +130,7 @@ final class ABICompatibilityTests: XCTestCase {
 
     func testAnABI13SourceReportsHowFarItsReadHasComeAndEachReadStartsFromNone() throws {
         let tiny = try plugin("tiny_source", as: "tiny13", named: "tiny")
-        XCTAssertEqual(tiny.info.abiVersion, "1.3")
+        XCTAssertEqual(tiny.info.abiVersion, "1.4")
         let source = try SourceInstance(plugin: tiny, configJSON: #"{"count": 5}"#, entryID: "numbers")
         for _ in 0..<2 {
             let read = try source.read(ReadRequest(entryID: "numbers", stream: "numbers", batchSize: 2))

@@ -27,7 +27,7 @@ final class PluginLoadingTests: XCTestCase {
         XCTAssertEqual(lines.info.kind, .source)
         XCTAssertTrue(lines.info.capabilities.contains("incremental"))
         XCTAssertTrue(lines.info.configSchemaJSON.contains("\"path\""))
-        XCTAssertEqual(lines.info.abiVersion, "1.3")
+        XCTAssertEqual(lines.info.abiVersion, "1.4")
     }
 
     func testTextFileNamedLikeAPluginIsReportedAsNotLoadable() throws {
@@ -50,7 +50,7 @@ final class PluginLoadingTests: XCTestCase {
         let path = try fixtures.build("wrong_major")
         XCTAssertEqual(
             loadFailure(path),
-            "built for plugin ABI 2.0, this etl-runtime speaks ABI 1.3; rebuild the plugin against etl_plugin.h 1.x")
+            "built for plugin ABI 2.0, this etl-runtime speaks ABI 1.4; rebuild the plugin against etl_plugin.h 1.x")
     }
 
     func testEntryThatFailsIsReportedWithThePluginsMessage() throws {

@@ -78,9 +78,10 @@ final class ManyPluginTypesTests: XCTestCase {
             XCTAssertNotNil(descriptor.pointee.user_data)
         }
         let sink = try side.descriptor(named: "recording").pointee.sink!.pointee
-        XCTAssertEqual(sink.struct_size, etl_layout_sink_api_size_1_2)
+        XCTAssertEqual(sink.struct_size, etl_layout_sink_api_size_1_4)
         XCTAssertNil(sink.create, "create_with_descriptor serves every type; no 1.0 create is needed")
         XCTAssertNotNil(sink.create_with_descriptor)
+        XCTAssertNotNil(sink.check_load, "every kit sink answers check_load (ETLSink.checkLoad, default: accepts)")
         let source = try side.descriptor(named: "counting").pointee.source!.pointee
         XCTAssertEqual(source.struct_size, etl_layout_source_api_size_1_2)
         XCTAssertNil(source.create)

@@ -62,16 +62,16 @@ one_export "$plugins/libetl_fizzbuzz.so"
 examples="$examples swift-out-of-tree"
 
 # Every example library is listed as loadable, built for the ABI it says: the C and Swift examples
-# for the header's own (1.3), the Rust one for the 1.1 its hand-written bindings declare.
+# for the header's own (1.4), the Rust one for the 1.1 its hand-written bindings declare.
 cd "$work"
 listing="$("$runtime" list-plugins --plugin-dir "$plugins")"
 expect_plugin() {
   grep -qE "^$1 +$2 +[^ ]+ +${4//./\\.} .* $plugins/$3$" <<<"$listing" \
     || { echo "$listing"; fail "list-plugins does not show $1 ($2) from $3 built for ABI $4"; }
 }
-expect_plugin sequence source libetl_short_c.so 1.3
-expect_plugin tsv_file sink libetl_short_c.so 1.3
-expect_plugin fizzbuzz source libetl_fizzbuzz.so 1.3
+expect_plugin sequence source libetl_short_c.so 1.4
+expect_plugin tsv_file sink libetl_short_c.so 1.4
+expect_plugin fizzbuzz source libetl_fizzbuzz.so 1.4
 [ -z "$cargo" ] || expect_plugin calendar source libetl_rust_source.so 1.1
 grep -q "not loadable" <<<"$listing" && { echo "$listing"; fail "a library is not loadable"; }
 

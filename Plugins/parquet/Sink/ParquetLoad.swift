@@ -34,30 +34,35 @@ final class ParquetLoad {
         targetFolder = settings.path + "/" + request.target
         options = ParquetWriterOptions(compression: settings.compression, rowGroupRows: settings.rowGroupRows)
         let fields = request.schema.fields
-        switch settings.partitioning {
-        case .none:
-            partitionColumn = nil
-            loadDateFolder = nil
-        case .loadDate(let key):
-            partitionColumn = nil
+        partitionColumn = try Self.partitionColumn(of: request, partitioning: settings.partitioning)
+        if case .loadDate(let key) = settings.partitioning {
             loadDateFolder = key + "=" + CivilDate.text(days: loadDay)
-        case .column(let name):
-            guard let index = fields.firstIndex(where: { $0.name == name }) else {
-                throw .invalidConfig("config.partition_by.column: the load of target '\(request.target)' has no column '\(name)' (its columns: \(fields.map(\.name).joined(separator: ", "))); name one of them, or rename the column with a transform")
-            }
-            guard PartitionFolder.isSupported(fields[index].type) else {
-                throw .invalidConfig("config.partition_by.column: column '\(name)' of target '\(request.target)' is \(fields[index].type.displayName); partition by a utf8, int64, date32 or bool column")
-            }
-            guard fields.count > 1 else {
-                throw .invalidConfig("config.partition_by.column: '\(name)' is the only column of target '\(request.target)', and the partition column lives in the folder names, so the files would have no columns; load more columns or drop partition_by")
-            }
-            partitionColumn = index
+        } else {
             loadDateFolder = nil
         }
         let excluded = partitionColumn
         fileColumns = fields.indices.filter { $0 != excluded }
         fileFields = fileColumns.map { fields[$0] }
         runTag = Self.safeTag(request.runID)
+    }
+
+    /// The index of the load's column that names the partition folders (`partition_by.column`),
+    /// or nil when the files are not partitioned by a column.
+    /// - Throws: `ETL_INVALID_CONFIG` when the load lacks that column, its type cannot name a
+    ///   folder, or it is the load's only column.
+    static func partitionColumn(of request: LoadRequest, partitioning: ParquetSinkSettings.Partitioning) throws(PluginError) -> Int? {
+        guard case .column(let name) = partitioning else { return nil }
+        let fields = request.schema.fields
+        guard let index = fields.firstIndex(where: { $0.name == name }) else {
+            throw .invalidConfig("config.partition_by.column: the load of target '\(request.target)' has no column '\(name)' (its columns: \(fields.map(\.name).joined(separator: ", "))); name one of them, or rename the column with a transform")
+        }
+        guard PartitionFolder.isSupported(fields[index].type) else {
+            throw .invalidConfig("config.partition_by.column: column '\(name)' of target '\(request.target)' is \(fields[index].type.displayName); partition by a utf8, int64, date32 or bool column")
+        }
+        guard fields.count > 1 else {
+            throw .invalidConfig("config.partition_by.column: '\(name)' is the only column of target '\(request.target)', and the partition column lives in the folder names, so the files would have no columns; load more columns or drop partition_by")
+        }
+        return index
     }
 
     /// Routes the batch's rows to their partitions' part files.

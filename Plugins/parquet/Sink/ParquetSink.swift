@@ -44,7 +44,9 @@ final class ParquetSink: ETLSink {
         try storage.delete(probe)
     }
 
-    func begin(_ request: LoadRequest) throws(PluginError) {
+    /// `begin`'s checks of the request, which touch no file: `validate` and `run --dry-run` ask
+    /// them before any run. Without the columns, only those that need none.
+    func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError) {
         switch request.writeMode {
         case .replace, .append:
             break
@@ -56,6 +58,7 @@ final class ParquetSink: ETLSink {
               !target.utf8.contains(0) else {
             throw .invalidConfig("target '\(target)' cannot be a dataset folder name: use a name without '/' that does not start with '.' or '_', e.g. \"orders\"")
         }
+        guard schemaKnown else { return }
         var seen = Set<String>()
         for field in request.schema.fields where !seen.insert(field.name).inserted {
             throw .invalidConfig("target '\(target)': column name '\(field.name)' appears twice, and a Parquet schema cannot hold one name twice; rename one of the columns")
@@ -63,6 +66,11 @@ final class ParquetSink: ETLSink {
         guard !request.schema.fields.isEmpty else {
             throw .invalidConfig("target '\(target)': the load has no columns, and a Parquet file needs at least one")
         }
+        _ = try ParquetLoad.partitionColumn(of: request, partitioning: settings.partitioning)
+    }
+
+    func begin(_ request: LoadRequest) throws(PluginError) {
+        try checkLoad(request, schemaKnown: true)
         try storage.makeFolder(settings.path)
         _ = try states.recover(entryID: request.entryID)
         let newLoad = try ParquetLoad(request: request, settings: settings, storage: storage, states: states,

@@ -88,7 +88,7 @@ package final class EntryRunner {
         // The stream is open: the run reads it, whatever happens next (the history's lineage).
         result.reads = [manifest.redacting(RunReads.source(entry.source, stream: entry.stream))]
         // Transforms are checked against the stream's columns before the sink begins.
-        let writeMode = isIncremental ? entry.write : fullWriteMode
+        let writeMode = LoadRequest.writeMode(of: entry, fullRefresh: options.fullRefresh)
         let transforms = try EntryTransformStage(entry: entry, writeMode: writeMode, schema: try read.schema(), runID: runID, started: started)
         if let problem = SinkColumnTypeCheck.problem(transforms.outputSchema, sink: plugins.sink.plugin, sinkName: entry.sink, entry: entry) {
             throw problem
@@ -115,10 +115,6 @@ package final class EntryRunner {
     /// A full entry writes as it asked (replace, or append snapshots, or merge); a full
     /// refresh of an incremental entry replaces the target — except scd2, whose history
     /// a replace would erase.
-    private var fullWriteMode: WriteMode {
-        entry.mode == .full ? entry.write : (entry.write == .scd2 ? .scd2 : .replace)
-    }
-
     /// Where this run starts. The sink's committed state is the truth (it was stored with
     /// the data); the control table only mirrors it — unless the user set or reset it, or the
     /// sink keeps no state of its own (`read_state` answers `ETL_UNSUPPORTED`, e.g. an API):
@@ -159,17 +155,7 @@ package final class EntryRunner {
     /// is loading, so a sink can refuse a target another project owns; and which column flags
     /// deletes, when `delete_when` flags them (merge, scd2).
     private func loadOptionsJSON(deleteColumn: String?) -> String {
-        var members: [(String, JSONValue)] = [
-            ("max_rejects", JSONValue(integerLiteral: Int64(entry.maxRejects))),
-            ("state_owner", .string(state.stateID)),
-            ("take_ownership", .bool(options.takeOwnership)),
-        ]
-        // scd2's validity settings (validate allows them with write scd2 only).
-        if let column = entry.validFromColumn { members.append(("valid_from_column", .string(column))) }
-        if entry.closeMissing { members.append(("close_missing", .bool(true))) }
-        if let deleteColumn { members.append((LoadRequest.deleteColumnKey, .string(deleteColumn))) }
-        if let entryOptions = entry.options { members.append((ReadRequest.entryOptionsKey, entryOptions)) }
-        return JSONValue.object(JSONObject(members)).serialized()
+        LoadRequest.optionsJSON(for: entry, stateOwner: state.stateID, takeOwnership: options.takeOwnership, deleteColumn: deleteColumn)
     }
 
     private func readRequest(startState: String?) -> ReadRequest {

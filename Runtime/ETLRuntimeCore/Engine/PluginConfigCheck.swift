@@ -1,4 +1,6 @@
 import CETLPlugin
+import ETLArrow
+import Foundation
 
 /// Creates every source and sink of a manifest once, as `run` would, and asks each source whether
 /// it would accept each entry's read request (`check_read`, ABI 1.2), so that a config a plugin
@@ -50,6 +52,7 @@ package enum PluginConfigCheck {
         let redact: @Sendable (String) -> String = { [manifest] in manifest.redacting($0) }
         var findings = Findings()
         var sources: [String: SourceInstance] = [:]
+        var sinks: [String: SinkInstance] = [:]
         var sinkPlugins: [String: LoadedPlugin] = [:]
         for endpoint in manifest.sources + manifest.sinks {
             if let problem = endpoint.pluginProblem {
@@ -62,7 +65,7 @@ package enum PluginConfigCheck {
                 if endpoint.kind == .source {
                     sources[endpoint.name] = try SourceInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
                 } else {
-                    _ = try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
+                    sinks[endpoint.name] = try SinkInstance(plugin: plugin, configJSON: endpoint.configJSON, entryID: nil, redact: redact)
                     sinkPlugins[endpoint.name] = plugin
                 }
             } catch let call as PluginCallError {
@@ -94,14 +97,24 @@ package enum PluginConfigCheck {
         var columns = StreamColumns(manifest: manifest, sources: sources, reach: reads.reach)
         for entry in reads.entries where sources[entry.source] != nil {
             let sink = sinkPlugins[entry.sink]
+            let loadCheck = sinks[entry.sink].flatMap { $0.checksLoads ? $0 : nil }
             let transformed = !entry.transforms.isEmpty || entry.deleteWhen != nil
-            // Without transforms the only thing to check is what the sink receives, and only a
-            // sink built before decimals (ABI 1.2) refuses a column type.
-            guard transformed || sink.map(SinkColumnTypeCheck.refusesDecimals) == true else { continue }
+            // Without transforms the only things to check are what the sink receives (only a
+            // sink built before decimals, ABI 1.2, refuses a column type) and the sink's own
+            // check of the load (ABI 1.4).
+            guard transformed || sink.map(SinkColumnTypeCheck.refusesDecimals) == true || loadCheck != nil else { continue }
             switch columns.schema(entry) {
             case .known(let schema):
-                if let issue = TransformSchemaCheck.issue(entry, schema: schema, file: file, sink: sink) { findings.issues.append(issue) }
+                if let issue = TransformSchemaCheck.issue(entry, schema: schema, file: file, sink: sink) {
+                    findings.issues.append(issue)
+                } else if let loadCheck, let issue = loadIssue(entry, sink: loadCheck, sourceSchema: schema, reads: reads, manifest: manifest, file: file) {
+                    findings.issues.append(issue)
+                }
             case .unknown(let why):
+                if let loadCheck, let issue = loadIssue(entry, sink: loadCheck, sourceSchema: nil, reads: reads, manifest: manifest, file: file) {
+                    findings.issues.append(issue)
+                }
+                guard transformed || sink.map(SinkColumnTypeCheck.refusesDecimals) == true else { continue }
                 if !transformed, let sink {
                     findings.notes.append(SinkColumnTypeCheck.deferredNote(entry, sink: sink, why: why, file: file))
                 } else {
@@ -110,6 +123,40 @@ package enum PluginConfigCheck {
             }
         }
         return findings
+    }
+
+    /// The sink's answer to the load request `entry`'s run would send (`check_load`, ABI 1.4):
+    /// with the columns the transforms make of `sourceSchema`, or without columns when the
+    /// stream's cannot be told now. nil when the sink accepts it.
+    private static func loadIssue(_ entry: ControlEntry, sink: SinkInstance, sourceSchema: ArrowSchemaDescription?,
+                                  reads: EntryReads, manifest: Manifest, file: String) -> ManifestIssue? {
+        let writeMode = LoadRequest.writeMode(of: entry, fullRefresh: reads.fullRefresh)
+        var columns = ArrowSchemaDescription(fields: [])
+        var deleteColumn: String?
+        if let sourceSchema {
+            // A transform mistake was reported already; the stage only tells the sink's columns.
+            guard let stage = try? EntryTransformStage(entry: entry, writeMode: writeMode, schema: sourceSchema, runID: "", started: Date()) else {
+                return nil
+            }
+            columns = stage.outputSchema
+            deleteColumn = stage.deleteColumn
+        } else if entry.deleteWhen != nil, DeleteFlagStep.Handling(for: writeMode) == .flag {
+            deleteColumn = DeleteRule.flagColumn
+        }
+        let request = LoadRequest(
+            entryID: entry.id, runID: "", target: entry.target, writeMode: writeMode, primaryKey: entry.primaryKey, schema: columns,
+            optionsJSON: LoadRequest.optionsJSON(for: entry, stateOwner: reads.state?.stateID, takeOwnership: false, deleteColumn: deleteColumn))
+        do throws(PluginCallError) {
+            try sink.checkLoad(request, schemaKnown: sourceSchema != nil)
+            return nil
+        } catch {
+            let refusal = error.status == ETL_INVALID_CONFIG
+                ? "refuses this entry"
+                : "could not check this entry (\(PluginStatus.name(error.status)))"
+            return ManifestIssue(
+                file: file, line: entry.line, jsonPath: entry.jsonPath,
+                message: "sink \"\(entry.sink)\" (plugin \"\(sink.plugin.info.name)\") \(refusal): \(manifest.redacting(error.message))")
+        }
     }
 
     private static func issue(_ endpoint: ManifestEndpoint, _ reason: String, _ manifest: Manifest, _ file: String) -> ManifestIssue {

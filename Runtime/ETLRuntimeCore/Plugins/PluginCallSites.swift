@@ -8,7 +8,7 @@ struct PluginCallSites {
     init(plugin: LoadedPlugin) {
         let functions = plugin.info.kind == .source
             ? ["create", "destroy", "check", "discover", "check_read", "read", "get_schema", "get_next", "checkpoint", "the release of its stream"]
-            : ["create", "destroy", "check", "begin", "write", "commit", "abort", "read_state", "execute_sql", "run_model"]
+            : ["create", "destroy", "check", "check_load", "begin", "write", "commit", "abort", "read_state", "execute_sql", "run_model"]
         sites = Dictionary(uniqueKeysWithValues: functions.map { ($0, PluginCallSite.of(plugin, $0)) })
     }
 

@@ -42,10 +42,34 @@ package final class SinkInstance {
     }
 
     private func openLoad(_ request: LoadRequest) throws(PluginCallError) {
+        try withCRequest(request, schemaKnown: true) { cRequest throws(PluginCallError) in
+            try call("begin") { api.begin(instance, cRequest, $0) }
+        }
+    }
+
+    /// Whether the plugin checks load requests (ABI 1.4 `check_load`).
+    package var checksLoads: Bool { api.struct_size >= etl_layout_sink_api_size_1_4 && api.check_load != nil }
+
+    /// Would `begin` accept `request`? Asks the plugin's `check_load` (ABI 1.4; the plugin does
+    /// no I/O), with no schema when `schemaKnown` is false (the columns cannot be told before the
+    /// run); a plugin without one accepts every request here, and finds out in `begin`.
+    package func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginCallError) {
+        guard checksLoads, let check = api.check_load else { return }
+        try sites["check_load"].run { () throws(PluginCallError) in
+            try withCRequest(request, schemaKnown: schemaKnown) { cRequest throws(PluginCallError) in
+                try call("check_load") { check(instance, cRequest, $0) }
+            }
+        }
+    }
+
+    /// `request` as the C struct, valid during `body`; its schema is NULL unless `schemaKnown`.
+    private func withCRequest(_ request: LoadRequest, schemaKnown: Bool,
+                              _ body: (UnsafeMutablePointer<etl_load_request>) throws(PluginCallError) -> Void) throws(PluginCallError) {
         let arena = CStringArena()
         let keys = request.primaryKey.map { Optional(arena.string($0)) }
         let schema = UnsafeMutablePointer<ArrowSchema>.allocate(capacity: 1)
-        request.schema.export(to: schema)
+        schema.initialize(to: ArrowSchema())
+        if schemaKnown { request.schema.export(to: schema) }
         defer {
             schema.pointee.release?(schema)
             schema.deallocate()
@@ -59,9 +83,9 @@ package final class SinkInstance {
             cRequest.write_mode = request.writeMode.cValue
             cRequest.primary_key_count = Int32(keyBuffer.count)
             cRequest.primary_key = keyBuffer.baseAddress
-            cRequest.schema = UnsafePointer(schema)
+            cRequest.schema = schemaKnown ? UnsafePointer(schema) : nil
             cRequest.options_json = arena.optional(request.optionsJSON)
-            try call("begin") { api.begin(instance, &cRequest, $0) }
+            try body(&cRequest)
         }
     }
 

@@ -15,6 +15,7 @@ const uint32_t etl_layout_source_api_size_1_2 = ETL_SOURCE_API_SIZE_1_2;
 const uint32_t etl_layout_sink_api_size_1_0 = ETL_SINK_API_SIZE_1_0;
 const uint32_t etl_layout_sink_api_size_1_1 = ETL_SINK_API_SIZE_1_1;
 const uint32_t etl_layout_sink_api_size_1_2 = ETL_SINK_API_SIZE_1_2;
+const uint32_t etl_layout_sink_api_size_1_4 = ETL_SINK_API_SIZE_1_4;
 const uint32_t etl_layout_model_request_size_1_2 = ETL_MODEL_REQUEST_SIZE_1_2;
 const uint32_t etl_layout_plugin_descriptor_size_1_0 = ETL_PLUGIN_DESCRIPTOR_SIZE_1_0;
 const uint32_t etl_layout_plugin_descriptor_size_1_1 = ETL_PLUGIN_DESCRIPTOR_SIZE_1_1;

@@ -19,6 +19,7 @@ extern const uint32_t etl_layout_source_api_size_1_2;
 extern const uint32_t etl_layout_sink_api_size_1_0;
 extern const uint32_t etl_layout_sink_api_size_1_1;
 extern const uint32_t etl_layout_sink_api_size_1_2;
+extern const uint32_t etl_layout_sink_api_size_1_4;
 extern const uint32_t etl_layout_model_request_size_1_2;
 extern const uint32_t etl_layout_plugin_descriptor_size_1_0;
 extern const uint32_t etl_layout_plugin_descriptor_size_1_1;
