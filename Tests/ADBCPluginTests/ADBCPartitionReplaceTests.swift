@@ -82,7 +82,7 @@ final class ADBCSQLitePartitionReplaceTests: ADBCSinkTestCase {
         let error = callError {
             try self.makeSink(#", "transactions": "off""#).begin(self.request("sales", self.schema, mode: .append, options: self.byDay))
         }
-        XCTAssertEqual(error?.status, ETL_UNSUPPORTED)
+        XCTAssertEqual(error?.status, ETL_INVALID_CONFIG, "the entry cannot work with this config: validate refuses it too (check_load)")
         XCTAssertTrue(error?.message.contains("options.replace_partitions needs transactions") ?? false, error?.message ?? "")
     }
 
