@@ -33,8 +33,8 @@ expect() {
   grep -qE "$1" <<<"$listing" || { echo "FAIL: list-plugins output lacks /$1/:"; echo "$listing"; exit 1; }
 }
 expect "^tiny +source .* $work/third-party/libetl_tiny_source.so$"
-expect "^sequence +source +1\.0\.0 +1\.3 .* $work/third-party/libetl_short_c.so$"
-expect "^tsv_file +sink +1\.0\.0 +1\.3 .* $work/third-party/libetl_short_c.so$"
+expect "^sequence +source +1\.0\.0 +1\.4 .* $work/third-party/libetl_short_c.so$"
+expect "^tsv_file +sink +1\.0\.0 +1\.4 .* $work/third-party/libetl_short_c.so$"
 expect "^lines +source .* $prefix/lib/etl-runtime/plugins/libetl_example_c.so$"
 expect "^jsonl +sink .* $prefix/lib/etl-runtime/plugins/libetl_example_jsonl.so$"
 "$prefix/bin/etl-runtime" --version | grep -q "plugin ABI 1.4" || { echo "FAIL: --version"; exit 1; }
