@@ -55,29 +55,43 @@ final class PostgresSink: ETLSink {
     /// `begin`'s checks of the request, which need no server: `validate` and `run --dry-run`
     /// ask them before any run. Without the columns, only those that need none.
     func checkLoad(_ request: LoadRequest, schemaKnown: Bool) throws(PluginError) {
-        _ = try PGReplaceMethod(request)
-        _ = try LoadOwnership(request.options())
         guard schemaKnown else {
+            _ = try PGReplaceMethod(request)
+            _ = try LoadOwnership(request.options())
             _ = try PGPartitionReplace(request, fields: nil)
             return
         }
-        let deleteFlag = try PGDeleteColumn.index(of: request)
-        let fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
-        _ = try Self.validate(request, fields: fields)
-        _ = try PGSCD2Options(request, fields: fields)
-        _ = try PGPartitionReplace(request, fields: fields)
+        _ = try CheckedRequest(request)
+    }
+
+    /// What `begin` reads from the request before it asks the server, checked: one code for
+    /// `begin` and `checkLoad`, so validate refuses exactly what a load would.
+    private struct CheckedRequest {
+        /// The stored columns: the delete flag (the last batch column, when asked for) is none.
+        /// The index of the batches' delete flag column, when the load asks for deletes.
+        let deleteFlag: Int?
+        let fields: [ArrowField]
+        let key: [String]
+        let scd2: PGSCD2Options
+        let partitions: PGPartitionReplace?
+        let replaceMethod: PGReplaceMethod
+        let ownership: LoadOwnership
+
+        init(_ request: LoadRequest) throws(PluginError) {
+            deleteFlag = try PGDeleteColumn.index(of: request)
+            fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
+            key = try PostgresSink.validate(request, fields: fields)
+            scd2 = try PGSCD2Options(request, fields: fields)
+            partitions = try PGPartitionReplace(request, fields: fields)
+            replaceMethod = try PGReplaceMethod(request)
+            ownership = try LoadOwnership(request.options())
+        }
     }
 
     func begin(_ request: LoadRequest) throws(PluginError) {
-        // The delete flag (the last batch column, when asked for) is no column of the target.
-        // (The checks before the server is asked are checkLoad's, which validate runs.)
-        let deleteFlag = try PGDeleteColumn.index(of: request)
-        let fields = Array(request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count))
-        let key = try Self.validate(request, fields: fields)
-        let scd2 = try PGSCD2Options(request, fields: fields)
-        let partitions = try PGPartitionReplace(request, fields: fields)
-        let replaceMethod = try PGReplaceMethod(request)
-        let ownership = try LoadOwnership(request.options())
+        let checked = try CheckedRequest(request)
+        let (deleteFlag, fields, key, scd2, partitions, replaceMethod, ownership) = (checked.deleteFlag, checked.fields, checked.key,
+            checked.scd2, checked.partitions, checked.replaceMethod, checked.ownership)
         let connection = try connectionForLoad()
         let schema = try schema(connection)
         let target = PGIdentifier.qualified(schema, request.target)
@@ -405,7 +419,7 @@ final class PostgresSink: ETLSink {
 
     /// Refuses requests no transaction could carry out; returns the key for merge and scd2.
     /// `fields` are the stored columns (without the delete flag).
-    private static func validate(_ request: LoadRequest, fields: [ArrowField]) throws(PluginError) -> [String] {
+    fileprivate static func validate(_ request: LoadRequest, fields: [ArrowField]) throws(PluginError) -> [String] {
         let target = request.target
         try PGIdentifier.validate(target, what: "target")
         guard target != PGStateTable.name else {

@@ -111,24 +111,37 @@ final class SQLiteSink: ETLSink {
             _ = try LoadOwnership(request.options())
             return
         }
-        let deleteFlag = try DeleteColumn.index(of: request)
-        let names = request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count).map(\.name)
-        _ = try Self.validate(request, names: names)
-        _ = try SCD2Options(request, names: names)
-        _ = try PartitionReplace(request, names: names)
-        _ = try LoadOwnership(request.options())
+        _ = try CheckedRequest(request)
+    }
+
+    /// What `begin` reads from the request before BEGIN, checked: one code for `begin` and
+    /// `checkLoad`, so validate refuses exactly what a load would.
+    private struct CheckedRequest {
+        /// The target's columns: the delete flag (the last batch column, when asked for) is none.
+        /// The index of the batches' delete flag column, when the load asks for deletes.
+        let deleteFlag: Int?
+        let fields: ArraySlice<ArrowField>
+        let names: [String]
+        let key: [String]
+        let scd2: SCD2Options
+        let partitions: PartitionReplace?
+        let ownership: LoadOwnership
+
+        init(_ request: LoadRequest) throws(PluginError) {
+            deleteFlag = try DeleteColumn.index(of: request)
+            fields = request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count)
+            names = fields.map(\.name)
+            key = try SQLiteSink.validate(request, names: names)
+            scd2 = try SCD2Options(request, names: names)
+            partitions = try PartitionReplace(request, names: names)
+            ownership = try LoadOwnership(request.options())
+        }
     }
 
     func begin(_ request: LoadRequest) throws(PluginError) {
-        // The delete flag (the last batch column, when asked for) is no column of the target.
-        // (The checks before BEGIN are checkLoad's, which validate runs.)
-        let deleteFlag = try DeleteColumn.index(of: request)
-        let fields = request.schema.fields.prefix(deleteFlag ?? request.schema.fields.count)
-        let names = fields.map(\.name)
-        let key = try Self.validate(request, names: names)
-        let scd2 = try SCD2Options(request, names: names)
-        let partitions = try PartitionReplace(request, names: names)
-        let ownership = try LoadOwnership(request.options())
+        let checked = try CheckedRequest(request)
+        let (deleteFlag, fields, names, key, scd2, partitions, ownership) = (checked.deleteFlag, checked.fields, checked.names,
+            checked.key, checked.scd2, checked.partitions, checked.ownership)
         try connection.execute("BEGIN IMMEDIATE", table: request.target)
         do throws(PluginError) {
             cache.synchronize(toVersion: try connection.integer("PRAGMA schema_version"))
@@ -341,7 +354,7 @@ final class SQLiteSink: ETLSink {
     }
 
     /// Refuses requests no transaction could carry out; returns the key for merge and scd2.
-    private static func validate(_ request: LoadRequest, names: [String]) throws(PluginError) -> [String] {
+    fileprivate static func validate(_ request: LoadRequest, names: [String]) throws(PluginError) -> [String] {
         let target = request.target
         try SQLIdentifier.validate(target, what: "target")
         guard SQLIdentifier.folded(target) != SQLIdentifier.folded(StateTable.name) else {
