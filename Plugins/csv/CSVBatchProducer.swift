@@ -20,7 +20,10 @@ final class CSVBatchProducer: ArrowBatchProducer {
     let isIncremental: Bool
     private let policy: CSVRecordReader.FinalRecordPolicy
     private let builder: RecordBatchBuilder
-    private let decoder: RowDecoder
+    private let decoder: BlockDecoder
+    /// Records decoded at a time: enough that the per-column work per block is noise, few enough
+    /// that a block's spans and values stay in the L2 cache.
+    private static let blockRecords = 256
     private let batchSize: Int
     private let maxBatchBytes: Int
     private let maxRecords: Int64
@@ -100,8 +103,8 @@ final class CSVBatchProducer: ArrowBatchProducer {
             case .bool: total + 2
             }
         } + (positions == nil ? 0 : settings.path.utf8.count + 64)  // `path:line`, its offset and validity
-        decoder = RowDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
-                             encoding: settings.encoding, numberFormat: settings.numberFormat)
+        decoder = BlockDecoder(columns: layout.columns, nullValues: NullValueSet(settings.nullValues), trim: settings.dialect.trim,
+                               encoding: settings.encoding, numberFormat: settings.numberFormat, capacity: Self.blockRecords)
         rawTranscoder = settings.encoding.readsAsUTF8 ? nil : TranscodeBuffer(settings.encoding)
         progress = CSVReadProgress(plan: plan, opener: opener)
     }
@@ -130,6 +133,10 @@ final class CSVBatchProducer: ArrowBatchProducer {
         // bytes plus the most a row adds beyond its bytes) says when it is worth asking.
         var sizeBound = 0
         var nextSizeCheck = maxBatchBytes
+        // Records gather in a block while the reader's buffer holds them, and are decoded and
+        // appended a block at a time (`flush`), before anything that could move that buffer or
+        // put a reject before them.
+        var block = RecordBlock(capacity: decoder.capacity)
         batch: while rows < limit {
             guard let file = try currentFile() else {
                 ended = true
@@ -137,48 +144,57 @@ final class CSVBatchProducer: ArrowBatchProducer {
             }
             // One file at a time, so the loop below touches no reference counts per record.
             let reader = file.reader
-            let columnOf = file.columnOf
             let fieldCount = file.fieldCount
-            records: while rows < limit {
-                switch try reader.advance() {
+            records: while rows &+ block.count < limit {
+                let step: CSVRecordReader.Step
+                if block.isEmpty {
+                    step = try reader.advance()
+                } else if let inPlace = try reader.advanceInPlace() {
+                    step = inPlace
+                } else {
+                    try flush(&block, file, rows: &rows, progressed: &progressed)
+                    continue records
+                }
+                switch step {
                 case .record:
                     if reader.recordHasHighBytes && settings.encoding.readsAsUTF8,
                        let error = InvalidUTF8Error.check(reader.recordRaw, path: file.path, line: reader.recordLine) {
                         throw error
                     }
                     guard reader.fields.count == fieldCount else {
+                        try flush(&block, file, rows: &rows, progressed: &progressed)
                         reject(file, "expected \(fieldCount) fields, got \(reader.fields.count)")
                         progressed = true
                         continue records
                     }
-                    guard decoder.decode(reader.fields.spans, columnOf: columnOf, checkUTF8: reader.recordHasHighBytes) else {
-                        reject(file, decoder.failure)
-                        progressed = true
-                        continue records
-                    }
-                    do throws(ArrowError) {
-                        try decoder.append(reader.fields.spans, columnOf: columnOf, to: builder)
-                        if let positions { try positions.append(Self.position(file, reader), to: builder) }
-                    } catch {
-                        throw PluginError(error, context: "\(file.path):\(reader.recordLine)")
-                    }
-                    rows += 1
+                    block.add(reader)
+                    var full = block.isFull || reader.recordUsesScratch
+                    var checkSize = false
                     if maxBatchBytes > 0 {
                         sizeBound &+= reader.recordRaw.count &+ rowOverhead
                         if sizeBound >= nextSizeCheck {
-                            let size = builder.byteSize
-                            if size >= maxBatchBytes { break batch }
-                            nextSizeCheck = sizeBound + (maxBatchBytes - size)
+                            full = true
+                            checkSize = true
                         }
                     }
+                    if full { try flush(&block, file, rows: &rows, progressed: &progressed) }
+                    if checkSize {
+                        let size = builder.byteSize
+                        if size >= maxBatchBytes { break batch }
+                        nextSizeCheck = sizeBound + (maxBatchBytes - size)
+                    }
                 case .reject:
+                    try flush(&block, file, rows: &rows, progressed: &progressed)
                     reject(file, reader.rejectReason)
                     progressed = true
                 case .end:
+                    try flush(&block, file, rows: &rows, progressed: &progressed)
                     if try closeCurrent() { progressed = true }
                     break records
                 }
             }
+            // The batch's rows are all read; some of the last block's may still be refused.
+            try flush(&block, file, rows: &rows, progressed: &progressed)
         }
         if let current, try sync(current) { progressed = true }
         reportProgress()
@@ -190,6 +206,34 @@ final class CSVBatchProducer: ArrowBatchProducer {
             throw PluginError(error, context: "finishing a batch of \(settings.path)")
         }
         return true
+    }
+
+    /// Decodes the block's records and appends those that load (with their positions, when
+    /// asked) to the batch, adding them to `rows`; reports the others as rejects, in file order
+    /// (setting `progressed`). Empties the block.
+    private func flush(_ block: inout RecordBlock, _ file: OpenFile, rows: inout Int, progressed: inout Bool) throws(PluginError) {
+        guard !block.isEmpty else { return }
+        defer { block.removeAll() }
+        decoder.decode(block, columnOf: file.columnOf)
+        if decoder.refusedCount > 0 {
+            for record in 0..<block.count {
+                guard let reason = decoder.failure(of: record, in: block, columnOf: file.columnOf) else { continue }
+                reject(file, line: block.lines[record], raw: block.raws[record], reason)
+            }
+        }
+        do throws(ArrowError) {
+            let appended = try decoder.append(block, to: builder)
+            rows &+= appended
+            if let positions {
+                for row in 0..<appended {
+                    let line = block.lines[decoder.record(ofAppended: row)]
+                    try positions.append(Self.position(file, line: line), to: builder)
+                }
+            }
+        } catch {
+            throw PluginError(error, context: "\(file.path):\(block.lines[0])-\(block.lines[block.count - 1])")
+        }
+        if decoder.refusedCount > 0 { progressed = true }
     }
 
     /// Tells the host how many of the planned files' stored bytes the read has consumed.
@@ -204,15 +248,18 @@ final class CSVBatchProducer: ArrowBatchProducer {
         host.reportProgress(done: done, total: progress.total)
     }
 
+    /// Reports the reader's current record as a reject.
     private func reject(_ file: OpenFile, _ reason: String) {
-        let reader = file.reader
-        let raw = rawTranscoder?.utf8(reader.recordRaw) ?? reader.recordRaw
-        host.reportReject(position: Self.position(file, reader), raw: raw, reason: reason)
+        reject(file, line: file.reader.recordLine, raw: file.reader.recordRaw, reason)
     }
 
-    /// Where the current record starts, `path:line`: a reject's position and a row's `_etl_position`.
-    private static func position(_ file: OpenFile, _ reader: CSVRecordReader) -> String {
-        "\(file.path):\(reader.recordLine)"
+    private func reject(_ file: OpenFile, line: Int64, raw: UnsafeRawBufferPointer, _ reason: String) {
+        host.reportReject(position: Self.position(file, line: line), raw: rawTranscoder?.utf8(raw) ?? raw, reason: reason)
+    }
+
+    /// Where a record starts, `path:line`: a reject's position and a row's `_etl_position`.
+    private static func position(_ file: OpenFile, line: Int64) -> String {
+        "\(file.path):\(line)"
     }
 
     // MARK: Files

@@ -60,7 +60,7 @@ final class CSVRecordReader {
     private var continuesLoadedLine = false
 
     /// The fields of the current record.
-    private(set) var fields: FieldList
+    let fields: FieldList
     /// The physical line the current record starts on.
     private(set) var recordLine: Int64 = 0
     /// The current record's bytes, without its line break (the first bytes only, for a record
@@ -68,6 +68,9 @@ final class CSVRecordReader {
     private(set) var recordRaw = UnsafeRawBufferPointer(start: nil, count: 0)
     /// True when the current record has a byte >= 0x80 (its text must be checked as UTF-8).
     private(set) var recordHasHighBytes = false
+    /// True when a field of the current record was unescaped into the splitter's scratch, which
+    /// the next record overwrites: its spans do not outlive the next `advance`, even unmoved.
+    private(set) var recordUsesScratch = false
     /// Why the current record was rejected.
     private(set) var rejectReason = ""
 
@@ -177,20 +180,44 @@ final class CSVRecordReader {
     /// Reads the next record.
     /// - Throws: `ETL_IO_ERROR` when the file cannot be read.
     func advance() throws(PluginError) -> Step {
+        guard let step = try next(mayMoveBuffer: true) else { preconditionFailure("a read that may move the buffer always has a step") }
+        return step
+    }
+
+    /// Reads the next record only if that keeps the spans of the records read before valid
+    /// (the buffer's bytes stay where they are). Nil, changing nothing, when the next record is
+    /// not whole in the buffer: reading more bytes (or skipping a record too long for the
+    /// buffer) would move them. Let go of the earlier records, then call `advance()`.
+    /// - Throws: `ETL_IO_ERROR` when the file cannot be read.
+    func advanceInPlace() throws(PluginError) -> Step? {
+        try next(mayMoveBuffer: false)
+    }
+
+    private func next(mayMoveBuffer: Bool) throws(PluginError) -> Step? {
         guard !finished else { return .end }
-        if continuesLoadedLine, let step = try handleContinuation() { return step }
+        if continuesLoadedLine {
+            guard mayMoveBuffer else { return nil }
+            if let step = try handleContinuation() { return step }
+        }
         while true {
             let available = end - start
             if available == 0 {
+                guard mayMoveBuffer else { return nil }
                 if try fill() { continue }
                 return finish()
             }
-            if let comment = dialect.comment, try startsWithComment(comment) {
-                _ = try skipPhysicalLine()
-                continue
+            if let comment = dialect.comment {
+                if !mayMoveBuffer && (available < comment.count || memchr(buffer + start, Int32(CSVDialect.lineFeed), available) == nil) {
+                    return nil
+                }
+                if try startsWithComment(comment) {
+                    _ = try skipPhysicalLine()
+                    continue
+                }
             }
             let record = UnsafeRawPointer(buffer + start)
             guard let hit = memchr(record, Int32(CSVDialect.lineFeed), available) else {
+                guard mayMoveBuffer else { return nil }
                 if available > maxLineBytes + 1 { return try skipRecord(.tooLong, framer: nil, scanned: 0) }
                 if try fill() { continue }
                 return try readUnterminatedRecord(framer: nil)
@@ -203,7 +230,7 @@ final class CSVRecordReader {
                 continue
             }
             if let quote = dialect.quote, memchr(record, Int32(quote), contentEnd - start) != nil {
-                return try readQuotedRecord(quote)
+                return try readQuotedRecord(quote, mayMoveBuffer: mayMoveBuffer)
             }
             recordLine = nextLine
             if contentEnd - start > maxLineBytes {
@@ -211,7 +238,8 @@ final class CSVRecordReader {
                 consume(to: lineFeed + 1, lines: 1)
                 return .reject
             }
-            splitter.splitPlain(record, contentEnd - start, into: &fields)
+            splitter.splitPlain(record, contentEnd - start, into: fields)
+            recordUsesScratch = false
             markRecord(contentEnd: contentEnd)
             consume(to: lineFeed + 1, lines: 1)
             return .record
@@ -219,7 +247,7 @@ final class CSVRecordReader {
     }
 
     /// A record with a quote byte: framed by the quote rules, as it may span lines.
-    private func readQuotedRecord(_ quote: UInt8) throws(PluginError) -> Step {
+    private func readQuotedRecord(_ quote: UInt8, mayMoveBuffer: Bool) throws(PluginError) -> Step? {
         var framer = RecordFramer(dialect: dialect, quote: quote)
         var scanned = 0
         while true {
@@ -239,6 +267,7 @@ final class CSVRecordReader {
                 consume(to: lineFeed + 1, lines: lines)
                 return step
             }
+            guard mayMoveBuffer else { return nil }
             scanned = end - start
             if scanned > maxLineBytes + 1 { return try skipRecord(.tooLong, framer: framer, scanned: scanned) }
             if try fill() { continue }
@@ -279,7 +308,8 @@ final class CSVRecordReader {
         if let quote = dialect.quote, framer != nil {
             step = split(contentEnd: contentEnd, quote: quote)
         } else {
-            splitter.splitPlain(buffer + start, contentEnd - start, into: &fields)
+            splitter.splitPlain(buffer + start, contentEnd - start, into: fields)
+            recordUsesScratch = false
             markRecord(contentEnd: contentEnd)
             step = .record
         }
@@ -289,7 +319,9 @@ final class CSVRecordReader {
 
     /// Splits the quoted record `[start, contentEnd)` into `fields`.
     private func split(contentEnd: Int, quote: UInt8) -> Step {
-        if let problem = splitter.splitQuoted(buffer + start, contentEnd - start, quote: quote, into: &fields) {
+        var usedScratch = false
+        defer { recordUsesScratch = usedScratch }
+        if let problem = splitter.splitQuoted(buffer + start, contentEnd - start, quote: quote, into: fields, usedScratch: &usedScratch) {
             rejectReason = problem
             recordRaw = UnsafeRawBufferPointer(start: buffer + start, count: contentEnd - start)
             return .reject

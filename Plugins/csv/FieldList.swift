@@ -1,7 +1,8 @@
 /// The fields of the current record, in a C array that grows on demand and is reused for
-/// every record, so splitting a line allocates nothing. Not copyable: it owns the array and
-/// frees it when it ends, so no copy can outlive it or free it twice.
-struct FieldList: ~Copyable {
+/// every record, so splitting a line allocates nothing. A class, so the reader hands it to the
+/// splitter by reference: an `inout` of a class's stored property costs a dynamic exclusivity
+/// check per record.
+final class FieldList {
     /// The spans; `count` of them are in use.
     private(set) var spans: UnsafeMutablePointer<FieldSpan>
     /// How many spans the array holds.
@@ -18,14 +19,14 @@ struct FieldList: ~Copyable {
 
     /// Adds a field.
     @inline(__always)
-    mutating func append(_ start: UnsafeRawPointer, _ length: Int, quoted: Bool) {
+    func append(_ start: UnsafeRawPointer, _ length: Int, quoted: Bool) {
         if count == capacity { grow() }
         (spans + count).initialize(to: FieldSpan(start: start, count: length, quoted: quoted))
         count &+= 1
     }
 
     @inline(never)
-    private mutating func grow() {
+    private func grow() {
         let larger = UnsafeMutablePointer<FieldSpan>.allocate(capacity: capacity * 2)
         larger.moveInitialize(from: spans, count: count)
         spans.deallocate()

@@ -12,4 +12,18 @@ struct FieldSpan {
 
     /// The bytes as a buffer.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
+
+    /// Drops the spaces and tabs at both ends (`trim`).
+    @inline(__always)
+    mutating func trimBlanks() {
+        var first = start
+        var length = count
+        while length > 0 && CSVDialect.isBlank(first.load(as: UInt8.self)) {
+            first += 1
+            length -= 1
+        }
+        while length > 0 && CSVDialect.isBlank(first.load(fromByteOffset: length - 1, as: UInt8.self)) { length -= 1 }
+        start = first
+        count = length
+    }
 }

@@ -24,7 +24,7 @@ struct RecordSplitter: ~Copyable {
     /// eight bytes at a time: fields are short, so a call per field (memchr) would cost more
     /// than the scan itself.
     @inline(__always)
-    func splitPlain(_ start: UnsafeRawPointer, _ length: Int, into fields: inout FieldList) {
+    func splitPlain(_ start: UnsafeRawPointer, _ length: Int, into fields: FieldList) {
         fields.count = 0
         let ones: UInt64 = 0x0101_0101_0101_0101
         let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
@@ -56,9 +56,11 @@ struct RecordSplitter: ~Copyable {
     }
 
     /// Splits a record that contains at least one quote byte. Returns nil on success, or why the
-    /// record cannot be read (text after a closing quote, a quote left open).
-    func splitQuoted(_ start: UnsafeRawPointer, _ length: Int, quote: UInt8, into fields: inout FieldList) -> String? {
+    /// record cannot be read (text after a closing quote, a quote left open). `usedScratch` says
+    /// whether a field was unescaped into the scratch, which the next record's split overwrites.
+    func splitQuoted(_ start: UnsafeRawPointer, _ length: Int, quote: UInt8, into fields: FieldList, usedScratch: inout Bool) -> String? {
         fields.count = 0
+        usedScratch = false
         let delimiter = dialect.delimiter
         let trim = dialect.trim
         let escapeByte = dialect.escape
@@ -114,6 +116,7 @@ struct RecordSplitter: ~Copyable {
                     }
                     fields.append(UnsafeRawPointer(target), written, quoted: true)
                     scratchUsed += written
+                    usedScratch = true
                 } else {
                     fields.append(start + contentStart, contentEnd - contentStart, quoted: true)
                 }

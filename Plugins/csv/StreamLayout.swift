@@ -98,7 +98,7 @@ struct StreamLayout: Sendable {
         var names: [String] = []
         for index in 0..<reader.fields.count {
             var field = reader.fields.spans[index]
-            if settings.dialect.trim && !field.quoted { RowDecoder.trimBlanks(&field) }
+            if settings.dialect.trim && !field.quoted { field.trimBlanks() }
             let name = settings.encoding.string(field.bytes)
             guard !name.isEmpty else {
                 throw .badData("column \(index + 1) of the header line of \(path) has no name; name it in the file, or set \"header\": false and declare every column")

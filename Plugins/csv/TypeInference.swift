@@ -35,7 +35,7 @@ struct TypeInference {
 
     /// Narrows the candidates with one record's fields (records with another field count are
     /// left out: they reject whatever the types).
-    mutating func observe(_ fields: borrowing FieldList) {
+    mutating func observe(_ fields: FieldList) {
         guard fields.count == candidates.count else { return }
         rows += 1
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: NumberFormat.maxLength)
@@ -43,7 +43,7 @@ struct TypeInference {
         for index in 0..<fields.count {
             var field = fields.spans[index]
             if !field.quoted {
-                if trim { RowDecoder.trimBlanks(&field) }
+                if trim { field.trimBlanks() }
                 if nullValues.contains(field.start, field.count) { continue }
             }
             seen[index] = true
@@ -74,7 +74,7 @@ struct TypeInference {
         }
     }
 
-    /// The format a date column without `format` is read with (`RowDecoder`).
+    /// The format a date column without `format` is read with (`BlockDecoder`).
     private static let dateFormat = try! DateTimeFormat("%Y-%m-%d", forDate: true, path: "date")
 
     private static func isTrueOrFalse(_ field: FieldSpan) -> Bool {

@@ -9,16 +9,16 @@ struct ColumnBuilder {
     /// `type.tag`, compared on every append.
     let tag: UInt8
     /// Values appended, nulls included.
-    private(set) var length = 0
+    var length = 0
     /// Nulls appended.
-    private(set) var nullCount = 0
+    var nullCount = 0
     /// The validity bitmap; allocated at the first null, so columns without
     /// nulls export a NULL validity buffer and pay nothing for it.
-    private var validity = ArrowBuffer()
+    var validity = ArrowBuffer()
     /// Bits (bool), fixed-width values, or int32 offsets (utf8, binary).
-    private var values = ArrowBuffer()
+    var values = ArrowBuffer()
     /// The bytes of utf8 and binary values.
-    private var data = ArrowBuffer()
+    var data = ArrowBuffer()
     /// Rows to reserve room for when (re)starting.
     private let capacityHint: Int
     /// Bytes each buffer held when the last batch was exported. The next batch starts with
@@ -144,7 +144,7 @@ struct ColumnBuilder {
 
     /// Creates the bitmap at the first null with every earlier value marked valid.
     @inline(never)
-    private mutating func startValidity() {
+    mutating func startValidity() {
         let bytesSoFar = (length + 7) / 8
         validity.reserve(additional: Swift.max(bytesSoFar + 1, (capacityHint + 7) / 8, Self.withSlack(lastValidityBytes)))
         validity.append(repeating: 0xFF, byteCount: bytesSoFar)

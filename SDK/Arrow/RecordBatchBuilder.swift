@@ -17,8 +17,8 @@ public final class RecordBatchBuilder {
     public let schema: ArrowSchemaDescription
     /// One `ColumnBuilder` per column, in a C array so appends reach them without
     /// reference counting or copy-on-write checks.
-    private let columns: UnsafeMutablePointer<ColumnBuilder>
-    private let columnCount: Int
+    let columns: UnsafeMutablePointer<ColumnBuilder>
+    let columnCount: Int
 
     /// The most rows reserved up front, so a wild capacity hint cannot exhaust memory.
     public static let maximumCapacityHint = 1 << 22
@@ -175,7 +175,7 @@ public final class RecordBatchBuilder {
     // MARK: Checks and messages (kept off the hot path)
 
     @inline(__always)
-    private func slot(_ column: Int, _ type: ArrowColumnType) throws(ArrowError) -> UnsafeMutablePointer<ColumnBuilder> {
+    func slot(_ column: Int, _ type: ArrowColumnType) throws(ArrowError) -> UnsafeMutablePointer<ColumnBuilder> {
         guard column >= 0 && column < columnCount else { throw missingColumn(column, appending: type.displayName) }
         let target = columns + column
         guard target.pointee.tag == type.tag else { throw wrongType(column, appending: type) }
@@ -208,12 +208,13 @@ public final class RecordBatchBuilder {
     }
 
     @inline(never)
-    private func invalidUTF8(_ column: Int, offset: Int, length: Int) -> ArrowError {
-        ArrowError(.badData, "cannot append to \(label(column)): the \(length)-byte value is not valid UTF-8 (first bad byte at offset \(offset)); clean or transcode the text, or declare the column binary (\"z\")")
+    func invalidUTF8(_ column: Int, offset: Int, length: Int, row: Int? = nil) -> ArrowError {
+        let which = row.map { "the \(length)-byte value at row \($0) of the run" } ?? "the \(length)-byte value"
+        return ArrowError(.badData, "cannot append to \(label(column)): \(which) is not valid UTF-8 (first bad byte at offset \(offset)); clean or transcode the text, or declare the column binary (\"z\")")
     }
 
     @inline(never)
-    private func overflow(_ column: Int, adding count: Int) -> ArrowError {
+    func overflow(_ column: Int, adding count: Int) -> ArrowError {
         ArrowError(.misuse, "cannot append \(count) bytes to \(label(column)): one batch column holds at most 2 GiB of \(schema.fields[column].type.displayName) data (32-bit offsets); finish batches sooner (watch byteSize)")
     }
 
