@@ -119,4 +119,27 @@ final class ImportTextValidationTests: XCTestCase {
         let message = refusal(batch)
         XCTAssertTrue(message.contains(#"column 0 ("text", utf8), row 1 of the batch: its offsets decrease (3 then 1)"#), message)
     }
+
+    /// Offsets are checked many rows at a time; the row named is still the first that goes back.
+    func testADecreaseFarIntoALongColumnNamesItsRow() {
+        let batch = HandMadeTextBatch((0..<200).map { Array("value \($0)".utf8) })
+        let offsets = UnsafeMutableRawPointer(mutating: batch.root.pointee.children[0]!.pointee.buffers[1]!)
+            .assumingMemoryBound(to: Int32.self)
+        let before = offsets[137]
+        offsets[138] = before - 2
+        let message = refusal(batch)
+        XCTAssertTrue(message.contains("row 137 of the batch: its offsets decrease (\(before) then \(before - 2))"), message)
+    }
+
+    /// A negative offset after a very large one must not pass for an increase (their difference
+    /// wraps around in 32 bits).
+    func testAJumpFromAHugeOffsetToANegativeOneIsADecrease() {
+        let batch = HandMadeTextBatch((0..<40).map { _ in Array("x".utf8) })
+        let offsets = UnsafeMutableRawPointer(mutating: batch.root.pointee.children[0]!.pointee.buffers[1]!)
+            .assumingMemoryBound(to: Int32.self)
+        for index in 21...40 { offsets[index] = Int32.max }
+        offsets[31] = Int32.min + 10
+        let message = refusal(batch)
+        XCTAssertTrue(message.contains("row 30 of the batch: its offsets decrease (\(Int32.max) then \(Int32.min + 10))"), message)
+    }
 }

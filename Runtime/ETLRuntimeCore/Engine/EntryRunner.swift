@@ -257,9 +257,11 @@ package final class EntryRunner {
         var sinkRejects: [SourceReject] = []
         var violation: PluginContractViolation?
         let checkpoint: String?
-        try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
+        // The source reads its first batch while the sink begins (connects, checks the target),
+        // as in an incremental load; if begin fails, the batch read ahead is dropped unwritten.
         let readAhead = BatchReadAhead(read, checkpoints: false, transform: transforms.readAheadTransform)
         defer { readAhead.finish() }
+        try plugins.sink.begin(load, waitingUpTo: SinkInstance.busyWaitSeconds, logger: logger)
         do {
             while let item = try readAhead.next() {
                 if CancellationFlag.isCancelled {
