@@ -47,16 +47,21 @@ struct WorkerWatch {
         let channel = process.pollableOutput()
         var open = [channel, output, errors]
         var end: ChildProcess.End?
+        // How long to wait before looking again for the end of a worker that closed its channel:
+        // it is usually gone within a millisecond or two, so the first looks come soon.
+        var exitPoll = 0.001
         while end == nil {
             let now = MonotonicTime.seconds()
             if let action = deadlines.due(now: now, stopRequested: CancellationFlag.isCancelled) { act(action) }
             var wait = deadlines.secondsToNextDeadline(now: now)
             if !open.contains(channel) {
                 // The worker closes its channel as it exits (or a plugin closed it): from here
-                // its end is looked for every 50 ms, not waited for, so that its deadlines hold
-                // and a plugin's child holding the output pipes open cannot keep us here.
+                // its end is looked for after 1 ms, then after twice as long each time up to
+                // every 50 ms, not waited for, so that its deadlines hold and a plugin's child
+                // holding the output pipes open cannot keep us here.
                 end = process.endIfExited()
-                wait = min(wait ?? 0.05, 0.05)
+                wait = min(wait ?? exitPoll, exitPoll)
+                exitPoll = min(exitPoll * 2, 0.05)
             }
             var watched = open
             if deadlines.reason == nil, let notice = StopNotice.descriptor { watched.append(notice) }
