@@ -83,53 +83,67 @@ struct ArrowBuffer {
     @inline(__always)
     func stage(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return 0 }
-        let destination = base.unsafelyUnwrapped + count
-        var remaining = bytes.count
-        var at = 0
-        // Short values dominate ETL text: word-sized moves beat a memmove call.
-        guard remaining <= 32 else {
-            destination.copyMemory(from: source, byteCount: remaining)
-            var any: UInt8 = 0
-            while at &+ 8 <= remaining {
+        let high = Self.copyWords(from: source, to: base.unsafelyUnwrapped + count, count: bytes.count)
+        return high & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
+    }
+
+    /// Copies `count` (> 0) bytes with word moves that stay inside both ranges (overlapping at
+    /// the end), and returns the OR of every word read: bit 7 of a byte set means non-ASCII.
+    /// Short values dominate ETL text: word moves beat a memmove call, and overlapping the last
+    /// word with the ones before beats finishing byte by byte (callgrind, census text: the bulk
+    /// utf8 append took 104 M instructions per 100 k rows with a loop of words, then 4 bytes,
+    /// then single bytes, and 73 M with overlapping words).
+    @inline(__always)
+    private static func copyWords(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) -> UInt64 {
+        if count >= 8 {
+            guard count <= 64 else {
+                target.copyMemory(from: source, byteCount: count)
+                var any: UInt64 = 0
+                var at = 0
+                while at &+ 8 <= count {
+                    any |= source.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+                    at &+= 8
+                }
+                return any | source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            }
+            var any: UInt64 = 0
+            var at = 0
+            while at &+ 8 < count {
                 let word = source.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { return 0x80 }
+                target.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
+                any |= word
                 at &+= 8
             }
-            while at < remaining {
-                any |= source.load(fromByteOffset: at, as: UInt8.self)
-                at &+= 1
-            }
-            return any
+            let last = source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            target.storeBytes(of: last, toByteOffset: count &- 8, as: UInt64.self)
+            return any | last
         }
-        var high: UInt64 = 0
-        while remaining >= 8 {
-            let word = source.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-            destination.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
-            high |= word
-            at &+= 8
-            remaining &-= 8
+        if count >= 4 {
+            let first = source.loadUnaligned(as: UInt32.self)
+            let last = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            target.storeBytes(of: first, as: UInt32.self)
+            target.storeBytes(of: last, toByteOffset: count &- 4, as: UInt32.self)
+            return UInt64(first | last)
         }
-        if remaining >= 4 {
-            let word = source.loadUnaligned(fromByteOffset: at, as: UInt32.self)
-            destination.storeBytes(of: word, toByteOffset: at, as: UInt32.self)
-            high |= UInt64(word)
-            at &+= 4
-            remaining &-= 4
-        }
-        while remaining > 0 {
-            let byte = source.load(fromByteOffset: at, as: UInt8.self)
-            destination.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
-            high |= UInt64(byte)
-            at &+= 1
-            remaining &-= 1
-        }
-        return high & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
+        let first = source.load(as: UInt8.self)
+        let middle = source.load(fromByteOffset: count >> 1, as: UInt8.self)
+        let last = source.load(fromByteOffset: count &- 1, as: UInt8.self)
+        target.storeBytes(of: first, as: UInt8.self)
+        target.storeBytes(of: middle, toByteOffset: count >> 1, as: UInt8.self)
+        target.storeBytes(of: last, toByteOffset: count &- 1, as: UInt8.self)
+        return UInt64(first | middle | last)
     }
 
     /// Counts `byteCount` staged bytes as in use.
     @inline(__always)
     mutating func commit(_ byteCount: Int) {
         count &+= byteCount
+    }
+
+    /// Forgets the bytes in use past `byteCount` (undoing appends; the memory stays).
+    @inline(__always)
+    mutating func truncate(to byteCount: Int) {
+        count = Swift.min(count, Swift.max(byteCount, 0))
     }
 
     /// The address just past the bytes in use.

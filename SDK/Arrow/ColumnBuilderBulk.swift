@@ -41,76 +41,23 @@ extension ColumnBuilder {
         guard data.count &+ total <= Int(Int32.max) else { return (count, Int.max) }
         data.reserve(additional: total)
         values.reserve(additional: 4 &* count)
-        // nil while every value so far was empty or null.
-        let bytes = data.base
         let offsets = values.end.unsafelyUnwrapped.assumingMemoryBound(to: Int32.self)
         let firstByte = data.count
-        var end = firstByte
         for row in 0..<count {
-            if let isNull, isNull[row] {
-                offsets[row] = Int32(truncatingIfNeeded: end)
-                continue
-            }
-            let text = source[row]
-            let length = text.count
-            if length > 0 {
-                let target = bytes.unsafelyUnwrapped + end
-                let high = Self.copyShort(from: text.baseAddress.unsafelyUnwrapped, to: target, count: length)
-                if high & 0x8080_8080_8080_8080 != 0,
-                   let bad = UTF8Validation.firstInvalidOffset(in: UnsafeRawBufferPointer(start: target, count: length)) {
+            if isNull?[row] != true {
+                let text = source[row]
+                if data.stage(text) & 0x80 != 0,
+                   let bad = UTF8Validation.firstInvalidOffset(in: UnsafeRawBufferPointer(start: data.end, count: text.count)) {
+                    data.truncate(to: firstByte)
                     return (row, bad)
                 }
+                data.commit(text.count)
             }
-            end &+= length
-            offsets[row] = Int32(truncatingIfNeeded: end)
+            offsets[row] = Int32(truncatingIfNeeded: data.count)
         }
-        data.commit(end &- firstByte)
         values.commit(4 &* count)
         finishValues(isNull: isNull, count: count)
         return nil
-    }
-
-    /// Copies `count` (> 0) bytes with word moves that stay inside both ranges (overlapping at
-    /// the end), and returns the OR of every word read: bit 7 of a byte set means non-ASCII.
-    @inline(__always)
-    private static func copyShort(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) -> UInt64 {
-        if count >= 8 {
-            guard count <= 64 else {
-                target.copyMemory(from: source, byteCount: count)
-                var any: UInt64 = 0
-                var at = 0
-                while at &+ 8 <= count {
-                    any |= source.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-                    at &+= 8
-                }
-                return any | source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-            }
-            var any: UInt64 = 0
-            var at = 0
-            while at &+ 8 < count {
-                let word = source.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-                target.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
-                any |= word
-                at &+= 8
-            }
-            let last = source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-            target.storeBytes(of: last, toByteOffset: count &- 8, as: UInt64.self)
-            return any | last
-        }
-        if count >= 4 {
-            let first = source.loadUnaligned(as: UInt32.self)
-            let last = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
-            target.storeBytes(of: first, as: UInt32.self)
-            target.storeBytes(of: last, toByteOffset: count &- 4, as: UInt32.self)
-            return UInt64(first | last)
-        }
-        let first = source.load(as: UInt8.self)
-        let middle = source.load(fromByteOffset: count >> 1, as: UInt8.self)
-        let last = source.load(fromByteOffset: count &- 1, as: UInt8.self)
-        target.storeBytes(of: first, as: UInt8.self)
-        target.storeBytes(of: middle, toByteOffset: count >> 1, as: UInt8.self)
-        target.storeBytes(of: last, toByteOffset: count &- 1, as: UInt8.self)
-        return UInt64(first | middle | last)
     }
 
     /// Counts `count` values just written, with their validity bits and nulls.
