@@ -92,6 +92,10 @@ final class PostgresSink: ETLSink {
         let checked = try CheckedRequest(request)
         let (deleteFlag, fields, key, scd2, partitions, replaceMethod, ownership) = (checked.deleteFlag, checked.fields, checked.key,
             checked.scd2, checked.partitions, checked.replaceMethod, checked.ownership)
+        // A swap's lanes connect while this connection reads the catalog (unused, and closed,
+        // when the target turns out not to be swappable).
+        let laneConnector = request.writeMode == .replace && replaceMethod == .swap
+            ? PGLaneConnector(count: PGSwapLoad.connections, settings: settings, host: host) : nil
         let connection = try connectionForLoad()
         let schema = try schema(connection)
         let target = PGIdentifier.qualified(schema, request.target)
@@ -126,7 +130,8 @@ final class PostgresSink: ETLSink {
             }
             if let swap {
                 load = try beginSwap(swap, request: request, ownership: ownership, columns: try Self.copyColumns(
-                    request, layout: prepared.layout, key: key, target: target, deleteFlag: deleteFlag), connection: connection)
+                    request, layout: prepared.layout, key: key, target: target, deleteFlag: deleteFlag), connection: connection,
+                    lanes: laneConnector)
                 return
             }
             if request.writeMode == .replace && !prepared.emptied {
@@ -308,16 +313,13 @@ final class PostgresSink: ETLSink {
     /// A swap load: connections of its own copy into a staging table they create and commit
     /// (PGSwapLoad); the load's transaction, which holds the target's lock, swaps it in at commit.
     private func beginSwap(_ swap: PGSwapLoad, request: LoadRequest, ownership: LoadOwnership, columns: [CopyColumn],
-                           connection: PostgresConnection) throws(PluginError) -> PGLoad {
+                           connection: PostgresConnection, lanes connector: PGLaneConnector?) throws(PluginError) -> PGLoad {
         // The load's transaction waits idle while the other connections copy: a server's
         // idle_in_transaction_session_timeout must not end it (and the load) halfway.
         try connection.execute("SET LOCAL idle_in_transaction_session_timeout = 0",
                                what: "keeping the load's transaction open while the rows are copied")
         let createSQL = try swap.createStageSQL(connection: connection)
-        var lanes: [PostgresConnection] = []
-        for _ in 0..<PGSwapLoad.connections {
-            lanes.append(try PostgresConnection(settings: settings, host: host))
-        }
+        let lanes = try (connector ?? PGLaneConnector(count: PGSwapLoad.connections, settings: settings, host: host)).take()
         try swap.createStage(createSQL, connection: lanes[0])
         let list = request.schema.fields.map { PGIdentifier.quoted($0.name) }.joined(separator: ", ")
         host.debug("\(connection.description): copying into \(swap.qualifiedStage) over \(lanes.count) connections, to swap it in for \(swap.qualifiedTarget)")

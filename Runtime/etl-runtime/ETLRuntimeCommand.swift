@@ -16,7 +16,7 @@ struct ETLRuntimeCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, StatusCommand.self, HistoryCommand.self, StateCommand.self,
             ReportCommand.self, ServeCommand.self, PreviewCommand.self, DiscoverCommand.self, CheckCommand.self, ListPluginsCommand.self,
-            CronCommand.self, EntryWorkerCommand.self,
+            CronCommand.self,
         ]
     )
 }

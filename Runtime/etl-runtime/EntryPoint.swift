@@ -3,7 +3,8 @@ import ETLRuntimeCore
 import Foundation
 
 /// Process entry: the hidden plugin-probe mode first (it must not parse arguments or
-/// set up logging: it only answers the parent), then the command line.
+/// set up logging: it only answers the parent), then the hidden entry worker (`run` alone
+/// writes its arguments), then the command line.
 @main
 enum EntryPoint {
     static func main() {
@@ -13,6 +14,10 @@ enum EntryPoint {
             exit(0)
         }
         StandardStreams.prepare()
+        if arguments.count >= 2, arguments[1] == EntryWorkerCommand.commandName {
+            SQLiteProcessSettings.apply()
+            EntryWorkerCommand.main(Array(arguments.dropFirst(2)))
+        }
         SQLiteProcessSettings.apply()
         do {
             var command = try ETLRuntimeCommand.parseAsRoot()

@@ -10,8 +10,9 @@ struct EntryWorker {
     /// How to start workers: this executable and the options of the `run` that starts them.
     struct Launch: Sendable {
         var executable: String
-        /// `--manifest`, `--plugin-dir`, `--log-format`, `--verbose`, as `run` was given them.
-        var arguments: [String]
+        /// The manifest, plugin folders and logging options, as `run` was given them; the
+        /// entry, run and parent are filled in per worker.
+        var worker: EntryWorkerCommand
         var stateLocation: StateLocation
     }
 
@@ -42,10 +43,10 @@ struct EntryWorker {
             close(output.read)
             close(errors.read)
         }
-        var arguments = [EntryWorkerCommand.commandName] + launch.arguments
-            + ["--entry", entry.id, "--run-id", runID, "--parent", "\(getpid())"]
-        if fullRefresh { arguments.append("--full-refresh") }
-        if takeOwnership { arguments.append("--take-ownership") }
+        var worker = launch.worker
+        (worker.entry, worker.runID, worker.parent) = (entry.id, runID, getpid())
+        (worker.fullRefresh, worker.takeOwnership) = (fullRefresh, takeOwnership)
+        let arguments = [EntryWorkerCommand.commandName] + worker.arguments
         let process: ChildProcess
         do {
             defer {

@@ -9,28 +9,121 @@ import Synchronization
 /// `EntryWorker`). It runs one entry as `run` would in-process, sends its progress and result
 /// to the run over its standard output, and dies with the run if the run dies. The run holds
 /// the entry's lock and passes it down as descriptor 3, so the lock lasts as long as the work.
-struct EntryWorkerCommand: ParsableCommand {
+///
+/// Its arguments are read here, not by ArgumentParser: only `run` writes them (`arguments`),
+/// and parsing them with the whole command tree cost each worker 21.5 M instructions, about
+/// 5 ms of every entry's start (callgrind).
+struct EntryWorkerCommand: Equatable {
     static let commandName = "__run-entry"
-    static let configuration = CommandConfiguration(
-        commandName: commandName, abstract: "Run one entry for `etl-runtime run` (internal).", shouldDisplay: false)
 
-    @OptionGroup var location: PluginLocationOptions
-    @OptionGroup var global: GlobalOptions
-
-    @Option(name: .long, help: "The entry to run.")
-    var entry: String
-
-    @Option(name: .customLong("run-id"), help: "The run this entry belongs to.")
-    var runID: String
-
-    @Option(name: .long, help: "The pid of the run that started this worker.")
-    var parent: Int32
-
-    @Flag(name: .long, help: "Ignore the watermark: reload everything.")
+    var manifestPath = "plugins.json"
+    var pluginDirectories: [String] = []
+    var logFormat = LogFormatArgument.text
+    var verbose = false
+    var quiet = false
+    /// The entry to run.
+    var entry = ""
+    /// The run this entry belongs to.
+    var runID = ""
+    /// The pid of the run that started this worker.
+    var parent: Int32 = 0
+    /// Ignore the watermark: reload everything.
     var fullRefresh = false
-
-    @Flag(name: .long, help: "Load targets another project owns, making this one their owner.")
+    /// Load targets another project owns, making this one their owner.
     var takeOwnership = false
+
+    /// The command line after `__run-entry`, as `init(parsing:)` reads it back.
+    var arguments: [String] {
+        var arguments = ["--manifest", manifestPath, "--log-format", logFormat.rawValue]
+        for folder in pluginDirectories { arguments += ["--plugin-dir", folder] }
+        if verbose { arguments.append("--verbose") }
+        if quiet { arguments.append("--quiet") }
+        arguments += ["--entry", entry, "--run-id", runID, "--parent", "\(parent)"]
+        if fullRefresh { arguments.append("--full-refresh") }
+        if takeOwnership { arguments.append("--take-ownership") }
+        return arguments
+    }
+
+    /// Reads `arguments` (what follows `__run-entry`); throws a `Usage` naming the first one
+    /// that does not belong.
+    init(parsing arguments: [String]) throws(Usage) {
+        var rest = arguments[...]
+        var seen: Set<String> = []
+        func value(of option: String) throws(Usage) -> String {
+            guard let value = rest.popFirst() else { throw Usage("\(option) needs a value") }
+            return value
+        }
+        while let option = rest.popFirst() {
+            if option != "--plugin-dir" {
+                guard seen.insert(option).inserted else { throw Usage("\(option) is given twice") }
+            }
+            switch option {
+            case "--manifest": manifestPath = try value(of: option)
+            case "--plugin-dir": pluginDirectories.append(try value(of: option))
+            case "--log-format":
+                let text = try value(of: option)
+                guard let format = LogFormatArgument(rawValue: text) else { throw Usage("--log-format must be text or json, not \(text)") }
+                logFormat = format
+            case "--verbose": verbose = true
+            case "--quiet": quiet = true
+            case "--entry": entry = try value(of: option)
+            case "--run-id": runID = try value(of: option)
+            case "--parent":
+                let text = try value(of: option)
+                guard let pid = Int32(text), pid > 0 else { throw Usage("--parent must be a process id, not \(text)") }
+                parent = pid
+            case "--full-refresh": fullRefresh = true
+            case "--take-ownership": takeOwnership = true
+            default: throw Usage("unknown argument \(option)")
+            }
+        }
+        for (option, missing) in [("--entry", entry.isEmpty), ("--run-id", runID.isEmpty), ("--parent", parent == 0)] where missing {
+            throw Usage("\(option) is required")
+        }
+    }
+
+    /// The values `run` passes (tests build one this way too).
+    init(manifestPath: String, pluginDirectories: [String], logFormat: LogFormatArgument, verbose: Bool, quiet: Bool,
+         entry: String, runID: String, parent: Int32, fullRefresh: Bool, takeOwnership: Bool) {
+        self.manifestPath = manifestPath
+        self.pluginDirectories = pluginDirectories
+        self.logFormat = logFormat
+        self.verbose = verbose
+        self.quiet = quiet
+        self.entry = entry
+        self.runID = runID
+        self.parent = parent
+        self.fullRefresh = fullRefresh
+        self.takeOwnership = takeOwnership
+    }
+
+    /// A command line the worker refuses: only a bug in `run`, or a person, writes one.
+    struct Usage: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The worker process: parses `arguments`, runs the entry, exits.
+    static func main(_ arguments: [String]) -> Never {
+        let command: EntryWorkerCommand
+        do {
+            command = try EntryWorkerCommand(parsing: arguments)
+        } catch {
+            Console.error("etl-runtime \(commandName): \(error)")
+            exit(ExitCodes.usage.rawValue)
+        }
+        do {
+            try command.run()
+            StandardStreams.finishStandardOutput()
+            exit(0)
+        } catch let error as StateDatabaseError where error.kind == .unusable {
+            Console.error("etl-runtime: \(error)")
+            exit(ExitCodes.invalidConfiguration.rawValue)
+        } catch {
+            // What the other commands' errors get (an ExitCode exits with its code, silently).
+            ETLRuntimeCommand.exit(withError: error)
+        }
+    }
 
     func run() throws {
         // A worker outliving its run could load the entry next to a new run's worker.
@@ -43,8 +136,8 @@ struct EntryWorkerCommand: ParsableCommand {
         let channel = WorkerChannel.takeStandardStreams()
         // A crash inside a plugin call is reported on the channel, naming the plugin.
         PluginCrashReport.install(reportingTo: channel.descriptor)
-        global.bootstrapLogging()
-        let context = try location.loadContext()
+        StderrLogHandler.bootstrap(format: logFormat.format, level: verbose ? .debug : quiet ? .error : .info)
+        let context = try ManifestContext.loadOrReport(manifestPath: manifestPath, pluginDirectories: pluginDirectories)
         let selected: ControlEntry
         do {
             guard let found = try context.selectEntries([entry]).first else { throw ExitCodes.usage }

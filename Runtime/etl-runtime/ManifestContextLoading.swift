@@ -6,6 +6,13 @@ import Synchronization
 extension PluginLocationOptions {
     /// Loads the manifest and its plugins, or prints every problem and exits 78.
     func loadContext() throws -> ManifestContext {
+        try ManifestContext.loadOrReport(manifestPath: manifestPath, pluginDirectories: pluginDirectories)
+    }
+}
+
+extension ManifestContext {
+    /// Loads the manifest and its plugins, or prints every problem and exits 78.
+    static func loadOrReport(manifestPath: String, pluginDirectories: [String]) throws -> ManifestContext {
         do {
             return try ManifestContext.load(
                 manifestPath: manifestPath, pluginDirectories: pluginDirectories,

@@ -243,11 +243,10 @@ extension RunCommand {
         guard let executable = PluginSearchPath.currentExecutablePath else {
             throw Console.usage("cannot find this executable to start worker processes; run with --in-process")
         }
-        var arguments = ["--manifest", location.manifestPath, "--log-format", global.logFormat.rawValue]
-        for folder in location.pluginDirectories { arguments += ["--plugin-dir", folder] }
-        if global.verbose { arguments.append("--verbose") }
-        if global.quiet { arguments.append("--quiet") }
-        return EntryWorker.Launch(executable: executable, arguments: arguments, stateLocation: context.manifest.stateLocation)
+        let worker = EntryWorkerCommand(
+            manifestPath: location.manifestPath, pluginDirectories: location.pluginDirectories, logFormat: global.logFormat,
+            verbose: global.verbose, quiet: global.quiet, entry: "", runID: "", parent: 0, fullRefresh: false, takeOwnership: false)
+        return EntryWorker.Launch(executable: executable, worker: worker, stateLocation: context.manifest.stateLocation)
     }
 }
 

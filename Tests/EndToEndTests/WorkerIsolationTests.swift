@@ -90,4 +90,37 @@ final class WorkerIsolationTests: XCTestCase {
         XCTAssertTrue(log.contains("summary entry=slow status=failed"), log)
         XCTAssertTrue(log.contains("died of signal 9 (Killed): it was killed (out of memory, or by hand)"), log)
     }
+
+    /// `run` alone writes a worker's command line; anything else is refused, saying what is wrong.
+    func testAWorkerRefusesACommandLineRunWouldNotWrite() throws {
+        let cases: [([String], String)] = [
+            (["--entry", "survives", "--run-id", "r1", "--parent", "1", "--bogus"], "unknown argument --bogus"),
+            (["--entry", "survives", "--entry", "crashes", "--run-id", "r1", "--parent", "1"], "--entry is given twice"),
+            (["--entry", "survives", "--run-id", "r1"], "--parent is required"),
+            (["--entry", "survives", "--run-id", "r1", "--parent", "pid"], "--parent must be a process id, not pid"),
+            (["--log-format", "xml", "--entry", "survives", "--run-id", "r1", "--parent", "1"], "--log-format must be text or json, not xml"),
+            (["--entry"], "--entry needs a value"),
+        ]
+        for (arguments, problem) in cases {
+            let outcome = try workspace.run(["__run-entry"] + arguments)
+            XCTAssertEqual(outcome.status, 64, "\(arguments): \(outcome.stderr)")
+            XCTAssertEqual(outcome.stderr, "etl-runtime __run-entry: \(problem)\n", "\(arguments)")
+        }
+        // A worker whose parent is not the process it names stops before it loads anything.
+        let orphan = try workspace.run(["__run-entry", "--entry", "survives", "--run-id", "r1", "--parent", "1"])
+        XCTAssertEqual(orphan.status, 1, orphan.stderr)
+        XCTAssertEqual(try warehouse("SELECT count(*) FROM sqlite_master WHERE name = 'numbers'"), "0")
+    }
+
+    /// The options `run` was given reach its workers: here --quiet (nothing logged for a run
+    /// that succeeds) and --verbose (the workers' plugin calls are logged).
+    func testRunPassesItsLoggingOptionsToItsWorkers() throws {
+        let quiet = try workspace.run(["run", "--quiet", "--entry", "survives"])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "")
+        let verbose = try workspace.run(["run", "--verbose", "--log-format", "json", "--entry", "survives", "--full-refresh"])
+        XCTAssertEqual(verbose.status, 0, verbose.stderr)
+        // The sink plugin, which runs in the worker, logs its commit at debug level.
+        XCTAssertTrue(verbose.stderr.contains(#"committed 50 rows to \"numbers\" (replace)","plugin":"sqlite""#), verbose.stderr)
+    }
 }

@@ -126,6 +126,13 @@ final class JSONSchemaValidatorTests: XCTestCase {
             [#"$: expected a string matching the pattern ^https?://, got "ftp://x""#])
     }
 
+    func testPatternMatchesNonASCIITextByCharacter() throws {
+        XCTAssertEqual(try violations(#"{"pattern": "^caf.$"}"#, #""café""#), [])
+        XCTAssertEqual(try violations(#"{"pattern": "^[a-z]+$"}"#, #""café""#),
+                       [#"$: expected a string matching the pattern ^[a-z]+$, got "café""#])
+        XCTAssertEqual(try violations(#"{"pattern": "^\\d{3}(?=-)"}"#, #""123-x""#), [])
+    }
+
     func testAnyOfPassesWhenOneBranchPasses() throws {
         let schema = #"{"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}"#
         XCTAssertEqual(try violations(schema, #""a""#), [])
