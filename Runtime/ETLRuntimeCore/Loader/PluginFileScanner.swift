@@ -38,7 +38,7 @@ package enum PluginFileScanner {
             }
             for name in pluginNames {
                 let path = join(folder.path, name)
-                guard seen.insert((path as NSString).resolvingSymlinksInPath).inserted else { continue }
+                guard seen.insert(PluginSearchPath.canonical(path)).inserted else { continue }
                 if let problem = fileProblem(path) {
                     scan.refused.append(PluginLoadFailure(libraryPath: path, reason: problem))
                 } else {

@@ -103,7 +103,7 @@ private final class LibraryCache: Sendable {
     private let results = Mutex<[String: Result<PluginLibrary, PluginLoadFailure>]>([:])
 
     func value(for path: String, load: () -> Result<PluginLibrary, PluginLoadFailure>) -> Result<PluginLibrary, PluginLoadFailure> {
-        let key = (path as NSString).resolvingSymlinksInPath
+        let key = PluginSearchPath.canonical(path)
         return results.withLock { results in
             if let cached = results[key] { return cached }
             let result = load()

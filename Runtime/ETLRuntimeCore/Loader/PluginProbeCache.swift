@@ -13,12 +13,20 @@ import Foundation
 /// `ETL_PLUGIN_PROBE_CACHE=DIR` moves it. Losing or corrupting a file only costs a probe: every
 /// error here is ignored.
 struct PluginProbeCache {
-    struct FileIdentity: Codable, Equatable {
+    struct FileIdentity: Encodable, Equatable {
         var device: UInt64
         var inode: UInt64
         var size: Int64
         var modifiedNanoseconds: Int64
         var changedNanoseconds: Int64
+
+        init(device: UInt64, inode: UInt64, size: Int64, modifiedNanoseconds: Int64, changedNanoseconds: Int64) {
+            self.device = device
+            self.inode = inode
+            self.size = size
+            self.modifiedNanoseconds = modifiedNanoseconds
+            self.changedNanoseconds = changedNanoseconds
+        }
 
         init?(path: String) {
             var info = stat()
@@ -31,7 +39,8 @@ struct PluginProbeCache {
         }
     }
 
-    struct Entry: Codable {
+    /// Written with `JSONEncoder` (`save`); read back by `init(cacheFile:)`.
+    struct Entry: Encodable {
         var runtime: String
         var path: String
         var identity: FileIdentity
@@ -40,6 +49,12 @@ struct PluginProbeCache {
         /// Set when the library did not finish loading within this many seconds. The answer
         /// holds for probes with that deadline or a shorter one; a longer one probes again.
         var timedOutAfterSeconds: Double?
+
+        init(runtime: String, path: String, identity: FileIdentity) {
+            self.runtime = runtime
+            self.path = path
+            self.identity = identity
+        }
     }
 
     private let folder: String?
@@ -70,7 +85,7 @@ struct PluginProbeCache {
         _ path: String, deadline: PluginProbeDeadline = PluginProbeDeadline(seconds: PluginProbeDeadline.defaultSeconds)
     ) -> Result<[PluginInfo], PluginLoadFailure>? {
         guard let file = entryFile(path), let data = FileManager.default.contents(atPath: file),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
+              let entry = Entry(cacheFile: Array(data)),
               entry.path == path, entry.runtime == Self.runtimeKey, FileIdentity(path: path) == entry.identity
         else { return nil }
         if let plugins = entry.plugins { return .success(plugins) }
@@ -115,11 +130,9 @@ struct PluginProbeCache {
             if rename(temporary, file) != 0 { unlink(temporary) }
         }
         pending = []
-        let decoder = JSONDecoder()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".json") {
             let file = folder + "/" + name
-            guard let data = FileManager.default.contents(atPath: file),
-                  let entry = try? decoder.decode(Entry.self, from: data) else {
+            guard let data = FileManager.default.contents(atPath: file), let entry = Entry(cacheFile: Array(data)) else {
                 unlink(file)
                 continue
             }

@@ -48,7 +48,11 @@ package struct PluginSearchPath: Sendable, Equatable {
         return ((cwd as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 
+    /// The path with every link resolved (realpath), or `path` itself when it does not exist:
+    /// what tells two spellings of one file or folder apart. One call, where Foundation's
+    /// `resolvingSymlinksInPath` made about 30 system calls per path (every run and worker
+    /// resolves each plugin file it finds).
     static func canonical(_ path: String) -> String {
-        (path as NSString).resolvingSymlinksInPath
+        PluginFileTrust.realPath(path) ?? path
     }
 }
