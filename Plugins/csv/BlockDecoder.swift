@@ -110,17 +110,35 @@ final class BlockDecoder {
                 }
             case .int64:
                 let out = (numbers + slot &* 8).assumingMemoryBound(to: Int64.self)
-                eachValue(block, field: field, column: column) { value, row in
-                    guard let number = numberFormat.int64(value.start, value.count, scratch: numberScratch) else { return false }
-                    out[row] = number
-                    return true
+                // Plain numbers (the default) parse in the loop itself: through NumberFormat, a
+                // call per value, they took 58 instructions per census integer (callgrind).
+                if numberFormat.isPlain {
+                    eachValue(block, field: field, column: column) { value, row in
+                        guard let number = NumberParser.int64(value.start, value.count) else { return false }
+                        out[row] = number
+                        return true
+                    }
+                } else {
+                    eachValue(block, field: field, column: column) { value, row in
+                        guard let number = numberFormat.int64(value.start, value.count, scratch: numberScratch) else { return false }
+                        out[row] = number
+                        return true
+                    }
                 }
             case .double:
                 let out = (numbers + slot &* 8).assumingMemoryBound(to: Double.self)
-                eachValue(block, field: field, column: column) { value, row in
-                    guard let number = numberFormat.double(value.start, value.count, scratch: numberScratch) else { return false }
-                    out[row] = number
-                    return true
+                if numberFormat.isPlain {
+                    eachValue(block, field: field, column: column) { value, row in
+                        guard let number = NumberParser.double(value.start, value.count) else { return false }
+                        out[row] = number
+                        return true
+                    }
+                } else {
+                    eachValue(block, field: field, column: column) { value, row in
+                        guard let number = numberFormat.double(value.start, value.count, scratch: numberScratch) else { return false }
+                        out[row] = number
+                        return true
+                    }
                 }
             case .bool:
                 let out = (numbers + slot &* 8).assumingMemoryBound(to: Bool.self)

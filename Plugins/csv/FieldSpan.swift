@@ -14,15 +14,28 @@ struct FieldSpan {
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
 
     /// Drops the spaces and tabs at both ends (`trim`).
+    ///
+    /// A byte above the space is never blank, so one comparison settles most ends; and once the
+    /// first byte is not blank the scan from the end needs no bound (callgrind, census with
+    /// `trim`: 29 instructions per field with a bounded loop at each end testing both blanks).
     @inline(__always)
     mutating func trimBlanks() {
-        var first = start
         var length = count
-        while length > 0 && CSVDialect.isBlank(first.load(as: UInt8.self)) {
+        guard length > 0 else { return }
+        var first = start
+        while first.load(as: UInt8.self) <= CSVDialect.space && CSVDialect.isBlank(first.load(as: UInt8.self)) {
             first += 1
-            length -= 1
+            length &-= 1
+            if length == 0 {
+                start = first
+                count = 0
+                return
+            }
         }
-        while length > 0 && CSVDialect.isBlank(first.load(fromByteOffset: length - 1, as: UInt8.self)) { length -= 1 }
+        while first.load(fromByteOffset: length &- 1, as: UInt8.self) <= CSVDialect.space
+            && CSVDialect.isBlank(first.load(fromByteOffset: length &- 1, as: UInt8.self)) {
+            length &-= 1
+        }
         start = first
         count = length
     }

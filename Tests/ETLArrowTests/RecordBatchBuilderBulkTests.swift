@@ -129,6 +129,30 @@ final class RecordBatchBuilderBulkTests: XCTestCase {
         XCTAssertEqual(batch.column(0).string(1), "next")
     }
 
+    /// The bytes are checked after the run is copied: the value named is the first bad one,
+    /// counted past valid multi-byte text and nulls (whose bytes are not read), and the offset
+    /// is within that value.
+    func testInvalidUTF8AfterValidMultiByteTextAndNullsNamesItsOwnRowAndOffset() throws {
+        let schema = ArrowSchemaDescription(fields: [ArrowField(name: "t", type: .utf8)])
+        let builder = RecordBatchBuilder(schema: schema)
+        let run: [[UInt8]] = [Array("Zürich, Genève".utf8), [0xFF], Array("日本語のテキスト".utf8), Array("ok".utf8),
+                              [0x41, 0x42, 0x43, 0x44, 0x45, 0xE2, 0x82], Array("é".utf8)]
+        let isNull = [false, true, false, false, false, false]
+        let sizeBefore = builder.byteSize
+        XCTAssertThrowsError(try withBuffers(run) { try builder.append(utf8s: $0, isNull: isNull, count: run.count, column: 0) }) { error in
+            let message = (error as! ArrowError).message
+            XCTAssertTrue(message.contains("row 4 of the run"), message)
+            XCTAssertTrue(message.contains("first bad byte at offset 5"), message)
+        }
+        XCTAssertEqual(builder.byteSize, sizeBefore, "the refused run left nothing behind")
+        try withBuffers(Array(run.prefix(4))) { try builder.append(utf8s: $0, isNull: Array(isNull.prefix(4)), count: 4, column: 0) }
+        let batch = try finish(builder, schema: schema)
+        XCTAssertEqual(batch.column(0).string(0), "Zürich, Genève")
+        XCTAssertTrue(batch.column(0).isNull(1))
+        XCTAssertEqual(batch.column(0).string(2), "日本語のテキスト")
+        XCTAssertEqual(batch.column(0).string(3), "ok")
+    }
+
     func testBadBytesInANullSlotAreNotRead() throws {
         let schema = ArrowSchemaDescription(fields: [ArrowField(name: "t", type: .utf8)])
         let builder = RecordBatchBuilder(schema: schema)
