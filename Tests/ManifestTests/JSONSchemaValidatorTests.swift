@@ -133,6 +133,22 @@ final class JSONSchemaValidatorTests: XCTestCase {
         XCTAssertEqual(try violations(#"{"pattern": "^\\d{3}(?=-)"}"#, #""123-x""#), [])
     }
 
+    /// As in ECMA-262, `$` is the end of the text: a value with a line break after the digits
+    /// is not "digits only".
+    func testDollarMatchesOnlyAtTheVeryEnd() throws {
+        XCTAssertEqual(try violations(#"{"pattern": "^[0-9]+$"}"#, #""5432""#), [])
+        XCTAssertEqual(try violations(#"{"pattern": "^[0-9]+$"}"#, #""5432\n""#),
+                       [#"$: expected a string matching the pattern ^[0-9]+$, got "5432\n""#])
+    }
+
+    /// A lookbehind, which Swift's Regex cannot read, still works (ICU matches it).
+    func testLookbehindPatternsStillWork() throws {
+        XCTAssertEqual(try violations(#"{"pattern": "(?<!-)\\b[a-z]+$"}"#, #""name""#), [])
+        XCTAssertEqual(try violations(#"{"pattern": "(?<=^v)[0-9]+$"}"#, #""v12""#), [])
+        XCTAssertEqual(try violations(#"{"pattern": "(?<=^v)[0-9]+$"}"#, #""w12""#),
+                       [#"$: expected a string matching the pattern (?<=^v)[0-9]+$, got "w12""#])
+    }
+
     func testAnyOfPassesWhenOneBranchPasses() throws {
         let schema = #"{"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}"#
         XCTAssertEqual(try violations(schema, #""a""#), [])
