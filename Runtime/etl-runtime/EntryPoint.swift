@@ -14,11 +14,10 @@ enum EntryPoint {
             exit(0)
         }
         StandardStreams.prepare()
+        SQLiteProcessSettings.apply()
         if arguments.count >= 2, arguments[1] == EntryWorkerCommand.commandName {
-            SQLiteProcessSettings.apply()
             EntryWorkerCommand.main(Array(arguments.dropFirst(2)))
         }
-        SQLiteProcessSettings.apply()
         do {
             var command = try ETLRuntimeCommand.parseAsRoot()
             try command.run()

@@ -82,19 +82,13 @@ struct EntryWorkerCommand: Equatable {
         }
     }
 
-    /// The values `run` passes (tests build one this way too).
-    init(manifestPath: String, pluginDirectories: [String], logFormat: LogFormatArgument, verbose: Bool, quiet: Bool,
-         entry: String, runID: String, parent: Int32, fullRefresh: Bool, takeOwnership: Bool) {
+    /// The options `run` was given; `EntryWorker` fills in the entry, run and parent per worker.
+    init(manifestPath: String, pluginDirectories: [String], logFormat: LogFormatArgument, verbose: Bool, quiet: Bool) {
         self.manifestPath = manifestPath
         self.pluginDirectories = pluginDirectories
         self.logFormat = logFormat
         self.verbose = verbose
         self.quiet = quiet
-        self.entry = entry
-        self.runID = runID
-        self.parent = parent
-        self.fullRefresh = fullRefresh
-        self.takeOwnership = takeOwnership
     }
 
     /// A command line the worker refuses: only a bug in `run`, or a person, writes one.

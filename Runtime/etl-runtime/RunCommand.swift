@@ -245,7 +245,7 @@ extension RunCommand {
         }
         let worker = EntryWorkerCommand(
             manifestPath: location.manifestPath, pluginDirectories: location.pluginDirectories, logFormat: global.logFormat,
-            verbose: global.verbose, quiet: global.quiet, entry: "", runID: "", parent: 0, fullRefresh: false, takeOwnership: false)
+            verbose: global.verbose, quiet: global.quiet)
         return EntryWorker.Launch(executable: executable, worker: worker, stateLocation: context.manifest.stateLocation)
     }
 }
