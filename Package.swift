@@ -80,6 +80,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        .systemLibrary(name: "CLoaderOrder", path: "Runtime/System/CLoaderOrder"),
         // prctl for worker processes (variadic in C, so wrapped).
         .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
 
@@ -124,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "etl-runtime",
             dependencies: [
-                "ETLRuntimeCore", "CProcessControl", "ReportServer",
+                "CLoaderOrder", "ETLRuntimeCore", "CProcessControl", "ReportServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -57,9 +57,27 @@ final class CopyIn: CopyStream {
 
 extension PostgresConnection {
     func startCopy(_ sql: String, what: String) throws(PluginError) {
-        let started = PQexec(handle, sql)
+        try sendCopy(sql, what: what)
+        try awaitCopy(what: what)
+    }
+
+    /// Sends `sql` (a COPY FROM STDIN) without waiting for the server; `awaitCopy` waits. Apart
+    /// so that several connections start their COPY at once (CopyLanes): each server process
+    /// opens the table and plans the COPY, a few milliseconds, while the others do the same.
+    func sendCopy(_ sql: String, what: String) throws(PluginError) {
+        guard PQsendQuery(handle, sql) == 1 else {
+            throw PostgresFailure.lostConnection(handle, what: "\(description): \(what)", password: password)
+        }
+    }
+
+    /// Waits until the server, given `sendCopy`'s statement, is ready for the rows.
+    func awaitCopy(what: String) throws(PluginError) {
+        let started = PQgetResult(handle)
         defer { PQclear(started) }
         guard (started.map(PQresultStatus) ?? PGRES_FATAL_ERROR) == PGRES_COPY_IN else {
+            // A refused COPY's error is followed by the end of its results: read them all, so the
+            // connection takes statements again (the rollback, the staging table's drop).
+            while let rest = PQgetResult(handle) { PQclear(rest) }
             try check(started, what: what)
             throw .internalError("\(description): \(what): the server did not enter COPY mode")
         }
@@ -110,5 +128,19 @@ extension PostgresConnection {
         _ = PQputCopyEnd(handle, "etl-runtime cancelled the COPY: \(reason)")
         // The server's answer is the error the cancel caused, which is not the news.
         while let result = PQgetResult(handle) { PQclear(result) }
+    }
+
+    /// Leaves a COPY that `sendCopy` sent, whether or not `awaitCopy` waited for it, failed or
+    /// was never sent: afterwards the connection takes statements again.
+    func abandonCopy(_ reason: String) {
+        _ = PQsetnonblocking(handle, 0)
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_COPY_IN {
+                cancelCopy(reason)
+                return
+            }
+        }
     }
 }

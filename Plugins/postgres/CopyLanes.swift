@@ -22,19 +22,26 @@ final class CopyLanes: CopyStream {
     /// The lane to try first for the next chunk.
     private var next = 0
 
-    /// Starts `sql` (a COPY FROM STDIN in binary format) on every connection and sends each
-    /// stream's header.
+    /// Starts `sql` (a COPY FROM STDIN in binary format) on every connection, all sent before
+    /// any answer is awaited, and sends each stream's header.
     init(_ sql: String, on lanes: [PostgresConnection], what: String) throws(PluginError) {
         self.lanes = lanes
         self.what = what
-        for lane in lanes {
-            try lane.startCopy(sql, what: what)
-            guard PQsetnonblocking(lane.handle, 1) == 0 else {
-                throw PostgresFailure.lostConnection(lane.handle, what: "\(lane.description): \(what)", password: lane.password)
+        do throws(PluginError) {
+            for lane in lanes { try lane.sendCopy(sql, what: what) }
+            for lane in lanes {
+                try lane.awaitCopy(what: what)
+                guard PQsetnonblocking(lane.handle, 1) == 0 else {
+                    throw PostgresFailure.lostConnection(lane.handle, what: "\(lane.description): \(what)", password: lane.password)
+                }
+                let header = CopyBuffer()
+                header.appendHeader()
+                try lane.queueCopyData(header, what: what)
             }
-            let header = CopyBuffer()
-            header.appendHeader()
-            try lane.queueCopyData(header, what: what)
+        } catch {
+            // The other lanes may be in COPY mode already: out of it, they can drop the staging table.
+            for lane in lanes { lane.abandonCopy(error.message) }
+            throw error
         }
     }
 

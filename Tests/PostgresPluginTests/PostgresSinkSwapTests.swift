@@ -322,6 +322,35 @@ final class PostgresSinkSwapTests: PostgresSinkTestCase {
         XCTAssertEqual(try stagingTables(), [])
     }
 
+    func testACopyTheServerRefusesAtItsStartFailsTheSwapKeepsTheOldTableAndDropsTheStagingTable() throws {
+        let sink = try makeSink()
+        try load(sink, "people", schema, people(3), mode: .replace)
+        // Each new staging table loses a column as it is made: PostgreSQL then refuses the COPY
+        // into it before the COPY starts, on both connections, whose COPYs are sent before either
+        // answer is read.
+        try database.connection.execute("""
+            CREATE FUNCTION drop_name() RETURNS event_trigger LANGUAGE plpgsql AS $$
+            DECLARE made record;
+            BEGIN
+              FOR made IN SELECT objid::regclass AS rel FROM pg_event_trigger_ddl_commands() WHERE object_identity LIKE '%\\_etl\\_swap\\_%' LOOP
+                EXECUTE format('ALTER TABLE %s DROP COLUMN name', made.rel);
+              END LOOP;
+            END $$;
+            CREATE EVENT TRIGGER staging_loses_name ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION drop_name()
+            """)
+        try sink.begin(request("people", schema, mode: .replace, options: bySwap))
+        let refused = callError { try sink.write(try Batches.make(self.schema, self.people(10, from: 10)[0])) }?.message ?? ""
+        XCTAssertTrue(refused.contains(#"column "name" of relation"#) && refused.contains("does not exist"), refused)
+        XCTAssertNotNil(callError { _ = try sink.commit(stateJSON: nil) })
+        try sink.abort()
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["1"], ["2"], ["3"]])
+        XCTAssertEqual(try stagingTables(), [], "dropped over a connection whose refused COPY was read to its end")
+
+        try database.connection.execute("DROP EVENT TRIGGER staging_loses_name")
+        try load(try makeSink(), "people", schema, people(2, from: 20), mode: .replace, options: bySwap)
+        XCTAssertEqual(try rows("SELECT id FROM people ORDER BY id"), [["20"], ["21"]])
+    }
+
     func testAStagingTableLeftByALoadWhoseConnectionsDiedIsDroppedByTheNextLoad() throws {
         let sink = try makeSink()
         try load(sink, "people", schema, people(3), mode: .replace)

@@ -1,0 +1,1 @@
+// Nothing to declare: the module exists for its link order (see module.modulemap).
