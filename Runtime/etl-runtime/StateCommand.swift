@@ -10,7 +10,10 @@ struct StateCommand: ParsableCommand {
         subcommands: [Show.self, Reset.self, Set.self, StateRebuildCommand.self])
 
     struct Show: ParsableCommand {
+        // Every command is named: ArgumentParser builds the whole command tree at each start and
+        // derives a missing name from the type's through reflection, 3.4 M instructions for these three.
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the entry's current watermark (JSON), or nothing if it has none.",
             discussion: "Secrets in it show as ${NAME}. Reads only the state database: the manifest's secrets need not be set and no plugin is loaded.")
         @OptionGroup var location: PluginLocationOptions
@@ -30,6 +33,7 @@ struct StateCommand: ParsableCommand {
 
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reset",
             abstract: "Forget the watermark: the next run starts from the beginning (or the entry's initial_value).",
             discussion: "The sink's committed state is ignored by the next run, which overwrites it at its first commit.")
         @OptionGroup var location: PluginLocationOptions
@@ -45,6 +49,7 @@ struct StateCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Set the watermark to a JSON value, in the source plugin's state format (see `state show`).")
         @OptionGroup var location: PluginLocationOptions
         @Argument(help: "The entry id.") var entry: String
