@@ -80,6 +80,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        // No code: names libcrypto, libstdc++, libc and ICU early in the executable's library list,
+        // so every process start binds its symbols sooner (see its module.modulemap).
         .systemLibrary(name: "CLoaderOrder", path: "Runtime/System/CLoaderOrder"),
         // prctl for worker processes (variadic in C, so wrapped).
         .systemLibrary(name: "CProcessControl", path: "Runtime/System/CProcessControl"),
