@@ -132,6 +132,14 @@ final class CSVTypeTests: XCTestCase {
         XCTAssertEqual(try CSVTestSource.make(["path": path, "null_values": ["?"]]).readAll(stream: "n").rows, [["", nil]])
     }
 
+    func testOneByteNullValuesMatchOnlyTheirOwnByteAndLongerOnesStillMatch() throws {
+        // One-byte fields are settled by a bit test (bytes below 64, and from 64 to 127), longer
+        // ones against the list; each null value sits beside a neighbour that is a value.
+        let path = try files.write("n.csv", "a,b,c,d,e,f,g,h,i\n?,>,~,},0,??,-,\u{E9},e\n")
+        let result = try CSVTestSource.make(["path": path, "null_values": ["?", "~", "-", "??", "\u{E9}"]]).readAll(stream: "n")
+        XCTAssertEqual(result.rows, [[nil, ">", nil, "}", "0", nil, nil, nil, "e"]])
+    }
+
     func testNullInAColumnDeclaredNotNullableRejectsTheRow() throws {
         let path = try files.write("n.csv", "id,name\n,ann\n2,bob\n")
         let result = try CSVTestSource.make(["path": path, "columns": [["name": "id", "type": "int64", "nullable": false]]]).readAll(stream: "n")
