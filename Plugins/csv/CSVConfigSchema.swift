@@ -124,7 +124,7 @@ enum CSVConfigSchema {
           "type": "array",
           "items": { "type": "string" },
           "default": [""],
-          "description": "Unquoted values (after trimming, when trim is on) that load as null, e.g. [\"?\", \"\"]. A quoted value is never null."
+          "description": "Unquoted values (after trimming, when trim is on) that load as null, e.g. [\"?\", \"\"]. A quoted value is never null. Matched in the file's encoding: a value with a character the encoding cannot write is refused."
         },
         "trim": {
           "type": "boolean",

@@ -142,7 +142,15 @@ struct CSVSettings: Sendable {
         if zipMember != nil && (compression == .none || compression == .gzip) {
             throw .invalidConfig("\(config.path).zip_member applies only to .zip files, but compression is \"\(compression.rawValue)\"; remove zip_member or set compression to \"zip\" or \"auto\"")
         }
-        nullValues = (try config.optionalStringArray("null_values") ?? [""]).map { Array($0.utf8) }
+        // Compared with the file's own bytes, so written in its encoding.
+        var nullValues: [[UInt8]] = []
+        for (index, value) in (try config.optionalStringArray("null_values") ?? [""]).enumerated() {
+            guard let bytes = encoding.bytesAsRead(value) else {
+                throw .invalidConfig("\(config.path).null_values[\(index)] \"\(value)\" has a character that \(encoding.rawValue) cannot write, so no field of the file could match it; remove it, or set encoding to the file's own")
+            }
+            nullValues.append(bytes)
+        }
+        self.nullValues = nullValues
 
         let maxLineBytes = try config.int("max_line_bytes", default: 1 << 20)
         guard maxLineBytes >= 1 && maxLineBytes <= 1 << 30 else {

@@ -82,6 +82,25 @@ enum SourceEncoding: String, Sendable, CaseIterable {
         return written
     }
 
+    /// `text` as the reader sees it in the file: its UTF-8 for UTF-8 and UTF-16 files (the
+    /// reader gets those as UTF-8), its bytes in the encoding for single-byte ones; nil when a
+    /// character has no byte there (no field of such a file could hold it).
+    func bytesAsRead(_ text: String) -> [UInt8]? {
+        guard isSingleByte else { return Array(text.utf8) }
+        var bytes: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 || (value <= 0xFF && (self == .latin1 || value >= 0xA0)) {
+                bytes.append(UInt8(value))
+            } else if self == .windows1252, let index = Self.windows1252High.firstIndex(of: value) {
+                bytes.append(UInt8(0x80 + index))
+            } else {
+                return nil
+            }
+        }
+        return bytes
+    }
+
     /// `bytes` as a String (header names, messages).
     func string(_ bytes: UnsafeRawBufferPointer) -> String {
         guard isSingleByte else { return String(decoding: bytes, as: UTF8.self) }

@@ -27,6 +27,22 @@ final class CSVEncodingTests: XCTestCase {
         XCTAssertEqual(result.rows, [["\u{201C}café\u{201D}", "€5"]])
     }
 
+    func testNullValuesAreMatchedInTheFilesOwnEncoding() throws {
+        // "é" is one byte (0xE9) in both; "€" is 0x80 in Windows-1252 only; "è" stays a value.
+        let bytes = Array("a,b,c\n".utf8) + [0xE9, 0x2C, 0xE8, 0x2C, 0x80] + Array("\n".utf8)
+        let latin1 = try CSVTestSource.make(["path": try files.write("l.csv", bytes: bytes), "encoding": "latin-1", "null_values": ["é"]])
+        XCTAssertEqual(try latin1.readAll(stream: "l").rows, [[nil, "è", "\u{80}"]])
+        let windows = try CSVTestSource.make(["path": try files.write("w.csv", bytes: bytes), "encoding": "windows-1252", "null_values": ["é", "€"]])
+        XCTAssertEqual(try windows.readAll(stream: "w").rows, [[nil, "è", nil]])
+    }
+
+    func testANullValueTheEncodingCannotWriteIsRefusedAtCreate() throws {
+        let path = try files.write("l.csv", bytes: Array("a\nx\n".utf8))
+        assertPluginError("invalid config", ["null_values[1]", "\"€\"", "latin-1 cannot write"]) {
+            _ = try CSVTestSource.make(["path": path, "encoding": "latin-1", "null_values": ["", "€"]])
+        }
+    }
+
     func testLatin1RejectShowsItsRawTextInUTF8() throws {
         let path = try files.write("n.csv", bytes: Array("nome,idade\n".utf8) + [0x4A, 0xE3, 0x6F] + Array(",x\n".utf8))
         let source = try CSVTestSource.make(["path": path, "encoding": "latin-1", "columns": [["name": "idade", "type": "int64"]]])
