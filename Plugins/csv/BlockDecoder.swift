@@ -166,8 +166,12 @@ final class BlockDecoder {
         let isNull = nulls + column &* capacity
         let allowsNull = nullable[column]
         var nullCount = 0
+        // One field a record apart, stepped to: locals, as stores through `isNull` and `out`
+        // could alias the block's properties and make the compiler reload them per row.
+        let stride = block.fieldCount
+        var span = block.span(0, field)
         for row in 0..<block.count {
-            let span = block.span(row, field)
+            defer { span += stride }
             if !span.pointee.quoted {
                 if trim { span.pointee.trimBlanks() }
                 if nullValues.contains(span.pointee.start, span.pointee.count) {

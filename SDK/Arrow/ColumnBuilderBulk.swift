@@ -82,6 +82,35 @@ extension ColumnBuilder {
         return nil
     }
 
+    /// Appends the validity bits of `count` rows (set where `isNull` is false, or all set when it
+    /// is nil) to a started bitmap: bit by bit up to a byte boundary, then a byte per eight rows
+    /// (a bit at a time took about 9 instructions a row), then the last bits.
+    @inline(__always)
+    private mutating func appendValidity(isNull: UnsafePointer<Bool>?, count: Int) {
+        validity.reserve(additional: (count >> 3) &+ 2)
+        var row = 0
+        while row < count && (length &+ row) & 7 != 0 {
+            validity.appendBit(isNull?[row] != true, at: length &+ row)
+            row &+= 1
+        }
+        if let isNull {
+            while row &+ 8 <= count {
+                var byte: UInt8 = 0
+                for bit in 0..<8 where !isNull[row &+ bit] { byte |= UInt8(1) << UInt8(bit) }
+                validity.append(byte)
+                row &+= 8
+            }
+        } else {
+            let bytes = (count &- row) >> 3
+            validity.append(repeating: 0xFF, byteCount: bytes)
+            row &+= bytes << 3
+        }
+        while row < count {
+            validity.appendBit(isNull?[row] != true, at: length &+ row)
+            row &+= 1
+        }
+    }
+
     /// Counts `count` values just written, with their validity bits and nulls.
     @inline(__always)
     private mutating func finishValues(isNull: UnsafePointer<Bool>?, count: Int) {
@@ -90,10 +119,7 @@ extension ColumnBuilder {
             for row in 0..<count where isNull[row] { nulls &+= 1 }
         }
         if nulls > 0 && validity.base == nil { startValidity() }
-        if validity.base != nil {
-            validity.reserve(additional: (count >> 3) &+ 1)
-            for row in 0..<count { validity.appendBit(isNull?[row] != true, at: length &+ row) }
-        }
+        if validity.base != nil { appendValidity(isNull: isNull, count: count) }
         nullCount &+= nulls
         length &+= count
     }

@@ -83,6 +83,30 @@ final class RecordBatchBuilderBulkTests: XCTestCase {
         XCTAssertEqual(batch.column(0).int64(9), 9)
     }
 
+    func testRunsWithAndWithoutNullsKeepEveryValidityBitAcrossByteBoundaries() throws {
+        // Once a column has a bitmap, each run adds its bits: some up to a byte boundary, whole
+        // bytes, then the rest. Runs start at every offset within a byte, with nulls and without.
+        let schema = ArrowSchemaDescription(fields: [ArrowField(name: "n", type: .int64)])
+        let builder = RecordBatchBuilder(schema: schema)
+        var expected: [Bool] = []
+        let runs: [(count: Int, nullEvery: Int?)] = [(3, 2), (13, nil), (8, nil), (1, nil), (20, 3), (5, nil), (16, 5), (7, 1), (24, nil), (9, 4)]
+        for run in runs {
+            let first = expected.count
+            let isNull = (0..<run.count).map { index in run.nullEvery.map { (first + index) % $0 == 0 } ?? false }
+            let values = (0..<run.count).map { Int64(first + $0) }
+            if run.nullEvery == nil {
+                try builder.append(int64s: values, count: run.count, column: 0)
+            } else {
+                try builder.append(int64s: values, isNull: isNull, count: run.count, column: 0)
+            }
+            expected += isNull
+        }
+        let batch = try finish(builder, schema: schema)
+        XCTAssertEqual(batch.rowCount, expected.count)
+        XCTAssertEqual((0..<expected.count).map { batch.column(0).isNull($0) }, expected)
+        for row in 0..<expected.count where !expected[row] { XCTAssertEqual(batch.column(0).int64(row), Int64(row)) }
+    }
+
     func testTextOfEveryLengthClassIsCopiedWhole() throws {
         // Empty, 1-3, 4-7, 8-64 and over 64 bytes take different copy paths; multi-byte text too.
         let lengths = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 1_000]
