@@ -147,8 +147,10 @@ let package = Package(
         .target(name: "ETLParquetFormat", dependencies: ["ETLThrift", "ETLArrow", "CSnappy", "CZstd", "CZlib"], path: "Plugins/ParquetFormat"),
         // Incremental-read settings shared by the database sources (sqlite, postgres).
         .target(name: "ETLSQLSource", dependencies: ["ETLPluginKit"], path: "Plugins/SQLSource"),
+        // The csv plugin's one-pass record scan (SSE2 compares where the CPU has them).
+        .target(name: "CCSVScan", path: "Plugins/CSVScan", cSettings: valgrindReadableDebugInfo + [.unsafeFlags(["-O3"])]),
         .target(
-            name: "CSVPlugin", dependencies: ["ETLPluginKit", "ETLTransport", "CZlib"], path: "Plugins/csv",
+            name: "CSVPlugin", dependencies: ["ETLPluginKit", "ETLTransport", "CZlib", "CCSVScan"], path: "Plugins/csv",
             linkerSettings: pluginLinkerSettings
         ),
         .target(
@@ -243,7 +245,7 @@ let package = Package(
             path: "Tests/EndToEndTests"
         ),
         .testTarget(
-            name: "CSVPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport"],
+            name: "CSVPluginTests", dependencies: ["ETLRuntimeCore", "ETLArrow", "TestSupport", "PluginTestSupport", "CCSVScan"],
             path: "Tests/CSVPluginTests"
         ),
         .testTarget(

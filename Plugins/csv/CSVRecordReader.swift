@@ -1,3 +1,4 @@
+import CCSVScan
 import ETLPluginKit
 import Glibc
 
@@ -46,7 +47,8 @@ final class CSVRecordReader {
     private var end = 0
     /// The file offset of `buffer[0]`.
     private var bufferOffset: Int64
-    /// The first byte >= 0x80 at or after the last record checked, or `end` when none is.
+    /// The first byte >= 0x80 at or after the last record checked, or `end` when none is; below
+    /// `start` when not known.
     private var highMark = 0
     private var finished = false
 
@@ -103,7 +105,8 @@ final class CSVRecordReader {
         bufferOffset = offset
         consumedOffset = offset
         nextLine = line
-        fields = FieldList(capacity: 64)
+        // Records of up to 63 fields leave the scan 65 free slots, where it skips counting them.
+        fields = FieldList(capacity: 128)
         splitter = RecordSplitter(dialect: dialect, maxRecordBytes: maxLineBytes)
         rawPrefix = .allocate(byteCount: Self.rawPrefixCapacity, alignment: 8)
         history = .allocate(byteCount: Int(ByteFingerprint.window), alignment: 8)
@@ -216,21 +219,24 @@ final class CSVRecordReader {
                 }
             }
             let record = UnsafeRawPointer(buffer + start)
-            guard let hit = memchr(record, Int32(CSVDialect.lineFeed), available) else {
+            // No further than a record's line feed may be (after max_line_bytes and a CR): a line
+            // without one there is too long whatever follows, and not worth making room for.
+            let scan = fields.scan(record, Swift.min(available, maxLineBytes + 2), delimiter: dialect.delimiter, quote: dialect.quote)
+            if scan.status == ETL_CSV_SCAN_QUOTED, let quote = dialect.quote {
+                return try readQuotedRecord(quote, mayMoveBuffer: mayMoveBuffer)
+            }
+            guard scan.status == ETL_CSV_SCAN_SPLIT else {
+                if available > maxLineBytes + 2, let step = try tooLongRecord(mayMoveBuffer: mayMoveBuffer) { return step }
                 guard mayMoveBuffer else { return nil }
                 if available > maxLineBytes + 1 { return try skipRecord(.tooLong, framer: nil, scanned: 0) }
                 if try fill() { continue }
                 return try readUnterminatedRecord(framer: nil)
             }
-            let lineFeed = UnsafeRawPointer(hit) - UnsafeRawPointer(buffer)
-            var contentEnd = lineFeed
-            if contentEnd > start && byte(contentEnd - 1) == CSVDialect.carriageReturn { contentEnd -= 1 }
+            let lineFeed = start + Int(scan.line_end)
+            let contentEnd = start + Int(scan.content_length)
             if contentEnd == start {
                 consume(to: lineFeed + 1, lines: 1)
                 continue
-            }
-            if let quote = dialect.quote, memchr(record, Int32(quote), contentEnd - start) != nil {
-                return try readQuotedRecord(quote, mayMoveBuffer: mayMoveBuffer)
             }
             recordLine = nextLine
             if contentEnd - start > maxLineBytes {
@@ -238,12 +244,29 @@ final class CSVRecordReader {
                 consume(to: lineFeed + 1, lines: 1)
                 return .reject
             }
-            splitter.splitPlain(record, contentEnd - start, into: fields)
             recordUsesScratch = false
-            markRecord(contentEnd: contentEnd)
+            recordRaw = UnsafeRawBufferPointer(start: record, count: contentEnd - start)
+            recordHasHighBytes = scan.has_high_bytes != 0
             consume(to: lineFeed + 1, lines: 1)
             return .record
         }
+    }
+
+    /// The record at `start`, longer than `max_line_bytes`, when its line feed is in the buffer:
+    /// rejected, or read by the quote rules when it has a quote byte (a line feed may be quoted).
+    /// Nil when the buffer holds no line feed.
+    private func tooLongRecord(mayMoveBuffer: Bool) throws(PluginError) -> Step? {
+        guard let hit = memchr(buffer + start, Int32(CSVDialect.lineFeed), end - start) else { return nil }
+        let lineFeed = UnsafeRawPointer(hit) - UnsafeRawPointer(buffer)
+        var contentEnd = lineFeed
+        if byte(contentEnd - 1) == CSVDialect.carriageReturn { contentEnd -= 1 }
+        if let quote = dialect.quote, memchr(buffer + start, Int32(quote), contentEnd - start) != nil {
+            return try readQuotedRecord(quote, mayMoveBuffer: mayMoveBuffer)
+        }
+        recordLine = nextLine
+        rejectTooLong(contentEnd: contentEnd)
+        consume(to: lineFeed + 1, lines: 1)
+        return .reject
     }
 
     /// A record with a quote byte: framed by the quote rules, as it may span lines.
@@ -474,7 +497,9 @@ final class CSVRecordReader {
         let got = try file.read(into: buffer + end, count: wanted, at: fileEnd)
         guard got > 0 else { return false }
         end += got
-        highMark = UTF8Check.firstHighByte(buffer, from: start, to: end)
+        // Unknown until a record that is not scanned in one pass needs it (`markRecord`): the
+        // plain records' scan sees their high bytes itself.
+        highMark = -1
         return true
     }
 

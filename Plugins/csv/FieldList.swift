@@ -1,3 +1,5 @@
+import CCSVScan
+
 /// The fields of the current record, in a C array that grows on demand and is reused for
 /// every record, so splitting a line allocates nothing. A class, so the reader hands it to the
 /// splitter by reference: an `inout` of a class's stored property costs a dynamic exclusivity
@@ -16,6 +18,24 @@ final class FieldList {
     }
 
     deinit { spans.deallocate() }
+
+    /// Scans the record starting at `record`, of which `length` bytes are at hand, in one pass
+    /// (`etl_csv_scan_record`): its line feed, whether a quote byte comes first, whether it has a
+    /// byte >= 0x80, and, after `ETL_CSV_SCAN_SPLIT`, its fields (`count` is set). Replaced a
+    /// `memchr` for the line feed, another for a quote, a pass for high bytes and a split eight
+    /// bytes at a time (callgrind, the worker of a 100,000-row census load: 451.5 M
+    /// instructions before, 422.1 M after, with the high bytes no longer looked for per buffer).
+    @inline(__always)
+    func scan(_ record: UnsafeRawPointer, _ length: Int, delimiter: UInt8, quote: UInt8?) -> etl_csv_scan_result {
+        while true {
+            let result = etl_csv_scan_record(record.assumingMemoryBound(to: UInt8.self), length, delimiter,
+                                             quote.map { Int32($0) } ?? -1, spans, capacity)
+            if result.status == ETL_CSV_SCAN_SPLIT { count = Int(result.field_count) }
+            guard result.status == ETL_CSV_SCAN_FULL else { return result }
+            count = 0
+            grow()
+        }
+    }
 
     /// Adds a field.
     @inline(__always)

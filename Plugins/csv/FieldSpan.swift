@@ -1,15 +1,14 @@
-/// One field of a record: where its bytes are and whether they came from inside quotes.
+import CCSVScan
+
+/// One field of a record: where its bytes are (`start`, `count`) and whether they came from
+/// inside quotes (`quoted`: never trimmed, never matching `null_values`).
 ///
 /// `start` points into the reader's buffer (or its unescaping scratch for a quoted field with
-/// doubled quotes); the span is valid until the reader's next `advance()`.
-struct FieldSpan {
-    /// First byte of the field's value (after the opening quote for a quoted field).
-    var start: UnsafeRawPointer
-    /// Length in bytes.
-    var count: Int
-    /// True for a quoted field: its value is never trimmed and never matches `null_values`.
-    var quoted: Bool
+/// doubled quotes); the span is valid until the reader's next `advance()`. The C struct
+/// `etl_csv_field`, so the record scan (`etl_csv_scan_record`) writes the fields directly.
+typealias FieldSpan = etl_csv_field
 
+extension FieldSpan {
     /// The bytes as a buffer.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
 

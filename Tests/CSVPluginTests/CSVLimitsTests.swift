@@ -15,6 +15,16 @@ final class CSVLimitsTests: XCTestCase {
         XCTAssertTrue(result.rejects[0].reason.contains("more than max_line_bytes (32)"), result.rejects[0].reason)
     }
 
+    func testARecordOfExactlyMaxLineBytesLoadsWithEitherLineBreakAndOneByteMoreIsRejected() throws {
+        let path = try files.write("edge.csv", "a,b\n1234,678\r\n1234,6789\n1234,6789\r\n1234,678\n1,2\n")
+        let result = try CSVTestSource.make(["path": path, "max_line_bytes": 8]).readAll(stream: "edge")
+        XCTAssertEqual(result.rows, [["1234", "678"], ["1234", "678"], ["1", "2"]])
+        XCTAssertEqual(result.rejectPositions, ["\(path):3", "\(path):4"])
+        for reject in result.rejects {
+            XCTAssertTrue(reject.reason.hasPrefix("the record is 9 bytes long, more than max_line_bytes (8)"), reject.reason)
+        }
+    }
+
     func testRecordLargerThanTheReadBufferIsSkippedWithItsFirstBytesAsRawText() throws {
         // 6 MiB in one quoted field (with line breaks inside) is more than the 4 MiB read buffer.
         let huge = String(repeating: "0123456789abcde\n", count: 6 << 16)
