@@ -47,8 +47,15 @@ struct RecordBlock: ~Copyable {
         fields + (record &* fieldCount &+ field)
     }
 
+    /// Where the next record's fields go, and the spans of room from there on (for
+    /// `FieldList.lend`, once the block holds a record and so knows its field count).
+    var nextRecordFields: (room: UnsafeMutablePointer<FieldSpan>, capacity: Int) {
+        (fields + count &* fieldCount, fieldCapacity &- count &* fieldCount)
+    }
+
     /// Adds the reader's current record. The first record sets the block's field count; the
-    /// caller adds only records with that many fields.
+    /// caller adds only records with that many fields. Fields the reader wrote in the block's
+    /// next slot (`nextRecordFields`) are not copied.
     @inline(__always)
     mutating func add(_ reader: CSVRecordReader) {
         let recordFields = reader.fields.count
@@ -56,7 +63,8 @@ struct RecordBlock: ~Copyable {
             fieldCount = recordFields
             if fieldCount * capacity > fieldCapacity { growFields() }
         }
-        (fields + count &* fieldCount).initialize(from: reader.fields.spans, count: fieldCount)
+        let slot = fields + count &* fieldCount
+        if slot != reader.fields.spans { slot.initialize(from: reader.fields.spans, count: fieldCount) }
         lines[count] = reader.recordLine
         raws[count] = reader.recordRaw
         let high = reader.recordHasHighBytes
