@@ -22,8 +22,11 @@ final class CSVBatchProducer: ArrowBatchProducer {
     private let builder: RecordBatchBuilder
     private let decoder: BlockDecoder
     /// Records decoded at a time: enough that the per-column work per block is noise, few enough
-    /// that a block's spans and values stay in the L2 cache.
-    private static let blockRecords = 256
+    /// that a block's spans and bytes stay in the L1 data cache while each column goes over them
+    /// (64 census records: 23 KiB of spans). 256 missed L1 twice as often (cachegrind, a 100,000-row
+    /// load: 6.8 M read misses, 3.6 M with 64) and the 1 M-row swap took 0.975 s against 0.945 s
+    /// (medians of eight alternating runs).
+    private static let blockRecords = 64
     private let batchSize: Int
     private let maxBatchBytes: Int
     private let maxRecords: Int64

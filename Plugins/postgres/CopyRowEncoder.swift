@@ -28,7 +28,11 @@ enum CopyRowEncoder {
     /// Days from 1970-01-01 to 2000-01-01.
     static let epochShiftDays: Int32 = 10_957
     /// Rows encoded together at most; a block also ends once it holds `CopyBuffer.flushBytes`.
-    static let blockRows = 512
+    /// Few enough that the block's rows (about 16 KiB of census) stay in the L1 data cache while
+    /// each column writes its field into every row: 512 rows missed it on 2.9 M writes per
+    /// 100,000 rows, 128 on 2.1 M (cachegrind), and the 1 M-row swap took 0.99 s against 0.945 s
+    /// (medians of eight alternating runs).
+    static let blockRows = 128
 
     /// Appends every row of `batch` to `buffer`, calling `flush` whenever it is full.
     /// - Throws: `ETL_BAD_DATA` for a value PostgreSQL would refuse or the column cannot hold (a
