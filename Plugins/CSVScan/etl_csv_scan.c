@@ -50,8 +50,20 @@ static inline block_masks scan_block(const uint8_t *block, uint8_t delimiter, in
 }
 #endif
 
+// The record's last field, up to its line end (without a CR just before it), and the result.
+static etl_csv_scan_result split_at(const uint8_t *record, size_t line_end, size_t field_start, etl_csv_field *fields,
+                                    size_t count, uint64_t high) {
+    size_t content_end = line_end > 0 && record[line_end - 1] == '\r' ? line_end - 1 : line_end;
+    // `field_start` is never past `content_end` (a delimiter is not a CR).
+    fields[count].start = record + field_start;
+    fields[count].count = (intptr_t)(content_end - field_start);
+    fields[count].quoted = false;
+    etl_csv_scan_result result = {ETL_CSV_SCAN_SPLIT, high != 0, (int64_t)line_end, (int64_t)content_end, (int64_t)count + 1};
+    return result;
+}
+
 etl_csv_scan_result etl_csv_scan_record(const uint8_t *record, size_t length, uint8_t delimiter, int quote,
-                                        etl_csv_field *fields, size_t capacity) {
+                                        bool ends_at_length, etl_csv_field *fields, size_t capacity) {
     etl_csv_scan_result result = {ETL_CSV_SCAN_NO_LINE_END, 0, -1, 0, 0};
     size_t count = 0;
     size_t field_start = 0;
@@ -100,20 +112,13 @@ etl_csv_scan_result etl_csv_scan_record(const uint8_t *record, size_t length, ui
                 result.status = ETL_CSV_SCAN_QUOTED;
                 return result;
             }
-            size_t line_end = at + first;
-            size_t content_end = line_end > 0 && record[line_end - 1] == '\r' ? line_end - 1 : line_end;
-            // The last field: `field_start` is never past `content_end` (a delimiter is not a CR).
-            fields[count].start = record + field_start;
-            fields[count].count = (intptr_t)(content_end - field_start);
-            fields[count].quoted = false;
-            count++;
-            result.status = ETL_CSV_SCAN_SPLIT;
-            result.has_high_bytes = high != 0;
-            result.line_end = (int64_t)line_end;
-            result.content_length = (int64_t)content_end;
-            result.field_count = (int64_t)count;
-            return result;
+            return split_at(record, at + first, field_start, fields, count, high);
         }
     }
-    return result;
+    if (!ends_at_length) return result;
+    if (count + 1 > capacity) {
+        result.status = ETL_CSV_SCAN_FULL;
+        return result;
+    }
+    return split_at(record, length, field_start, fields, count, high);
 }

@@ -331,7 +331,10 @@ final class CSVRecordReader {
         if let quote = dialect.quote, framer != nil {
             step = split(contentEnd: contentEnd, quote: quote)
         } else {
-            splitter.splitPlain(buffer + start, contentEnd - start, into: fields)
+            // No quote byte (no framer): the plain split, up to the end as if a line feed followed.
+            let scan = fields.scan(buffer + start, end - start, delimiter: dialect.delimiter, quote: nil, endsAtLength: true)
+            precondition(scan.status == ETL_CSV_SCAN_SPLIT && start + Int(scan.content_length) == contentEnd,
+                         "an unterminated record without quotes always splits up to its end")
             recordUsesScratch = false
             markRecord(contentEnd: contentEnd)
             step = .record

@@ -20,41 +20,6 @@ struct RecordSplitter: ~Copyable {
 
     deinit { scratch.deallocate() }
 
-    /// Splits a record that contains no quote byte (the fast path). Looks for the delimiter
-    /// eight bytes at a time: fields are short, so a call per field (memchr) would cost more
-    /// than the scan itself.
-    @inline(__always)
-    func splitPlain(_ start: UnsafeRawPointer, _ length: Int, into fields: FieldList) {
-        fields.count = 0
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let pattern = ones &* UInt64(dialect.delimiter)
-        var fieldStart = 0
-        var position = 0
-        while position &+ 8 <= length {
-            // Bytes equal to the delimiter become zero; the high bit of `found` is then set
-            // exactly for those bytes (no false positives, unlike the shorter borrow trick).
-            let word = start.loadUnaligned(fromByteOffset: position, as: UInt64.self) ^ pattern
-            var found = ~(((word & lows) &+ lows) | word | lows)
-            while found != 0 {
-                let at = position &+ found.trailingZeroBitCount &>> 3
-                fields.append(start + fieldStart, at &- fieldStart, quoted: false)
-                fieldStart = at &+ 1
-                found &= found &- 1
-            }
-            position &+= 8
-        }
-        let delimiter = dialect.delimiter
-        while position < length {
-            if start.load(fromByteOffset: position, as: UInt8.self) == delimiter {
-                fields.append(start + fieldStart, position &- fieldStart, quoted: false)
-                fieldStart = position &+ 1
-            }
-            position &+= 1
-        }
-        fields.append(start + fieldStart, length &- fieldStart, quoted: false)
-    }
-
     /// Splits a record that contains at least one quote byte. Returns nil on success, or why the
     /// record cannot be read (text after a closing quote, a quote left open). `usedScratch` says
     /// whether a field was unescaped into the scratch, which the next record's split overwrites.

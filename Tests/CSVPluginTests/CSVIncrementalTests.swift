@@ -55,6 +55,15 @@ final class CSVIncrementalTests: XCTestCase {
         XCTAssertEqual(try source(path).readAll(stream: "log").rows, [["a", "1"], ["b", "2"]])
     }
 
+    func testALastLineWithoutLineBreakEndingInACarriageReturnLosesOnlyThatCarriageReturn() throws {
+        let path = try files.write("log.csv", "a,1\nb,\r")
+        XCTAssertEqual(try source(path).readAll(stream: "log").rows, [["a", "1"], ["b", nil]])
+        let twice = try files.write("log2.csv", "a,x\nb,y\r\r")
+        let texts: [[String: Any]] = [["name": "name", "type": "text"], ["name": "value", "type": "text"]]
+        let read = try CSVTestSource.make(["path": twice, "header": false, "columns": texts]).readAll(stream: "log2")
+        XCTAssertEqual(read.rows, [["a", "x"], ["b", "y\r"]])
+    }
+
     func testLineBreakAppendedAfterALoadedLastLineIsSkipped() throws {
         let path = try files.write("log.csv", "a,1")
         let state = try XCTUnwrap(try incremental(path, state: nil, quietSeconds: 0).lastCheckpoint)

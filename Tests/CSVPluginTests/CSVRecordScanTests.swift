@@ -15,7 +15,7 @@ final class CSVRecordScanTests: XCTestCase {
         var hasHighBytes = false
     }
 
-    private func reference(_ bytes: [UInt8], delimiter: UInt8, quote: UInt8?) -> Expected {
+    private func reference(_ bytes: [UInt8], delimiter: UInt8, quote: UInt8?, endsAtLength: Bool = false) -> Expected {
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
         var high = false
@@ -35,10 +35,14 @@ final class CSVRecordScanTests: XCTestCase {
                 field.append(byte)
             }
         }
-        return Expected(status: ETL_CSV_SCAN_NO_LINE_END)
+        guard endsAtLength else { return Expected(status: ETL_CSV_SCAN_NO_LINE_END) }
+        let content = bytes.last == 13 ? bytes.count - 1 : bytes.count
+        if content < bytes.count { field.removeLast() }  // the CR before the end
+        fields.append(field)
+        return Expected(status: ETL_CSV_SCAN_SPLIT, lineEnd: bytes.count, contentLength: content, fields: fields, hasHighBytes: high)
     }
 
-    private func scanned(_ bytes: [UInt8], delimiter: UInt8, quote: UInt8?, capacity: Int) -> Expected {
+    private func scanned(_ bytes: [UInt8], delimiter: UInt8, quote: UInt8?, capacity: Int, endsAtLength: Bool = false) -> Expected {
         let fields = UnsafeMutablePointer<etl_csv_field>.allocate(capacity: max(capacity, 1))
         defer { fields.deallocate() }
         // The bytes alone in an allocation of their size, so a read past them would be caught by
@@ -46,7 +50,7 @@ final class CSVRecordScanTests: XCTestCase {
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
         defer { copy.deallocate() }
         copy.initialize(from: bytes, count: bytes.count)
-        let result = etl_csv_scan_record(copy, bytes.count, delimiter, quote.map { Int32($0) } ?? -1, fields, capacity)
+        let result = etl_csv_scan_record(copy, bytes.count, delimiter, quote.map { Int32($0) } ?? -1, endsAtLength, fields, capacity)
         guard result.status == ETL_CSV_SCAN_SPLIT else { return Expected(status: result.status) }
         let spans = (0..<Int(result.field_count)).map { index -> [UInt8] in
             XCTAssertFalse(fields[index].quoted)
@@ -87,6 +91,14 @@ final class CSVRecordScanTests: XCTestCase {
         XCTAssertEqual(scanned(Array("a,b,c\n".utf8), delimiter: 44, quote: 34, capacity: 3).fields, [[97], [98], [99]])
     }
 
+    func testALastLineWithoutALineFeedEndsAtTheEndWhenAsked() {
+        XCTAssertEqual(scanned(Array("a,b\r".utf8), delimiter: 44, quote: nil, capacity: 8, endsAtLength: true).fields, [[97], [98]])
+        XCTAssertEqual(scanned(Array("a,b\r\r".utf8), delimiter: 44, quote: nil, capacity: 8, endsAtLength: true).fields, [[97], [98, 13]])
+        XCTAssertEqual(scanned(Array("a,".utf8), delimiter: 44, quote: nil, capacity: 2, endsAtLength: true).fields, [[97], []])
+        XCTAssertEqual(scanned(Array("a,".utf8), delimiter: 44, quote: nil, capacity: 1, endsAtLength: true).status, ETL_CSV_SCAN_FULL)
+        XCTAssertEqual(scanned(Array("a,b\nc".utf8), delimiter: 44, quote: nil, capacity: 8, endsAtLength: true).lineEnd, 3)
+    }
+
     /// Random records of 0-300 bytes (line feeds, CRs, quotes, delimiters and high bytes at any
     /// offset, so across the 64-byte blocks and in the last partial block), each dialect, each
     /// against the byte-by-byte reading.
@@ -106,6 +118,8 @@ final class CSVRecordScanTests: XCTestCase {
             // scan may need it before it knows there is no line feed.
             let capacity = expected.status == ETL_CSV_SCAN_SPLIT ? expected.fields.count : length + 1
             XCTAssertEqual(scanned(bytes, delimiter: delimiter, quote: quote, capacity: capacity), expected, "bytes \(bytes)")
+            let untilEnd = reference(bytes, delimiter: delimiter, quote: quote, endsAtLength: true)
+            XCTAssertEqual(scanned(bytes, delimiter: delimiter, quote: quote, capacity: length + 1, endsAtLength: true), untilEnd, "bytes \(bytes)")
             if expected.fields.count > 1 {
                 XCTAssertEqual(scanned(bytes, delimiter: delimiter, quote: quote, capacity: expected.fields.count - 1).status,
                                ETL_CSV_SCAN_FULL, "bytes \(bytes)")

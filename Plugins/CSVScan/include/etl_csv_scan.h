@@ -30,7 +30,7 @@ typedef enum {
     ETL_CSV_SCAN_SPLIT = 0,
     // A quote byte comes before the first line feed: the record needs the quote rules.
     ETL_CSV_SCAN_QUOTED = 1,
-    // No line feed and no quote byte in the `length` bytes given.
+    // No line feed and no quote byte in the `length` bytes given (and `ends_at_length` false).
     ETL_CSV_SCAN_NO_LINE_END = 2,
     // More than `capacity` fields before the line feed (or the end): scan again with more room.
     ETL_CSV_SCAN_FULL = 3,
@@ -53,12 +53,14 @@ typedef struct {
 // When the line feed comes first, writes the record's fields to `fields` in order: each up to
 // the next `delimiter` byte, the last up to the line feed (or a CR just before it), none quoted;
 // at most `capacity` of them. `quote` is the quote byte, or -1 when quoting is off. The fields
-// point into `record`. `fields` may be written to also when the status is not SPLIT.
+// point into `record`. `fields` may be written to also when the status is not SPLIT. With
+// `ends_at_length`, bytes without a line feed (the last line of a file that has none) end at
+// `length` as if a line feed followed them.
 //
 // Ownership: reads only `record[0 ..< length]` and writes only `fields[0 ..< capacity]`; both
 // stay the caller's and are not kept after the call. Thread-safe: no state of its own.
 etl_csv_scan_result etl_csv_scan_record(const uint8_t *_Nonnull record, size_t length, uint8_t delimiter, int quote,
-                                        etl_csv_field *_Nonnull fields, size_t capacity);
+                                        bool ends_at_length, etl_csv_field *_Nonnull fields, size_t capacity);
 
 #ifdef __cplusplus
 }
