@@ -1,6 +1,7 @@
 import Glibc
 
-/// Splits one record (its bytes without the line terminator) into fields.
+/// Splits a record that holds a quote byte (its bytes without the line terminator) into fields;
+/// records without one are split by the one-pass scan (`FieldList.scan`).
 ///
 /// Unquoted fields are returned as they are written (trimming happens when a value is decoded,
 /// so header names and values trim alike). A quoted field's span is its content: straight into
